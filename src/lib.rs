@@ -1,0 +1,13 @@
+//! dockside: a fast, event-driven terminal UI for Docker engines.
+//!
+//! Three rooms:
+//! - [`docker`]: the only code that talks to the engine (bollard). Streams in, commands out.
+//! - [`app`]: the state and its pure update function. No I/O.
+//! - [`ui`]: drawing from `&State` only.
+
+pub mod app;
+pub mod config;
+pub mod docker;
+pub mod runtime;
+pub mod term;
+pub mod ui;
