@@ -1,1 +1,102 @@
-fn main(){}
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use dockside::app::keymap::{DEFAULT_KEYMAP, Keymap};
+use dockside::config::Config;
+use dockside::docker::client;
+use dockside::runtime;
+
+/// A fast, event-driven terminal UI for Docker engines.
+#[derive(Parser, Debug)]
+#[command(name = "dockside", version, about, long_about = None)]
+struct Cli {
+    /// Engine address (unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host).
+    /// Default: DOCKER_HOST, then the current docker context, then the local socket.
+    #[arg(short = 'H', long = "host")]
+    host: Option<String>,
+    /// Use this docker context (see `docker context ls`).
+    #[arg(long)]
+    context: Option<String>,
+    /// Configuration file (default: ~/.config/dockside/config.toml).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Key bindings file (default: ~/.config/dockside/keymap.toml, else built in).
+    #[arg(long)]
+    keymap: Option<PathBuf>,
+    /// Print the default configuration and exit.
+    #[arg(long)]
+    print_config: bool,
+    /// Print the default key bindings and exit.
+    #[arg(long)]
+    print_keymap: bool,
+}
+
+fn load_keymap(path: Option<&PathBuf>) -> Result<Keymap, String> {
+    let (path, required) = match path {
+        Some(p) => (p.clone(), true),
+        None => match directories::ProjectDirs::from("", "", "dockside") {
+            Some(d) => (d.config_dir().join("keymap.toml"), false),
+            None => return Keymap::parse(DEFAULT_KEYMAP),
+        },
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Keymap::parse(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+            Keymap::parse(DEFAULT_KEYMAP)
+        }
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if cli.print_config {
+        print!("{}", dockside::config::DEFAULT_CONFIG);
+        return ExitCode::SUCCESS;
+    }
+    if cli.print_keymap {
+        print!("{DEFAULT_KEYMAP}");
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("dockside: config: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let keymap = match load_keymap(cli.keymap.as_ref()) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("dockside: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let target = client::resolve(cli.host.as_deref(), cli.context.as_deref());
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("dockside: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = rt.block_on(runtime::run(runtime::Options {
+        target,
+        keymap,
+        config,
+    }));
+    // Streams may still be open; don't wait for them.
+    rt.shutdown_timeout(std::time::Duration::from_millis(100));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dockside: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

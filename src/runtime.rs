@@ -1,1 +1,146 @@
+//! The one event loop: keyboard, engine messages, timers and signals become changes of one
+//! state; a frame is drawn only when something visible changed, at most every 16 ms, after
+//! draining everything already queued.
 
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use futures::StreamExt;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+use tokio::time::{Instant, MissedTickBehavior};
+
+use crate::app::{self, Cmd, Msg, State};
+use crate::docker;
+use crate::docker::client::Target;
+use crate::term;
+use crate::ui;
+
+const FRAME: Duration = Duration::from_millis(16);
+/// Most queued engine messages handled before a frame; keys are never starved.
+const DRAIN: usize = 512;
+
+pub struct Options {
+    pub target: Target,
+    pub keymap: app::keymap::Keymap,
+    pub config: crate::config::Config,
+}
+
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Run the UI until the user quits or a signal arrives.
+pub async fn run(opts: Options) -> Result<(), String> {
+    let mut sigterm = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+    let mut sighup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
+    let mut sigint = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
+
+    let mut terminal = term::setup().map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    let _guard = term::Guard;
+
+    let (tx, mut rx) = mpsc::channel::<Msg>(1024);
+    let addr = opts.target.addr.clone();
+    let cmds = docker::spawn(opts.target, tx.clone());
+
+    let mut state = State::new(opts.keymap, addr, unix_now());
+    opts.config.apply(&mut state);
+    let mut out: Vec<Cmd> = Vec::new();
+    if let Ok(size) = terminal.size() {
+        app::update(&mut state, Msg::Resize(size.width, size.height), &mut out);
+    }
+
+    let mut input = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut last_draw = Instant::now() - FRAME;
+
+    loop {
+        let frame_due = last_draw + FRAME;
+        tokio::select! {
+            biased;
+            ev = input.next() => match ev {
+                Some(Ok(ev)) => {
+                    if let Some(msg) = event_msg(ev) {
+                        app::update(&mut state, msg, &mut out);
+                    }
+                }
+                Some(Err(_)) | None => break,
+            },
+            _ = sigterm.recv() => break,
+            _ = sighup.recv() => break,
+            _ = sigint.recv() => break,
+            msg = rx.recv() => {
+                let Some(msg) = msg else { break };
+                app::update(&mut state, msg, &mut out);
+                for _ in 0..DRAIN {
+                    match rx.try_recv() {
+                        Ok(msg) => app::update(&mut state, msg, &mut out),
+                        Err(_) => break,
+                    }
+                }
+            }
+            _ = tick.tick() => app::update(&mut state, Msg::Tick(unix_now()), &mut out),
+            () = tokio::time::sleep_until(frame_due), if state.dirty => {}
+        }
+        for cmd in out.drain(..) {
+            match cmd {
+                Cmd::Quit => state.quit = true,
+                Cmd::SaveFile { path, contents } => {
+                    let tx = tx.clone();
+                    tokio::spawn(async move {
+                        let n = contents.lines().count();
+                        let r = tokio::fs::write(&path, contents).await;
+                        let abs = std::fs::canonicalize(&path)
+                            .map_or(path.clone(), |p| p.display().to_string());
+                        let notice = r
+                            .map(|()| format!("saved {n} lines to {abs}"))
+                            .map_err(|e| format!("cannot save {path}: {e}"));
+                        let _ = tx.send(Msg::Notice(notice)).await;
+                    });
+                }
+                Cmd::Clipboard(text) => {
+                    let _ = term::osc52(&text);
+                }
+                other => {
+                    let _ = cmds.send(other);
+                }
+            }
+        }
+        if state.quit {
+            let _ = cmds.send(Cmd::Quit);
+            break;
+        }
+        if state.dirty && Instant::now() >= last_draw + FRAME {
+            draw(&mut terminal, &mut state)?;
+            last_draw = Instant::now();
+        }
+    }
+    drop(terminal);
+    term::restore();
+    Ok(())
+}
+
+fn draw(terminal: &mut term::Term, state: &mut State) -> Result<(), String> {
+    let _ = crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate);
+    terminal
+        .draw(|f| ui::draw(f, state))
+        .map_err(|e| format!("cannot draw: {e}"))?;
+    let _ = crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate);
+    state.dirty = false;
+    state.clock_print = state.clock_fingerprint();
+    Ok(())
+}
+
+fn event_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
+        Event::Paste(p) => Some(Msg::Paste(p)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}

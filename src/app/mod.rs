@@ -1,6 +1,19 @@
 //! Application state and its pure update function: no I/O here.
 
+#[doc(hidden)]
+pub mod fixtures;
+pub mod keymap;
 pub mod keys;
+pub mod layout;
 pub mod logbuf;
+pub mod logs;
+pub mod model;
+pub mod msg;
 pub mod sanitize;
+pub mod state;
 pub mod stats;
+pub mod update;
+
+pub use msg::{Cmd, Msg};
+pub use state::State;
+pub use update::update;

@@ -1,1 +1,9 @@
+//! The only code that talks to the engine (bollard). Streams in, commands out, over channels.
 
+pub mod client;
+pub mod convert;
+pub mod engine;
+pub mod logs;
+pub mod stats;
+
+pub use engine::spawn;

@@ -1,1 +1,40 @@
+//! Drawing only, from `&State`. One file per pane.
 
+pub mod containers;
+pub mod header;
+pub mod inspect;
+pub mod logs;
+pub mod overlay;
+pub mod stats;
+pub mod status;
+pub mod theme;
+pub mod util;
+
+use ratatui::Frame;
+
+use crate::app::State;
+use crate::app::state::{DetailTab, Focus, Overlay};
+use theme::Theme;
+
+pub fn draw(f: &mut Frame, state: &State) {
+    let theme = Theme::new(state.color);
+    let areas = state.areas();
+    header::draw(f, areas.header, state, &theme);
+    if areas.list.height > 0 {
+        containers::draw(f, areas.list, state, &theme);
+    }
+    if areas.detail.height > 0 {
+        let focused = state.focus == Focus::Detail;
+        match state.tab {
+            DetailTab::Logs => logs::draw(f, areas.detail, state, &theme, focused),
+            DetailTab::Stats => stats::draw(f, areas.detail, state, &theme, focused),
+            DetailTab::Inspect => inspect::draw(f, areas.detail, state, &theme, focused),
+        }
+    }
+    status::draw(f, areas.status, state, &theme);
+    match &state.overlay {
+        Overlay::None => {}
+        Overlay::Help => overlay::help(f, f.area(), state, &theme),
+        Overlay::Confirm(c) => overlay::confirm(f, f.area(), c, &theme),
+    }
+}

@@ -1,0 +1,289 @@
+//! The logs pane's state: which stream, the bounded buffer, scrolling, search and filter.
+
+use super::logbuf::{LogBuffer, LogLine, LogQuery};
+use super::msg::{LogWindow, LogsRequest};
+
+/// Default lines fetched when a log opens (`--tail`).
+pub const DEFAULT_TAIL: u64 = 1000;
+/// Default ring-buffer cap.
+pub const DEFAULT_MAX_LINES: usize = 100_000;
+/// Default per-line cap in bytes.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 16 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogInputKind {
+    Search,
+    Grep,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamState {
+    Idle,
+    Loading,
+    Streaming,
+    /// The stream ended (container stopped, or removed); text says why.
+    Ended(String),
+    Error(String),
+}
+
+pub struct LogsView {
+    /// The container whose logs are shown.
+    pub target: Option<String>,
+    pub generation: u64,
+    pub buf: LogBuffer,
+    pub state: StreamState,
+    /// Follow the newest line.
+    pub follow: bool,
+    /// When not following: seq of the last line visible at the bottom.
+    pub anchor: u64,
+    pub hscroll: usize,
+    pub wrap: bool,
+    pub timestamps: bool,
+    pub zoom: bool,
+    pub window: LogWindow,
+    pub tail: u64,
+    pub query: Option<(String, LogQuery)>,
+    /// Show only matching lines.
+    pub grep: bool,
+    pub input: Option<(LogInputKind, String)>,
+    /// Seq of the current match (n/N).
+    pub current_match: Option<u64>,
+    /// Timestamp of the newest line seen, to resume after a restart without repeats.
+    pub last_ts: Option<i64>,
+    pub max_line_bytes: usize,
+}
+
+impl Default for LogsView {
+    fn default() -> Self {
+        LogsView::new(DEFAULT_MAX_LINES, DEFAULT_TAIL)
+    }
+}
+
+impl LogsView {
+    pub fn new(max_lines: usize, tail: u64) -> Self {
+        LogsView {
+            target: None,
+            generation: 0,
+            buf: LogBuffer::new(max_lines),
+            state: StreamState::Idle,
+            follow: true,
+            anchor: 0,
+            hscroll: 0,
+            wrap: false,
+            timestamps: false,
+            zoom: false,
+            window: LogWindow::Tail(tail),
+            tail,
+            query: None,
+            grep: false,
+            input: None,
+            current_match: None,
+            last_ts: None,
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+        }
+    }
+
+    /// Point the pane at `id` (or nothing) and return the request for the new stream.
+    pub fn open(&mut self, id: Option<String>, now: i64) -> Option<LogsRequest> {
+        self.generation += 1;
+        self.target = id;
+        self.buf.clear();
+        self.follow = true;
+        self.anchor = 0;
+        self.hscroll = 0;
+        self.current_match = None;
+        self.last_ts = None;
+        let id = self.target.clone()?;
+        self.state = StreamState::Loading;
+        Some(self.request(id, now, None))
+    }
+
+    fn request(&self, id: String, now: i64, after_nanos: Option<i64>) -> LogsRequest {
+        let (tail, since) = match (after_nanos, self.window) {
+            (Some(_), _) => (None, None),
+            (None, LogWindow::Tail(n)) => (Some(n), None),
+            (None, LogWindow::Since(s)) => (None, Some(now - s)),
+            (None, LogWindow::All) => (None, None),
+        };
+        LogsRequest {
+            id,
+            generation: self.generation,
+            tail,
+            since,
+            after_nanos,
+            follow: true,
+        }
+    }
+
+    /// After the followed container started again: resume after the last line seen.
+    pub fn resume(&mut self, now: i64) -> Option<LogsRequest> {
+        let id = self.target.clone()?;
+        self.generation += 1;
+        self.state = StreamState::Streaming;
+        let after = self.last_ts.unwrap_or(now.saturating_mul(1_000_000_000));
+        Some(self.request(id, now, Some(after)))
+    }
+
+    pub fn push_lines(&mut self, lines: Vec<LogLine>) {
+        for line in lines {
+            if let Some(ts) = line.ts_nanos {
+                self.last_ts = Some(ts);
+            }
+            self.buf.push(line);
+        }
+        if self.state == StreamState::Loading {
+            self.state = StreamState::Streaming;
+        }
+        if !self.follow && self.anchor < self.buf.first_seq() {
+            self.anchor = self.buf.first_seq();
+        }
+    }
+
+    /// Whether a line is shown under the current filter.
+    pub fn shown(&self, line: &LogLine) -> bool {
+        match (&self.query, self.grep) {
+            (Some((_, q)), true) => q.is_match(&line.body.text),
+            _ => true,
+        }
+    }
+
+    /// Seq of the line at the bottom of the view.
+    pub fn bottom_seq(&self) -> Option<u64> {
+        if self.buf.is_empty() {
+            return None;
+        }
+        let last = self.buf.end_seq() - 1;
+        if self.follow {
+            Some(last)
+        } else {
+            Some(self.anchor.clamp(self.buf.first_seq(), last))
+        }
+    }
+
+    /// Move the view by `delta` shown lines (negative: up). Scrolling up pauses follow.
+    pub fn scroll(&mut self, delta: i64) {
+        let Some(bottom) = self.bottom_seq() else {
+            return;
+        };
+        let mut seq = bottom;
+        let mut left = delta.unsigned_abs();
+        let last = self.buf.end_seq().saturating_sub(1);
+        let first = self.buf.first_seq();
+        while left > 0 {
+            let next = if delta < 0 {
+                if seq <= first {
+                    break;
+                }
+                seq - 1
+            } else {
+                if seq >= last {
+                    break;
+                }
+                seq + 1
+            };
+            seq = next;
+            if self.buf.get(seq).is_some_and(|l| self.shown(l)) {
+                left -= 1;
+            }
+        }
+        self.anchor = seq;
+        self.follow = delta > 0 && seq >= last;
+    }
+
+    pub fn to_bottom(&mut self) {
+        self.follow = true;
+    }
+
+    pub fn to_top(&mut self, page: usize) {
+        self.follow = false;
+        // Bottom of the first page.
+        let mut seq = self.buf.first_seq();
+        let mut shown = 0;
+        for (s, l) in self.buf.iter() {
+            if self.shown(l) {
+                shown += 1;
+                seq = s;
+                if shown >= page {
+                    break;
+                }
+            }
+        }
+        self.anchor = seq;
+    }
+
+    pub fn set_query(&mut self, pattern: &str, grep: bool) -> Result<(), String> {
+        if pattern.is_empty() {
+            self.query = None;
+            self.grep = false;
+            self.current_match = None;
+            return Ok(());
+        }
+        let (regex, pat) = match pattern.strip_prefix("r/") {
+            Some(p) => (true, p),
+            None => (false, pattern),
+        };
+        let case_sensitive = pat.chars().any(char::is_uppercase);
+        let q = LogQuery::new(pat, regex, case_sensitive)?;
+        self.query = Some((pattern.to_string(), q));
+        self.grep = grep;
+        self.current_match = None;
+        Ok(())
+    }
+
+    /// Number of lines matching the query in the buffer.
+    pub fn match_count(&self) -> usize {
+        match &self.query {
+            Some((_, q)) => self.buf.iter().filter(|(_, l)| q.is_match(&l.body.text)).count(),
+            None => 0,
+        }
+    }
+
+    /// Jump to the next (forward) or previous match, from the current match or the view.
+    pub fn jump_match(&mut self, forward: bool) -> bool {
+        let Some((_, q)) = &self.query else {
+            return false;
+        };
+        let from = self
+            .current_match
+            .or_else(|| self.bottom_seq())
+            .unwrap_or(0);
+        let found = if forward {
+            self.buf
+                .iter()
+                .find(|(s, l)| *s > from && q.is_match(&l.body.text))
+                .map(|(s, _)| s)
+        } else {
+            self.buf
+                .iter()
+                .rev()
+                .find(|(s, l)| *s < from && q.is_match(&l.body.text))
+                .map(|(s, _)| s)
+        };
+        match found {
+            Some(s) => {
+                self.current_match = Some(s);
+                self.follow = false;
+                self.anchor = s;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Lines to show, oldest first, ending at the bottom line: at most `n` shown lines.
+    pub fn window_lines(&self, n: usize) -> Vec<(u64, &LogLine)> {
+        let Some(bottom) = self.bottom_seq() else {
+            return Vec::new();
+        };
+        let mut out: Vec<(u64, &LogLine)> = self
+            .buf
+            .iter()
+            .rev()
+            .filter(|(s, _)| *s <= bottom)
+            .filter(|(_, l)| self.shown(l))
+            .take(n)
+            .collect();
+        out.reverse();
+        out
+    }
+}

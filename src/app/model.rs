@@ -1,0 +1,380 @@
+//! Plain data the app works on. The docker layer converts engine types into these.
+
+use std::fmt::Write as _;
+
+/// A container's lifecycle state, as the engine names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CState {
+    Running,
+    Restarting,
+    Paused,
+    Created,
+    Removing,
+    Exited,
+    Dead,
+    Unknown,
+}
+
+impl CState {
+    pub fn parse(s: &str) -> Self {
+        match s.to_ascii_lowercase().as_str() {
+            "running" => Self::Running,
+            "restarting" => Self::Restarting,
+            "paused" => Self::Paused,
+            "created" => Self::Created,
+            "removing" => Self::Removing,
+            "exited" => Self::Exited,
+            "dead" => Self::Dead,
+            _ => Self::Unknown,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Restarting => "restarting",
+            Self::Paused => "paused",
+            Self::Created => "created",
+            Self::Removing => "removing",
+            Self::Exited => "exited",
+            Self::Dead => "dead",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// Whether the container's processes exist (running, paused or restarting).
+    pub fn is_live(self) -> bool {
+        matches!(self, Self::Running | Self::Paused | Self::Restarting)
+    }
+
+    /// Sort rank: running first, then paused/restarting, then the rest.
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Running => 0,
+            Self::Restarting => 1,
+            Self::Paused => 2,
+            Self::Created => 3,
+            Self::Removing => 4,
+            Self::Exited => 5,
+            Self::Dead => 6,
+            Self::Unknown => 7,
+        }
+    }
+}
+
+/// Health as reported by a HEALTHCHECK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Health {
+    Healthy,
+    Unhealthy,
+    Starting,
+}
+
+impl Health {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Healthy => "healthy",
+            Self::Unhealthy => "unhealthy",
+            Self::Starting => "starting",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Port {
+    pub ip: Option<String>,
+    pub private: u16,
+    pub public: Option<u16>,
+    pub proto: String,
+}
+
+impl Port {
+    /// `0.0.0.0:8080->80/tcp` or `80/tcp`, as `docker ps` prints it.
+    pub fn display(&self) -> String {
+        match self.public {
+            Some(public) => {
+                let ip = self.ip.as_deref().unwrap_or("0.0.0.0");
+                if ip.contains(':') {
+                    format!("[{ip}]:{public}->{}/{}", self.private, self.proto)
+                } else {
+                    format!("{ip}:{public}->{}/{}", self.private, self.proto)
+                }
+            }
+            None => format!("{}/{}", self.private, self.proto),
+        }
+    }
+}
+
+/// Join ports like `docker ps` does (deduplicating IPv4/IPv6 twins of the same mapping).
+pub fn ports_display(ports: &[Port]) -> String {
+    let mut seen: Vec<(Option<u16>, u16, &str)> = Vec::new();
+    let mut out = String::new();
+    for p in ports {
+        let key = (p.public, p.private, p.proto.as_str());
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        out.push_str(&p.display());
+    }
+    out
+}
+
+/// One container, as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Container {
+    pub id: String,
+    pub name: String,
+    pub image: String,
+    pub command: String,
+    pub state: CState,
+    pub health: Option<Health>,
+    /// The engine's status text at fetch time ("Up 3 minutes").
+    pub status: String,
+    /// Unix seconds of creation.
+    pub created: i64,
+    /// Best estimate of when the current state began (unix seconds): exact when learned from an
+    /// event, estimated from the status text otherwise.
+    pub since: Option<i64>,
+    /// Exit code for exited/restarting containers.
+    pub exit_code: Option<i64>,
+    pub ports: Vec<Port>,
+    pub project: Option<String>,
+    pub service: Option<String>,
+}
+
+impl Container {
+    pub fn short_id(&self) -> &str {
+        self.id.get(..12).unwrap_or(&self.id)
+    }
+
+    /// Status text rendered relative to `now` (unix seconds), like `docker ps`.
+    pub fn status_text(&self, now: i64) -> String {
+        let ago = |t: i64| human_duration(now.saturating_sub(t).max(0));
+        let mut s = match (self.state, self.since) {
+            (CState::Running, Some(t)) => format!("Up {}", ago(t)),
+            (CState::Paused, Some(t)) => format!("Up {} (Paused)", ago(t)),
+            (CState::Restarting, Some(t)) => {
+                format!("Restarting ({}) {} ago", self.exit_code.unwrap_or(0), ago(t))
+            }
+            (CState::Exited, Some(t)) => {
+                format!("Exited ({}) {} ago", self.exit_code.unwrap_or(0), ago(t))
+            }
+            (CState::Created, _) => "Created".to_string(),
+            (CState::Dead, _) => "Dead".to_string(),
+            (CState::Removing, _) => "Removal In Progress".to_string(),
+            _ => return self.status.clone(),
+        };
+        if self.state == CState::Running {
+            if let Some(h) = self.health {
+                let _ = match h {
+                    Health::Starting => write!(s, " (health: starting)"),
+                    other => write!(s, " ({})", other.as_str()),
+                };
+            }
+        }
+        s
+    }
+}
+
+/// Go's `units.HumanDuration`, which `docker ps` uses.
+pub fn human_duration(secs: i64) -> String {
+    if secs < 1 {
+        return "Less than a second".into();
+    }
+    if secs == 1 {
+        return "1 second".into();
+    }
+    if secs < 60 {
+        return format!("{secs} seconds");
+    }
+    let minutes = secs / 60;
+    if minutes == 1 {
+        return "About a minute".into();
+    }
+    if minutes < 60 {
+        return format!("{minutes} minutes");
+    }
+    // Go rounds hours: int(d.Hours() + 0.5)
+    let hours = (secs + 1800) / 3600;
+    if hours == 1 {
+        return "About an hour".into();
+    }
+    if hours < 48 {
+        return format!("{hours} hours");
+    }
+    if hours < 24 * 7 * 2 {
+        return format!("{} days", hours / 24);
+    }
+    if hours < 24 * 30 * 2 {
+        return format!("{} weeks", hours / 24 / 7);
+    }
+    if hours < 24 * 365 * 2 {
+        return format!("{} months", hours / 24 / 30);
+    }
+    format!("{} years", secs / 3600 / 24 / 365)
+}
+
+/// Inverse of [`human_duration`]: the lower bound of seconds a phrase stands for.
+pub fn parse_human_duration(s: &str) -> Option<i64> {
+    let s = s.trim();
+    match s {
+        "Less than a second" => return Some(0),
+        "About a minute" => return Some(60),
+        "About an hour" => return Some(3600),
+        _ => {}
+    }
+    let (n, unit) = s.split_once(' ')?;
+    let n: i64 = n.parse().ok()?;
+    let mult = match unit.trim_end_matches('s') {
+        "second" => 1,
+        "minute" => 60,
+        "hour" => 3600,
+        "day" => 86_400,
+        "week" => 7 * 86_400,
+        "month" => 30 * 86_400,
+        "year" => 365 * 86_400,
+        _ => return None,
+    };
+    Some(n * mult)
+}
+
+/// What the engine's status text says: health, exit code, and how long ago the state began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StatusInfo {
+    pub health: Option<Health>,
+    pub exit_code: Option<i64>,
+    pub ago_secs: Option<i64>,
+}
+
+/// Parse "Up 3 minutes (healthy)", "Exited (137) 2 hours ago", "Restarting (1) 5 seconds ago",
+/// "Up 2 hours (Paused)".
+pub fn parse_status(status: &str) -> StatusInfo {
+    let mut info = StatusInfo::default();
+    let mut s = status.trim();
+    if let Some(rest) = s.strip_suffix("(healthy)") {
+        info.health = Some(Health::Healthy);
+        s = rest.trim_end();
+    } else if let Some(rest) = s.strip_suffix("(unhealthy)") {
+        info.health = Some(Health::Unhealthy);
+        s = rest.trim_end();
+    } else if let Some(rest) = s.strip_suffix("(health: starting)") {
+        info.health = Some(Health::Starting);
+        s = rest.trim_end();
+    }
+    if let Some(rest) = s.strip_suffix("(Paused)") {
+        s = rest.trim_end();
+    }
+    if let Some(rest) = s.strip_prefix("Up ") {
+        info.ago_secs = parse_human_duration(rest);
+    } else if let Some(rest) = s
+        .strip_prefix("Exited (")
+        .or_else(|| s.strip_prefix("Restarting ("))
+    {
+        if let Some((code, tail)) = rest.split_once(')') {
+            info.exit_code = code.trim().parse().ok();
+            info.ago_secs = tail
+                .trim()
+                .strip_suffix(" ago")
+                .and_then(parse_human_duration);
+        }
+    }
+    info
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_duration_matches_go_units() {
+        assert_eq!(human_duration(0), "Less than a second");
+        assert_eq!(human_duration(1), "1 second");
+        assert_eq!(human_duration(59), "59 seconds");
+        assert_eq!(human_duration(60), "About a minute");
+        assert_eq!(human_duration(119), "About a minute");
+        assert_eq!(human_duration(120), "2 minutes");
+        assert_eq!(human_duration(3599), "59 minutes");
+        assert_eq!(human_duration(3600), "About an hour");
+        assert_eq!(human_duration(5400), "2 hours");
+        assert_eq!(human_duration(47 * 3600), "47 hours");
+        assert_eq!(human_duration(48 * 3600), "2 days");
+        assert_eq!(human_duration(15 * 86_400), "2 weeks");
+        assert_eq!(human_duration(70 * 86_400), "2 months");
+        assert_eq!(human_duration(800 * 86_400), "2 years");
+    }
+
+    #[test]
+    fn parse_status_variants() {
+        let s = parse_status("Up 3 minutes (healthy)");
+        assert_eq!(s.health, Some(Health::Healthy));
+        assert_eq!(s.ago_secs, Some(180));
+        let s = parse_status("Exited (137) 2 hours ago");
+        assert_eq!(s.exit_code, Some(137));
+        assert_eq!(s.ago_secs, Some(7200));
+        let s = parse_status("Up About a minute (health: starting)");
+        assert_eq!(s.health, Some(Health::Starting));
+        assert_eq!(s.ago_secs, Some(60));
+        let s = parse_status("Up 2 hours (Paused)");
+        assert_eq!(s.ago_secs, Some(7200));
+        let s = parse_status("Restarting (1) Less than a second ago");
+        assert_eq!(s.exit_code, Some(1));
+        assert_eq!(s.ago_secs, Some(0));
+        assert_eq!(parse_status("Created"), StatusInfo::default());
+    }
+
+    #[test]
+    fn status_text_round_trips() {
+        let c = Container {
+            id: "0123456789abcdef".into(),
+            name: "web".into(),
+            image: "nginx".into(),
+            command: String::new(),
+            state: CState::Exited,
+            health: None,
+            status: String::new(),
+            created: 0,
+            since: Some(1000),
+            exit_code: Some(137),
+            ports: vec![],
+            project: None,
+            service: None,
+        };
+        assert_eq!(c.status_text(1000 + 7200), "Exited (137) 2 hours ago");
+        assert_eq!(c.short_id(), "0123456789ab");
+        let up = Container {
+            state: CState::Running,
+            health: Some(Health::Unhealthy),
+            ..c
+        };
+        assert_eq!(up.status_text(1003), "Up 3 seconds (unhealthy)");
+    }
+
+    #[test]
+    fn ports_like_docker_ps() {
+        let ports = vec![
+            Port {
+                ip: Some("0.0.0.0".into()),
+                private: 80,
+                public: Some(8080),
+                proto: "tcp".into(),
+            },
+            Port {
+                ip: Some("::".into()),
+                private: 80,
+                public: Some(8080),
+                proto: "tcp".into(),
+            },
+            Port {
+                ip: None,
+                private: 53,
+                public: None,
+                proto: "udp".into(),
+            },
+        ];
+        assert_eq!(ports_display(&ports), "0.0.0.0:8080->80/tcp, 53/udp");
+    }
+}

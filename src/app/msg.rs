@@ -1,0 +1,173 @@
+//! What flows into the app (messages) and out of it (commands for the docker layer and the
+//! runtime). Both are plain data.
+
+use crossterm::event::KeyEvent;
+
+use super::logbuf::LogLine;
+use super::model::Container;
+use super::stats::StatsSample;
+
+/// The engine connection, as the user should see it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnStatus {
+    Connecting {
+        addr: String,
+    },
+    Connected {
+        addr: String,
+        version: String,
+        api: String,
+        os: String,
+        ncpu: i64,
+        mem_total: i64,
+    },
+    /// The last attempt failed; the next one is in `retry_in_ms`.
+    Failed {
+        addr: String,
+        error: String,
+        retry_in_ms: u64,
+        attempt: u32,
+    },
+}
+
+/// Messages into the pure update function.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// A clock tick: wall time in unix seconds.
+    Tick(i64),
+    Conn(ConnStatus),
+    /// The full container list (initial, or after a reconnect).
+    Snapshot(Vec<Container>),
+    /// One container changed (fetched after an engine event).
+    Upsert(Container),
+    /// A container no longer exists.
+    Gone(String),
+    /// A command finished: `what` describes it ("stop web"), `result` carries the engine's message.
+    ActionDone {
+        id: String,
+        what: String,
+        result: Result<(), String>,
+    },
+    Logs(LogEvent),
+    Stats {
+        id: String,
+        sample: StatsSample,
+    },
+    /// Text for the inspect tab.
+    Inspect {
+        id: String,
+        text: String,
+    },
+    /// Something the runtime did for the app (saved a file, copied…).
+    Notice(Result<String, String>),
+}
+
+/// Events from a log stream. `generation` ties them to the request that opened the stream, so
+/// lines of a stream that was replaced are dropped.
+#[derive(Debug, Clone)]
+pub struct LogEvent {
+    pub generation: u64,
+    pub kind: LogEventKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum LogEventKind {
+    Lines(Vec<LogLine>),
+    /// The stream ended (container stopped, or `follow` was off).
+    Ended,
+    Error(String),
+}
+
+/// A container action, as the user asked for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContainerAction {
+    Start,
+    Stop,
+    Restart,
+    Pause,
+    Unpause,
+    Kill,
+    Remove { force: bool, volumes: bool },
+}
+
+impl ContainerAction {
+    pub fn verb(self) -> &'static str {
+        match self {
+            Self::Start => "start",
+            Self::Stop => "stop",
+            Self::Restart => "restart",
+            Self::Pause => "pause",
+            Self::Unpause => "unpause",
+            Self::Kill => "kill",
+            Self::Remove { .. } => "remove",
+        }
+    }
+
+    pub fn progressive(self) -> &'static str {
+        match self {
+            Self::Start => "Starting",
+            Self::Stop => "Stopping",
+            Self::Restart => "Restarting",
+            Self::Pause => "Pausing",
+            Self::Unpause => "Unpausing",
+            Self::Kill => "Killing",
+            Self::Remove { .. } => "Removing",
+        }
+    }
+}
+
+/// Which part of a log to fetch, like `docker logs --tail/--since`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogWindow {
+    Tail(u64),
+    /// The last N seconds.
+    Since(i64),
+    All,
+}
+
+impl LogWindow {
+    pub fn label(self) -> String {
+        match self {
+            LogWindow::Tail(n) => format!("tail {n}"),
+            LogWindow::Since(s) if s % 3600 == 0 => format!("since {}h", s / 3600),
+            LogWindow::Since(s) => format!("since {}m", s / 60),
+            LogWindow::All => "all".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogsRequest {
+    pub id: String,
+    pub generation: u64,
+    pub tail: Option<u64>,
+    /// Unix seconds; lines at or after.
+    pub since: Option<i64>,
+    /// Unix nanos: resume after this timestamp (used to follow across a restart); lines at or
+    /// before it are skipped.
+    pub after_nanos: Option<i64>,
+    pub follow: bool,
+}
+
+/// Commands out of the app: the docker layer or the runtime carries them out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cmd {
+    Container {
+        id: String,
+        name: String,
+        action: ContainerAction,
+    },
+    /// Replace the current log stream (None: close it).
+    Logs(Option<LogsRequest>),
+    /// The set of containers whose stats should be live now (visible running rows + selection).
+    WatchStats(Vec<String>),
+    Inspect(String),
+    /// Write lines to a file (runtime).
+    SaveFile { path: String, contents: String },
+    /// Put text on the user's clipboard via OSC 52 (runtime).
+    Clipboard(String),
+    Quit,
+}

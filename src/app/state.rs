@@ -1,0 +1,420 @@
+//! The one app state, and what can be derived from it.
+
+use std::collections::{BTreeSet, HashMap};
+
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+use super::keymap::Keymap;
+use super::layout::{self, Areas};
+use super::logs::LogsView;
+use super::model::{CState, Container};
+use super::msg::{ConnStatus, ContainerAction};
+use super::stats::StatsHistory;
+
+/// Samples kept per container for the charts (one a second: five minutes).
+pub const STATS_HISTORY: usize = 300;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    List,
+    Detail,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailTab {
+    Logs,
+    Stats,
+    Inspect,
+}
+
+impl DetailTab {
+    pub const ALL: [DetailTab; 3] = [DetailTab::Logs, DetailTab::Stats, DetailTab::Inspect];
+    pub fn title(self) -> &'static str {
+        match self {
+            DetailTab::Logs => "Logs",
+            DetailTab::Stats => "Stats",
+            DetailTab::Inspect => "Inspect",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// Running first, then by name.
+    State,
+    Name,
+    Image,
+    Created,
+    Cpu,
+    Mem,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 6] = [
+        SortKey::State,
+        SortKey::Name,
+        SortKey::Image,
+        SortKey::Created,
+        SortKey::Cpu,
+        SortKey::Mem,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::State => "STATE",
+            SortKey::Name => "NAME",
+            SortKey::Image => "IMAGE",
+            SortKey::Created => "CREATED",
+            SortKey::Cpu => "CPU",
+            SortKey::Mem => "MEM",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Progress,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMsg {
+    pub text: String,
+    pub kind: StatusKind,
+    /// Unix seconds when it was set; info messages fade after a few seconds.
+    pub at: i64,
+}
+
+/// The remove dialog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub targets: Vec<(String, String)>,
+    pub any_running: bool,
+    pub force: bool,
+    pub volumes: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help,
+    Confirm(Confirm),
+}
+
+/// A text input line (filter).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Input {
+    pub active: bool,
+    pub text: String,
+}
+
+pub struct State {
+    pub conn: ConnStatus,
+    pub containers: HashMap<String, Container>,
+    /// Ids in display order: filtered and sorted. Recomputed when an input of it changes.
+    pub rows: Vec<String>,
+    pub selected: Option<String>,
+    /// First visible row of the list.
+    pub offset: usize,
+    pub marked: BTreeSet<String>,
+    pub show_all: bool,
+    pub sort: SortKey,
+    pub sort_desc: bool,
+    pub filter: Input,
+    pub overlay: Overlay,
+    pub status: Option<StatusMsg>,
+    /// Actions under way: id -> what ("Stopping").
+    pub pending: HashMap<String, &'static str>,
+    pub focus: Focus,
+    pub tab: DetailTab,
+    pub logs: LogsView,
+    pub stats: HashMap<String, StatsHistory>,
+    pub inspect: Option<(String, String)>,
+    pub inspect_scroll: usize,
+    /// Stats watch set last sent to the docker layer.
+    pub watching: Vec<String>,
+    pub width: u16,
+    pub height: u16,
+    /// Wall clock, unix seconds (advanced by ticks).
+    pub now: i64,
+    pub keymap: Keymap,
+    /// Something visible changed since the last draw.
+    pub dirty: bool,
+    pub quit: bool,
+    /// Fingerprint of time-dependent text last drawn, so a tick redraws only when it changes.
+    pub clock_print: u64,
+    /// Colours the terminal can show (NO_COLOR, 16 colours, or full).
+    pub color: ColorLevel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorLevel {
+    None,
+    Basic,
+    Full,
+}
+
+impl ColorLevel {
+    /// From the environment values of NO_COLOR, COLORTERM and TERM.
+    pub fn detect(no_color: Option<&str>, colorterm: Option<&str>, term: Option<&str>) -> Self {
+        if no_color.is_some_and(|v| !v.is_empty()) {
+            return ColorLevel::None;
+        }
+        if term == Some("dumb") {
+            return ColorLevel::None;
+        }
+        if colorterm.is_some_and(|c| c.contains("truecolor") || c.contains("24bit"))
+            || term.is_some_and(|t| t.contains("256color"))
+        {
+            return ColorLevel::Full;
+        }
+        ColorLevel::Basic
+    }
+}
+
+impl State {
+    pub fn new(keymap: Keymap, addr: String, now: i64) -> State {
+        State {
+            conn: ConnStatus::Connecting { addr },
+            containers: HashMap::new(),
+            rows: Vec::new(),
+            selected: None,
+            offset: 0,
+            marked: BTreeSet::new(),
+            show_all: true,
+            sort: SortKey::State,
+            sort_desc: false,
+            filter: Input::default(),
+            overlay: Overlay::None,
+            status: None,
+            pending: HashMap::new(),
+            focus: Focus::List,
+            tab: DetailTab::Logs,
+            logs: LogsView::default(),
+            stats: HashMap::new(),
+            inspect: None,
+            inspect_scroll: 0,
+            watching: Vec::new(),
+            width: 80,
+            height: 24,
+            now,
+            keymap,
+            dirty: true,
+            quit: false,
+            clock_print: 0,
+            color: ColorLevel::Full,
+        }
+    }
+
+    pub fn areas(&self) -> Areas {
+        layout::areas(self.width, self.height, self.logs.zoom && self.focus == Focus::Detail)
+    }
+
+    pub fn selected_container(&self) -> Option<&Container> {
+        self.selected.as_ref().and_then(|id| self.containers.get(id))
+    }
+
+    pub fn selected_index(&self) -> Option<usize> {
+        let sel = self.selected.as_ref()?;
+        self.rows.iter().position(|id| id == sel)
+    }
+
+    /// Rows currently on screen.
+    pub fn visible_rows(&self) -> &[String] {
+        let n = self.areas().list_rows();
+        let start = self.offset.min(self.rows.len());
+        let end = (start + n).min(self.rows.len());
+        &self.rows[start..end]
+    }
+
+    pub fn cpu_of(&self, id: &str) -> Option<f64> {
+        self.stats.get(id).and_then(|h| h.latest()).map(|s| s.cpu_percent)
+    }
+
+    pub fn mem_of(&self, id: &str) -> Option<u64> {
+        self.stats.get(id).and_then(|h| h.latest()).map(|s| s.mem_used)
+    }
+
+    /// Counts for the header: (running, total).
+    pub fn counts(&self) -> (usize, usize) {
+        let running = self
+            .containers
+            .values()
+            .filter(|c| c.state == CState::Running)
+            .count();
+        (running, self.containers.len())
+    }
+
+    /// Recompute `rows` from containers, filter and sort; keep the selection on the same id.
+    pub fn recompute_rows(&mut self) {
+        let query = self.filter.text.trim();
+        let mut rows: Vec<(&Container, u32)> = if query.is_empty() {
+            self.containers
+                .values()
+                .filter(|c| self.show_all || c.state.is_live())
+                .map(|c| (c, 0))
+                .collect()
+        } else {
+            let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+            let mut matcher = Matcher::new(Config::DEFAULT);
+            let mut buf = Vec::new();
+            let mut hay = String::new();
+            self.containers
+                .values()
+                .filter(|c| self.show_all || c.state.is_live())
+                .filter_map(|c| {
+                    hay.clear();
+                    hay.push_str(&c.name);
+                    hay.push(' ');
+                    hay.push_str(&c.image);
+                    hay.push(' ');
+                    hay.push_str(c.state.as_str());
+                    hay.push(' ');
+                    hay.push_str(&c.status);
+                    if let Some(p) = &c.project {
+                        hay.push(' ');
+                        hay.push_str(p);
+                    }
+                    if let Some(s) = &c.service {
+                        hay.push(' ');
+                        hay.push_str(s);
+                    }
+                    pattern
+                        .score(Utf32Str::new(&hay, &mut buf), &mut matcher)
+                        .map(|score| (c, score))
+                })
+                .collect()
+        };
+        let cpu = |c: &Container| self.cpu_of(&c.id).unwrap_or(-1.0);
+        let mem = |c: &Container| self.mem_of(&c.id).unwrap_or(0);
+        rows.sort_by(|(a, _), (b, _)| {
+            let ord = match self.sort {
+                SortKey::State => a
+                    .state
+                    .rank()
+                    .cmp(&b.state.rank())
+                    .then_with(|| project_key(a).cmp(&project_key(b))),
+                SortKey::Name => std::cmp::Ordering::Equal,
+                SortKey::Image => a.image.cmp(&b.image),
+                SortKey::Created => b.created.cmp(&a.created),
+                // Top consumers first; coarse buckets keep the order stable under small changes.
+                SortKey::Cpu => bucket(cpu(b), 1.0).cmp(&bucket(cpu(a), 1.0)),
+                SortKey::Mem => (mem(b) >> 20).cmp(&(mem(a) >> 20)),
+            };
+            let ord = ord.then_with(|| a.name.cmp(&b.name)).then_with(|| a.id.cmp(&b.id));
+            if self.sort_desc { ord.reverse() } else { ord }
+        });
+        self.rows = rows.into_iter().map(|(c, _)| c.id.clone()).collect();
+        if let Some(sel) = &self.selected {
+            if !self.rows.contains(sel) {
+                self.selected = None;
+            }
+        }
+        if self.selected.is_none() {
+            self.selected = self.rows.first().cloned();
+        }
+        self.marked.retain(|id| self.containers.contains_key(id));
+        self.clamp_offset();
+        self.dirty = true;
+    }
+
+    /// Keep the selected row inside the visible window.
+    pub fn clamp_offset(&mut self) {
+        let n = self.areas().list_rows().max(1);
+        let len = self.rows.len();
+        if let Some(i) = self.selected_index() {
+            if i < self.offset {
+                self.offset = i;
+            } else if i >= self.offset + n {
+                self.offset = i + 1 - n;
+            }
+        }
+        if self.offset + n > len {
+            self.offset = len.saturating_sub(n);
+        }
+    }
+
+    /// The targets of an action: the marked rows, or the selected one.
+    pub fn targets(&self) -> Vec<&Container> {
+        if self.marked.is_empty() {
+            self.selected_container().into_iter().collect()
+        } else {
+            self.rows
+                .iter()
+                .filter(|id| self.marked.contains(*id))
+                .filter_map(|id| self.containers.get(id))
+                .collect()
+        }
+    }
+
+    pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
+        self.status = Some(StatusMsg {
+            text: text.into(),
+            kind,
+            at: self.now,
+        });
+        self.dirty = true;
+    }
+
+    /// Stats that should be live: running rows on screen, plus the selection.
+    pub fn wanted_stats(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .visible_rows()
+            .iter()
+            .filter(|id| {
+                self.containers
+                    .get(*id)
+                    .is_some_and(|c| c.state == CState::Running)
+            })
+            .cloned()
+            .collect();
+        if let Some(c) = self.selected_container() {
+            if c.state == CState::Running && !ids.contains(&c.id) {
+                ids.push(c.id.clone());
+            }
+        }
+        ids.sort();
+        ids
+    }
+
+    /// A hash of every time-dependent string on screen (relative times, fading status).
+    pub fn clock_fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for id in self.visible_rows() {
+            if let Some(c) = self.containers.get(id) {
+                c.status_text(self.now).hash(&mut h);
+            }
+        }
+        self.status_visible().map(|s| (&s.text, s.at)).hash(&mut h);
+        h.finish()
+    }
+
+    /// The status message, unless it has faded (info: 5 s).
+    pub fn status_visible(&self) -> Option<&StatusMsg> {
+        self.status
+            .as_ref()
+            .filter(|s| s.kind != StatusKind::Info || self.now - s.at < 5)
+    }
+
+    pub fn is_action_pending(&self, id: &str) -> bool {
+        self.pending.contains_key(id)
+    }
+
+    pub fn action_for_pause(c: &Container) -> ContainerAction {
+        if c.state == CState::Paused {
+            ContainerAction::Unpause
+        } else {
+            ContainerAction::Pause
+        }
+    }
+}
+
+fn project_key(c: &Container) -> (&str, &str) {
+    (c.project.as_deref().unwrap_or(""), c.service.as_deref().unwrap_or(""))
+}
+
+fn bucket(v: f64, width: f64) -> i64 {
+    if v < 0.0 { -1 } else { (v / width) as i64 }
+}

@@ -1,0 +1,574 @@
+//! The pure update function: a message in, state changed, commands out. No I/O.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::keymap::{Context, Key};
+use super::logs::{LogInputKind, StreamState};
+use super::model::CState;
+use super::msg::{Cmd, ContainerAction, LogEventKind, LogWindow, Msg};
+use super::state::{Confirm, DetailTab, Focus, Overlay, SortKey, State, StatusKind};
+
+/// Apply one message. Commands for the outside world are pushed onto `out`.
+pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
+    match msg {
+        Msg::Key(key) => on_key(state, key, out),
+        Msg::Paste(text) => {
+            if state.filter.active {
+                state.filter.text.push_str(&text.replace(['\n', '\r'], " "));
+                state.recompute_rows();
+            } else if let Some((_, buf)) = state.logs.input.as_mut() {
+                buf.push_str(&text.replace(['\n', '\r'], " "));
+                state.dirty = true;
+            }
+        }
+        Msg::Resize(w, h) => {
+            state.width = w;
+            state.height = h;
+            state.clamp_offset();
+            state.dirty = true;
+        }
+        Msg::Tick(now) => {
+            state.now = now;
+            let print = state.clock_fingerprint();
+            if print != state.clock_print {
+                state.dirty = true;
+            }
+        }
+        Msg::Conn(c) => {
+            state.conn = c;
+            state.dirty = true;
+        }
+        Msg::Snapshot(list) => {
+            state.containers = list.into_iter().map(|c| (c.id.clone(), c)).collect();
+            state.pending.retain(|id, _| state.containers.contains_key(id));
+            state.stats.retain(|id, _| state.containers.contains_key(id));
+            state.recompute_rows();
+            if state.logs.target.is_none()
+                || !state
+                    .logs
+                    .target
+                    .as_ref()
+                    .is_some_and(|t| state.containers.contains_key(t))
+            {
+                open_logs_for_selection(state, out);
+            }
+        }
+        Msg::Upsert(c) => {
+            let id = c.id.clone();
+            let was = state.containers.get(&id).map(|o| o.state);
+            let now_running = c.state == CState::Running;
+            if c.state != CState::Running {
+                state.stats.remove(&id);
+            }
+            state.containers.insert(id.clone(), c);
+            state.recompute_rows();
+            // Follow the logs across a restart.
+            if state.logs.target.as_deref() == Some(id.as_str())
+                && now_running
+                && was != Some(CState::Running)
+                && matches!(state.logs.state, StreamState::Ended(_))
+            {
+                if let Some(req) = state.logs.resume(state.now) {
+                    out.push(Cmd::Logs(Some(req)));
+                }
+            }
+            if state.logs.target.is_none() {
+                open_logs_for_selection(state, out);
+            }
+        }
+        Msg::Gone(id) => {
+            state.containers.remove(&id);
+            state.stats.remove(&id);
+            state.pending.remove(&id);
+            state.recompute_rows();
+            if state.logs.target.as_deref() == Some(id.as_str()) {
+                state.logs.state = StreamState::Ended("container removed".into());
+                state.dirty = true;
+            }
+        }
+        Msg::ActionDone { id, what, result } => {
+            state.pending.remove(&id);
+            match result {
+                Ok(()) => {
+                    if state.pending.is_empty() {
+                        state.set_status(StatusKind::Info, format!("done: {what}"));
+                    }
+                }
+                Err(e) => state.set_status(StatusKind::Error, format!("{what}: {e}")),
+            }
+        }
+        Msg::Logs(ev) => {
+            if ev.generation != state.logs.generation {
+                return;
+            }
+            match ev.kind {
+                LogEventKind::Lines(lines) => state.logs.push_lines(lines),
+                LogEventKind::Ended => {
+                    let why = match state.logs.target.as_ref().and_then(|t| state.containers.get(t))
+                    {
+                        Some(c) if !c.state.is_live() => {
+                            format!("container {} — waiting for it to start", c.state.as_str())
+                        }
+                        Some(_) => "stream ended".to_string(),
+                        None => "container removed".to_string(),
+                    };
+                    state.logs.state = StreamState::Ended(why);
+                }
+                LogEventKind::Error(e) => state.logs.state = StreamState::Error(e),
+            }
+            if state.tab == DetailTab::Logs {
+                state.dirty = true;
+            }
+        }
+        Msg::Stats { id, sample } => {
+            let Some(c) = state.containers.get(&id) else {
+                return;
+            };
+            if c.state != CState::Running {
+                return;
+            }
+            state
+                .stats
+                .entry(id.clone())
+                .or_insert_with(|| super::stats::StatsHistory::new(super::state::STATS_HISTORY))
+                .push(sample);
+            if matches!(state.sort, SortKey::Cpu | SortKey::Mem) {
+                state.recompute_rows();
+            }
+            if state.visible_rows().contains(&id) || state.selected.as_deref() == Some(id.as_str())
+            {
+                state.dirty = true;
+            }
+        }
+        Msg::Inspect { id, text } => {
+            state.inspect = Some((id, text));
+            state.dirty = true;
+        }
+        Msg::Notice(r) => match r {
+            Ok(t) => state.set_status(StatusKind::Info, t),
+            Err(e) => state.set_status(StatusKind::Error, e),
+        },
+    }
+    sync_watch(state, out);
+}
+
+/// Send the stats watch set when it changed.
+fn sync_watch(state: &mut State, out: &mut Vec<Cmd>) {
+    if !matches!(state.conn, super::msg::ConnStatus::Connected { .. }) {
+        return;
+    }
+    let wanted = state.wanted_stats();
+    if wanted != state.watching {
+        state.watching = wanted.clone();
+        out.push(Cmd::WatchStats(wanted));
+    }
+}
+
+/// Point the logs pane at the selection (closing the old stream).
+fn open_logs_for_selection(state: &mut State, out: &mut Vec<Cmd>) {
+    let sel = state.selected.clone();
+    if state.logs.target == sel && sel.is_some() {
+        return;
+    }
+    let req = state.logs.open(sel, state.now);
+    out.push(Cmd::Logs(req));
+    if state.tab == DetailTab::Inspect {
+        if let Some(id) = state.selected.clone() {
+            out.push(Cmd::Inspect(id));
+        }
+    }
+    state.dirty = true;
+}
+
+fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
+    let Some(key) = Key::from_event(&ev) else {
+        return;
+    };
+    // Overlays take keys first.
+    match &mut state.overlay {
+        Overlay::Help => {
+            state.overlay = Overlay::None;
+            state.dirty = true;
+            return;
+        }
+        Overlay::Confirm(c) => {
+            match key.code {
+                KeyCode::Char('y') | KeyCode::Enter => {
+                    let c = c.clone();
+                    state.overlay = Overlay::None;
+                    let action = ContainerAction::Remove {
+                        force: c.force,
+                        volumes: c.volumes,
+                    };
+                    for (id, name) in c.targets {
+                        issue(state, id, name, action, out);
+                    }
+                    state.marked.clear();
+                }
+                KeyCode::Char('v') => c.volumes = !c.volumes,
+                KeyCode::Char('f') => c.force = !c.force,
+                KeyCode::Char('n') | KeyCode::Esc => state.overlay = Overlay::None,
+                _ => {}
+            }
+            state.dirty = true;
+            return;
+        }
+        Overlay::None => {}
+    }
+    // Text inputs.
+    if state.filter.active {
+        edit_line(&mut state.filter.text, &key, |done| {
+            state.filter.active = !done;
+        });
+        if key.code == KeyCode::Esc {
+            state.filter.text.clear();
+        }
+        state.recompute_rows();
+        after_selection_change(state, out);
+        return;
+    }
+    if let Some((kind, mut text)) = state.logs.input.take() {
+        let mut finished = None;
+        edit_line(&mut text, &key, |done| finished = Some(done));
+        match (key.code, finished) {
+            (KeyCode::Esc, _) => {}
+            (_, Some(true)) => {
+                let grep = kind == LogInputKind::Grep;
+                match state.logs.set_query(&text, grep) {
+                    Ok(()) => {
+                        if !grep {
+                            state.logs.jump_match(false);
+                        }
+                    }
+                    Err(e) => state.set_status(StatusKind::Error, format!("search: {e}")),
+                }
+            }
+            _ => state.logs.input = Some((kind, text)),
+        }
+        state.dirty = true;
+        return;
+    }
+
+    let km = &state.keymap;
+    let ctx = match state.focus {
+        Focus::List => Context::Containers,
+        Focus::Detail => Context::Logs,
+    };
+    let action = match state.focus {
+        Focus::List => km
+            .lookup(Context::Containers, &key)
+            .or_else(|| km.lookup(Context::List, &key)),
+        Focus::Detail if state.tab == DetailTab::Logs => km.lookup(Context::Logs, &key),
+        Focus::Detail => km.lookup(Context::List, &key),
+    }
+    .or_else(|| km.lookup(Context::Global, &key))
+    .map(str::to_owned);
+    let Some(action) = action else {
+        return;
+    };
+    let _ = ctx;
+    match action.as_str() {
+        "quit" => {
+            state.quit = true;
+            out.push(Cmd::Quit);
+        }
+        "help" => {
+            state.overlay = Overlay::Help;
+            state.dirty = true;
+        }
+        "focus_next" | "focus_prev" => {
+            state.focus = match state.focus {
+                Focus::List => Focus::Detail,
+                Focus::Detail => Focus::List,
+            };
+            state.dirty = true;
+        }
+        "view_containers" => {
+            state.focus = Focus::List;
+            state.dirty = true;
+        }
+        "view_images" | "view_volumes" | "view_networks" | "view_engine" => {
+            state.set_status(StatusKind::Info, "this view is not built yet");
+        }
+        _ if state.focus == Focus::Detail => detail_action(state, &action, out),
+        _ => list_action(state, &action, out),
+    }
+}
+
+/// Minimal line editing; `done(true)` on enter, `done(false)` on esc.
+fn edit_line(text: &mut String, key: &Key, mut done: impl FnMut(bool)) {
+    match key.code {
+        KeyCode::Enter => done(true),
+        KeyCode::Esc => done(false),
+        KeyCode::Backspace => {
+            text.pop();
+        }
+        KeyCode::Char('u') if key.mods.contains(KeyModifiers::CONTROL) => text.clear(),
+        KeyCode::Char('w') if key.mods.contains(KeyModifiers::CONTROL) => {
+            let trimmed = text.trim_end().len();
+            let cut = text[..trimmed].rfind(' ').map_or(0, |i| i + 1);
+            text.truncate(cut);
+        }
+        KeyCode::Char(c) if !key.mods.contains(KeyModifiers::CONTROL) => text.push(c),
+        _ => {}
+    }
+}
+
+fn move_selection(state: &mut State, delta: i64) {
+    if state.rows.is_empty() {
+        return;
+    }
+    let len = state.rows.len() as i64;
+    let cur = state.selected_index().map_or(0, |i| i as i64);
+    let next = (cur + delta).clamp(0, len - 1) as usize;
+    state.selected = state.rows.get(next).cloned();
+    state.clamp_offset();
+    state.dirty = true;
+}
+
+fn after_selection_change(state: &mut State, out: &mut Vec<Cmd>) {
+    if state.logs.target != state.selected {
+        open_logs_for_selection(state, out);
+    }
+    if state.tab == DetailTab::Inspect {
+        if let Some(id) = state.selected.clone() {
+            if state.inspect.as_ref().map(|(i, _)| i) != Some(&id) {
+                state.inspect_scroll = 0;
+                out.push(Cmd::Inspect(id));
+            }
+        }
+    }
+}
+
+fn issue(state: &mut State, id: String, name: String, action: ContainerAction, out: &mut Vec<Cmd>) {
+    state.pending.insert(id.clone(), action.progressive());
+    state.set_status(StatusKind::Progress, format!("{} {name}…", action.progressive()));
+    out.push(Cmd::Container { id, name, action });
+}
+
+fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
+    let page = state.areas().list_rows().max(1) as i64;
+    match action {
+        "down" => move_selection(state, 1),
+        "up" => move_selection(state, -1),
+        "page_down" => move_selection(state, page),
+        "page_up" => move_selection(state, -page),
+        "top" => move_selection(state, i64::MIN / 2),
+        "bottom" => move_selection(state, i64::MAX / 2),
+        "filter" => {
+            state.filter.active = true;
+            state.dirty = true;
+        }
+        "clear" => {
+            state.filter.text.clear();
+            state.marked.clear();
+            state.recompute_rows();
+        }
+        "sort_next" => {
+            let i = SortKey::ALL.iter().position(|k| *k == state.sort).unwrap_or(0);
+            state.sort = SortKey::ALL[(i + 1) % SortKey::ALL.len()];
+            state.recompute_rows();
+        }
+        "sort_reverse" => {
+            state.sort_desc = !state.sort_desc;
+            state.recompute_rows();
+        }
+        "mark" => {
+            if let Some(id) = state.selected.clone() {
+                if !state.marked.remove(&id) {
+                    state.marked.insert(id);
+                }
+                move_selection(state, 1);
+                state.dirty = true;
+            }
+        }
+        "toggle_all" => {
+            state.show_all = !state.show_all;
+            state.recompute_rows();
+            let what = if state.show_all { "all containers" } else { "running containers only" };
+            state.set_status(StatusKind::Info, format!("showing {what}"));
+        }
+        "start" | "stop" | "restart" | "pause" | "kill" => {
+            let targets: Vec<(String, String, ContainerAction)> = state
+                .targets()
+                .into_iter()
+                .map(|c| {
+                    let a = match action {
+                        "start" => ContainerAction::Start,
+                        "stop" => ContainerAction::Stop,
+                        "restart" => ContainerAction::Restart,
+                        "kill" => ContainerAction::Kill,
+                        _ => State::action_for_pause(c),
+                    };
+                    (c.id.clone(), c.name.clone(), a)
+                })
+                .collect();
+            if targets.is_empty() {
+                state.set_status(StatusKind::Error, "no container selected");
+            }
+            for (id, name, a) in targets {
+                issue(state, id, name, a, out);
+            }
+            state.marked.clear();
+        }
+        "remove" => {
+            let targets = state.targets();
+            if targets.is_empty() {
+                state.set_status(StatusKind::Error, "no container selected");
+                return;
+            }
+            let any_running = targets.iter().any(|c| c.state.is_live());
+            let targets = targets
+                .into_iter()
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect();
+            state.overlay = Overlay::Confirm(Confirm {
+                targets,
+                any_running,
+                force: false,
+                volumes: false,
+            });
+            state.dirty = true;
+        }
+        "open" | "tab_logs" => {
+            state.tab = DetailTab::Logs;
+            if action == "open" {
+                state.focus = Focus::Detail;
+            }
+            state.dirty = true;
+        }
+        "tab_stats" => {
+            state.tab = DetailTab::Stats;
+            state.dirty = true;
+        }
+        "tab_inspect" => {
+            state.tab = DetailTab::Inspect;
+            state.inspect = None;
+            state.inspect_scroll = 0;
+            if let Some(id) = state.selected.clone() {
+                out.push(Cmd::Inspect(id));
+            }
+            state.dirty = true;
+        }
+        _ => {
+            state.set_status(StatusKind::Info, format!("`{action}` is not available here yet"));
+        }
+    }
+    after_selection_change(state, out);
+}
+
+fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
+    if state.tab != DetailTab::Logs {
+        let page = state.areas().detail_rows().max(1);
+        match action {
+            "down" => state.inspect_scroll += 1,
+            "up" => state.inspect_scroll = state.inspect_scroll.saturating_sub(1),
+            "page_down" => state.inspect_scroll += page,
+            "page_up" => state.inspect_scroll = state.inspect_scroll.saturating_sub(page),
+            "top" => state.inspect_scroll = 0,
+            "clear" => state.focus = Focus::List,
+            _ => {}
+        }
+        state.dirty = true;
+        return;
+    }
+    let page = state.areas().detail_rows().max(1) as i64;
+    let logs = &mut state.logs;
+    match action {
+        "down" => logs.scroll(1),
+        "up" => logs.scroll(-1),
+        "page_down" => logs.scroll(page),
+        "page_up" => logs.scroll(-page),
+        "top" => logs.to_top(page as usize),
+        "bottom" => logs.to_bottom(),
+        "scroll_left" => logs.hscroll = logs.hscroll.saturating_sub(8),
+        "scroll_right" => {
+            if !logs.wrap {
+                logs.hscroll += 8;
+            }
+        }
+        "search" => logs.input = Some((LogInputKind::Search, String::new())),
+        "grep" => logs.input = Some((LogInputKind::Grep, String::new())),
+        "next_match" => {
+            if !logs.jump_match(true) {
+                state.set_status(StatusKind::Info, "no more matches below");
+            }
+        }
+        "prev_match" => {
+            if !logs.jump_match(false) {
+                state.set_status(StatusKind::Info, "no more matches above");
+            }
+        }
+        "clear" => {
+            if logs.query.is_some() {
+                logs.query = None;
+                logs.grep = false;
+                logs.current_match = None;
+            } else {
+                logs.zoom = false;
+                state.focus = Focus::List;
+            }
+        }
+        "follow" => {
+            if logs.follow {
+                logs.anchor = logs.bottom_seq().unwrap_or(0);
+                logs.follow = false;
+            } else {
+                logs.follow = true;
+            }
+        }
+        "timestamps" => logs.timestamps = !logs.timestamps,
+        "wrap" => {
+            logs.wrap = !logs.wrap;
+            logs.hscroll = 0;
+        }
+        "zoom" => logs.zoom = !logs.zoom,
+        "since_tail" | "since_1m" | "since_5m" | "since_15m" | "since_1h" | "since_all" => {
+            logs.window = match action {
+                "since_1m" => LogWindow::Since(60),
+                "since_5m" => LogWindow::Since(300),
+                "since_15m" => LogWindow::Since(900),
+                "since_1h" => LogWindow::Since(3600),
+                "since_all" => LogWindow::All,
+                _ => LogWindow::Tail(logs.tail),
+            };
+            let target = logs.target.clone();
+            let req = logs.open(target, state.now);
+            out.push(Cmd::Logs(req));
+        }
+        "save" => {
+            let name = state
+                .selected_container()
+                .map_or_else(|| "logs".to_string(), |c| c.name.clone());
+            let path = format!("dockside-{}-{}.log", sanitize_file(&name), state.now);
+            let mut contents = String::new();
+            for (_, l) in state.logs.buf.iter() {
+                if state.logs.shown(l) {
+                    contents.push_str(&l.body.text);
+                    contents.push('\n');
+                }
+            }
+            out.push(Cmd::SaveFile { path, contents });
+        }
+        "copy" => {
+            let n = state.areas().detail_rows();
+            let text: Vec<&str> = state
+                .logs
+                .window_lines(n)
+                .into_iter()
+                .map(|(_, l)| l.body.text.as_str())
+                .collect();
+            let lines = text.len();
+            out.push(Cmd::Clipboard(text.join("\n")));
+            state.set_status(StatusKind::Info, format!("copied {lines} lines (OSC 52)"));
+        }
+        _ => {}
+    }
+    state.dirty = true;
+}
+
+fn sanitize_file(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect()
+}

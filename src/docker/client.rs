@@ -1,0 +1,169 @@
+//! Finding and connecting to the engine, the way the docker CLI does: `--host`, then
+//! `DOCKER_HOST`, then the current `docker context`, then the default socket.
+
+use std::path::PathBuf;
+
+use bollard::Docker;
+
+pub const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
+
+/// Where the address came from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub addr: String,
+    pub source: String,
+}
+
+/// Resolve the engine address. `flag_host` is `-H/--host`; `flag_context` is `--context`.
+pub fn resolve(flag_host: Option<&str>, flag_context: Option<&str>) -> Target {
+    if let Some(h) = flag_host.filter(|h| !h.is_empty()) {
+        return Target {
+            addr: h.to_string(),
+            source: "--host".into(),
+        };
+    }
+    let env_context = std::env::var("DOCKER_CONTEXT").ok();
+    if flag_context.is_none() && env_context.is_none() {
+        if let Ok(h) = std::env::var("DOCKER_HOST") {
+            if !h.is_empty() {
+                return Target {
+                    addr: h,
+                    source: "DOCKER_HOST".into(),
+                };
+            }
+        }
+    }
+    let config_dir = docker_config_dir();
+    let context = flag_context
+        .map(str::to_owned)
+        .or(env_context)
+        .or_else(|| current_context(&config_dir));
+    if let Some(ctx) = context.filter(|c| c != "default") {
+        if let Some(addr) = context_host(&config_dir, &ctx) {
+            return Target {
+                addr,
+                source: format!("docker context `{ctx}`"),
+            };
+        }
+    }
+    Target {
+        addr: DEFAULT_HOST.into(),
+        source: "default socket".into(),
+    }
+}
+
+fn docker_config_dir() -> PathBuf {
+    if let Ok(d) = std::env::var("DOCKER_CONFIG") {
+        return PathBuf::from(d);
+    }
+    directories::BaseDirs::new()
+        .map(|b| b.home_dir().join(".docker"))
+        .unwrap_or_else(|| PathBuf::from(".docker"))
+}
+
+fn current_context(dir: &std::path::Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("config.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v.get("currentContext")?.as_str().map(str::to_owned)
+}
+
+/// Contexts live in `contexts/meta/<sha256(name)>/meta.json`; scan them rather than hash.
+fn context_host(dir: &std::path::Path, name: &str) -> Option<String> {
+    let meta = dir.join("contexts").join("meta");
+    for entry in std::fs::read_dir(meta).ok()?.flatten() {
+        let Ok(text) = std::fs::read_to_string(entry.path().join("meta.json")) else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        if v.get("Name").and_then(|n| n.as_str()) == Some(name) {
+            return v
+                .pointer("/Endpoints/docker/Host")
+                .and_then(|h| h.as_str())
+                .map(str::to_owned);
+        }
+    }
+    None
+}
+
+/// Build a client for `addr` (does not talk to the engine yet).
+pub fn client(addr: &str) -> Result<Docker, String> {
+    let addr = if addr.starts_with('/') {
+        format!("unix://{addr}")
+    } else {
+        addr.to_string()
+    };
+    Docker::connect_with_host(&addr).map_err(|e| e.to_string())
+}
+
+/// Connect and agree on an API version: one `/version` call.
+pub async fn connect(addr: &str) -> Result<Docker, String> {
+    let docker = client(addr)?;
+    docker
+        .negotiate_version()
+        .await
+        .map_err(|e| friendly_error(&e.to_string()))
+}
+
+/// Engine errors, shortened for a status line.
+pub fn friendly_error(e: &str) -> String {
+    let e = e.trim();
+    if e.contains("No such file or directory") {
+        return "no socket there (is the engine running?)".into();
+    }
+    if e.contains("Connection refused") {
+        return "connection refused (is the engine running?)".into();
+    }
+    if e.contains("Permission denied") {
+        return "permission denied (are you in the docker group?)".into();
+    }
+    // bollard: "Docker responded with status code 409: <message>"
+    if let Some((_, msg)) = e.split_once("status code ") {
+        if let Some((_, m)) = msg.split_once(": ") {
+            return m.trim().to_string();
+        }
+    }
+    e.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_wins() {
+        let t = resolve(Some("tcp://1.2.3.4:2375"), None);
+        assert_eq!(t.addr, "tcp://1.2.3.4:2375");
+        assert_eq!(t.source, "--host");
+    }
+
+    #[test]
+    fn context_meta_is_read() {
+        let dir = std::env::temp_dir().join(format!("dockside-ctx-{}", std::process::id()));
+        let meta = dir.join("contexts/meta/abc");
+        std::fs::create_dir_all(&meta).expect("mkdir");
+        std::fs::write(
+            meta.join("meta.json"),
+            r#"{"Name":"remote","Endpoints":{"docker":{"Host":"ssh://me@box"}}}"#,
+        )
+        .expect("write");
+        std::fs::write(dir.join("config.json"), r#"{"currentContext":"remote"}"#).expect("write");
+        assert_eq!(current_context(&dir).as_deref(), Some("remote"));
+        assert_eq!(context_host(&dir, "remote").as_deref(), Some("ssh://me@box"));
+        assert_eq!(context_host(&dir, "other"), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn errors_are_shortened() {
+        assert_eq!(
+            friendly_error("Docker responded with status code 409: You cannot remove a running container abc. Stop the container before attempting removal or force remove"),
+            "You cannot remove a running container abc. Stop the container before attempting removal or force remove"
+        );
+        assert_eq!(
+            friendly_error("error trying to connect: Connection refused (os error 111)"),
+            "connection refused (is the engine running?)"
+        );
+    }
+}

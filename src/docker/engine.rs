@@ -1,0 +1,358 @@
+//! The engine task: connects (with backoff), lists once, follows the events stream and fetches
+//! only the container an event names. Carries out the app's commands.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use bollard::Docker;
+use bollard::query_parameters::{
+    EventsOptionsBuilder, KillContainerOptionsBuilder, ListContainersOptionsBuilder,
+    RemoveContainerOptionsBuilder,
+};
+use futures::StreamExt;
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+use super::client::{self, Target, friendly_error};
+use super::{convert, logs, stats};
+use crate::app::model::{CState, Container};
+use crate::app::msg::{Cmd, ConnStatus, ContainerAction, Msg};
+
+/// Start the engine task. Commands go in on the returned sender; messages come out on `tx`.
+pub fn spawn(target: Target, tx: mpsc::Sender<Msg>) -> mpsc::UnboundedSender<Cmd> {
+    let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
+    tokio::spawn(run(target, tx, cmd_rx));
+    cmd_tx
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+async fn run(target: Target, tx: mpsc::Sender<Msg>, mut cmds: mpsc::UnboundedReceiver<Cmd>) {
+    let addr = target.addr.clone();
+    let mut attempt: u32 = 0;
+    loop {
+        attempt += 1;
+        let docker = match client::connect(&addr).await {
+            Ok(d) => d,
+            Err(error) => {
+                // 250 ms, doubling, at most 5 s.
+                let retry = Duration::from_millis((250u64 << attempt.min(5).saturating_sub(1)).min(5000));
+                let status = ConnStatus::Failed {
+                    addr: format!("{addr} ({})", target.source),
+                    error,
+                    retry_in_ms: retry.as_millis() as u64,
+                    attempt,
+                };
+                if tx.send(Msg::Conn(status)).await.is_err() {
+                    return;
+                }
+                let sleep = tokio::time::sleep(retry);
+                tokio::pin!(sleep);
+                loop {
+                    tokio::select! {
+                        () = &mut sleep => break,
+                        cmd = cmds.recv() => match cmd {
+                            None | Some(Cmd::Quit) => return,
+                            Some(cmd) => refuse(&tx, cmd, "not connected to the engine").await,
+                        },
+                    }
+                }
+                continue;
+            }
+        };
+        attempt = 0;
+        match session(&docker, &target, &tx, &mut cmds).await {
+            SessionEnd::Quit => return,
+            SessionEnd::Lost(error) => {
+                let status = ConnStatus::Failed {
+                    addr: format!("{addr} ({})", target.source),
+                    error: format!("connection lost: {error}"),
+                    retry_in_ms: 0,
+                    attempt: 0,
+                };
+                if tx.send(Msg::Conn(status)).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+async fn refuse(tx: &mpsc::Sender<Msg>, cmd: Cmd, why: &str) {
+    if let Cmd::Container { id, name, action } = cmd {
+        let _ = tx
+            .send(Msg::ActionDone {
+                id,
+                what: format!("{} {name}", action.verb()),
+                result: Err(why.to_string()),
+            })
+            .await;
+    }
+}
+
+enum SessionEnd {
+    Quit,
+    Lost(String),
+}
+
+/// Engine events that change what the list shows.
+fn relevant(action: &str) -> bool {
+    matches!(
+        action,
+        "create"
+            | "start"
+            | "restart"
+            | "stop"
+            | "die"
+            | "kill"
+            | "pause"
+            | "unpause"
+            | "rename"
+            | "update"
+            | "destroy"
+            | "oom"
+    ) || action.starts_with("health_status")
+}
+
+/// Times (unix seconds) learned from events: exact start/finish, better than the list's text.
+#[derive(Default, Clone, Copy)]
+struct Times {
+    started: Option<i64>,
+    died: Option<i64>,
+}
+
+fn apply_times(c: &mut Container, t: Option<&Times>) {
+    let Some(t) = t else { return };
+    match c.state {
+        CState::Running | CState::Paused => {
+            if let Some(s) = t.started {
+                c.since = Some(s);
+            }
+        }
+        CState::Exited | CState::Restarting => {
+            if let Some(d) = t.died {
+                c.since = Some(d);
+            }
+        }
+        _ => {}
+    }
+}
+
+async fn fetch_one(docker: Docker, id: String) -> (String, Result<Option<Container>, String>) {
+    let mut filters = HashMap::new();
+    filters.insert("id", vec![id.as_str()]);
+    let opts = ListContainersOptionsBuilder::default()
+        .all(true)
+        .filters(&filters)
+        .build();
+    let res = docker
+        .list_containers(Some(opts))
+        .await
+        .map_err(|e| friendly_error(&e.to_string()))
+        .map(|list| {
+            let now = unix_now();
+            list.into_iter()
+                .filter_map(|s| convert::container(s, now))
+                .find(|c| c.id == id)
+        });
+    (id, res)
+}
+
+async fn session(
+    docker: &Docker,
+    target: &Target,
+    tx: &mpsc::Sender<Msg>,
+    cmds: &mut mpsc::UnboundedReceiver<Cmd>,
+) -> SessionEnd {
+    // Subscribe to events first so nothing between the list and the stream is missed.
+    let (ev_tx, mut ev_rx) = mpsc::channel(256);
+    let ev_docker = docker.clone();
+    let events_task = tokio::spawn(async move {
+        let mut filters = HashMap::new();
+        filters.insert("type", vec!["container"]);
+        let opts = EventsOptionsBuilder::default().filters(&filters).build();
+        let mut stream = ev_docker.events(Some(opts));
+        while let Some(ev) = stream.next().await {
+            let stop = ev.is_err();
+            if ev_tx.send(ev.map_err(|e| friendly_error(&e.to_string()))).await.is_err() || stop {
+                return;
+            }
+        }
+        let _ = ev_tx.send(Err("events stream closed".to_string())).await;
+    });
+    let _guard = AbortOnDrop(events_task.abort_handle());
+
+    let list_opts = ListContainersOptionsBuilder::default().all(true).build();
+    let (list, version) = tokio::join!(docker.list_containers(Some(list_opts)), docker.version());
+    let list = match list {
+        Ok(l) => l,
+        Err(e) => return SessionEnd::Lost(friendly_error(&e.to_string())),
+    };
+    let now = unix_now();
+    let snapshot: Vec<Container> = list
+        .into_iter()
+        .filter_map(|s| convert::container(s, now))
+        .collect();
+    let version = version.ok();
+    let conn = ConnStatus::Connected {
+        addr: target.addr.clone(),
+        version: version
+            .as_ref()
+            .and_then(|v| v.version.clone())
+            .unwrap_or_default(),
+        api: version
+            .as_ref()
+            .and_then(|v| v.api_version.clone())
+            .unwrap_or_default(),
+        os: version
+            .as_ref()
+            .and_then(|v| v.os.clone())
+            .unwrap_or_default(),
+        ncpu: 0,
+        mem_total: 0,
+    };
+    if tx.send(Msg::Conn(conn)).await.is_err() || tx.send(Msg::Snapshot(snapshot)).await.is_err() {
+        return SessionEnd::Quit;
+    }
+
+    let mut fetches: JoinSet<(String, Result<Option<Container>, String>)> = JoinSet::new();
+    let mut inflight: HashSet<String> = HashSet::new();
+    let mut again: HashSet<String> = HashSet::new();
+    let mut times: HashMap<String, Times> = HashMap::new();
+    let mut actions: JoinSet<()> = JoinSet::new();
+    let mut log_stream = logs::LogTask::default();
+    let mut stats = stats::StatsWatch::default();
+
+    loop {
+        tokio::select! {
+            ev = ev_rx.recv() => {
+                let ev = match ev {
+                    Some(Ok(ev)) => ev,
+                    Some(Err(e)) => return SessionEnd::Lost(e),
+                    None => return SessionEnd::Lost("events stream closed".into()),
+                };
+                let action = ev.action.unwrap_or_default();
+                let Some(id) = ev.actor.and_then(|a| a.id) else { continue };
+                if !relevant(&action) {
+                    continue;
+                }
+                let t = ev.time.unwrap_or_else(unix_now);
+                match action.as_str() {
+                    "start" => times.entry(id.clone()).or_default().started = Some(t),
+                    "die" => times.entry(id.clone()).or_default().died = Some(t),
+                    _ => {}
+                }
+                if action == "destroy" {
+                    times.remove(&id);
+                    again.remove(&id);
+                    stats.forget(&id);
+                    if tx.send(Msg::Gone(id)).await.is_err() {
+                        return SessionEnd::Quit;
+                    }
+                    continue;
+                }
+                if matches!(action.as_str(), "die" | "stop" | "kill" | "pause") {
+                    stats.forget(&id);
+                }
+                if inflight.contains(&id) {
+                    again.insert(id);
+                } else {
+                    inflight.insert(id.clone());
+                    fetches.spawn(fetch_one(docker.clone(), id));
+                }
+            }
+            Some(done) = fetches.join_next(), if !fetches.is_empty() => {
+                let Ok((id, res)) = done else { continue };
+                inflight.remove(&id);
+                let msg = match res {
+                    Ok(Some(mut c)) => {
+                        apply_times(&mut c, times.get(&id));
+                        Msg::Upsert(c)
+                    }
+                    Ok(None) => Msg::Gone(id.clone()),
+                    Err(_) => {
+                        // Fetch failed (engine busy?): try once more on the next event.
+                        continue;
+                    }
+                };
+                if tx.send(msg).await.is_err() {
+                    return SessionEnd::Quit;
+                }
+                if again.remove(&id) {
+                    inflight.insert(id.clone());
+                    fetches.spawn(fetch_one(docker.clone(), id));
+                }
+            }
+            Some(_) = actions.join_next(), if !actions.is_empty() => {}
+            cmd = cmds.recv() => {
+                let Some(cmd) = cmd else { return SessionEnd::Quit };
+                match cmd {
+                    Cmd::Quit => return SessionEnd::Quit,
+                    Cmd::Container { id, name, action } => {
+                        let docker = docker.clone();
+                        let tx = tx.clone();
+                        actions.spawn(async move {
+                            let result = container_action(&docker, &id, action).await;
+                            let _ = tx.send(Msg::ActionDone {
+                                id,
+                                what: format!("{} {name}", action.verb()),
+                                result,
+                            }).await;
+                        });
+                    }
+                    Cmd::Logs(req) => log_stream.replace(docker, tx, req),
+                    Cmd::WatchStats(ids) => stats.set(docker, tx, ids),
+                    Cmd::Inspect(id) => {
+                        let docker = docker.clone();
+                        let tx = tx.clone();
+                        actions.spawn(async move {
+                            let text = match docker.inspect_container(&id, None).await {
+                                Ok(info) => serde_json::to_string_pretty(&info)
+                                    .unwrap_or_else(|e| format!("cannot show inspect: {e}")),
+                                Err(e) => format!("inspect failed: {}", friendly_error(&e.to_string())),
+                            };
+                            let _ = tx.send(Msg::Inspect { id, text }).await;
+                        });
+                    }
+                    Cmd::SaveFile { .. } | Cmd::Clipboard(_) => {}
+                }
+            }
+        }
+    }
+}
+
+async fn container_action(docker: &Docker, id: &str, action: ContainerAction) -> Result<(), String> {
+    let r = match action {
+        ContainerAction::Start => docker.start_container(id, None).await,
+        ContainerAction::Stop => docker.stop_container(id, None).await,
+        ContainerAction::Restart => docker.restart_container(id, None).await,
+        ContainerAction::Pause => docker.pause_container(id).await,
+        ContainerAction::Unpause => docker.unpause_container(id).await,
+        ContainerAction::Kill => {
+            let opts = KillContainerOptionsBuilder::default().signal("SIGKILL").build();
+            docker.kill_container(id, Some(opts)).await
+        }
+        ContainerAction::Remove { force, volumes } => {
+            let opts = RemoveContainerOptionsBuilder::default()
+                .force(force)
+                .v(volumes)
+                .build();
+            docker.remove_container(id, Some(opts)).await
+        }
+    };
+    r.map_err(|e| friendly_error(&e.to_string()))
+}
+
+/// Aborts a task when dropped.
+pub struct AbortOnDrop(pub tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}

@@ -1,0 +1,192 @@
+//! The containers pane.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
+
+use super::theme::Theme;
+use crate::app::State;
+use crate::app::model::{CState, Container, Health, ports_display};
+use crate::app::msg::ConnStatus;
+use crate::app::state::{Focus, SortKey};
+use crate::app::stats::{fmt_bytes_binary, fmt_percent};
+
+/// Icon and style for a container's state.
+pub fn state_icon(c: &Container, theme: &Theme) -> (&'static str, Style) {
+    match c.state {
+        CState::Running => match c.health {
+            Some(Health::Unhealthy) => ("●", theme.bad()),
+            Some(Health::Starting) => ("●", theme.warn()),
+            _ => ("●", theme.ok()),
+        },
+        CState::Paused => ("‖", theme.warn()),
+        CState::Restarting => ("↻", theme.warn()),
+        CState::Created => ("+", theme.dim()),
+        CState::Removing => ("✖", theme.warn()),
+        CState::Exited if c.exit_code.unwrap_or(0) != 0 => ("■", theme.bad()),
+        CState::Exited => ("■", theme.dim()),
+        CState::Dead => ("✖", theme.bad()),
+        CState::Unknown => ("?", theme.dim()),
+    }
+}
+
+fn sort_label(state: &State, key: SortKey, label: &'static str) -> String {
+    if state.sort == key {
+        format!("{label}{}", if state.sort_desc { "▼" } else { "▲" })
+    } else {
+        label.to_string()
+    }
+}
+
+pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let focused = state.focus == Focus::List;
+    let (running, total) = state.counts();
+    let mut title = vec![
+        Span::raw(" "),
+        Span::styled("Containers", theme.title()),
+        Span::raw(format!(" {}/{} ", state.rows.len(), total)),
+    ];
+    if !state.show_all {
+        title.push(Span::styled("(running only) ", theme.dim()));
+    }
+    if !state.marked.is_empty() {
+        title.push(Span::styled(format!("{} marked ", state.marked.len()), theme.marked()));
+    }
+    let _ = running;
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(focused))
+        .title(Line::from(title));
+    if !state.filter.text.is_empty() || state.filter.active {
+        let cursor = if state.filter.active { "▏" } else { "" };
+        block = block.title_bottom(Line::from(vec![
+            Span::styled(" filter: ", theme.accent()),
+            Span::raw(format!("{}{cursor} ", state.filter.text)),
+        ]));
+    }
+
+    if state.rows.is_empty() {
+        let msg = match &state.conn {
+            ConnStatus::Connecting { addr } => format!("Connecting to {addr}…"),
+            ConnStatus::Failed { addr, error, .. } => format!(
+                "Cannot reach the Docker engine at {addr}:\n{error}\n\nRetrying with backoff; dockside connects by itself when the engine answers.\nSet the address with -H/--host, DOCKER_HOST or `docker context use`."
+            ),
+            ConnStatus::Connected { .. } if !state.filter.text.is_empty() => {
+                format!("No container matches `{}` (esc clears the filter).", state.filter.text)
+            }
+            ConnStatus::Connected { .. } if total > 0 => {
+                "No running containers (a shows stopped ones).".to_string()
+            }
+            ConnStatus::Connected { .. } => {
+                "No containers on this engine yet. Start one with `docker run`, it appears here at once.".to_string()
+            }
+        };
+        let style = if matches!(state.conn, ConnStatus::Failed { .. }) {
+            theme.bad()
+        } else {
+            theme.dim()
+        };
+        f.render_widget(
+            Paragraph::new(msg).style(style).wrap(Wrap { trim: false }).block(block),
+            area,
+        );
+        return;
+    }
+
+    let wide = area.width >= 120;
+    let inner_w = area.width.saturating_sub(2);
+    let name_w = (inner_w * 22 / 100).clamp(10, 40);
+    let image_w = (inner_w * 18 / 100).clamp(8, 40);
+    let status_w = 22u16;
+    let mut widths = vec![
+        Constraint::Length(2),
+        Constraint::Length(name_w),
+        Constraint::Length(image_w),
+        Constraint::Length(status_w),
+        Constraint::Length(7),
+        Constraint::Length(9),
+    ];
+    let mut header = vec![
+        Cell::from(""),
+        Cell::from(sort_label(state, SortKey::Name, "NAME")),
+        Cell::from(sort_label(state, SortKey::Image, "IMAGE")),
+        Cell::from(sort_label(state, SortKey::State, "STATUS")),
+        Cell::from(sort_label(state, SortKey::Cpu, "CPU")),
+        Cell::from(sort_label(state, SortKey::Mem, "MEM")),
+    ];
+    if wide {
+        widths.push(Constraint::Length(12));
+        widths.push(Constraint::Length(16));
+        header.push(Cell::from("ID"));
+        header.push(Cell::from("PROJECT"));
+    }
+    widths.push(Constraint::Fill(1));
+    header.push(Cell::from("PORTS"));
+
+    let sel = state.selected.as_deref();
+    let rows: Vec<Row> = state
+        .visible_rows()
+        .iter()
+        .filter_map(|id| state.containers.get(id))
+        .map(|c| {
+            let (icon, icon_style) = state_icon(c, theme);
+            let marked = state.marked.contains(&c.id);
+            let mark = if marked { "▌" } else { " " };
+            let status = match state.pending.get(&c.id) {
+                Some(p) => Span::styled(format!("{p}…"), theme.warn()),
+                None => {
+                    let style = match (c.state, c.health) {
+                        (_, Some(Health::Unhealthy)) => theme.bad(),
+                        (CState::Running, _) => Style::default(),
+                        _ => theme.dim(),
+                    };
+                    Span::styled(c.status_text(state.now), style)
+                }
+            };
+            let (cpu, mem) = match state.stats.get(&c.id).and_then(|h| h.latest()) {
+                Some(s) if c.state == CState::Running => {
+                    (fmt_percent(s.cpu_percent), fmt_bytes_binary(s.mem_used))
+                }
+                _ if c.state == CState::Running => ("…".into(), "…".into()),
+                _ => (String::new(), String::new()),
+            };
+            let name = match (&c.project, wide) {
+                (Some(p), false) => Line::from(vec![
+                    Span::styled(format!("{p}/"), theme.dim()),
+                    Span::raw(c.service.clone().unwrap_or_else(|| c.name.clone())),
+                ]),
+                _ => Line::from(c.name.clone()),
+            };
+            let mut cells = vec![
+                Cell::from(Line::from(vec![
+                    Span::styled(mark, theme.marked()),
+                    Span::styled(icon, icon_style),
+                ])),
+                Cell::from(name),
+                Cell::from(c.image.clone()),
+                Cell::from(status),
+                Cell::from(cpu),
+                Cell::from(mem),
+            ];
+            if wide {
+                cells.push(Cell::from(Span::styled(c.short_id().to_string(), theme.dim())));
+                cells.push(Cell::from(c.project.clone().unwrap_or_default()));
+            }
+            cells.push(Cell::from(ports_display(&c.ports)));
+            let mut row = Row::new(cells);
+            if Some(c.id.as_str()) == sel {
+                row = row.style(theme.selected(focused));
+            } else if marked {
+                row = row.style(Style::default().add_modifier(Modifier::BOLD));
+            }
+            row
+        })
+        .collect();
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme.header_row()))
+        .column_spacing(1)
+        .block(block);
+    f.render_widget(table, area);
+}

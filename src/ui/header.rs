@@ -1,0 +1,63 @@
+//! The top line: engine, counts, totals.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::Theme;
+use crate::app::State;
+use crate::app::msg::ConnStatus;
+use crate::app::stats::{fmt_bytes_binary, fmt_percent};
+
+pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    if area.height == 0 {
+        return;
+    }
+    let mut spans = vec![Span::styled(" dockside ", theme.title())];
+    match &state.conn {
+        ConnStatus::Connecting { addr } => {
+            spans.push(Span::styled(format!("connecting to {addr}…"), theme.warn()));
+        }
+        ConnStatus::Connected {
+            addr, version, api, ..
+        } => {
+            spans.push(Span::styled("● ", theme.ok()));
+            spans.push(Span::raw(format!("engine {version} (API {api}) {addr}")));
+            let (running, total) = state.counts();
+            spans.push(Span::styled("  │ ", theme.dim()));
+            spans.push(Span::raw(format!("{running} running / {total}")));
+            let (cpu, mem, n) = state
+                .stats
+                .values()
+                .filter_map(|h| h.latest())
+                .fold((0.0, 0u64, 0usize), |(c, m, n), s| (c + s.cpu_percent, m + s.mem_used, n + 1));
+            if n > 0 {
+                spans.push(Span::styled("  │ ", theme.dim()));
+                spans.push(Span::raw(format!(
+                    "CPU {}  MEM {} ({n} sampled)",
+                    fmt_percent(cpu),
+                    fmt_bytes_binary(mem)
+                )));
+            }
+        }
+        ConnStatus::Failed {
+            addr,
+            error,
+            retry_in_ms,
+            attempt,
+        } => {
+            spans.push(Span::styled("✖ ", theme.bad()));
+            let retry = if *retry_in_ms == 0 {
+                "reconnecting…".to_string()
+            } else {
+                format!("retrying in {:.1}s (attempt {attempt})", *retry_in_ms as f64 / 1000.0)
+            };
+            spans.push(Span::styled(
+                format!("cannot reach {addr}: {error} — {retry}"),
+                theme.bad(),
+            ));
+        }
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,193 @@
+//! The logs pane: lines are parsed once on arrival; drawing slices the visible window only.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthChar;
+
+use super::theme::Theme;
+use super::util::detail_block;
+use crate::app::State;
+use crate::app::logbuf::{LogLine, LogStream, format_local};
+use crate::app::logs::{LogInputKind, StreamState};
+use crate::app::sanitize::StyledText;
+
+/// Cut a styled text into visual rows of `width` columns, starting at column `skip`.
+/// `wrap`: every row; else only the first. Highlights override the text's own style.
+pub fn layout_text(
+    body: &StyledText,
+    highlights: &[(usize, usize, Style)],
+    skip: usize,
+    width: usize,
+    wrap: bool,
+    theme: &Theme,
+) -> Vec<Vec<Span<'static>>> {
+    let mut rows: Vec<Vec<Span<'static>>> = Vec::new();
+    let mut row: Vec<Span<'static>> = Vec::new();
+    let mut cur = String::new();
+    let mut cur_style = Style::default();
+    let mut col = 0usize; // columns used in this row
+    let mut abs = 0usize; // absolute column in the line
+    let mut si = 0usize; // index into body.styles
+    let mut hi = 0usize;
+    let width = width.max(1);
+    for (byte, ch) in body.text.char_indices() {
+        let w = ch.width().unwrap_or(0);
+        if abs < skip {
+            abs += w;
+            continue;
+        }
+        while si < body.styles.len() && (body.styles[si].1 as usize) <= byte {
+            si += 1;
+        }
+        let mut style = match body.styles.get(si) {
+            Some((s, _, st)) if (*s as usize) <= byte => theme.content(*st),
+            _ => Style::default(),
+        };
+        while hi < highlights.len() && highlights[hi].1 <= byte {
+            hi += 1;
+        }
+        if let Some((s, _, hs)) = highlights.get(hi) {
+            if *s <= byte {
+                style = *hs;
+            }
+        }
+        if col + w > width {
+            if !cur.is_empty() {
+                row.push(Span::styled(std::mem::take(&mut cur), cur_style));
+            }
+            rows.push(std::mem::take(&mut row));
+            if !wrap {
+                return rows;
+            }
+            col = 0;
+        }
+        if style != cur_style && !cur.is_empty() {
+            row.push(Span::styled(std::mem::take(&mut cur), cur_style));
+        }
+        cur_style = style;
+        cur.push(ch);
+        col += w;
+        abs += w;
+    }
+    if !cur.is_empty() {
+        row.push(Span::styled(cur, cur_style));
+    }
+    rows.push(row);
+    rows
+}
+
+fn gutter(line: &LogLine, theme: &Theme) -> Span<'static> {
+    match line.stream {
+        LogStream::Stderr => Span::styled("▌", theme.bad()),
+        LogStream::System => Span::styled("»", theme.accent()),
+        _ => Span::raw(" "),
+    }
+}
+
+pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bool) {
+    let logs = &state.logs;
+    let name = logs
+        .target
+        .as_ref()
+        .and_then(|id| state.containers.get(id))
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    let mut info = vec![Span::raw(" ")];
+    if !name.is_empty() {
+        info.push(Span::styled(name, theme.accent()));
+        info.push(Span::raw(" "));
+    }
+    info.push(Span::styled(format!("[{}] ", logs.window.label()), theme.dim()));
+    info.push(if logs.follow {
+        Span::styled("following ", theme.ok())
+    } else {
+        Span::styled("paused (G resumes) ", theme.warn())
+    });
+    if logs.wrap {
+        info.push(Span::styled("wrap ", theme.dim()));
+    }
+    if logs.buf.evicted() > 0 {
+        info.push(Span::styled(format!("{} older dropped ", logs.buf.evicted()), theme.dim()));
+    }
+    if let Some((pat, _)) = &logs.query {
+        let n = logs.match_count();
+        let mode = if logs.grep { "grep" } else { "search" };
+        info.push(Span::styled(format!("{mode} `{pat}`: {n} lines match "), theme.accent()));
+    }
+    if let Some((kind, text)) = &logs.input {
+        let label = match kind {
+            LogInputKind::Search => "/",
+            LogInputKind::Grep => "grep: ",
+        };
+        info = vec![
+            Span::styled(format!(" {label}"), theme.accent()),
+            Span::raw(format!("{text}▏ ")),
+        ];
+    }
+    let block = detail_block(state.tab, Line::from(info), theme, focused);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let rows = usize::from(inner.height);
+    let cols = usize::from(inner.width);
+    if rows == 0 || cols < 2 {
+        return;
+    }
+
+    let lines = logs.window_lines(rows);
+    if lines.is_empty() {
+        let msg = match (&logs.state, logs.target.as_ref()) {
+            (_, None) => "Select a container to see its logs.".to_string(),
+            (StreamState::Loading, _) => "Loading…".to_string(),
+            (StreamState::Error(e), _) => format!("Cannot read logs: {e}"),
+            (StreamState::Ended(why), _) => format!("No output. ({why})"),
+            _ if logs.grep => "No line matches the filter yet.".to_string(),
+            _ => "No output yet; new lines appear here as the container writes them.".to_string(),
+        };
+        f.render_widget(Paragraph::new(msg).style(theme.dim()), inner);
+        return;
+    }
+
+    let mut visual: Vec<Line<'static>> = Vec::new();
+    for (seq, line) in lines {
+        let mut prefix = vec![gutter(line, theme)];
+        if logs.timestamps {
+            let ts = line.ts_nanos.map(format_local).unwrap_or_else(|| " ".repeat(23));
+            prefix.push(Span::styled(format!("{ts} "), theme.dim()));
+        }
+        let prefix_w: usize = prefix.iter().map(Span::width).sum();
+        let highlights: Vec<(usize, usize, Style)> = match &logs.query {
+            Some((_, q)) => {
+                let style = if logs.current_match == Some(seq) {
+                    theme.current_match()
+                } else {
+                    theme.highlight()
+                };
+                q.find_iter(&line.body.text)
+                    .into_iter()
+                    .map(|(s, e)| (s, e, style))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let body_w = cols.saturating_sub(prefix_w).max(1);
+        let parts = layout_text(&line.body, &highlights, logs.hscroll, body_w, logs.wrap, theme);
+        for (i, part) in parts.into_iter().enumerate() {
+            let mut spans = if i == 0 {
+                prefix.clone()
+            } else {
+                vec![Span::raw(" ".repeat(prefix_w))]
+            };
+            spans.extend(part);
+            visual.push(Line::from(spans));
+        }
+    }
+    if let StreamState::Ended(why) = &logs.state {
+        visual.push(Line::from(Span::styled(format!("— {why} —"), theme.dim())));
+    }
+    let skip = visual.len().saturating_sub(rows);
+    let visual: Vec<Line> = visual.into_iter().skip(skip).collect();
+    f.render_widget(Paragraph::new(visual), inner);
+}

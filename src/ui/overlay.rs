@@ -1,0 +1,79 @@
+//! Overlays: help (generated from the keymap) and the remove confirmation.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::theme::Theme;
+use super::util::centered;
+use crate::app::State;
+use crate::app::keymap::{Context, Key};
+use crate::app::state::{Confirm, Focus};
+
+/// Contexts relevant to what has focus, most specific first.
+fn contexts(state: &State) -> Vec<Context> {
+    match state.focus {
+        Focus::List => vec![Context::Containers, Context::List, Context::Global],
+        Focus::Detail => vec![Context::Logs, Context::Global],
+    }
+}
+
+pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for ctx in contexts(state) {
+        lines.push(Line::from(Span::styled(ctx.title().to_string(), theme.title())));
+        for b in state.keymap.bindings(ctx) {
+            let keys: Vec<String> = b.keys.iter().map(Key::label).collect();
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<16}", keys.join(", ")), theme.accent()),
+                Span::raw(b.desc.clone()),
+            ]));
+        }
+        lines.push(Line::from(""));
+    }
+    lines
+}
+
+pub fn help(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let lines = help_lines(state, theme);
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let rect = centered(area, 72, h);
+    f.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent())
+        .title(Span::styled(" Keys (any key closes) ", theme.title()));
+    f.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+pub fn confirm(f: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
+    let names: Vec<&str> = c.targets.iter().map(|(_, n)| n.as_str()).collect();
+    let what = if names.len() == 1 {
+        format!("Remove container {}?", names[0])
+    } else {
+        format!("Remove {} containers ({})?", names.len(), names.join(", "))
+    };
+    let check = |on: bool| if on { "[x]" } else { "[ ]" };
+    let mut lines = vec![Line::from(Span::styled(what, theme.title())), Line::from("")];
+    lines.push(Line::from(format!("  v  {} also remove anonymous volumes", check(c.volumes))));
+    let force_note = if c.any_running { " (needed: it is running)" } else { "" };
+    lines.push(Line::from(format!("  f  {} force{force_note}", check(c.force))));
+    lines.push(Line::from(""));
+    lines.push(Line::from(vec![
+        Span::styled("  y", theme.accent()),
+        Span::raw("/enter remove   "),
+        Span::styled("n", theme.accent()),
+        Span::raw("/esc cancel"),
+    ]));
+    let rect = centered(area, 64, lines.len() as u16 + 2);
+    f.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.bad())
+        .title(" Confirm ");
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(block),
+        rect,
+    );
+}

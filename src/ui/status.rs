@@ -1,0 +1,65 @@
+//! The bottom line: the status message, else key hints.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::Theme;
+use crate::app::State;
+use crate::app::keymap::Context;
+use crate::app::state::{Focus, StatusKind};
+
+pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    if area.height == 0 {
+        return;
+    }
+    let line = match state.status_visible() {
+        Some(s) => {
+            let style = match s.kind {
+                StatusKind::Info => theme.ok(),
+                StatusKind::Progress => theme.warn(),
+                StatusKind::Error => theme.bad(),
+            };
+            Line::from(Span::styled(format!(" {}", s.text), style))
+        }
+        None => hints(state, theme),
+    };
+    f.render_widget(Paragraph::new(line), area);
+}
+
+fn hints(state: &State, theme: &Theme) -> Line<'static> {
+    let km = &state.keymap;
+    let list: &[(Context, &str, &str)] = match state.focus {
+        Focus::List => &[
+            (Context::Global, "help", "help"),
+            (Context::List, "filter", "filter"),
+            (Context::Containers, "stop", "stop"),
+            (Context::Containers, "start", "start"),
+            (Context::Containers, "restart", "restart"),
+            (Context::Containers, "remove", "rm"),
+            (Context::Containers, "exec_shell", "shell"),
+            (Context::Containers, "tab_stats", "stats"),
+            (Context::Global, "focus_next", "logs"),
+            (Context::Global, "quit", "quit"),
+        ],
+        Focus::Detail => &[
+            (Context::Global, "help", "help"),
+            (Context::Logs, "search", "search"),
+            (Context::Logs, "grep", "grep"),
+            (Context::Logs, "follow", "follow"),
+            (Context::Logs, "timestamps", "time"),
+            (Context::Logs, "wrap", "wrap"),
+            (Context::Logs, "zoom", "zoom"),
+            (Context::Global, "focus_next", "list"),
+        ],
+    };
+    let mut spans = vec![Span::raw(" ")];
+    for (ctx, action, label) in list {
+        if let Some(k) = km.key_for(*ctx, action) {
+            spans.push(Span::styled(k, theme.accent()));
+            spans.push(Span::raw(format!(" {label}  ")));
+        }
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,240 @@
+//! The pure update function, without a terminal or an engine.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use dockside::app::fixtures::{self, NOW};
+use dockside::app::model::CState;
+use dockside::app::msg::{Cmd, ContainerAction, Msg};
+use dockside::app::state::{Overlay, SortKey};
+use dockside::app::{State, update};
+
+fn key(s: &mut State, c: char) -> Vec<Cmd> {
+    let mut out = Vec::new();
+    let mods = if c.is_ascii_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
+    update(s, Msg::Key(KeyEvent::new(KeyCode::Char(c), mods)), &mut out);
+    out
+}
+
+fn code(s: &mut State, c: KeyCode) -> Vec<Cmd> {
+    let mut out = Vec::new();
+    update(s, Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)), &mut out);
+    out
+}
+
+fn names(s: &State) -> Vec<String> {
+    s.rows.iter().map(|id| s.containers[id].name.clone()).collect()
+}
+
+#[test]
+fn running_first_then_others() {
+    let s = fixtures::state(120, 40);
+    let n = names(&s);
+    assert_eq!(
+        n,
+        vec!["web", "数据库-备份", "shop-api-1", "shop-db-1", "batch", "🚀-launcher", "migrate"]
+    );
+    assert_eq!(s.selected_container().map(|c| c.name.as_str()), Some("web"));
+}
+
+#[test]
+fn toggle_all_hides_stopped_and_keeps_selection() {
+    let mut s = fixtures::state(120, 40);
+    key(&mut s, 'j');
+    let sel = s.selected.clone();
+    key(&mut s, 'a');
+    assert!(!s.show_all);
+    assert!(names(&s).iter().all(|n| n != "migrate" && n != "🚀-launcher"));
+    assert_eq!(s.selected, sel);
+    key(&mut s, 'a');
+    assert_eq!(s.rows.len(), 7);
+}
+
+#[test]
+fn filter_is_fuzzy_and_esc_clears() {
+    let mut s = fixtures::state(120, 40);
+    key(&mut s, '/');
+    for c in "shp".chars() {
+        key(&mut s, c);
+    }
+    assert_eq!(names(&s), vec!["shop-api-1", "shop-db-1"]);
+    code(&mut s, KeyCode::Enter);
+    assert!(!s.filter.active);
+    assert_eq!(s.rows.len(), 2);
+    code(&mut s, KeyCode::Esc);
+    assert_eq!(s.rows.len(), 7);
+}
+
+#[test]
+fn sort_cycles_and_reverses() {
+    let mut s = fixtures::state(120, 40);
+    key(&mut s, 'o');
+    assert_eq!(s.sort, SortKey::Name);
+    assert_eq!(names(&s).first().map(String::as_str), Some("batch"));
+    key(&mut s, 'O');
+    assert_eq!(names(&s).first().map(String::as_str), Some("🚀-launcher"));
+}
+
+#[test]
+fn stop_issues_a_command_and_shows_progress() {
+    let mut s = fixtures::state(120, 40);
+    let out = key(&mut s, 's');
+    let web = s.selected.clone().expect("selected");
+    assert!(out.contains(&Cmd::Container {
+        id: web.clone(),
+        name: "web".into(),
+        action: ContainerAction::Stop
+    }));
+    assert_eq!(s.pending.get(&web), Some(&"Stopping"));
+    let mut out = Vec::new();
+    update(
+        &mut s,
+        Msg::ActionDone {
+            id: web.clone(),
+            what: "stop web".into(),
+            result: Err("permission denied".into()),
+        },
+        &mut out,
+    );
+    assert!(s.pending.is_empty());
+    let st = s.status.clone().expect("status");
+    assert_eq!(st.text, "stop web: permission denied");
+}
+
+#[test]
+fn marked_rows_get_the_action() {
+    let mut s = fixtures::state(120, 40);
+    key(&mut s, ' '); // mark web, move down
+    key(&mut s, ' '); // mark 数据库-备份
+    let out = key(&mut s, 'r');
+    let restarted: Vec<&str> = out
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::Container { name, action: ContainerAction::Restart, .. } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(restarted, vec!["web", "数据库-备份"]);
+    assert!(s.marked.is_empty());
+}
+
+#[test]
+fn pause_toggles_to_unpause_on_paused() {
+    let mut s = fixtures::state(120, 40);
+    while s.selected_container().map(|c| c.state) != Some(CState::Paused) {
+        key(&mut s, 'j');
+    }
+    let out = key(&mut s, 'p');
+    assert!(matches!(
+        out.as_slice(),
+        [Cmd::Container { action: ContainerAction::Unpause, .. }, ..]
+    ));
+}
+
+#[test]
+fn remove_asks_and_offers_force_and_volumes() {
+    let mut s = fixtures::state(120, 40);
+    let out = key(&mut s, 'D');
+    assert!(!out.iter().any(|c| matches!(c, Cmd::Container { .. })));
+    let Overlay::Confirm(c) = &s.overlay else { panic!("confirm expected") };
+    assert!(c.any_running);
+    key(&mut s, 'f');
+    key(&mut s, 'v');
+    let out = key(&mut s, 'y');
+    assert!(out.iter().any(|c| matches!(
+        c,
+        Cmd::Container { action: ContainerAction::Remove { force: true, volumes: true }, .. }
+    )));
+    assert_eq!(s.overlay, Overlay::None);
+    // Cancel path changes nothing.
+    key(&mut s, 'D');
+    let out = code(&mut s, KeyCode::Esc);
+    assert!(out.iter().all(|c| !matches!(c, Cmd::Container { .. })));
+}
+
+#[test]
+fn upsert_and_gone_update_the_list() {
+    let mut s = fixtures::state(120, 40);
+    let mut out = Vec::new();
+    let mut c = fixtures::container(99, "newcomer", "busybox", CState::Running);
+    c.since = Some(NOW);
+    update(&mut s, Msg::Upsert(c.clone()), &mut out);
+    assert!(names(&s).contains(&"newcomer".to_string()));
+    let mut stopped = c.clone();
+    stopped.state = CState::Exited;
+    stopped.exit_code = Some(0);
+    update(&mut s, Msg::Upsert(stopped), &mut out);
+    assert_eq!(s.containers[&c.id].state, CState::Exited);
+    update(&mut s, Msg::Gone(c.id.clone()), &mut out);
+    assert!(!s.containers.contains_key(&c.id));
+}
+
+#[test]
+fn selection_change_switches_the_log_stream() {
+    let mut s = fixtures::state(120, 40);
+    let out = key(&mut s, 'j');
+    let sel = s.selected.clone().expect("selected");
+    let req = out
+        .iter()
+        .find_map(|c| match c {
+            Cmd::Logs(Some(r)) => Some(r.clone()),
+            _ => None,
+        })
+        .expect("a new log stream");
+    assert_eq!(req.id, sel);
+    assert_eq!(req.generation, s.logs.generation);
+    assert_eq!(req.tail, Some(1000));
+}
+
+#[test]
+fn stats_watch_only_visible_running_rows() {
+    // 80x24: 6 list rows; the fleet's running rows are all on screen.
+    let mut s = fixtures::state(80, 24);
+    let watched = s.watching.clone();
+    let running: Vec<String> = s
+        .visible_rows()
+        .iter()
+        .filter(|id| s.containers[*id].state == CState::Running)
+        .cloned()
+        .collect();
+    let mut sorted = running.clone();
+    sorted.sort();
+    assert_eq!(watched, sorted);
+    // A stopped row is never watched.
+    let mut out = Vec::new();
+    let mut c = s.containers[&running[0]].clone();
+    c.state = CState::Exited;
+    update(&mut s, Msg::Upsert(c.clone()), &mut out);
+    assert!(!s.watching.contains(&c.id));
+    assert!(out.iter().any(|cmd| matches!(cmd, Cmd::WatchStats(_))));
+}
+
+#[test]
+fn tick_redraws_only_when_visible_text_changes() {
+    let mut s = fixtures::state(120, 40);
+    s.dirty = false;
+    s.clock_print = s.clock_fingerprint();
+    let mut out = Vec::new();
+    // Ten seconds later, relative times in minutes/hours have not changed.
+    update(&mut s, Msg::Tick(NOW + 10), &mut out);
+    assert!(!s.dirty);
+    // Two minutes later "Up 3 minutes" became "Up 5 minutes".
+    update(&mut s, Msg::Tick(NOW + 120), &mut out);
+    assert!(s.dirty);
+}
+
+#[test]
+fn help_opens_and_any_key_closes() {
+    let mut s = fixtures::state(80, 24);
+    key(&mut s, '?');
+    assert_eq!(s.overlay, Overlay::Help);
+    let out = key(&mut s, 's');
+    assert_eq!(s.overlay, Overlay::None);
+    assert!(out.is_empty(), "the closing key does nothing else");
+}
+
+#[test]
+fn quit_key() {
+    let mut s = fixtures::state(80, 24);
+    let out = key(&mut s, 'q');
+    assert!(s.quit);
+    assert!(out.contains(&Cmd::Quit));
+}

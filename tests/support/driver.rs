@@ -1,0 +1,108 @@
+//! Drive the app's state and the real docker layer together, without a terminal: messages
+//! from the engine go through the real update function; commands go back to the engine.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use dockside::app::keymap::Keymap;
+use dockside::app::{Cmd, Msg, State, update};
+use dockside::docker::client::Target;
+use tokio::sync::mpsc;
+
+pub struct Driver {
+    pub state: State,
+    rx: mpsc::Receiver<Msg>,
+    cmds: mpsc::UnboundedSender<Cmd>,
+    pub received: usize,
+}
+
+impl Driver {
+    /// Connect to the engine at `addr` (None: as the CLI would find it).
+    pub fn start(addr: Option<&str>) -> Driver {
+        let target = match addr {
+            Some(a) => Target { addr: a.to_string(), source: "test".into() },
+            None => dockside::docker::client::resolve(None, None),
+        };
+        let (tx, rx) = mpsc::channel(1024);
+        let cmds = dockside::docker::spawn(target.clone(), tx);
+        let mut state = State::new(Keymap::default_map(), target.addr, now());
+        let mut out = Vec::new();
+        update(&mut state, Msg::Resize(200, 50), &mut out);
+        Driver { state, rx, cmds, received: 0 }
+    }
+
+    fn dispatch(&mut self, out: Vec<Cmd>) {
+        for c in out {
+            let _ = self.cmds.send(c);
+        }
+    }
+
+    /// Apply engine messages until `pred` holds or `timeout` passes. Returns whether it held.
+    pub async fn until(&mut self, timeout: Duration, pred: impl Fn(&State) -> bool) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if pred(&self.state) {
+                return true;
+            }
+            let msg = tokio::select! {
+                m = self.rx.recv() => m,
+                () = tokio::time::sleep_until(deadline) => return pred(&self.state),
+            };
+            let Some(msg) = msg else { return pred(&self.state) };
+            self.received += 1;
+            let mut out = Vec::new();
+            update(&mut self.state, Msg::Tick(now()), &mut out);
+            update(&mut self.state, msg, &mut out);
+            self.dispatch(out);
+        }
+    }
+
+    pub fn key(&mut self, c: char) {
+        let mods = if c.is_ascii_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
+        self.key_code(KeyCode::Char(c), mods);
+    }
+
+    pub fn key_code(&mut self, code: KeyCode, mods: KeyModifiers) {
+        let mut out = Vec::new();
+        update(&mut self.state, Msg::Key(KeyEvent::new(code, mods)), &mut out);
+        self.dispatch(out);
+    }
+
+    /// Put the selection on container `id` (as a user would with the arrow keys).
+    pub async fn select(&mut self, id: &str) {
+        let id = id.to_string();
+        assert!(
+            self.until(Duration::from_secs(10), |s| s.rows.contains(&id)).await,
+            "container {id} never appeared in the list"
+        );
+        for _ in 0..self.state.rows.len() + 1 {
+            if self.state.selected.as_deref() == Some(id.as_str()) {
+                return;
+            }
+            let cur = self.state.selected_index().unwrap_or(0);
+            let target = self.state.rows.iter().position(|r| *r == id).unwrap_or(0);
+            self.key_code(
+                if target > cur { KeyCode::Down } else { KeyCode::Up },
+                KeyModifiers::NONE,
+            );
+        }
+        assert_eq!(self.state.selected.as_deref(), Some(id.as_str()));
+    }
+
+    pub fn send_cmd(&self, c: Cmd) {
+        let _ = self.cmds.send(c);
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.cmds.send(Cmd::Quit);
+    }
+}
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
