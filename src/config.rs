@@ -9,6 +9,7 @@ pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
+#[derive(Default)]
 pub struct Config {
     pub logs: LogsConfig,
     pub containers: ContainersConfig,
@@ -27,15 +28,6 @@ pub struct LogsConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct ContainersConfig {
     pub show_all: bool,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            logs: LogsConfig::default(),
-            containers: ContainersConfig::default(),
-        }
-    }
 }
 
 impl Default for LogsConfig {
@@ -75,7 +67,9 @@ impl Config {
         };
         match std::fs::read_to_string(&path) {
             Ok(text) => Config::parse(&text).map_err(|e| format!("{}: {e}", path.display())),
-            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(Config::default())
+            }
             Err(e) => Err(format!("{}: {e}", path.display())),
         }
     }

@@ -28,13 +28,26 @@ async fn list_converges_to_docker_ps() {
     let mut d = Driver::start(None);
     let ids = [a.id.clone(), b.id.clone(), c.id.clone()];
     assert!(
-        d.until(T, |s| ids.iter().all(|id| s.containers.contains_key(id))).await,
+        d.until(T, |s| ids.iter().all(|id| s.containers.contains_key(id)))
+            .await,
         "list never held the test containers"
     );
     // Every container `docker ps -a` knows is listed, and vice versa, for ours.
-    for line in docker_ok(&["ps", "-a", "--no-trunc", "--filter", "label=dockside.test", "--format", "{{.ID}} {{.State}} {{.Names}}"]).lines() {
+    for line in docker_ok(&[
+        "ps",
+        "-a",
+        "--no-trunc",
+        "--filter",
+        "label=dockside.test",
+        "--format",
+        "{{.ID}} {{.State}} {{.Names}}",
+    ])
+    .lines()
+    {
         let mut parts = line.split_whitespace();
-        let (Some(id), Some(st), Some(name)) = (parts.next(), parts.next(), parts.next()) else { continue };
+        let (Some(id), Some(st), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
         if !ids.contains(&id.to_string()) {
             continue;
         }
@@ -46,8 +59,16 @@ async fn list_converges_to_docker_ps() {
     assert_eq!(state_of(&d, &c.id), Some(CState::Created));
     let port = docker_ok(&["port", &b.id, "80/tcp"]);
     let shown = dockside::app::model::ports_display(&d.state.containers[&b.id].ports);
-    let host_port = port.lines().next().and_then(|l| l.rsplit(':').next()).unwrap_or("?").to_string();
-    assert!(shown.contains(&format!(":{host_port}->80/tcp")), "ports `{shown}` vs docker port `{port}`");
+    let host_port = port
+        .lines()
+        .next()
+        .and_then(|l| l.rsplit(':').next())
+        .unwrap_or("?")
+        .to_string();
+    assert!(
+        shown.contains(&format!(":{host_port}->80/tcp")),
+        "ports `{shown}` vs docker port `{port}`"
+    );
     assert!(matches!(d.state.conn, ConnStatus::Connected { .. }));
 }
 
@@ -57,15 +78,35 @@ async fn changes_behind_the_apps_back_appear() {
         return;
     }
     let mut d = Driver::start(None);
-    assert!(d.until(T, |s| matches!(s.conn, ConnStatus::Connected { .. })).await);
+    assert!(
+        d.until(T, |s| matches!(s.conn, ConnStatus::Connected { .. }))
+            .await
+    );
     let c = TestContainer::run("behind", &[], &["sleep", "300"]);
-    assert!(d.until(T, |s| s.containers.get(&c.id).is_some_and(|x| x.state == CState::Running)).await, "new container appears running");
+    assert!(
+        d.until(T, |s| s
+            .containers
+            .get(&c.id)
+            .is_some_and(|x| x.state == CState::Running))
+            .await,
+        "new container appears running"
+    );
     docker_ok(&["stop", "-t", "0", &c.id]);
-    assert!(d.until(T, |s| s.containers.get(&c.id).is_some_and(|x| x.state == CState::Exited)).await, "stop is seen");
+    assert!(
+        d.until(T, |s| s
+            .containers
+            .get(&c.id)
+            .is_some_and(|x| x.state == CState::Exited))
+            .await,
+        "stop is seen"
+    );
     let shown = d.state.containers[&c.id].status_text(support::driver::now());
     assert!(shown.starts_with("Exited (137)"), "status text: {shown}");
     docker_ok(&["rm", &c.id]);
-    assert!(d.until(T, |s| !s.containers.contains_key(&c.id)).await, "removal is seen");
+    assert!(
+        d.until(T, |s| !s.containers.contains_key(&c.id)).await,
+        "removal is seen"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -80,29 +121,55 @@ async fn each_action_changes_the_container() {
     let running = |s: &dockside::app::State| s.containers.get(&id).map(|x| x.state);
 
     d.key('p');
-    assert!(d.until(T, |s| running(s) == Some(CState::Paused)).await, "pause");
+    assert!(
+        d.until(T, |s| running(s) == Some(CState::Paused)).await,
+        "pause: status {:?} sel {:?} id {}",
+        d.state.status,
+        d.state.selected,
+        id
+    );
     assert_eq!(c.inspect("{{.State.Status}}"), "paused");
     d.key('p');
-    assert!(d.until(T, |s| running(s) == Some(CState::Running)).await, "unpause");
+    assert!(
+        d.until(T, |s| running(s) == Some(CState::Running)).await,
+        "unpause"
+    );
     assert_eq!(c.inspect("{{.State.Status}}"), "running");
 
     d.key('K');
-    assert!(d.until(T, |s| running(s) == Some(CState::Exited)).await, "kill");
+    assert!(
+        d.until(T, |s| running(s) == Some(CState::Exited)).await,
+        "kill"
+    );
     assert_eq!(c.inspect("{{.State.ExitCode}}"), "137");
 
     d.key('S');
-    assert!(d.until(T, |s| running(s) == Some(CState::Running)).await, "start");
+    assert!(
+        d.until(T, |s| running(s) == Some(CState::Running)).await,
+        "start"
+    );
     let started = c.inspect("{{.State.StartedAt}}");
 
     d.key('r');
     assert!(
-        d.until(T, |s| running(s) == Some(CState::Running) && s.pending.is_empty()).await,
+        d.until(T, |s| running(s) == Some(CState::Running)
+            && s.pending.is_empty())
+            .await,
         "restart finishes"
     );
-    assert_ne!(c.inspect("{{.State.StartedAt}}"), started, "restart really restarted");
+    assert_ne!(
+        c.inspect("{{.State.StartedAt}}"),
+        started,
+        "restart really restarted"
+    );
 
     d.key('s');
-    assert!(d.until(T, |s| running(s) == Some(CState::Exited) && s.pending.is_empty()).await, "stop");
+    assert!(
+        d.until(T, |s| running(s) == Some(CState::Exited)
+            && s.pending.is_empty())
+            .await,
+        "stop"
+    );
     assert_eq!(c.inspect("{{.State.Status}}"), "exited");
 
     d.key('D');
@@ -122,15 +189,28 @@ async fn refused_action_shows_the_engines_message_and_changes_nothing() {
     d.key('D');
     d.key('y'); // without force
     assert!(
-        d.until(T, |s| s.status.as_ref().is_some_and(|m| m.text.contains("remove"))
-            && s.pending.is_empty()).await,
+        d.until(T, |s| s
+            .status
+            .as_ref()
+            .is_some_and(|m| m.text.contains("remove"))
+            && s.pending.is_empty())
+            .await,
         "an error is reported"
     );
     let msg = d.state.status.clone().map(|m| m.text).unwrap_or_default();
-    assert!(msg.to_lowercase().contains("running"), "engine message shown: {msg}");
-    assert_eq!(d.state.status.as_ref().map(|m| m.kind), Some(dockside::app::state::StatusKind::Error));
+    assert!(
+        msg.to_lowercase().contains("running"),
+        "engine message shown: {msg}"
+    );
+    assert_eq!(
+        d.state.status.as_ref().map(|m| m.kind),
+        Some(dockside::app::state::StatusKind::Error)
+    );
     assert!(engine::container_exists(&c.id));
-    assert_eq!(d.state.containers.get(&c.id).map(|x| x.state), Some(CState::Running));
+    assert_eq!(
+        d.state.containers.get(&c.id).map(|x| x.state),
+        Some(CState::Running)
+    );
     // With force it goes.
     d.key('D');
     d.key('f');
@@ -158,14 +238,20 @@ impl Proxy {
         let (up2, gen2) = (up.clone(), generation.clone());
         tokio::spawn(async move {
             loop {
-                let Ok((mut client, _)) = listener.accept().await else { return };
+                let Ok((mut client, _)) = listener.accept().await else {
+                    return;
+                };
                 if !up2.load(Ordering::SeqCst) {
                     drop(client);
                     continue;
                 }
                 let mut cut = gen2.subscribe();
                 tokio::spawn(async move {
-                    let Ok(mut engine) = tokio::net::UnixStream::connect("/var/run/docker.sock").await else { return };
+                    let Ok(mut engine) =
+                        tokio::net::UnixStream::connect("/var/run/docker.sock").await
+                    else {
+                        return;
+                    };
                     tokio::select! {
                         _ = tokio::io::copy_bidirectional(&mut client, &mut engine) => {}
                         _ = cut.changed() => {}
@@ -173,7 +259,11 @@ impl Proxy {
                 });
             }
         });
-        Proxy { path, up, generation }
+        Proxy {
+            path,
+            up,
+            generation,
+        }
     }
 
     fn addr(&self) -> String {
@@ -198,28 +288,46 @@ async fn events_stream_cut_is_survived_with_a_resync() {
     let docker_host = std::env::var("DOCKER_HOST").unwrap_or_default();
     if !docker_host.is_empty() && !docker_host.starts_with("unix:///var/run/docker.sock") {
         // The proxy fronts the local socket only.
-        assert!(!engine::engine_required() || std::path::Path::new("/var/run/docker.sock").exists());
+        assert!(
+            !engine::engine_required() || std::path::Path::new("/var/run/docker.sock").exists()
+        );
     }
     let proxy = Proxy::start().await;
     let mut d = Driver::start(Some(&proxy.addr()));
-    assert!(d.until(T, |s| matches!(s.conn, ConnStatus::Connected { .. })).await, "connected through the proxy");
+    assert!(
+        d.until(T, |s| matches!(s.conn, ConnStatus::Connected { .. }))
+            .await,
+        "connected through the proxy"
+    );
     // The engine "goes away": every connection is cut and new ones are refused.
     proxy.cut(true);
     assert!(
-        d.until(T, |s| matches!(s.conn, ConnStatus::Failed { .. })).await,
+        d.until(T, |s| matches!(s.conn, ConnStatus::Failed { .. }))
+            .await,
         "the lost connection is shown"
     );
     // Meanwhile a container appears; no event reaches the app.
     let c = TestContainer::run("resync", &[], &["sleep", "300"]);
     proxy.restore();
     assert!(
-        d.until(Duration::from_secs(30), |s| matches!(s.conn, ConnStatus::Connected { .. })
-            && s.containers.contains_key(&c.id)).await,
+        d.until(Duration::from_secs(30), |s| matches!(
+            s.conn,
+            ConnStatus::Connected { .. }
+        ) && s
+            .containers
+            .contains_key(&c.id))
+            .await,
         "reconnected and resynced"
     );
     // And the new events stream works.
     docker_ok(&["stop", "-t", "0", &c.id]);
-    assert!(d.until(T, |s| s.containers.get(&c.id).is_some_and(|x| x.state == CState::Exited)).await);
+    assert!(
+        d.until(T, |s| s
+            .containers
+            .get(&c.id)
+            .is_some_and(|x| x.state == CState::Exited))
+            .await
+    );
     let _ = std::fs::remove_file(&proxy.path);
 }
 
@@ -227,10 +335,16 @@ async fn events_stream_cut_is_survived_with_a_resync() {
 async fn unreachable_engine_is_reported_and_retried() {
     let mut d = Driver::start(Some("unix:///nonexistent/dockside.sock"));
     assert!(
-        d.until(T, |s| matches!(&s.conn, ConnStatus::Failed { attempt, .. } if *attempt >= 2)).await,
+        d.until(
+            T,
+            |s| matches!(&s.conn, ConnStatus::Failed { attempt, .. } if *attempt >= 2)
+        )
+        .await,
         "failures are retried"
     );
-    let ConnStatus::Failed { addr, error, .. } = &d.state.conn else { unreachable!() };
+    let ConnStatus::Failed { addr, error, .. } = &d.state.conn else {
+        unreachable!()
+    };
     assert!(addr.contains("/nonexistent/dockside.sock"), "{addr}");
     assert!(!error.is_empty());
 }

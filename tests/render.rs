@@ -43,7 +43,13 @@ fn log_lines(s: &mut State, lines: &[(&str, LogStream)]) {
         })
         .collect();
     let generation = s.logs.generation;
-    send(s, Msg::Logs(LogEvent { generation, kind: LogEventKind::Lines(lines) }));
+    send(
+        s,
+        Msg::Logs(LogEvent {
+            generation,
+            kind: LogEventKind::Lines(lines),
+        }),
+    );
 }
 
 fn sample_logs(s: &mut State) {
@@ -53,7 +59,10 @@ fn sample_logs(s: &mut State) {
             ("nginx: starting worker processes", LogStream::Stdout),
             ("\x1b[32mGET /healthz 200\x1b[0m 0.4ms", LogStream::Stdout),
             ("GET /api/orders 200 12ms", LogStream::Stdout),
-            ("warn: upstream slow \x1b]52;c;aGVsbG8=\x07(clipboard attempt)", LogStream::Stderr),
+            (
+                "warn: upstream slow \x1b]52;c;aGVsbG8=\x07(clipboard attempt)",
+                LogStream::Stderr,
+            ),
             ("用户登录成功 user=张三 🎉", LogStream::Stdout),
             ("GET /api/orders 500 1ms", LogStream::Stderr),
             ("tab\tseparated\tvalues", LogStream::Stdout),
@@ -177,8 +186,16 @@ fn stats_columns_and_view() {
                     blk_read: k * 4096,
                     blk_write: 0,
                     pids: 3,
+                    cpu_from_precpu: true,
+                    ..Default::default()
                 };
-                send(&mut s, Msg::Stats { id: id.clone(), sample });
+                send(
+                    &mut s,
+                    Msg::Stats {
+                        id: id.clone(),
+                        sample,
+                    },
+                );
             }
         }
         press(&mut s, KeyCode::Char('t'));

@@ -20,7 +20,11 @@ pub fn container(n: u32, name: &str, image: &str, state: CState) -> Container {
         status: String::new(),
         created: NOW - 86_400 - i64::from(n),
         since: Some(NOW - 180 - i64::from(n) * 3600),
-        exit_code: if state == CState::Exited { Some(137) } else { None },
+        exit_code: if state == CState::Exited {
+            Some(137)
+        } else {
+            None
+        },
         ports: Vec::new(),
         project: None,
         service: None,
@@ -46,14 +50,23 @@ pub fn fleet() -> Vec<Container> {
     api.service = Some("api".into());
     let paused = container(4, "batch", "busybox", CState::Paused);
     let exited = container(5, "migrate", "shop/api:latest", CState::Exited);
-    let cjk = container(6, "数据库-备份", "registry.local:5000/备份:v2", CState::Running);
+    let cjk = container(
+        6,
+        "数据库-备份",
+        "registry.local:5000/备份:v2",
+        CState::Running,
+    );
     let emoji = container(7, "🚀-launcher", "busybox", CState::Created);
     vec![web, db, api, paused, exited, cjk, emoji]
 }
 
 /// A connected state holding `fleet()`, sized `w`x`h`.
 pub fn state(w: u16, h: u16) -> State {
-    let mut s = State::new(Keymap::default_map(), "unix:///var/run/docker.sock".into(), NOW);
+    let mut s = State::new(
+        Keymap::default_map(),
+        "unix:///var/run/docker.sock".into(),
+        NOW,
+    );
     let mut out = Vec::new();
     super::update(&mut s, Msg::Resize(w, h), &mut out);
     super::update(

@@ -52,7 +52,8 @@ impl Key {
         if ev.kind == KeyEventKind::Release {
             return None;
         }
-        let mut mods = ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let mut mods =
+            ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
         let code = match ev.code {
             KeyCode::Char(c) => {
                 mods.remove(KeyModifiers::SHIFT);
@@ -105,12 +106,20 @@ impl Key {
             "delete" => KeyCode::Delete,
             "insert" => KeyCode::Insert,
             "backspace" => KeyCode::Backspace,
-            f if f.starts_with('f') && f.len() > 1 && f[1..].chars().all(|c| c.is_ascii_digit()) => {
-                let n: u8 = f[1..].parse().map_err(|_| format!("bad function key `{s}`"))?;
+            f if f.starts_with('f')
+                && f.len() > 1
+                && f[1..].chars().all(|c| c.is_ascii_digit()) =>
+            {
+                let n: u8 = f[1..]
+                    .parse()
+                    .map_err(|_| format!("bad function key `{s}`"))?;
                 KeyCode::F(n)
             }
             c if c.chars().count() == 1 => {
-                let ch = c.chars().next().ok_or_else(|| format!("empty key in `{s}`"))?;
+                let ch = c
+                    .chars()
+                    .next()
+                    .ok_or_else(|| format!("empty key in `{s}`"))?;
                 if mods.contains(KeyModifiers::SHIFT) {
                     mods.remove(KeyModifiers::SHIFT);
                     KeyCode::Char(ch.to_ascii_uppercase())
@@ -198,23 +207,24 @@ impl Keymap {
     /// Parse a keymap file. Errors name the binding that is wrong.
     pub fn parse(text: &str) -> Result<Keymap, String> {
         let raw: RawKeymap = toml::from_str(text).map_err(|e| format!("keymap: {e}"))?;
-        let convert = |ctx: Context, list: Vec<RawBinding>| -> Result<(Context, Vec<Binding>), String> {
-            let mut out = Vec::with_capacity(list.len());
-            for b in list {
-                let keys = b
-                    .keys
-                    .iter()
-                    .map(|k| Key::parse(k))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| format!("keymap [{}] {}: {e}", ctx.title(), b.action))?;
-                out.push(Binding {
-                    keys,
-                    action: b.action,
-                    desc: b.desc,
-                });
-            }
-            Ok((ctx, out))
-        };
+        let convert =
+            |ctx: Context, list: Vec<RawBinding>| -> Result<(Context, Vec<Binding>), String> {
+                let mut out = Vec::with_capacity(list.len());
+                for b in list {
+                    let keys = b
+                        .keys
+                        .iter()
+                        .map(|k| Key::parse(k))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| format!("keymap [{}] {}: {e}", ctx.title(), b.action))?;
+                    out.push(Binding {
+                        keys,
+                        action: b.action,
+                        desc: b.desc,
+                    });
+                }
+                Ok((ctx, out))
+            };
         Ok(Keymap {
             contexts: vec![
                 convert(Context::Global, raw.global)?,

@@ -75,7 +75,10 @@ mod tests {
     #[test]
     fn areas_cover_the_screen_at_80x24() {
         let a = areas(80, 24, false);
-        assert_eq!(a.header.height + a.list.height + a.detail.height + a.status.height, 24);
+        assert_eq!(
+            a.header.height + a.list.height + a.detail.height + a.status.height,
+            24
+        );
         assert_eq!(a.list_rows(), 6);
         assert_eq!(a.detail_rows(), 11);
         let z = areas(80, 24, true);

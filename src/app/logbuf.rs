@@ -603,9 +603,7 @@ mod tests {
 
     #[test]
     fn query_invalid_regex() {
-        let e = LogQuery::new("(unclosed", true, false)
-            .err()
-            .expect("invalid");
+        let e = LogQuery::new("(unclosed", true, false).expect_err("invalid");
         assert!(e.contains("unclosed group"), "{e}");
         // The same text as a literal is fine.
         let q = LogQuery::new("(unclosed", false, false).expect("literal");

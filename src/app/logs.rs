@@ -233,7 +233,11 @@ impl LogsView {
     /// Number of lines matching the query in the buffer.
     pub fn match_count(&self) -> usize {
         match &self.query {
-            Some((_, q)) => self.buf.iter().filter(|(_, l)| q.is_match(&l.body.text)).count(),
+            Some((_, q)) => self
+                .buf
+                .iter()
+                .filter(|(_, l)| q.is_match(&l.body.text))
+                .count(),
             None => 0,
         }
     }

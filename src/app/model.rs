@@ -158,7 +158,11 @@ impl Container {
             (CState::Running, Some(t)) => format!("Up {}", ago(t)),
             (CState::Paused, Some(t)) => format!("Up {} (Paused)", ago(t)),
             (CState::Restarting, Some(t)) => {
-                format!("Restarting ({}) {} ago", self.exit_code.unwrap_or(0), ago(t))
+                format!(
+                    "Restarting ({}) {} ago",
+                    self.exit_code.unwrap_or(0),
+                    ago(t)
+                )
             }
             (CState::Exited, Some(t)) => {
                 format!("Exited ({}) {} ago", self.exit_code.unwrap_or(0), ago(t))
@@ -168,13 +172,13 @@ impl Container {
             (CState::Removing, _) => "Removal In Progress".to_string(),
             _ => return self.status.clone(),
         };
-        if self.state == CState::Running {
-            if let Some(h) = self.health {
-                let _ = match h {
-                    Health::Starting => write!(s, " (health: starting)"),
-                    other => write!(s, " ({})", other.as_str()),
-                };
-            }
+        if self.state == CState::Running
+            && let Some(h) = self.health
+        {
+            let _ = match h {
+                Health::Starting => write!(s, " (health: starting)"),
+                other => write!(s, " ({})", other.as_str()),
+            };
         }
         s
     }
@@ -273,14 +277,13 @@ pub fn parse_status(status: &str) -> StatusInfo {
     } else if let Some(rest) = s
         .strip_prefix("Exited (")
         .or_else(|| s.strip_prefix("Restarting ("))
+        && let Some((code, tail)) = rest.split_once(')')
     {
-        if let Some((code, tail)) = rest.split_once(')') {
-            info.exit_code = code.trim().parse().ok();
-            info.ago_secs = tail
-                .trim()
-                .strip_suffix(" ago")
-                .and_then(parse_human_duration);
-        }
+        info.exit_code = code.trim().parse().ok();
+        info.ago_secs = tail
+            .trim()
+            .strip_suffix(" ago")
+            .and_then(parse_human_duration);
     }
     info
 }

@@ -166,7 +166,10 @@ pub enum Cmd {
     WatchStats(Vec<String>),
     Inspect(String),
     /// Write lines to a file (runtime).
-    SaveFile { path: String, contents: String },
+    SaveFile {
+        path: String,
+        contents: String,
+    },
     /// Put text on the user's clipboard via OSC 52 (runtime).
     Clipboard(String),
     Quit,

@@ -1028,7 +1028,7 @@ mod tests {
             let mut line = Vec::with_capacity(len);
             for _ in 0..len {
                 let r = rng.next();
-                let b = if r % 3 == 0 {
+                let b = if r.is_multiple_of(3) {
                     (r >> 8) as u8
                 } else {
                     INTERESTING[((r >> 8) % INTERESTING.len() as u64) as usize]

@@ -208,11 +208,17 @@ impl State {
     }
 
     pub fn areas(&self) -> Areas {
-        layout::areas(self.width, self.height, self.logs.zoom && self.focus == Focus::Detail)
+        layout::areas(
+            self.width,
+            self.height,
+            self.logs.zoom && self.focus == Focus::Detail,
+        )
     }
 
     pub fn selected_container(&self) -> Option<&Container> {
-        self.selected.as_ref().and_then(|id| self.containers.get(id))
+        self.selected
+            .as_ref()
+            .and_then(|id| self.containers.get(id))
     }
 
     pub fn selected_index(&self) -> Option<usize> {
@@ -229,11 +235,17 @@ impl State {
     }
 
     pub fn cpu_of(&self, id: &str) -> Option<f64> {
-        self.stats.get(id).and_then(|h| h.latest()).map(|s| s.cpu_percent)
+        self.stats
+            .get(id)
+            .and_then(|h| h.latest())
+            .map(|s| s.cpu_percent)
     }
 
     pub fn mem_of(&self, id: &str) -> Option<u64> {
-        self.stats.get(id).and_then(|h| h.latest()).map(|s| s.mem_used)
+        self.stats
+            .get(id)
+            .and_then(|h| h.latest())
+            .map(|s| s.mem_used)
     }
 
     /// Counts for the header: (running, total).
@@ -302,14 +314,16 @@ impl State {
                 SortKey::Cpu => bucket(cpu(b), 1.0).cmp(&bucket(cpu(a), 1.0)),
                 SortKey::Mem => (mem(b) >> 20).cmp(&(mem(a) >> 20)),
             };
-            let ord = ord.then_with(|| a.name.cmp(&b.name)).then_with(|| a.id.cmp(&b.id));
+            let ord = ord
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.id.cmp(&b.id));
             if self.sort_desc { ord.reverse() } else { ord }
         });
         self.rows = rows.into_iter().map(|(c, _)| c.id.clone()).collect();
-        if let Some(sel) = &self.selected {
-            if !self.rows.contains(sel) {
-                self.selected = None;
-            }
+        if let Some(sel) = &self.selected
+            && !self.rows.contains(sel)
+        {
+            self.selected = None;
         }
         if self.selected.is_none() {
             self.selected = self.rows.first().cloned();
@@ -369,10 +383,11 @@ impl State {
             })
             .cloned()
             .collect();
-        if let Some(c) = self.selected_container() {
-            if c.state == CState::Running && !ids.contains(&c.id) {
-                ids.push(c.id.clone());
-            }
+        if let Some(c) = self.selected_container()
+            && c.state == CState::Running
+            && !ids.contains(&c.id)
+        {
+            ids.push(c.id.clone());
         }
         ids.sort();
         ids
@@ -412,7 +427,10 @@ impl State {
 }
 
 fn project_key(c: &Container) -> (&str, &str) {
-    (c.project.as_deref().unwrap_or(""), c.service.as_deref().unwrap_or(""))
+    (
+        c.project.as_deref().unwrap_or(""),
+        c.service.as_deref().unwrap_or(""),
+    )
 }
 
 fn bucket(v: f64, width: f64) -> i64 {

@@ -114,7 +114,11 @@ impl StatsSample {
             None => (0, 0),
         };
         let (net_rx, net_tx) = network_totals(s.networks.as_ref());
-        let (blk_read, blk_write) = s.blkio_stats.as_ref().map(block_io_totals).unwrap_or((0, 0));
+        let (blk_read, blk_write) = s
+            .blkio_stats
+            .as_ref()
+            .map(block_io_totals)
+            .unwrap_or((0, 0));
 
         StatsSample {
             read_nanos: s.read.as_ref().map(ReadTime::unix_nanos).unwrap_or(0),
@@ -733,16 +737,28 @@ mod tests {
         // What `docker stats` prints for this sample.
         assert_eq!(fmt_percent(s.cpu_percent), "50.00%");
         assert_eq!(
-            format!("{} / {}", fmt_bytes_binary(s.mem_used), fmt_bytes_binary(s.mem_limit)),
+            format!(
+                "{} / {}",
+                fmt_bytes_binary(s.mem_used),
+                fmt_bytes_binary(s.mem_limit)
+            ),
             "100MiB / 2GiB"
         );
         assert_eq!(fmt_percent(s.mem_percent), "4.88%");
         assert_eq!(
-            format!("{} / {}", fmt_bytes_decimal(s.net_rx as f64), fmt_bytes_decimal(s.net_tx as f64)),
+            format!(
+                "{} / {}",
+                fmt_bytes_decimal(s.net_rx as f64),
+                fmt_bytes_decimal(s.net_tx as f64)
+            ),
             "1.23MB / 246kB"
         );
         assert_eq!(
-            format!("{} / {}", fmt_bytes_decimal(s.blk_read as f64), fmt_bytes_decimal(s.blk_write as f64)),
+            format!(
+                "{} / {}",
+                fmt_bytes_decimal(s.blk_read as f64),
+                fmt_bytes_decimal(s.blk_write as f64)
+            ),
             "11.5MB / 4.61MB"
         );
     }
@@ -851,19 +867,31 @@ mod tests {
         // v1: usage - total_inactive_file (cache is not used by the current CLI)
         let m = mem(
             150 * MIB,
-            &[("total_inactive_file", 50 * MIB), ("inactive_file", 30 * MIB), ("cache", 70 * MIB)],
+            &[
+                ("total_inactive_file", 50 * MIB),
+                ("inactive_file", 30 * MIB),
+                ("cache", 70 * MIB),
+            ],
         );
         assert_eq!(mem_usage_no_cache(&m), 100 * MIB);
         // total_inactive_file >= usage: falls through to inactive_file
         let m = mem(
             150 * MIB,
-            &[("total_inactive_file", 200 * MIB), ("inactive_file", 30 * MIB), ("cache", 70 * MIB)],
+            &[
+                ("total_inactive_file", 200 * MIB),
+                ("inactive_file", 30 * MIB),
+                ("cache", 70 * MIB),
+            ],
         );
         assert_eq!(mem_usage_no_cache(&m), 120 * MIB);
         // ... and both >= usage: raw usage
         let m = mem(
             150 * MIB,
-            &[("total_inactive_file", 150 * MIB), ("inactive_file", 160 * MIB), ("cache", 70 * MIB)],
+            &[
+                ("total_inactive_file", 150 * MIB),
+                ("inactive_file", 160 * MIB),
+                ("cache", 70 * MIB),
+            ],
         );
         assert_eq!(mem_usage_no_cache(&m), 150 * MIB);
         // neither key (e.g. stats missing): raw usage
@@ -879,7 +907,10 @@ mod tests {
     #[test]
     fn memory_v2_inactive_file() {
         const MIB: u64 = 1 << 20;
-        let m = mem(256 * MIB, &[("inactive_file", 16 * MIB), ("file", 32 * MIB)]);
+        let m = mem(
+            256 * MIB,
+            &[("inactive_file", 16 * MIB), ("file", 32 * MIB)],
+        );
         assert_eq!(mem_usage_no_cache(&m), 240 * MIB);
         assert_close(mem_percent(1 << 30, 240 * MIB), 23.4375);
         assert_eq!(mem_percent(0, 240 * MIB), 0.0);
@@ -933,8 +964,18 @@ mod tests {
 
     #[test]
     fn one_shot_cpu_from_previous_sample() {
-        let r1 = parse(&one_shot_json("2024-05-01T12:00:00Z", 1_000_000_000, 100_000_000_000, 1000));
-        let r2 = parse(&one_shot_json("2024-05-01T12:00:02Z", 1_500_000_000, 104_000_000_000, 5000));
+        let r1 = parse(&one_shot_json(
+            "2024-05-01T12:00:00Z",
+            1_000_000_000,
+            100_000_000_000,
+            1000,
+        ));
+        let r2 = parse(&one_shot_json(
+            "2024-05-01T12:00:02Z",
+            1_500_000_000,
+            104_000_000_000,
+            5000,
+        ));
         let s1 = StatsSample::from_response(&r1);
         assert!(!s1.cpu_from_precpu);
         assert_eq!(s1.cpu_percent, 0.0);
@@ -1017,7 +1058,10 @@ mod tests {
         // half-second interval
         h.push(sample(103.5, 11_600, 1_900, 4_196, 100));
         assert_eq!(h.net_rates(), Some((1200.0, 0.0)));
-        assert_eq!(h.net_rates().map(|(rx, _)| fmt_rate(rx)), Some("1.2kB/s".into()));
+        assert_eq!(
+            h.net_rates().map(|(rx, _)| fmt_rate(rx)),
+            Some("1.2kB/s".into())
+        );
         // counter reset (container restarted) → 0, not a huge number
         h.push(sample(104.5, 100, 0, 0, 0));
         assert_eq!(h.net_rates(), Some((0.0, 0.0)));

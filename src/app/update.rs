@@ -40,8 +40,12 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         }
         Msg::Snapshot(list) => {
             state.containers = list.into_iter().map(|c| (c.id.clone(), c)).collect();
-            state.pending.retain(|id, _| state.containers.contains_key(id));
-            state.stats.retain(|id, _| state.containers.contains_key(id));
+            state
+                .pending
+                .retain(|id, _| state.containers.contains_key(id));
+            state
+                .stats
+                .retain(|id, _| state.containers.contains_key(id));
             state.recompute_rows();
             if state.logs.target.is_none()
                 || !state
@@ -67,10 +71,9 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 && now_running
                 && was != Some(CState::Running)
                 && matches!(state.logs.state, StreamState::Ended(_))
+                && let Some(req) = state.logs.resume(state.now)
             {
-                if let Some(req) = state.logs.resume(state.now) {
-                    out.push(Cmd::Logs(Some(req)));
-                }
+                out.push(Cmd::Logs(Some(req)));
             }
             if state.logs.target.is_none() {
                 open_logs_for_selection(state, out);
@@ -104,7 +107,11 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             match ev.kind {
                 LogEventKind::Lines(lines) => state.logs.push_lines(lines),
                 LogEventKind::Ended => {
-                    let why = match state.logs.target.as_ref().and_then(|t| state.containers.get(t))
+                    let why = match state
+                        .logs
+                        .target
+                        .as_ref()
+                        .and_then(|t| state.containers.get(t))
                     {
                         Some(c) if !c.state.is_live() => {
                             format!("container {} — waiting for it to start", c.state.as_str())
@@ -172,10 +179,10 @@ fn open_logs_for_selection(state: &mut State, out: &mut Vec<Cmd>) {
     }
     let req = state.logs.open(sel, state.now);
     out.push(Cmd::Logs(req));
-    if state.tab == DetailTab::Inspect {
-        if let Some(id) = state.selected.clone() {
-            out.push(Cmd::Inspect(id));
-        }
+    if state.tab == DetailTab::Inspect
+        && let Some(id) = state.selected.clone()
+    {
+        out.push(Cmd::Inspect(id));
     }
     state.dirty = true;
 }
@@ -330,19 +337,21 @@ fn after_selection_change(state: &mut State, out: &mut Vec<Cmd>) {
     if state.logs.target != state.selected {
         open_logs_for_selection(state, out);
     }
-    if state.tab == DetailTab::Inspect {
-        if let Some(id) = state.selected.clone() {
-            if state.inspect.as_ref().map(|(i, _)| i) != Some(&id) {
-                state.inspect_scroll = 0;
-                out.push(Cmd::Inspect(id));
-            }
-        }
+    if state.tab == DetailTab::Inspect
+        && let Some(id) = state.selected.clone()
+        && state.inspect.as_ref().map(|(i, _)| i) != Some(&id)
+    {
+        state.inspect_scroll = 0;
+        out.push(Cmd::Inspect(id));
     }
 }
 
 fn issue(state: &mut State, id: String, name: String, action: ContainerAction, out: &mut Vec<Cmd>) {
     state.pending.insert(id.clone(), action.progressive());
-    state.set_status(StatusKind::Progress, format!("{} {name}…", action.progressive()));
+    state.set_status(
+        StatusKind::Progress,
+        format!("{} {name}…", action.progressive()),
+    );
     out.push(Cmd::Container { id, name, action });
 }
 
@@ -365,7 +374,10 @@ fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
             state.recompute_rows();
         }
         "sort_next" => {
-            let i = SortKey::ALL.iter().position(|k| *k == state.sort).unwrap_or(0);
+            let i = SortKey::ALL
+                .iter()
+                .position(|k| *k == state.sort)
+                .unwrap_or(0);
             state.sort = SortKey::ALL[(i + 1) % SortKey::ALL.len()];
             state.recompute_rows();
         }
@@ -385,7 +397,11 @@ fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
         "toggle_all" => {
             state.show_all = !state.show_all;
             state.recompute_rows();
-            let what = if state.show_all { "all containers" } else { "running containers only" };
+            let what = if state.show_all {
+                "all containers"
+            } else {
+                "running containers only"
+            };
             state.set_status(StatusKind::Info, format!("showing {what}"));
         }
         "start" | "stop" | "restart" | "pause" | "kill" => {
@@ -451,7 +467,10 @@ fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
             state.dirty = true;
         }
         _ => {
-            state.set_status(StatusKind::Info, format!("`{action}` is not available here yet"));
+            state.set_status(
+                StatusKind::Info,
+                format!("`{action}` is not available here yet"),
+            );
         }
     }
     after_selection_change(state, out);
@@ -482,22 +501,16 @@ fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
         "top" => logs.to_top(page as usize),
         "bottom" => logs.to_bottom(),
         "scroll_left" => logs.hscroll = logs.hscroll.saturating_sub(8),
-        "scroll_right" => {
-            if !logs.wrap {
-                logs.hscroll += 8;
-            }
+        "scroll_right" if !logs.wrap => {
+            logs.hscroll += 8;
         }
         "search" => logs.input = Some((LogInputKind::Search, String::new())),
         "grep" => logs.input = Some((LogInputKind::Grep, String::new())),
-        "next_match" => {
-            if !logs.jump_match(true) {
-                state.set_status(StatusKind::Info, "no more matches below");
-            }
+        "next_match" if !logs.jump_match(true) => {
+            state.set_status(StatusKind::Info, "no more matches below");
         }
-        "prev_match" => {
-            if !logs.jump_match(false) {
-                state.set_status(StatusKind::Info, "no more matches above");
-            }
+        "prev_match" if !logs.jump_match(false) => {
+            state.set_status(StatusKind::Info, "no more matches above");
         }
         "clear" => {
             if logs.query.is_some() {
@@ -569,6 +582,12 @@ fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
 
 fn sanitize_file(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }

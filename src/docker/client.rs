@@ -23,28 +23,28 @@ pub fn resolve(flag_host: Option<&str>, flag_context: Option<&str>) -> Target {
         };
     }
     let env_context = std::env::var("DOCKER_CONTEXT").ok();
-    if flag_context.is_none() && env_context.is_none() {
-        if let Ok(h) = std::env::var("DOCKER_HOST") {
-            if !h.is_empty() {
-                return Target {
-                    addr: h,
-                    source: "DOCKER_HOST".into(),
-                };
-            }
-        }
+    if flag_context.is_none()
+        && env_context.is_none()
+        && let Ok(h) = std::env::var("DOCKER_HOST")
+        && !h.is_empty()
+    {
+        return Target {
+            addr: h,
+            source: "DOCKER_HOST".into(),
+        };
     }
     let config_dir = docker_config_dir();
     let context = flag_context
         .map(str::to_owned)
         .or(env_context)
         .or_else(|| current_context(&config_dir));
-    if let Some(ctx) = context.filter(|c| c != "default") {
-        if let Some(addr) = context_host(&config_dir, &ctx) {
-            return Target {
-                addr,
-                source: format!("docker context `{ctx}`"),
-            };
-        }
+    if let Some(ctx) = context.filter(|c| c != "default")
+        && let Some(addr) = context_host(&config_dir, &ctx)
+    {
+        return Target {
+            addr,
+            source: format!("docker context `{ctx}`"),
+        };
     }
     Target {
         addr: DEFAULT_HOST.into(),
@@ -119,10 +119,10 @@ pub fn friendly_error(e: &str) -> String {
         return "permission denied (are you in the docker group?)".into();
     }
     // bollard: "Docker responded with status code 409: <message>"
-    if let Some((_, msg)) = e.split_once("status code ") {
-        if let Some((_, m)) = msg.split_once(": ") {
-            return m.trim().to_string();
-        }
+    if let Some((_, msg)) = e.split_once("status code ")
+        && let Some((_, m)) = msg.split_once(": ")
+    {
+        return m.trim().to_string();
     }
     e.to_string()
 }
@@ -150,7 +150,10 @@ mod tests {
         .expect("write");
         std::fs::write(dir.join("config.json"), r#"{"currentContext":"remote"}"#).expect("write");
         assert_eq!(current_context(&dir).as_deref(), Some("remote"));
-        assert_eq!(context_host(&dir, "remote").as_deref(), Some("ssh://me@box"));
+        assert_eq!(
+            context_host(&dir, "remote").as_deref(),
+            Some("ssh://me@box")
+        );
         assert_eq!(context_host(&dir, "other"), None);
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -158,7 +161,9 @@ mod tests {
     #[test]
     fn errors_are_shortened() {
         assert_eq!(
-            friendly_error("Docker responded with status code 409: You cannot remove a running container abc. Stop the container before attempting removal or force remove"),
+            friendly_error(
+                "Docker responded with status code 409: You cannot remove a running container abc. Stop the container before attempting removal or force remove"
+            ),
             "You cannot remove a running container abc. Stop the container before attempting removal or force remove"
         );
         assert_eq!(

@@ -2,7 +2,7 @@
 
 use bollard::models::{ContainerSummary, PortSummaryTypeEnum};
 
-use crate::app::model::{parse_status, CState, Container, Port};
+use crate::app::model::{CState, Container, Port, parse_status};
 use crate::app::sanitize::plain;
 
 /// Convert a list entry. `now` (unix seconds) turns "Up 3 minutes" into an approximate start time.
@@ -16,7 +16,7 @@ pub fn container(s: ContainerSummary, now: i64) -> Option<Container> {
         .unwrap_or_else(|| id.chars().take(12).collect());
     let state = s
         .state
-        .map(|st| CState::parse(&st.to_string()))
+        .map(|st| CState::parse(st.as_ref()))
         .unwrap_or(CState::Unknown);
     let status = plain(s.status.as_deref().unwrap_or(""));
     let info = parse_status(&status);

@@ -41,7 +41,8 @@ async fn run(target: Target, tx: mpsc::Sender<Msg>, mut cmds: mpsc::UnboundedRec
             Ok(d) => d,
             Err(error) => {
                 // 250 ms, doubling, at most 5 s.
-                let retry = Duration::from_millis((250u64 << attempt.min(5).saturating_sub(1)).min(5000));
+                let retry =
+                    Duration::from_millis((250u64 << attempt.min(5).saturating_sub(1)).min(5000));
                 let status = ConnStatus::Failed {
                     addr: format!("{addr} ({})", target.source),
                     error,
@@ -126,6 +127,22 @@ struct Times {
     died: Option<i64>,
 }
 
+/// The states an event implies. The engine emits some events before its list view catches
+/// up (e.g. `pause`), so a fetch that disagrees is retried shortly.
+fn implied(action: &str) -> &'static [CState] {
+    match action {
+        "start" | "unpause" | "restart" => &[CState::Running, CState::Exited, CState::Restarting],
+        "pause" => &[CState::Paused],
+        "die" => &[CState::Exited, CState::Restarting, CState::Dead],
+        "create" => &[CState::Created, CState::Running],
+        _ => &[],
+    }
+}
+
+/// Retries of a fetch whose state disagrees with the event, and their delay.
+const RECHECKS: u32 = 5;
+const RECHECK_DELAY: Duration = Duration::from_millis(15);
+
 fn apply_times(c: &mut Container, t: Option<&Times>) {
     let Some(t) = t else { return };
     match c.state {
@@ -143,7 +160,14 @@ fn apply_times(c: &mut Container, t: Option<&Times>) {
     }
 }
 
-async fn fetch_one(docker: Docker, id: String) -> (String, Result<Option<Container>, String>) {
+async fn fetch_one(
+    docker: Docker,
+    id: String,
+    delay: Duration,
+) -> (String, Result<Option<Container>, String>) {
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     let mut filters = HashMap::new();
     filters.insert("id", vec![id.as_str()]);
     let opts = ListContainersOptionsBuilder::default()
@@ -179,7 +203,12 @@ async fn session(
         let mut stream = ev_docker.events(Some(opts));
         while let Some(ev) = stream.next().await {
             let stop = ev.is_err();
-            if ev_tx.send(ev.map_err(|e| friendly_error(&e.to_string()))).await.is_err() || stop {
+            if ev_tx
+                .send(ev.map_err(|e| friendly_error(&e.to_string())))
+                .await
+                .is_err()
+                || stop
+            {
                 return;
             }
         }
@@ -224,6 +253,8 @@ async fn session(
     let mut inflight: HashSet<String> = HashSet::new();
     let mut again: HashSet<String> = HashSet::new();
     let mut times: HashMap<String, Times> = HashMap::new();
+    // Last state-changing event per container, and how often its fetch was rechecked.
+    let mut expect: HashMap<String, (&'static [CState], u32)> = HashMap::new();
     let mut actions: JoinSet<()> = JoinSet::new();
     let mut log_stream = logs::LogTask::default();
     let mut stats = stats::StatsWatch::default();
@@ -247,8 +278,13 @@ async fn session(
                     "die" => times.entry(id.clone()).or_default().died = Some(t),
                     _ => {}
                 }
+                let implied = implied(&action);
+                if !implied.is_empty() {
+                    expect.insert(id.clone(), (implied, 0));
+                }
                 if action == "destroy" {
                     times.remove(&id);
+                    expect.remove(&id);
                     again.remove(&id);
                     stats.forget(&id);
                     if tx.send(Msg::Gone(id)).await.is_err() {
@@ -263,7 +299,7 @@ async fn session(
                     again.insert(id);
                 } else {
                     inflight.insert(id.clone());
-                    fetches.spawn(fetch_one(docker.clone(), id));
+                    fetches.spawn(fetch_one(docker.clone(), id, Duration::ZERO));
                 }
             }
             Some(done) = fetches.join_next(), if !fetches.is_empty() => {
@@ -272,6 +308,14 @@ async fn session(
                 let msg = match res {
                     Ok(Some(mut c)) => {
                         apply_times(&mut c, times.get(&id));
+                        if let Some((states, tries)) = expect.get_mut(&id) {
+                            if states.contains(&c.state) || *tries >= RECHECKS {
+                                expect.remove(&id);
+                            } else {
+                                *tries += 1;
+                                again.insert(id.clone());
+                            }
+                        }
                         Msg::Upsert(c)
                     }
                     Ok(None) => Msg::Gone(id.clone()),
@@ -284,8 +328,12 @@ async fn session(
                     return SessionEnd::Quit;
                 }
                 if again.remove(&id) {
+                    let delay = match expect.get(&id) {
+                        Some((_, tries)) if *tries > 0 => RECHECK_DELAY * *tries,
+                        _ => Duration::ZERO,
+                    };
                     inflight.insert(id.clone());
-                    fetches.spawn(fetch_one(docker.clone(), id));
+                    fetches.spawn(fetch_one(docker.clone(), id, delay));
                 }
             }
             Some(_) = actions.join_next(), if !actions.is_empty() => {}
@@ -326,7 +374,11 @@ async fn session(
     }
 }
 
-async fn container_action(docker: &Docker, id: &str, action: ContainerAction) -> Result<(), String> {
+async fn container_action(
+    docker: &Docker,
+    id: &str,
+    action: ContainerAction,
+) -> Result<(), String> {
     let r = match action {
         ContainerAction::Start => docker.start_container(id, None).await,
         ContainerAction::Stop => docker.stop_container(id, None).await,
@@ -334,7 +386,9 @@ async fn container_action(docker: &Docker, id: &str, action: ContainerAction) ->
         ContainerAction::Pause => docker.pause_container(id).await,
         ContainerAction::Unpause => docker.unpause_container(id).await,
         ContainerAction::Kill => {
-            let opts = KillContainerOptionsBuilder::default().signal("SIGKILL").build();
+            let opts = KillContainerOptionsBuilder::default()
+                .signal("SIGKILL")
+                .build();
             docker.kill_container(id, Some(opts)).await
         }
         ContainerAction::Remove { force, volumes } => {

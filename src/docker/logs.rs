@@ -63,10 +63,10 @@ impl Parser {
             (LogStream::Stderr, &mut self.stderr),
             (LogStream::Console, &mut self.console),
         ] {
-            if let Some(raw) = sp.flush() {
-                if let Some(l) = parse(stream, &raw, self.after_nanos) {
-                    lines.push(l);
-                }
+            if let Some(raw) = sp.flush()
+                && let Some(l) = parse(stream, &raw, self.after_nanos)
+            {
+                lines.push(l);
             }
         }
     }
@@ -75,10 +75,10 @@ impl Parser {
 /// Parse one raw line (with the engine's timestamp prefix).
 pub fn parse(stream: LogStream, raw: &[u8], after_nanos: Option<i64>) -> Option<LogLine> {
     let (ts, rest) = split_timestamp(raw);
-    if let (Some(after), Some(ts)) = (after_nanos, ts) {
-        if ts <= after {
-            return None;
-        }
+    if let (Some(after), Some(ts)) = (after_nanos, ts)
+        && ts <= after
+    {
+        return None;
     }
     Some(LogLine {
         stream,
@@ -114,7 +114,11 @@ async fn stream(docker: Docker, tx: mpsc::Sender<Msg>, req: LogsRequest) {
     };
     let send = |kind| {
         let tx = tx.clone();
-        async move { tx.send(Msg::Logs(LogEvent { generation, kind })).await.is_ok() }
+        async move {
+            tx.send(Msg::Logs(LogEvent { generation, kind }))
+                .await
+                .is_ok()
+        }
     };
     // An empty batch tells the app the stream is open, so "loading" turns into "no output yet".
     if !send(LogEventKind::Lines(Vec::new())).await {

@@ -52,7 +52,10 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         title.push(Span::styled("(running only) ", theme.dim()));
     }
     if !state.marked.is_empty() {
-        title.push(Span::styled(format!("{} marked ", state.marked.len()), theme.marked()));
+        title.push(Span::styled(
+            format!("{} marked ", state.marked.len()),
+            theme.marked(),
+        ));
     }
     let _ = running;
     let mut block = Block::default()
@@ -89,7 +92,10 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.dim()
         };
         f.render_widget(
-            Paragraph::new(msg).style(style).wrap(Wrap { trim: false }).block(block),
+            Paragraph::new(msg)
+                .style(style)
+                .wrap(Wrap { trim: false })
+                .block(block),
             area,
         );
         return;
@@ -171,7 +177,10 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 Cell::from(mem),
             ];
             if wide {
-                cells.push(Cell::from(Span::styled(c.short_id().to_string(), theme.dim())));
+                cells.push(Cell::from(Span::styled(
+                    c.short_id().to_string(),
+                    theme.dim(),
+                )));
                 cells.push(Cell::from(c.project.clone().unwrap_or_default()));
             }
             cells.push(Cell::from(ports_display(&c.ports)));

@@ -31,7 +31,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 .stats
                 .values()
                 .filter_map(|h| h.latest())
-                .fold((0.0, 0u64, 0usize), |(c, m, n), s| (c + s.cpu_percent, m + s.mem_used, n + 1));
+                .fold((0.0, 0u64, 0usize), |(c, m, n), s| {
+                    (c + s.cpu_percent, m + s.mem_used, n + 1)
+                });
             if n > 0 {
                 spans.push(Span::styled("  │ ", theme.dim()));
                 spans.push(Span::raw(format!(
@@ -51,7 +53,10 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             let retry = if *retry_in_ms == 0 {
                 "reconnecting…".to_string()
             } else {
-                format!("retrying in {:.1}s (attempt {attempt})", *retry_in_ms as f64 / 1000.0)
+                format!(
+                    "retrying in {:.1}s (attempt {attempt})",
+                    *retry_in_ms as f64 / 1000.0
+                )
             };
             spans.push(Span::styled(
                 format!("cannot reach {addr}: {error} — {retry}"),

@@ -49,10 +49,10 @@ pub fn layout_text(
         while hi < highlights.len() && highlights[hi].1 <= byte {
             hi += 1;
         }
-        if let Some((s, _, hs)) = highlights.get(hi) {
-            if *s <= byte {
-                style = *hs;
-            }
+        if let Some((s, _, hs)) = highlights.get(hi)
+            && *s <= byte
+        {
+            style = *hs;
         }
         if col + w > width {
             if !cur.is_empty() {
@@ -100,7 +100,10 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
         info.push(Span::styled(name, theme.accent()));
         info.push(Span::raw(" "));
     }
-    info.push(Span::styled(format!("[{}] ", logs.window.label()), theme.dim()));
+    info.push(Span::styled(
+        format!("[{}] ", logs.window.label()),
+        theme.dim(),
+    ));
     info.push(if logs.follow {
         Span::styled("following ", theme.ok())
     } else {
@@ -110,12 +113,18 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
         info.push(Span::styled("wrap ", theme.dim()));
     }
     if logs.buf.evicted() > 0 {
-        info.push(Span::styled(format!("{} older dropped ", logs.buf.evicted()), theme.dim()));
+        info.push(Span::styled(
+            format!("{} older dropped ", logs.buf.evicted()),
+            theme.dim(),
+        ));
     }
     if let Some((pat, _)) = &logs.query {
         let n = logs.match_count();
         let mode = if logs.grep { "grep" } else { "search" };
-        info.push(Span::styled(format!("{mode} `{pat}`: {n} lines match "), theme.accent()));
+        info.push(Span::styled(
+            format!("{mode} `{pat}`: {n} lines match "),
+            theme.accent(),
+        ));
     }
     if let Some((kind, text)) = &logs.input {
         let label = match kind {
@@ -154,7 +163,10 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
     for (seq, line) in lines {
         let mut prefix = vec![gutter(line, theme)];
         if logs.timestamps {
-            let ts = line.ts_nanos.map(format_local).unwrap_or_else(|| " ".repeat(23));
+            let ts = line
+                .ts_nanos
+                .map(format_local)
+                .unwrap_or_else(|| " ".repeat(23));
             prefix.push(Span::styled(format!("{ts} "), theme.dim()));
         }
         let prefix_w: usize = prefix.iter().map(Span::width).sum();
@@ -173,7 +185,14 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
             None => Vec::new(),
         };
         let body_w = cols.saturating_sub(prefix_w).max(1);
-        let parts = layout_text(&line.body, &highlights, logs.hscroll, body_w, logs.wrap, theme);
+        let parts = layout_text(
+            &line.body,
+            &highlights,
+            logs.hscroll,
+            body_w,
+            logs.wrap,
+            theme,
+        );
         for (i, part) in parts.into_iter().enumerate() {
             let mut spans = if i == 0 {
                 prefix.clone()

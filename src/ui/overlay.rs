@@ -22,7 +22,10 @@ fn contexts(state: &State) -> Vec<Context> {
 pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     for ctx in contexts(state) {
-        lines.push(Line::from(Span::styled(ctx.title().to_string(), theme.title())));
+        lines.push(Line::from(Span::styled(
+            ctx.title().to_string(),
+            theme.title(),
+        )));
         for b in state.keymap.bindings(ctx) {
             let keys: Vec<String> = b.keys.iter().map(Key::label).collect();
             lines.push(Line::from(vec![
@@ -55,10 +58,23 @@ pub fn confirm(f: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
         format!("Remove {} containers ({})?", names.len(), names.join(", "))
     };
     let check = |on: bool| if on { "[x]" } else { "[ ]" };
-    let mut lines = vec![Line::from(Span::styled(what, theme.title())), Line::from("")];
-    lines.push(Line::from(format!("  v  {} also remove anonymous volumes", check(c.volumes))));
-    let force_note = if c.any_running { " (needed: it is running)" } else { "" };
-    lines.push(Line::from(format!("  f  {} force{force_note}", check(c.force))));
+    let mut lines = vec![
+        Line::from(Span::styled(what, theme.title())),
+        Line::from(""),
+    ];
+    lines.push(Line::from(format!(
+        "  v  {} also remove anonymous volumes",
+        check(c.volumes)
+    )));
+    let force_note = if c.any_running {
+        " (needed: it is running)"
+    } else {
+        ""
+    };
+    lines.push(Line::from(format!(
+        "  f  {} force{force_note}",
+        check(c.force)
+    )));
     lines.push(Line::from(""));
     lines.push(Line::from(vec![
         Span::styled("  y", theme.accent()),
@@ -73,7 +89,9 @@ pub fn confirm(f: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
         .border_style(theme.bad())
         .title(" Confirm ");
     f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(block),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
         rect,
     );
 }

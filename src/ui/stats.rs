@@ -16,7 +16,10 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
     let inner = block.inner(area);
     f.render_widget(block, area);
     let Some(c) = state.selected_container() else {
-        f.render_widget(Paragraph::new("Select a container.").style(theme.dim()), inner);
+        f.render_widget(
+            Paragraph::new("Select a container.").style(theme.dim()),
+            inner,
+        );
         return;
     };
     let hist = state.stats.get(&c.id);
@@ -42,7 +45,11 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
     let lines = vec![
         Line::from(vec![
             Span::styled("CPU   ", theme.accent()),
-            Span::raw(format!("{} of {} CPUs", fmt_percent(latest.cpu_percent), latest.online_cpus)),
+            Span::raw(format!(
+                "{} of {} CPUs",
+                fmt_percent(latest.cpu_percent),
+                latest.online_cpus
+            )),
         ]),
         Line::from(vec![
             Span::styled("MEM   ", theme.accent()),
@@ -55,11 +62,19 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
         ]),
         Line::from(vec![
             Span::styled("NET   ", theme.accent()),
-            Span::raw(format!("rx {}/s tx {}/s", fmt_bytes_decimal(rx), fmt_bytes_decimal(tx))),
+            Span::raw(format!(
+                "rx {}/s tx {}/s",
+                fmt_bytes_decimal(rx),
+                fmt_bytes_decimal(tx)
+            )),
         ]),
         Line::from(vec![
             Span::styled("BLOCK ", theme.accent()),
-            Span::raw(format!("read {}/s write {}/s", fmt_bytes_decimal(br), fmt_bytes_decimal(bw))),
+            Span::raw(format!(
+                "read {}/s write {}/s",
+                fmt_bytes_decimal(br),
+                fmt_bytes_decimal(bw)
+            )),
         ]),
         Line::from(vec![
             Span::styled("PIDS  ", theme.accent()),

@@ -71,7 +71,9 @@ impl Theme {
     pub fn current_match(&self) -> Style {
         match self.level {
             ColorLevel::None => Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD),
-            _ => Style::default().bg(Color::Rgb(255, 140, 0)).fg(Color::Black),
+            _ => Style::default()
+                .bg(Color::Rgb(255, 140, 0))
+                .fg(Color::Black),
         }
     }
     /// Strip colours from a style coming from a container's output when colours are off.

@@ -9,7 +9,12 @@ use super::theme::Theme;
 use crate::app::state::DetailTab;
 
 /// The detail pane's block: tabs in the title, focus shown by the border colour.
-pub fn detail_block<'a>(state_tab: DetailTab, extra: Line<'a>, theme: &Theme, focused: bool) -> Block<'a> {
+pub fn detail_block<'a>(
+    state_tab: DetailTab,
+    extra: Line<'a>,
+    theme: &Theme,
+    focused: bool,
+) -> Block<'a> {
     let mut title: Vec<Span> = vec![Span::raw(" ")];
     for (i, tab) in DetailTab::ALL.iter().enumerate() {
         if i > 0 {

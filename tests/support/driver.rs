@@ -20,7 +20,10 @@ impl Driver {
     /// Connect to the engine at `addr` (None: as the CLI would find it).
     pub fn start(addr: Option<&str>) -> Driver {
         let target = match addr {
-            Some(a) => Target { addr: a.to_string(), source: "test".into() },
+            Some(a) => Target {
+                addr: a.to_string(),
+                source: "test".into(),
+            },
             None => dockside::docker::client::resolve(None, None),
         };
         let (tx, rx) = mpsc::channel(1024);
@@ -28,7 +31,12 @@ impl Driver {
         let mut state = State::new(Keymap::default_map(), target.addr, now());
         let mut out = Vec::new();
         update(&mut state, Msg::Resize(200, 50), &mut out);
-        Driver { state, rx, cmds, received: 0 }
+        Driver {
+            state,
+            rx,
+            cmds,
+            received: 0,
+        }
     }
 
     fn dispatch(&mut self, out: Vec<Cmd>) {
@@ -48,8 +56,16 @@ impl Driver {
                 m = self.rx.recv() => m,
                 () = tokio::time::sleep_until(deadline) => return pred(&self.state),
             };
-            let Some(msg) = msg else { return pred(&self.state) };
+            let Some(msg) = msg else {
+                return pred(&self.state);
+            };
             self.received += 1;
+            if std::env::var("DRIVER_DEBUG").is_ok() {
+                eprintln!(
+                    "msg: {}",
+                    format!("{msg:?}").chars().take(200).collect::<String>()
+                );
+            }
             let mut out = Vec::new();
             update(&mut self.state, Msg::Tick(now()), &mut out);
             update(&mut self.state, msg, &mut out);
@@ -58,13 +74,21 @@ impl Driver {
     }
 
     pub fn key(&mut self, c: char) {
-        let mods = if c.is_ascii_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
+        let mods = if c.is_ascii_uppercase() {
+            KeyModifiers::SHIFT
+        } else {
+            KeyModifiers::NONE
+        };
         self.key_code(KeyCode::Char(c), mods);
     }
 
     pub fn key_code(&mut self, code: KeyCode, mods: KeyModifiers) {
         let mut out = Vec::new();
-        update(&mut self.state, Msg::Key(KeyEvent::new(code, mods)), &mut out);
+        update(
+            &mut self.state,
+            Msg::Key(KeyEvent::new(code, mods)),
+            &mut out,
+        );
         self.dispatch(out);
     }
 
@@ -72,7 +96,8 @@ impl Driver {
     pub async fn select(&mut self, id: &str) {
         let id = id.to_string();
         assert!(
-            self.until(Duration::from_secs(10), |s| s.rows.contains(&id)).await,
+            self.until(Duration::from_secs(10), |s| s.rows.contains(&id))
+                .await,
             "container {id} never appeared in the list"
         );
         for _ in 0..self.state.rows.len() + 1 {
@@ -82,7 +107,11 @@ impl Driver {
             let cur = self.state.selected_index().unwrap_or(0);
             let target = self.state.rows.iter().position(|r| *r == id).unwrap_or(0);
             self.key_code(
-                if target > cur { KeyCode::Down } else { KeyCode::Up },
+                if target > cur {
+                    KeyCode::Down
+                } else {
+                    KeyCode::Up
+                },
                 KeyModifiers::NONE,
             );
         }

@@ -14,5 +14,9 @@
 pub mod engine;
 pub mod pty;
 
-pub use engine::wait_until;
+/// Polls `f` every 20 ms until it holds (`true`) or `timeout` passes
+/// (`false`). Same as [`engine::wait_until`].
+pub fn wait_until(timeout: std::time::Duration, f: impl FnMut() -> bool) -> bool {
+    engine::wait_until(timeout, f)
+}
 pub mod driver;
