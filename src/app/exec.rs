@@ -55,8 +55,15 @@ pub struct ExecRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExecCmd {
     Open(ExecRequest),
-    Input { session: SessionId, bytes: Vec<u8> },
-    Resize { session: SessionId, cols: u16, rows: u16 },
+    Input {
+        session: SessionId,
+        bytes: Vec<u8>,
+    },
+    Resize {
+        session: SessionId,
+        cols: u16,
+        rows: u16,
+    },
     /// Drop the connection (an attached container keeps running).
     Close(SessionId),
 }
@@ -65,10 +72,22 @@ pub enum ExecCmd {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExecEvent {
     /// The process runs; `shell` is the command actually run (e.g. `/bin/sh`).
-    Started { session: SessionId, shell: String },
-    Output { session: SessionId, bytes: Vec<u8> },
-    Exited { session: SessionId, code: Option<i64> },
-    Failed { session: SessionId, error: String },
+    Started {
+        session: SessionId,
+        shell: String,
+    },
+    Output {
+        session: SessionId,
+        bytes: Vec<u8>,
+    },
+    Exited {
+        session: SessionId,
+        code: Option<i64>,
+    },
+    Failed {
+        session: SessionId,
+        error: String,
+    },
 }
 
 impl ExecEvent {
@@ -113,11 +132,7 @@ const MAX_REPLIES: usize = 4096;
 impl vt100::Callbacks for Term {
     fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
         let t = String::from_utf8_lossy(title);
-        self.window_title = t
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(200)
-            .collect();
+        self.window_title = t.chars().filter(|c| !c.is_control()).take(200).collect();
     }
 
     fn unhandled_csi(
@@ -190,7 +205,12 @@ impl Session {
             container_id: request.container_id.clone(),
             container_name: request.container_name.clone(),
             title: initial_title(&request.kind),
-            parser: vt100::Parser::new_with_callbacks(rows, cols, SCROLLBACK_LINES, Term::default()),
+            parser: vt100::Parser::new_with_callbacks(
+                rows,
+                cols,
+                SCROLLBACK_LINES,
+                Term::default(),
+            ),
             state: SessionState::Starting,
             cols,
             rows,
@@ -552,7 +572,14 @@ mod tests {
         let mut s = Sessions::new();
         assert!(!s.typing);
         let c1 = s.open("aaa", "web", ExecKind::Shell, None, 80, 24);
-        let c2 = s.open("bbb", "redis", ExecKind::Shell, Some("1000".into()), 100, 30);
+        let c2 = s.open(
+            "bbb",
+            "redis",
+            ExecKind::Shell,
+            Some("1000".into()),
+            100,
+            30,
+        );
         let (id1, id2) = (open_id(&c1), open_id(&c2));
         assert_ne!(id1, id2);
         assert_eq!(s.len(), 2);
@@ -785,7 +812,10 @@ mod tests {
             s.get(b).map(|x| x.state.clone()),
             Some(SessionState::Exited(Some(0)))
         );
-        assert_eq!(s.get(c).map(|x| x.state.clone()), Some(SessionState::Starting));
+        assert_eq!(
+            s.get(c).map(|x| x.state.clone()),
+            Some(SessionState::Starting)
+        );
         // A late exit does not hide why it ended.
         s.apply(ExecEvent::Exited {
             session: a,

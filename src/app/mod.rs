@@ -2,6 +2,7 @@
 
 #[doc(hidden)]
 pub mod fixtures;
+pub mod exec;
 pub mod keymap;
 pub mod keys;
 pub mod layout;

@@ -3,6 +3,7 @@
 pub mod client;
 pub mod convert;
 pub mod engine;
+pub mod exec;
 pub mod logs;
 pub mod stats;
 

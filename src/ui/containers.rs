@@ -1,6 +1,7 @@
 //! The containers pane.
 
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -101,18 +102,38 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         return;
     }
 
-    let wide = area.width >= 120;
     let inner_w = area.width.saturating_sub(2);
-    let name_w = (inner_w * 22 / 100).clamp(10, 40);
-    let image_w = (inner_w * 18 / 100).clamp(8, 40);
-    let status_w = 22u16;
+    let show_id = inner_w >= 150;
+    let show_project = inner_w >= 110 && state.containers.values().any(|c| c.project.is_some());
+    let wide = show_project;
+    // Columns as wide as their widest visible value, within a share of the width.
+    let widest = |f: &dyn Fn(&Container) -> usize| -> u16 {
+        state
+            .visible_rows()
+            .iter()
+            .filter_map(|id| state.containers.get(id))
+            .map(f)
+            .max()
+            .unwrap_or(0)
+            .min(usize::from(u16::MAX)) as u16
+    };
+    let name_w = (widest(&|c| {
+        let n = match &c.project {
+            Some(p) => p.width() + 1 + c.service.as_deref().unwrap_or(&c.name).width(),
+            None => c.name.width(),
+        };
+        n.max(c.name.width())
+    }) + 1)
+        .clamp(12, (inner_w * 30 / 100).max(12));
+    let image_w = (widest(&|c| c.image.width()) + 1).clamp(10, (inner_w * 22 / 100).max(10));
+    let status_w = if inner_w >= 110 { 24 } else { 18 };
     let mut widths = vec![
         Constraint::Length(2),
         Constraint::Length(name_w),
         Constraint::Length(image_w),
         Constraint::Length(status_w),
-        Constraint::Length(7),
-        Constraint::Length(9),
+        Constraint::Length(6),
+        Constraint::Length(8),
     ];
     let mut header = vec![
         Cell::from(""),
@@ -122,10 +143,12 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Cell::from(sort_label(state, SortKey::Cpu, "CPU")),
         Cell::from(sort_label(state, SortKey::Mem, "MEM")),
     ];
-    if wide {
+    if show_id {
         widths.push(Constraint::Length(12));
-        widths.push(Constraint::Length(16));
         header.push(Cell::from("ID"));
+    }
+    if show_project {
+        widths.push(Constraint::Length(14));
         header.push(Cell::from("PROJECT"));
     }
     widths.push(Constraint::Fill(1));

@@ -23,7 +23,11 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             addr, version, api, ..
         } => {
             spans.push(Span::styled("● ", theme.ok()));
-            spans.push(Span::raw(format!("engine {version} (API {api}) {addr}")));
+            if area.width >= 120 {
+                spans.push(Span::raw(format!("engine {version} (API {api}) {addr}")));
+            } else {
+                spans.push(Span::raw(format!("engine {version}")));
+            }
             let (running, total) = state.counts();
             spans.push(Span::styled("  │ ", theme.dim()));
             spans.push(Span::raw(format!("{running} running / {total}")));

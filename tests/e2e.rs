@@ -1,0 +1,152 @@
+//! The real binary in a pseudo-terminal, against the real engine, driven by keys and read
+//! from the screen as a person would.
+
+mod support;
+
+use std::time::Duration;
+
+use support::engine::{self, TestContainer};
+use support::pty::PtyApp;
+
+const BIN: &str = env!("CARGO_BIN_EXE_dockside");
+const T: Duration = Duration::from_secs(20);
+
+fn ok<T>(r: Result<T, String>) -> T {
+    r.unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Narrow the list to one container by typing a filter, as a user would.
+fn filter_to(app: &mut PtyApp, name: &str) {
+    app.send_str("/");
+    app.send_str(name);
+    app.key_enter();
+    ok(app.wait_for_text("filter:", T));
+}
+
+#[test]
+fn select_a_container_stop_it_and_see_it_stopped() {
+    if !engine::available() {
+        return;
+    }
+    let c = TestContainer::run("e2e-stop", &[], &["sleep", "300"]);
+    let mut app = PtyApp::spawn(BIN, &[], &[], 120, 36);
+    ok(app.wait_for_text(&c.name, T));
+    filter_to(&mut app, &c.name);
+    ok(app.wait_for(|s| s.lines().any(|l| l.contains(&c.name) && l.contains("Up ")), T, "running row"));
+    app.send_str("s");
+    ok(app.wait_for(
+        |s| s.lines().any(|l| l.contains(&c.name) && l.contains("Exited (")),
+        Duration::from_secs(30),
+        "the row shows Exited",
+    ));
+    assert_eq!(c.inspect("{{.State.Status}}"), "exited");
+    app.send_str("q");
+    assert_eq!(app.wait_exit(T), Some(0));
+    assert!(!app.alternate_screen(), "terminal restored");
+}
+
+#[test]
+fn logs_search_highlights_and_hostile_output_is_neutralised() {
+    if !engine::available() {
+        return;
+    }
+    let script = "printf 'first line\\n'; printf 'the needle is here\\n'; \
+                  printf '\\033]0;pwned-title\\007title attempt\\n'; \
+                  printf '\\033]52;c;aGVsbG8=\\007clipboard attempt\\n'; \
+                  printf 'err line\\n' >&2; sleep 300";
+    let c = TestContainer::run("e2e-logs", &[], &["sh", "-c", script]);
+    assert!(c.wait_for_log("clipboard attempt", T));
+    let mut app = PtyApp::spawn(BIN, &[], &[], 120, 36);
+    ok(app.wait_for_text(&c.name, T));
+    filter_to(&mut app, &c.name);
+    ok(app.wait_for_text("the needle is here", T));
+    ok(app.wait_for_text("␛]52;…clipboard attempt", T));
+    ok(app.wait_for_text("␛]0;…title attempt", T));
+    assert_eq!(app.title_set_count(), 0, "a container must not set the window title");
+    // Focus the logs and search.
+    app.key_tab();
+    app.send_str("/needle");
+    app.key_enter();
+    ok(app.wait_for_text("search `needle`: 1 lines match", T));
+    // The match is drawn highlighted (a background colour on its cells).
+    let highlighted = app.with_screen(|screen| {
+        let (rows, cols) = screen.size();
+        for r in 0..rows {
+            let row: String = (0..cols)
+                .filter_map(|c| screen.cell(r, c).map(|cell| cell.contents().to_string()))
+                .collect();
+            if let Some(pos) = row.find("needle") {
+                let col = row[..pos].chars().count() as u16;
+                return screen
+                    .cell(r, col)
+                    .is_some_and(|cell| cell.bgcolor() != vt100::Color::Default);
+            }
+        }
+        false
+    });
+    assert!(highlighted, "the match has a highlight\n{}", app.screen_text());
+    app.send_str("q");
+    assert_eq!(app.wait_exit(T), Some(0));
+}
+
+#[test]
+fn unreachable_engine_is_explained_and_quit_restores_the_terminal() {
+    let mut app = PtyApp::spawn(BIN, &["-H", "unix:///nonexistent/dockside.sock"], &[], 80, 24);
+    ok(app.wait_for_text("Cannot reach the Docker engine", T));
+    ok(app.wait_for_text("/nonexistent/dockside.sock", T));
+    ok(app.wait_for_text("Retrying with backoff", T));
+    assert!(app.alternate_screen());
+    app.send_str("q");
+    assert_eq!(app.wait_exit(T), Some(0));
+    assert!(!app.alternate_screen(), "alternate screen left");
+    assert!(!app.hide_cursor(), "cursor shown again");
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for sig in ["TERM", "HUP"] {
+        let mut app = PtyApp::spawn(BIN, &["-H", "unix:///nonexistent/dockside.sock"], &[], 80, 24);
+        ok(app.wait_for_text("Cannot reach", T));
+        assert!(app.signal(sig));
+        assert!(app.wait_exit(T).is_some(), "exits on SIG{sig}");
+        assert!(!app.alternate_screen(), "SIG{sig}: alternate screen left");
+    }
+}
+
+#[test]
+fn help_lists_the_keys_from_the_keymap() {
+    let mut app = PtyApp::spawn(BIN, &["-H", "unix:///nonexistent/dockside.sock"], &[], 100, 40);
+    ok(app.wait_for_text("Cannot reach", T));
+    app.send_str("?");
+    ok(app.wait_for_text("Keys (any key closes)", T));
+    ok(app.wait_for_text("Show/hide stopped containers", T));
+    app.send_str("x");
+    ok(app.wait_for_no_text("Keys (any key closes)", T));
+    app.send_str("q");
+    assert_eq!(app.wait_exit(T), Some(0));
+}
+
+#[test]
+fn malformed_config_is_refused_with_a_clear_message() {
+    let dir = std::env::temp_dir().join(format!("dockside-e2e-cfg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let cfg = dir.join("bad.toml");
+    std::fs::write(&cfg, "[logs]\ntail = \"lots\"\n").expect("write");
+    let out = std::process::Command::new(BIN)
+        .args(["--config", cfg.to_str().unwrap_or_default()])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml") && err.contains("tail"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn version_and_help_flags() {
+    let out = std::process::Command::new(BIN).arg("--version").output().expect("run");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("dockside "));
+    let out = std::process::Command::new(BIN).arg("--help").output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("--host") && text.contains("DOCKER_HOST"), "{text}");
+}
