@@ -32,10 +32,17 @@ fn select_a_container_stop_it_and_see_it_stopped() {
     let mut app = PtyApp::spawn(BIN, &[], &[], 120, 36);
     ok(app.wait_for_text(&c.name, T));
     filter_to(&mut app, &c.name);
-    ok(app.wait_for(|s| s.lines().any(|l| l.contains(&c.name) && l.contains("Up ")), T, "running row"));
+    ok(app.wait_for(
+        |s| s.lines().any(|l| l.contains(&c.name) && l.contains("Up ")),
+        T,
+        "running row",
+    ));
     app.send_str("s");
     ok(app.wait_for(
-        |s| s.lines().any(|l| l.contains(&c.name) && l.contains("Exited (")),
+        |s| {
+            s.lines()
+                .any(|l| l.contains(&c.name) && l.contains("Exited ("))
+        },
         Duration::from_secs(30),
         "the row shows Exited",
     ));
@@ -62,7 +69,11 @@ fn logs_search_highlights_and_hostile_output_is_neutralised() {
     ok(app.wait_for_text("the needle is here", T));
     ok(app.wait_for_text("␛]52;…clipboard attempt", T));
     ok(app.wait_for_text("␛]0;…title attempt", T));
-    assert_eq!(app.title_set_count(), 0, "a container must not set the window title");
+    assert_eq!(
+        app.title_set_count(),
+        0,
+        "a container must not set the window title"
+    );
     // Focus the logs and search.
     app.key_tab();
     app.send_str("/needle");
@@ -84,14 +95,24 @@ fn logs_search_highlights_and_hostile_output_is_neutralised() {
         }
         false
     });
-    assert!(highlighted, "the match has a highlight\n{}", app.screen_text());
+    assert!(
+        highlighted,
+        "the match has a highlight\n{}",
+        app.screen_text()
+    );
     app.send_str("q");
     assert_eq!(app.wait_exit(T), Some(0));
 }
 
 #[test]
 fn unreachable_engine_is_explained_and_quit_restores_the_terminal() {
-    let mut app = PtyApp::spawn(BIN, &["-H", "unix:///nonexistent/dockside.sock"], &[], 80, 24);
+    let mut app = PtyApp::spawn(
+        BIN,
+        &["-H", "unix:///nonexistent/dockside.sock"],
+        &[],
+        80,
+        24,
+    );
     ok(app.wait_for_text("Cannot reach the Docker engine", T));
     ok(app.wait_for_text("/nonexistent/dockside.sock", T));
     ok(app.wait_for_text("Retrying with backoff", T));
@@ -105,7 +126,13 @@ fn unreachable_engine_is_explained_and_quit_restores_the_terminal() {
 #[test]
 fn sigterm_and_sighup_restore_the_terminal() {
     for sig in ["TERM", "HUP"] {
-        let mut app = PtyApp::spawn(BIN, &["-H", "unix:///nonexistent/dockside.sock"], &[], 80, 24);
+        let mut app = PtyApp::spawn(
+            BIN,
+            &["-H", "unix:///nonexistent/dockside.sock"],
+            &[],
+            80,
+            24,
+        );
         ok(app.wait_for_text("Cannot reach", T));
         assert!(app.signal(sig));
         assert!(app.wait_exit(T).is_some(), "exits on SIG{sig}");
@@ -115,7 +142,13 @@ fn sigterm_and_sighup_restore_the_terminal() {
 
 #[test]
 fn help_lists_the_keys_from_the_keymap() {
-    let mut app = PtyApp::spawn(BIN, &["-H", "unix:///nonexistent/dockside.sock"], &[], 100, 40);
+    let mut app = PtyApp::spawn(
+        BIN,
+        &["-H", "unix:///nonexistent/dockside.sock"],
+        &[],
+        100,
+        40,
+    );
     ok(app.wait_for_text("Cannot reach", T));
     app.send_str("?");
     ok(app.wait_for_text("Keys (any key closes)", T));
@@ -144,9 +177,18 @@ fn malformed_config_is_refused_with_a_clear_message() {
 
 #[test]
 fn version_and_help_flags() {
-    let out = std::process::Command::new(BIN).arg("--version").output().expect("run");
+    let out = std::process::Command::new(BIN)
+        .arg("--version")
+        .output()
+        .expect("run");
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("dockside "));
-    let out = std::process::Command::new(BIN).arg("--help").output().expect("run");
+    let out = std::process::Command::new(BIN)
+        .arg("--help")
+        .output()
+        .expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("--host") && text.contains("DOCKER_HOST"), "{text}");
+    assert!(
+        text.contains("--host") && text.contains("DOCKER_HOST"),
+        "{text}"
+    );
 }

@@ -281,9 +281,8 @@ impl LogsView {
         };
         let mut out: Vec<(u64, &LogLine)> = self
             .buf
-            .iter()
+            .range(self.buf.first_seq(), bottom + 1)
             .rev()
-            .filter(|(s, _)| *s <= bottom)
             .filter(|(_, l)| self.shown(l))
             .take(n)
             .collect();

@@ -1,8 +1,8 @@
 //! Application state and its pure update function: no I/O here.
 
+pub mod exec;
 #[doc(hidden)]
 pub mod fixtures;
-pub mod exec;
 pub mod keymap;
 pub mod keys;
 pub mod layout;

@@ -406,6 +406,32 @@ impl State {
         h.finish()
     }
 
+    /// The header's totals as drawn: (CPU %, memory, containers sampled).
+    pub fn totals_text(&self) -> (String, String, usize) {
+        let (cpu, mem, n) = self
+            .stats
+            .values()
+            .filter_map(|h| h.latest())
+            .fold((0.0, 0u64, 0usize), |(c, m, n), s| {
+                (c + s.cpu_percent, m + s.mem_used, n + 1)
+            });
+        (
+            super::stats::fmt_percent(cpu),
+            super::stats::fmt_bytes_binary(mem),
+            n,
+        )
+    }
+
+    /// The CPU/MEM text of one row as drawn.
+    pub fn row_stats_text(&self, id: &str) -> Option<(String, String)> {
+        self.stats.get(id).and_then(|h| h.latest()).map(|s| {
+            (
+                super::stats::fmt_percent(s.cpu_percent),
+                super::stats::fmt_bytes_binary(s.mem_used),
+            )
+        })
+    }
+
     /// The status message, unless it has faded (info: 5 s).
     pub fn status_visible(&self) -> Option<&StatusMsg> {
         self.status

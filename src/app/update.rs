@@ -134,15 +134,25 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             if c.state != CState::Running {
                 return;
             }
+            // Redraw only when a number on screen changes.
+            let row_before = state.row_stats_text(&id);
+            let totals_before = state.totals_text();
             state
                 .stats
                 .entry(id.clone())
                 .or_insert_with(|| super::stats::StatsHistory::new(super::state::STATS_HISTORY))
                 .push(sample);
-            if matches!(state.sort, SortKey::Cpu | SortKey::Mem) {
+            let on_screen = state.visible_rows().contains(&id);
+            let chart =
+                state.tab == DetailTab::Stats && state.selected.as_deref() == Some(id.as_str());
+            if matches!(state.sort, SortKey::Cpu | SortKey::Mem)
+                && row_before != state.row_stats_text(&id)
+            {
                 state.recompute_rows();
             }
-            if state.visible_rows().contains(&id) || state.selected.as_deref() == Some(id.as_str())
+            if chart
+                || (on_screen && row_before != state.row_stats_text(&id))
+                || totals_before != state.totals_text()
             {
                 state.dirty = true;
             }

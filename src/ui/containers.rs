@@ -1,11 +1,11 @@
 //! The containers pane.
 
 use ratatui::Frame;
-use unicode_width::UnicodeWidthStr;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use crate::app::State;

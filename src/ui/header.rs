@@ -8,7 +8,6 @@ use ratatui::widgets::Paragraph;
 use super::theme::Theme;
 use crate::app::State;
 use crate::app::msg::ConnStatus;
-use crate::app::stats::{fmt_bytes_binary, fmt_percent};
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     if area.height == 0 {
@@ -31,20 +30,10 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             let (running, total) = state.counts();
             spans.push(Span::styled("  │ ", theme.dim()));
             spans.push(Span::raw(format!("{running} running / {total}")));
-            let (cpu, mem, n) = state
-                .stats
-                .values()
-                .filter_map(|h| h.latest())
-                .fold((0.0, 0u64, 0usize), |(c, m, n), s| {
-                    (c + s.cpu_percent, m + s.mem_used, n + 1)
-                });
+            let (cpu, mem, n) = state.totals_text();
             if n > 0 {
                 spans.push(Span::styled("  │ ", theme.dim()));
-                spans.push(Span::raw(format!(
-                    "CPU {}  MEM {} ({n} sampled)",
-                    fmt_percent(cpu),
-                    fmt_bytes_binary(mem)
-                )));
+                spans.push(Span::raw(format!("CPU {cpu}  MEM {mem} ({n} sampled)")));
             }
         }
         ConnStatus::Failed {
