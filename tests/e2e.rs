@@ -192,3 +192,43 @@ fn version_and_help_flags() {
         "{text}"
     );
 }
+
+#[test]
+fn shell_in_a_pane_next_to_the_list() {
+    if !engine::available() {
+        return;
+    }
+    let c = TestContainer::run("e2e-shell", &[], &["sleep", "300"]);
+    let mut app = PtyApp::spawn(BIN, &[], &[], 120, 40);
+    ok(app.wait_for_text(&c.name, T));
+    filter_to(&mut app, &c.name);
+    app.send_str("e");
+    ok(app.wait_for_text("ctrl-g leaves the shell", T));
+    ok(app.wait_for_text("#", T));
+    app.send_str("echo $((6*7))");
+    app.key_enter();
+    ok(app.wait_for(
+        |s| {
+            s.lines()
+                .any(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()) == "42")
+        },
+        T,
+        "42 on its own line",
+    ));
+    // The container list is still on screen while the output appears.
+    let screen = app.screen_text();
+    assert!(
+        screen.contains(&c.name) && screen.contains("Containers"),
+        "{screen}"
+    );
+    // `stty size` is the pane's inner size.
+    app.send_str("stty size");
+    app.key_enter();
+    // 120x40: the detail pane is 21 rows high, so the shell gets 19x118 inside its border.
+    ok(app.wait_for_text("19 118", T));
+    // Leave the shell, then quit.
+    app.key_ctrl('g');
+    ok(app.wait_for_no_text("ctrl-g leaves the shell", T));
+    app.send_str("q");
+    assert_eq!(app.wait_exit(T), Some(0));
+}

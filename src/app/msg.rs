@@ -3,6 +3,7 @@
 
 use crossterm::event::KeyEvent;
 
+use super::exec::{ExecCmd, ExecEvent};
 use super::logbuf::LogLine;
 use super::model::Container;
 use super::stats::StatsSample;
@@ -63,6 +64,8 @@ pub enum Msg {
     },
     /// Something the runtime did for the app (saved a file, copied…).
     Notice(Result<String, String>),
+    /// An exec/attach session event.
+    Exec(ExecEvent),
 }
 
 /// Events from a log stream. `generation` ties them to the request that opened the stream, so
@@ -172,5 +175,7 @@ pub enum Cmd {
     },
     /// Put text on the user's clipboard via OSC 52 (runtime).
     Clipboard(String),
+    /// Exec/attach sessions.
+    Exec(ExecCmd),
     Quit,
 }

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
+use super::exec::Sessions;
 use super::keymap::Keymap;
 use super::layout::{self, Areas};
 use super::logs::LogsView;
@@ -26,15 +27,22 @@ pub enum DetailTab {
     Logs,
     Stats,
     Inspect,
+    Shells,
 }
 
 impl DetailTab {
-    pub const ALL: [DetailTab; 3] = [DetailTab::Logs, DetailTab::Stats, DetailTab::Inspect];
+    pub const ALL: [DetailTab; 4] = [
+        DetailTab::Logs,
+        DetailTab::Stats,
+        DetailTab::Inspect,
+        DetailTab::Shells,
+    ];
     pub fn title(self) -> &'static str {
         match self {
             DetailTab::Logs => "Logs",
             DetailTab::Stats => "Stats",
             DetailTab::Inspect => "Inspect",
+            DetailTab::Shells => "Shells",
         }
     }
 }
@@ -132,6 +140,8 @@ pub struct State {
     pub stats: HashMap<String, StatsHistory>,
     pub inspect: Option<(String, String)>,
     pub inspect_scroll: usize,
+    /// Embedded exec/attach sessions.
+    pub exec: Sessions,
     /// Stats watch set last sent to the docker layer.
     pub watching: Vec<String>,
     pub width: u16,
@@ -195,6 +205,7 @@ impl State {
             stats: HashMap::new(),
             inspect: None,
             inspect_scroll: 0,
+            exec: Sessions::new(),
             watching: Vec::new(),
             width: 80,
             height: 24,
@@ -207,12 +218,22 @@ impl State {
         }
     }
 
-    pub fn areas(&self) -> Areas {
-        layout::areas(
-            self.width,
-            self.height,
-            self.logs.zoom && self.focus == Focus::Detail,
+    /// The size of an embedded shell: the detail pane inside its border.
+    pub fn shell_size(&self) -> (u16, u16) {
+        let d = self.areas().detail;
+        (
+            d.width.saturating_sub(2).max(1),
+            d.height.saturating_sub(2).max(1),
         )
+    }
+
+    pub fn areas(&self) -> Areas {
+        let zoom = match self.tab {
+            DetailTab::Logs => self.logs.zoom,
+            DetailTab::Shells => self.exec.zoom,
+            _ => false,
+        };
+        layout::areas(self.width, self.height, zoom && self.focus == Focus::Detail)
     }
 
     pub fn selected_container(&self) -> Option<&Container> {

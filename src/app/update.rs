@@ -2,6 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::exec::{ExecKind, is_leave_key};
 use super::keymap::{Context, Key};
 use super::logs::{LogInputKind, StreamState};
 use super::model::CState;
@@ -13,7 +14,11 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
     match msg {
         Msg::Key(key) => on_key(state, key, out),
         Msg::Paste(text) => {
-            if state.filter.active {
+            if shell_typing(state) {
+                if let Some(cmd) = state.exec.paste(&text) {
+                    out.push(Cmd::Exec(cmd));
+                }
+            } else if state.filter.active {
                 state.filter.text.push_str(&text.replace(['\n', '\r'], " "));
                 state.recompute_rows();
             } else if let Some((_, buf)) = state.logs.input.as_mut() {
@@ -80,6 +85,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             }
         }
         Msg::Gone(id) => {
+            state.exec.container_gone(&id);
             state.containers.remove(&id);
             state.stats.remove(&id);
             state.pending.remove(&id);
@@ -161,12 +167,32 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             state.inspect = Some((id, text));
             state.dirty = true;
         }
+        Msg::Exec(ev) => {
+            let changed = state.exec.apply(ev);
+            for reply in state.exec.take_replies() {
+                out.push(Cmd::Exec(reply));
+            }
+            if changed && state.tab == DetailTab::Shells {
+                state.dirty = true;
+            }
+        }
         Msg::Notice(r) => match r {
             Ok(t) => state.set_status(StatusKind::Info, t),
             Err(e) => state.set_status(StatusKind::Error, e),
         },
     }
     sync_watch(state, out);
+    for cmd in state
+        .exec
+        .resize_all(state.shell_size().0, state.shell_size().1)
+    {
+        out.push(Cmd::Exec(cmd));
+    }
+}
+
+/// Keys go to the embedded shell.
+fn shell_typing(state: &State) -> bool {
+    state.focus == Focus::Detail && state.tab == DetailTab::Shells && state.exec.typing
 }
 
 /// Send the stats watch set when it changed.
@@ -201,6 +227,16 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
     let Some(key) = Key::from_event(&ev) else {
         return;
     };
+    // A focused shell takes every key but the leave key.
+    if shell_typing(state) && state.overlay == Overlay::None {
+        if is_leave_key(&ev) {
+            state.exec.typing = false;
+            state.dirty = true;
+        } else if let Some(cmd) = state.exec.key(&ev) {
+            out.push(Cmd::Exec(cmd));
+        }
+        return;
+    }
     // Overlays take keys first.
     match &mut state.overlay {
         Overlay::Help => {
@@ -276,6 +312,7 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
             .lookup(Context::Containers, &key)
             .or_else(|| km.lookup(Context::List, &key)),
         Focus::Detail if state.tab == DetailTab::Logs => km.lookup(Context::Logs, &key),
+        Focus::Detail if state.tab == DetailTab::Shells => km.lookup(Context::ExecTabs, &key),
         Focus::Detail => km.lookup(Context::List, &key),
     }
     .or_else(|| km.lookup(Context::Global, &key))
@@ -299,13 +336,6 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
                 Focus::Detail => Focus::List,
             };
             state.dirty = true;
-        }
-        "view_containers" => {
-            state.focus = Focus::List;
-            state.dirty = true;
-        }
-        "view_images" | "view_volumes" | "view_networks" | "view_engine" => {
-            state.set_status(StatusKind::Info, "this view is not built yet");
         }
         _ if state.focus == Focus::Detail => detail_action(state, &action, out),
         _ => list_action(state, &action, out),
@@ -463,6 +493,33 @@ fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
             }
             state.dirty = true;
         }
+        "exec_shell" | "attach" => {
+            let Some(c) = state.selected_container() else {
+                state.set_status(StatusKind::Error, "no container selected");
+                return;
+            };
+            if c.state != CState::Running {
+                let msg = format!("{} is {}: start it first", c.name, c.state.as_str());
+                state.set_status(StatusKind::Error, msg);
+                return;
+            }
+            let kind = if action == "attach" {
+                ExecKind::Attach
+            } else {
+                ExecKind::Shell
+            };
+            let (id, name) = (c.id.clone(), c.name.clone());
+            state.tab = DetailTab::Shells;
+            state.focus = Focus::Detail;
+            let (cols, rows) = state.shell_size();
+            let cmd = state.exec.open(&id, &name, kind, None, cols, rows);
+            out.push(Cmd::Exec(cmd));
+            state.dirty = true;
+        }
+        "tab_shells" => {
+            state.tab = DetailTab::Shells;
+            state.dirty = true;
+        }
         "tab_stats" => {
             state.tab = DetailTab::Stats;
             state.dirty = true;
@@ -487,6 +544,32 @@ fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
 }
 
 fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
+    if state.tab == DetailTab::Shells {
+        let exec = &mut state.exec;
+        match action {
+            "next_session" => exec.next(),
+            "prev_session" => exec.prev(),
+            "enter" => exec.typing = !exec.is_empty(),
+            "zoom" => exec.zoom = !exec.zoom,
+            "close" => {
+                if let Some(cmd) = exec.close_active() {
+                    out.push(Cmd::Exec(cmd));
+                }
+            }
+            "restart" => {
+                if let Some(cmd) = exec.restart_active() {
+                    out.push(Cmd::Exec(cmd));
+                }
+            }
+            "clear" => {
+                exec.zoom = false;
+                state.focus = Focus::List;
+            }
+            _ => {}
+        }
+        state.dirty = true;
+        return;
+    }
     if state.tab != DetailTab::Logs {
         let page = state.areas().detail_rows().max(1);
         match action {

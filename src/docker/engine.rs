@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 use super::client::{self, Target, friendly_error};
-use super::{convert, logs, stats};
+use super::{convert, exec, logs, stats};
 use crate::app::model::{CState, Container};
 use crate::app::msg::{Cmd, ConnStatus, ContainerAction, Msg};
 
@@ -85,6 +85,14 @@ async fn run(target: Target, tx: mpsc::Sender<Msg>, mut cmds: mpsc::UnboundedRec
 }
 
 async fn refuse(tx: &mpsc::Sender<Msg>, cmd: Cmd, why: &str) {
+    if let Cmd::Exec(crate::app::exec::ExecCmd::Open(req)) = &cmd {
+        let ev = crate::app::exec::ExecEvent::Failed {
+            session: req.session,
+            error: why.to_string(),
+        };
+        let _ = tx.send(Msg::Exec(ev)).await;
+        return;
+    }
     if let Cmd::Container { id, name, action } = cmd {
         let _ = tx
             .send(Msg::ActionDone {
@@ -258,6 +266,7 @@ async fn session(
     let mut actions: JoinSet<()> = JoinSet::new();
     let mut log_stream = logs::LogTask::default();
     let mut stats = stats::StatsWatch::default();
+    let mut shells = exec::ExecManager::new();
 
     loop {
         tokio::select! {
@@ -367,6 +376,7 @@ async fn session(
                             let _ = tx.send(Msg::Inspect { id, text }).await;
                         });
                     }
+                    Cmd::Exec(cmd) => shells.handle(docker, tx, cmd, Msg::Exec),
                     Cmd::SaveFile { .. } | Cmd::Clipboard(_) => {}
                 }
             }

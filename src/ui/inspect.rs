@@ -26,3 +26,27 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
         .collect();
     f.render_widget(Paragraph::new(lines), inner);
 }
+
+/// The shells tab before any session was opened.
+pub fn empty_shells(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bool) {
+    let block = detail_block(state.tab, Line::from(""), theme, focused);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let key = |a: &str| {
+        state
+            .keymap
+            .key_for(crate::app::keymap::Context::Containers, a)
+            .unwrap_or_default()
+    };
+    let text = format!(
+        "No shell open. On a running container: {} opens a shell here, {} attaches to its main process.\nSessions keep running while you browse; ctrl-g gives the keys back to dockside.",
+        key("exec_shell"),
+        key("attach")
+    );
+    f.render_widget(
+        ratatui::widgets::Paragraph::new(text)
+            .style(theme.dim())
+            .wrap(ratatui::widgets::Wrap { trim: false }),
+        inner,
+    );
+}

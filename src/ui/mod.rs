@@ -30,6 +30,10 @@ pub fn draw(f: &mut Frame, state: &State) {
             DetailTab::Logs => logs::draw(f, areas.detail, state, &theme, focused),
             DetailTab::Stats => stats::draw(f, areas.detail, state, &theme, focused),
             DetailTab::Inspect => inspect::draw(f, areas.detail, state, &theme, focused),
+            DetailTab::Shells if state.exec.is_empty() => {
+                inspect::empty_shells(f, areas.detail, state, &theme, focused)
+            }
+            DetailTab::Shells => exec::draw(f, areas.detail, &state.exec, focused),
         }
     }
     status::draw(f, areas.status, state, &theme);
