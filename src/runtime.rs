@@ -49,6 +49,12 @@ pub async fn run(opts: Options) -> Result<(), String> {
 
     let mut state = State::new(opts.keymap, addr, unix_now());
     opts.config.apply(&mut state);
+    let env = |k: &str| std::env::var(k).ok();
+    state.color = app::state::ColorLevel::detect(
+        env("NO_COLOR").as_deref(),
+        env("COLORTERM").as_deref(),
+        env("TERM").as_deref(),
+    );
     let mut out: Vec<Cmd> = Vec::new();
     if let Ok(size) = terminal.size() {
         app::update(&mut state, Msg::Resize(size.width, size.height), &mut out);

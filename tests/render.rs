@@ -202,3 +202,28 @@ fn stats_columns_and_view() {
         insta::assert_snapshot!(format!("stats_{w}x{h}"), render(&s));
     }
 }
+
+#[test]
+fn no_color_draws_no_colour() {
+    let mut s = fixtures::state(80, 24);
+    s.color = dockside::app::state::ColorLevel::None;
+    sample_logs(&mut s);
+    let backend = TestBackend::new(80, 24);
+    let mut term = Terminal::new(backend).expect("terminal");
+    term.draw(|f| dockside::ui::draw(f, &s)).expect("draw");
+    let buf = term.backend().buffer();
+    for cell in buf.content() {
+        assert_eq!(
+            cell.fg,
+            ratatui::style::Color::Reset,
+            "fg at {:?}",
+            cell.symbol()
+        );
+        assert_eq!(
+            cell.bg,
+            ratatui::style::Color::Reset,
+            "bg at {:?}",
+            cell.symbol()
+        );
+    }
+}

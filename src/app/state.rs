@@ -483,3 +483,32 @@ fn project_key(c: &Container) -> (&str, &str) {
 fn bucket(v: f64, width: f64) -> i64 {
     if v < 0.0 { -1 } else { (v / width) as i64 }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ColorLevel;
+
+    #[test]
+    fn colour_level_from_environment() {
+        assert_eq!(
+            ColorLevel::detect(Some("1"), Some("truecolor"), Some("xterm-256color")),
+            ColorLevel::None
+        );
+        assert_eq!(
+            ColorLevel::detect(Some(""), None, Some("xterm-256color")),
+            ColorLevel::Full
+        );
+        assert_eq!(
+            ColorLevel::detect(None, None, Some("xterm")),
+            ColorLevel::Basic
+        );
+        assert_eq!(
+            ColorLevel::detect(None, None, Some("dumb")),
+            ColorLevel::None
+        );
+        assert_eq!(
+            ColorLevel::detect(None, Some("24bit"), Some("screen")),
+            ColorLevel::Full
+        );
+    }
+}

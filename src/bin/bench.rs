@@ -1,1 +1,1508 @@
-fn main() {}
+//! `dockside-bench`: measures dockside against a real Docker engine.
+//!
+//! It creates its own containers (label `dockside.bench=1`, names `bench-NNN`), runs the
+//! dockside binary in a pseudo-terminal whose screen is emulated with vt100, points it at a
+//! counting proxy in front of the engine socket, and prints each figure as `name: value unit`
+//! followed by a summary. Everything it created is removed at the end (and on Ctrl-C / SIGTERM);
+//! leftovers of an earlier run are removed at the start.
+//!
+//! ```text
+//! cargo run --release --bin dockside-bench -- [--containers 200] [--cols 200 --rows 50]
+//!     [--idle-secs 30] [--bin target/release/dockside] [--logs]
+//! ```
+
+use std::collections::{HashMap, VecDeque};
+use std::io::{Read, Write};
+use std::net::Shutdown;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use clap::Parser as _;
+use portable_pty::{Child, MasterPty, PtySize, native_pty_system};
+
+const LABEL: &str = "dockside.bench=1";
+const IMAGE: &str = "dockside-test/busybox:latest";
+const ENGINE_SOCK: &str = "/var/run/docker.sock";
+const HELP_TEXT: &str = "Keys (any key closes)";
+/// Parallel `docker run -d` commands while creating containers.
+const CREATE_PARALLEL: usize = 8;
+/// Request lines kept by the proxy for the report.
+const RECENT_REQUESTS: usize = 200;
+
+/// Process group of the dockside currently running (0: none), for the Ctrl-C handler.
+static CURRENT_CHILD: AtomicU32 = AtomicU32::new(0);
+
+#[derive(clap::Parser, Debug)]
+#[command(
+    name = "dockside-bench",
+    about = "Benchmark dockside against the local engine"
+)]
+struct Args {
+    /// Idle containers to create (`bench-000`...).
+    #[arg(long, default_value_t = 200)]
+    containers: usize,
+    /// Terminal width.
+    #[arg(long, default_value_t = 200)]
+    cols: u16,
+    /// Terminal height.
+    #[arg(long, default_value_t = 50)]
+    rows: u16,
+    /// Length of the idle window (and of the engine baseline), seconds.
+    #[arg(long, default_value_t = 30)]
+    idle_secs: u64,
+    /// The dockside binary to measure.
+    #[arg(long, default_value = "target/release/dockside")]
+    bin: PathBuf,
+    /// Also run the log benchmarks (1,000,000-line container, flood container).
+    #[arg(long)]
+    logs: bool,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------
+
+struct Figure {
+    name: String,
+    value: f64,
+    unit: &'static str,
+    /// Upper bound the value should stay under (`≤`).
+    target: Option<f64>,
+}
+
+#[derive(Default)]
+struct Report {
+    figures: Vec<Figure>,
+    notes: Vec<String>,
+}
+
+fn fmt_value(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e12 {
+        format!("{v:.0}")
+    } else if v.abs() >= 100.0 {
+        format!("{v:.1}")
+    } else if v.abs() >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+impl Report {
+    fn fig(&mut self, name: &str, value: f64, unit: &'static str, target: Option<f64>) {
+        let line = format!("{name}: {} {unit}", fmt_value(value));
+        match target {
+            Some(t) => {
+                let verdict = if value <= t { "ok" } else { "OVER" };
+                println!("{line}   (target ≤ {} {unit}: {verdict})", fmt_value(t));
+            }
+            None => println!("{line}"),
+        }
+        self.figures.push(Figure {
+            name: name.to_string(),
+            value,
+            unit,
+            target,
+        });
+    }
+
+    fn note(&mut self, text: String) {
+        println!("note: {text}");
+        self.notes.push(text);
+    }
+
+    fn summary(&self) {
+        println!();
+        println!("==================== dockside-bench summary ====================");
+        let w = self
+            .figures
+            .iter()
+            .map(|f| f.name.len())
+            .max()
+            .unwrap_or(10);
+        for f in &self.figures {
+            let value = format!("{} {}", fmt_value(f.value), f.unit);
+            match f.target {
+                Some(t) => {
+                    let verdict = if f.value <= t { "ok" } else { "OVER" };
+                    println!(
+                        "{:<w$}  {value:>16}   target ≤ {} {}  {verdict}",
+                        f.name,
+                        fmt_value(t),
+                        f.unit
+                    );
+                }
+                None => println!("{:<w$}  {value:>16}", f.name),
+            }
+        }
+        if !self.notes.is_empty() {
+            println!("notes:");
+            for n in &self.notes {
+                println!("  - {n}");
+            }
+        }
+        println!("================================================================");
+    }
+}
+
+fn median(v: &[f64]) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let n = s.len();
+    if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        (s[n / 2 - 1] + s[n / 2]) / 2.0
+    }
+}
+
+fn max_of(v: &[f64]) -> f64 {
+    v.iter().copied().fold(f64::NAN, f64::max)
+}
+
+// ---------------------------------------------------------------------------------------------
+// docker CLI
+// ---------------------------------------------------------------------------------------------
+
+/// Runs `docker args...`; `Ok(stdout)` on success, `Err(stderr)` otherwise.
+fn docker(args: &[&str]) -> Result<String, String> {
+    let out = Command::new("docker")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("running docker {args:?}: {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(format!(
+            "docker {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+/// Containers on the engine right now (`docker ps -aq | wc -l`).
+fn engine_container_count() -> Result<usize, String> {
+    Ok(docker(&["ps", "-aq"])?
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .count())
+}
+
+/// Removes every container carrying the bench label; returns how many.
+fn cleanup_containers() -> usize {
+    let ids: Vec<String> = match docker(&["ps", "-aq", "--filter", &format!("label={LABEL}")]) {
+        Ok(out) => out
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect(),
+        Err(e) => {
+            eprintln!("cleanup: {e}");
+            return 0;
+        }
+    };
+    for chunk in ids.chunks(50) {
+        let mut args = vec!["rm", "-f"];
+        args.extend(chunk.iter().map(String::as_str));
+        if let Err(e) = docker(&args) {
+            eprintln!("cleanup: {e}");
+        }
+    }
+    ids.len()
+}
+
+fn run_container(name: &str, cmd: &[&str]) -> Result<(), String> {
+    let mut args = vec!["run", "-d", "--label", LABEL, "--name", name, IMAGE];
+    args.extend_from_slice(cmd);
+    docker(&args).map(|_| ())
+}
+
+/// Creates `bench-000`.. in parallel; returns when the last `docker run` returned.
+fn create_containers(n: usize) -> Result<Instant, String> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let done = Arc::new(AtomicUsize::new(0));
+    let errors = Arc::new(Mutex::new(Vec::<String>::new()));
+    let workers: Vec<_> = (0..CREATE_PARALLEL.min(n.max(1)))
+        .map(|_| {
+            let next = Arc::clone(&next);
+            let done = Arc::clone(&done);
+            let errors = Arc::clone(&errors);
+            thread::spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    if i >= n {
+                        break;
+                    }
+                    let name = format!("bench-{i:03}");
+                    if let Err(e) = run_container(&name, &["sleep", "86400"]) {
+                        lock(&errors).push(e);
+                    }
+                    let d = done.fetch_add(1, Ordering::SeqCst) + 1;
+                    if d % 50 == 0 || d == n {
+                        eprintln!("  created {d}/{n}");
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join()
+            .map_err(|_| "a container-creating thread panicked")?;
+    }
+    let errors = lock(&errors);
+    if let Some(first) = errors.first() {
+        return Err(format!(
+            "{} of {n} containers failed; first: {first}",
+            errors.len()
+        ));
+    }
+    Ok(Instant::now())
+}
+
+// ---------------------------------------------------------------------------------------------
+// /proc
+// ---------------------------------------------------------------------------------------------
+
+fn clk_tck() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .trim()
+                .parse::<f64>()
+                .ok()
+        })
+        .filter(|v| *v > 0.0)
+        .unwrap_or(100.0)
+}
+
+/// utime + stime of a process (all its threads), in clock ticks.
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // After the command: state(3) ... utime(14) stime(15).
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some(utime + stime)
+}
+
+/// A `kB` field of /proc/<pid>/status (`VmRSS`, `VmHWM`).
+fn status_kb(pid: u32, key: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status.lines().find_map(|l| {
+        let rest = l.strip_prefix(key)?.strip_prefix(':')?;
+        rest.split_whitespace().next()?.parse().ok()
+    })
+}
+
+/// CPU ticks of dockerd, containerd and every containerd-shim*, by pid.
+fn engine_ticks() -> HashMap<u32, u64> {
+    let mut out = HashMap::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for entry in dir.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(comm) = std::fs::read_to_string(entry.path().join("comm")) else {
+            continue;
+        };
+        let comm = comm.trim();
+        if (comm == "dockerd" || comm == "containerd" || comm.starts_with("containerd-shim"))
+            && let Some(t) = cpu_ticks(pid)
+        {
+            out.insert(pid, t);
+        }
+    }
+    out
+}
+
+/// Engine CPU ticks used between two snapshots (processes started in between count fully).
+fn engine_ticks_used(before: &HashMap<u32, u64>, after: &HashMap<u32, u64>) -> u64 {
+    after
+        .iter()
+        .map(|(pid, t)| t.saturating_sub(before.get(pid).copied().unwrap_or(0)))
+        .sum()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counting proxy
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Default)]
+struct ConnInfo {
+    last_request: String,
+    requests: u64,
+}
+
+#[derive(Default)]
+struct ProxyStats {
+    requests: AtomicU64,
+    connections: AtomicU64,
+    recent: Mutex<VecDeque<(Instant, String)>>,
+    open: Mutex<HashMap<u64, ConnInfo>>,
+}
+
+impl ProxyStats {
+    fn requests(&self) -> u64 {
+        self.requests.load(Ordering::SeqCst)
+    }
+
+    /// Request lines seen at or after `since` (only the last [`RECENT_REQUESTS`] are kept).
+    fn requests_since(&self, since: Instant) -> Vec<(Instant, String)> {
+        lock(&self.recent)
+            .iter()
+            .filter(|(t, _)| *t >= since)
+            .cloned()
+            .collect()
+    }
+
+    /// Open connections and the last request each carried.
+    fn open_connections(&self) -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = lock(&self.open)
+            .values()
+            .map(|c| (c.last_request.clone(), c.requests))
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+/// Whether a request (its last line) is a long-lived stream.
+fn is_stream(req: &str) -> bool {
+    let path = req.split_whitespace().nth(1).unwrap_or("");
+    path.contains("/events")
+        || path.contains("follow=1")
+        || path.contains("follow=true")
+        || (path.contains("/stats") && !path.contains("stream=0") && !path.contains("stream=false"))
+        || path.contains("/attach")
+}
+
+/// Finds HTTP request lines in the client→engine byte stream.
+#[derive(Default)]
+struct LineScan {
+    line: Vec<u8>,
+    overflow: bool,
+}
+
+const MAX_LINE: usize = 16 * 1024;
+
+impl LineScan {
+    fn feed(&mut self, mut data: &[u8], mut on_request: impl FnMut(String)) {
+        while let Some(pos) = data.iter().position(|&b| b == b'\n') {
+            if !self.overflow && self.line.len() + pos <= MAX_LINE {
+                self.line.extend_from_slice(&data[..pos]);
+                if let Some(req) = request_line(&self.line) {
+                    on_request(req);
+                }
+            }
+            self.line.clear();
+            self.overflow = false;
+            data = &data[pos + 1..];
+        }
+        if !self.overflow {
+            if self.line.len() + data.len() > MAX_LINE {
+                self.overflow = true;
+                self.line.clear();
+            } else {
+                self.line.extend_from_slice(data);
+            }
+        }
+    }
+}
+
+/// `METHOD /path HTTP/1.x\r` → `METHOD /path`.
+fn request_line(line: &[u8]) -> Option<String> {
+    let line = line.strip_suffix(b"\r")?;
+    let line = line
+        .strip_suffix(b" HTTP/1.1")
+        .or_else(|| line.strip_suffix(b" HTTP/1.0"))?;
+    let sp = line.iter().position(|&b| b == b' ')?;
+    let (method, path) = (&line[..sp], &line[sp + 1..]);
+    if method.is_empty() || method.len() > 10 || !method.iter().all(u8::is_ascii_uppercase) {
+        return None;
+    }
+    if !path.starts_with(b"/") {
+        return None;
+    }
+    let mut s = String::from_utf8_lossy(line).into_owned();
+    s.truncate(300);
+    Some(s)
+}
+
+struct Proxy {
+    path: PathBuf,
+    stats: Arc<ProxyStats>,
+}
+
+impl Proxy {
+    fn start(path: PathBuf) -> Result<Proxy, String> {
+        let _ = std::fs::remove_file(&path);
+        let listener =
+            UnixListener::bind(&path).map_err(|e| format!("binding {}: {e}", path.display()))?;
+        let stats = Arc::new(ProxyStats::default());
+        let st = Arc::clone(&stats);
+        thread::Builder::new()
+            .name("proxy-accept".into())
+            .spawn(move || {
+                for conn in listener.incoming() {
+                    match conn {
+                        Ok(client) => {
+                            if let Err(e) = relay(client, Arc::clone(&st)) {
+                                eprintln!("proxy: {e}");
+                            }
+                        }
+                        Err(e) => eprintln!("proxy accept: {e}"),
+                    }
+                }
+            })
+            .map_err(|e| format!("spawning the proxy thread: {e}"))?;
+        Ok(Proxy { path, stats })
+    }
+
+    fn host_arg(&self) -> String {
+        format!("unix://{}", self.path.display())
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+fn relay(client: UnixStream, stats: Arc<ProxyStats>) -> Result<(), String> {
+    let engine =
+        UnixStream::connect(ENGINE_SOCK).map_err(|e| format!("connecting {ENGINE_SOCK}: {e}"))?;
+    let id = stats.connections.fetch_add(1, Ordering::SeqCst);
+    lock(&stats.open).insert(id, ConnInfo::default());
+    let alive = Arc::new(AtomicU8::new(2));
+    let clone = |s: &UnixStream| s.try_clone().map_err(|e| format!("cloning a socket: {e}"));
+    let (c_read, c_write) = (clone(&client)?, client);
+    let (e_read, e_write) = (clone(&engine)?, engine);
+    let (c_write2, e_write2) = (clone(&c_write)?, clone(&e_write)?);
+
+    // Whichever direction ends first closes the whole connection.
+    let finish = {
+        let stats = Arc::clone(&stats);
+        let alive = Arc::clone(&alive);
+        move |a: &UnixStream, b: &UnixStream| {
+            let _ = a.shutdown(Shutdown::Both);
+            let _ = b.shutdown(Shutdown::Both);
+            if alive.fetch_sub(1, Ordering::SeqCst) == 1 {
+                lock(&stats.open).remove(&id);
+            }
+        }
+    };
+    let finish2 = finish.clone();
+
+    let st = Arc::clone(&stats);
+    thread::Builder::new()
+        .name(format!("proxy-c2e-{id}"))
+        .spawn(move || {
+            let mut c_read = c_read;
+            let mut e_write = e_write;
+            let mut scan = LineScan::default();
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = match c_read.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                scan.feed(&buf[..n], |req| {
+                    let now = Instant::now();
+                    st.requests.fetch_add(1, Ordering::SeqCst);
+                    {
+                        let mut recent = lock(&st.recent);
+                        if recent.len() >= RECENT_REQUESTS {
+                            recent.pop_front();
+                        }
+                        recent.push_back((now, req.clone()));
+                    }
+                    if let Some(c) = lock(&st.open).get_mut(&id) {
+                        c.last_request = req;
+                        c.requests += 1;
+                    }
+                });
+                if e_write.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+            }
+            finish(&c_read, &e_write);
+        })
+        .map_err(|e| format!("spawning a proxy thread: {e}"))?;
+    thread::Builder::new()
+        .name(format!("proxy-e2c-{id}"))
+        .spawn(move || {
+            let mut e_read = e_read;
+            let mut c_write = c_write2;
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = match e_read.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                if c_write.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+            }
+            finish2(&e_write2, &c_write);
+        })
+        .map_err(|e| format!("spawning a proxy thread: {e}"))?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pseudo-terminal with an emulated screen
+// ---------------------------------------------------------------------------------------------
+
+/// Answers the terminal queries a program may block on.
+#[derive(Default)]
+struct TermState {
+    replies: Vec<u8>,
+}
+
+impl vt100::Callbacks for TermState {
+    fn unhandled_csi(
+        &mut self,
+        screen: &mut vt100::Screen,
+        i1: Option<u8>,
+        _i2: Option<u8>,
+        params: &[&[u16]],
+        c: char,
+    ) {
+        let first = params.first().and_then(|p| p.first()).copied().unwrap_or(0);
+        match (i1, c, first) {
+            (None, 'n', 6) => {
+                let (row, col) = screen.cursor_position();
+                self.replies
+                    .extend_from_slice(format!("\x1b[{};{}R", row + 1, col + 1).as_bytes());
+            }
+            (None, 'n', 5) => self.replies.extend_from_slice(b"\x1b[0n"),
+            (None, 'c', 0) => self.replies.extend_from_slice(b"\x1b[?62;22c"),
+            (None, 't', 18) => {
+                let (rows, cols) = screen.size();
+                self.replies
+                    .extend_from_slice(format!("\x1b[8;{rows};{cols}t").as_bytes());
+            }
+            _ => {}
+        }
+    }
+}
+
+type Screen = vt100::Parser<TermState>;
+type Writer = Box<dyn Write + Send>;
+
+/// Raw output kept while a capture is on (for the idle report).
+struct Capture {
+    on: bool,
+    data: Vec<u8>,
+    limit: usize,
+}
+
+struct Term {
+    parser: Arc<Mutex<Screen>>,
+    writer: Arc<Mutex<Writer>>,
+    bytes: Arc<AtomicU64>,
+    eof: Arc<AtomicBool>,
+    capture: Arc<Mutex<Capture>>,
+    _master: Box<dyn MasterPty + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    pid: u32,
+    cols: u16,
+    rows: u16,
+}
+
+impl Term {
+    fn spawn(program: &Path, args: &[&str], cols: u16, rows: u16) -> Result<Term, String> {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .map_err(|e| format!("openpty: {e}"))?;
+        let mut cmd = portable_pty::CommandBuilder::new(program);
+        cmd.args(args);
+        if let Ok(dir) = std::env::current_dir() {
+            cmd.cwd(dir);
+        }
+        cmd.env_remove("COLUMNS");
+        cmd.env_remove("LINES");
+        cmd.env_remove("DOCKER_HOST");
+        cmd.env("TERM", "xterm-256color");
+        let child = pair
+            .slave
+            .spawn_command(cmd)
+            .map_err(|e| format!("spawning {}: {e}", program.display()))?;
+        let pid = child.process_id().ok_or("the child has no pid")?;
+        CURRENT_CHILD.store(pid, Ordering::SeqCst);
+        drop(pair.slave);
+        let master = pair.master;
+        let mut reader = master
+            .try_clone_reader()
+            .map_err(|e| format!("pty reader: {e}"))?;
+        let writer: Arc<Mutex<Writer>> = Arc::new(Mutex::new(
+            master
+                .take_writer()
+                .map_err(|e| format!("pty writer: {e}"))?,
+        ));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
+            rows,
+            cols,
+            0,
+            TermState::default(),
+        )));
+        let bytes = Arc::new(AtomicU64::new(0));
+        let eof = Arc::new(AtomicBool::new(false));
+        let capture = Arc::new(Mutex::new(Capture {
+            on: false,
+            data: Vec::new(),
+            limit: 0,
+        }));
+        {
+            let (parser, writer, bytes, eof, capture) = (
+                Arc::clone(&parser),
+                Arc::clone(&writer),
+                Arc::clone(&bytes),
+                Arc::clone(&eof),
+                Arc::clone(&capture),
+            );
+            thread::Builder::new()
+                .name(format!("pty-reader-{pid}"))
+                .spawn(move || {
+                    let mut buf = vec![0u8; 64 * 1024];
+                    loop {
+                        match reader.read(&mut buf) {
+                            Ok(0) => break,
+                            Ok(n) => {
+                                let replies = {
+                                    let mut p = lock(&parser);
+                                    p.process(&buf[..n]);
+                                    bytes.fetch_add(n as u64, Ordering::SeqCst);
+                                    std::mem::take(&mut p.callbacks_mut().replies)
+                                };
+                                {
+                                    let mut c = lock(&capture);
+                                    if c.on && c.data.len() < c.limit {
+                                        let take = n.min(c.limit - c.data.len());
+                                        c.data.extend_from_slice(&buf[..take]);
+                                    }
+                                }
+                                if !replies.is_empty() {
+                                    let mut w = lock(&writer);
+                                    let _ = w.write_all(&replies);
+                                    let _ = w.flush();
+                                }
+                            }
+                            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                            Err(_) => break,
+                        }
+                    }
+                    eof.store(true, Ordering::SeqCst);
+                })
+                .map_err(|e| format!("spawning the pty reader: {e}"))?;
+        }
+        Ok(Term {
+            parser,
+            writer,
+            bytes,
+            eof,
+            capture,
+            _master: master,
+            child,
+            pid,
+            cols,
+            rows,
+        })
+    }
+
+    fn send(&self, data: &[u8]) -> Result<(), String> {
+        let mut w = lock(&self.writer);
+        w.write_all(data)
+            .and_then(|()| w.flush())
+            .map_err(|e| format!("writing to the pty: {e}"))
+    }
+
+    fn screen(&self) -> String {
+        let p = lock(&self.parser);
+        p.screen().rows(0, self.cols).collect::<Vec<_>>().join("\n")
+    }
+
+    fn screen_lines(&self) -> Vec<String> {
+        let p = lock(&self.parser);
+        p.screen().rows(0, self.cols).collect()
+    }
+
+    fn bytes(&self) -> u64 {
+        self.bytes.load(Ordering::SeqCst)
+    }
+
+    /// Polls the screen every `every` until `pred` holds; returns when it first held.
+    fn wait_for(
+        &self,
+        pred: impl Fn(&str) -> bool,
+        timeout: Duration,
+        every: Duration,
+        what: &str,
+    ) -> Result<Instant, String> {
+        let start = Instant::now();
+        loop {
+            let closed = self.eof.load(Ordering::SeqCst);
+            let text = self.screen();
+            if pred(&text) {
+                return Ok(Instant::now());
+            }
+            if closed || start.elapsed() >= timeout {
+                let why = if closed {
+                    "dockside closed the terminal"
+                } else {
+                    "timed out"
+                };
+                return Err(format!(
+                    "waiting for {what}: {why} after {:.1} s; screen:\n{}",
+                    start.elapsed().as_secs_f64(),
+                    indent(&text)
+                ));
+            }
+            thread::sleep(every);
+        }
+    }
+
+    /// Waits until nothing was written for `quiet` (at most `timeout`); whether it settled.
+    fn wait_quiet(&self, quiet: Duration, timeout: Duration) -> bool {
+        let start = Instant::now();
+        let mut last = self.bytes();
+        let mut since = Instant::now();
+        while start.elapsed() < timeout {
+            thread::sleep(Duration::from_millis(20));
+            let now = self.bytes();
+            if now != last {
+                last = now;
+                since = Instant::now();
+            } else if since.elapsed() >= quiet {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn start_capture(&self, limit: usize) {
+        let mut c = lock(&self.capture);
+        c.on = true;
+        c.data.clear();
+        c.limit = limit;
+    }
+
+    fn stop_capture(&self) -> Vec<u8> {
+        let mut c = lock(&self.capture);
+        c.on = false;
+        std::mem::take(&mut c.data)
+    }
+
+    fn cpu_ticks(&self) -> Option<u64> {
+        cpu_ticks(self.pid)
+    }
+
+    /// Quits with `q`, killing the process group if it does not exit within a second.
+    fn quit(&mut self) {
+        let _ = self.send(b"q");
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        if !matches!(self.child.try_wait(), Ok(Some(_))) {
+            kill_group(self.pid);
+            let _ = self.child.wait();
+        }
+        CURRENT_CHILD.store(0, Ordering::SeqCst);
+    }
+}
+
+impl Drop for Term {
+    fn drop(&mut self) {
+        if !matches!(self.child.try_wait(), Ok(Some(_))) {
+            kill_group(self.pid);
+            let _ = self.child.wait();
+        }
+        CURRENT_CHILD.store(0, Ordering::SeqCst);
+    }
+}
+
+fn kill_group(pid: u32) {
+    let _ = Command::new("kill")
+        .args(["-s", "KILL", "--", &format!("-{pid}")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("    |{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Printable form of raw terminal output (escapes shown as `\e`).
+fn escape_bytes(b: &[u8]) -> String {
+    let mut s = String::new();
+    for ch in String::from_utf8_lossy(b).chars() {
+        match ch {
+            '\x1b' => s.push_str("\\e"),
+            '\r' => s.push_str("\\r"),
+            '\n' => s.push_str("\\n"),
+            c if c.is_control() => s.push_str(&format!("\\x{:02x}", c as u32)),
+            c => s.push(c),
+        }
+    }
+    s
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phases
+// ---------------------------------------------------------------------------------------------
+
+struct Ctx {
+    args: Args,
+    proxy: Proxy,
+    tck: f64,
+    report: Report,
+}
+
+impl Ctx {
+    fn spawn_dockside(&self) -> Result<Term, String> {
+        let host = self.proxy.host_arg();
+        Term::spawn(
+            &self.args.bin,
+            &["-H", &host],
+            self.args.cols,
+            self.args.rows,
+        )
+    }
+
+    /// Spawns dockside and waits for `Containers N/N` (N read right before the spawn).
+    /// Retries a few times when N changed underneath (other users of the engine).
+    fn spawn_complete(&self) -> Result<(Term, Duration, usize), String> {
+        let mut last_err = String::new();
+        for _ in 0..3 {
+            let n = engine_container_count()?;
+            let needle = format!("Containers {n}/{n} ");
+            let t0 = Instant::now();
+            let term = self.spawn_dockside()?;
+            match term.wait_for(
+                |s| s.contains(&needle),
+                Duration::from_secs(20),
+                Duration::from_millis(1),
+                &needle,
+            ) {
+                Ok(t) => return Ok((term, t - t0, n)),
+                Err(e) => {
+                    let now = engine_container_count().unwrap_or(n);
+                    last_err = format!("{e}\n(engine had {n} containers at spawn, {now} now)");
+                    if now == n {
+                        break;
+                    }
+                    eprintln!("  container count changed ({n} → {now}) during the run; again");
+                }
+            }
+        }
+        Err(last_err)
+    }
+
+    fn phase_first_frame(&mut self) -> Result<(), String> {
+        println!("\n--- 1. first complete frame ---");
+        let mut times = Vec::new();
+        for i in 0..5 {
+            let (mut term, d, n) = self.spawn_complete()?;
+            println!(
+                "  run {}: {:.1} ms (Containers {n}/{n}, {} bytes)",
+                i + 1,
+                ms(d),
+                term.bytes()
+            );
+            times.push(ms(d));
+            term.quit();
+            thread::sleep(Duration::from_millis(300));
+        }
+        self.report
+            .fig("first_frame_median", median(&times), "ms", Some(60.0));
+        self.report
+            .fig("first_frame_max", max_of(&times), "ms", Some(60.0));
+        Ok(())
+    }
+
+    fn phase_baseline(&mut self) -> Result<f64, String> {
+        println!(
+            "\n--- 2a. engine baseline, {} s without dockside ---",
+            self.args.idle_secs
+        );
+        let before = engine_ticks();
+        thread::sleep(Duration::from_secs(self.args.idle_secs));
+        let after = engine_ticks();
+        let secs = engine_ticks_used(&before, &after) as f64 / self.tck;
+        println!("  engine processes: {}", after.len());
+        self.report.fig("engine_cpu_baseline", secs, "s", None);
+        Ok(secs)
+    }
+
+    fn phase_idle(&mut self, term: &Term, baseline: f64, spawned: Instant) -> Result<(), String> {
+        let idle = self.args.idle_secs;
+        println!("\n--- 2b. idle, {idle} s with dockside running ---");
+        // Let the initial load (stats, logs of the selected container) settle.
+        let settled = term.wait_quiet(Duration::from_secs(2), Duration::from_secs(8));
+        if !settled {
+            println!("  (output did not settle for 2 s within 8 s; measuring anyway)");
+        }
+        // dockside estimates the start of containers older than a minute from the list's
+        // "Up About a minute"/"Up N minutes" (a lower bound), so their relative time changes
+        // 60 s after the spawn at the earliest.
+        let window_end = spawned.elapsed() + Duration::from_secs(idle);
+        if window_end > Duration::from_secs(59) {
+            self.report.note(format!(
+                "idle window ends {:.0} s after dockside started: relative times (\"Up N minutes\") may change inside it",
+                window_end.as_secs_f64()
+            ));
+        }
+
+        let stats = &self.proxy.stats;
+        let streams_before: Vec<(String, u64)> = stats.open_connections();
+        let req0 = stats.requests();
+        let bytes0 = term.bytes();
+        let cpu0 = term.cpu_ticks().ok_or("dockside is gone")?;
+        let eng0 = engine_ticks();
+        let t0 = Instant::now();
+        term.start_capture(4096);
+
+        // Watch the screen to report what changed.
+        let mut prev = term.screen_lines();
+        let mut changes: Vec<(f64, usize, String)> = Vec::new();
+        let mut changed_samples = 0usize;
+        let end = t0 + Duration::from_secs(idle);
+        while Instant::now() < end {
+            thread::sleep(Duration::from_millis(100));
+            let cur = term.screen_lines();
+            let mut any = false;
+            for (i, (a, b)) in prev.iter().zip(cur.iter()).enumerate() {
+                if a != b {
+                    any = true;
+                    if changes.len() < 40 {
+                        changes.push((t0.elapsed().as_secs_f64(), i, b.trim_end().to_string()));
+                    }
+                }
+            }
+            if any {
+                changed_samples += 1;
+            }
+            prev = cur;
+        }
+
+        let dt = t0.elapsed().as_secs_f64();
+        let raw = term.stop_capture();
+        let bytes = term.bytes() - bytes0;
+        let reqs = stats.requests() - req0;
+        let cpu = (term.cpu_ticks().ok_or("dockside is gone")? - cpu0) as f64 / self.tck;
+        let eng = engine_ticks_used(&eng0, &engine_ticks()) as f64 / self.tck;
+        let scale = idle as f64 / 30.0;
+
+        self.report
+            .fig("idle_bytes_written", bytes as f64, "B", Some(0.0));
+        self.report
+            .fig("idle_api_requests", reqs as f64, "requests", Some(0.0));
+        let streams: Vec<&(String, u64)> = streams_before
+            .iter()
+            .filter(|(r, _)| is_stream(r))
+            .collect();
+        self.report.fig(
+            "idle_open_connections",
+            streams_before.len() as f64,
+            "connections",
+            None,
+        );
+        self.report
+            .fig("idle_open_streams", streams.len() as f64, "streams", None);
+        self.report
+            .fig("idle_dockside_cpu", cpu, "s", Some(0.3 * scale));
+        self.report.fig("idle_engine_cpu", eng, "s", None);
+        self.report.fig(
+            "idle_engine_cpu_caused_by_dockside",
+            eng - baseline,
+            "s",
+            Some(2.0 * scale),
+        );
+        println!("  (window {dt:.1} s)");
+
+        // Streams by kind.
+        let mut kinds: HashMap<String, usize> = HashMap::new();
+        for (r, _) in &streams_before {
+            let path = r.split_whitespace().nth(1).unwrap_or("(no request yet)");
+            let path = path.split('?').next().unwrap_or(path);
+            let kind = regex_like_id(path);
+            *kinds
+                .entry(format!(
+                    "{} {kind}",
+                    if is_stream(r) { "stream" } else { "idle/other" }
+                ))
+                .or_default() += 1;
+        }
+        let mut kinds: Vec<_> = kinds.into_iter().collect();
+        kinds.sort();
+        println!("  open connections at the window start, by last request:");
+        for (k, n) in kinds {
+            println!("    {n:4} × {k}");
+        }
+        if reqs > 0 {
+            println!("  requests during the window:");
+            for (t, r) in stats.requests_since(t0) {
+                println!(
+                    "    +{:6.2} s  {r}",
+                    t.saturating_duration_since(t0).as_secs_f64()
+                );
+            }
+        }
+        if bytes > 0 {
+            println!(
+                "  screen changed in {changed_samples} of the 100 ms samples; first changes (t, row, new text):"
+            );
+            for (t, row, text) in &changes {
+                println!("    +{t:6.2} s  row {row:2}: {text}");
+            }
+            println!(
+                "  first {} bytes written: {}",
+                raw.len(),
+                escape_bytes(&raw[..raw.len().min(1500)])
+            );
+        }
+        Ok(())
+    }
+
+    fn phase_stop(&mut self, term: &Term) -> Result<(), String> {
+        println!("\n--- 3. external stop latency ---");
+        // Sorted by state, a stopped container leaves the screen (running first); sort by name
+        // so its row stays put and can be seen turning `Exited`.
+        term.send(b"o")?;
+        term.wait_for(
+            |s| s.contains("NAME▲"),
+            Duration::from_secs(3),
+            Duration::from_millis(5),
+            "the list sorted by name (NAME▲)",
+        )?;
+        thread::sleep(Duration::from_millis(200));
+        let re = regex::Regex::new(r"\b(bench-\d{3})\b").map_err(|e| e.to_string())?;
+        let names: Vec<String> = term
+            .screen_lines()
+            .iter()
+            .filter(|l| l.contains(" Up "))
+            .filter_map(|l| re.captures(l).map(|c| c[1].to_string()))
+            .take(10)
+            .collect();
+        if names.len() < 10 {
+            self.report.note(format!(
+                "only {} running bench containers visible for the stop test",
+                names.len()
+            ));
+        }
+        let mut from_ret = Vec::new();
+        let mut from_start = Vec::new();
+        for name in &names {
+            let t_start = Instant::now();
+            let mut child = Command::new("docker")
+                .args(["stop", "-t", "0", name])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .map_err(|e| format!("docker stop: {e}"))?;
+            let mut t_ret: Option<Instant> = None;
+            let mut t_seen: Option<Instant> = None;
+            let deadline = t_start + Duration::from_secs(15);
+            while (t_ret.is_none() || t_seen.is_none()) && Instant::now() < deadline {
+                if t_ret.is_none()
+                    && let Ok(Some(_)) = child.try_wait()
+                {
+                    t_ret = Some(Instant::now());
+                }
+                if t_seen.is_none()
+                    && term
+                        .screen_lines()
+                        .iter()
+                        .any(|l| l.contains(name.as_str()) && l.contains("Exited"))
+                {
+                    t_seen = Some(Instant::now());
+                }
+                thread::sleep(Duration::from_millis(1));
+            }
+            let _ = child.wait();
+            match (t_ret, t_seen) {
+                (Some(r), Some(s)) => {
+                    let after_ret = if s >= r { ms(s - r) } else { -ms(r - s) };
+                    let after_start = ms(s - t_start);
+                    println!(
+                        "  {name}: docker stop took {:.1} ms; Exited on screen {after_ret:.1} ms after it returned, {after_start:.1} ms after it started",
+                        ms(r - t_start)
+                    );
+                    from_ret.push(after_ret);
+                    from_start.push(after_start);
+                }
+                _ => {
+                    self.report.note(format!(
+                        "{name}: stop not seen within 15 s (returned: {}, seen: {})",
+                        t_ret.is_some(),
+                        t_seen.is_some()
+                    ));
+                }
+            }
+            thread::sleep(Duration::from_millis(300));
+        }
+        self.report
+            .fig("stop_latency_median", median(&from_ret), "ms", Some(100.0));
+        self.report
+            .fig("stop_latency_max", max_of(&from_ret), "ms", None);
+        self.report.fig(
+            "stop_latency_from_command_start_median",
+            median(&from_start),
+            "ms",
+            None,
+        );
+        self.report.fig(
+            "stop_latency_from_command_start_max",
+            max_of(&from_start),
+            "ms",
+            None,
+        );
+        Ok(())
+    }
+
+    fn phase_logs(&mut self) -> Result<(), String> {
+        println!("\n--- 5a. logs: 1,000,000 lines ---");
+        let name = "bench-900";
+        run_container(name, &["sh", "-c", "seq 1 1000000; exec sleep 3600"])?;
+        let t = Instant::now();
+        loop {
+            let last = docker(&["logs", "--tail", "1", name]).unwrap_or_default();
+            if last.trim() == "1000000" {
+                break;
+            }
+            if t.elapsed() > Duration::from_secs(180) {
+                return Err(format!("{name} did not log 1000000 lines within 180 s"));
+            }
+            thread::sleep(Duration::from_millis(500));
+        }
+        println!(
+            "  {name} wrote 1,000,000 lines ({:.1} s)",
+            t.elapsed().as_secs_f64()
+        );
+        let (mut term, _, _) = self.spawn_complete()?;
+        term.wait_quiet(Duration::from_millis(500), Duration::from_secs(5));
+        term.send(format!("/'{name}").as_bytes())?;
+        let t0 = Instant::now();
+        term.send(b"\r")?;
+        let logs_top = self.detail_top();
+        let seen = term.wait_for(
+            |s| s.lines().skip(logs_top).any(|l| l.contains("1000000")),
+            Duration::from_secs(30),
+            Duration::from_millis(1),
+            "1000000 in the logs pane",
+        )?;
+        let shown = term.screen();
+        if !shown.contains("Containers 1/") {
+            self.report.note(format!(
+                "filter `'{name}` did not narrow the list to one row"
+            ));
+        }
+        self.report
+            .fig("logs_1m_lines_last_line", ms(seen - t0), "ms", Some(300.0));
+        if let Some(kb) = status_kb(term.pid, "VmHWM") {
+            self.report
+                .fig("logs_1m_dockside_peak_rss", kb as f64 / 1024.0, "MiB", None);
+        }
+
+        println!("\n--- 5b. logs: flood ---");
+        let flood = "bench-901";
+        run_container(flood, &["yes", "flood line 0123456789"])?;
+        term.send(b"\x1b")?;
+        thread::sleep(Duration::from_millis(100));
+        term.send(format!("/'{flood}\r").as_bytes())?;
+        term.wait_for(
+            |s| s.contains("flood line 0123456789"),
+            Duration::from_secs(10),
+            Duration::from_millis(5),
+            "flood lines in the logs pane",
+        )?;
+        let cpu0 = term.cpu_ticks().ok_or("dockside is gone")?;
+        let eng0 = engine_ticks();
+        let bytes0 = term.bytes();
+        let t1 = Instant::now();
+        thread::sleep(Duration::from_secs(20));
+        let secs = t1.elapsed().as_secs_f64();
+        let cpu = (term.cpu_ticks().ok_or("dockside is gone")? - cpu0) as f64 / self.tck;
+        let eng = engine_ticks_used(&eng0, &engine_ticks()) as f64 / self.tck;
+        let bytes = term.bytes() - bytes0;
+        let rss = status_kb(term.pid, "VmRSS").unwrap_or(0) as f64 / 1024.0;
+        let hwm = status_kb(term.pid, "VmHWM").unwrap_or(0) as f64 / 1024.0;
+        println!("  ({secs:.1} s of flood)");
+        self.report.fig("flood_20s_dockside_rss", rss, "MiB", None);
+        self.report
+            .fig("flood_20s_dockside_peak_rss", hwm, "MiB", None);
+        self.report.fig("flood_20s_dockside_cpu", cpu, "s", None);
+        self.report.fig("flood_20s_engine_cpu", eng, "s", None);
+        self.report
+            .fig("flood_20s_bytes_written", bytes as f64, "B", None);
+
+        let mut times = Vec::new();
+        for i in 0..20 {
+            let t0 = Instant::now();
+            term.send(b"?")?;
+            match term.wait_for(
+                |s| s.contains(HELP_TEXT),
+                Duration::from_secs(5),
+                Duration::from_millis(1),
+                "the help overlay",
+            ) {
+                Ok(t) => times.push(ms(t - t0)),
+                Err(e) => {
+                    self.report.note(format!("help overlay {}: {e}", i + 1));
+                    continue;
+                }
+            }
+            term.send(b"?")?;
+            if let Err(e) = term.wait_for(
+                |s| !s.contains(HELP_TEXT),
+                Duration::from_secs(5),
+                Duration::from_millis(1),
+                "the help overlay to close",
+            ) {
+                self.report.note(format!("help overlay {}: {e}", i + 1));
+            }
+            thread::sleep(Duration::from_millis(100));
+        }
+        println!(
+            "  help overlay times: {}",
+            times
+                .iter()
+                .map(|t| format!("{t:.1}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        self.report.fig(
+            "flood_help_overlay_median",
+            median(&times),
+            "ms",
+            Some(50.0),
+        );
+        self.report
+            .fig("flood_help_overlay_max", max_of(&times), "ms", None);
+        let hwm = status_kb(term.pid, "VmHWM").unwrap_or(0) as f64 / 1024.0;
+        self.report
+            .fig("flood_end_dockside_peak_rss", hwm, "MiB", None);
+        let _ = docker(&["rm", "-f", flood]);
+        term.quit();
+        Ok(())
+    }
+
+    /// First screen row of the detail (logs) pane, as dockside lays it out.
+    fn detail_top(&self) -> usize {
+        let body = self.args.rows.saturating_sub(2);
+        if body < 12 {
+            return 1;
+        }
+        let list_h = (body * 9 / 20).max(6);
+        usize::from(1 + list_h)
+    }
+}
+
+/// `/v1.41/containers/<id>/stats` → `/v1.41/containers/{id}/stats`.
+fn regex_like_id(path: &str) -> String {
+    path.split('/')
+        .map(|seg| {
+            if seg.len() >= 12 && seg.chars().all(|c| c.is_ascii_hexdigit()) {
+                "{id}"
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn install_signal_cleanup(sock: PathBuf) {
+    let spawned = thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            let got = rt.block_on(async {
+                let Ok(mut term) =
+                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                else {
+                    return tokio::signal::ctrl_c().await.is_ok();
+                };
+                tokio::select! {
+                    r = tokio::signal::ctrl_c() => r.is_ok(),
+                    _ = term.recv() => true,
+                }
+            });
+            if got {
+                eprintln!("\ninterrupted: removing the bench containers…");
+                let pid = CURRENT_CHILD.load(Ordering::SeqCst);
+                if pid != 0 {
+                    kill_group(pid);
+                }
+                let n = cleanup_containers();
+                eprintln!("removed {n} containers");
+                let _ = std::fs::remove_file(&sock);
+                std::process::exit(130);
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("warning: no Ctrl-C cleanup: {e}");
+    }
+}
+
+fn run(ctx: &mut Ctx) -> Result<(), String> {
+    let n = ctx.args.containers;
+    println!("--- setup: creating {n} containers ({CREATE_PARALLEL} at a time) ---");
+    let t = Instant::now();
+    let last_created = create_containers(n)?;
+    let secs = t.elapsed().as_secs_f64();
+    ctx.report.fig("setup_create_containers", secs, "s", None);
+
+    ctx.phase_first_frame()?;
+    let baseline = ctx.phase_baseline()?;
+
+    // Every container must be at least 61 s old before dockside lists it for the idle window
+    // ("Up About a minute" then holds for the whole window).
+    let min_age = Duration::from_secs(61);
+    if last_created.elapsed() < min_age {
+        let wait = min_age - last_created.elapsed();
+        println!(
+            "\n  waiting {:.0} s until every container is 61 s old",
+            wait.as_secs_f64()
+        );
+        thread::sleep(wait);
+    }
+    let spawned = Instant::now();
+    let (mut term, d, n_all) = ctx.spawn_complete()?;
+    println!(
+        "\n  dockside up for the idle/stop phases: Containers {n_all}/{n_all} after {:.1} ms",
+        ms(d)
+    );
+    let idle = ctx.phase_idle(&term, baseline, spawned);
+    if let Err(e) = idle {
+        ctx.report.note(format!("idle phase failed: {e}"));
+    }
+    let stop = ctx.phase_stop(&term);
+    if let Err(e) = stop {
+        ctx.report.note(format!("stop phase failed: {e}"));
+    }
+    println!("\n--- 4. peak RSS ---");
+    match status_kb(term.pid, "VmHWM") {
+        Some(kb) => ctx
+            .report
+            .fig("peak_rss", kb as f64 / 1024.0, "MiB", Some(15.0)),
+        None => ctx.report.note("no VmHWM for dockside".into()),
+    }
+    if let Some(kb) = status_kb(term.pid, "VmRSS") {
+        ctx.report
+            .fig("rss_at_end", kb as f64 / 1024.0, "MiB", None);
+    }
+    term.quit();
+
+    if ctx.args.logs
+        && let Err(e) = ctx.phase_logs()
+    {
+        ctx.report.note(format!("logs phase failed: {e}"));
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    if !args.bin.exists() {
+        eprintln!(
+            "dockside-bench: {} not found (cargo build --release --bin dockside)",
+            args.bin.display()
+        );
+        return ExitCode::from(2);
+    }
+    if let Err(e) = docker(&["image", "inspect", "-f", "{{.Id}}", IMAGE]) {
+        eprintln!("dockside-bench: test image missing: {e}");
+        return ExitCode::from(2);
+    }
+    let sock = PathBuf::from(format!("/tmp/dockside-bench-{}.sock", std::process::id()));
+    install_signal_cleanup(sock.clone());
+    let left = cleanup_containers();
+    if left > 0 {
+        println!("removed {left} leftover bench containers");
+    }
+    let proxy = match Proxy::start(sock) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("dockside-bench: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let tck = clk_tck();
+    println!(
+        "dockside-bench: {} in a {}x{} pty, via {} → {ENGINE_SOCK}; CLK_TCK {tck}",
+        args.bin.display(),
+        args.cols,
+        args.rows,
+        proxy.path.display()
+    );
+    let mut ctx = Ctx {
+        args,
+        proxy,
+        tck,
+        report: Report::default(),
+    };
+    let result = run(&mut ctx);
+    println!("\n--- cleanup ---");
+    let removed = cleanup_containers();
+    println!("removed {removed} bench containers");
+    if let Err(e) = &result {
+        ctx.report.note(format!("aborted: {e}"));
+    }
+    ctx.report.summary();
+    if result.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
