@@ -97,6 +97,24 @@ pub fn client(addr: &str) -> Result<Docker, String> {
     Docker::connect_with_host(&addr).map_err(|e| e.to_string())
 }
 
+/// A client pinned to API 1.41 (Docker 20.10), for the first list while the version is
+/// negotiated. Only for unix sockets; `None` elsewhere.
+pub fn pinned_client(addr: &str) -> Option<Docker> {
+    let addr = if addr.starts_with('/') {
+        format!("unix://{addr}")
+    } else {
+        addr.to_string()
+    };
+    if !addr.starts_with("unix://") {
+        return None;
+    }
+    let v = bollard::ClientVersion {
+        major_version: 1,
+        minor_version: 41,
+    };
+    Docker::connect_with_unix(&addr, 120, &v).ok()
+}
+
 /// Connect and agree on an API version: one `/version` call.
 pub async fn connect(addr: &str) -> Result<Docker, String> {
     let docker = client(addr)?;

@@ -37,8 +37,8 @@ async fn run(target: Target, tx: mpsc::Sender<Msg>, mut cmds: mpsc::UnboundedRec
     let mut attempt: u32 = 0;
     loop {
         attempt += 1;
-        let docker = match client::connect(&addr).await {
-            Ok(d) => d,
+        let conn = match connect(&addr).await {
+            Ok(c) => c,
             Err(error) => {
                 // 250 ms, doubling, at most 5 s.
                 let retry =
@@ -67,7 +67,7 @@ async fn run(target: Target, tx: mpsc::Sender<Msg>, mut cmds: mpsc::UnboundedRec
             }
         };
         attempt = 0;
-        match session(&docker, &target, &tx, &mut cmds).await {
+        match session(conn, &target, &tx, &mut cmds).await {
             SessionEnd::Quit => return,
             SessionEnd::Lost(error) => {
                 let status = ConnStatus::Failed {
@@ -195,16 +195,13 @@ async fn fetch_one(
     (id, res)
 }
 
-async fn session(
-    docker: &Docker,
-    target: &Target,
-    tx: &mpsc::Sender<Msg>,
-    cmds: &mut mpsc::UnboundedReceiver<Cmd>,
-) -> SessionEnd {
-    // Subscribe to events first so nothing between the list and the stream is missed.
-    let (ev_tx, mut ev_rx) = mpsc::channel(256);
+type EventRx = mpsc::Receiver<Result<bollard::models::EventMessage, String>>;
+
+/// Subscribe to container events in a task; the stream's errors end it.
+fn start_events(docker: &Docker) -> (EventRx, AbortOnDrop) {
+    let (ev_tx, ev_rx) = mpsc::channel(256);
     let ev_docker = docker.clone();
-    let events_task = tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         let mut filters = HashMap::new();
         filters.insert("type", vec!["container"]);
         let opts = EventsOptionsBuilder::default().filters(&filters).build();
@@ -222,39 +219,107 @@ async fn session(
         }
         let _ = ev_tx.send(Err("events stream closed".to_string())).await;
     });
-    let _guard = AbortOnDrop(events_task.abort_handle());
+    (ev_rx, AbortOnDrop(task.abort_handle()))
+}
 
-    let list_opts = ListContainersOptionsBuilder::default().all(true).build();
-    let (list, version) = tokio::join!(docker.list_containers(Some(list_opts)), docker.version());
-    let list = match list {
-        Ok(l) => l,
-        Err(e) => return SessionEnd::Lost(friendly_error(&e.to_string())),
+fn list_all() -> bollard::query_parameters::ListContainersOptions {
+    ListContainersOptionsBuilder::default().all(true).build()
+}
+
+/// What a connection attempt brings: the negotiated client, its events stream (subscribed
+/// before the first list, so nothing is missed), and the first list when it was fetched
+/// during negotiation.
+struct Connected {
+    docker: Docker,
+    events: (EventRx, AbortOnDrop),
+    first_list: Option<Vec<bollard::models::ContainerSummary>>,
+}
+
+/// Connect. On a unix socket the first list runs while the API version is negotiated, on a
+/// client pinned to an API version every current engine accepts; if the engine refuses it,
+/// the list is fetched again with the negotiated version.
+async fn connect(addr: &str) -> Result<Connected, String> {
+    if let Some(fast) = client::pinned_client(addr) {
+        let events = start_events(&fast);
+        let (negotiated, list) = tokio::join!(
+            client::connect(addr),
+            fast.list_containers(Some(list_all()))
+        );
+        let docker = negotiated?;
+        return Ok(match list {
+            Ok(list) => Connected {
+                docker,
+                events,
+                first_list: Some(list),
+            },
+            Err(_) => Connected {
+                events: start_events(&docker),
+                docker,
+                first_list: None,
+            },
+        });
+    }
+    let docker = client::connect(addr).await?;
+    Ok(Connected {
+        events: start_events(&docker),
+        docker,
+        first_list: None,
+    })
+}
+
+async fn session(
+    conn: Connected,
+    target: &Target,
+    tx: &mpsc::Sender<Msg>,
+    cmds: &mut mpsc::UnboundedReceiver<Cmd>,
+) -> SessionEnd {
+    let Connected {
+        docker,
+        events: (mut ev_rx, _events_guard),
+        first_list,
+    } = conn;
+    let docker = &docker;
+    let list = match first_list {
+        Some(l) => l,
+        None => match docker.list_containers(Some(list_all())).await {
+            Ok(l) => l,
+            Err(e) => return SessionEnd::Lost(friendly_error(&e.to_string())),
+        },
     };
     let now = unix_now();
     let snapshot: Vec<Container> = list
         .into_iter()
         .filter_map(|s| convert::container(s, now))
         .collect();
-    let version = version.ok();
     let conn = ConnStatus::Connected {
         addr: target.addr.clone(),
-        version: version
-            .as_ref()
-            .and_then(|v| v.version.clone())
-            .unwrap_or_default(),
-        api: version
-            .as_ref()
-            .and_then(|v| v.api_version.clone())
-            .unwrap_or_default(),
-        os: version
-            .as_ref()
-            .and_then(|v| v.os.clone())
-            .unwrap_or_default(),
+        version: String::new(),
+        api: docker.client_version().to_string(),
+        os: String::new(),
         ncpu: 0,
         mem_total: 0,
     };
     if tx.send(Msg::Conn(conn)).await.is_err() || tx.send(Msg::Snapshot(snapshot)).await.is_err() {
         return SessionEnd::Quit;
+    }
+    // The engine's version for the header, after the first frame.
+    {
+        let docker = docker.clone();
+        let tx = tx.clone();
+        let addr = target.addr.clone();
+        tokio::spawn(async move {
+            if let Ok(v) = docker.version().await {
+                let conn = ConnStatus::Connected {
+                    addr,
+                    version: v.version.unwrap_or_default(),
+                    api: v.api_version.unwrap_or_default(),
+                    os: v.os.unwrap_or_default(),
+                    ncpu: 0,
+                    mem_total: 0,
+                };
+                let _ = tx.send(Msg::Conn(conn)).await;
+            }
+        });
     }
 
     let mut fetches: JoinSet<(String, Result<Option<Container>, String>)> = JoinSet::new();

@@ -22,6 +22,11 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             addr, version, api, ..
         } => {
             spans.push(Span::styled("● ", theme.ok()));
+            let version = if version.is_empty() {
+                "…"
+            } else {
+                version.as_str()
+            };
             if area.width >= 120 {
                 spans.push(Span::raw(format!("engine {version} (API {api}) {addr}")));
             } else {
