@@ -45,6 +45,7 @@ pub async fn run(opts: Options) -> Result<(), String> {
 
     let (tx, mut rx) = mpsc::channel::<Msg>(1024);
     let addr = opts.target.addr.clone();
+    let engine_addr = addr.clone();
     let cmds = docker::spawn(opts.target, tx.clone());
 
     let mut state = State::new(opts.keymap, addr, unix_now());
@@ -60,7 +61,7 @@ pub async fn run(opts: Options) -> Result<(), String> {
         app::update(&mut state, Msg::Resize(size.width, size.height), &mut out);
     }
 
-    let mut input = EventStream::new();
+    let mut input = Some(EventStream::new());
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut last_draw = Instant::now() - FRAME;
@@ -69,7 +70,7 @@ pub async fn run(opts: Options) -> Result<(), String> {
         let frame_due = last_draw + FRAME;
         tokio::select! {
             biased;
-            ev = input.next() => match ev {
+            ev = next_event(&mut input) => match ev {
                 Some(Ok(ev)) => {
                     if let Some(msg) = event_msg(ev) {
                         app::update(&mut state, msg, &mut out);
@@ -112,6 +113,23 @@ pub async fn run(opts: Options) -> Result<(), String> {
                 Cmd::Clipboard(text) => {
                     let _ = term::osc52(&text);
                 }
+                Cmd::Handoff {
+                    id,
+                    name,
+                    user,
+                    cmd,
+                } => {
+                    // Give the terminal to `docker exec -it`; come back to the same screen.
+                    // Stop reading keys so the shell gets them all.
+                    drop(input.take());
+                    term::restore();
+                    let result = handoff(&engine_addr, &id, &name, user, cmd).await;
+                    term::enter().map_err(|e| format!("cannot restore the terminal: {e}"))?;
+                    let _ = terminal.clear();
+                    input = Some(EventStream::new());
+                    state.dirty = true;
+                    let _ = tx.send(Msg::HandoffDone(result)).await;
+                }
                 other => {
                     let _ = cmds.send(other);
                 }
@@ -140,6 +158,49 @@ fn draw(terminal: &mut term::Term, state: &mut State) -> Result<(), String> {
     state.dirty = false;
     state.clock_print = state.clock_fingerprint();
     Ok(())
+}
+
+async fn next_event(input: &mut Option<EventStream>) -> Option<Result<Event, std::io::Error>> {
+    match input {
+        Some(s) => s.next().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Run `docker exec -it` in the user's terminal (the UI is suspended meanwhile).
+async fn handoff(
+    addr: &str,
+    id: &str,
+    name: &str,
+    user: Option<String>,
+    cmd: Vec<String>,
+) -> Result<String, String> {
+    let mut args: Vec<String> = vec!["-H".into(), addr.into(), "exec".into(), "-it".into()];
+    if let Some(u) = user {
+        args.push("-u".into());
+        args.push(u);
+    }
+    args.push(id.into());
+    if cmd.is_empty() {
+        args.extend(
+            [
+                "sh",
+                "-c",
+                "if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi",
+            ]
+            .map(String::from),
+        );
+    } else {
+        args.extend(cmd);
+    }
+    println!("dockside: shell in {name}; exit it to come back.\r");
+    let status = tokio::process::Command::new("docker")
+        .args(&args)
+        .kill_on_drop(true)
+        .status()
+        .await
+        .map_err(|e| format!("cannot run the docker CLI for the hand-off: {e}"))?;
+    Ok(format!("back from the shell in {name} ({status})"))
 }
 
 fn event_msg(ev: Event) -> Option<Msg> {

@@ -232,3 +232,49 @@ fn shell_in_a_pane_next_to_the_list() {
     app.send_str("q");
     assert_eq!(app.wait_exit(T), Some(0));
 }
+
+#[test]
+fn one_off_command_shows_output_and_exit_code() {
+    if !engine::available() {
+        return;
+    }
+    let c = TestContainer::run("e2e-once", &[], &["sleep", "300"]);
+    let mut app = PtyApp::spawn(BIN, &[], &[], 120, 40);
+    ok(app.wait_for_text(&c.name, T));
+    filter_to(&mut app, &c.name);
+    app.send_str("!");
+    ok(app.wait_for_text("Run once in", T));
+    app.send_str("sh -c 'echo once-$((40+2)); exit 3'");
+    app.key_enter();
+    ok(app.wait_for_text("once-42", T));
+    ok(app.wait_for_text("exit code 3", T));
+    app.send_str(" ");
+    ok(app.wait_for_no_text("exit code 3", T));
+    app.send_str("q");
+    assert_eq!(app.wait_exit(T), Some(0));
+}
+
+#[test]
+fn handoff_runs_the_shell_in_the_real_terminal_and_comes_back() {
+    if !engine::available() {
+        return;
+    }
+    let c = TestContainer::run("e2e-handoff", &[], &["sleep", "300"]);
+    let mut app = PtyApp::spawn(BIN, &[], &[], 120, 40);
+    ok(app.wait_for_text(&c.name, T));
+    filter_to(&mut app, &c.name);
+    app.key_ctrl('e');
+    ok(app.wait_for_text("exit it to come back", T));
+    assert!(!app.alternate_screen(), "the UI is suspended");
+    std::thread::sleep(Duration::from_millis(500));
+    app.send_str("echo handoff-$((1+1))");
+    app.key_enter();
+    ok(app.wait_for_text("handoff-2", T));
+    app.send_str("exit");
+    app.key_enter();
+    ok(app.wait_for_text("back from the shell", T));
+    assert!(app.alternate_screen(), "the UI is back");
+    ok(app.wait_for_text(&c.name, T));
+    app.send_str("q");
+    assert_eq!(app.wait_exit(T), Some(0));
+}

@@ -217,3 +217,72 @@ async fn busy_container_shows_cpu_near_100_and_idle_near_0_with_limits() {
     assert!(!d.state.stats.contains_key(&b));
     assert!(!d.state.watching.contains(&b));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_are_shown_and_updated_like_docker_update() {
+    if !engine::available() {
+        return;
+    }
+    let c = TestContainer::run(
+        "stats-limits",
+        &["--memory", "64m", "--cpus", "0.5"],
+        &["sleep", "300"],
+    );
+    let mut d = Driver::start(None);
+    d.select(&c.id).await;
+    d.key('t');
+    let id = c.id.clone();
+    assert!(
+        d.until(T, |s| s.limits.as_ref().is_some_and(|(i, _)| *i == id))
+            .await,
+        "limits fetched for the stats tab"
+    );
+    let l = d.state.limits.clone().map(|(_, l)| l).unwrap_or_default();
+    assert_eq!(l.memory, 64 << 20);
+    assert_eq!(l.cpus(), Some(0.5));
+    // Update from the app, as a user types it.
+    d.key('U');
+    for ch in "memory=256m cpus=1.5".chars() {
+        d.key_code(
+            crossterm::event::KeyCode::Char(ch),
+            crossterm::event::KeyModifiers::NONE,
+        );
+    }
+    d.key_code(
+        crossterm::event::KeyCode::Enter,
+        crossterm::event::KeyModifiers::NONE,
+    );
+    assert!(
+        d.until(T, |s| s
+            .limits
+            .as_ref()
+            .is_some_and(|(_, l)| l.memory == 256 << 20))
+            .await,
+        "new limits visible: {:?} status {:?}",
+        d.state.limits,
+        d.state.status
+    );
+    assert_eq!(
+        c.inspect("{{.HostConfig.Memory}}"),
+        (256u64 << 20).to_string()
+    );
+    assert_eq!(c.inspect("{{.HostConfig.NanoCpus}}"), "1500000000");
+    // A bad value is refused in the status line and changes nothing.
+    d.key('U');
+    for ch in "memory=lots".chars() {
+        d.key_code(
+            crossterm::event::KeyCode::Char(ch),
+            crossterm::event::KeyModifiers::NONE,
+        );
+    }
+    d.key_code(
+        crossterm::event::KeyCode::Enter,
+        crossterm::event::KeyModifiers::NONE,
+    );
+    let st = d.state.status.clone().map(|s| s.text).unwrap_or_default();
+    assert!(st.contains("bad size"), "{st}");
+    assert_eq!(
+        c.inspect("{{.HostConfig.Memory}}"),
+        (256u64 << 20).to_string()
+    );
+}

@@ -381,3 +381,255 @@ mod tests {
         assert_eq!(ports_display(&ports), "0.0.0.0:8080->80/tcp, 53/udp");
     }
 }
+
+/// Resource limits a container runs under (what `docker run --cpus --memory --pids-limit` set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Limits {
+    pub nano_cpus: i64,
+    pub cpu_quota: i64,
+    pub cpu_period: i64,
+    pub cpu_shares: i64,
+    pub memory: i64,
+    pub memory_swap: i64,
+    pub pids_limit: i64,
+}
+
+impl Limits {
+    /// CPUs allowed, from `--cpus` or quota/period; None when unlimited.
+    pub fn cpus(&self) -> Option<f64> {
+        if self.nano_cpus > 0 {
+            Some(self.nano_cpus as f64 / 1e9)
+        } else if self.cpu_quota > 0 {
+            let period = if self.cpu_period > 0 {
+                self.cpu_period
+            } else {
+                100_000
+            };
+            Some(self.cpu_quota as f64 / period as f64)
+        } else {
+            None
+        }
+    }
+}
+
+/// A `docker update` request: new memory limit (bytes) and/or CPUs (nano).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LimitUpdate {
+    pub memory: Option<i64>,
+    pub nano_cpus: Option<i64>,
+}
+
+/// Parse sizes like docker: `64m`, `1g`, `512k`, `1048576` (bytes), `1.5g`.
+pub fn parse_size(s: &str) -> Result<i64, String> {
+    let s = s.trim().to_ascii_lowercase();
+    let s = s.strip_suffix('b').unwrap_or(&s);
+    let (num, mult) = match s.chars().last() {
+        Some('k') => (&s[..s.len() - 1], 1i64 << 10),
+        Some('m') => (&s[..s.len() - 1], 1 << 20),
+        Some('g') => (&s[..s.len() - 1], 1 << 30),
+        Some('t') => (&s[..s.len() - 1], 1 << 40),
+        _ => (s, 1),
+    };
+    let v: f64 = num
+        .parse()
+        .map_err(|_| format!("bad size `{s}`: use e.g. 64m, 1g"))?;
+    if v.is_nan() || v <= 0.0 || !v.is_finite() {
+        return Err(format!("bad size `{s}`: must be positive"));
+    }
+    Ok((v * mult as f64) as i64)
+}
+
+/// Parse `memory=64m cpus=0.5` (also `--memory 64m --cpus 0.5`, `-m 64m`).
+pub fn parse_limit_update(text: &str) -> Result<LimitUpdate, String> {
+    let mut up = LimitUpdate::default();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].trim_start_matches('-');
+        let (key, value) = match w.split_once('=') {
+            Some((k, v)) => (k, v.to_string()),
+            None => {
+                i += 1;
+                let v = words.get(i).ok_or_else(|| format!("`{w}` needs a value"))?;
+                (w, (*v).to_string())
+            }
+        };
+        match key {
+            "m" | "mem" | "memory" => up.memory = Some(parse_size(&value)?),
+            "c" | "cpu" | "cpus" => {
+                let v: f64 = value
+                    .parse()
+                    .map_err(|_| format!("bad cpus `{value}`: use e.g. 0.5 or 2"))?;
+                if v.is_nan() || v <= 0.0 || !v.is_finite() {
+                    return Err(format!("bad cpus `{value}`: must be positive"));
+                }
+                up.nano_cpus = Some((v * 1e9) as i64);
+            }
+            other => return Err(format!("unknown limit `{other}` (memory=…, cpus=…)")),
+        }
+        i += 1;
+    }
+    if up == LimitUpdate::default() {
+        return Err("nothing to update: give memory=… and/or cpus=…".into());
+    }
+    Ok(up)
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_updates_parse_like_docker() {
+        assert_eq!(parse_size("64m"), Ok(64 << 20));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert_eq!(parse_size("1.5G"), Ok(3 << 29));
+        assert_eq!(parse_size("512kb"), Ok(512 << 10));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("-1m").is_err());
+        let u = parse_limit_update("memory=64m cpus=0.5").expect("parses");
+        assert_eq!(
+            u,
+            LimitUpdate {
+                memory: Some(64 << 20),
+                nano_cpus: Some(500_000_000)
+            }
+        );
+        let u = parse_limit_update("--memory 128m").expect("parses");
+        assert_eq!(u.memory, Some(128 << 20));
+        assert_eq!(u.nano_cpus, None);
+        assert!(parse_limit_update("").is_err());
+        assert!(
+            parse_limit_update("swap=1g")
+                .expect_err("unknown")
+                .contains("swap")
+        );
+        assert!(
+            parse_limit_update("cpus=abc")
+                .expect_err("bad")
+                .contains("abc")
+        );
+    }
+
+    #[test]
+    fn cpus_from_nano_or_quota() {
+        let l = Limits {
+            nano_cpus: 500_000_000,
+            ..Default::default()
+        };
+        assert_eq!(l.cpus(), Some(0.5));
+        let l = Limits {
+            cpu_quota: 150_000,
+            cpu_period: 100_000,
+            ..Default::default()
+        };
+        assert_eq!(l.cpus(), Some(1.5));
+        assert_eq!(Limits::default().cpus(), None);
+    }
+}
+
+/// Split a command line into words like a POSIX shell does for quotes and backslashes
+/// (no expansion). Unclosed quotes are an error.
+pub fn split_command(line: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(ch) => cur.push(ch),
+                        None => return Err("unclosed ' quote".into()),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some(ch @ ('"' | '\\' | '$' | '`')) => cur.push(ch),
+                            Some(ch) => {
+                                cur.push('\\');
+                                cur.push(ch);
+                            }
+                            None => return Err("unclosed \" quote".into()),
+                        },
+                        Some(ch) => cur.push(ch),
+                        None => return Err("unclosed \" quote".into()),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(ch) = chars.next() {
+                    cur.push(ch);
+                }
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    Ok(words)
+}
+
+/// `-u user cmd…` → (user, cmd).
+pub fn parse_exec_line(line: &str) -> Result<(Option<String>, Vec<String>), String> {
+    let mut words = split_command(line)?;
+    let mut user = None;
+    if words.first().is_some_and(|w| w == "-u" || w == "--user") {
+        if words.len() < 2 {
+            return Err("-u needs a user".into());
+        }
+        user = Some(words.remove(1));
+        words.remove(0);
+    }
+    Ok((user, words))
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::*;
+
+    #[test]
+    fn splits_like_a_shell() {
+        assert_eq!(
+            split_command("redis-cli -n 2"),
+            Ok(vec!["redis-cli".into(), "-n".into(), "2".into()])
+        );
+        assert_eq!(
+            split_command(r#"sh -c 'echo $HOME; ls' "a b" c\ d"#),
+            Ok(vec![
+                "sh".into(),
+                "-c".into(),
+                "echo $HOME; ls".into(),
+                "a b".into(),
+                "c d".into()
+            ])
+        );
+        assert_eq!(split_command("''"), Ok(vec![String::new()]));
+        assert!(split_command("'open").is_err());
+        assert_eq!(
+            parse_exec_line("-u postgres psql"),
+            Ok((Some("postgres".into()), vec!["psql".into()]))
+        );
+        assert_eq!(parse_exec_line(""), Ok((None, vec![])));
+        assert!(parse_exec_line("-u").is_err());
+    }
+}

@@ -5,7 +5,7 @@ use crossterm::event::KeyEvent;
 
 use super::exec::{ExecCmd, ExecEvent};
 use super::logbuf::LogLine;
-use super::model::Container;
+use super::model::{Container, LimitUpdate, Limits};
 use super::stats::StatsSample;
 
 /// The engine connection, as the user should see it.
@@ -66,6 +66,18 @@ pub enum Msg {
     Notice(Result<String, String>),
     /// An exec/attach session event.
     Exec(ExecEvent),
+    /// A container's resource limits (for the stats tab).
+    Limits {
+        id: String,
+        limits: Limits,
+    },
+    /// A one-off command finished: its output and exit code, or why it could not run.
+    ExecOnceDone {
+        title: String,
+        result: Result<(String, i64), String>,
+    },
+    /// The hand-off shell in the real terminal ended (runtime).
+    HandoffDone(Result<String, String>),
 }
 
 /// Events from a log stream. `generation` ties them to the request that opened the stream, so
@@ -177,5 +189,26 @@ pub enum Cmd {
     Clipboard(String),
     /// Exec/attach sessions.
     Exec(ExecCmd),
+    /// Fetch a container's limits.
+    Limits(String),
+    /// `docker update` a container's limits.
+    Update {
+        id: String,
+        name: String,
+        update: LimitUpdate,
+    },
+    /// Run a command once, non-interactively.
+    ExecOnce {
+        id: String,
+        name: String,
+        cmd: Vec<String>,
+    },
+    /// Suspend the UI and run a shell in the user's terminal (runtime).
+    Handoff {
+        id: String,
+        name: String,
+        user: Option<String>,
+        cmd: Vec<String>,
+    },
     Quit,
 }

@@ -103,11 +103,47 @@ pub struct Confirm {
     pub volumes: bool,
 }
 
+/// What a one-line prompt is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    /// `docker update` limits for a container.
+    Update { id: String, name: String },
+    /// Open a shell session running a command, optionally as a user (`-u user cmd…`).
+    ExecCommand { id: String, name: String },
+    /// A one-off, non-interactive command.
+    ExecOnce { id: String, name: String },
+}
+
+impl PromptKind {
+    pub fn title(&self) -> String {
+        match self {
+            PromptKind::Update { name, .. } => {
+                format!("Update limits of {name} (memory=64m cpus=0.5)")
+            }
+            PromptKind::ExecCommand { name, .. } => {
+                format!("Run in {name} (empty: login shell; `-u user` first to pick a user)")
+            }
+            PromptKind::ExecOnce { name, .. } => {
+                format!("Run once in {name} (output and exit code shown)")
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     None,
     Help,
     Confirm(Confirm),
+    Prompt {
+        kind: PromptKind,
+        text: String,
+    },
+    /// Output of a one-off command.
+    Output {
+        title: String,
+        text: String,
+    },
 }
 
 /// A text input line (filter).
@@ -140,6 +176,8 @@ pub struct State {
     pub stats: HashMap<String, StatsHistory>,
     pub inspect: Option<(String, String)>,
     pub inspect_scroll: usize,
+    /// Limits of a container (id, limits) for the stats tab.
+    pub limits: Option<(String, super::model::Limits)>,
     /// Embedded exec/attach sessions.
     pub exec: Sessions,
     /// Stats watch set last sent to the docker layer.
@@ -205,6 +243,7 @@ impl State {
             stats: HashMap::new(),
             inspect: None,
             inspect_scroll: 0,
+            limits: None,
             exec: Sessions::new(),
             watching: Vec::new(),
             width: 80,

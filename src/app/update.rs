@@ -6,8 +6,9 @@ use super::exec::{ExecKind, is_leave_key};
 use super::keymap::{Context, Key};
 use super::logs::{LogInputKind, StreamState};
 use super::model::CState;
+use super::model::{parse_exec_line, parse_limit_update};
 use super::msg::{Cmd, ContainerAction, LogEventKind, LogWindow, Msg};
-use super::state::{Confirm, DetailTab, Focus, Overlay, SortKey, State, StatusKind};
+use super::state::{Confirm, DetailTab, Focus, Overlay, PromptKind, SortKey, State, StatusKind};
 
 /// Apply one message. Commands for the outside world are pushed onto `out`.
 pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
@@ -176,6 +177,28 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 state.dirty = true;
             }
         }
+        Msg::Limits { id, limits } => {
+            state.limits = Some((id, limits));
+            state.dirty = true;
+        }
+        Msg::ExecOnceDone { title, result } => {
+            let text = match result {
+                Ok((output, code)) => {
+                    let clean: Vec<String> = output
+                        .lines()
+                        .map(|l| super::sanitize::sanitize_line(l.as_bytes(), 4096).text)
+                        .collect();
+                    format!("{}\n— exit code {code} —", clean.join("\n"))
+                }
+                Err(e) => format!("could not run: {e}"),
+            };
+            state.overlay = Overlay::Output { title, text };
+            state.dirty = true;
+        }
+        Msg::HandoffDone(r) => match r {
+            Ok(t) => state.set_status(StatusKind::Info, t),
+            Err(e) => state.set_status(StatusKind::Error, e),
+        },
         Msg::Notice(r) => match r {
             Ok(t) => state.set_status(StatusKind::Info, t),
             Err(e) => state.set_status(StatusKind::Error, e),
@@ -262,6 +285,26 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
                 KeyCode::Char('f') => c.force = !c.force,
                 KeyCode::Char('n') | KeyCode::Esc => state.overlay = Overlay::None,
                 _ => {}
+            }
+            state.dirty = true;
+            return;
+        }
+        Overlay::Output { .. } => {
+            state.overlay = Overlay::None;
+            state.dirty = true;
+            return;
+        }
+        Overlay::Prompt { kind, text } => {
+            let mut finished = None;
+            edit_line(text, &key, |done| finished = Some(done));
+            let (kind, text) = (kind.clone(), text.clone());
+            match finished {
+                Some(true) => {
+                    state.overlay = Overlay::None;
+                    submit_prompt(state, kind, &text, out);
+                }
+                Some(false) => state.overlay = Overlay::None,
+                None => {}
             }
             state.dirty = true;
             return;
@@ -373,7 +416,49 @@ fn move_selection(state: &mut State, delta: i64) {
     state.dirty = true;
 }
 
+/// Carry out what a prompt was for.
+fn submit_prompt(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd>) {
+    match kind {
+        PromptKind::Update { id, name } => match parse_limit_update(text) {
+            Ok(update) => {
+                state.set_status(StatusKind::Progress, format!("Updating {name}…"));
+                out.push(Cmd::Update { id, name, update });
+            }
+            Err(e) => state.set_status(StatusKind::Error, format!("update {name}: {e}")),
+        },
+        PromptKind::ExecCommand { id, name } => match parse_exec_line(text) {
+            Ok((user, cmd)) => {
+                let kind = if cmd.is_empty() {
+                    super::exec::ExecKind::Shell
+                } else {
+                    super::exec::ExecKind::Command(cmd)
+                };
+                state.tab = DetailTab::Shells;
+                state.focus = Focus::Detail;
+                let (cols, rows) = state.shell_size();
+                let c = state.exec.open(&id, &name, kind, user, cols, rows);
+                out.push(Cmd::Exec(c));
+            }
+            Err(e) => state.set_status(StatusKind::Error, format!("exec: {e}")),
+        },
+        PromptKind::ExecOnce { id, name } => match super::model::split_command(text) {
+            Ok(cmd) if !cmd.is_empty() => {
+                state.set_status(StatusKind::Progress, format!("Running `{text}` in {name}…"));
+                out.push(Cmd::ExecOnce { id, name, cmd });
+            }
+            Ok(_) => state.set_status(StatusKind::Error, "no command given"),
+            Err(e) => state.set_status(StatusKind::Error, format!("run: {e}")),
+        },
+    }
+}
+
 fn after_selection_change(state: &mut State, out: &mut Vec<Cmd>) {
+    if state.tab == DetailTab::Stats
+        && let Some(id) = state.selected.clone()
+        && state.limits.as_ref().map(|(i, _)| i) != Some(&id)
+    {
+        out.push(Cmd::Limits(id));
+    }
     if state.logs.target != state.selected {
         open_logs_for_selection(state, out);
     }
@@ -516,12 +601,46 @@ fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
             out.push(Cmd::Exec(cmd));
             state.dirty = true;
         }
+        "update_limits" | "exec_command" | "exec_once" | "exec_handoff" => {
+            let Some(c) = state.selected_container() else {
+                state.set_status(StatusKind::Error, "no container selected");
+                return;
+            };
+            if action != "update_limits" && c.state != CState::Running {
+                let msg = format!("{} is {}: start it first", c.name, c.state.as_str());
+                state.set_status(StatusKind::Error, msg);
+                return;
+            }
+            let (id, name) = (c.id.clone(), c.name.clone());
+            let kind = match action {
+                "update_limits" => PromptKind::Update { id, name },
+                "exec_command" => PromptKind::ExecCommand { id, name },
+                "exec_once" => PromptKind::ExecOnce { id, name },
+                _ => {
+                    out.push(Cmd::Handoff {
+                        id,
+                        name,
+                        user: None,
+                        cmd: Vec::new(),
+                    });
+                    return;
+                }
+            };
+            state.overlay = Overlay::Prompt {
+                kind,
+                text: String::new(),
+            };
+            state.dirty = true;
+        }
         "tab_shells" => {
             state.tab = DetailTab::Shells;
             state.dirty = true;
         }
         "tab_stats" => {
             state.tab = DetailTab::Stats;
+            if let Some(id) = state.selected.clone() {
+                out.push(Cmd::Limits(id));
+            }
             state.dirty = true;
         }
         "tab_inspect" => {

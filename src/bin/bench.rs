@@ -257,7 +257,7 @@ fn create_containers(n: usize) -> Result<Instant, String> {
                         lock(&errors).push(e);
                     }
                     let d = done.fetch_add(1, Ordering::SeqCst) + 1;
-                    if d % 50 == 0 || d == n {
+                    if d.is_multiple_of(50) || d == n {
                         eprintln!("  created {d}/{n}");
                     }
                 }
@@ -360,6 +360,8 @@ fn engine_ticks_used(before: &HashMap<u32, u64>, after: &HashMap<u32, u64>) -> u
 struct ConnInfo {
     last_request: String,
     requests: u64,
+    /// A request whose response has not started yet.
+    pending: Option<(Instant, String)>,
 }
 
 #[derive(Default)]
@@ -367,6 +369,8 @@ struct ProxyStats {
     requests: AtomicU64,
     connections: AtomicU64,
     recent: Mutex<VecDeque<(Instant, String)>>,
+    /// (request sent, first response byte, request line), the last [`RECENT_REQUESTS`].
+    answered: Mutex<VecDeque<(Instant, Instant, String)>>,
     open: Mutex<HashMap<u64, ConnInfo>>,
 }
 
@@ -380,6 +384,15 @@ impl ProxyStats {
         lock(&self.recent)
             .iter()
             .filter(|(t, _)| *t >= since)
+            .cloned()
+            .collect()
+    }
+
+    /// Requests sent at or after `since` with the time their response started.
+    fn answered_since(&self, since: Instant) -> Vec<(Instant, Instant, String)> {
+        lock(&self.answered)
+            .iter()
+            .filter(|(t, _, _)| *t >= since)
             .cloned()
             .collect()
     }
@@ -524,6 +537,7 @@ fn relay(client: UnixStream, stats: Arc<ProxyStats>) -> Result<(), String> {
     let finish2 = finish.clone();
 
     let st = Arc::clone(&stats);
+    let st2 = Arc::clone(&stats);
     thread::Builder::new()
         .name(format!("proxy-c2e-{id}"))
         .spawn(move || {
@@ -547,6 +561,7 @@ fn relay(client: UnixStream, stats: Arc<ProxyStats>) -> Result<(), String> {
                         recent.push_back((now, req.clone()));
                     }
                     if let Some(c) = lock(&st.open).get_mut(&id) {
+                        c.pending = Some((now, req.clone()));
                         c.last_request = req;
                         c.requests += 1;
                     }
@@ -569,6 +584,14 @@ fn relay(client: UnixStream, stats: Arc<ProxyStats>) -> Result<(), String> {
                     Ok(0) | Err(_) => break,
                     Ok(n) => n,
                 };
+                let pending = lock(&st2.open).get_mut(&id).and_then(|c| c.pending.take());
+                if let Some((sent, req)) = pending {
+                    let mut answered = lock(&st2.answered);
+                    if answered.len() >= RECENT_REQUESTS {
+                        answered.pop_front();
+                    }
+                    answered.push_back((sent, Instant::now(), req));
+                }
                 if c_write.write_all(&buf[..n]).is_err() {
                     break;
                 }
@@ -637,7 +660,6 @@ struct Term {
     child: Box<dyn Child + Send + Sync>,
     pid: u32,
     cols: u16,
-    rows: u16,
 }
 
 impl Term {
@@ -741,7 +763,6 @@ impl Term {
             child,
             pid,
             cols,
-            rows,
         })
     }
 
@@ -915,7 +936,7 @@ impl Ctx {
 
     /// Spawns dockside and waits for `Containers N/N` (N read right before the spawn).
     /// Retries a few times when N changed underneath (other users of the engine).
-    fn spawn_complete(&self) -> Result<(Term, Duration, usize), String> {
+    fn spawn_complete(&self) -> Result<(Term, Instant, Duration, usize), String> {
         let mut last_err = String::new();
         for _ in 0..3 {
             let n = engine_container_count()?;
@@ -928,7 +949,7 @@ impl Ctx {
                 Duration::from_millis(1),
                 &needle,
             ) {
-                Ok(t) => return Ok((term, t - t0, n)),
+                Ok(t) => return Ok((term, t0, t - t0, n)),
                 Err(e) => {
                     let now = engine_container_count().unwrap_or(n);
                     last_err = format!("{e}\n(engine had {n} containers at spawn, {now} now)");
@@ -946,13 +967,36 @@ impl Ctx {
         println!("\n--- 1. first complete frame ---");
         let mut times = Vec::new();
         for i in 0..5 {
-            let (mut term, d, n) = self.spawn_complete()?;
+            let (mut term, t0, d, n) = self.spawn_complete()?;
+            let mut answered = self.proxy.stats.answered_since(t0);
+            answered.sort_by_key(|(sent, _, _)| *sent);
+            let list = answered
+                .iter()
+                .find(|(_, _, r)| r.contains("/containers/json"))
+                .map(|(sent, first, _)| {
+                    format!(
+                        "; list requested +{:.1} ms, answered +{:.1} ms",
+                        ms(*sent - t0),
+                        ms(*first - t0)
+                    )
+                })
+                .unwrap_or_default();
             println!(
-                "  run {}: {:.1} ms (Containers {n}/{n}, {} bytes)",
+                "  run {}: {:.1} ms (Containers {n}/{n}, {} bytes{list})",
                 i + 1,
                 ms(d),
                 term.bytes()
             );
+            if i == 0 {
+                println!("    requests until complete (sent → first response byte, from spawn):");
+                for (sent, first, req) in answered.iter().filter(|(t, _, _)| *t - t0 <= d) {
+                    println!(
+                        "      +{:6.1} → +{:6.1} ms  {req}",
+                        ms(*sent - t0),
+                        ms(*first - t0)
+                    );
+                }
+            }
             times.push(ms(d));
             term.quit();
             thread::sleep(Duration::from_millis(300));
@@ -1224,7 +1268,7 @@ impl Ctx {
             "  {name} wrote 1,000,000 lines ({:.1} s)",
             t.elapsed().as_secs_f64()
         );
-        let (mut term, _, _) = self.spawn_complete()?;
+        let (mut term, _, _, _) = self.spawn_complete()?;
         term.wait_quiet(Duration::from_millis(500), Duration::from_secs(5));
         term.send(format!("/'{name}").as_bytes())?;
         let t0 = Instant::now();
@@ -1418,7 +1462,7 @@ fn run(ctx: &mut Ctx) -> Result<(), String> {
         thread::sleep(wait);
     }
     let spawned = Instant::now();
-    let (mut term, d, n_all) = ctx.spawn_complete()?;
+    let (mut term, _, d, n_all) = ctx.spawn_complete()?;
     println!(
         "\n  dockside up for the idle/stop phases: Containers {n_all}/{n_all} after {:.1} ms",
         ms(d)
@@ -1453,13 +1497,17 @@ fn run(ctx: &mut Ctx) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
-    if !args.bin.exists() {
-        eprintln!(
-            "dockside-bench: {} not found (cargo build --release --bin dockside)",
-            args.bin.display()
-        );
-        return ExitCode::from(2);
+    let mut args = Args::parse();
+    // portable-pty looks a relative program up in PATH; make it absolute.
+    match std::fs::canonicalize(&args.bin) {
+        Ok(p) => args.bin = p,
+        Err(e) => {
+            eprintln!(
+                "dockside-bench: {}: {e} (cargo build --release --bin dockside)",
+                args.bin.display()
+            );
+            return ExitCode::from(2);
+        }
     }
     if let Err(e) = docker(&["image", "inspect", "-f", "{{.Id}}", IMAGE]) {
         eprintln!("dockside-bench: test image missing: {e}");

@@ -442,11 +442,85 @@ async fn session(
                         });
                     }
                     Cmd::Exec(cmd) => shells.handle(docker, tx, cmd, Msg::Exec),
+                    Cmd::Limits(id) => {
+                        let docker = docker.clone();
+                        let tx = tx.clone();
+                        actions.spawn(async move {
+                            if let Ok(limits) = limits(&docker, &id).await {
+                                let _ = tx.send(Msg::Limits { id, limits }).await;
+                            }
+                        });
+                    }
+                    Cmd::Update { id, name, update } => {
+                        let docker = docker.clone();
+                        let tx = tx.clone();
+                        actions.spawn(async move {
+                            let result = update_limits(&docker, &id, update).await;
+                            let ok = result.is_ok();
+                            let _ = tx.send(Msg::ActionDone { id: id.clone(), what: format!("update {name}"), result }).await;
+                            if ok
+                                && let Ok(limits) = limits(&docker, &id).await {
+                                    let _ = tx.send(Msg::Limits { id, limits }).await;
+                                }
+                        });
+                    }
+                    Cmd::ExecOnce { id, name, cmd } => {
+                        let docker = docker.clone();
+                        let tx = tx.clone();
+                        actions.spawn(async move {
+                            let title = format!("{name}: {}", cmd.join(" "));
+                            let result = exec::run_once(&docker, &id, cmd).await;
+                            let _ = tx.send(Msg::ExecOnceDone { title, result }).await;
+                        });
+                    }
+                    Cmd::Handoff { .. } => {}
                     Cmd::SaveFile { .. } | Cmd::Clipboard(_) => {}
                 }
             }
         }
     }
+}
+
+/// The limits a container runs under, from inspect.
+async fn limits(docker: &Docker, id: &str) -> Result<crate::app::model::Limits, String> {
+    let info = docker
+        .inspect_container(id, None)
+        .await
+        .map_err(|e| friendly_error(&e.to_string()))?;
+    let hc = info.host_config.unwrap_or_default();
+    Ok(crate::app::model::Limits {
+        nano_cpus: hc.nano_cpus.unwrap_or(0),
+        cpu_quota: hc.cpu_quota.unwrap_or(0),
+        cpu_period: hc.cpu_period.unwrap_or(0),
+        cpu_shares: hc.cpu_shares.unwrap_or(0),
+        memory: hc.memory.unwrap_or(0),
+        memory_swap: hc.memory_swap.unwrap_or(0),
+        pids_limit: hc.pids_limit.unwrap_or(0),
+    })
+}
+
+/// `docker update --memory --cpus`. A new memory limit above the current swap limit moves the
+/// swap limit along (to twice the memory, docker run's default) instead of being refused.
+async fn update_limits(
+    docker: &Docker,
+    id: &str,
+    up: crate::app::model::LimitUpdate,
+) -> Result<(), String> {
+    let mut body = bollard::models::ContainerUpdateBody {
+        nano_cpus: up.nano_cpus,
+        ..Default::default()
+    };
+    if let Some(mem) = up.memory {
+        body.memory = Some(mem);
+        let current = limits(docker, id).await?;
+        if current.memory_swap > 0 && current.memory_swap < mem {
+            body.memory_swap = Some(mem.saturating_mul(2));
+        }
+    }
+    docker
+        .update_container(id, body)
+        .await
+        .map_err(|e| friendly_error(&e.to_string()))
 }
 
 async fn container_action(

@@ -41,5 +41,7 @@ pub fn draw(f: &mut Frame, state: &State) {
         Overlay::None => {}
         Overlay::Help => overlay::help(f, f.area(), state, &theme),
         Overlay::Confirm(c) => overlay::confirm(f, f.area(), c, &theme),
+        Overlay::Prompt { kind, text } => overlay::prompt(f, f.area(), &kind.title(), text, &theme),
+        Overlay::Output { title, text } => overlay::output(f, f.area(), title, text, &theme),
     }
 }

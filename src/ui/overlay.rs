@@ -95,3 +95,46 @@ pub fn confirm(f: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
         rect,
     );
 }
+
+/// A one-line prompt.
+pub fn prompt(f: &mut Frame, area: Rect, title: &str, text: &str, theme: &Theme) {
+    let w = (title.chars().count() as u16 + 6).clamp(40, area.width.saturating_sub(2).max(1));
+    let rect = centered(area, w, 5);
+    f.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent())
+        .title(Span::styled(format!(" {title} "), theme.title()));
+    let lines = vec![
+        Line::from(vec![
+            Span::styled("> ", theme.accent()),
+            Span::raw(format!("{text}▏")),
+        ]),
+        Line::from(""),
+        Line::from(Span::styled("enter runs · esc cancels", theme.dim())),
+    ];
+    f.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+/// Output of a one-off command: the last lines that fit.
+pub fn output(f: &mut Frame, area: Rect, title: &str, text: &str, theme: &Theme) {
+    let rect = centered(
+        area,
+        area.width.saturating_sub(8).max(20),
+        area.height.saturating_sub(4).max(5),
+    );
+    f.render_widget(Clear, rect);
+    let inner_h = usize::from(rect.height.saturating_sub(2));
+    let lines: Vec<&str> = text.lines().collect();
+    let skip = lines.len().saturating_sub(inner_h);
+    let shown: Vec<Line> = lines[skip..]
+        .iter()
+        .map(|l| Line::from((*l).to_string()))
+        .collect();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent())
+        .title(Span::styled(format!(" {title} "), theme.title()))
+        .title_bottom(Span::styled(" any key closes ", theme.dim()));
+    f.render_widget(Paragraph::new(shown).block(block), rect);
+}

@@ -80,6 +80,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
             Span::styled("PIDS  ", theme.accent()),
             Span::raw(latest.pids.to_string()),
         ]),
+        limits_line(state, &c.id, theme),
     ];
     f.render_widget(Paragraph::new(lines), text_area);
     if charts.width < 4 || charts.height < 2 {
@@ -104,4 +105,34 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
             .style(theme.accent()),
         mem_area,
     );
+}
+
+/// "LIMITS cpus 0.5 · mem 64MiB · pids 100 · shares 1024", from inspect.
+fn limits_line(state: &State, id: &str, theme: &Theme) -> Line<'static> {
+    let Some((lid, l)) = &state.limits else {
+        return Line::from(Span::styled("LIMITS …", theme.dim()));
+    };
+    if lid != id {
+        return Line::from(Span::styled("LIMITS …", theme.dim()));
+    }
+    let mut parts = Vec::new();
+    parts.push(match l.cpus() {
+        Some(c) => format!("cpus {c}"),
+        None => "cpus unlimited".into(),
+    });
+    parts.push(if l.memory > 0 {
+        format!("mem {}", fmt_bytes_binary(l.memory as u64))
+    } else {
+        "mem unlimited".into()
+    });
+    if l.pids_limit > 0 {
+        parts.push(format!("pids {}", l.pids_limit));
+    }
+    if l.cpu_shares > 0 {
+        parts.push(format!("shares {}", l.cpu_shares));
+    }
+    Line::from(vec![
+        Span::styled("LIMITS ", theme.accent()),
+        Span::raw(parts.join(" · ")),
+    ])
 }
