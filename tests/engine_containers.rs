@@ -348,3 +348,80 @@ async fn unreachable_engine_is_reported_and_retried() {
     assert!(addr.contains("/nonexistent/dockside.sock"), "{addr}");
     assert!(!error.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compose_projects_are_labelled_and_grouped() {
+    if !engine::available() {
+        return;
+    }
+    let project = engine::unique_name("dscompose").replace('-', "");
+    let dir = std::env::temp_dir().join(&project);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let image = engine::test_image();
+    std::fs::write(
+        dir.join("docker-compose.yml"),
+        format!(
+            "version: \"2\"\nservices:\n  api:\n    image: {image}\n    command: sleep 300\n    labels:\n      dockside.test: \"1\"\n  db:\n    image: {image}\n    command: sleep 300\n    labels:\n      dockside.test: \"1\"\n"
+        ),
+    )
+    .expect("write compose file");
+    struct Down(std::path::PathBuf, String);
+    impl Drop for Down {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("docker-compose")
+                .args(["-p", &self.1, "down", "-v", "-t", "0"])
+                .current_dir(&self.0)
+                .output();
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let _down = Down(dir.clone(), project.clone());
+    let up = std::process::Command::new("docker-compose")
+        .args(["-p", &project, "up", "-d"])
+        .current_dir(&dir)
+        .output()
+        .expect("docker-compose runs (scripts/engine.sh installs it)");
+    assert!(
+        up.status.success(),
+        "compose up: {}",
+        String::from_utf8_lossy(&up.stderr)
+    );
+    let mut d = Driver::start(None);
+    let p = project.clone();
+    assert!(
+        d.until(T, |s| s
+            .containers
+            .values()
+            .filter(|c| c.project.as_deref() == Some(p.as_str()))
+            .count()
+            == 2)
+            .await,
+        "both services listed with their project"
+    );
+    let mut services: Vec<String> = d
+        .state
+        .containers
+        .values()
+        .filter(|c| c.project.as_deref() == Some(project.as_str()))
+        .filter_map(|c| c.service.clone())
+        .collect();
+    services.sort();
+    assert_eq!(services, vec!["api", "db"]);
+    // Grouped: the project's rows are adjacent in the list.
+    let pos: Vec<usize> = d
+        .state
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| d.state.containers[*id].project.as_deref() == Some(project.as_str()))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(pos.len(), 2);
+    assert_eq!(pos[1], pos[0] + 1, "rows {pos:?}");
+    // The filter matches the project name.
+    d.key('/');
+    for ch in project.chars() {
+        d.key(ch);
+    }
+    assert_eq!(d.state.rows.len(), 2);
+}

@@ -268,7 +268,11 @@ impl ProgressView {
                 if total > 0 {
                     l.to_transfer = l.to_transfer.max(total);
                 }
-                l.transferred = l.transferred.max(current.min(l.to_transfer.max(current)));
+                l.transferred = if l.to_transfer > 0 {
+                    current.min(l.to_transfer)
+                } else {
+                    current
+                };
                 l.complete = false;
             }
             Phase::Complete => {
@@ -305,7 +309,7 @@ impl ProgressView {
             cur += l.transferred;
             tot += l.to_transfer;
         }
-        (cur.min(tot.max(cur)), tot)
+        (cur, tot)
     }
 
     /// The last lines, oldest first.

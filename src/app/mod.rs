@@ -10,6 +10,8 @@ pub mod logbuf;
 pub mod logs;
 pub mod model;
 pub mod msg;
+pub mod resources;
+pub mod runform;
 pub mod sanitize;
 pub mod state;
 pub mod stats;

@@ -191,6 +191,11 @@ pub enum Cmd {
     Exec(ExecCmd),
     /// Fetch a container's limits.
     Limits(String),
+    /// Save a container's whole log, as the engine has it, to a file (sanitised text).
+    SaveFullLog {
+        id: String,
+        path: String,
+    },
     /// `docker update` a container's limits.
     Update {
         id: String,

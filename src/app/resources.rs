@@ -492,7 +492,9 @@ mod tests {
     #[test]
     fn filter_volumes_by_name_driver_label_and_user() {
         let mut labelled = vol("cache", "local", &[], None, "");
-        labelled.labels.insert("com.example.team".into(), "Infra".into());
+        labelled
+            .labels
+            .insert("com.example.team".into(), "Infra".into());
         let vols = vec![
             vol("pgdata", "local", &["postgres-1"], None, ""),
             vol("nfs-share", "nfs", &[], None, ""),
@@ -533,21 +535,19 @@ mod tests {
         };
         // Named before anonymous, then by name.
         assert_eq!(order(VolumeSort::Name), ["a", "b", "c", "ffffffffffff"]);
-        assert_eq!(
-            order(VolumeSort::Driver),
-            ["b", "c", "ffffffffffff", "a"]
-        );
+        assert_eq!(order(VolumeSort::Driver), ["b", "c", "ffffffffffff", "a"]);
         assert_eq!(order(VolumeSort::Size), ["a", "b", "c", "ffffffffffff"]);
-        assert_eq!(
-            order(VolumeSort::Created),
-            ["ffffffffffff", "c", "b", "a"]
-        );
+        assert_eq!(order(VolumeSort::Created), ["ffffffffffff", "c", "b", "a"]);
         assert_eq!(order(VolumeSort::InUse), ["a", "b", "c", "ffffffffffff"]);
     }
 
     #[test]
     fn network_helpers() {
-        let n = net("backend", "bridge", &[("web", "10.0.0.2"), ("db", "10.0.0.3")]);
+        let n = net(
+            "backend",
+            "bridge",
+            &[("web", "10.0.0.2"), ("db", "10.0.0.3")],
+        );
         assert_eq!(n.short_id().len(), 12);
         assert!(!n.is_builtin());
         assert!(net("host", "host", &[]).is_builtin());
@@ -561,7 +561,11 @@ mod tests {
         let nets = vec![
             net("zeta", "overlay", &[]),
             net("bridge", "bridge", &[("a", "172.17.0.2")]),
-            net("alpha", "bridge", &[("web", "10.0.0.2"), ("db", "10.0.0.3")]),
+            net(
+                "alpha",
+                "bridge",
+                &[("web", "10.0.0.2"), ("db", "10.0.0.3")],
+            ),
             net("none", "null", &[]),
         ];
         let names = |q: &str| -> Vec<String> {
@@ -581,7 +585,10 @@ mod tests {
             sort_networks(&mut v, by);
             v.iter().map(|n| n.name.clone()).collect()
         };
-        assert_eq!(order(NetworkSort::Name), ["bridge", "none", "alpha", "zeta"]);
+        assert_eq!(
+            order(NetworkSort::Name),
+            ["bridge", "none", "alpha", "zeta"]
+        );
         assert_eq!(
             order(NetworkSort::Driver),
             ["alpha", "bridge", "none", "zeta"]
@@ -606,7 +613,10 @@ mod tests {
 
     #[test]
     fn prune_summary_text() {
-        assert_eq!(PruneSummary::default().text(), "nothing to prune: 0B reclaimed");
+        assert_eq!(
+            PruneSummary::default().text(),
+            "nothing to prune: 0B reclaimed"
+        );
         let s = PruneSummary {
             containers: vec!["a".into(), "b".into()],
             networks: vec!["n".into()],
@@ -615,6 +625,9 @@ mod tests {
             reclaimed: 12_500_000,
         };
         assert!(!s.is_empty());
-        assert_eq!(s.text(), "removed 2 containers, 1 network: 12.5MB reclaimed");
+        assert_eq!(
+            s.text(),
+            "removed 2 containers, 1 network: 12.5MB reclaimed"
+        );
     }
 }

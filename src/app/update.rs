@@ -775,6 +775,24 @@ fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
             }
             out.push(Cmd::SaveFile { path, contents });
         }
+        "save_all" => {
+            let Some(c) = state
+                .logs
+                .target
+                .as_ref()
+                .and_then(|t| state.containers.get(t))
+            else {
+                state.set_status(StatusKind::Error, "no container selected");
+                return;
+            };
+            let path = format!("dockside-{}-{}-full.log", sanitize_file(&c.name), state.now);
+            let id = c.id.clone();
+            state.set_status(
+                StatusKind::Progress,
+                format!("Saving the whole log of {}…", c.name),
+            );
+            out.push(Cmd::SaveFullLog { id, path });
+        }
         "copy" => {
             let n = state.areas().detail_rows();
             let text: Vec<&str> = state

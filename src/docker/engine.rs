@@ -473,6 +473,14 @@ async fn session(
                             let _ = tx.send(Msg::ExecOnceDone { title, result }).await;
                         });
                     }
+                    Cmd::SaveFullLog { id, path } => {
+                        let docker = docker.clone();
+                        let tx = tx.clone();
+                        actions.spawn(async move {
+                            let r = logs::save_full(&docker, &id, &path).await;
+                            let _ = tx.send(Msg::Notice(r)).await;
+                        });
+                    }
                     Cmd::Handoff { .. } => {}
                     Cmd::SaveFile { .. } | Cmd::Clipboard(_) => {}
                 }

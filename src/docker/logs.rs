@@ -155,3 +155,57 @@ async fn stream(docker: Docker, tx: mpsc::Sender<Msg>, req: LogsRequest) {
     }
     let _ = send(LogEventKind::Ended).await;
 }
+
+/// Write the container's whole log (stdout and stderr, as `docker logs` gives it) to `path`,
+/// one sanitised line per line: control sequences are neutralised as on screen.
+pub async fn save_full(docker: &Docker, id: &str, path: &str) -> Result<String, String> {
+    use tokio::io::AsyncWriteExt;
+    let opts = LogsOptionsBuilder::default()
+        .follow(false)
+        .stdout(true)
+        .stderr(true)
+        .timestamps(false)
+        .tail("all")
+        .build();
+    let file = tokio::fs::File::create(path)
+        .await
+        .map_err(|e| format!("cannot save {path}: {e}"))?;
+    let mut out = tokio::io::BufWriter::new(file);
+    let mut s = docker.logs(id, Some(opts));
+    let mut splitter = LineSplitter::new(DEFAULT_MAX_LINE_BYTES);
+    let mut lines = Vec::new();
+    let mut count = 0u64;
+    let write_err = |e: std::io::Error| format!("cannot write {path}: {e}");
+    while let Some(item) = s.next().await {
+        let bytes = match item {
+            Ok(
+                LogOutput::StdOut { message }
+                | LogOutput::StdErr { message }
+                | LogOutput::Console { message },
+            ) => message,
+            Ok(LogOutput::StdIn { .. }) => continue,
+            Err(e) => {
+                return Err(format!(
+                    "reading the log: {}",
+                    friendly_error(&e.to_string())
+                ));
+            }
+        };
+        splitter.push(&bytes, &mut lines);
+        for raw in lines.drain(..) {
+            let text = sanitize_line(&raw, DEFAULT_MAX_LINE_BYTES).text;
+            out.write_all(text.as_bytes()).await.map_err(write_err)?;
+            out.write_all(b"\n").await.map_err(write_err)?;
+            count += 1;
+        }
+    }
+    if let Some(raw) = splitter.flush() {
+        let text = sanitize_line(&raw, DEFAULT_MAX_LINE_BYTES).text;
+        out.write_all(text.as_bytes()).await.map_err(write_err)?;
+        out.write_all(b"\n").await.map_err(write_err)?;
+        count += 1;
+    }
+    out.flush().await.map_err(write_err)?;
+    let abs = std::fs::canonicalize(path).map_or(path.to_string(), |p| p.display().to_string());
+    Ok(format!("saved the whole log ({count} lines) to {abs}"))
+}

@@ -5,6 +5,7 @@ pub mod convert;
 pub mod engine;
 pub mod exec;
 pub mod logs;
+pub mod resources;
 pub mod stats;
 
 pub use engine::spawn;
