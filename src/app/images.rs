@@ -136,7 +136,10 @@ enum Phase {
 fn phase(status: &str) -> Phase {
     match status {
         "Downloading" | "Pushing" => Phase::Transfer,
-        "Download complete" | "Pull complete" | "Pushed" | "Already exists"
+        "Download complete"
+        | "Pull complete"
+        | "Pushed"
+        | "Already exists"
         | "Layer already exists" => Phase::Complete,
         s if s.starts_with("Mounted from") => Phase::Complete,
         _ => Phase::Other,
@@ -529,7 +532,12 @@ mod tests {
         vec![
             img("sha256:cccccccccccccccc", &[], 50, 300),
             img("sha256:aaaaaaaaaaaaaaaa", &["Zeta:1"], 10, 100),
-            img("sha256:bbbbbbbbbbbbbbbb", &["alpha:latest", "zzz:1"], 30, 200),
+            img(
+                "sha256:bbbbbbbbbbbbbbbb",
+                &["alpha:latest", "zzz:1"],
+                30,
+                200,
+            ),
             img("sha256:dddddddddddddddd", &["beta:2"], 30, 400),
         ]
     }
@@ -688,9 +696,15 @@ mod tests {
         let mut v = ProgressView::with_limits(4, 3);
         v.apply(Progress::Line("one\ntwo\r\n\n".into()));
         v.apply(Progress::Line("progress 10%\rprogress 100%".into()));
-        assert_eq!(v.lines().collect::<Vec<_>>(), ["one", "two", "progress 100%"]);
+        assert_eq!(
+            v.lines().collect::<Vec<_>>(),
+            ["one", "two", "progress 100%"]
+        );
         v.apply(Progress::Line("four".into()));
-        assert_eq!(v.lines().collect::<Vec<_>>(), ["two", "progress 100%", "four"]);
+        assert_eq!(
+            v.lines().collect::<Vec<_>>(),
+            ["two", "progress 100%", "four"]
+        );
         assert_eq!(v.dropped_lines(), 1);
         let long = "é".repeat(MAX_LINE_BYTES);
         v.apply(Progress::Line(long));
@@ -702,7 +716,9 @@ mod tests {
     #[test]
     fn progress_error() {
         let mut v = ProgressView::new();
-        v.apply(Progress::Error("The command '/bin/sh -c exit 7' returned a non-zero code: 7".into()));
+        v.apply(Progress::Error(
+            "The command '/bin/sh -c exit 7' returned a non-zero code: 7".into(),
+        ));
         assert!(v.is_finished());
         assert!(!v.is_done());
         assert!(v.error().is_some_and(|e| e.contains("exit 7")));

@@ -16,16 +16,24 @@ pub enum Context {
     Logs,
     Exec,
     ExecTabs,
+    Images,
+    Volumes,
+    Networks,
+    Engine,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::List,
         Context::Containers,
         Context::Logs,
         Context::Exec,
         Context::ExecTabs,
+        Context::Images,
+        Context::Volumes,
+        Context::Networks,
+        Context::Engine,
     ];
 
     pub fn title(self) -> &'static str {
@@ -36,6 +44,10 @@ impl Context {
             Context::Logs => "Logs",
             Context::Exec => "Inside a shell",
             Context::ExecTabs => "Shell sessions",
+            Context::Images => "Images",
+            Context::Volumes => "Volumes",
+            Context::Networks => "Networks",
+            Context::Engine => "Engine",
         }
     }
 }
@@ -189,6 +201,14 @@ struct RawKeymap {
     exec: Vec<RawBinding>,
     #[serde(default)]
     exec_tabs: Vec<RawBinding>,
+    #[serde(default)]
+    images: Vec<RawBinding>,
+    #[serde(default)]
+    volumes: Vec<RawBinding>,
+    #[serde(default)]
+    networks: Vec<RawBinding>,
+    #[serde(default)]
+    engine: Vec<RawBinding>,
 }
 
 #[derive(Debug, Clone)]
@@ -233,6 +253,10 @@ impl Keymap {
                 convert(Context::Logs, raw.logs)?,
                 convert(Context::Exec, raw.exec)?,
                 convert(Context::ExecTabs, raw.exec_tabs)?,
+                convert(Context::Images, raw.images)?,
+                convert(Context::Volumes, raw.volumes)?,
+                convert(Context::Networks, raw.networks)?,
+                convert(Context::Engine, raw.engine)?,
             ],
         })
     }

@@ -3,6 +3,7 @@
 pub mod exec;
 #[doc(hidden)]
 pub mod fixtures;
+pub mod images;
 pub mod keymap;
 pub mod keys;
 pub mod layout;
@@ -16,6 +17,8 @@ pub mod sanitize;
 pub mod state;
 pub mod stats;
 pub mod update;
+pub mod views;
+pub mod views_update;
 
 pub use msg::{Cmd, Msg};
 pub use state::State;

@@ -78,6 +78,8 @@ pub enum Msg {
     },
     /// The hand-off shell in the real terminal ended (runtime).
     HandoffDone(Result<String, String>),
+    /// Images, volumes, networks, engine.
+    Res(super::views::ResMsg),
 }
 
 /// Events from a log stream. `generation` ties them to the request that opened the stream, so
@@ -191,6 +193,8 @@ pub enum Cmd {
     Exec(ExecCmd),
     /// Fetch a container's limits.
     Limits(String),
+    /// Images, volumes, networks, engine.
+    Res(super::views::ResCmd),
     /// Save a container's whole log, as the engine has it, to a file (sanitised text).
     SaveFullLog {
         id: String,

@@ -107,11 +107,42 @@ pub struct Confirm {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PromptKind {
     /// `docker update` limits for a container.
-    Update { id: String, name: String },
+    Update {
+        id: String,
+        name: String,
+    },
     /// Open a shell session running a command, optionally as a user (`-u user cmd…`).
-    ExecCommand { id: String, name: String },
+    ExecCommand {
+        id: String,
+        name: String,
+    },
     /// A one-off, non-interactive command.
-    ExecOnce { id: String, name: String },
+    ExecOnce {
+        id: String,
+        name: String,
+    },
+    Pull,
+    Build,
+    Tag {
+        id: String,
+        name: String,
+    },
+    Push,
+    Run {
+        image: String,
+    },
+    Commit {
+        id: String,
+        name: String,
+    },
+    CreateVolume,
+    CreateNetwork,
+    Connect {
+        network: String,
+    },
+    Disconnect {
+        network: String,
+    },
 }
 
 impl PromptKind {
@@ -126,11 +157,25 @@ impl PromptKind {
             PromptKind::ExecOnce { name, .. } => {
                 format!("Run once in {name} (output and exit code shown)")
             }
+            PromptKind::Pull => "Pull image: name[:tag] (e.g. 127.0.0.1:5000/app:v1)".into(),
+            PromptKind::Build => {
+                "Build: DIR -t NAME[:TAG] [-f Dockerfile] [--build-arg K=V]".into()
+            }
+            PromptKind::Tag { name, .. } => format!("Tag {name} as repo[:tag]"),
+            PromptKind::Push => "Push: name[:tag]".into(),
+            PromptKind::Run { image } => format!("docker run [options] {image} [-- command]"),
+            PromptKind::Commit { name, .. } => {
+                format!("Commit {name} as repo[:tag] [-a author] [-m message]")
+            }
+            PromptKind::CreateVolume => "New volume name".into(),
+            PromptKind::CreateNetwork => "New network: NAME [SUBNET e.g. 10.10.0.0/24]".into(),
+            PromptKind::Connect { network } => format!("Connect to {network}: CONTAINER [ALIAS]"),
+            PromptKind::Disconnect { network } => format!("Disconnect from {network}: CONTAINER"),
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     None,
     Help,
@@ -143,6 +188,12 @@ pub enum Overlay {
     Output {
         title: String,
         text: String,
+    },
+    /// A yes/no question: `y` issues `yes`, `f` issues `force` when offered.
+    Ask {
+        question: String,
+        yes: super::msg::Cmd,
+        force: Option<super::msg::Cmd>,
     },
 }
 
@@ -176,6 +227,10 @@ pub struct State {
     pub stats: HashMap<String, StatsHistory>,
     pub inspect: Option<(String, String)>,
     pub inspect_scroll: usize,
+    pub view: super::views::View,
+    pub views: super::views::Views,
+    /// Show jobs (pull/push/build) in the detail pane of the images view.
+    pub show_jobs: bool,
     /// Limits of a container (id, limits) for the stats tab.
     pub limits: Option<(String, super::model::Limits)>,
     /// Embedded exec/attach sessions.
@@ -243,6 +298,9 @@ impl State {
             stats: HashMap::new(),
             inspect: None,
             inspect_scroll: 0,
+            view: super::views::View::Containers,
+            views: super::views::Views::default(),
+            show_jobs: false,
             limits: None,
             exec: Sessions::new(),
             watching: Vec::new(),

@@ -45,6 +45,19 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             state.dirty = true;
         }
         Msg::Snapshot(list) => {
+            // A (re)connected engine: keep the lists of the views already opened fresh.
+            use super::views::{Kind, ResCmd};
+            let v = &state.views;
+            for (loaded, kind) in [
+                (v.images.is_some(), Kind::Images),
+                (v.volumes.is_some(), Kind::Volumes),
+                (v.networks.is_some(), Kind::Networks),
+                (v.disk.is_some(), Kind::DiskUsage),
+            ] {
+                if loaded {
+                    out.push(Cmd::Res(ResCmd::Watch(kind)));
+                }
+            }
             state.containers = list.into_iter().map(|c| (c.id.clone(), c)).collect();
             state
                 .pending
@@ -199,6 +212,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             Ok(t) => state.set_status(StatusKind::Info, t),
             Err(e) => state.set_status(StatusKind::Error, e),
         },
+        Msg::Res(m) => super::views_update::on_msg(state, m),
         Msg::Notice(r) => match r {
             Ok(t) => state.set_status(StatusKind::Info, t),
             Err(e) => state.set_status(StatusKind::Error, e),
@@ -289,6 +303,23 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
             state.dirty = true;
             return;
         }
+        Overlay::Ask { yes, force, .. } => {
+            let (yes, force) = (yes.clone(), force.clone());
+            match key.code {
+                KeyCode::Char('y') | KeyCode::Enter => {
+                    state.overlay = Overlay::None;
+                    out.push(yes);
+                }
+                KeyCode::Char('f') if force.is_some() => {
+                    state.overlay = Overlay::None;
+                    out.extend(force);
+                }
+                KeyCode::Char('n') | KeyCode::Esc => state.overlay = Overlay::None,
+                _ => {}
+            }
+            state.dirty = true;
+            return;
+        }
         Overlay::Output { .. } => {
             state.overlay = Overlay::None;
             state.dirty = true;
@@ -318,6 +349,10 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
         });
         if key.code == KeyCode::Esc {
             state.filter.text.clear();
+        }
+        if state.view != super::views::View::Containers {
+            super::views_update::refilter(state);
+            return;
         }
         state.recompute_rows();
         after_selection_change(state, out);
@@ -350,6 +385,25 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
         Focus::List => Context::Containers,
         Focus::Detail => Context::Logs,
     };
+    let view_ctx = match state.view {
+        super::views::View::Containers => None,
+        super::views::View::Images => Some(Context::Images),
+        super::views::View::Volumes => Some(Context::Volumes),
+        super::views::View::Networks => Some(Context::Networks),
+        super::views::View::Engine => Some(Context::Engine),
+    };
+    if let Some(vctx) = view_ctx {
+        let action = km
+            .lookup(vctx, &key)
+            .or_else(|| km.lookup(Context::List, &key))
+            .or_else(|| km.lookup(Context::Global, &key))
+            .map(str::to_owned);
+        let Some(action) = action else { return };
+        if !global_action(state, &action, out) {
+            super::views_update::action(state, &action, out);
+        }
+        return;
+    }
     let action = match state.focus {
         Focus::List => km
             .lookup(Context::Containers, &key)
@@ -364,6 +418,9 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
         return;
     };
     let _ = ctx;
+    if global_action(state, &action, out) {
+        return;
+    }
     match action.as_str() {
         "quit" => {
             state.quit = true;
@@ -383,6 +440,31 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
         _ if state.focus == Focus::Detail => detail_action(state, &action, out),
         _ => list_action(state, &action, out),
     }
+}
+
+/// Actions that work in every view: quit, help, switching views and panes.
+fn global_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
+    use super::views::View;
+    let view = match action {
+        "view_containers" => View::Containers,
+        "view_images" => View::Images,
+        "view_volumes" => View::Volumes,
+        "view_networks" => View::Networks,
+        "view_engine" => View::Engine,
+        "quit" => {
+            state.quit = true;
+            out.push(Cmd::Quit);
+            return true;
+        }
+        "help" => {
+            state.overlay = Overlay::Help;
+            state.dirty = true;
+            return true;
+        }
+        _ => return false,
+    };
+    super::views_update::switch(state, view, out);
+    true
 }
 
 /// Minimal line editing; `done(true)` on enter, `done(false)` on esc.
@@ -419,6 +501,15 @@ fn move_selection(state: &mut State, delta: i64) {
 /// Carry out what a prompt was for.
 fn submit_prompt(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd>) {
     match kind {
+        PromptKind::Update { .. }
+        | PromptKind::ExecCommand { .. }
+        | PromptKind::ExecOnce { .. } => {}
+        other => {
+            super::views_update::submit(state, other, text, out);
+            return;
+        }
+    }
+    match kind {
         PromptKind::Update { id, name } => match parse_limit_update(text) {
             Ok(update) => {
                 state.set_status(StatusKind::Progress, format!("Updating {name}…"));
@@ -449,6 +540,7 @@ fn submit_prompt(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<
             Ok(_) => state.set_status(StatusKind::Error, "no command given"),
             Err(e) => state.set_status(StatusKind::Error, format!("run: {e}")),
         },
+        _ => {}
     }
 }
 
@@ -631,6 +723,16 @@ fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
                 text: String::new(),
             };
             state.dirty = true;
+        }
+        "commit" => {
+            if let Some(c) = state.selected_container() {
+                let (id, name) = (c.id.clone(), c.name.clone());
+                state.overlay = Overlay::Prompt {
+                    kind: PromptKind::Commit { id, name },
+                    text: String::new(),
+                };
+                state.dirty = true;
+            }
         }
         "tab_shells" => {
             state.tab = DetailTab::Shells;

@@ -20,7 +20,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Parser as _;
 use portable_pty::{Child, MasterPty, PtySize, native_pty_system};
@@ -204,6 +204,60 @@ fn engine_container_count() -> Result<usize, String> {
         .lines()
         .filter(|l| !l.trim().is_empty())
         .count())
+}
+
+/// A container event from `docker events`: (id, name, action).
+type Event = (String, String, String);
+
+/// Container events the engine emitted between two wall-clock times.
+fn engine_events(since: SystemTime, until: SystemTime) -> Vec<Event> {
+    let ts = |t: SystemTime| {
+        let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
+        format!("{}.{:09}", d.as_secs(), d.subsec_nanos())
+    };
+    let out = docker(&[
+        "events",
+        "--since",
+        &ts(since),
+        "--until",
+        &ts(until),
+        "--filter",
+        "type=container",
+        "--format",
+        "{{.Actor.ID}}|{{index .Actor.Attributes \"name\"}}|{{.Action}}",
+    ])
+    .unwrap_or_else(|e| {
+        eprintln!("docker events: {e}");
+        String::new()
+    });
+    out.lines()
+        .filter_map(|l| {
+            let mut it = l.splitn(3, '|');
+            Some((
+                it.next()?.to_string(),
+                it.next()?.to_string(),
+                it.next()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// Prints events grouped by container: `name: action, action, ...`.
+fn print_events(events: &[Event]) {
+    let mut by_name: Vec<(String, Vec<String>)> = Vec::new();
+    for (_, name, action) in events {
+        let action = action.split(':').next().unwrap_or(action).to_string();
+        match by_name.iter_mut().find(|(n, _)| n == name) {
+            Some((_, v)) => v.push(action),
+            None => by_name.push((name.clone(), vec![action])),
+        }
+    }
+    for (name, actions) in by_name.iter().take(20) {
+        println!("    {name}: {}", actions.join(", "));
+    }
+    if by_name.len() > 20 {
+        println!("    … and {} more containers", by_name.len() - 20);
+    }
 }
 
 /// Removes every container carrying the bench label; returns how many.
@@ -1014,11 +1068,24 @@ impl Ctx {
             self.args.idle_secs
         );
         let before = engine_ticks();
+        let wall0 = SystemTime::now();
         thread::sleep(Duration::from_secs(self.args.idle_secs));
         let after = engine_ticks();
+        let wall1 = SystemTime::now();
         let secs = engine_ticks_used(&before, &after) as f64 / self.tck;
         println!("  engine processes: {}", after.len());
         self.report.fig("engine_cpu_baseline", secs, "s", None);
+        let events = engine_events(wall0, wall1);
+        self.report.fig(
+            "baseline_container_events",
+            events.len() as f64,
+            "events",
+            None,
+        );
+        if !events.is_empty() {
+            println!("  (other users of the engine were active during the baseline:)");
+            print_events(&events);
+        }
         Ok(secs)
     }
 
@@ -1047,6 +1114,7 @@ impl Ctx {
         let bytes0 = term.bytes();
         let cpu0 = term.cpu_ticks().ok_or("dockside is gone")?;
         let eng0 = engine_ticks();
+        let wall0 = SystemTime::now();
         let t0 = Instant::now();
         term.start_capture(4096);
 
@@ -1074,6 +1142,7 @@ impl Ctx {
         }
 
         let dt = t0.elapsed().as_secs_f64();
+        let wall1 = SystemTime::now();
         let raw = term.stop_capture();
         let bytes = term.bytes() - bytes0;
         let reqs = stats.requests() - req0;
@@ -1127,13 +1196,43 @@ impl Ctx {
         for (k, n) in kinds {
             println!("    {n:4} × {k}");
         }
+        // Container events on the engine in the window (other users of the engine).
+        let events = engine_events(wall0, wall1);
+        self.report
+            .fig("idle_container_events", events.len() as f64, "events", None);
+        if !events.is_empty() {
+            self.report.note(format!(
+                "the idle window was not quiet: the engine emitted {} container events (other users of the engine); requests and bytes below follow from them",
+                events.len()
+            ));
+            println!("  container events during the window (by container):");
+            print_events(&events);
+        }
         if reqs > 0 {
-            println!("  requests during the window:");
+            let names: HashMap<&str, &str> = events
+                .iter()
+                .map(|(id, name, _)| (id.as_str(), name.as_str()))
+                .collect();
+            let id_re = regex::Regex::new(r"[0-9a-f]{64}").map_err(|e| e.to_string())?;
+            let mut grouped: Vec<(String, usize, f64, f64)> = Vec::new();
             for (t, r) in stats.requests_since(t0) {
-                println!(
-                    "    +{:6.2} s  {r}",
-                    t.saturating_duration_since(t0).as_secs_f64()
-                );
+                let at = t.saturating_duration_since(t0).as_secs_f64();
+                match grouped.iter_mut().find(|(g, ..)| *g == r) {
+                    Some((_, n, _, last)) => {
+                        *n += 1;
+                        *last = at;
+                    }
+                    None => grouped.push((r, 1, at, at)),
+                }
+            }
+            println!("  requests during the window (grouped; first..last time):");
+            for (r, n, first, last) in grouped {
+                let who = id_re
+                    .find(&r)
+                    .and_then(|m| names.get(m.as_str()))
+                    .map(|name| format!("  [{name}]"))
+                    .unwrap_or_default();
+                println!("    {n:3} × +{first:5.2}..+{last:5.2} s  {r}{who}");
             }
         }
         if bytes > 0 {

@@ -203,7 +203,7 @@ fn start_events(docker: &Docker) -> (EventRx, AbortOnDrop) {
     let ev_docker = docker.clone();
     let task = tokio::spawn(async move {
         let mut filters = HashMap::new();
-        filters.insert("type", vec!["container"]);
+        filters.insert("type", vec!["container", "image", "volume", "network"]);
         let opts = EventsOptionsBuilder::default().filters(&filters).build();
         let mut stream = ev_docker.events(Some(opts));
         while let Some(ev) = stream.next().await {
@@ -332,6 +332,7 @@ async fn session(
     let mut log_stream = logs::LogTask::default();
     let mut stats = stats::StatsWatch::default();
     let mut shells = exec::ExecManager::new();
+    let mut views = super::views::ViewsTask::default();
 
     loop {
         tokio::select! {
@@ -342,6 +343,11 @@ async fn session(
                     None => return SessionEnd::Lost("events stream closed".into()),
                 };
                 let action = ev.action.unwrap_or_default();
+                let typ = ev.typ.map(|t| t.to_string()).unwrap_or_default();
+                views.on_event(docker, tx, &typ, &action);
+                if typ != "container" {
+                    continue;
+                }
                 let Some(id) = ev.actor.and_then(|a| a.id) else { continue };
                 if !relevant(&action) {
                     continue;
@@ -411,6 +417,9 @@ async fn session(
                 }
             }
             Some(_) = actions.join_next(), if !actions.is_empty() => {}
+            Some(Ok(kind)) = views.tasks.join_next(), if !views.tasks.is_empty() => {
+                views.finished(docker, tx, kind);
+            }
             cmd = cmds.recv() => {
                 let Some(cmd) = cmd else { return SessionEnd::Quit };
                 match cmd {
@@ -481,6 +490,7 @@ async fn session(
                             let _ = tx.send(Msg::Notice(r)).await;
                         });
                     }
+                    Cmd::Res(cmd) => views.handle(docker, tx, cmd),
                     Cmd::Handoff { .. } => {}
                     Cmd::SaveFile { .. } | Cmd::Clipboard(_) => {}
                 }

@@ -10,6 +10,7 @@ pub mod stats;
 pub mod status;
 pub mod theme;
 pub mod util;
+pub mod views;
 
 use ratatui::Frame;
 
@@ -21,6 +22,17 @@ pub fn draw(f: &mut Frame, state: &State) {
     let theme = Theme::new(state.color);
     let areas = state.areas();
     header::draw(f, areas.header, state, &theme);
+    if state.view != crate::app::views::View::Containers {
+        if areas.list.height > 0 {
+            views::draw_list(f, areas.list, state, &theme);
+        }
+        if areas.detail.height > 0 {
+            views::draw_detail(f, areas.detail, state, &theme);
+        }
+        status::draw(f, areas.status, state, &theme);
+        overlays(f, state, &theme);
+        return;
+    }
     if areas.list.height > 0 {
         containers::draw(f, areas.list, state, &theme);
     }
@@ -37,11 +49,17 @@ pub fn draw(f: &mut Frame, state: &State) {
         }
     }
     status::draw(f, areas.status, state, &theme);
+    overlays(f, state, &theme);
+}
+
+fn overlays(f: &mut Frame, state: &State, theme: &Theme) {
+    let theme = *theme;
     match &state.overlay {
         Overlay::None => {}
         Overlay::Help => overlay::help(f, f.area(), state, &theme),
         Overlay::Confirm(c) => overlay::confirm(f, f.area(), c, &theme),
         Overlay::Prompt { kind, text } => overlay::prompt(f, f.area(), &kind.title(), text, &theme),
         Overlay::Output { title, text } => overlay::output(f, f.area(), title, text, &theme),
+        Overlay::Ask { question, .. } => overlay::ask(f, f.area(), question, &theme),
     }
 }

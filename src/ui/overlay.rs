@@ -13,6 +13,20 @@ use crate::app::state::{Confirm, Focus};
 
 /// Contexts relevant to what has focus, most specific first.
 fn contexts(state: &State) -> Vec<Context> {
+    use crate::app::views::View;
+    let view_ctx = match state.view {
+        View::Containers => None,
+        View::Images => Some(Context::Images),
+        View::Volumes => Some(Context::Volumes),
+        View::Networks => Some(Context::Networks),
+        View::Engine => Some(Context::Engine),
+    };
+    if let Some(c) = view_ctx {
+        return vec![c, Context::List, Context::Global];
+    }
+    if state.tab == crate::app::state::DetailTab::Shells && state.focus == Focus::Detail {
+        return vec![Context::ExecTabs, Context::Exec, Context::Global];
+    }
     match state.focus {
         Focus::List => vec![Context::Containers, Context::List, Context::Global],
         Focus::Detail => vec![Context::Logs, Context::Global],
@@ -137,4 +151,26 @@ pub fn output(f: &mut Frame, area: Rect, title: &str, text: &str, theme: &Theme)
         .title(Span::styled(format!(" {title} "), theme.title()))
         .title_bottom(Span::styled(" any key closes ", theme.dim()));
     f.render_widget(Paragraph::new(shown).block(block), rect);
+}
+
+/// A yes/no question.
+pub fn ask(f: &mut Frame, area: Rect, question: &str, theme: &Theme) {
+    let w = (question.chars().count() as u16 + 4).clamp(30, area.width.saturating_sub(2).max(1));
+    let h = if question.chars().count() as u16 + 4 > w {
+        5
+    } else {
+        3
+    };
+    let rect = centered(area, w, h);
+    f.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.bad())
+        .title(" Confirm ");
+    f.render_widget(
+        Paragraph::new(question.to_string())
+            .wrap(Wrap { trim: false })
+            .block(block),
+        rect,
+    );
 }

@@ -29,7 +29,29 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 }
 
 fn hints(state: &State, theme: &Theme) -> Line<'static> {
+    use crate::app::views::View;
     let km = &state.keymap;
+    let view_ctx = match state.view {
+        View::Containers => None,
+        View::Images => Some(Context::Images),
+        View::Volumes => Some(Context::Volumes),
+        View::Networks => Some(Context::Networks),
+        View::Engine => Some(Context::Engine),
+    };
+    if let Some(ctx) = view_ctx {
+        let mut spans = vec![Span::raw(" ")];
+        for (k, label) in [("?", "help"), ("1-5", "views")] {
+            spans.push(Span::styled(k, theme.accent()));
+            spans.push(Span::raw(format!(" {label}  ")));
+        }
+        for b in km.bindings(ctx) {
+            if let Some(k) = b.keys.first() {
+                spans.push(Span::styled(k.label(), theme.accent()));
+                spans.push(Span::raw(format!(" {}  ", b.action.replace('_', " "))));
+            }
+        }
+        return Line::from(spans);
+    }
     let list: &[(Context, &str, &str)] = match state.focus {
         Focus::List => &[
             (Context::Global, "help", "help"),

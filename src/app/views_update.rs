@@ -1,0 +1,523 @@
+//! Update logic of the images, volumes, networks and engine views (pure).
+
+use super::model::split_command;
+use super::msg::Cmd;
+use super::runform::RunForm;
+use super::state::{Overlay, PromptKind, State, StatusKind};
+use super::views::{Kind, ResCmd, ResMsg, View};
+
+fn page(state: &State) -> usize {
+    state.areas().list_rows().max(1)
+}
+
+/// Switch views; the first visit of a view asks the engine for its list.
+pub fn switch(state: &mut State, view: View, out: &mut Vec<Cmd>) {
+    if state.view == view {
+        return;
+    }
+    state.view = view;
+    state.filter.text.clear();
+    state.filter.active = false;
+    state.focus = super::state::Focus::List;
+    let v = &state.views;
+    match view {
+        View::Images if v.images.is_none() => out.push(Cmd::Res(ResCmd::Watch(Kind::Images))),
+        View::Volumes if v.volumes.is_none() => out.push(Cmd::Res(ResCmd::Watch(Kind::Volumes))),
+        View::Networks if v.networks.is_none() => out.push(Cmd::Res(ResCmd::Watch(Kind::Networks))),
+        View::Engine => {
+            out.push(Cmd::Res(ResCmd::Watch(Kind::DiskUsage)));
+            if v.info.is_none() {
+                out.push(Cmd::Res(ResCmd::Info));
+            }
+        }
+        _ => {}
+    }
+    if view == View::Containers {
+        state.recompute_rows();
+    } else {
+        refilter(state);
+    }
+    state.dirty = true;
+}
+
+/// Re-apply the filter to the current view's rows.
+pub fn refilter(state: &mut State) {
+    let p = page(state);
+    let filter = state.filter.text.clone();
+    state.views.recompute_images(&filter, p);
+    state.dirty = true;
+}
+
+/// Rows of the volumes/networks lists under the filter (indices).
+pub fn volume_rows(state: &State) -> Vec<usize> {
+    let q = state.filter.text.to_lowercase();
+    state.views.volumes.as_ref().map_or_else(Vec::new, |vs| {
+        vs.iter()
+            .enumerate()
+            .filter(|(_, v)| {
+                q.is_empty() || v.name.to_lowercase().contains(&q) || v.driver.contains(&q)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    })
+}
+
+pub fn network_rows(state: &State) -> Vec<usize> {
+    let q = state.filter.text.to_lowercase();
+    state.views.networks.as_ref().map_or_else(Vec::new, |ns| {
+        ns.iter()
+            .enumerate()
+            .filter(|(_, n)| {
+                q.is_empty() || n.name.to_lowercase().contains(&q) || n.driver.contains(&q)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    })
+}
+
+fn selected_volume_name(state: &State) -> Option<String> {
+    let rows = volume_rows(state);
+    let i = rows.get(state.views.volume_cur.sel)?;
+    state
+        .views
+        .volumes
+        .as_ref()?
+        .get(*i)
+        .map(|v| v.name.clone())
+}
+
+fn selected_network(state: &State) -> Option<(String, String)> {
+    let rows = network_rows(state);
+    let i = rows.get(state.views.network_cur.sel)?;
+    state
+        .views
+        .networks
+        .as_ref()?
+        .get(*i)
+        .map(|n| (n.id.clone(), n.name.clone()))
+}
+
+fn prompt(state: &mut State, kind: PromptKind, text: String) {
+    state.overlay = Overlay::Prompt { kind, text };
+    state.dirty = true;
+}
+
+fn ask(state: &mut State, question: String, yes: ResCmd, force: Option<ResCmd>) {
+    state.overlay = Overlay::Ask {
+        question,
+        yes: Cmd::Res(yes),
+        force: force.map(Cmd::Res),
+    };
+    state.dirty = true;
+}
+
+/// A key action in one of these views. Returns false when the action is not theirs.
+pub fn action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
+    let p = page(state) as i64;
+    let len = match state.view {
+        View::Images => state.views.image_rows.len(),
+        View::Volumes => volume_rows(state).len(),
+        View::Networks => network_rows(state).len(),
+        _ => 0,
+    };
+    let cur = match state.view {
+        View::Images => Some(&mut state.views.image_cur),
+        View::Volumes => Some(&mut state.views.volume_cur),
+        View::Networks => Some(&mut state.views.network_cur),
+        _ => None,
+    };
+    if let Some(cur) = cur {
+        let delta = match action {
+            "down" => Some(1),
+            "up" => Some(-1),
+            "page_down" => Some(p),
+            "page_up" => Some(-p),
+            "top" => Some(i64::MIN / 2),
+            "bottom" => Some(i64::MAX / 2),
+            _ => None,
+        };
+        if let Some(d) = delta {
+            cur.go(d, len, p as usize);
+            if state.view == View::Images {
+                state.views.image_detail = None;
+            }
+            state.dirty = true;
+            return true;
+        }
+    }
+    match (state.view, action) {
+        (_, "filter") => state.filter.active = true,
+        (_, "clear") => {
+            state.filter.text.clear();
+            state.show_jobs = false;
+            refilter(state);
+        }
+        (View::Images, "sort_next") => {
+            state.views.image_sort = state.views.image_sort.next();
+            refilter(state);
+        }
+        (View::Images, "sort_reverse") => {
+            state.views.image_sort_rev = !state.views.image_sort_rev;
+            refilter(state);
+        }
+        (View::Images, "toggle_dangling") => {
+            state.views.show_dangling = !state.views.show_dangling;
+            refilter(state);
+        }
+        (View::Images, "inspect") => {
+            if let Some(img) = state.views.selected_image() {
+                let id = img.id.clone();
+                state.show_jobs = false;
+                out.push(Cmd::Res(ResCmd::ImageDetail(id)));
+            }
+        }
+        (View::Images, "pull") => prompt(state, PromptKind::Pull, String::new()),
+        (View::Images, "build") => prompt(state, PromptKind::Build, String::new()),
+        (View::Images, "push") => {
+            let default = state
+                .views
+                .selected_image()
+                .and_then(|i| i.tags.first().cloned())
+                .unwrap_or_default();
+            prompt(state, PromptKind::Push, default);
+        }
+        (View::Images, "tag") => {
+            if let Some(img) = state.views.selected_image() {
+                let (id, name) = (img.id.clone(), img.name().to_string());
+                prompt(state, PromptKind::Tag { id, name }, String::new());
+            }
+        }
+        (View::Images, "run") => {
+            if let Some(img) = state.views.selected_image() {
+                let image = img.tags.first().cloned().unwrap_or_else(|| img.id.clone());
+                prompt(state, PromptKind::Run { image }, "-d ".into());
+            }
+        }
+        (View::Images, "remove") => {
+            if let Some(img) = state.views.selected_image() {
+                let (id, name) = (img.id.clone(), img.name().to_string());
+                ask(
+                    state,
+                    format!("Remove image {name}? (y: remove, f: force, n: cancel)"),
+                    ResCmd::RemoveImage {
+                        id: id.clone(),
+                        force: false,
+                    },
+                    Some(ResCmd::RemoveImage { id, force: true }),
+                );
+            }
+        }
+        (View::Images, "prune") => {
+            let n = state
+                .views
+                .images
+                .as_ref()
+                .map_or(0, |v| v.iter().filter(|i| i.dangling).count());
+            ask(
+                state,
+                format!("Prune dangling images ({n} listed)? (y/n)"),
+                ResCmd::PruneImages { all: false },
+                None,
+            );
+        }
+        (View::Images, "jobs") => state.show_jobs = !state.show_jobs,
+        (View::Images, "cancel") => {
+            if let Some(job) = state.views.current_job()
+                && !job.progress.is_finished()
+            {
+                out.push(Cmd::Res(ResCmd::CancelJob(job.id)));
+            }
+        }
+        (View::Volumes, "create") => prompt(state, PromptKind::CreateVolume, String::new()),
+        (View::Volumes, "remove") => {
+            if let Some(name) = selected_volume_name(state) {
+                ask(
+                    state,
+                    format!("Remove volume {name}? (y/n)"),
+                    ResCmd::RemoveVolume(name),
+                    None,
+                );
+            }
+        }
+        (View::Volumes, "prune") => ask(
+            state,
+            "Prune unused volumes? (y/n)".into(),
+            ResCmd::PruneVolumes,
+            None,
+        ),
+        (View::Networks, "create") => prompt(state, PromptKind::CreateNetwork, String::new()),
+        (View::Networks, "remove") => {
+            if let Some((id, name)) = selected_network(state) {
+                ask(
+                    state,
+                    format!("Remove network {name}? (y/n)"),
+                    ResCmd::RemoveNetwork(id),
+                    None,
+                );
+            }
+        }
+        (View::Networks, "connect") => {
+            if let Some((_, network)) = selected_network(state) {
+                prompt(state, PromptKind::Connect { network }, String::new());
+            }
+        }
+        (View::Networks, "disconnect") => {
+            if let Some((_, network)) = selected_network(state) {
+                prompt(state, PromptKind::Disconnect { network }, String::new());
+            }
+        }
+        (View::Networks, "prune") => ask(
+            state,
+            "Prune unused networks? (y/n)".into(),
+            ResCmd::PruneNetworks,
+            None,
+        ),
+        (View::Engine, "system_prune") => {
+            let summary = state.views.disk.as_ref().map_or_else(String::new, |d| {
+                format!(
+                    " Reclaimable now: {}.",
+                    super::resources::human_size(d.total_reclaimable())
+                )
+            });
+            ask(
+                state,
+                format!(
+                    "System prune: stopped containers, unused networks, dangling images, build cache.{summary} (y/n)"
+                ),
+                ResCmd::SystemPrune,
+                None,
+            );
+        }
+        (View::Engine, "refresh") => {
+            out.push(Cmd::Res(ResCmd::Watch(Kind::DiskUsage)));
+            out.push(Cmd::Res(ResCmd::Info));
+        }
+        _ => return false,
+    }
+    state.dirty = true;
+    true
+}
+
+/// Split `repo[:tag]` (a registry port is not a tag).
+pub fn split_ref(r: &str) -> (String, String) {
+    match r.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => (repo.to_string(), tag.to_string()),
+        _ => (r.to_string(), "latest".to_string()),
+    }
+}
+
+/// Carry out a view prompt.
+pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd>) {
+    let text = text.trim();
+    let err = |state: &mut State, e: String| state.set_status(StatusKind::Error, e);
+    match kind {
+        PromptKind::Pull | PromptKind::Push => {
+            if text.is_empty() {
+                return err(state, "no image name given".into());
+            }
+            let push = kind == PromptKind::Push;
+            let verb = if push { "push" } else { "pull" };
+            let job = state.views.start_job(format!("{verb} {text}"));
+            state.show_jobs = true;
+            let reference = text.to_string();
+            out.push(Cmd::Res(if push {
+                ResCmd::Push { job, reference }
+            } else {
+                ResCmd::Pull { job, reference }
+            }));
+        }
+        PromptKind::Build => {
+            let words = match split_command(text) {
+                Ok(w) => w,
+                Err(e) => return err(state, format!("build: {e}")),
+            };
+            let (mut dir, mut tag, mut dockerfile, mut args) = (None, None, None, Vec::new());
+            let mut it = words.into_iter();
+            while let Some(w) = it.next() {
+                match w.as_str() {
+                    "-t" | "--tag" => tag = it.next(),
+                    "-f" | "--file" => dockerfile = it.next(),
+                    "--build-arg" => {
+                        if let Some(kv) = it.next() {
+                            let (k, v) = kv.split_once('=').unwrap_or((kv.as_str(), ""));
+                            args.push((k.to_string(), v.to_string()));
+                        }
+                    }
+                    _ if dir.is_none() => dir = Some(w),
+                    other => return err(state, format!("build: unexpected `{other}`")),
+                }
+            }
+            let Some(dir) = dir else {
+                return err(state, "build: give the context directory".into());
+            };
+            let tag = tag.unwrap_or_default();
+            let job = state.views.start_job(format!("build {dir} {tag}"));
+            state.show_jobs = true;
+            out.push(Cmd::Res(ResCmd::Build {
+                job,
+                dir,
+                tag,
+                dockerfile,
+                build_args: args,
+            }));
+        }
+        PromptKind::Tag { id, .. } => {
+            if text.is_empty() {
+                return err(state, "no tag given".into());
+            }
+            let (repo, tag) = split_ref(text);
+            out.push(Cmd::Res(ResCmd::Tag { id, repo, tag }));
+        }
+        PromptKind::Run { image } => {
+            let (opts, cmd) = match text.split_once(" -- ") {
+                Some((o, c)) => (o, c),
+                None => (text, ""),
+            };
+            let line = format!("docker run {opts} {image} {cmd}");
+            let spec = RunForm::from_docker_command(&line).and_then(|f| {
+                f.validate().map_err(|errs| {
+                    errs.iter()
+                        .map(|(field, e)| format!("{}: {e}", field.label()))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+            });
+            match spec {
+                Ok(spec) => {
+                    state.set_status(
+                        StatusKind::Progress,
+                        format!("Running {}…", spec.docker_command()),
+                    );
+                    out.push(Cmd::Res(ResCmd::Run(Box::new(spec))));
+                }
+                Err(e) => err(state, format!("run: {e}")),
+            }
+        }
+        PromptKind::Commit { id, .. } => {
+            let words = match split_command(text) {
+                Ok(w) => w,
+                Err(e) => return err(state, format!("commit: {e}")),
+            };
+            let (mut reference, mut author, mut message) = (None, String::new(), String::new());
+            let mut it = words.into_iter();
+            while let Some(w) = it.next() {
+                match w.as_str() {
+                    "-a" | "--author" => author = it.next().unwrap_or_default(),
+                    "-m" | "--message" => message = it.next().unwrap_or_default(),
+                    _ => reference = Some(w),
+                }
+            }
+            let Some(reference) = reference else {
+                return err(state, "commit: give repo[:tag]".into());
+            };
+            let (repo, tag) = split_ref(&reference);
+            state.set_status(StatusKind::Progress, format!("Committing to {repo}:{tag}…"));
+            out.push(Cmd::Res(ResCmd::Commit {
+                container: id,
+                repo,
+                tag,
+                author,
+                message,
+            }));
+        }
+        PromptKind::CreateVolume => out.push(Cmd::Res(ResCmd::CreateVolume(text.to_string()))),
+        PromptKind::CreateNetwork => {
+            let mut words = text.split_whitespace();
+            let Some(name) = words.next() else {
+                return err(state, "no network name given".into());
+            };
+            out.push(Cmd::Res(ResCmd::CreateNetwork {
+                name: name.to_string(),
+                subnet: words.next().map(str::to_owned),
+            }));
+        }
+        PromptKind::Connect { network } => {
+            let mut words = text.split_whitespace();
+            let Some(container) = words.next() else {
+                return err(state, "no container given".into());
+            };
+            out.push(Cmd::Res(ResCmd::Connect {
+                network,
+                container: container.to_string(),
+                alias: words.next().map(str::to_owned),
+            }));
+        }
+        PromptKind::Disconnect { network } => {
+            if text.is_empty() {
+                return err(state, "no container given".into());
+            }
+            out.push(Cmd::Res(ResCmd::Disconnect {
+                network,
+                container: text.to_string(),
+            }));
+        }
+        _ => {}
+    }
+}
+
+/// Results from the engine.
+pub fn on_msg(state: &mut State, msg: ResMsg) {
+    let views = &mut state.views;
+    match msg {
+        ResMsg::Images(r) => match r {
+            Ok(list) => {
+                views.images = Some(list);
+                views.set_error(Kind::Images, None);
+                refilter(state);
+            }
+            Err(e) => views.set_error(Kind::Images, Some(e)),
+        },
+        ResMsg::Volumes(r) => match r {
+            Ok(list) => {
+                views.volumes = Some(list);
+                views.set_error(Kind::Volumes, None);
+                let n = volume_rows(state).len();
+                let p = page(state);
+                state.views.volume_cur.clamp(n, p);
+            }
+            Err(e) => views.set_error(Kind::Volumes, Some(e)),
+        },
+        ResMsg::Networks(r) => match r {
+            Ok(list) => {
+                views.networks = Some(list);
+                views.set_error(Kind::Networks, None);
+                let n = network_rows(state).len();
+                let p = page(state);
+                state.views.network_cur.clamp(n, p);
+            }
+            Err(e) => views.set_error(Kind::Networks, Some(e)),
+        },
+        ResMsg::Disk(r) => match r {
+            Ok(d) => {
+                views.disk = Some(d);
+                views.set_error(Kind::DiskUsage, None);
+            }
+            Err(e) => views.set_error(Kind::DiskUsage, Some(e)),
+        },
+        ResMsg::Info(r) => match r {
+            Ok(i) => views.info = Some(i),
+            Err(e) => state.set_status(StatusKind::Error, format!("engine info: {e}")),
+        },
+        ResMsg::ImageDetail(r) => match r {
+            Ok(d) => views.image_detail = Some(*d),
+            Err(e) => state.set_status(StatusKind::Error, format!("inspect: {e}")),
+        },
+        ResMsg::Job { id, progress } => {
+            if let Some(true) = views.job_progress(id, progress)
+                && let Some(job) = views.jobs.iter().find(|j| j.id == id)
+            {
+                let text = match job.progress.error() {
+                    Some(e) => (StatusKind::Error, format!("{}: {e}", job.title)),
+                    None => (StatusKind::Info, format!("done: {}", job.title)),
+                };
+                state.set_status(text.0, text.1);
+            }
+        }
+        ResMsg::Done { what, result } => match result {
+            Ok(t) if t.is_empty() => state.set_status(StatusKind::Info, format!("done: {what}")),
+            Ok(t) => state.set_status(StatusKind::Info, format!("{what}: {t}")),
+            Err(e) => state.set_status(StatusKind::Error, format!("{what}: {e}")),
+        },
+    }
+    state.dirty = true;
+}

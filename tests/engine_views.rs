@@ -1,0 +1,202 @@
+//! The images, volumes, networks and engine views, driven by keys against a real engine.
+
+mod support;
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyModifiers};
+use dockside::app::views::View;
+use support::driver::Driver;
+use support::engine::{self, docker, docker_ok, unique_name};
+
+const T: Duration = Duration::from_secs(30);
+
+fn type_line(d: &mut Driver, text: &str) {
+    for ch in text.chars() {
+        d.key_code(KeyCode::Char(ch), KeyModifiers::NONE);
+    }
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn images_view_lists_and_pulls_with_progress_from_a_registry() {
+    if !engine::available() {
+        return;
+    }
+    let image = engine::test_image();
+    let reference = format!("127.0.0.1:5000/{}:v1", unique_name("dsviews"));
+    docker_ok(&["tag", &image, &reference]);
+    let pushed = docker(&["push", &reference]);
+    assert!(
+        pushed.status.success(),
+        "registry on 127.0.0.1:5000 (scripts/engine.sh): {}",
+        String::from_utf8_lossy(&pushed.stderr)
+    );
+    docker_ok(&["rmi", &reference]);
+    let mut d = Driver::start(None);
+    d.key('2');
+    assert_eq!(d.state.view, View::Images);
+    assert!(
+        d.until(T, |s| s.views.images.is_some()).await,
+        "images listed"
+    );
+    let names: Vec<String> = d
+        .state
+        .views
+        .images
+        .iter()
+        .flatten()
+        .flat_map(|i| i.tags.clone())
+        .collect();
+    assert!(names.contains(&image), "{names:?}");
+    // Pull it back through the UI.
+    d.key('p');
+    type_line(&mut d, &reference);
+    assert!(
+        d.until(T, |s| s
+            .views
+            .jobs
+            .last()
+            .is_some_and(|j| j.progress.is_finished()))
+            .await,
+        "pull finishes"
+    );
+    let job = d.state.views.jobs.last().expect("a job");
+    assert_eq!(job.progress.error(), None);
+    assert!(
+        job.progress.lines().len() + job.progress.layers().len() > 0,
+        "progress was shown"
+    );
+    // The list follows the image event.
+    let r = reference.clone();
+    assert!(
+        d.until(T, |s| s
+            .views
+            .images
+            .iter()
+            .flatten()
+            .any(|i| i.tags.contains(&r)))
+            .await,
+        "pulled image listed without a manual refresh"
+    );
+    docker_ok(&["rmi", &reference]);
+    let r = reference.clone();
+    assert!(
+        d.until(T, |s| !s
+            .views
+            .images
+            .iter()
+            .flatten()
+            .any(|i| i.tags.contains(&r)))
+            .await,
+        "removal seen"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn volumes_and_networks_are_created_and_removed_from_the_ui() {
+    if !engine::available() {
+        return;
+    }
+    let vol = unique_name("dsvol");
+    let net = unique_name("dsnet");
+    struct Cleanup(String, String);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            let _ = docker(&["volume", "rm", "-f", &self.0]);
+            let _ = docker(&["network", "rm", &self.1]);
+        }
+    }
+    let _c = Cleanup(vol.clone(), net.clone());
+    let mut d = Driver::start(None);
+    d.key('3');
+    assert!(d.until(T, |s| s.views.volumes.is_some()).await);
+    d.key('c');
+    type_line(&mut d, &vol);
+    let v = vol.clone();
+    assert!(
+        d.until(T, |s| s.views.volumes.iter().flatten().any(|x| x.name == v))
+            .await,
+        "volume appears"
+    );
+    assert_eq!(
+        docker_ok(&["volume", "inspect", "-f", "{{.Name}}", &vol]),
+        vol
+    );
+    // Select it through the filter, then remove it.
+    d.key('/');
+    type_line(&mut d, &vol);
+    d.key('D');
+    d.key('y');
+    let v = vol.clone();
+    assert!(
+        d.until(T, |s| !s
+            .views
+            .volumes
+            .iter()
+            .flatten()
+            .any(|x| x.name == v))
+            .await,
+        "volume removed"
+    );
+
+    d.key_code(KeyCode::Esc, KeyModifiers::NONE);
+    d.key('4');
+    assert!(d.until(T, |s| s.views.networks.is_some()).await);
+    d.key('c');
+    type_line(&mut d, &net);
+    let n = net.clone();
+    assert!(
+        d.until(T, |s| s
+            .views
+            .networks
+            .iter()
+            .flatten()
+            .any(|x| x.name == n))
+            .await,
+        "network appears"
+    );
+    d.key('/');
+    type_line(&mut d, &net);
+    d.key('D');
+    d.key('y');
+    let n = net.clone();
+    assert!(
+        d.until(T, |s| !s
+            .views
+            .networks
+            .iter()
+            .flatten()
+            .any(|x| x.name == n))
+            .await,
+        "network removed"
+    );
+    assert!(!docker(&["network", "inspect", &net]).status.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn engine_view_shows_disk_usage_like_system_df() {
+    if !engine::available() {
+        return;
+    }
+    let mut d = Driver::start(None);
+    d.key('5');
+    assert!(
+        d.until(T, |s| s.views.disk.is_some() && s.views.info.is_some())
+            .await
+    );
+    let images_df = docker_ok(&["system", "df", "--format", "{{.Type}} {{.TotalCount}}"]);
+    let total_images: u64 = images_df
+        .lines()
+        .find(|l| l.starts_with("Images"))
+        .and_then(|l| l.split_whitespace().last())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(u64::MAX);
+    let disk = d.state.views.disk.clone().expect("disk");
+    assert_eq!(disk.images.count, total_images);
+    let info = d.state.views.info.clone().unwrap_or_default();
+    assert!(
+        info.iter().any(|(k, v)| k == "Engine" && v.contains("API")),
+        "{info:?}"
+    );
+}
