@@ -227,3 +227,138 @@ fn no_color_draws_no_colour() {
         );
     }
 }
+
+mod views {
+    use super::*;
+    use dockside::app::images::{Image, Progress};
+    use dockside::app::resources::{DiskUsage, Network, Usage, Volume};
+    use dockside::app::views::ResMsg;
+
+    fn images() -> Vec<Image> {
+        vec![
+            Image {
+                id: "sha256:1111aaaa2222bbbb3333cccc".into(),
+                tags: vec!["nginx:1.27".into()],
+                size: 187_000_000,
+                created: NOW - 86_400 * 12,
+                containers: 1,
+                dangling: false,
+            },
+            Image {
+                id: "sha256:4444dddd5555eeee6666ffff".into(),
+                tags: vec![
+                    "registry.local:5000/shop/api:v2".into(),
+                    "shop/api:latest".into(),
+                ],
+                size: 64_500_000,
+                created: NOW - 3600 * 5,
+                containers: 2,
+                dangling: false,
+            },
+            Image {
+                id: "sha256:7777aaaa8888bbbb9999cccc".into(),
+                tags: vec![],
+                size: 12_000_000,
+                created: NOW - 3600 * 30,
+                containers: 0,
+                dangling: true,
+            },
+        ]
+    }
+
+    fn at(w: u16, h: u16) -> State {
+        let mut s = fixtures::state(w, h);
+        send(&mut s, Msg::Res(ResMsg::Images(Ok(images()))));
+        send(
+            &mut s,
+            Msg::Res(ResMsg::Volumes(Ok(vec![Volume {
+                name: "pgdata".into(),
+                driver: "local".into(),
+                mountpoint: "/var/lib/docker/volumes/pgdata/_data".into(),
+                created: "2026-11-01T10:00:00Z".into(),
+                labels: Default::default(),
+                used_by: vec!["shop-db-1".into()],
+                size: Some(250_000_000),
+            }]))),
+        );
+        send(
+            &mut s,
+            Msg::Res(ResMsg::Networks(Ok(vec![Network {
+                id: "abcdef1234567890".into(),
+                name: "shop_default".into(),
+                driver: "bridge".into(),
+                scope: "local".into(),
+                subnets: vec![("172.20.0.0/16".into(), "172.20.0.1".into())],
+                internal: false,
+                containers: vec![
+                    ("shop-api-1".into(), "172.20.0.2".into()),
+                    ("shop-db-1".into(), "172.20.0.3".into()),
+                ],
+            }]))),
+        );
+        let u = |count, active, size, reclaimable| Usage {
+            count,
+            active,
+            size,
+            reclaimable,
+        };
+        send(
+            &mut s,
+            Msg::Res(ResMsg::Disk(Ok(DiskUsage {
+                images: u(3, 2, 263_500_000, 12_000_000),
+                containers: u(7, 4, 1_200_000, 300_000),
+                volumes: u(1, 1, 250_000_000, 0),
+                build_cache: u(0, 0, 0, 0),
+            }))),
+        );
+        s
+    }
+
+    #[test]
+    fn each_view_and_the_pull_progress() {
+        for (w, h) in SIZES {
+            let mut s = at(w, h);
+            for (key, name) in [
+                ('2', "images"),
+                ('3', "volumes"),
+                ('4', "networks"),
+                ('5', "engine"),
+            ] {
+                press(&mut s, KeyCode::Char(key));
+                insta::assert_snapshot!(format!("view_{name}_{w}x{h}"), render(&s));
+            }
+            press(&mut s, KeyCode::Char('2'));
+            press(&mut s, KeyCode::Char('p'));
+            for c in "registry.local:5000/shop/api:v3".chars() {
+                press(&mut s, KeyCode::Char(c));
+            }
+            insta::assert_snapshot!(format!("pull_prompt_{w}x{h}"), render(&s));
+            press(&mut s, KeyCode::Enter);
+            let id = s.views.jobs.last().map(|j| j.id).expect("job");
+            for p in [
+                Progress::Line("Pulling from shop/api".into()),
+                Progress::Layer {
+                    id: "a1b2c3d4e5f6".into(),
+                    status: "Downloading".into(),
+                    current: 3_000_000,
+                    total: 10_000_000,
+                },
+                Progress::Layer {
+                    id: "0f9e8d7c6b5a".into(),
+                    status: "Pull complete".into(),
+                    current: 0,
+                    total: 0,
+                },
+            ] {
+                send(&mut s, Msg::Res(ResMsg::Job { id, progress: p }));
+            }
+            insta::assert_snapshot!(format!("pull_progress_{w}x{h}"), render(&s));
+            press(&mut s, KeyCode::Char('J'));
+            press(&mut s, KeyCode::Char('r'));
+            for c in "-p 8080:80 -e MODE=prod --name api2 --restart unless-stopped".chars() {
+                press(&mut s, KeyCode::Char(c));
+            }
+            insta::assert_snapshot!(format!("run_prompt_{w}x{h}"), render(&s));
+        }
+    }
+}
