@@ -229,10 +229,14 @@ async fn failing_build_reports_the_engine_error() {
     }
     let docker = connect().await;
     let tag = format!("dockside-test-fail-{}:v1", pid());
+    let label = format!("dockside.test.fail={}", pid());
     let _cleanup = Cleanup(vec![tag.clone()]);
     let ctx = Ctx::new(
         "fail",
-        &format!("FROM {}\nRUN echo before\nRUN exit 7\n", test_image()),
+        &format!(
+            "FROM {}\nLABEL {label}\nRUN echo before\nRUN exit 7\n",
+            test_image()
+        ),
     );
     let events = build(&docker, &ctx, &tag, &[]).await;
     let Some(Progress::Error(e)) = events.last() else {
@@ -247,6 +251,11 @@ async fn failing_build_reports_the_engine_error() {
     // The output up to the failing step came first.
     assert!(lines(&events).contains("before"), "{events:?}");
     assert!(!cli(&["image", "inspect", &tag]).status.success());
+    // The steps before the failing one stay behind as dangling cache: prune them.
+    let (removed, _) = images::prune_with(&docker, true, &[&label])
+        .await
+        .expect("prune");
+    assert!(!removed.is_empty(), "the cached step was not pruned");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

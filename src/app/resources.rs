@@ -106,11 +106,9 @@ pub struct Usage {
 impl Usage {
     /// Whole percent of the size that is reclaimable (0 when the size is 0), as docker rounds.
     pub fn reclaimable_percent(&self) -> u64 {
-        if self.size == 0 {
-            0
-        } else {
-            self.reclaimable.min(self.size) * 100 / self.size
-        }
+        (self.reclaimable.min(self.size) * 100)
+            .checked_div(self.size)
+            .unwrap_or(0)
     }
 
     /// `1.2GB (45%)`, like `docker system df`'s RECLAIMABLE column.

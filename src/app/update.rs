@@ -769,6 +769,8 @@ fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
         let exec = &mut state.exec;
         match action {
             "next_session" => exec.next(),
+            "scroll_up" => exec.scroll_up(5),
+            "scroll_down" => exec.scroll_down(5),
             "prev_session" => exec.prev(),
             "enter" => exec.typing = !exec.is_empty(),
             "zoom" => exec.zoom = !exec.zoom,

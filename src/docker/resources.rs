@@ -21,7 +21,9 @@ use futures::future::join_all;
 use serde_json::Value;
 
 use super::client::friendly_error;
-use crate::app::resources::{DiskUsage, EngineInfo, Network, PruneSummary, Usage, Volume};
+use crate::app::resources::{
+    DiskUsage, EngineInfo, Network, NetworkSort, PruneSummary, Usage, Volume, sort_networks,
+};
 use crate::app::runform::{Restart, RunSpec};
 
 fn err(e: bollard::errors::Error) -> String {
@@ -37,7 +39,7 @@ fn label_filter(label: Option<&str>) -> HashMap<String, Vec<String>> {
     f
 }
 
-/// Whether the client talks API `major.minor` or newer.
+/// Whether the client talks API 1.`minor` or newer.
 fn api_at_least(docker: &Docker, minor: usize) -> bool {
     let v = docker.client_version();
     v.major_version > 1 || (v.major_version == 1 && v.minor_version >= minor)
@@ -440,7 +442,7 @@ pub async fn list_networks(docker: &Docker) -> Result<Vec<Network>, String> {
         }
     });
     let mut out = join_all(inspects).await;
-    crate::app::resources::sort_networks(&mut out, crate::app::resources::NetworkSort::Name);
+    sort_networks(&mut out, NetworkSort::Name);
     Ok(out)
 }
 
