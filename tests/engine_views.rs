@@ -192,7 +192,7 @@ async fn engine_view_shows_disk_usage_like_system_df() {
         .and_then(|l| l.split_whitespace().last())
         .and_then(|n| n.parse().ok())
         .unwrap_or(u64::MAX);
-    let disk = d.state.views.disk.clone().expect("disk");
+    let disk = d.state.views.disk.expect("disk");
     assert_eq!(disk.images.count, total_images);
     let info = d.state.views.info.clone().unwrap_or_default();
     assert!(
