@@ -44,20 +44,60 @@ impl StatsWatch {
     }
 }
 
+/// Sampling period of a container whose numbers move.
+const ACTIVE: std::time::Duration = std::time::Duration::from_secs(1);
+/// Sampling period of a container that has been idle for `IDLE_AFTER` samples: its numbers
+/// do not change, so sampling it every second would only make the engine work.
+const IDLE: std::time::Duration = std::time::Duration::from_secs(5);
+const IDLE_AFTER: u32 = 5;
+
+/// Whether `cur` shows no activity since `prev`: under 0.5 % CPU, memory within 256 KiB, no
+/// network or block I/O.
+fn quiet(prev: &StatsSample, cur: &StatsSample) -> bool {
+    cur.cpu_percent < 0.5
+        && cur.mem_used.abs_diff(prev.mem_used) < 256 * 1024
+        && cur.net_rx == prev.net_rx
+        && cur.net_tx == prev.net_tx
+        && cur.blk_read == prev.blk_read
+        && cur.blk_write == prev.blk_write
+}
+
+/// One-shot samples (no engine-side wait), every second while the container is active and
+/// every five seconds once it has been quiet for a while.
 async fn stream(docker: Docker, tx: mpsc::Sender<Msg>, id: String) {
-    let opts = StatsOptionsBuilder::default().stream(true).build();
-    let mut s = docker.stats(&id, Some(opts));
-    while let Some(Ok(resp)) = s.next().await {
-        let sample = StatsSample::from_response(&resp);
-        if tx
-            .send(Msg::Stats {
+    let opts = StatsOptionsBuilder::default()
+        .stream(false)
+        .one_shot(true)
+        .build();
+    let mut prev: Option<StatsSample> = None;
+    let mut quiet_for = 0u32;
+    let mut next = tokio::time::Instant::now();
+    loop {
+        tokio::time::sleep_until(next).await;
+        let started = tokio::time::Instant::now();
+        let Some(Ok(resp)) = docker.stats(&id, Some(opts.clone())).next().await else {
+            return;
+        };
+        let sample = StatsSample::from_response_after(&resp, prev.as_ref());
+        if let Some(p) = &prev {
+            if quiet(p, &sample) {
+                quiet_for = quiet_for.saturating_add(1);
+            } else {
+                quiet_for = 0;
+            }
+        }
+        // The first sample of a one-shot series has no CPU figure yet: don't show it.
+        if prev.is_some() || sample.cpu_from_precpu {
+            let msg = Msg::Stats {
                 id: id.clone(),
                 sample,
-            })
-            .await
-            .is_err()
-        {
-            return;
+            };
+            if tx.send(msg).await.is_err() {
+                return;
+            }
         }
+        prev = Some(sample);
+        let period = if quiet_for >= IDLE_AFTER { IDLE } else { ACTIVE };
+        next = started + period;
     }
 }
