@@ -833,6 +833,7 @@ fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
                 logs.query = None;
                 logs.grep = false;
                 logs.current_match = None;
+                logs.follow = true;
             } else {
                 logs.zoom = false;
                 state.focus = Focus::List;

@@ -51,15 +51,52 @@ const ACTIVE: std::time::Duration = std::time::Duration::from_secs(1);
 const IDLE: std::time::Duration = std::time::Duration::from_secs(5);
 const IDLE_AFTER: u32 = 5;
 
-/// Whether `cur` shows no activity since `prev`: under 0.5 % CPU, memory within 256 KiB, no
-/// network or block I/O.
+/// Whether `cur` shows no activity since `prev`: under 0.5 % CPU, memory within 1 MiB, and
+/// at most background noise on the network and disks (a bridge sees a few multicast packets).
 fn quiet(prev: &StatsSample, cur: &StatsSample) -> bool {
+    const NOISE: u64 = 4096;
     cur.cpu_percent < 0.5
-        && cur.mem_used.abs_diff(prev.mem_used) < 256 * 1024
-        && cur.net_rx == prev.net_rx
-        && cur.net_tx == prev.net_tx
-        && cur.blk_read == prev.blk_read
-        && cur.blk_write == prev.blk_write
+        && cur.mem_used.abs_diff(prev.mem_used) < 1 << 20
+        && cur.net_rx.abs_diff(prev.net_rx) < NOISE
+        && cur.net_tx.abs_diff(prev.net_tx) < NOISE
+        && cur.blk_read.abs_diff(prev.blk_read) < NOISE
+        && cur.blk_write.abs_diff(prev.blk_write) < NOISE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_ignores_noise_but_not_activity() {
+        let a = StatsSample {
+            mem_used: 10 << 20,
+            net_rx: 1000,
+            ..Default::default()
+        };
+        let noise = StatsSample {
+            mem_used: (10 << 20) + 4096,
+            net_rx: 1180,
+            cpu_percent: 0.01,
+            ..Default::default()
+        };
+        assert!(quiet(&a, &noise));
+        let busy = StatsSample {
+            cpu_percent: 12.0,
+            ..noise
+        };
+        assert!(!quiet(&a, &busy));
+        let traffic = StatsSample {
+            net_rx: 1_000_000,
+            ..noise
+        };
+        assert!(!quiet(&a, &traffic));
+        let growing = StatsSample {
+            mem_used: 20 << 20,
+            ..noise
+        };
+        assert!(!quiet(&a, &growing));
+    }
 }
 
 /// One-shot samples (no engine-side wait), every second while the container is active and
@@ -97,7 +134,11 @@ async fn stream(docker: Docker, tx: mpsc::Sender<Msg>, id: String) {
             }
         }
         prev = Some(sample);
-        let period = if quiet_for >= IDLE_AFTER { IDLE } else { ACTIVE };
+        let period = if quiet_for >= IDLE_AFTER {
+            IDLE
+        } else {
+            ACTIVE
+        };
         next = started + period;
     }
 }

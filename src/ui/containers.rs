@@ -154,8 +154,8 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         header.push(Cell::from("ID"));
     }
     if show_project {
-        widths.push(Constraint::Length(14));
-        header.push(Cell::from("PROJECT"));
+        widths.push(Constraint::Length(20));
+        header.push(Cell::from("PROJECT/SERVICE"));
     }
     widths.push(Constraint::Fill(1));
     header.push(Cell::from("PORTS"));
@@ -205,12 +205,19 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 Cell::from(cpu),
                 Cell::from(mem),
             ];
-            if wide {
+            if show_id {
                 cells.push(Cell::from(Span::styled(
                     c.short_id().to_string(),
                     theme.dim(),
                 )));
-                cells.push(Cell::from(c.project.clone().unwrap_or_default()));
+            }
+            if show_project {
+                let p = match (&c.project, &c.service) {
+                    (Some(p), Some(svc)) => format!("{p}/{svc}"),
+                    (Some(p), None) => p.clone(),
+                    _ => String::new(),
+                };
+                cells.push(Cell::from(p));
             }
             cells.push(Cell::from(ports_display(&c.ports)));
             let mut row = Row::new(cells);

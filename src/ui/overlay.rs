@@ -43,7 +43,7 @@ pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
         for b in state.keymap.bindings(ctx) {
             let keys: Vec<String> = b.keys.iter().map(Key::label).collect();
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<16}", keys.join(", ")), theme.accent()),
+                Span::styled(format!("  {:<13}", keys.join(", ")), theme.accent()),
                 Span::raw(b.desc.clone()),
             ]));
         }
@@ -54,14 +54,45 @@ pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
 
 pub fn help(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let lines = help_lines(state, theme);
-    let h = (lines.len() as u16 + 2).min(area.height);
-    let rect = centered(area, 72, h);
+    // As many columns as it takes to show every key, as wide as the screen allows.
+    let rows = usize::from(area.height.saturating_sub(2)).max(1);
+    let max_cols = usize::from(area.width.saturating_sub(2) / 44).max(1);
+    let cols = lines.len().div_ceil(rows).clamp(1, max_cols);
+    let col_w = (area.width.saturating_sub(2) / cols as u16).min(84);
+    let mut lines = lines;
+    if lines.len() > rows * cols {
+        lines.truncate(rows * cols - 1);
+        lines.push(Line::from(Span::styled(
+            "… more: a larger terminal shows all (dockside --print-keymap)",
+            theme.dim(),
+        )));
+    }
+    let h = (lines.len().min(rows) as u16 + 2).min(area.height);
+    let w = (col_w * cols as u16 + 2).min(area.width);
+    let rect = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
     f.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.accent())
         .title(Span::styled(" Keys (any key closes) ", theme.title()));
-    f.render_widget(Paragraph::new(lines).block(block), rect);
+    let inner = block.inner(rect);
+    f.render_widget(block, rect);
+    for (i, chunk) in lines.chunks(rows).enumerate() {
+        let x = inner.x + col_w * i as u16;
+        if x >= inner.x + inner.width {
+            break;
+        }
+        let width = col_w.min(inner.x + inner.width - x);
+        f.render_widget(
+            Paragraph::new(chunk.to_vec()),
+            Rect::new(x, inner.y, width, inner.height),
+        );
+    }
 }
 
 pub fn confirm(f: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {

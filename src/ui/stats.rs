@@ -86,22 +86,61 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
     if charts.width < 4 || charts.height < 2 {
         return;
     }
-    let [cpu_area, mem_area] =
-        Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(charts);
+    let [cpu_title, cpu_area, mem_title, mem_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(charts);
     let w = usize::from(charts.width);
     let tail = |v: Vec<u64>| -> Vec<u64> {
         let skip = v.len().saturating_sub(w);
         v.into_iter().skip(skip).collect()
     };
+    let cpu = tail(hist.cpu_series());
+    let mem = tail(hist.mem_series());
+    // CPU: 0–100 % (or more on several cores) so an idle container draws low, not full.
+    let cpu_max = cpu.iter().copied().max().unwrap_or(0).max(1000);
+    // Memory: up to the limit when it is near, else a quarter above the peak.
+    let mem_peak = mem.iter().copied().max().unwrap_or(0);
+    let mem_max = if latest.mem_limit > 0 && latest.mem_limit / 4 <= mem_peak {
+        latest.mem_limit
+    } else {
+        mem_peak + mem_peak / 4 + 1
+    };
+    f.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("CPU ", theme.accent()),
+            Span::styled(
+                format!(
+                    "last {} samples, top = {}",
+                    cpu.len(),
+                    fmt_percent(cpu_max as f64 / 10.0)
+                ),
+                theme.dim(),
+            ),
+        ])),
+        cpu_title,
+    );
     f.render_widget(
         Sparkline::default()
-            .data(tail(hist.cpu_series()))
+            .data(cpu)
+            .max(cpu_max)
             .style(theme.ok()),
         cpu_area,
     );
     f.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("MEM ", theme.accent()),
+            Span::styled(format!("top = {}", fmt_bytes_binary(mem_max)), theme.dim()),
+        ])),
+        mem_title,
+    );
+    f.render_widget(
         Sparkline::default()
-            .data(tail(hist.mem_series()))
+            .data(mem)
+            .max(mem_max)
             .style(theme.accent()),
         mem_area,
     );

@@ -38,6 +38,31 @@ fn hints(state: &State, theme: &Theme) -> Line<'static> {
         View::Networks => Some(Context::Networks),
         View::Engine => Some(Context::Engine),
     };
+    if state.focus == Focus::Detail && state.tab == crate::app::state::DetailTab::Shells {
+        let typing = state.exec.typing;
+        let pairs: &[(&str, &str)] = if typing {
+            &[(
+                "ctrl-g",
+                "leave the shell (keys go to the shell until then)",
+            )]
+        } else {
+            &[
+                ("enter", "type"),
+                ("[ ]", "sessions"),
+                ("pgup/pgdn", "scroll"),
+                ("z", "zoom"),
+                ("X", "close"),
+                ("R", "restart"),
+                ("esc", "list"),
+            ]
+        };
+        let mut spans = vec![Span::raw(" ")];
+        for (k, label) in pairs {
+            spans.push(Span::styled(*k, theme.accent()));
+            spans.push(Span::raw(format!(" {label}  ")));
+        }
+        return Line::from(spans);
+    }
     if let Some(ctx) = view_ctx {
         let mut spans = vec![Span::raw(" ")];
         for (k, label) in [("?", "help"), ("1-5", "views")] {
