@@ -63,42 +63,6 @@ fn quiet(prev: &StatsSample, cur: &StatsSample) -> bool {
         && cur.blk_write.abs_diff(prev.blk_write) < NOISE
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quiet_ignores_noise_but_not_activity() {
-        let a = StatsSample {
-            mem_used: 10 << 20,
-            net_rx: 1000,
-            ..Default::default()
-        };
-        let noise = StatsSample {
-            mem_used: (10 << 20) + 4096,
-            net_rx: 1180,
-            cpu_percent: 0.01,
-            ..Default::default()
-        };
-        assert!(quiet(&a, &noise));
-        let busy = StatsSample {
-            cpu_percent: 12.0,
-            ..noise
-        };
-        assert!(!quiet(&a, &busy));
-        let traffic = StatsSample {
-            net_rx: 1_000_000,
-            ..noise
-        };
-        assert!(!quiet(&a, &traffic));
-        let growing = StatsSample {
-            mem_used: 20 << 20,
-            ..noise
-        };
-        assert!(!quiet(&a, &growing));
-    }
-}
-
 /// One-shot samples (no engine-side wait), every second while the container is active and
 /// every five seconds once it has been quiet for a while.
 async fn stream(docker: Docker, tx: mpsc::Sender<Msg>, id: String) {
@@ -140,5 +104,41 @@ async fn stream(docker: Docker, tx: mpsc::Sender<Msg>, id: String) {
             ACTIVE
         };
         next = started + period;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_ignores_noise_but_not_activity() {
+        let a = StatsSample {
+            mem_used: 10 << 20,
+            net_rx: 1000,
+            ..Default::default()
+        };
+        let noise = StatsSample {
+            mem_used: (10 << 20) + 4096,
+            net_rx: 1180,
+            cpu_percent: 0.01,
+            ..Default::default()
+        };
+        assert!(quiet(&a, &noise));
+        let busy = StatsSample {
+            cpu_percent: 12.0,
+            ..noise
+        };
+        assert!(!quiet(&a, &busy));
+        let traffic = StatsSample {
+            net_rx: 1_000_000,
+            ..noise
+        };
+        assert!(!quiet(&a, &traffic));
+        let growing = StatsSample {
+            mem_used: 20 << 20,
+            ..noise
+        };
+        assert!(!quiet(&a, &growing));
     }
 }
