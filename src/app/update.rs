@@ -385,13 +385,7 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
         Focus::List => Context::Containers,
         Focus::Detail => Context::Logs,
     };
-    let view_ctx = match state.view {
-        super::views::View::Containers => None,
-        super::views::View::Images => Some(Context::Images),
-        super::views::View::Volumes => Some(Context::Volumes),
-        super::views::View::Networks => Some(Context::Networks),
-        super::views::View::Engine => Some(Context::Engine),
-    };
+    let view_ctx = state.view.context();
     if let Some(vctx) = view_ctx {
         let action = km
             .lookup(vctx, &key)

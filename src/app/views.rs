@@ -22,6 +22,18 @@ impl View {
         View::Engine,
     ];
 
+    /// The keymap context of this view's own keys (None: the containers view's panes).
+    pub fn context(self) -> Option<super::keymap::Context> {
+        use super::keymap::Context;
+        match self {
+            View::Containers => None,
+            View::Images => Some(Context::Images),
+            View::Volumes => Some(Context::Volumes),
+            View::Networks => Some(Context::Networks),
+            View::Engine => Some(Context::Engine),
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             View::Containers => "Containers",

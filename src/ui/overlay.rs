@@ -13,14 +13,7 @@ use crate::app::state::{Confirm, Focus};
 
 /// Contexts relevant to what has focus, most specific first.
 fn contexts(state: &State) -> Vec<Context> {
-    use crate::app::views::View;
-    let view_ctx = match state.view {
-        View::Containers => None,
-        View::Images => Some(Context::Images),
-        View::Volumes => Some(Context::Volumes),
-        View::Networks => Some(Context::Networks),
-        View::Engine => Some(Context::Engine),
-    };
+    let view_ctx = state.view.context();
     if let Some(c) = view_ctx {
         return vec![c, Context::List, Context::Global];
     }

@@ -29,15 +29,8 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 }
 
 fn hints(state: &State, theme: &Theme) -> Line<'static> {
-    use crate::app::views::View;
     let km = &state.keymap;
-    let view_ctx = match state.view {
-        View::Containers => None,
-        View::Images => Some(Context::Images),
-        View::Volumes => Some(Context::Volumes),
-        View::Networks => Some(Context::Networks),
-        View::Engine => Some(Context::Engine),
-    };
+    let view_ctx = state.view.context();
     if state.focus == Focus::Detail && state.tab == crate::app::state::DetailTab::Shells {
         let typing = state.exec.typing;
         let pairs: &[(&str, &str)] = if typing {
