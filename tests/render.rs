@@ -359,6 +359,15 @@ mod views {
                 press(&mut s, KeyCode::Char(c));
             }
             insta::assert_snapshot!(format!("run_prompt_{w}x{h}"), render(&s));
+            for c in " -p 99999:80".chars() {
+                press(&mut s, KeyCode::Char(c));
+            }
+            let screen = render(&s);
+            assert!(
+                screen.contains("✗"),
+                "invalid port is flagged as typed:\n{screen}"
+            );
+            insta::assert_snapshot!(format!("run_prompt_invalid_{w}x{h}"), screen);
         }
     }
 }

@@ -306,6 +306,24 @@ pub fn split_ref(r: &str) -> (String, String) {
     }
 }
 
+/// Validate a `docker run` prompt as typed: the equivalent command line, or what is wrong.
+pub fn check_run(image: &str, text: &str) -> Result<super::runform::RunSpec, String> {
+    let text = text.trim();
+    let (opts, cmd) = match text.split_once(" -- ") {
+        Some((o, c)) => (o, c),
+        None => (text, ""),
+    };
+    let line = format!("docker run {opts} {image} {cmd}");
+    RunForm::from_docker_command(&line).and_then(|f| {
+        f.validate().map_err(|errs| {
+            errs.iter()
+                .map(|(field, e)| format!("{}: {e}", field.label()))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    })
+}
+
 /// Carry out a view prompt.
 pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd>) {
     let text = text.trim();
@@ -368,31 +386,16 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
             let (repo, tag) = split_ref(text);
             out.push(Cmd::Res(ResCmd::Tag { id, repo, tag }));
         }
-        PromptKind::Run { image } => {
-            let (opts, cmd) = match text.split_once(" -- ") {
-                Some((o, c)) => (o, c),
-                None => (text, ""),
-            };
-            let line = format!("docker run {opts} {image} {cmd}");
-            let spec = RunForm::from_docker_command(&line).and_then(|f| {
-                f.validate().map_err(|errs| {
-                    errs.iter()
-                        .map(|(field, e)| format!("{}: {e}", field.label()))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                })
-            });
-            match spec {
-                Ok(spec) => {
-                    state.set_status(
-                        StatusKind::Progress,
-                        format!("Running {}…", spec.docker_command()),
-                    );
-                    out.push(Cmd::Res(ResCmd::Run(Box::new(spec))));
-                }
-                Err(e) => err(state, format!("run: {e}")),
+        PromptKind::Run { image } => match check_run(&image, text) {
+            Ok(spec) => {
+                state.set_status(
+                    StatusKind::Progress,
+                    format!("Running {}…", spec.docker_command()),
+                );
+                out.push(Cmd::Res(ResCmd::Run(Box::new(spec))));
             }
-        }
+            Err(e) => err(state, format!("run: {e}")),
+        },
         PromptKind::Commit { id, .. } => {
             let words = match split_command(text) {
                 Ok(w) => w,

@@ -9,7 +9,11 @@
 //! ```text
 //! cargo run --release --bin dockside-bench -- [--containers 200] [--cols 200 --rows 50]
 //!     [--idle-secs 30] [--bin target/release/dockside] [--logs]
+//! cargo run --release --bin dockside-bench -- --exec [--cols 200 --rows 50]
 //! ```
+//!
+//! `--exec` runs only the embedded-shell benchmark (one container, about a minute and a half):
+//! echo latency, a 20 MB `cat` flood with help-overlay latency, and an idle open shell.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{Read, Write};
@@ -33,6 +37,15 @@ const HELP_TEXT: &str = "Keys (any key closes)";
 const CREATE_PARALLEL: usize = 8;
 /// Request lines kept by the proxy for the report.
 const RECENT_REQUESTS: usize = 200;
+/// `--exec`: the container, the size of the file it cats, samples per measurement, idle window.
+const EXEC_CONTAINER: &str = "bench-exec";
+const EXEC_FLOOD_BYTES: u64 = 20_000_000;
+const EXEC_SAMPLES: usize = 20;
+const EXEC_IDLE_SECS: u64 = 20;
+/// The exec pane's border while keys go to the shell.
+const SHELL_HINT: &str = "ctrl-g leaves the shell";
+/// ctrl-g: gives the keys back to dockside.
+const CTRL_G: u8 = 0x07;
 
 /// Process group of the dockside currently running (0: none), for the Ctrl-C handler.
 static CURRENT_CHILD: AtomicU32 = AtomicU32::new(0);
@@ -61,6 +74,9 @@ struct Args {
     /// Also run the log benchmarks (1,000,000-line container, flood container).
     #[arg(long)]
     logs: bool,
+    /// Run only the exec-shell benchmark (echo latency, `cat` flood, idle shell) instead.
+    #[arg(long)]
+    exec: bool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -426,6 +442,8 @@ struct ProxyStats {
     /// (request sent, first response byte, request line), the last [`RECENT_REQUESTS`].
     answered: Mutex<VecDeque<(Instant, Instant, String)>>,
     open: Mutex<HashMap<u64, ConnInfo>>,
+    /// Bytes to look for in engine→client data, and when they were first seen.
+    watch: Mutex<Option<(Vec<u8>, Option<Instant>)>>,
 }
 
 impl ProxyStats {
@@ -449,6 +467,16 @@ impl ProxyStats {
             .filter(|(t, _, _)| *t >= since)
             .cloned()
             .collect()
+    }
+
+    /// Starts looking for `needle` in what the engine sends (replacing an earlier watch).
+    fn watch(&self, needle: &[u8]) {
+        *lock(&self.watch) = Some((needle.to_vec(), None));
+    }
+
+    /// When the watched bytes arrived from the engine (`None`: not yet); ends the watch.
+    fn watched(&self) -> Option<Instant> {
+        lock(&self.watch).take().and_then(|(_, seen)| seen)
     }
 
     /// Open connections and the last request each carried.
@@ -633,11 +661,26 @@ fn relay(client: UnixStream, stats: Arc<ProxyStats>) -> Result<(), String> {
             let mut e_read = e_read;
             let mut c_write = c_write2;
             let mut buf = vec![0u8; 64 * 1024];
+            // The end of the previous chunk, so a watched needle split across reads is found.
+            let mut tail: Vec<u8> = Vec::new();
             loop {
                 let n = match e_read.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => n,
                 };
+                let now = Instant::now();
+                if let Some((needle, seen)) = lock(&st2.watch).as_mut()
+                    && seen.is_none()
+                {
+                    tail.extend_from_slice(&buf[..n]);
+                    if !needle.is_empty()
+                        && tail.windows(needle.len()).any(|w| w == needle.as_slice())
+                    {
+                        *seen = Some(now);
+                    }
+                    let keep = needle.len().saturating_sub(1);
+                    tail.drain(..tail.len().saturating_sub(keep));
+                }
                 let pending = lock(&st2.open).get_mut(&id).and_then(|c| c.pending.take());
                 if let Some((sent, req)) = pending {
                     let mut answered = lock(&st2.answered);
@@ -1475,6 +1518,379 @@ impl Ctx {
         Ok(())
     }
 
+    /// `--exec`: the embedded shell, in one container: echo latency, a `cat` flood, an idle
+    /// shell. Runs instead of the other phases.
+    fn phase_exec(&mut self) -> Result<(), String> {
+        let name = EXEC_CONTAINER;
+        println!("--- exec setup: {name} ({IMAGE}, sleep 3600) ---");
+        run_container(name, &["sleep", "3600"])?;
+        let created = Instant::now();
+        // base64 of 3/4 of the size: printable, 76-column lines.
+        let gen_file = format!(
+            "head -c {} /dev/urandom | base64 > /tmp/big && wc -c < /tmp/big",
+            EXEC_FLOOD_BYTES / 4 * 3
+        );
+        let size: u64 = docker(&["exec", name, "sh", "-c", &gen_file])?
+            .trim()
+            .parse()
+            .map_err(|e| format!("the size of /tmp/big in {name}: {e}"))?;
+        println!("  /tmp/big in {name}: {size} bytes");
+        let (mut term, _, d, n) = self.spawn_complete()?;
+        println!("  dockside up: Containers {n}/{n} after {:.1} ms", ms(d));
+        let result = self.exec_session(&term, created, size);
+        // Leave the shell (if still in it) so that `q` reaches dockside.
+        let _ = term.send(&[CTRL_G]);
+        thread::sleep(Duration::from_millis(100));
+        term.quit();
+        if let Err(e) = docker(&["rm", "-f", name]) {
+            eprintln!("{e}");
+        }
+        result
+    }
+
+    fn exec_session(&mut self, term: &Term, created: Instant, size: u64) -> Result<(), String> {
+        let name = EXEC_CONTAINER;
+        println!("\n--- exec 1. echo latency ---");
+        term.wait_quiet(Duration::from_millis(500), Duration::from_secs(5));
+        term.send(format!("/'{name}").as_bytes())?;
+        thread::sleep(Duration::from_millis(50));
+        term.send(b"\r")?;
+        term.wait_for(
+            |s| s.contains("Containers 1/"),
+            Duration::from_secs(5),
+            Duration::from_millis(5),
+            &format!("the list filtered to {name}"),
+        )?;
+        term.send(b"e")?;
+        term.wait_for(
+            |s| s.contains(SHELL_HINT),
+            Duration::from_secs(10),
+            Duration::from_millis(5),
+            "the shell pane",
+        )?;
+        if let Err(e) = term.wait_for(
+            |s| {
+                s.lines()
+                    .any(|l| l.split('│').any(|c| cell(c).ends_with(['#', '$'])))
+            },
+            Duration::from_secs(10),
+            Duration::from_millis(5),
+            "a shell prompt",
+        ) {
+            self.report.note(format!("exec: no prompt seen: {e}"));
+        }
+        term.send(b"echo ready-0\r")?;
+        term.wait_for(
+            |s| has_cell(s, "ready-0"),
+            Duration::from_secs(10),
+            Duration::from_millis(5),
+            "ready-0 from the shell",
+        )?;
+        term.wait_quiet(Duration::from_millis(200), Duration::from_secs(2));
+        let prompt = prompt_after(&term.screen_lines(), "ready-0");
+        match &prompt {
+            Some(p) => println!("  shell prompt: {p:?}"),
+            None => self
+                .report
+                .note("exec: no prompt after `echo ready-0`; the cat's end is taken from the output going quiet".into()),
+        }
+
+        let stats = Arc::clone(&self.proxy.stats);
+        let (mut total, mut engine, mut to_screen) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 1..=EXEC_SAMPLES {
+            let marker = format!("mark-{i}");
+            let cmd = format!("echo {marker}");
+            term.send(cmd.as_bytes())?;
+            term.wait_for(
+                |s| s.contains(&cmd),
+                Duration::from_secs(5),
+                Duration::from_millis(1),
+                "the typed command",
+            )?;
+            // The shell echoes the Enter as `\r\n`, then prints `mark-N\r\n` (ONLCR).
+            stats.watch(format!("\n{marker}\r").as_bytes());
+            let t0 = Instant::now();
+            term.send(b"\r")?;
+            let seen = term.wait_for(
+                |s| has_cell(s, &marker),
+                Duration::from_secs(5),
+                Duration::from_millis(1),
+                &format!("the line {marker}"),
+            );
+            let from_engine = stats.watched();
+            let seen = match seen {
+                Ok(t) => t,
+                Err(e) => {
+                    self.report.note(format!("exec echo {i}: {e}"));
+                    continue;
+                }
+            };
+            total.push(ms(seen - t0));
+            let split = match from_engine {
+                Some(e) => {
+                    engine.push(ms(e.saturating_duration_since(t0)));
+                    to_screen.push(ms(seen.saturating_duration_since(e)));
+                    format!(
+                        " (engine returned it after {:.1} ms, on screen {:.1} ms later)",
+                        ms(e.saturating_duration_since(t0)),
+                        ms(seen.saturating_duration_since(e))
+                    )
+                }
+                None => " (not seen in the engine's stream)".to_string(),
+            };
+            println!("  {marker}: {:.1} ms{split}", ms(seen - t0));
+            thread::sleep(Duration::from_millis(100));
+        }
+        self.report
+            .fig("exec_echo_latency_median", median(&total), "ms", None);
+        self.report
+            .fig("exec_echo_latency_max", max_of(&total), "ms", None);
+        self.report
+            .fig("exec_echo_engine_reply_median", median(&engine), "ms", None);
+        self.report.fig(
+            "exec_echo_engine_to_screen_median",
+            median(&to_screen),
+            "ms",
+            None,
+        );
+        self.report.fig(
+            "exec_echo_engine_to_screen_max",
+            max_of(&to_screen),
+            "ms",
+            None,
+        );
+
+        println!("\n--- exec 2. flood: cat of {size} bytes ---");
+        let cmd = "cat /tmp/big";
+        term.send(cmd.as_bytes())?;
+        term.wait_for(
+            |s| s.contains(cmd),
+            Duration::from_secs(5),
+            Duration::from_millis(1),
+            "the typed command",
+        )?;
+        let cpu0 = term.cpu_ticks().ok_or("dockside is gone")?;
+        let bytes0 = term.bytes();
+        let hwm0 = status_kb(term.pid, "VmHWM").unwrap_or(0);
+        // Watches the screen for the prompt alone on a line: the cat is done.
+        let done: Arc<Mutex<Option<Instant>>> = Arc::new(Mutex::new(None));
+        let stop = Arc::new(AtomicBool::new(false));
+        let watcher = prompt.clone().map(|prompt| {
+            let (parser, cols) = (Arc::clone(&term.parser), term.cols);
+            let (done, stop) = (Arc::clone(&done), Arc::clone(&stop));
+            thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    let lines: Vec<String> = lock(&parser).screen().rows(0, cols).collect();
+                    if lines
+                        .iter()
+                        .any(|l| l.split('│').any(|c| cell(c) == prompt))
+                    {
+                        *lock(&done) = Some(Instant::now());
+                        break;
+                    }
+                    thread::sleep(Duration::from_millis(2));
+                }
+            })
+        });
+        let t0 = Instant::now();
+        term.send(b"\r")?;
+        thread::sleep(Duration::from_millis(300));
+        println!(
+            "  {} bytes written to the terminal in the first 300 ms",
+            term.bytes() - bytes0
+        );
+        let t_leave = Instant::now();
+        term.send(&[CTRL_G])?;
+        match term.wait_for(
+            |s| !s.contains(SHELL_HINT),
+            Duration::from_secs(10),
+            Duration::from_millis(1),
+            "ctrl-g to leave the shell",
+        ) {
+            Ok(t) => self
+                .report
+                .fig("exec_flood_leave_shell", ms(t - t_leave), "ms", None),
+            Err(e) => self.report.note(format!("exec flood: {e}")),
+        }
+        let mut times = Vec::new();
+        let mut starts = Vec::new();
+        for i in 0..EXEC_SAMPLES {
+            let t = Instant::now();
+            term.send(b"?")?;
+            match term.wait_for(
+                |s| s.contains(HELP_TEXT),
+                Duration::from_secs(5),
+                Duration::from_millis(1),
+                "the help overlay",
+            ) {
+                Ok(seen) => {
+                    times.push(ms(seen - t));
+                    starts.push(t);
+                }
+                Err(e) => {
+                    self.report
+                        .note(format!("exec flood: help overlay {}: {e}", i + 1));
+                    continue;
+                }
+            }
+            term.send(b"?")?;
+            if let Err(e) = term.wait_for(
+                |s| !s.contains(HELP_TEXT),
+                Duration::from_secs(5),
+                Duration::from_millis(1),
+                "the help overlay to close",
+            ) {
+                self.report
+                    .note(format!("exec flood: help overlay {}: {e}", i + 1));
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        let finished = match watcher {
+            Some(w) => {
+                let deadline = Instant::now() + Duration::from_secs(120);
+                while lock(&done).is_none() && Instant::now() < deadline {
+                    thread::sleep(Duration::from_millis(20));
+                }
+                stop.store(true, Ordering::SeqCst);
+                let _ = w.join();
+                *lock(&done)
+            }
+            None => term
+                .wait_quiet(Duration::from_secs(1), Duration::from_secs(120))
+                .then(|| Instant::now() - Duration::from_secs(1)),
+        };
+        term.wait_quiet(Duration::from_secs(1), Duration::from_secs(10));
+        let cpu = (term.cpu_ticks().ok_or("dockside is gone")? - cpu0) as f64 / self.tck;
+        let bytes = term.bytes() - bytes0;
+        let hwm = status_kb(term.pid, "VmHWM").unwrap_or(0);
+        println!(
+            "  help overlay times: {}",
+            times
+                .iter()
+                .map(|t| format!("{t:.1}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        match finished {
+            Some(f) => {
+                let during = starts.iter().filter(|s| **s < f).count();
+                self.report.fig(
+                    "exec_flood_cat_on_screen",
+                    (f - t0).as_secs_f64(),
+                    "s",
+                    None,
+                );
+                self.report.fig(
+                    "exec_flood_help_samples_during_cat",
+                    during as f64,
+                    "samples",
+                    None,
+                );
+            }
+            None => self
+                .report
+                .note("exec flood: the cat did not finish on screen within 120 s".into()),
+        }
+        self.report.fig(
+            "exec_flood_help_overlay_median",
+            median(&times),
+            "ms",
+            Some(50.0),
+        );
+        self.report
+            .fig("exec_flood_help_overlay_max", max_of(&times), "ms", None);
+        self.report.fig("exec_flood_dockside_cpu", cpu, "s", None);
+        self.report.fig(
+            "exec_flood_dockside_peak_rss",
+            hwm as f64 / 1024.0,
+            "MiB",
+            None,
+        );
+        if hwm > hwm0 {
+            println!(
+                "  peak RSS grew by {:.1} MiB during the flood",
+                (hwm - hwm0) as f64 / 1024.0
+            );
+        }
+        self.report
+            .fig("exec_flood_bytes_written", bytes as f64, "B", None);
+
+        println!("\n--- exec 3. idle shell (typing focus: keys go to the shell) ---");
+        term.send(b"\r")?;
+        term.wait_for(
+            |s| s.contains(SHELL_HINT),
+            Duration::from_secs(5),
+            Duration::from_millis(5),
+            "Enter to give the keys to the shell again",
+        )?;
+        term.send(b"echo done-1\r")?;
+        term.wait_for(
+            |s| has_cell(s, "done-1"),
+            Duration::from_secs(10),
+            Duration::from_millis(5),
+            "done-1 from the shell after the flood",
+        )?;
+        // The list's "Up N seconds" changes every second in the container's first minute.
+        let min_age = Duration::from_secs(61);
+        if created.elapsed() < min_age {
+            let wait = min_age - created.elapsed();
+            println!(
+                "  waiting {:.0} s until {name} is 61 s old (\"Up N seconds\" ticks before)",
+                wait.as_secs_f64()
+            );
+            thread::sleep(wait);
+        }
+        if !term.wait_quiet(Duration::from_secs(2), Duration::from_secs(8)) {
+            println!("  (output did not settle for 2 s within 8 s; measuring anyway)");
+        }
+        let req0 = stats.requests();
+        let bytes0 = term.bytes();
+        let cpu0 = term.cpu_ticks().ok_or("dockside is gone")?;
+        let t0 = Instant::now();
+        term.start_capture(4096);
+        let mut prev = term.screen_lines();
+        let mut changes: Vec<(f64, usize, String)> = Vec::new();
+        let end = t0 + Duration::from_secs(EXEC_IDLE_SECS);
+        while Instant::now() < end {
+            thread::sleep(Duration::from_millis(100));
+            let cur = term.screen_lines();
+            for (i, (a, b)) in prev.iter().zip(cur.iter()).enumerate() {
+                if a != b && changes.len() < 20 {
+                    changes.push((t0.elapsed().as_secs_f64(), i, b.trim_end().to_string()));
+                }
+            }
+            prev = cur;
+        }
+        let secs = t0.elapsed().as_secs_f64();
+        let raw = term.stop_capture();
+        let bytes = term.bytes() - bytes0;
+        let reqs = stats.requests() - req0;
+        let cpu = (term.cpu_ticks().ok_or("dockside is gone")? - cpu0) as f64 / self.tck;
+        println!("  (window {secs:.1} s)");
+        self.report.fig(
+            "exec_idle_dockside_cpu",
+            cpu,
+            "s",
+            Some(0.3 * EXEC_IDLE_SECS as f64 / 30.0),
+        );
+        self.report
+            .fig("exec_idle_bytes_written", bytes as f64, "B", Some(0.0));
+        self.report
+            .fig("exec_idle_api_requests", reqs as f64, "requests", None);
+        if bytes > 0 {
+            println!("  screen changes (t, row, new text):");
+            for (t, row, text) in &changes {
+                println!("    +{t:6.2} s  row {row:2}: {text}");
+            }
+            println!(
+                "  first {} bytes written: {}",
+                raw.len(),
+                escape_bytes(&raw[..raw.len().min(1500)])
+            );
+        }
+        Ok(())
+    }
+
     /// First screen row of the detail (logs) pane, as dockside lays it out.
     fn detail_top(&self) -> usize {
         let body = self.args.rows.saturating_sub(2);
@@ -1484,6 +1900,27 @@ impl Ctx {
         let list_h = (body * 9 / 20).max(6);
         usize::from(1 + list_h)
     }
+}
+
+/// A `│`-separated piece of a screen row, trimmed, without the shell pane's cursor (`█`).
+fn cell(c: &str) -> &str {
+    c.trim().trim_end_matches('█').trim_end()
+}
+
+/// Whether a screen row has a cell that is exactly `want` (see [`cell`]).
+fn has_cell(screen: &str, want: &str) -> bool {
+    screen
+        .lines()
+        .any(|l| l.split('│').any(|c| cell(c) == want))
+}
+
+/// The shell prompt: the cell right below the output line `marker` (trimmed), if any.
+fn prompt_after(lines: &[String], marker: &str) -> Option<String> {
+    lines.iter().enumerate().find_map(|(row, l)| {
+        let col = l.split('│').position(|c| cell(c) == marker)?;
+        let below = cell(lines.get(row + 1)?.split('│').nth(col)?);
+        (!below.is_empty()).then(|| below.to_string())
+    })
 }
 
 /// `/v1.41/containers/<id>/stats` → `/v1.41/containers/{id}/stats`.
@@ -1639,7 +2076,11 @@ fn main() -> ExitCode {
         tck,
         report: Report::default(),
     };
-    let result = run(&mut ctx);
+    let result = if ctx.args.exec {
+        ctx.phase_exec()
+    } else {
+        run(&mut ctx)
+    };
     println!("\n--- cleanup ---");
     let removed = cleanup_containers();
     println!("removed {removed} bench containers");

@@ -58,7 +58,19 @@ fn overlays(f: &mut Frame, state: &State, theme: &Theme) {
         Overlay::None => {}
         Overlay::Help => overlay::help(f, f.area(), state, &theme),
         Overlay::Confirm(c) => overlay::confirm(f, f.area(), c, &theme),
-        Overlay::Prompt { kind, text } => overlay::prompt(f, f.area(), &kind.title(), text, &theme),
+        Overlay::Prompt { kind, text } => {
+            // The run prompt validates as you type and shows the equivalent command.
+            let hint = match kind {
+                crate::app::state::PromptKind::Run { image } => {
+                    Some(match crate::app::views_update::check_run(image, text) {
+                        Ok(spec) => (true, spec.docker_command()),
+                        Err(e) => (false, e),
+                    })
+                }
+                _ => None,
+            };
+            overlay::prompt(f, f.area(), &kind.title(), text, hint, &theme)
+        }
         Overlay::Output { title, text } => overlay::output(f, f.area(), title, text, &theme),
         Overlay::Ask { question, .. } => overlay::ask(f, f.area(), question, &theme),
     }

@@ -135,23 +135,61 @@ pub fn confirm(f: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
 }
 
 /// A one-line prompt.
-pub fn prompt(f: &mut Frame, area: Rect, title: &str, text: &str, theme: &Theme) {
-    let w = (title.chars().count() as u16 + 6).clamp(40, area.width.saturating_sub(2).max(1));
-    let rect = centered(area, w, 5);
+pub fn prompt(
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    text: &str,
+    hint: Option<(bool, String)>,
+    theme: &Theme,
+) {
+    let max_w = area.width.saturating_sub(2).max(1);
+    let w = if hint.is_some() {
+        area.width.saturating_sub(4).max(1)
+    } else {
+        (title.chars().count().max(text.chars().count() + 4) as u16 + 6).clamp(40.min(max_w), max_w)
+    };
+    let h = if hint.is_some() { 8 } else { 5 };
+    let rect = centered(area, w, h);
     f.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.accent())
         .title(Span::styled(format!(" {title} "), theme.title()));
-    let lines = vec![
+    // Keep the end of a long input (where the cursor is) in view.
+    let room = usize::from(w.saturating_sub(5));
+    let n = text.chars().count();
+    let shown: String = if n > room {
+        text.chars().skip(n - room).collect()
+    } else {
+        text.to_string()
+    };
+    let mut lines = vec![
         Line::from(vec![
             Span::styled("> ", theme.accent()),
-            Span::raw(format!("{text}▏")),
+            Span::raw(format!("{shown}▏")),
         ]),
         Line::from(""),
-        Line::from(Span::styled("enter runs · esc cancels", theme.dim())),
     ];
-    f.render_widget(Paragraph::new(lines).block(block), rect);
+    if let Some((ok, h)) = hint {
+        let (mark, style) = if ok {
+            ("✓ ", theme.ok())
+        } else {
+            ("✗ ", theme.bad())
+        };
+        lines.push(Line::from(vec![Span::styled(mark, style), Span::raw(h)]));
+        lines.push(Line::from(""));
+    }
+    lines.push(Line::from(Span::styled(
+        "enter runs · esc cancels",
+        theme.dim(),
+    )));
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        rect,
+    );
 }
 
 /// Output of a one-off command: the last lines that fit.
