@@ -1,5 +1,5 @@
 //! The one event loop: keyboard, engine messages, timers and signals become changes of one
-//! state; a frame is drawn only when something visible changed, at most every 16 ms, after
+//! state; a frame is drawn only when something visible changed, at most every 10 ms, after
 //! draining everything already queued.
 
 use std::time::Duration;
@@ -17,9 +17,10 @@ use crate::docker::client::Target;
 use crate::term;
 use crate::ui;
 
-const FRAME: Duration = Duration::from_millis(16);
-/// Most queued engine messages handled before a frame; keys are never starved.
-const DRAIN: usize = 512;
+const FRAME: Duration = Duration::from_millis(10);
+/// Longest time spent applying queued engine messages before looking at the keyboard and the
+/// screen again: a flood of output never starves keys or frames.
+const DRAIN: Duration = Duration::from_millis(8);
 
 pub struct Options {
     pub target: Target,
@@ -84,7 +85,8 @@ pub async fn run(opts: Options) -> Result<(), String> {
             msg = rx.recv() => {
                 let Some(msg) = msg else { break };
                 app::update(&mut state, msg, &mut out);
-                for _ in 0..DRAIN {
+                let until = Instant::now() + DRAIN;
+                while Instant::now() < until {
                     match rx.try_recv() {
                         Ok(msg) => app::update(&mut state, msg, &mut out),
                         Err(_) => break,

@@ -17,7 +17,7 @@ use super::keys::{encode_key, encode_paste};
 pub type SessionId = u64;
 
 /// Lines of scrollback kept per session.
-pub const SCROLLBACK_LINES: usize = 2000;
+pub const SCROLLBACK_LINES: usize = 1000;
 
 /// The key that leaves the shell (handled by the caller, never passed to [`Sessions::key`]).
 pub const LEAVE_KEY: (KeyCode, KeyModifiers) = (KeyCode::Char('g'), KeyModifiers::CONTROL);

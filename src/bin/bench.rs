@@ -442,6 +442,8 @@ struct ProxyStats {
     /// (request sent, first response byte, request line), the last [`RECENT_REQUESTS`].
     answered: Mutex<VecDeque<(Instant, Instant, String)>>,
     open: Mutex<HashMap<u64, ConnInfo>>,
+    /// Bytes the engine sent (all connections).
+    engine_bytes: AtomicU64,
     /// Bytes to look for in engine→client data, and when they were first seen.
     watch: Mutex<Option<(Vec<u8>, Option<Instant>)>>,
 }
@@ -669,6 +671,7 @@ fn relay(client: UnixStream, stats: Arc<ProxyStats>) -> Result<(), String> {
                     Ok(n) => n,
                 };
                 let now = Instant::now();
+                st2.engine_bytes.fetch_add(n as u64, Ordering::SeqCst);
                 if let Some((needle, seen)) = lock(&st2.watch).as_mut()
                     && seen.is_none()
                 {
@@ -1675,21 +1678,38 @@ impl Ctx {
         // Watches the screen for the prompt alone on a line: the cat is done.
         let done: Arc<Mutex<Option<Instant>>> = Arc::new(Mutex::new(None));
         let stop = Arc::new(AtomicBool::new(false));
+        // Also samples, every 100 ms, the bytes the engine sent and dockside wrote.
         let watcher = prompt.clone().map(|prompt| {
             let (parser, cols) = (Arc::clone(&term.parser), term.cols);
             let (done, stop) = (Arc::clone(&done), Arc::clone(&stop));
+            let (written, stats) = (Arc::clone(&term.bytes), Arc::clone(&stats));
             thread::spawn(move || {
+                let start = Instant::now();
+                let mut timeline: Vec<(u64, u64)> = Vec::new();
+                let mut next = start;
+                let sample = || {
+                    (
+                        stats.engine_bytes.load(Ordering::SeqCst),
+                        written.load(Ordering::SeqCst),
+                    )
+                };
                 while !stop.load(Ordering::SeqCst) {
+                    if Instant::now() >= next {
+                        timeline.push(sample());
+                        next += Duration::from_millis(100);
+                    }
                     let lines: Vec<String> = lock(&parser).screen().rows(0, cols).collect();
                     if lines
                         .iter()
                         .any(|l| l.split('│').any(|c| cell(c) == prompt))
                     {
                         *lock(&done) = Some(Instant::now());
+                        timeline.push(sample());
                         break;
                     }
                     thread::sleep(Duration::from_millis(2));
                 }
+                timeline
             })
         });
         let t0 = Instant::now();
@@ -1752,7 +1772,24 @@ impl Ctx {
                     thread::sleep(Duration::from_millis(20));
                 }
                 stop.store(true, Ordering::SeqCst);
-                let _ = w.join();
+                if let Ok(timeline) = w.join() {
+                    println!(
+                        "  per 100 ms from the Enter: KB from the engine / KB dockside wrote to the terminal (the last: until the prompt):"
+                    );
+                    let steps: Vec<String> = timeline
+                        .windows(2)
+                        .map(|w| {
+                            format!(
+                                "{:.0}/{:.1}",
+                                (w[1].0 - w[0].0) as f64 / 1000.0,
+                                (w[1].1 - w[0].1) as f64 / 1000.0
+                            )
+                        })
+                        .collect();
+                    for chunk in steps.chunks(10) {
+                        println!("    {}", chunk.join("  "));
+                    }
+                }
                 *lock(&done)
             }
             None => term
@@ -1773,7 +1810,12 @@ impl Ctx {
         );
         match finished {
             Some(f) => {
-                let during = starts.iter().filter(|s| **s < f).count();
+                let during: Vec<f64> = starts
+                    .iter()
+                    .zip(&times)
+                    .filter(|(s, _)| **s < f)
+                    .map(|(_, t)| *t)
+                    .collect();
                 self.report.fig(
                     "exec_flood_cat_on_screen",
                     (f - t0).as_secs_f64(),
@@ -1782,10 +1824,22 @@ impl Ctx {
                 );
                 self.report.fig(
                     "exec_flood_help_samples_during_cat",
-                    during as f64,
+                    during.len() as f64,
                     "samples",
                     None,
                 );
+                if !during.is_empty() {
+                    self.report.fig(
+                        "exec_flood_help_overlay_during_cat_median",
+                        median(&during),
+                        "ms",
+                        Some(50.0),
+                    );
+                } else {
+                    self.report.note(
+                        "exec flood: the cat was over before the first `?`: the help-overlay times are after the flood; exec_flood_leave_shell is the key latency during it".into(),
+                    );
+                }
             }
             None => self
                 .report
