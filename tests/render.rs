@@ -371,3 +371,52 @@ mod views {
         }
     }
 }
+
+#[test]
+fn shell_session_next_to_the_list() {
+    use dockside::app::exec::{ExecCmd, ExecEvent, ExecKind};
+    for (w, h) in SIZES {
+        let mut s = fixtures::state(w, h);
+        // `e` on the selected (running) container opens a session in the Shells tab.
+        let mut out = Vec::new();
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE)),
+            &mut out,
+        );
+        let session = out
+            .iter()
+            .find_map(|c| match c {
+                dockside::app::Cmd::Exec(ExecCmd::Open(req)) => Some(req.session),
+                _ => None,
+            })
+            .expect("an exec is opened");
+        let (cols, rows) = s.shell_size();
+        assert_eq!(
+            out.iter().find_map(|c| match c {
+                dockside::app::Cmd::Exec(ExecCmd::Open(req)) =>
+                    Some((req.cols, req.rows, req.kind.clone())),
+                _ => None,
+            }),
+            Some((cols, rows, ExecKind::Shell)),
+            "the TTY is the pane's inner size"
+        );
+        send(
+            &mut s,
+            Msg::Exec(ExecEvent::Started {
+                session,
+                shell: "/bin/sh".into(),
+            }),
+        );
+        send(
+            &mut s,
+            Msg::Exec(ExecEvent::Output {
+                session,
+                bytes: b"/ # echo $((6*7))\r\n42\r\n/ # \x1b[32mgreen\x1b[0m\r\n/ # ".to_vec(),
+            }),
+        );
+        let screen = render(&s);
+        assert!(screen.contains("42") && screen.contains("web"), "{screen}");
+        insta::assert_snapshot!(format!("shell_{w}x{h}"), screen);
+    }
+}
