@@ -195,7 +195,9 @@ pub fn action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
         }
         (View::Images, "remove") => {
             if let Some(img) = state.views.selected_image() {
-                let (id, name) = (img.id.clone(), img.name().to_string());
+                // A tagged row removes that tag (the image goes with its last tag).
+                let id = img.tags.first().cloned().unwrap_or_else(|| img.id.clone());
+                let name = img.name().to_string();
                 ask(
                     state,
                     format!("Remove image {name}? (y: remove, f: force, n: cancel)"),

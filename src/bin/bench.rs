@@ -77,6 +77,10 @@ struct Args {
     /// Run only the exec-shell benchmark (echo latency, `cat` flood, idle shell) instead.
     #[arg(long)]
     exec: bool,
+    /// Run only the images benchmark instead: tag the test image this many times, then time
+    /// the images view's first full list and its re-sorts.
+    #[arg(long)]
+    images: Option<usize>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -1024,6 +1028,101 @@ struct Ctx {
 }
 
 impl Ctx {
+    /// `--images N`: N tags of the test image; the images view must list and sort them without
+    /// a visible stall.
+    fn phase_images(&mut self, n: usize) -> Result<(), String> {
+        println!("--- images: tagging the test image {n} times ---");
+        let image = "dockside-test/busybox:latest";
+        let tags: Vec<String> = (0..n)
+            .map(|i| format!("bench-img/{:04}:v{}", i, i % 7))
+            .collect();
+        let t = Instant::now();
+        for chunk in tags.chunks(50) {
+            let mut handles = Vec::new();
+            for tag in chunk {
+                let tag = tag.clone();
+                handles.push(thread::spawn(move || docker(&["tag", image, &tag])));
+            }
+            for h in handles {
+                h.join().map_err(|_| "tag thread panicked".to_string())??;
+            }
+        }
+        self.report
+            .fig("images_setup", t.elapsed().as_secs_f64(), "s", None);
+        let result = self.images_measure(n);
+        // Remove the tags (the image itself stays: only tags go).
+        for chunk in tags.chunks(200) {
+            let mut args = vec!["rmi"];
+            args.extend(chunk.iter().map(String::as_str));
+            let _ = docker(&args);
+        }
+        println!("  removed {n} bench tags");
+        result
+    }
+
+    fn images_measure(&mut self, n: usize) -> Result<(), String> {
+        let (mut term, _, _, _) = self.spawn_complete()?;
+        let total = docker(&["images", "-q", "--no-trunc"])?.lines().count();
+        let tagged = docker(&["images", "--format", "{{.Repository}}:{{.Tag}}"])?
+            .lines()
+            .filter(|l| !l.contains("<none>"))
+            .count();
+        let _ = total;
+        // The title counts the rows shown: every tag is a row.
+        let want = format!("{tagged} images");
+        let t = Instant::now();
+        term.send(b"2")?;
+        let shown = term.wait_for(
+            |s| s.contains(&want),
+            Duration::from_secs(30),
+            Duration::from_millis(1),
+            &want,
+        )?;
+        self.report
+            .fig("images_first_list", ms(shown - t), "ms", None);
+        println!("  ({n} bench tags, {tagged} rows)");
+        let mut sorts = Vec::new();
+        for _ in 0..6 {
+            term.wait_quiet(Duration::from_millis(50), Duration::from_secs(5));
+            let before = term.screen();
+            let t = Instant::now();
+            term.send(b"o")?;
+            let changed = term.wait_for(
+                |s| s != before,
+                Duration::from_secs(10),
+                Duration::from_millis(1),
+                "a re-sorted list",
+            );
+            if let Ok(at) = changed {
+                sorts.push(ms(at - t));
+            }
+        }
+        self.report
+            .fig("images_sort_median", median(&sorts), "ms", Some(50.0));
+        self.report
+            .fig("images_sort_max", max_of(&sorts), "ms", None);
+        // Scrolling to the bottom of the list.
+        term.wait_quiet(Duration::from_millis(50), Duration::from_secs(5));
+        let before = term.screen();
+        let t = Instant::now();
+        term.send(b"G")?;
+        if let Ok(at) = term.wait_for(
+            |s| s != before,
+            Duration::from_secs(10),
+            Duration::from_millis(1),
+            "the last page",
+        ) {
+            self.report
+                .fig("images_jump_to_end", ms(at - t), "ms", Some(50.0));
+        }
+        if let Some(kb) = status_kb(term.pid, "VmHWM") {
+            self.report
+                .fig("images_peak_rss", kb as f64 / 1024.0, "MiB", None);
+        }
+        term.quit();
+        Ok(())
+    }
+
     fn spawn_dockside(&self) -> Result<Term, String> {
         let host = self.proxy.host_arg();
         Term::spawn(
@@ -2130,7 +2229,9 @@ fn main() -> ExitCode {
         tck,
         report: Report::default(),
     };
-    let result = if ctx.args.exec {
+    let result = if let Some(n) = ctx.args.images {
+        ctx.phase_images(n)
+    } else if ctx.args.exec {
         ctx.phase_exec()
     } else {
         run(&mut ctx)

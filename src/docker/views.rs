@@ -62,7 +62,7 @@ impl ViewsTask {
         let tx = tx.clone();
         self.tasks.spawn(async move {
             let msg = match kind {
-                Kind::Images => ResMsg::Images(images::list(&docker, true).await),
+                Kind::Images => ResMsg::Images(images::list(&docker, true).await.map(per_tag)),
                 Kind::Volumes => ResMsg::Volumes(resources::list_volumes(&docker, false).await),
                 Kind::Networks => ResMsg::Networks(resources::list_networks(&docker).await),
                 Kind::DiskUsage => ResMsg::Disk(resources::disk_usage(&docker).await),
@@ -300,6 +300,24 @@ impl ViewsTask {
             }
         });
     }
+}
+
+/// One row per tag, as `docker images` shows them (an untagged image is one row).
+pub fn per_tag(list: Vec<crate::app::images::Image>) -> Vec<crate::app::images::Image> {
+    let mut out = Vec::with_capacity(list.len());
+    for img in list {
+        if img.tags.len() <= 1 {
+            out.push(img);
+            continue;
+        }
+        for tag in &img.tags {
+            out.push(crate::app::images::Image {
+                tags: vec![tag.clone()],
+                ..img.clone()
+            });
+        }
+    }
+    out
 }
 
 fn resources_size(bytes: u64) -> String {

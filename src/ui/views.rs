@@ -71,13 +71,15 @@ pub fn draw_list(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         View::Images => {
             let b = block(
                 format!(
-                    "{} images{}",
+                    "{} images{} · sorted by {}{}",
                     v.image_rows.len(),
                     if v.show_dangling {
                         " (with dangling)"
                     } else {
                         ""
-                    }
+                    },
+                    v.image_sort.label(),
+                    if v.image_sort_rev { "▼" } else { "▲" }
                 ),
                 state,
                 theme,
