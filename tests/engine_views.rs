@@ -200,3 +200,56 @@ async fn engine_view_shows_disk_usage_like_system_df() {
         "{info:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_prompt_creates_starts_and_selects_the_container() {
+    if !engine::available() {
+        return;
+    }
+    let name = unique_name("dsrun");
+    struct Rm(String);
+    impl Drop for Rm {
+        fn drop(&mut self) {
+            let _ = docker(&["rm", "-f", &self.0]);
+        }
+    }
+    let _rm = Rm(name.clone());
+    let mut d = Driver::start(None);
+    d.key('2');
+    let image = engine::test_image();
+    assert!(d.until(T, |s| s.views.images.is_some()).await);
+    d.key('/');
+    type_line(&mut d, &image);
+    let img = image.clone();
+    assert!(
+        d.until(T, |s| s
+            .views
+            .selected_image()
+            .is_some_and(|i| i.tags.contains(&img)))
+            .await,
+        "test image selected"
+    );
+    d.key('r');
+    // The prompt starts with "-d "; type the rest of the options, then the command.
+    type_line(
+        &mut d,
+        &format!("--name {name} -e MODE=bench --restart unless-stopped -- sleep 300"),
+    );
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| s.view == View::Containers
+            && s.selected_container().is_some_and(|c| c.name == n))
+            .await,
+        "back in the containers view with the new container selected; status {:?}",
+        d.state.status
+    );
+    assert_eq!(
+        docker_ok(&["inspect", "-f", "{{.State.Running}}", &name]),
+        "true"
+    );
+    assert_eq!(
+        docker_ok(&["inspect", "-f", "{{.HostConfig.RestartPolicy.Name}}", &name]),
+        "unless-stopped"
+    );
+    assert!(docker_ok(&["inspect", "-f", "{{.Config.Env}}", &name]).contains("MODE=bench"));
+}

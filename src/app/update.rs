@@ -84,7 +84,15 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 state.stats.remove(&id);
             }
             state.containers.insert(id.clone(), c);
+            let just_ran = state.views.select_when_listed.as_deref() == Some(id.as_str());
+            if just_ran {
+                state.views.select_when_listed = None;
+                state.selected = Some(id.clone());
+            }
             state.recompute_rows();
+            if just_ran {
+                open_logs_for_selection(state, out);
+            }
             // Follow the logs across a restart.
             if state.logs.target.as_deref() == Some(id.as_str())
                 && now_running

@@ -118,6 +118,8 @@ pub struct Views {
     pub next_job: u64,
     /// The job shown in the detail pane.
     pub job_cur: usize,
+    /// A container just created from the run prompt: select it when it appears in the list.
+    pub select_when_listed: Option<String>,
 }
 
 /// Most finished jobs kept.
@@ -265,6 +267,8 @@ pub enum ResMsg {
         what: String,
         result: Result<String, String>,
     },
+    /// A container was created and started from the run prompt.
+    Ran(Result<String, String>),
 }
 
 /// Commands for these views.

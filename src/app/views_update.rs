@@ -518,6 +518,24 @@ pub fn on_msg(state: &mut State, msg: ResMsg) {
                 state.set_status(text.0, text.1);
             }
         }
+        ResMsg::Ran(result) => match result {
+            Ok(id) => {
+                state.set_status(
+                    StatusKind::Info,
+                    format!("started {}", super::images::short_id(&id)),
+                );
+                // Show it: back to the containers view, selected once listed.
+                state.views.select_when_listed = Some(id.clone());
+                let mut out = Vec::new();
+                switch(state, View::Containers, &mut out);
+                if state.containers.contains_key(&id) {
+                    state.selected = Some(id);
+                    state.views.select_when_listed = None;
+                    state.clamp_offset();
+                }
+            }
+            Err(e) => state.set_status(StatusKind::Error, format!("run: {e}")),
+        },
         ResMsg::Done { what, result } => match result {
             Ok(t) if t.is_empty() => state.set_status(StatusKind::Info, format!("done: {what}")),
             Ok(t) => state.set_status(StatusKind::Info, format!("{what}: {t}")),

@@ -271,12 +271,7 @@ impl ViewsTask {
                             "system prune".into(),
                             resources::prune_all(&d, None).await.map(|s| s.text()),
                         ),
-                        ResCmd::Run(spec) => done(
-                            "run".into(),
-                            resources::run(&d, &spec)
-                                .await
-                                .map(|id| format!("started {}", &id[..id.len().min(12)])),
-                        ),
+                        ResCmd::Run(spec) => Msg::Res(ResMsg::Ran(resources::run(&d, &spec).await)),
                         _ => return,
                     };
                     let _ = t.send(msg).await;
