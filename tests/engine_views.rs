@@ -229,7 +229,7 @@ async fn run_prompt_creates_starts_and_selects_the_container() {
             .await,
         "test image selected"
     );
-    d.key('r');
+    d.key('R');
     // The prompt starts with "-d "; type the rest of the options, then the command.
     type_line(
         &mut d,
@@ -252,4 +252,62 @@ async fn run_prompt_creates_starts_and_selects_the_container() {
         "unless-stopped"
     );
     assert!(docker_ok(&["inspect", "-f", "{{.Config.Env}}", &name]).contains("MODE=bench"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_form_creates_the_container_with_every_field_entered() {
+    if !engine::available() {
+        return;
+    }
+    let name = unique_name("dsform");
+    struct Rm(String);
+    impl Drop for Rm {
+        fn drop(&mut self) {
+            let _ = docker(&["rm", "-f", &self.0]);
+        }
+    }
+    let _rm = Rm(name.clone());
+    let mut d = Driver::start(None);
+    d.key('2');
+    let image = engine::test_image();
+    assert!(d.until(T, |s| s.views.images.is_some()).await);
+    d.key('/');
+    type_line(&mut d, &image);
+    d.key('r');
+    let tab = |d: &mut Driver| d.key_code(KeyCode::Tab, KeyModifiers::NONE);
+    let typ = |d: &mut Driver, t: &str| {
+        for ch in t.chars() {
+            d.key_code(KeyCode::Char(ch), KeyModifiers::NONE);
+        }
+    };
+    typ(&mut d, &name); // name
+    tab(&mut d);
+    typ(&mut d, "sleep 300"); // command
+    tab(&mut d);
+    typ(&mut d, "127.0.0.1::80"); // ports
+    tab(&mut d);
+    typ(&mut d, "MODE=form"); // env
+    for _ in 0..6 {
+        tab(&mut d); // volumes, volumes from, network, links, restart
+    }
+    // Now on memory (restart was skipped: index 9 -> 10).
+    typ(&mut d, "64m");
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| s.selected_container().is_some_and(|c| c.name == n))
+            .await,
+        "created, started and selected; status {:?}",
+        d.state.status
+    );
+    assert_eq!(
+        docker_ok(&["inspect", "-f", "{{.State.Running}}", &name]),
+        "true"
+    );
+    assert!(docker_ok(&["inspect", "-f", "{{.Config.Env}}", &name]).contains("MODE=form"));
+    assert_eq!(
+        docker_ok(&["inspect", "-f", "{{.HostConfig.Memory}}", &name]),
+        "67108864"
+    );
+    assert!(docker_ok(&["port", &name, "80/tcp"]).starts_with("127.0.0.1:"));
 }

@@ -354,7 +354,34 @@ mod views {
             }
             insta::assert_snapshot!(format!("pull_progress_{w}x{h}"), render(&s));
             press(&mut s, KeyCode::Char('J'));
+            // The run form: fields, a live error on a bad port, the docker run line.
             press(&mut s, KeyCode::Char('r'));
+            for c in "api2".chars() {
+                press(&mut s, KeyCode::Char(c));
+            }
+            press(&mut s, KeyCode::Tab);
+            press(&mut s, KeyCode::Tab);
+            for c in "8080:80 99999:443".chars() {
+                press(&mut s, KeyCode::Char(c));
+            }
+            let screen = render(&s);
+            assert!(screen.contains("99999"), "{screen}");
+            insta::assert_snapshot!(format!("run_form_{w}x{h}"), screen);
+            press(&mut s, KeyCode::Esc);
+            // What the app knows of the engine is checked as you type: a name in use.
+            press(&mut s, KeyCode::Char('r'));
+            for c in "web".chars() {
+                press(&mut s, KeyCode::Char(c));
+            }
+            let screen = render(&s);
+            assert!(screen.contains("already in use"), "{screen}");
+            press(&mut s, KeyCode::Enter);
+            assert!(
+                matches!(s.overlay, dockside::app::state::Overlay::RunForm { .. }),
+                "not run while wrong"
+            );
+            press(&mut s, KeyCode::Esc);
+            press(&mut s, KeyCode::Char('R'));
             for c in "-p 8080:80 -e MODE=prod --name api2 --restart unless-stopped".chars() {
                 press(&mut s, KeyCode::Char(c));
             }

@@ -189,6 +189,11 @@ pub enum Overlay {
         title: String,
         text: String,
     },
+    /// The `docker run` form; `field` is the index in `Field::ALL` being edited.
+    RunForm {
+        form: Box<super::runform::RunForm>,
+        field: usize,
+    },
     /// A yes/no question: `y` issues `yes`, `f` issues `force` when offered.
     Ask {
         question: String,

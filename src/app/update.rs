@@ -22,6 +22,13 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             } else if state.filter.active {
                 state.filter.text.push_str(&text.replace(['\n', '\r'], " "));
                 state.recompute_rows();
+            } else if let Overlay::RunForm { form, field } = &mut state.overlay {
+                let f =
+                    super::runform::Field::ALL[(*field).min(super::runform::Field::ALL.len() - 1)];
+                if let Some(t) = form.text_mut(f) {
+                    t.push_str(&text.replace(['\n', '\r'], " "));
+                }
+                state.dirty = true;
             } else if let Some((_, buf)) = state.logs.input.as_mut() {
                 buf.push_str(&text.replace(['\n', '\r'], " "));
                 state.dirty = true;
@@ -326,6 +333,10 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
                 _ => {}
             }
             state.dirty = true;
+            return;
+        }
+        Overlay::RunForm { .. } => {
+            super::views_update::form_key(state, &key, out);
             return;
         }
         Overlay::Output { .. } => {

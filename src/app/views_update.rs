@@ -187,6 +187,15 @@ pub fn action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
                 prompt(state, PromptKind::Tag { id, name }, String::new());
             }
         }
+        (View::Images, "run_form") => {
+            if let Some(img) = state.views.selected_image() {
+                let image = img.tags.first().cloned().unwrap_or_else(|| img.id.clone());
+                state.overlay = Overlay::RunForm {
+                    form: Box::new(RunForm::for_image(&image)),
+                    field: 1,
+                };
+            }
+        }
         (View::Images, "run") => {
             if let Some(img) = state.views.selected_image() {
                 let image = img.tags.first().cloned().unwrap_or_else(|| img.id.clone());
@@ -306,6 +315,116 @@ pub fn split_ref(r: &str) -> (String, String) {
         Some((repo, tag)) if !tag.contains('/') => (repo.to_string(), tag.to_string()),
         _ => (r.to_string(), "latest".to_string()),
     }
+}
+
+/// Check a run form as typed: the form's own rules, plus what the app already knows of the
+/// engine (a name in use, an image that is not here). `Ok` holds the spec to run.
+pub fn check_form(
+    state: &State,
+    form: &RunForm,
+) -> Result<super::runform::RunSpec, Vec<(super::runform::Field, String)>> {
+    check_form_parts(&state.containers, state.views.images.as_deref(), form)
+}
+
+fn check_form_parts(
+    containers: &std::collections::HashMap<String, super::model::Container>,
+    images: Option<&[super::images::Image]>,
+    form: &RunForm,
+) -> Result<super::runform::RunSpec, Vec<(super::runform::Field, String)>> {
+    use super::runform::Field;
+    let mut errors = match form.validate() {
+        Ok(spec) => {
+            let mut extra = Vec::new();
+            if let Some(name) = spec.name.as_deref()
+                && containers.values().any(|c| c.name == name)
+            {
+                extra.push((
+                    Field::Name,
+                    format!("`{name}` is already in use by a container"),
+                ));
+            }
+            if let Some(images) = images {
+                let known = images.iter().any(|i| {
+                    i.tags.iter().any(|t| {
+                        *t == spec.image || t.strip_suffix(":latest") == Some(spec.image.as_str())
+                    }) || i.id == spec.image
+                        || i.id
+                            .strip_prefix("sha256:")
+                            .is_some_and(|h| h.starts_with(&spec.image))
+                });
+                if !known {
+                    extra.push((
+                        Field::Image,
+                        format!(
+                            "no image `{}` on this engine: pull it first (p)",
+                            spec.image
+                        ),
+                    ));
+                }
+            }
+            if extra.is_empty() {
+                return Ok(spec);
+            }
+            extra
+        }
+        Err(e) => e,
+    };
+    errors.sort_by_key(|(f, _)| Field::ALL.iter().position(|x| x == f));
+    Err(errors)
+}
+
+/// A key in the run form. Tab/↓ and shift-tab/↑ move between fields, space flips a
+/// toggle, enter validates and runs, esc cancels. Errors are shown live, per field.
+pub fn form_key(state: &mut State, key: &super::keymap::Key, out: &mut Vec<Cmd>) {
+    use super::runform::Field;
+    use crossterm::event::{KeyCode, KeyModifiers};
+    let Overlay::RunForm { form, field } = &mut state.overlay else {
+        return;
+    };
+    let n = Field::ALL.len();
+    let f = Field::ALL[(*field).min(n - 1)];
+    match key.code {
+        KeyCode::Esc => state.overlay = Overlay::None,
+        KeyCode::Tab | KeyCode::Down => *field = (*field + 1) % n,
+        KeyCode::BackTab | KeyCode::Up => *field = (*field + n - 1) % n,
+        KeyCode::Enter => {
+            match check_form_parts(&state.containers, state.views.images.as_deref(), form) {
+                Ok(spec) => {
+                    state.set_status(
+                        StatusKind::Progress,
+                        format!("Running {}…", spec.docker_command()),
+                    );
+                    out.push(Cmd::Res(ResCmd::Run(Box::new(spec))));
+                    state.overlay = Overlay::None;
+                }
+                Err(errs) => {
+                    if let Some((bad, _)) = errs.first()
+                        && let Some(i) = Field::ALL.iter().position(|x| x == bad)
+                    {
+                        *field = i;
+                    }
+                }
+            }
+        }
+        KeyCode::Char(' ') if f.is_toggle() => form.toggle(f),
+        KeyCode::Backspace => {
+            if let Some(t) = form.text_mut(f) {
+                t.pop();
+            }
+        }
+        KeyCode::Char('u') if key.mods.contains(KeyModifiers::CONTROL) => {
+            if let Some(t) = form.text_mut(f) {
+                t.clear();
+            }
+        }
+        KeyCode::Char(c) if !key.mods.contains(KeyModifiers::CONTROL) => {
+            if let Some(t) = form.text_mut(f) {
+                t.push(c);
+            }
+        }
+        _ => {}
+    }
+    state.dirty = true;
 }
 
 /// Validate a `docker run` prompt as typed: the equivalent command line, or what is wrong.

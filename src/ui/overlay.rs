@@ -236,3 +236,79 @@ pub fn ask(f: &mut Frame, area: Rect, question: &str, theme: &Theme) {
         rect,
     );
 }
+
+/// The `docker run` form: every field, what is wrong with it as typed, and the command line.
+pub fn run_form(
+    f: &mut Frame,
+    area: Rect,
+    state: &State,
+    form: &crate::app::runform::RunForm,
+    field: usize,
+    theme: &Theme,
+) {
+    use crate::app::runform::Field;
+    let result = crate::app::views_update::check_form(state, form);
+    let errors: Vec<(Field, String)> = match &result {
+        Ok(_) => Vec::new(),
+        Err(e) => e.clone(),
+    };
+    let w = area.width.saturating_sub(4).clamp(20, 110);
+    let h = (Field::ALL.len() as u16 + 6).min(area.height);
+    let rect = centered(area, w, h);
+    f.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent())
+        .title(Span::styled(" docker run ", theme.title()))
+        .title_bottom(Span::styled(
+            " tab/↑↓ fields · space toggles · enter runs · esc cancels ",
+            theme.dim(),
+        ));
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, fl) in Field::ALL.iter().enumerate() {
+        let current = i == field;
+        let label = Span::styled(
+            format!("{}{:<22}", if current { "▸ " } else { "  " }, fl.label()),
+            if current {
+                theme.title()
+            } else {
+                theme.accent()
+            },
+        );
+        let value = if fl.is_toggle() {
+            let on = form.flag(*fl).unwrap_or(false);
+            Span::raw(if on { "[x]" } else { "[ ]" })
+        } else {
+            let text = form.text(*fl).unwrap_or_default();
+            if text.is_empty() && !current {
+                Span::styled(fl.hint().to_string(), theme.dim())
+            } else if current {
+                Span::raw(format!("{text}▏"))
+            } else {
+                Span::raw(text.to_string())
+            }
+        };
+        let mut spans = vec![label, value];
+        if let Some((_, e)) = errors.iter().find(|(ef, _)| ef == fl) {
+            spans.push(Span::styled(format!("  ✗ {e}"), theme.bad()));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::from(""));
+    match &result {
+        Ok(spec) => lines.push(Line::from(vec![
+            Span::styled("✓ ", theme.ok()),
+            Span::raw(spec.docker_command()),
+        ])),
+        Err(e) => lines.push(Line::from(Span::styled(
+            format!("✗ {} field(s) to fix", e.len()),
+            theme.bad(),
+        ))),
+    }
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        rect,
+    );
+}
