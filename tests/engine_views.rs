@@ -119,6 +119,19 @@ async fn volumes_and_networks_are_created_and_removed_from_the_ui() {
             .await,
         "volume appears"
     );
+    // Sizes on request.
+    d.key('S');
+    let v = vol.clone();
+    assert!(
+        d.until(T, |s| s
+            .views
+            .volumes
+            .iter()
+            .flatten()
+            .any(|x| x.name == v && x.size.is_some()))
+            .await,
+        "volume sizes measured"
+    );
     assert_eq!(
         docker_ok(&["volume", "inspect", "-f", "{{.Name}}", &vol]),
         vol

@@ -313,6 +313,8 @@ pub enum ResCmd {
         message: String,
     },
     CreateVolume(String),
+    /// List volumes with their sizes (the engine measures every volume: on request only).
+    VolumeSizes,
     RemoveVolume(String),
     PruneVolumes,
     CreateNetwork {

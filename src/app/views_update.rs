@@ -239,6 +239,10 @@ pub fn action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
                 out.push(Cmd::Res(ResCmd::CancelJob(job.id)));
             }
         }
+        (View::Volumes, "sizes") => {
+            state.set_status(StatusKind::Progress, "Measuring volume sizes…");
+            out.push(Cmd::Res(ResCmd::VolumeSizes));
+        }
         (View::Volumes, "create") => prompt(state, PromptKind::CreateVolume, String::new()),
         (View::Volumes, "remove") => {
             if let Some(name) = selected_volume_name(state) {

@@ -163,6 +163,12 @@ impl ViewsTask {
                 self.forward(tx, job, prx);
                 self.jobs.insert(job, task);
             }
+            ResCmd::VolumeSizes => {
+                self.ops.spawn(async move {
+                    let r = resources::list_volumes(&d, true).await;
+                    let _ = t.send(Msg::Res(ResMsg::Volumes(r))).await;
+                });
+            }
             ResCmd::CancelJob(job) => {
                 if let Some(task) = self.jobs.remove(&job) {
                     task.abort();
