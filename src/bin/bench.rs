@@ -81,6 +81,10 @@ struct Args {
     /// the images view's first full list and its re-sorts.
     #[arg(long)]
     images: Option<usize>,
+    /// Run only the build benchmark instead: a build printing 100,000 lines as fast as it
+    /// can, started from the images view; keys must still be answered.
+    #[arg(long)]
+    build: bool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -1058,6 +1062,114 @@ impl Ctx {
         }
         println!("  removed {n} bench tags");
         result
+    }
+
+    /// `--build`: a classic-builder build whose RUN step prints 100,000 lines; while its output
+    /// streams into the jobs pane, time the help overlay.
+    fn phase_build(&mut self) -> Result<(), String> {
+        println!("--- build: 100,000 lines of build output ---");
+        let dir = std::env::temp_dir().join(format!("dockside-bench-build-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("mkdir: {e}"))?;
+        let tag = format!("bench-build:{}", std::process::id());
+        std::fs::write(
+            dir.join("Dockerfile"),
+            format!(
+                "FROM dockside-test/busybox:latest\nLABEL dockside.bench=1\nRUN seq 1 100000 | sed 's/^/build output line /'; echo {}\n",
+                std::process::id()
+            ),
+        )
+        .map_err(|e| format!("write Dockerfile: {e}"))?;
+        let result = self.build_measure(&dir, &tag);
+        let _ = docker(&["rmi", "-f", &tag]);
+        let _ = std::fs::remove_dir_all(&dir);
+        result
+    }
+
+    fn build_measure(&mut self, dir: &Path, tag: &str) -> Result<(), String> {
+        let (mut term, _, _, _) = self.spawn_complete()?;
+        term.send(b"2")?;
+        term.wait_for(
+            |s| s.contains(" images"),
+            Duration::from_secs(30),
+            Duration::from_millis(5),
+            "the images view",
+        )?;
+        term.send(b"b")?;
+        term.wait_for(
+            |s| s.contains("Build:"),
+            Duration::from_secs(10),
+            Duration::from_millis(5),
+            "the build prompt",
+        )?;
+        let cpu0 = cpu_ticks(term.pid).unwrap_or(0);
+        let bytes0 = term.bytes();
+        let t0 = Instant::now();
+        term.send(format!("{} -t {tag}\r", dir.display()).as_bytes())?;
+        term.wait_for(
+            |s| s.contains("build output line"),
+            Duration::from_secs(60),
+            Duration::from_millis(2),
+            "build output",
+        )?;
+        let mut times = Vec::new();
+        while times.len() < 20 {
+            let screen = term.screen();
+            if screen.contains("done") && screen.contains("Successfully") {
+                break;
+            }
+            let t = Instant::now();
+            term.send(b"?")?;
+            if let Ok(at) = term.wait_for(
+                |s| s.contains(HELP_TEXT),
+                Duration::from_secs(5),
+                Duration::from_millis(1),
+                "the help overlay",
+            ) {
+                times.push(ms(at - t));
+            }
+            term.send(b"?")?;
+            let _ = term.wait_for(
+                |s| !s.contains(HELP_TEXT),
+                Duration::from_secs(5),
+                Duration::from_millis(1),
+                "the help overlay to close",
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+        let finished = term.wait_for(
+            |s| s.contains("Successfully built") || s.contains("failed"),
+            Duration::from_secs(120),
+            Duration::from_millis(5),
+            "the end of the build",
+        );
+        let elapsed = t0.elapsed();
+        println!("  {} help samples during the build", times.len());
+        self.report.fig(
+            "build_help_overlay_median",
+            median(&times),
+            "ms",
+            Some(50.0),
+        );
+        self.report
+            .fig("build_help_overlay_max", max_of(&times), "ms", None);
+        if finished.is_ok() {
+            self.report
+                .fig("build_duration", elapsed.as_secs_f64(), "s", None);
+        }
+        let cpu = (cpu_ticks(term.pid).unwrap_or(0).saturating_sub(cpu0)) as f64 / self.tck;
+        self.report.fig("build_dockside_cpu", cpu, "s", None);
+        self.report.fig(
+            "build_bytes_written",
+            (term.bytes() - bytes0) as f64,
+            "B",
+            None,
+        );
+        if let Some(kb) = status_kb(term.pid, "VmHWM") {
+            self.report
+                .fig("build_peak_rss", kb as f64 / 1024.0, "MiB", None);
+        }
+        term.quit();
+        Ok(())
     }
 
     fn images_measure(&mut self, n: usize) -> Result<(), String> {
@@ -2229,7 +2341,9 @@ fn main() -> ExitCode {
         tck,
         report: Report::default(),
     };
-    let result = if let Some(n) = ctx.args.images {
+    let result = if ctx.args.build {
+        ctx.phase_build()
+    } else if let Some(n) = ctx.args.images {
         ctx.phase_images(n)
     } else if ctx.args.exec {
         ctx.phase_exec()
