@@ -43,6 +43,9 @@ pub struct LogsView {
     pub window: LogWindow,
     pub tail: u64,
     pub query: Option<(String, LogQuery)>,
+    /// Lines in the buffer matching `query`, kept up to date as lines arrive and are evicted,
+    /// so drawing the count never scans the buffer.
+    matches: usize,
     /// Show only matching lines.
     pub grep: bool,
     pub input: Option<(LogInputKind, String)>,
@@ -75,6 +78,7 @@ impl LogsView {
             window: LogWindow::Tail(tail),
             tail,
             query: None,
+            matches: 0,
             grep: false,
             input: None,
             current_match: None,
@@ -88,6 +92,7 @@ impl LogsView {
         self.generation += 1;
         self.target = id;
         self.buf.clear();
+        self.matches = 0;
         self.follow = true;
         self.anchor = 0;
         self.hscroll = 0;
@@ -128,6 +133,17 @@ impl LogsView {
         for line in lines {
             if let Some(ts) = line.ts_nanos {
                 self.last_ts = Some(ts);
+            }
+            if let Some((_, q)) = &self.query {
+                if self.buf.len() >= self.buf.max_lines() {
+                    let evicted = self.buf.get(self.buf.first_seq());
+                    if evicted.is_some_and(|l| q.is_match(&l.body.text)) {
+                        self.matches -= 1;
+                    }
+                }
+                if q.is_match(&line.body.text) {
+                    self.matches += 1;
+                }
             }
             self.buf.push(line);
         }
@@ -213,6 +229,7 @@ impl LogsView {
 
     pub fn set_query(&mut self, pattern: &str, grep: bool) -> Result<(), String> {
         if pattern.is_empty() {
+            self.matches = 0;
             self.query = None;
             self.grep = false;
             self.current_match = None;
@@ -224,6 +241,11 @@ impl LogsView {
         };
         let case_sensitive = pat.chars().any(char::is_uppercase);
         let q = LogQuery::new(pat, regex, case_sensitive)?;
+        self.matches = self
+            .buf
+            .iter()
+            .filter(|(_, l)| q.is_match(&l.body.text))
+            .count();
         self.query = Some((pattern.to_string(), q));
         self.grep = grep;
         self.current_match = None;
@@ -232,14 +254,19 @@ impl LogsView {
 
     /// Number of lines matching the query in the buffer.
     pub fn match_count(&self) -> usize {
-        match &self.query {
-            Some((_, q)) => self
-                .buf
-                .iter()
-                .filter(|(_, l)| q.is_match(&l.body.text))
-                .count(),
-            None => 0,
+        if self.query.is_some() {
+            self.matches
+        } else {
+            0
         }
+    }
+
+    /// Drop the search (and the grep filter).
+    pub fn clear_query(&mut self) {
+        self.query = None;
+        self.grep = false;
+        self.current_match = None;
+        self.matches = 0;
     }
 
     /// Jump to the next (forward) or previous match, from the current match or the view.
@@ -288,5 +315,47 @@ impl LogsView {
             .collect();
         out.reverse();
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::logbuf::LogStream;
+    use crate::app::sanitize::sanitize_line;
+
+    fn line(t: &str) -> LogLine {
+        LogLine {
+            stream: LogStream::Stdout,
+            ts_nanos: None,
+            body: sanitize_line(t.as_bytes(), 1024),
+        }
+    }
+
+    #[test]
+    fn match_count_follows_arrivals_and_evictions() {
+        let mut v = LogsView::new(10, 10);
+        v.push_lines(
+            (0..8)
+                .map(|i| line(&format!("{} {i}", if i % 2 == 0 { "err" } else { "ok" })))
+                .collect(),
+        );
+        v.set_query("err", false).expect("query");
+        assert_eq!(v.match_count(), 4);
+        // 12 more lines: the buffer keeps 10; the count equals a full scan throughout.
+        for i in 8..20 {
+            v.push_lines(vec![line(&format!(
+                "{} {i}",
+                if i % 3 == 0 { "err" } else { "ok" }
+            ))]);
+            let scan = v
+                .buf
+                .iter()
+                .filter(|(_, l)| l.body.text.contains("err"))
+                .count();
+            assert_eq!(v.match_count(), scan, "after line {i}");
+        }
+        v.clear_query();
+        assert_eq!(v.match_count(), 0);
     }
 }

@@ -400,10 +400,6 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
     }
 
     let km = &state.keymap;
-    let ctx = match state.focus {
-        Focus::List => Context::Containers,
-        Focus::Detail => Context::Logs,
-    };
     let view_ctx = state.view.context();
     if let Some(vctx) = view_ctx {
         let action = km
@@ -430,7 +426,6 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
     let Some(action) = action else {
         return;
     };
-    let _ = ctx;
     if global_action(state, &action, out) {
         return;
     }
@@ -843,9 +838,7 @@ fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
         }
         "clear" => {
             if logs.query.is_some() {
-                logs.query = None;
-                logs.grep = false;
-                logs.current_match = None;
+                logs.clear_query();
                 logs.follow = true;
             } else {
                 logs.zoom = false;
