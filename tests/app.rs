@@ -103,7 +103,7 @@ fn stop_issues_a_command_and_shows_progress() {
         name: "web".into(),
         action: ContainerAction::Stop
     }));
-    assert_eq!(s.pending.get(&web), Some(&"Stopping"));
+    assert_eq!(s.pending.get(&web), Some("Stopping"));
     let mut out = Vec::new();
     update(
         &mut s,
@@ -117,6 +117,29 @@ fn stop_issues_a_command_and_shows_progress() {
     assert!(s.pending.is_empty());
     let st = s.status.clone().expect("status");
     assert_eq!(st.text, "stop web: permission denied");
+}
+
+#[test]
+fn an_earlier_actions_answer_does_not_end_a_later_one() {
+    let mut s = fixtures::state(120, 40);
+    let web = s.selected.clone().expect("selected");
+    key(&mut s, 's');
+    key(&mut s, 'r');
+    assert_eq!(s.pending.get(&web), Some("Restarting"));
+    let done = |what: &str| Msg::ActionDone {
+        id: web.clone(),
+        what: what.into(),
+        result: Ok(()),
+    };
+    let mut out = Vec::new();
+    update(&mut s, done("stop web"), &mut out);
+    assert_eq!(
+        s.pending.get(&web),
+        Some("Restarting"),
+        "the restart is still under way"
+    );
+    update(&mut s, done("restart web"), &mut out);
+    assert!(s.pending.is_empty());
 }
 
 #[test]

@@ -209,6 +209,51 @@ pub struct Input {
     pub text: String,
 }
 
+/// Container actions under way: for each container, what the latest one is
+/// doing ("Stopping") and how many are still unanswered. An answer to an
+/// earlier action (start) does not end a later one (restart) sent before it.
+#[derive(Debug, Default, Clone)]
+pub struct Pending(HashMap<String, (&'static str, u32)>);
+
+impl Pending {
+    pub fn begin(&mut self, id: &str, what: &'static str) {
+        let e = self.0.entry(id.to_string()).or_insert((what, 0));
+        e.0 = what;
+        e.1 += 1;
+    }
+
+    /// One action on `id` was answered.
+    pub fn finish(&mut self, id: &str) {
+        if let Some(e) = self.0.get_mut(id) {
+            e.1 = e.1.saturating_sub(1);
+            if e.1 == 0 {
+                self.0.remove(id);
+            }
+        }
+    }
+
+    /// The container is gone: nothing of it is pending any more.
+    pub fn forget(&mut self, id: &str) {
+        self.0.remove(id);
+    }
+
+    pub fn get(&self, id: &str) -> Option<&'static str> {
+        self.0.get(id).map(|e| e.0)
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.contains_key(id)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        self.0.retain(|id, _| keep(id));
+    }
+}
+
 pub struct State {
     pub conn: ConnStatus,
     pub containers: HashMap<String, Container>,
@@ -224,8 +269,8 @@ pub struct State {
     pub filter: Input,
     pub overlay: Overlay,
     pub status: Option<StatusMsg>,
-    /// Actions under way: id -> what ("Stopping").
-    pub pending: HashMap<String, &'static str>,
+    /// Actions under way per container.
+    pub pending: Pending,
     pub focus: Focus,
     pub tab: DetailTab,
     pub logs: LogsView,
@@ -296,7 +341,7 @@ impl State {
             filter: Input::default(),
             overlay: Overlay::None,
             status: None,
-            pending: HashMap::new(),
+            pending: Pending::default(),
             focus: Focus::List,
             tab: DetailTab::Logs,
             logs: LogsView::default(),
@@ -563,7 +608,7 @@ impl State {
     }
 
     pub fn is_action_pending(&self, id: &str) -> bool {
-        self.pending.contains_key(id)
+        self.pending.contains(id)
     }
 
     pub fn action_for_pause(c: &Container) -> ContainerAction {

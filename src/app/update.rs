@@ -66,9 +66,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 }
             }
             state.containers = list.into_iter().map(|c| (c.id.clone(), c)).collect();
-            state
-                .pending
-                .retain(|id, _| state.containers.contains_key(id));
+            state.pending.retain(|id| state.containers.contains_key(id));
             state
                 .stats
                 .retain(|id, _| state.containers.contains_key(id));
@@ -117,7 +115,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             state.exec.container_gone(&id);
             state.containers.remove(&id);
             state.stats.remove(&id);
-            state.pending.remove(&id);
+            state.pending.forget(&id);
             state.recompute_rows();
             if state.logs.target.as_deref() == Some(id.as_str()) {
                 state.logs.state = StreamState::Ended("container removed".into());
@@ -125,7 +123,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             }
         }
         Msg::ActionDone { id, what, result } => {
-            state.pending.remove(&id);
+            state.pending.finish(&id);
             match result {
                 Ok(()) => {
                     if state.pending.is_empty() {
@@ -572,7 +570,7 @@ fn after_selection_change(state: &mut State, out: &mut Vec<Cmd>) {
 }
 
 fn issue(state: &mut State, id: String, name: String, action: ContainerAction, out: &mut Vec<Cmd>) {
-    state.pending.insert(id.clone(), action.progressive());
+    state.pending.begin(&id, action.progressive());
     state.set_status(
         StatusKind::Progress,
         format!("{} {name}…", action.progressive()),
