@@ -28,6 +28,7 @@ pub struct LogsConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct ContainersConfig {
     pub show_all: bool,
+    pub live_stats: bool,
 }
 
 impl Default for LogsConfig {
@@ -43,7 +44,10 @@ impl Default for LogsConfig {
 
 impl Default for ContainersConfig {
     fn default() -> Self {
-        ContainersConfig { show_all: true }
+        ContainersConfig {
+            show_all: true,
+            live_stats: true,
+        }
     }
 }
 
@@ -80,6 +84,7 @@ impl Config {
         logs.wrap = self.logs.wrap;
         state.logs = logs;
         state.show_all = self.containers.show_all;
+        state.live_stats = self.containers.live_stats;
     }
 }
 

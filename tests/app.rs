@@ -269,6 +269,27 @@ fn stats_watch_only_visible_running_rows() {
 }
 
 #[test]
+fn live_stats_off_watches_only_the_selected_stats_tab() {
+    let mut s = fixtures::state(80, 24);
+    assert!(s.watching.len() > 1);
+    let out = key(&mut s, 'c');
+    assert!(!s.live_stats);
+    assert!(out.contains(&Cmd::WatchStats(Vec::new())), "{out:?}");
+    assert!(s.watching.is_empty());
+    // The stats tab of a running selection samples that container alone.
+    let sel = s.selected.clone().expect("selected");
+    assert_eq!(s.containers[&sel].state, CState::Running);
+    let out = key(&mut s, 't');
+    assert!(out.contains(&Cmd::WatchStats(vec![sel.clone()])), "{out:?}");
+    let out = key(&mut s, 'c');
+    assert!(s.live_stats);
+    assert!(
+        out.iter()
+            .any(|c| matches!(c, Cmd::WatchStats(ids) if ids.len() > 1 && ids.contains(&sel)))
+    );
+}
+
+#[test]
 fn tick_redraws_only_when_visible_text_changes() {
     let mut s = fixtures::state(120, 40);
     s.dirty = false;

@@ -146,22 +146,38 @@ impl vt100::Callbacks for Term {
         if self.replies.len() > MAX_REPLIES {
             return;
         }
-        let first = params.first().and_then(|p| p.first()).copied().unwrap_or(0);
-        match (i1, c, first) {
-            (None, 'n', 6) => {
-                let (row, col) = screen.cursor_position();
-                self.replies
-                    .extend_from_slice(format!("\x1b[{};{}R", row + 1, col + 1).as_bytes());
-            }
-            (None, 'n', 5) => self.replies.extend_from_slice(b"\x1b[0n"),
-            (None, 'c', 0) => self.replies.extend_from_slice(b"\x1b[?62;22c"),
-            (None, 't', 18) => {
-                let (rows, cols) = screen.size();
-                self.replies
-                    .extend_from_slice(format!("\x1b[8;{rows};{cols}t").as_bytes());
-            }
-            _ => {}
+        if let Some(reply) = answer_query(screen, i1, params, c) {
+            self.replies.extend_from_slice(&reply);
         }
+    }
+}
+
+/// The reply a terminal gives to a query a program may block on (cursor
+/// position, device status and attributes, text area size), or `None` for any
+/// other sequence. Shared by the shell panes, the test pty and the bench.
+pub fn answer_query(
+    screen: &vt100::Screen,
+    i1: Option<u8>,
+    params: &[&[u16]],
+    c: char,
+) -> Option<Vec<u8>> {
+    let first = params.first().and_then(|p| p.first()).copied().unwrap_or(0);
+    match (i1, c, first) {
+        // Cursor position report.
+        (None, 'n', 6) => {
+            let (row, col) = screen.cursor_position();
+            Some(format!("\x1b[{};{}R", row + 1, col + 1).into_bytes())
+        }
+        // Device status: OK.
+        (None, 'n', 5) => Some(b"\x1b[0n".to_vec()),
+        // Primary device attributes: VT220 with ANSI colour, like xterm.
+        (None, 'c', 0) => Some(b"\x1b[?62;22c".to_vec()),
+        // Text area size in characters.
+        (None, 't', 18) => {
+            let (rows, cols) = screen.size();
+            Some(format!("\x1b[8;{rows};{cols}t").into_bytes())
+        }
+        _ => None,
     }
 }
 

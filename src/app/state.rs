@@ -264,6 +264,10 @@ pub struct State {
     pub offset: usize,
     pub marked: BTreeSet<String>,
     pub show_all: bool,
+    /// Live CPU/MEM for the rows on screen (`c` toggles). Off: stats are sampled only
+    /// for the selected container while its stats tab is shown, so an idle screen
+    /// makes no engine calls at all.
+    pub live_stats: bool,
     pub sort: SortKey,
     pub sort_desc: bool,
     pub filter: Input,
@@ -336,6 +340,7 @@ impl State {
             offset: 0,
             marked: BTreeSet::new(),
             show_all: true,
+            live_stats: true,
             sort: SortKey::State,
             sort_desc: false,
             filter: Input::default(),
@@ -541,8 +546,12 @@ impl State {
 
     /// Stats that should be live: running rows on screen, plus the selection.
     pub fn wanted_stats(&self) -> Vec<String> {
-        let mut ids: Vec<String> = self
-            .visible_rows()
+        let rows: &[String] = if self.live_stats {
+            self.visible_rows()
+        } else {
+            &[]
+        };
+        let mut ids: Vec<String> = rows
             .iter()
             .filter(|id| {
                 self.containers
@@ -553,6 +562,7 @@ impl State {
             .collect();
         if let Some(c) = self.selected_container()
             && c.state == CState::Running
+            && (self.live_stats || self.tab == DetailTab::Stats)
             && !ids.contains(&c.id)
         {
             ids.push(c.id.clone());

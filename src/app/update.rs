@@ -617,6 +617,15 @@ fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
                 state.dirty = true;
             }
         }
+        "toggle_stats" => {
+            state.live_stats = !state.live_stats;
+            let what = if state.live_stats {
+                "live CPU/MEM on"
+            } else {
+                "live CPU/MEM off: no engine calls while idle"
+            };
+            state.set_status(StatusKind::Info, what);
+        }
         "toggle_all" => {
             state.show_all = !state.show_all;
             state.recompute_rows();

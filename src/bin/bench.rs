@@ -729,21 +729,8 @@ impl vt100::Callbacks for TermState {
         params: &[&[u16]],
         c: char,
     ) {
-        let first = params.first().and_then(|p| p.first()).copied().unwrap_or(0);
-        match (i1, c, first) {
-            (None, 'n', 6) => {
-                let (row, col) = screen.cursor_position();
-                self.replies
-                    .extend_from_slice(format!("\x1b[{};{}R", row + 1, col + 1).as_bytes());
-            }
-            (None, 'n', 5) => self.replies.extend_from_slice(b"\x1b[0n"),
-            (None, 'c', 0) => self.replies.extend_from_slice(b"\x1b[?62;22c"),
-            (None, 't', 18) => {
-                let (rows, cols) = screen.size();
-                self.replies
-                    .extend_from_slice(format!("\x1b[8;{rows};{cols}t").as_bytes());
-            }
-            _ => {}
+        if let Some(reply) = dockside::app::exec::answer_query(screen, i1, params, c) {
+            self.replies.extend_from_slice(&reply);
         }
     }
 }
@@ -1346,9 +1333,18 @@ impl Ctx {
         Ok(secs)
     }
 
-    fn phase_idle(&mut self, term: &Term, baseline: f64, spawned: Instant) -> Result<(), String> {
+    /// One idle window. `label` names the figures (`idle_{label}…`); `quiet_target` is the
+    /// API-request target (0 when no live stats are shown).
+    fn phase_idle(
+        &mut self,
+        term: &Term,
+        baseline: f64,
+        spawned: Instant,
+        label: &str,
+        quiet_target: Option<f64>,
+    ) -> Result<(), String> {
         let idle = self.args.idle_secs;
-        println!("\n--- 2b. idle, {idle} s with dockside running ---");
+        println!("\n--- 2b. idle{label}, {idle} s with dockside running ---");
         // Let the initial load (stats, logs of the selected container) settle.
         let settled = term.wait_quiet(Duration::from_secs(2), Duration::from_secs(8));
         if !settled {
@@ -1407,27 +1403,44 @@ impl Ctx {
         let eng = engine_ticks_used(&eng0, &engine_ticks()) as f64 / self.tck;
         let scale = idle as f64 / 30.0;
 
-        self.report
-            .fig("idle_bytes_written", bytes as f64, "B", Some(0.0));
-        self.report
-            .fig("idle_api_requests", reqs as f64, "requests", Some(0.0));
+        self.report.fig(
+            &format!("idle_{label}bytes_written"),
+            bytes as f64,
+            "B",
+            Some(0.0),
+        );
+        self.report.fig(
+            &format!("idle_{label}api_requests"),
+            reqs as f64,
+            "requests",
+            quiet_target,
+        );
         let streams: Vec<&(String, u64)> = streams_before
             .iter()
             .filter(|(r, _)| is_stream(r))
             .collect();
         self.report.fig(
-            "idle_open_connections",
+            &format!("idle_{label}open_connections"),
             streams_before.len() as f64,
             "connections",
             None,
         );
-        self.report
-            .fig("idle_open_streams", streams.len() as f64, "streams", None);
-        self.report
-            .fig("idle_dockside_cpu", cpu, "s", Some(0.3 * scale));
-        self.report.fig("idle_engine_cpu", eng, "s", None);
         self.report.fig(
-            "idle_engine_cpu_caused_by_dockside",
+            &format!("idle_{label}open_streams"),
+            streams.len() as f64,
+            "streams",
+            None,
+        );
+        self.report.fig(
+            &format!("idle_{label}dockside_cpu"),
+            cpu,
+            "s",
+            Some(0.3 * scale),
+        );
+        self.report
+            .fig(&format!("idle_{label}engine_cpu"), eng, "s", None);
+        self.report.fig(
+            &format!("idle_{label}engine_cpu_caused_by_dockside"),
             eng - baseline,
             "s",
             Some(2.0 * scale),
@@ -1455,8 +1468,12 @@ impl Ctx {
         }
         // Container events on the engine in the window (other users of the engine).
         let events = engine_events(wall0, wall1);
-        self.report
-            .fig("idle_container_events", events.len() as f64, "events", None);
+        self.report.fig(
+            &format!("idle_{label}container_events"),
+            events.len() as f64,
+            "events",
+            None,
+        );
         if !events.is_empty() {
             self.report.note(format!(
                 "the idle window was not quiet: the engine emitted {} container events (other users of the engine); requests and bytes below follow from them",
@@ -2268,10 +2285,11 @@ fn run(ctx: &mut Ctx) -> Result<(), String> {
         "\n  dockside up for the idle/stop phases: Containers {n_all}/{n_all} after {:.1} ms",
         ms(d)
     );
-    let idle = ctx.phase_idle(&term, baseline, spawned);
+    let idle = ctx.phase_idle(&term, baseline, spawned, "", None);
     if let Err(e) = idle {
         ctx.report.note(format!("idle phase failed: {e}"));
     }
+
     let stop = ctx.phase_stop(&term);
     if let Err(e) = stop {
         ctx.report.note(format!("stop phase failed: {e}"));
@@ -2288,6 +2306,26 @@ fn run(ctx: &mut Ctx) -> Result<(), String> {
             .fig("rss_at_end", kb as f64 / 1024.0, "MiB", None);
     }
     term.quit();
+
+    // The idle window again, in a fresh dockside with the live CPU/MEM columns off (`c`):
+    // nothing on screen changes, so the engine must not be asked anything.
+    let off = (|| {
+        let spawned = Instant::now();
+        let (mut term, ..) = ctx.spawn_complete()?;
+        term.send(b"c")?;
+        term.wait_for(
+            |s| s.contains("(stats off)"),
+            Duration::from_secs(5),
+            Duration::from_millis(5),
+            "the list title says the stats are off",
+        )?;
+        let r = ctx.phase_idle(&term, baseline, spawned, "stats_off_", Some(0.0));
+        term.quit();
+        r
+    })();
+    if let Err(e) = off {
+        ctx.report.note(format!("stats-off idle phase failed: {e}"));
+    }
 
     if ctx.args.logs
         && let Err(e) = ctx.phase_logs()

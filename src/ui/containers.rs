@@ -58,6 +58,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     if !state.show_all {
         title.push(Span::styled("(running only) ", theme.dim()));
     }
+    if !state.live_stats {
+        title.push(Span::styled("(stats off) ", theme.dim()));
+    }
     if !state.marked.is_empty() {
         title.push(Span::styled(
             format!("{} marked ", state.marked.len()),
@@ -181,6 +184,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 }
             };
             let (cpu, mem) = match state.stats.get(&c.id).and_then(|h| h.latest()) {
+                _ if !state.live_stats => ("–".into(), "–".into()),
                 Some(s) if c.state == CState::Running => {
                     (fmt_percent(s.cpu_percent), fmt_bytes_binary(s.mem_used))
                 }

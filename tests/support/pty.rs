@@ -68,25 +68,8 @@ impl vt100::Callbacks for TermState {
         params: &[&[u16]],
         c: char,
     ) {
-        let first = params.first().and_then(|p| p.first()).copied().unwrap_or(0);
-        match (i1, c, first) {
-            // Cursor position report.
-            (None, 'n', 6) => {
-                let (row, col) = screen.cursor_position();
-                self.replies
-                    .extend_from_slice(format!("\x1b[{};{}R", row + 1, col + 1).as_bytes());
-            }
-            // Device status: OK.
-            (None, 'n', 5) => self.replies.extend_from_slice(b"\x1b[0n"),
-            // Primary device attributes: VT220 with ANSI colour, like xterm.
-            (None, 'c', 0) => self.replies.extend_from_slice(b"\x1b[?62;22c"),
-            // Text area size in characters.
-            (None, 't', 18) => {
-                let (rows, cols) = screen.size();
-                self.replies
-                    .extend_from_slice(format!("\x1b[8;{rows};{cols}t").as_bytes());
-            }
-            _ => {}
+        if let Some(reply) = dockside::app::exec::answer_query(screen, i1, params, c) {
+            self.replies.extend_from_slice(&reply);
         }
     }
 }
