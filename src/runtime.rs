@@ -51,6 +51,7 @@ pub async fn run(opts: Options) -> Result<(), String> {
 
     let mut state = State::new(opts.keymap, addr, unix_now());
     opts.config.apply(&mut state);
+    state.utc_offset = chrono::Local::now().offset().local_minus_utc();
     let env = |k: &str| std::env::var(k).ok();
     state.color = app::state::ColorLevel::detect(
         env("NO_COLOR").as_deref(),

@@ -320,3 +320,52 @@ fn quit_key() {
     assert!(s.quit);
     assert!(out.contains(&Cmd::Quit));
 }
+
+#[test]
+fn events_are_logged_quietly_and_lead_to_their_container() {
+    let mut s = fixtures::state(120, 40);
+    s.dirty = false;
+    let mut out = Vec::new();
+    for ev in fixtures::events() {
+        update(&mut s, Msg::Event(ev), &mut out);
+    }
+    assert_eq!(s.views.events.len(), 6);
+    assert!(!s.dirty, "events off screen do not redraw");
+    let web = fixtures::container(1, "web", "nginx:1.27", CState::Running).id;
+    key(&mut s, 'j');
+    assert_ne!(s.selected.as_deref(), Some(web.as_str()));
+    key(&mut s, '6');
+    assert_eq!(s.view, dockside::app::views::View::Events);
+    // Newest first: the start of web.
+    let newest = s.views.events.selected().map(|e| e.action.clone());
+    assert_eq!(newest.as_deref(), Some("start"));
+    // Filter to web's container events.
+    key(&mut s, '/');
+    for c in "die".chars() {
+        key(&mut s, c);
+    }
+    code(&mut s, KeyCode::Enter);
+    assert_eq!(s.views.events.rows.len(), 1);
+    let out = code(&mut s, KeyCode::Enter);
+    assert_eq!(s.view, dockside::app::views::View::Containers);
+    assert_eq!(s.selected.as_deref(), Some(web.as_str()));
+    assert!(
+        out.iter()
+            .any(|c| matches!(c, Cmd::Logs(Some(r)) if r.id == web)),
+        "the logs follow the new selection: {out:?}"
+    );
+}
+
+#[test]
+fn an_event_about_a_removed_container_says_so() {
+    let mut s = fixtures::state(120, 40);
+    let mut ev = fixtures::events().remove(0);
+    ev.id = "f".repeat(64);
+    let mut out = Vec::new();
+    update(&mut s, Msg::Event(ev), &mut out);
+    key(&mut s, '6');
+    code(&mut s, KeyCode::Enter);
+    assert_eq!(s.view, dockside::app::views::View::Events);
+    let st = s.status.clone().expect("status");
+    assert!(st.text.contains("no longer exists"), "{}", st.text);
+}

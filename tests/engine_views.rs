@@ -324,3 +324,63 @@ async fn run_form_creates_the_container_with_every_field_entered() {
     );
     assert!(docker_ok(&["port", &name, "80/tcp"]).starts_with("127.0.0.1:"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_view_shows_what_the_engine_reports_and_leads_to_the_container() {
+    if !engine::available() {
+        return;
+    }
+    let mut d = Driver::start(None);
+    assert!(
+        d.until(T, |s| matches!(
+            s.conn,
+            dockside::app::msg::ConnStatus::Connected { .. }
+        ))
+        .await,
+        "connected"
+    );
+    // A label carrying an escape sequence: shown neutralised, never raw.
+    let c = support::engine::TestContainer::run(
+        "dsevents",
+        &["--label", "evil=\u{1b}]0;pwned\u{7}x"],
+        &["sh", "-c", "sleep 600"],
+    );
+    docker_ok(&["stop", "-t", "0", &c.id]);
+    let of = |s: &dockside::app::State, action: &str| {
+        (0..s.views.events.len())
+            .filter_map(|i| s.views.events.get(i))
+            .any(|e| e.typ == "container" && e.id == c.id && e.action == action)
+    };
+    assert!(
+        d.until(T, |s| ["create", "start", "die", "stop"]
+            .iter()
+            .all(|a| of(s, a)))
+            .await,
+        "create, start, die and stop of {} logged",
+        c.name
+    );
+    let ev = (0..d.state.views.events.len())
+        .filter_map(|i| d.state.views.events.get(i))
+        .find(|e| e.id == c.id && e.action == "die")
+        .cloned()
+        .expect("die event");
+    assert_eq!(ev.subject(), c.name);
+    assert_eq!(ev.attr("exitCode"), Some("137"));
+    let evil = ev.attr("evil").expect("label attribute");
+    assert!(!evil.chars().any(char::is_control), "{evil:?}");
+    assert!(
+        evil.ends_with('x'),
+        "the text after the sequence is kept: {evil:?}"
+    );
+
+    // In the view: filter to this container's die, enter goes to the container.
+    d.key('6');
+    assert_eq!(d.state.view, View::Events);
+    d.key('/');
+    type_line(&mut d, &c.name);
+    let rows = d.state.views.events.rows.len();
+    assert!(rows >= 4, "{rows} rows match {}", c.name);
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(d.state.view, View::Containers);
+    assert_eq!(d.state.selected.as_deref(), Some(c.id.as_str()));
+}

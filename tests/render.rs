@@ -204,6 +204,18 @@ fn stats_columns_and_view() {
 }
 
 #[test]
+fn events_view() {
+    for (w, h) in SIZES {
+        let mut s = fixtures::state(w, h);
+        for ev in fixtures::events() {
+            send(&mut s, Msg::Event(ev));
+        }
+        press(&mut s, KeyCode::Char('6'));
+        insta::assert_snapshot!(format!("events_{w}x{h}"), render(&s));
+    }
+}
+
+#[test]
 fn no_color_draws_no_colour() {
     let mut s = fixtures::state(80, 24);
     s.color = dockside::app::state::ColorLevel::None;

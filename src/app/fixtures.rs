@@ -84,3 +84,59 @@ pub fn state(w: u16, h: u16) -> State {
     super::update(&mut s, Msg::Snapshot(fleet()), &mut out);
     s
 }
+
+/// Engine events about `fleet()`, oldest first: a stop of `web`, a pull, a network connect.
+pub fn events() -> Vec<super::events::EngineEvent> {
+    let web = container(1, "web", "nginx:1.27", CState::Running).id;
+    let ev = |secs: i64, typ: &str, action: &str, id: &str, attrs: &[(&str, &str)]| {
+        let mut attrs: Vec<(String, String)> = attrs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        attrs.sort();
+        super::events::EngineEvent {
+            time_nano: (NOW - 60 + secs) * 1_000_000_000 + 123_000_000,
+            typ: typ.into(),
+            action: action.into(),
+            id: id.into(),
+            attrs,
+        }
+    };
+    let web_attrs = [("image", "nginx:1.27"), ("name", "web")];
+    vec![
+        ev(
+            0,
+            "container",
+            "kill",
+            &web,
+            &[("image", "nginx:1.27"), ("name", "web"), ("signal", "15")],
+        ),
+        ev(
+            1,
+            "container",
+            "die",
+            &web,
+            &[("exitCode", "0"), ("image", "nginx:1.27"), ("name", "web")],
+        ),
+        ev(
+            1,
+            "network",
+            "disconnect",
+            "abcdef1234567890",
+            &[
+                ("container", web.as_str()),
+                ("name", "bridge"),
+                ("type", "bridge"),
+            ],
+        ),
+        ev(1, "container", "stop", &web, &web_attrs),
+        ev(
+            20,
+            "image",
+            "pull",
+            "busybox:latest",
+            &[("name", "busybox")],
+        ),
+        ev(30, "container", "start", &web, &web_attrs),
+    ]
+}

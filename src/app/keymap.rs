@@ -20,10 +20,11 @@ pub enum Context {
     Volumes,
     Networks,
     Engine,
+    Events,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Global,
         Context::List,
         Context::Containers,
@@ -34,6 +35,7 @@ impl Context {
         Context::Volumes,
         Context::Networks,
         Context::Engine,
+        Context::Events,
     ];
 
     pub fn title(self) -> &'static str {
@@ -48,6 +50,7 @@ impl Context {
             Context::Volumes => "Volumes",
             Context::Networks => "Networks",
             Context::Engine => "Engine",
+            Context::Events => "Events",
         }
     }
 }
@@ -209,6 +212,8 @@ struct RawKeymap {
     networks: Vec<RawBinding>,
     #[serde(default)]
     engine: Vec<RawBinding>,
+    #[serde(default)]
+    events: Vec<RawBinding>,
 }
 
 #[derive(Debug, Clone)]
@@ -257,6 +262,7 @@ impl Keymap {
                 convert(Context::Volumes, raw.volumes)?,
                 convert(Context::Networks, raw.networks)?,
                 convert(Context::Engine, raw.engine)?,
+                convert(Context::Events, raw.events)?,
             ],
         })
     }

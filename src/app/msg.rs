@@ -46,6 +46,8 @@ pub enum Msg {
     Upsert(Container),
     /// A container no longer exists.
     Gone(String),
+    /// An engine event, for the events view.
+    Event(super::events::EngineEvent),
     /// A command finished: `what` describes it ("stop web"), `result` carries the engine's message.
     ActionDone {
         id: String,

@@ -295,6 +295,8 @@ pub struct State {
     pub height: u16,
     /// Wall clock, unix seconds (advanced by ticks).
     pub now: i64,
+    /// The local time zone's offset from UTC in seconds (set by the runtime; 0 in tests).
+    pub utc_offset: i32,
     pub keymap: Keymap,
     /// Something visible changed since the last draw.
     pub dirty: bool,
@@ -362,6 +364,7 @@ impl State {
             width: 80,
             height: 24,
             now,
+            utc_offset: 0,
             keymap,
             dirty: true,
             quit: false,

@@ -52,6 +52,18 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             state.dirty = true;
         }
         Msg::Snapshot(list) => {
+            if !state.views.events.is_empty() {
+                super::views_update::on_event(
+                    state,
+                    super::events::EngineEvent {
+                        time_nano: state.now.saturating_mul(1_000_000_000),
+                        typ: "dockside".into(),
+                        action: "resync".into(),
+                        id: "engine reconnected: events in between are not shown".into(),
+                        attrs: Vec::new(),
+                    },
+                );
+            }
             // A (re)connected engine: keep the lists of the views already opened fresh.
             use super::views::{Kind, ResCmd};
             let v = &state.views;
@@ -226,6 +238,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             Err(e) => state.set_status(StatusKind::Error, e),
         },
         Msg::Res(m) => super::views_update::on_msg(state, m),
+        Msg::Event(e) => super::views_update::on_event(state, e),
         Msg::Notice(r) => match r {
             Ok(t) => state.set_status(StatusKind::Info, t),
             Err(e) => state.set_status(StatusKind::Error, e),
@@ -457,6 +470,7 @@ fn global_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
         "view_volumes" => View::Volumes,
         "view_networks" => View::Networks,
         "view_engine" => View::Engine,
+        "view_events" => View::Events,
         "quit" => {
             state.quit = true;
             out.push(Cmd::Quit);
@@ -548,6 +562,11 @@ fn submit_prompt(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<
         },
         _ => {}
     }
+}
+
+/// The selection moved: point the detail tabs at it.
+pub(crate) fn selection_changed(state: &mut State, out: &mut Vec<Cmd>) {
+    after_selection_change(state, out);
 }
 
 fn after_selection_change(state: &mut State, out: &mut Vec<Cmd>) {

@@ -11,15 +11,17 @@ pub enum View {
     Volumes,
     Networks,
     Engine,
+    Events,
 }
 
 impl View {
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::Containers,
         View::Images,
         View::Volumes,
         View::Networks,
         View::Engine,
+        View::Events,
     ];
 
     /// The keymap context of this view's own keys (None: the containers view's panes).
@@ -31,6 +33,7 @@ impl View {
             View::Volumes => Some(Context::Volumes),
             View::Networks => Some(Context::Networks),
             View::Engine => Some(Context::Engine),
+            View::Events => Some(Context::Events),
         }
     }
 
@@ -41,6 +44,7 @@ impl View {
             View::Volumes => "Volumes",
             View::Networks => "Networks",
             View::Engine => "Engine",
+            View::Events => "Events",
         }
     }
 }
@@ -118,6 +122,8 @@ pub struct Views {
     pub next_job: u64,
     /// The job shown in the detail pane.
     pub job_cur: usize,
+    /// The engine's events, newest first.
+    pub events: super::events::EventLog,
     /// A container just created from the run prompt: select it when it appears in the list.
     pub select_when_listed: Option<String>,
 }

@@ -45,6 +45,97 @@ pub fn refilter(state: &mut State) {
     let p = page(state);
     let filter = state.filter.text.clone();
     state.views.recompute_images(&filter, p);
+    state.views.events.set_filter(&filter, p);
+    state.dirty = true;
+}
+
+/// An engine event arrived: log it; redraw only when the events view shows it.
+pub fn on_event(state: &mut State, ev: super::events::EngineEvent) {
+    let p = page(state);
+    state.views.events.push(ev, p);
+    if state.view == View::Events {
+        state.dirty = true;
+    }
+}
+
+/// Go to what the selected event is about: its container, image, volume or network.
+fn open_event_subject(state: &mut State, out: &mut Vec<Cmd>) {
+    let Some(ev) = state.views.events.selected().cloned() else {
+        return;
+    };
+    match ev.typ.as_str() {
+        "container" => {
+            if !state.containers.contains_key(&ev.id) {
+                state.set_status(
+                    StatusKind::Error,
+                    format!("container {} no longer exists", ev.subject()),
+                );
+                return;
+            }
+            switch(state, View::Containers, out);
+            if !state.rows.contains(&ev.id) {
+                state.show_all = true;
+                state.recompute_rows();
+            }
+            state.selected = Some(ev.id.clone());
+            state.clamp_offset();
+            state.dirty = true;
+            super::update::selection_changed(state, out);
+        }
+        "image" => {
+            switch(state, View::Images, out);
+            select_in_list(state, &ev.id, View::Images);
+        }
+        "volume" => {
+            switch(state, View::Volumes, out);
+            select_in_list(state, &ev.id, View::Volumes);
+        }
+        "network" => {
+            switch(state, View::Networks, out);
+            select_in_list(state, &ev.id, View::Networks);
+        }
+        _ => {}
+    }
+}
+
+/// Select the row of `key` (image id or tag, volume name, network id) when it is listed.
+fn select_in_list(state: &mut State, key: &str, view: View) {
+    let p = page(state);
+    let v = &state.views;
+    let (pos, len) = match view {
+        View::Images => {
+            let imgs = v.images.as_deref().unwrap_or_default();
+            let hit = |i: &usize| {
+                imgs.get(*i).is_some_and(|im| {
+                    im.id == key
+                        || im.id.trim_start_matches("sha256:") == key
+                        || im.tags.iter().any(|t| t == key)
+                })
+            };
+            (v.image_rows.iter().position(hit), v.image_rows.len())
+        }
+        View::Volumes => {
+            let rows = volume_rows(state);
+            let vols = v.volumes.as_deref().unwrap_or_default();
+            let hit = |i: &usize| vols.get(*i).is_some_and(|x| x.name == key);
+            (rows.iter().position(hit), rows.len())
+        }
+        View::Networks => {
+            let rows = network_rows(state);
+            let nets = v.networks.as_deref().unwrap_or_default();
+            let hit = |i: &usize| nets.get(*i).is_some_and(|x| x.id == key);
+            (rows.iter().position(hit), rows.len())
+        }
+        _ => (None, 0),
+    };
+    let Some(pos) = pos else { return };
+    let cur = match view {
+        View::Images => &mut state.views.image_cur,
+        View::Volumes => &mut state.views.volume_cur,
+        _ => &mut state.views.network_cur,
+    };
+    cur.sel = pos;
+    cur.clamp(len, p);
     state.dirty = true;
 }
 
@@ -118,10 +209,12 @@ pub fn action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
         View::Images => state.views.image_rows.len(),
         View::Volumes => volume_rows(state).len(),
         View::Networks => network_rows(state).len(),
+        View::Events => state.views.events.rows.len(),
         _ => 0,
     };
     let cur = match state.view {
         View::Images => Some(&mut state.views.image_cur),
+        View::Events => Some(&mut state.views.events.cur),
         View::Volumes => Some(&mut state.views.volume_cur),
         View::Networks => Some(&mut state.views.network_cur),
         _ => None,
@@ -152,6 +245,7 @@ pub fn action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
             state.show_jobs = false;
             refilter(state);
         }
+        (View::Events, "open") => open_event_subject(state, out),
         (View::Images, "sort_next") => {
             state.views.image_sort = state.views.image_sort.next();
             refilter(state);

@@ -1334,7 +1334,7 @@ impl Ctx {
     }
 
     /// One idle window. `label` names the figures (`idle_{label}…`); `quiet_target` is the
-    /// API-request target (0 when no live stats are shown).
+    /// target of API requests and bytes written (0 when no live numbers are on screen).
     fn phase_idle(
         &mut self,
         term: &Term,
@@ -1407,7 +1407,7 @@ impl Ctx {
             &format!("idle_{label}bytes_written"),
             bytes as f64,
             "B",
-            Some(0.0),
+            quiet_target,
         );
         self.report.fig(
             &format!("idle_{label}api_requests"),
@@ -2318,6 +2318,13 @@ fn run(ctx: &mut Ctx) -> Result<(), String> {
             Duration::from_secs(5),
             Duration::from_millis(5),
             "the list title says the stats are off",
+        )?;
+        // The key's status message fades after 5 s: let it go before measuring.
+        term.wait_for(
+            |s| !s.contains("live CPU/MEM off"),
+            Duration::from_secs(10),
+            Duration::from_millis(50),
+            "the status message to fade",
         )?;
         let r = ctx.phase_idle(&term, baseline, spawned, "stats_off_", Some(0.0));
         term.quit();

@@ -61,3 +61,25 @@ pub fn container(s: ContainerSummary, now: i64) -> Option<Container> {
         id,
     })
 }
+
+/// An engine event as the events view shows it. Labels and names come from whoever made
+/// the container: they are sanitised like log text.
+pub fn engine_event(ev: &bollard::models::EventMessage) -> crate::app::events::EngineEvent {
+    let actor = ev.actor.as_ref();
+    let mut attrs: Vec<(String, String)> = actor
+        .and_then(|a| a.attributes.as_ref())
+        .map(|m| m.iter().map(|(k, v)| (plain(k), plain(v))).collect())
+        .unwrap_or_default();
+    attrs.sort();
+    let time_nano = ev
+        .time_nano
+        .or_else(|| ev.time.map(|t| t.saturating_mul(1_000_000_000)))
+        .unwrap_or(0);
+    crate::app::events::EngineEvent {
+        time_nano,
+        typ: ev.typ.map(|t| t.to_string()).unwrap_or_default(),
+        action: plain(ev.action.as_deref().unwrap_or_default()),
+        id: plain(actor.and_then(|a| a.id.as_deref()).unwrap_or_default()),
+        attrs,
+    }
+}

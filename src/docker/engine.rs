@@ -342,6 +342,9 @@ async fn session(
                     Some(Err(e)) => return SessionEnd::Lost(e),
                     None => return SessionEnd::Lost("events stream closed".into()),
                 };
+                if tx.send(Msg::Event(super::convert::engine_event(&ev))).await.is_err() {
+                    return SessionEnd::Quit;
+                }
                 let action = ev.action.unwrap_or_default();
                 let typ = ev.typ.map(|t| t.to_string()).unwrap_or_default();
                 views.on_event(docker, tx, &typ, &action);

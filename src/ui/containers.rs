@@ -51,7 +51,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     ];
     if area.width >= 100 {
         title.push(Span::styled(
-            "· 2 Images 3 Volumes 4 Networks 5 Engine ",
+            "· 2 Images 3 Volumes 4 Networks 5 Engine 6 Events ",
             theme.dim(),
         ));
     }

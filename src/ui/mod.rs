@@ -1,6 +1,7 @@
 //! Drawing only, from `&State`. One file per pane.
 
 pub mod containers;
+pub mod events;
 pub mod exec;
 pub mod header;
 pub mod inspect;

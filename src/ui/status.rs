@@ -58,7 +58,7 @@ fn hints(state: &State, theme: &Theme) -> Line<'static> {
     }
     if let Some(ctx) = view_ctx {
         let mut spans = vec![Span::raw(" ")];
-        for (k, label) in [("?", "help"), ("1-5", "views")] {
+        for (k, label) in [("?", "help"), ("1-6", "views")] {
             spans.push(Span::styled(k, theme.accent()));
             spans.push(Span::raw(format!(" {label}  ")));
         }

@@ -68,6 +68,16 @@ pub fn draw_list(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let v = &state.views;
     let page = usize::from(area.height.saturating_sub(3));
     match state.view {
+        View::Events => {
+            let log = &v.events;
+            let title = if log.rows.len() == log.len() {
+                format!("{} events", log.len())
+            } else {
+                format!("{} of {} events", log.rows.len(), log.len())
+            };
+            let b = block(title, state, theme, focused);
+            super::events::draw_list(f, area, state, theme, b);
+        }
         View::Images => {
             let b = block(
                 format!(
@@ -289,6 +299,9 @@ pub fn draw_detail(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             .border_style(theme.border(focused))
             .title(Span::styled(format!(" {title} "), theme.title()))
     };
+    if state.view == View::Events {
+        return super::events::draw_detail(f, area, state, theme);
+    }
     if state.view == View::Images
         && (state.show_jobs || v.image_detail.is_none())
         && !v.jobs.is_empty()
@@ -394,7 +407,7 @@ pub fn draw_detail(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 theme.dim(),
             ))],
         },
-        View::Containers => Vec::new(),
+        View::Containers | View::Events => Vec::new(),
     };
     f.render_widget(
         Paragraph::new(lines)

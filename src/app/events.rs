@@ -1,0 +1,224 @@
+//! The engine's events as `docker events` shows them: a bounded log of what happened to
+//! containers, images, volumes and networks, newest first (pure).
+
+use std::collections::VecDeque;
+
+use super::views::Cursor;
+
+/// One engine event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineEvent {
+    /// Unix nanoseconds.
+    pub time_nano: i64,
+    /// `container`, `image`, `volume`, `network`, … (`dockside` for our own markers).
+    pub typ: String,
+    /// `start`, `die`, `pull`, `connect`, `exec_start: sh`, …
+    pub action: String,
+    /// The actor's id (container id, image name, volume name, network id).
+    pub id: String,
+    /// The actor's attributes, sorted by key (`name`, `image`, `exitCode`, labels…).
+    pub attrs: Vec<(String, String)>,
+}
+
+/// Attributes shown in a row, in this order, when present.
+const ROW_ATTRS: [&str; 6] = ["image", "exitCode", "signal", "container", "driver", "type"];
+
+impl EngineEvent {
+    pub fn attr(&self, key: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// What the event is about, as a person names it: the `name` attribute, else the id
+    /// (shortened when it is a 64-hex id).
+    pub fn subject(&self) -> String {
+        if let Some(n) = self.attr("name") {
+            return n.to_string();
+        }
+        let hex = self.id.len() == 64 && self.id.bytes().all(|b| b.is_ascii_hexdigit());
+        if hex {
+            self.id[..12].to_string()
+        } else {
+            self.id.clone()
+        }
+    }
+
+    /// The few attributes worth a row (`image=busybox exitCode=137`).
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        for key in ROW_ATTRS {
+            if let Some(v) = self.attr(key) {
+                // A network event's `container` is an id: shorten it.
+                let v = if key == "container" && v.len() == 64 {
+                    &v[..12]
+                } else {
+                    v
+                };
+                parts.push(format!("{key}={v}"));
+            }
+        }
+        parts.join(" ")
+    }
+
+    fn matches(&self, q: &str) -> bool {
+        let has = |s: &str| s.to_lowercase().contains(q);
+        has(&self.typ)
+            || has(&self.action)
+            || has(&self.id)
+            || self.attrs.iter().any(|(k, v)| has(k) || has(v))
+    }
+}
+
+/// Events kept; older ones are dropped.
+pub const MAX_EVENTS: usize = 2000;
+
+/// The event log of the events view. Index 0 is the newest event.
+#[derive(Debug, Default)]
+pub struct EventLog {
+    items: VecDeque<EngineEvent>,
+    /// Events received since dockside started (including dropped ones).
+    pub total: u64,
+    /// Rows under the current filter: indices into the log, newest first.
+    pub rows: Vec<usize>,
+    pub cur: Cursor,
+    filter: String,
+}
+
+impl EventLog {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&EngineEvent> {
+        self.items.get(i)
+    }
+
+    pub fn selected(&self) -> Option<&EngineEvent> {
+        self.rows.get(self.cur.sel).and_then(|i| self.items.get(*i))
+    }
+
+    /// Add the newest event. A user looking at an older event keeps looking at it;
+    /// one at the top keeps seeing the newest.
+    pub fn push(&mut self, ev: EngineEvent, page: usize) {
+        self.total += 1;
+        let shown = self.filter.is_empty() || ev.matches(&self.filter);
+        self.items.push_front(ev);
+        let dropped = self.items.len() > MAX_EVENTS;
+        if dropped {
+            self.items.pop_back();
+        }
+        // Every index moves down by one; the dropped one leaves.
+        for i in &mut self.rows {
+            *i += 1;
+        }
+        if dropped {
+            self.rows.retain(|i| *i < self.items.len());
+        }
+        if shown {
+            self.rows.insert(0, 0);
+            if self.cur.sel > 0 || self.cur.off > 0 {
+                self.cur.sel += 1;
+                self.cur.off += 1;
+            }
+        }
+        self.cur.clamp(self.rows.len(), page);
+    }
+
+    /// Apply a filter (case-insensitive substring of type, action, id and attributes).
+    pub fn set_filter(&mut self, filter: &str, page: usize) {
+        self.filter = filter.to_lowercase();
+        self.rows = (0..self.items.len())
+            .filter(|i| {
+                self.filter.is_empty()
+                    || self.items.get(*i).is_some_and(|e| e.matches(&self.filter))
+            })
+            .collect();
+        self.cur.clamp(self.rows.len(), page);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(n: i64, action: &str, name: &str) -> EngineEvent {
+        EngineEvent {
+            time_nano: n,
+            typ: "container".into(),
+            action: action.into(),
+            id: format!("{n:064x}"),
+            attrs: vec![
+                ("image".into(), "busybox".into()),
+                ("name".into(), name.into()),
+            ],
+        }
+    }
+
+    #[test]
+    fn newest_first_and_bounded() {
+        let mut log = EventLog::default();
+        for i in 0..(MAX_EVENTS as i64 + 10) {
+            log.push(ev(i, "start", "web"), 10);
+        }
+        assert_eq!(log.len(), MAX_EVENTS);
+        assert_eq!(log.rows.len(), MAX_EVENTS);
+        assert_eq!(log.total, MAX_EVENTS as u64 + 10);
+        assert_eq!(
+            log.selected().map(|e| e.time_nano),
+            Some(MAX_EVENTS as i64 + 9)
+        );
+        assert!(log.rows.iter().all(|i| *i < log.len()));
+    }
+
+    #[test]
+    fn a_user_reading_an_older_event_keeps_it_selected() {
+        let mut log = EventLog::default();
+        for i in 0..5 {
+            log.push(ev(i, "start", "web"), 3);
+        }
+        log.cur.go(2, log.rows.len(), 3);
+        assert_eq!(log.selected().map(|e| e.time_nano), Some(2));
+        log.push(ev(5, "die", "web"), 3);
+        assert_eq!(log.selected().map(|e| e.time_nano), Some(2));
+        // At the top, the newest stays in view.
+        log.cur = Cursor::default();
+        log.push(ev(6, "stop", "web"), 3);
+        assert_eq!(log.selected().map(|e| e.time_nano), Some(6));
+    }
+
+    #[test]
+    fn filter_applies_to_new_events_too() {
+        let mut log = EventLog::default();
+        log.push(ev(1, "start", "web"), 10);
+        log.push(ev(2, "start", "db"), 10);
+        log.set_filter("DB", 10);
+        assert_eq!(log.rows, vec![0]);
+        log.push(ev(3, "die", "web"), 10);
+        log.push(ev(4, "die", "db"), 10);
+        let shown: Vec<i64> = log
+            .rows
+            .iter()
+            .filter_map(|i| log.get(*i))
+            .map(|e| e.time_nano)
+            .collect();
+        assert_eq!(shown, vec![4, 2]);
+        log.set_filter("", 10);
+        assert_eq!(log.rows.len(), 4);
+    }
+
+    #[test]
+    fn subject_and_summary() {
+        let mut e = ev(1, "die", "web");
+        e.attrs.push(("exitCode".into(), "137".into()));
+        assert_eq!(e.subject(), "web");
+        assert_eq!(e.summary(), "image=busybox exitCode=137");
+        e.attrs.retain(|(k, _)| k != "name");
+        assert_eq!(e.subject(), format!("{:012x}", 0));
+    }
+}
