@@ -369,3 +369,53 @@ fn an_event_about_a_removed_container_says_so() {
     let st = s.status.clone().expect("status");
     assert!(st.text.contains("no longer exists"), "{}", st.text);
 }
+
+#[test]
+fn processes_tab_asks_while_shown_and_only_then() {
+    use dockside::app::top::Processes;
+    let mut s = fixtures::state(120, 40);
+    let sel = s.selected.clone().expect("selected");
+    // Hidden tab: ticks ask nothing.
+    let mut out = Vec::new();
+    update(&mut s, Msg::Tick(NOW + 5), &mut out);
+    assert!(!out.iter().any(|c| matches!(c, Cmd::Top(_))));
+    let out = key(&mut s, 'P');
+    assert!(out.contains(&Cmd::Top(sel.clone())), "{out:?}");
+    // While the request is out, no second one.
+    let mut out = Vec::new();
+    update(&mut s, Msg::Tick(NOW + 10), &mut out);
+    assert!(!out.iter().any(|c| matches!(c, Cmd::Top(_))));
+    let procs = Processes::new(
+        vec!["PID".into(), "COMMAND".into()],
+        vec![vec!["4242".into(), "nginx: master process".into()]],
+    );
+    s.dirty = false;
+    update(
+        &mut s,
+        Msg::Top {
+            id: sel.clone(),
+            result: Ok(procs.clone()),
+        },
+        &mut out,
+    );
+    assert!(s.dirty);
+    // Refreshed on the cadence; the same answer does not redraw.
+    let mut out = Vec::new();
+    update(&mut s, Msg::Tick(NOW + 10 + 2), &mut out);
+    assert!(out.contains(&Cmd::Top(sel.clone())));
+    s.dirty = false;
+    update(
+        &mut s,
+        Msg::Top {
+            id: sel.clone(),
+            result: Ok(procs),
+        },
+        &mut out,
+    );
+    assert!(!s.dirty, "an unchanged process list draws nothing");
+    // Another tab: no more requests.
+    key(&mut s, 'l');
+    let mut out = Vec::new();
+    update(&mut s, Msg::Tick(NOW + 30), &mut out);
+    assert!(!out.iter().any(|c| matches!(c, Cmd::Top(_))));
+}

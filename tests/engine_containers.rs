@@ -425,3 +425,51 @@ async fn compose_projects_are_labelled_and_grouped() {
     }
     assert_eq!(d.state.rows.len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn processes_tab_shows_docker_top_and_follows_a_stop() {
+    if !engine::available() {
+        return;
+    }
+    let c = TestContainer::run("dstop", &[], &["sh", "-c", "sleep 600"]);
+    let mut d = Driver::start(None);
+    d.select(&c.id).await;
+    d.key('P');
+    let has_sleep = |s: &dockside::app::State| {
+        matches!(&s.top.shown, Some((id, Ok(p))) if *id == c.id
+            && p.titles.iter().any(|t| t == "PID")
+            && p.rows.iter().any(|r| r.iter().any(|v| v.contains("sleep 600"))))
+    };
+    assert!(
+        d.until(T, has_sleep).await,
+        "docker top of {} shows `sleep 600`: {:?}",
+        c.name,
+        d.state.top.shown
+    );
+    // The PIDs are the ones `docker top` gives.
+    let cli = engine::docker_ok(&["top", &c.id]);
+    let pid_col = d
+        .state
+        .top
+        .shown
+        .as_ref()
+        .and_then(|(_, r)| r.as_ref().ok())
+        .and_then(|p| p.titles.iter().position(|t| t == "PID"))
+        .expect("PID column");
+    if let Some((_, Ok(p))) = &d.state.top.shown {
+        for row in &p.rows {
+            let pid = &row[pid_col];
+            assert!(
+                cli.split_whitespace().any(|w| w == pid),
+                "pid {pid} not in `docker top`:\n{cli}"
+            );
+        }
+    }
+    engine::docker_ok(&["stop", "-t", "0", &c.id]);
+    assert!(
+        d.until(T, |s| matches!(&s.top.shown, Some((id, Err(e))) if *id == c.id && e.contains("not running")))
+            .await,
+        "a stopped container's processes do not linger: {:?}",
+        d.state.top.shown
+    );
+}

@@ -204,6 +204,44 @@ fn stats_columns_and_view() {
 }
 
 #[test]
+fn processes_tab() {
+    use dockside::app::top::Processes;
+    for (w, h) in SIZES {
+        let mut s = fixtures::state(w, h);
+        press(&mut s, KeyCode::Char('P'));
+        let id = s.selected.clone().expect("selected");
+        let titles = ["PID", "PPID", "USER", "%CPU", "RSS", "ELAPSED", "COMMAND"];
+        let row = |pid: &str, cpu: &str, rss: &str, cmd: &str| {
+            vec![pid, "4100", "101", cpu, rss, "03:12:09", cmd]
+                .into_iter()
+                .map(String::from)
+                .collect::<Vec<_>>()
+        };
+        let procs = Processes::new(
+            titles.iter().map(|t| t.to_string()).collect(),
+            vec![
+                row(
+                    "4123",
+                    "0.0",
+                    "9920",
+                    "nginx: master process nginx -g daemon off;",
+                ),
+                row("4188", "1.2", "3520", "nginx: worker process"),
+                row("4189", "0.8", "3488", "nginx: worker process"),
+            ],
+        );
+        send(
+            &mut s,
+            Msg::Top {
+                id,
+                result: Ok(procs),
+            },
+        );
+        insta::assert_snapshot!(format!("top_{w}x{h}"), render(&s));
+    }
+}
+
+#[test]
 fn events_view() {
     for (w, h) in SIZES {
         let mut s = fixtures::state(w, h);

@@ -17,6 +17,7 @@ pub mod runform;
 pub mod sanitize;
 pub mod state;
 pub mod stats;
+pub mod top;
 pub mod update;
 pub mod views;
 pub mod views_update;

@@ -64,6 +64,11 @@ pub enum Msg {
         id: String,
         text: String,
     },
+    /// `docker top` of a container.
+    Top {
+        id: String,
+        result: Result<super::top::Processes, String>,
+    },
     /// Something the runtime did for the app (saved a file, copied…).
     Notice(Result<String, String>),
     /// An exec/attach session event.
@@ -184,6 +189,8 @@ pub enum Cmd {
     /// The set of containers whose stats should be live now (visible running rows + selection).
     WatchStats(Vec<String>),
     Inspect(String),
+    /// `docker top` of this container.
+    Top(String),
     /// Write lines to a file (runtime).
     SaveFile {
         path: String,

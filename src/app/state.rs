@@ -27,14 +27,16 @@ pub enum DetailTab {
     Logs,
     Stats,
     Inspect,
+    Top,
     Shells,
 }
 
 impl DetailTab {
-    pub const ALL: [DetailTab; 4] = [
+    pub const ALL: [DetailTab; 5] = [
         DetailTab::Logs,
         DetailTab::Stats,
         DetailTab::Inspect,
+        DetailTab::Top,
         DetailTab::Shells,
     ];
     pub fn title(self) -> &'static str {
@@ -42,6 +44,7 @@ impl DetailTab {
             DetailTab::Logs => "Logs",
             DetailTab::Stats => "Stats",
             DetailTab::Inspect => "Inspect",
+            DetailTab::Top => "Processes",
             DetailTab::Shells => "Shells",
         }
     }
@@ -281,6 +284,8 @@ pub struct State {
     pub stats: HashMap<String, StatsHistory>,
     pub inspect: Option<(String, String)>,
     pub inspect_scroll: usize,
+    /// The processes tab (`docker top`).
+    pub top: super::top::TopView,
     pub view: super::views::View,
     pub views: super::views::Views,
     /// Show jobs (pull/push/build) in the detail pane of the images view.
@@ -354,6 +359,7 @@ impl State {
             logs: LogsView::default(),
             stats: HashMap::new(),
             inspect: None,
+            top: Default::default(),
             inspect_scroll: 0,
             view: super::views::View::Containers,
             views: super::views::Views::default(),

@@ -42,6 +42,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         }
         Msg::Tick(now) => {
             state.now = now;
+            refresh_top(state, out);
             let print = state.clock_fingerprint();
             if print != state.clock_print {
                 state.dirty = true;
@@ -97,6 +98,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             let id = c.id.clone();
             let was = state.containers.get(&id).map(|o| o.state);
             let now_running = c.state == CState::Running;
+            let now_state = c.state;
             if c.state != CState::Running {
                 state.stats.remove(&id);
             }
@@ -109,6 +111,12 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             state.recompute_rows();
             if just_ran {
                 open_logs_for_selection(state, out);
+            }
+            // Its processes changed with its state: ask now, not on the next refresh.
+            let changed = was.is_some_and(|w| w != now_state);
+            if changed && state.top.shown.as_ref().is_some_and(|(i, _)| *i == id) {
+                state.top.invalidate();
+                refresh_top(state, out);
             }
             // Follow the logs across a restart.
             if state.logs.target.as_deref() == Some(id.as_str())
@@ -206,6 +214,11 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             state.inspect = Some((id, text));
             state.dirty = true;
         }
+        Msg::Top { id, result } => {
+            if state.top.answer(id, result, state.now) {
+                state.dirty = true;
+            }
+        }
         Msg::Exec(ev) => {
             let changed = state.exec.apply(ev);
             for reply in state.exec.take_replies() {
@@ -256,6 +269,26 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
 /// Keys go to the embedded shell.
 fn shell_typing(state: &State) -> bool {
     state.focus == Focus::Detail && state.tab == DetailTab::Shells && state.exec.typing
+}
+
+/// Ask for `docker top` of the selection while the processes tab shows it: at once for a new
+/// selection, then every few seconds while it runs. Nothing while the tab is hidden.
+fn refresh_top(state: &mut State, out: &mut Vec<Cmd>) {
+    if state.tab != DetailTab::Top || state.view != super::views::View::Containers {
+        return;
+    }
+    let Some(c) = state.selected_container() else {
+        return;
+    };
+    let id = c.id.clone();
+    let live = c.state.is_live();
+    let new = state.top.shown.as_ref().is_none_or(|(i, _)| *i != id);
+    // A stopped container is asked once more, so its old processes do not linger.
+    let stale = matches!(&state.top.shown, Some((_, Ok(p))) if !p.rows.is_empty());
+    if (live || new || stale) && state.top.due(&id, state.now) {
+        state.top.inflight = true;
+        out.push(Cmd::Top(id));
+    }
 }
 
 /// Send the stats watch set when it changed.
@@ -570,6 +603,7 @@ pub(crate) fn selection_changed(state: &mut State, out: &mut Vec<Cmd>) {
 }
 
 fn after_selection_change(state: &mut State, out: &mut Vec<Cmd>) {
+    refresh_top(state, out);
     if state.tab == DetailTab::Stats
         && let Some(id) = state.selected.clone()
         && state.limits.as_ref().map(|(i, _)| i) != Some(&id)
@@ -778,6 +812,12 @@ fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
                 out.push(Cmd::Limits(id));
             }
             state.dirty = true;
+        }
+        "tab_top" => {
+            state.tab = DetailTab::Top;
+            state.inspect_scroll = 0;
+            state.dirty = true;
+            refresh_top(state, out);
         }
         "tab_inspect" => {
             state.tab = DetailTab::Inspect;

@@ -454,6 +454,14 @@ async fn session(
                         });
                     }
                     Cmd::Exec(cmd) => shells.handle(docker, tx, cmd, Msg::Exec),
+                    Cmd::Top(id) => {
+                        let docker = docker.clone();
+                        let tx = tx.clone();
+                        actions.spawn(async move {
+                            let result = top(&docker, &id).await;
+                            let _ = tx.send(Msg::Top { id, result }).await;
+                        });
+                    }
                     Cmd::Limits(id) => {
                         let docker = docker.clone();
                         let tx = tx.clone();
@@ -503,6 +511,36 @@ async fn session(
 }
 
 /// The limits a container runs under, from inspect.
+/// `ps` columns for the processes tab: what a person looks for first (who, how much CPU and
+/// memory, since when, what).
+const TOP_PS_ARGS: &str = "-eo pid,ppid,user,pcpu,rss,etime,args";
+
+/// `docker top`, with our columns; the engine's default (`-ef`) when the host's `ps` does not
+/// take them (a busybox `ps`).
+async fn top(docker: &Docker, id: &str) -> Result<crate::app::top::Processes, String> {
+    use bollard::query_parameters::TopOptionsBuilder;
+    let ours = TopOptionsBuilder::default().ps_args(TOP_PS_ARGS).build();
+    let answer = match docker.top_processes(id, Some(ours)).await {
+        Ok(a) => a,
+        Err(first) => match docker.top_processes(id, None).await {
+            Ok(a) => a,
+            Err(_) => return Err(friendly_error(&first.to_string())),
+        },
+    };
+    let clean = |v: Vec<String>| -> Vec<String> {
+        v.iter().map(|s| crate::app::sanitize::plain(s)).collect()
+    };
+    Ok(crate::app::top::Processes::new(
+        clean(answer.titles.unwrap_or_default()),
+        answer
+            .processes
+            .unwrap_or_default()
+            .into_iter()
+            .map(clean)
+            .collect(),
+    ))
+}
+
 async fn limits(docker: &Docker, id: &str) -> Result<crate::app::model::Limits, String> {
     let info = docker
         .inspect_container(id, None)

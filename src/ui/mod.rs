@@ -10,6 +10,7 @@ pub mod overlay;
 pub mod stats;
 pub mod status;
 pub mod theme;
+pub mod top;
 pub mod util;
 pub mod views;
 
@@ -43,6 +44,7 @@ pub fn draw(f: &mut Frame, state: &State) {
             DetailTab::Logs => logs::draw(f, areas.detail, state, &theme, focused),
             DetailTab::Stats => stats::draw(f, areas.detail, state, &theme, focused),
             DetailTab::Inspect => inspect::draw(f, areas.detail, state, &theme, focused),
+            DetailTab::Top => top::draw(f, areas.detail, state, &theme, focused),
             DetailTab::Shells if state.exec.is_empty() => {
                 inspect::empty_shells(f, areas.detail, state, &theme, focused)
             }

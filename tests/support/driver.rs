@@ -52,8 +52,15 @@ impl Driver {
             if pred(&self.state) {
                 return true;
             }
+            // A clock tick every second, as the runtime gives one.
             let msg = tokio::select! {
                 m = self.rx.recv() => m,
+                () = tokio::time::sleep(Duration::from_secs(1)) => {
+                    let mut out = Vec::new();
+                    update(&mut self.state, Msg::Tick(now()), &mut out);
+                    self.dispatch(out);
+                    continue;
+                }
                 () = tokio::time::sleep_until(deadline) => return pred(&self.state),
             };
             let Some(msg) = msg else {
