@@ -114,7 +114,8 @@ async fn each_action_changes_the_container() {
     if !engine::available() {
         return;
     }
-    let c = TestContainer::run("actions", &[], &["sleep", "300"]);
+    // `sleep` as pid 1 ignores SIGTERM: stop and restart would wait the default 10 s.
+    let c = TestContainer::run("actions", &["--stop-timeout", "1"], &["sleep", "300"]);
     let mut d = Driver::start(None);
     d.select(&c.id).await;
     let id = c.id.clone();
