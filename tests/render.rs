@@ -255,14 +255,40 @@ fn events_view() {
 
 #[test]
 fn no_color_draws_no_colour() {
+    use dockside::app::exec::{ExecCmd, ExecEvent};
     let mut s = fixtures::state(80, 24);
     s.color = dockside::app::state::ColorLevel::None;
     sample_logs(&mut s);
     let backend = TestBackend::new(80, 24);
     let mut term = Terminal::new(backend).expect("terminal");
     term.draw(|f| dockside::ui::draw(f, &s)).expect("draw");
-    let buf = term.backend().buffer();
-    for cell in buf.content() {
+    let mut cells = term.backend().buffer().content().to_vec();
+    // A shell printing colours (256-colour and RGB) draws none either.
+    let mut out = Vec::new();
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE)),
+        &mut out,
+    );
+    let session = out
+        .iter()
+        .find_map(|c| match c {
+            dockside::app::Cmd::Exec(ExecCmd::Open(req)) => Some(req.session),
+            _ => None,
+        })
+        .expect("an exec is opened");
+    send(
+        &mut s,
+        Msg::Exec(ExecEvent::Output {
+            session,
+            bytes: b"\x1b[31mred\x1b[38;5;46m256\x1b[48;2;1;2;3mrgb\x1b[0m".to_vec(),
+        }),
+    );
+    term.draw(|f| dockside::ui::draw(f, &s)).expect("draw");
+    let screen = term.backend().to_string();
+    assert!(screen.contains("red256rgb"), "{screen}");
+    cells.extend(term.backend().buffer().content().iter().cloned());
+    for cell in &cells {
         assert_eq!(
             cell.fg,
             ratatui::style::Color::Reset,

@@ -3,11 +3,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use tui_term::widget::{Cursor, PseudoTerminal};
 
+use super::theme::Theme;
 use crate::app::exec::{Session, SessionState, Sessions};
 
 /// The block around the pane (the same in [`draw`] and [`inner_size`]).
@@ -26,14 +27,12 @@ fn tab_label(i: usize, s: &Session) -> String {
     format!(" {}:{} {} ", i + 1, s.container_name, s.label())
 }
 
-fn tab_style(s: &Session, active: bool) -> Style {
+fn tab_style(s: &Session, active: bool, theme: &Theme) -> Style {
     let base = match s.state {
         SessionState::Starting | SessionState::Running => Style::default(),
-        SessionState::Exited(Some(0)) | SessionState::Exited(None) => {
-            Style::default().fg(Color::DarkGray)
-        }
-        SessionState::Exited(Some(_)) => Style::default().fg(Color::Yellow),
-        SessionState::Failed(_) => Style::default().fg(Color::Red),
+        SessionState::Exited(Some(0)) | SessionState::Exited(None) => theme.dim(),
+        SessionState::Exited(Some(_)) => theme.warn(),
+        SessionState::Failed(_) => theme.bad(),
     };
     if active {
         base.add_modifier(Modifier::REVERSED | Modifier::BOLD)
@@ -44,16 +43,12 @@ fn tab_style(s: &Session, active: bool) -> Style {
 
 /// Draws the exec pane. `focused`: the pane has the focus (keys go to the shell when
 /// `sessions.typing` too).
-pub fn draw(f: &mut Frame, area: Rect, sessions: &Sessions, focused: bool) {
+pub fn draw(f: &mut Frame, area: Rect, sessions: &Sessions, focused: bool, theme: &Theme) {
     if area.width == 0 || area.height == 0 {
         return;
     }
     let typing = focused && sessions.typing;
-    let border = if focused {
-        Style::default().fg(Color::Cyan)
-    } else {
-        Style::default().fg(Color::DarkGray)
-    };
+    let border = theme.border(focused);
 
     let mut tabs: Vec<Span<'static>> = Vec::new();
     for (i, s) in sessions.list.iter().enumerate() {
@@ -62,7 +57,7 @@ pub fn draw(f: &mut Frame, area: Rect, sessions: &Sessions, focused: bool) {
         }
         tabs.push(Span::styled(
             tab_label(i, s),
-            tab_style(s, i == sessions.active),
+            tab_style(s, i == sessions.active, theme),
         ));
     }
     if tabs.is_empty() {
@@ -97,6 +92,8 @@ pub fn draw(f: &mut Frame, area: Rect, sessions: &Sessions, focused: bool) {
     }
     let term = PseudoTerminal::new(s.screen()).block(blk).cursor(cursor);
     f.render_widget(term, area);
+    // The program's colours follow NO_COLOR and 16-colour terminals like ours do.
+    theme.degrade_area(f.buffer_mut(), inner);
 
     // Why it failed, over the (usually empty) screen.
     if let SessionState::Failed(error) = &s.state
@@ -109,7 +106,7 @@ pub fn draw(f: &mut Frame, area: Rect, sessions: &Sessions, focused: bool) {
             ..inner
         };
         let p = Paragraph::new(Line::from(vec![
-            Span::styled("exec failed: ", Style::default().fg(Color::Red)),
+            Span::styled("exec failed: ", theme.bad()),
             Span::raw(error.clone()),
         ]))
         .wrap(Wrap { trim: true });
@@ -133,8 +130,16 @@ mod tests {
 
     fn render(sessions: &Sessions, focused: bool, w: u16, h: u16) -> String {
         let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-        term.draw(|f| draw(f, f.area(), sessions, focused))
-            .expect("draw");
+        term.draw(|f| {
+            draw(
+                f,
+                f.area(),
+                sessions,
+                focused,
+                &Theme::new(crate::app::state::ColorLevel::Full),
+            )
+        })
+        .expect("draw");
         let buf = term.backend().buffer().clone();
         let mut out = String::new();
         for y in 0..h {

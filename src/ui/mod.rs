@@ -48,7 +48,7 @@ pub fn draw(f: &mut Frame, state: &State) {
             DetailTab::Shells if state.exec.is_empty() => {
                 inspect::empty_shells(f, areas.detail, state, &theme, focused)
             }
-            DetailTab::Shells => exec::draw(f, areas.detail, &state.exec, focused),
+            DetailTab::Shells => exec::draw(f, areas.detail, &state.exec, focused, &theme),
         }
     }
     status::draw(f, areas.status, state, &theme);
