@@ -46,7 +46,7 @@ pub async fn run(opts: Options) -> Result<(), String> {
 
     let (tx, mut rx) = mpsc::channel::<Msg>(1024);
     let addr = opts.target.addr.clone();
-    let engine_addr = addr.clone();
+    let mut engine_addr = addr.clone();
     let cmds = docker::spawn(opts.target, tx.clone());
 
     let mut state = State::new(opts.keymap, addr, unix_now());
@@ -132,6 +132,10 @@ pub async fn run(opts: Options) -> Result<(), String> {
                     input = Some(EventStream::new());
                     state.dirty = true;
                     let _ = tx.send(Msg::HandoffDone(result)).await;
+                }
+                Cmd::SwitchEngine { addr, source } => {
+                    engine_addr = addr.clone();
+                    let _ = cmds.send(Cmd::SwitchEngine { addr, source });
                 }
                 other => {
                     let _ = cmds.send(other);

@@ -419,3 +419,98 @@ fn processes_tab_asks_while_shown_and_only_then() {
     update(&mut s, Msg::Tick(NOW + 30), &mut out);
     assert!(!out.iter().any(|c| matches!(c, Cmd::Top(_))));
 }
+
+fn ctrl(s: &mut State, c: char) -> Vec<Cmd> {
+    let mut out = Vec::new();
+    update(
+        s,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+        &mut out,
+    );
+    out
+}
+
+fn choices() -> Vec<dockside::app::msg::EngineChoice> {
+    use dockside::app::msg::EngineChoice;
+    vec![
+        EngineChoice {
+            name: "default".into(),
+            addr: "unix:///var/run/docker.sock".into(),
+            description: "default socket".into(),
+        },
+        EngineChoice {
+            name: "lab".into(),
+            addr: "tcp://lab:2376".into(),
+            description: "the lab".into(),
+        },
+    ]
+}
+
+#[test]
+fn switching_engine_starts_afresh_on_the_new_one() {
+    use dockside::app::msg::ConnStatus;
+    let mut s = fixtures::state(120, 40);
+    key(&mut s, 'e'); // a shell on the old engine
+    assert_eq!(s.exec.len(), 1);
+    // Typing into the shell, ctrl-o is the shell's; ctrl-g leaves it first.
+    let out = ctrl(&mut s, 'o');
+    assert!(!out.contains(&Cmd::ListEngines), "{out:?}");
+    ctrl(&mut s, 'g');
+    let out = ctrl(&mut s, 'o');
+    assert!(out.contains(&Cmd::ListEngines), "{out:?}");
+    let mut out = Vec::new();
+    update(&mut s, Msg::Engines(choices()), &mut out);
+    assert!(
+        matches!(&s.overlay, Overlay::Engines { sel: 0, .. }),
+        "the current engine is highlighted"
+    );
+    key(&mut s, 'j');
+    let out = code(&mut s, KeyCode::Enter);
+    assert!(
+        out.contains(&Cmd::SwitchEngine {
+            addr: "tcp://lab:2376".into(),
+            source: "docker context `lab`".into()
+        }),
+        "{out:?}"
+    );
+    assert_eq!(s.overlay, Overlay::None);
+    assert!(s.containers.is_empty() && s.rows.is_empty() && s.selected.is_none());
+    assert!(matches!(&s.conn, ConnStatus::Connecting { addr } if addr.contains("tcp://lab:2376")));
+    assert!(
+        s.exec.list.iter().all(|x| !x.state.is_live()),
+        "the old engine's shells ended"
+    );
+    let marker = s.views.events.get(0).expect("a marker event");
+    assert_eq!(
+        (marker.typ.as_str(), marker.action.as_str()),
+        ("dockside", "switch")
+    );
+    // The new engine's list arrives and is shown.
+    let mut out = Vec::new();
+    update(&mut s, Msg::Snapshot(fixtures::fleet()), &mut out);
+    assert_eq!(s.rows.len(), fixtures::fleet().len());
+}
+
+#[test]
+fn another_address_can_be_typed() {
+    let mut s = fixtures::state(120, 40);
+    let mut out = Vec::new();
+    update(&mut s, Msg::Engines(choices()), &mut out);
+    key(&mut s, 'j');
+    key(&mut s, 'j');
+    key(&mut s, 'j'); // past the end: stays on the last row
+    code(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(&s.overlay, Overlay::Prompt { .. }),
+        "{:?}",
+        s.overlay
+    );
+    for c in "ssh://me@box".chars() {
+        key(&mut s, c);
+    }
+    let out = code(&mut s, KeyCode::Enter);
+    assert!(out.contains(&Cmd::SwitchEngine {
+        addr: "ssh://me@box".into(),
+        source: "typed in".into()
+    }));
+}

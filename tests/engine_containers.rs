@@ -474,3 +474,63 @@ async fn processes_tab_shows_docker_top_and_follows_a_stop() {
         d.state.top.shown
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switching_from_a_dead_engine_to_a_live_one_lists_its_containers() {
+    if !engine::available() {
+        return;
+    }
+    let c = TestContainer::run("dsswitch", &[], &["sleep", "300"]);
+    let mut d = Driver::start(Some("unix:///nonexistent/dockside.sock"));
+    assert!(
+        d.until(T, |s| matches!(&s.conn, ConnStatus::Failed { .. }))
+            .await,
+        "the dead engine is reported"
+    );
+    // ctrl-o lists the engines the CLI knows; `default` is the live one here.
+    d.key_code(
+        crossterm::event::KeyCode::Char('o'),
+        crossterm::event::KeyModifiers::CONTROL,
+    );
+    assert!(
+        d.until(T, |s| matches!(
+            &s.overlay,
+            dockside::app::state::Overlay::Engines { .. }
+        ))
+        .await,
+        "the engine switcher opens"
+    );
+    let live = dockside::docker::client::resolve(None, None).addr;
+    let dockside::app::state::Overlay::Engines { list, .. } = &d.state.overlay else {
+        unreachable!()
+    };
+    let pos = list
+        .iter()
+        .position(|e| e.addr == live)
+        .expect("the live engine is offered");
+    // Walk to it as a person would.
+    for _ in 0..list.len() + 1 {
+        d.key_code(
+            crossterm::event::KeyCode::Up,
+            crossterm::event::KeyModifiers::NONE,
+        );
+    }
+    for _ in 0..pos {
+        d.key('j');
+    }
+    d.key_code(
+        crossterm::event::KeyCode::Enter,
+        crossterm::event::KeyModifiers::NONE,
+    );
+    assert!(
+        d.until(
+            T,
+            |s| matches!(&s.conn, ConnStatus::Connected { addr, .. } if *addr == live)
+                && s.containers.contains_key(&c.id)
+        )
+        .await,
+        "connected to {live} and listed {}: {:?}",
+        c.name,
+        d.state.conn
+    );
+}

@@ -242,6 +242,29 @@ fn processes_tab() {
 }
 
 #[test]
+fn engine_switcher() {
+    use dockside::app::msg::EngineChoice;
+    for (w, h) in SIZES {
+        let mut s = fixtures::state(w, h);
+        let list = vec![
+            EngineChoice {
+                name: "default".into(),
+                addr: "unix:///var/run/docker.sock".into(),
+                description: "default socket".into(),
+            },
+            EngineChoice {
+                name: "prod".into(),
+                addr: "ssh://ops@prod.example".into(),
+                description: "production, careful".into(),
+            },
+        ];
+        send(&mut s, Msg::Engines(list));
+        press(&mut s, KeyCode::Down);
+        insta::assert_snapshot!(format!("engines_{w}x{h}"), render(&s));
+    }
+}
+
+#[test]
 fn events_view() {
     for (w, h) in SIZES {
         let mut s = fixtures::state(w, h);

@@ -551,6 +551,18 @@ impl Sessions {
         }
     }
 
+    /// The engine is left: every live session ends with `why`. Returns how many did.
+    pub fn engine_gone(&mut self, why: &str) -> usize {
+        let mut n = 0;
+        for s in &mut self.list {
+            if s.state.is_live() {
+                s.state = SessionState::Failed(why.to_string());
+                n += 1;
+            }
+        }
+        n
+    }
+
     /// The container `id` was removed: its live sessions fail with "container removed".
     /// Matches full ids and id prefixes (either way round).
     pub fn container_gone(&mut self, id: &str) {

@@ -31,6 +31,27 @@ pub enum ConnStatus {
     },
 }
 
+/// An engine the user can switch to: a docker context, or the address the CLI would use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineChoice {
+    /// The context's name (`default` for `DOCKER_HOST`/the default socket).
+    pub name: String,
+    pub addr: String,
+    /// The context's description, or where the address comes from.
+    pub description: String,
+}
+
+impl ConnStatus {
+    /// The address shown (with where it came from).
+    pub fn addr(&self) -> &str {
+        match self {
+            ConnStatus::Connecting { addr }
+            | ConnStatus::Connected { addr, .. }
+            | ConnStatus::Failed { addr, .. } => addr,
+        }
+    }
+}
+
 /// Messages into the pure update function.
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -46,6 +67,8 @@ pub enum Msg {
     Upsert(Container),
     /// A container no longer exists.
     Gone(String),
+    /// The engines to offer (after [`Cmd::ListEngines`]).
+    Engines(Vec<EngineChoice>),
     /// An engine event, for the events view.
     Event(super::events::EngineEvent),
     /// A command finished: `what` describes it ("stop web"), `result` carries the engine's message.
@@ -191,6 +214,13 @@ pub enum Cmd {
     Inspect(String),
     /// `docker top` of this container.
     Top(String),
+    /// Read the docker contexts, answered with [`Msg::Engines`].
+    ListEngines,
+    /// Leave the current engine and connect to this one.
+    SwitchEngine {
+        addr: String,
+        source: String,
+    },
     /// Write lines to a file (runtime).
     SaveFile {
         path: String,

@@ -146,6 +146,8 @@ pub enum PromptKind {
     Disconnect {
         network: String,
     },
+    /// Another engine's address (`unix://`, `tcp://`, `ssh://`).
+    Host,
 }
 
 impl PromptKind {
@@ -174,6 +176,9 @@ impl PromptKind {
             PromptKind::CreateNetwork => "New network: NAME [SUBNET e.g. 10.10.0.0/24]".into(),
             PromptKind::Connect { network } => format!("Connect to {network}: CONTAINER [ALIAS]"),
             PromptKind::Disconnect { network } => format!("Disconnect from {network}: CONTAINER"),
+            PromptKind::Host => {
+                "Engine address: unix:///path.sock, tcp://host:2376 or ssh://user@host".into()
+            }
         }
     }
 }
@@ -196,6 +201,11 @@ pub enum Overlay {
     RunForm {
         form: Box<super::runform::RunForm>,
         field: usize,
+    },
+    /// The engines to switch to: docker contexts and the default; `sel` is highlighted.
+    Engines {
+        list: Vec<super::msg::EngineChoice>,
+        sel: usize,
     },
     /// A yes/no question: `y` issues `yes`, `f` issues `force` when offered.
     Ask {

@@ -7,7 +7,7 @@ use super::keymap::{Context, Key};
 use super::logs::{LogInputKind, StreamState};
 use super::model::CState;
 use super::model::{parse_exec_line, parse_limit_update};
-use super::msg::{Cmd, ContainerAction, LogEventKind, LogWindow, Msg};
+use super::msg::{Cmd, ConnStatus, ContainerAction, LogEventKind, LogWindow, Msg};
 use super::state::{Confirm, DetailTab, Focus, Overlay, PromptKind, SortKey, State, StatusKind};
 
 /// Apply one message. Commands for the outside world are pushed onto `out`.
@@ -49,6 +49,20 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             }
         }
         Msg::Conn(c) => {
+            // The outcome of a switch replaces its progress message.
+            let switching = state
+                .status
+                .as_ref()
+                .is_some_and(|m| m.text.starts_with("switching to "));
+            if switching {
+                match &c {
+                    ConnStatus::Connected { addr, .. } => {
+                        state.set_status(StatusKind::Info, format!("connected to {addr}"));
+                    }
+                    ConnStatus::Failed { .. } => state.status = None,
+                    ConnStatus::Connecting { .. } => {}
+                }
+            }
             state.conn = c;
             state.dirty = true;
         }
@@ -252,6 +266,15 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         },
         Msg::Res(m) => super::views_update::on_msg(state, m),
         Msg::Event(e) => super::views_update::on_event(state, e),
+        Msg::Engines(list) => {
+            let sel = list
+                .iter()
+                .position(|e| state.conn.addr().starts_with(&e.addr))
+                .unwrap_or(0);
+            state.overlay = Overlay::Engines { list, sel };
+            state.status = None;
+            state.dirty = true;
+        }
         Msg::Notice(r) => match r {
             Ok(t) => state.set_status(StatusKind::Info, t),
             Err(e) => state.set_status(StatusKind::Error, e),
@@ -388,6 +411,34 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
             state.dirty = true;
             return;
         }
+        Overlay::Engines { list, sel } => {
+            match key.code {
+                KeyCode::Down | KeyCode::Char('j') => *sel = (*sel + 1).min(list.len()),
+                KeyCode::Up | KeyCode::Char('k') => *sel = sel.saturating_sub(1),
+                KeyCode::Enter => match list.get(*sel).cloned() {
+                    Some(e) => {
+                        state.overlay = Overlay::None;
+                        let source = if e.name == "default" {
+                            e.description.clone()
+                        } else {
+                            format!("docker context `{}`", e.name)
+                        };
+                        switch_engine(state, e.addr, source, out);
+                    }
+                    // The last row: another address.
+                    None => {
+                        state.overlay = Overlay::Prompt {
+                            kind: PromptKind::Host,
+                            text: String::new(),
+                        }
+                    }
+                },
+                KeyCode::Esc | KeyCode::Char('q') => state.overlay = Overlay::None,
+                _ => {}
+            }
+            state.dirty = true;
+            return;
+        }
         Overlay::Prompt { kind, text } => {
             let mut finished = None;
             edit_line(text, &key, |done| finished = Some(done));
@@ -504,6 +555,11 @@ fn global_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
         "view_networks" => View::Networks,
         "view_engine" => View::Engine,
         "view_events" => View::Events,
+        "engines" => {
+            state.set_status(StatusKind::Progress, "reading docker contexts…");
+            out.push(Cmd::ListEngines);
+            return true;
+        }
         "quit" => {
             state.quit = true;
             out.push(Cmd::Quit);
@@ -556,7 +612,8 @@ fn submit_prompt(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<
     match kind {
         PromptKind::Update { .. }
         | PromptKind::ExecCommand { .. }
-        | PromptKind::ExecOnce { .. } => {}
+        | PromptKind::ExecOnce { .. }
+        | PromptKind::Host => {}
         other => {
             super::views_update::submit(state, other, text, out);
             return;
@@ -593,8 +650,65 @@ fn submit_prompt(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<
             Ok(_) => state.set_status(StatusKind::Error, "no command given"),
             Err(e) => state.set_status(StatusKind::Error, format!("run: {e}")),
         },
+        PromptKind::Host => {
+            let addr = text.trim();
+            if addr.is_empty() {
+                state.set_status(StatusKind::Error, "no address given");
+            } else {
+                switch_engine(state, addr.to_string(), "typed in".into(), out);
+            }
+        }
         _ => {}
     }
+}
+
+/// Leave the current engine for `addr`: everything shown came from the old one, so it goes;
+/// shells on it end. The events log stays, with a mark.
+pub(crate) fn switch_engine(state: &mut State, addr: String, source: String, out: &mut Vec<Cmd>) {
+    state.containers.clear();
+    state.rows.clear();
+    state.selected = None;
+    state.offset = 0;
+    state.marked.clear();
+    state.pending = Default::default();
+    state.stats.clear();
+    state.watching.clear();
+    state.inspect = None;
+    state.top = Default::default();
+    state.limits = None;
+    let events = std::mem::take(&mut state.views.events);
+    state.views = Default::default();
+    state.views.events = events;
+    state.view = super::views::View::Containers;
+    state.focus = Focus::List;
+    let req = state.logs.open(None, state.now);
+    out.push(Cmd::Logs(req));
+    let ended = state
+        .exec
+        .engine_gone("dockside switched to another engine");
+    super::views_update::on_event(
+        state,
+        super::events::EngineEvent {
+            time_nano: state.now.saturating_mul(1_000_000_000),
+            typ: "dockside".into(),
+            action: "switch".into(),
+            id: format!("to {addr} ({source})"),
+            attrs: Vec::new(),
+        },
+    );
+    state.conn = ConnStatus::Connecting {
+        addr: format!("{addr} ({source})"),
+    };
+    let shells = if ended > 0 {
+        format!("; {ended} shell session(s) on the old engine ended")
+    } else {
+        String::new()
+    };
+    state.set_status(
+        StatusKind::Progress,
+        format!("switching to {addr}{shells}…"),
+    );
+    out.push(Cmd::SwitchEngine { addr, source });
 }
 
 /// The selection moved: point the detail tabs at it.

@@ -87,6 +87,55 @@ fn context_host(dir: &std::path::Path, name: &str) -> Option<String> {
     None
 }
 
+/// The engines to offer in the switcher: `default` (what `DOCKER_HOST` or the default
+/// socket gives), then every docker context, sorted by name.
+pub fn engine_choices() -> Vec<crate::app::msg::EngineChoice> {
+    choices_in(&docker_config_dir(), std::env::var("DOCKER_HOST").ok())
+}
+
+fn choices_in(
+    dir: &std::path::Path,
+    docker_host: Option<String>,
+) -> Vec<crate::app::msg::EngineChoice> {
+    use crate::app::msg::EngineChoice;
+    let default = match docker_host.filter(|h| !h.is_empty()) {
+        Some(h) => EngineChoice {
+            name: "default".into(),
+            addr: h,
+            description: "DOCKER_HOST".into(),
+        },
+        None => EngineChoice {
+            name: "default".into(),
+            addr: DEFAULT_HOST.into(),
+            description: "default socket".into(),
+        },
+    };
+    let mut contexts = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir.join("contexts").join("meta")) {
+        for entry in entries.flatten() {
+            let Ok(text) = std::fs::read_to_string(entry.path().join("meta.json")) else {
+                continue;
+            };
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+                continue;
+            };
+            let text = |p: &str| v.pointer(p).and_then(|x| x.as_str()).map(str::to_owned);
+            let (Some(name), Some(addr)) = (text("/Name"), text("/Endpoints/docker/Host")) else {
+                continue;
+            };
+            contexts.push(EngineChoice {
+                name: crate::app::sanitize::plain(&name),
+                addr,
+                description: crate::app::sanitize::plain(
+                    &text("/Metadata/Description").unwrap_or_default(),
+                ),
+            });
+        }
+    }
+    contexts.sort_by(|a, b| a.name.cmp(&b.name));
+    std::iter::once(default).chain(contexts).collect()
+}
+
 /// Build a client for `addr` (does not talk to the engine yet).
 pub fn client(addr: &str) -> Result<Docker, String> {
     let addr = if addr.starts_with('/') {
@@ -173,6 +222,43 @@ mod tests {
             Some("ssh://me@box")
         );
         assert_eq!(context_host(&dir, "other"), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn engine_choices_list_default_then_contexts() {
+        let dir = std::env::temp_dir().join(format!("dockside-choices-{}", std::process::id()));
+        for (hash, json) in [
+            (
+                "b",
+                r#"{"Name":"prod","Metadata":{"Description":"the big one"},"Endpoints":{"docker":{"Host":"ssh://ops@prod"}}}"#,
+            ),
+            (
+                "a",
+                r#"{"Name":"lab","Endpoints":{"docker":{"Host":"tcp://lab:2376"}}}"#,
+            ),
+            ("c", "not json"),
+        ] {
+            let meta = dir.join("contexts/meta").join(hash);
+            std::fs::create_dir_all(&meta).expect("mkdir");
+            std::fs::write(meta.join("meta.json"), json).expect("write");
+        }
+        let got = choices_in(&dir, None);
+        let names: Vec<(&str, &str, &str)> = got
+            .iter()
+            .map(|e| (e.name.as_str(), e.addr.as_str(), e.description.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("default", DEFAULT_HOST, "default socket"),
+                ("lab", "tcp://lab:2376", ""),
+                ("prod", "ssh://ops@prod", "the big one"),
+            ]
+        );
+        let got = choices_in(&dir, Some("tcp://10.0.0.1:2375".into()));
+        assert_eq!(got[0].addr, "tcp://10.0.0.1:2375");
+        assert_eq!(got[0].description, "DOCKER_HOST");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -33,9 +33,10 @@ fn unix_now() -> i64 {
 }
 
 async fn run(target: Target, tx: mpsc::Sender<Msg>, mut cmds: mpsc::UnboundedReceiver<Cmd>) {
-    let addr = target.addr.clone();
+    let mut target = target;
     let mut attempt: u32 = 0;
-    loop {
+    'engine: loop {
+        let addr = target.addr.clone();
         attempt += 1;
         let conn = match connect(&addr).await {
             Ok(c) => c,
@@ -59,6 +60,14 @@ async fn run(target: Target, tx: mpsc::Sender<Msg>, mut cmds: mpsc::UnboundedRec
                         () = &mut sleep => break,
                         cmd = cmds.recv() => match cmd {
                             None | Some(Cmd::Quit) => return,
+                            Some(Cmd::ListEngines) => {
+                                let _ = tx.send(Msg::Engines(super::client::engine_choices())).await;
+                            }
+                            Some(Cmd::SwitchEngine { addr, source }) => {
+                                target = Target { addr, source };
+                                attempt = 0;
+                                continue 'engine;
+                            }
                             Some(cmd) => refuse(&tx, cmd, "not connected to the engine").await,
                         },
                     }
@@ -69,6 +78,7 @@ async fn run(target: Target, tx: mpsc::Sender<Msg>, mut cmds: mpsc::UnboundedRec
         attempt = 0;
         match session(conn, &target, &tx, &mut cmds).await {
             SessionEnd::Quit => return,
+            SessionEnd::Switch(t) => target = t,
             SessionEnd::Lost(error) => {
                 let status = ConnStatus::Failed {
                     addr: format!("{addr} ({})", target.source),
@@ -107,6 +117,8 @@ async fn refuse(tx: &mpsc::Sender<Msg>, cmd: Cmd, why: &str) {
 enum SessionEnd {
     Quit,
     Lost(String),
+    /// The user picked another engine.
+    Switch(Target),
 }
 
 /// Engine events that change what the list shows.
@@ -454,6 +466,12 @@ async fn session(
                         });
                     }
                     Cmd::Exec(cmd) => shells.handle(docker, tx, cmd, Msg::Exec),
+                    Cmd::ListEngines => {
+                        let _ = tx.send(Msg::Engines(super::client::engine_choices())).await;
+                    }
+                    Cmd::SwitchEngine { addr, source } => {
+                        return SessionEnd::Switch(Target { addr, source });
+                    }
                     Cmd::Top(id) => {
                         let docker = docker.clone();
                         let tx = tx.clone();

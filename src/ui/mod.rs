@@ -76,6 +76,9 @@ fn overlays(f: &mut Frame, state: &State, theme: &Theme) {
         }
         Overlay::Output { title, text } => overlay::output(f, f.area(), title, text, &theme),
         Overlay::Ask { question, .. } => overlay::ask(f, f.area(), question, &theme),
+        Overlay::Engines { list, sel } => {
+            overlay::engines(f, f.area(), list, *sel, state.conn.addr(), &theme)
+        }
         Overlay::RunForm { form, field } => {
             overlay::run_form(f, f.area(), state, form, *field, &theme)
         }

@@ -312,3 +312,63 @@ pub fn run_form(
         rect,
     );
 }
+
+/// The engine switcher: `default`, the docker contexts, and a last row for another address.
+pub fn engines(
+    f: &mut Frame,
+    area: Rect,
+    list: &[crate::app::msg::EngineChoice],
+    sel: usize,
+    current: &str,
+    theme: &Theme,
+) {
+    let rows = list.len() + 1;
+    let rect = centered(
+        area,
+        area.width.saturating_sub(8).clamp(20, 100),
+        (rows as u16).saturating_add(2).min(area.height),
+    );
+    f.render_widget(Clear, rect);
+    let inner_h = usize::from(rect.height.saturating_sub(2)).max(1);
+    let skip = (sel + 1).saturating_sub(inner_h);
+    let mut lines: Vec<Line> = list
+        .iter()
+        .map(|e| {
+            let here = current.starts_with(&e.addr);
+            let mut spans = vec![
+                Span::raw(if here { "● " } else { "  " }),
+                Span::styled(format!("{:<16} ", e.name), theme.accent()),
+                Span::raw(e.addr.clone()),
+            ];
+            if !e.description.is_empty() {
+                spans.push(Span::styled(format!("  {}", e.description), theme.dim()));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    lines.push(Line::from(Span::styled(
+        "  Another address… (unix://, tcp://, ssh://)",
+        theme.dim(),
+    )));
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .enumerate()
+        .skip(skip)
+        .map(|(i, l)| {
+            if i == sel {
+                l.style(theme.selected(true))
+            } else {
+                l
+            }
+        })
+        .collect();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent())
+        .title(Span::styled(" Switch engine ", theme.title()))
+        .title_bottom(Span::styled(
+            " ↑↓ choose · enter connects · esc closes ",
+            theme.dim(),
+        ));
+    f.render_widget(Paragraph::new(lines).block(block), rect);
+}
