@@ -32,6 +32,22 @@ fn press(s: &mut State, code: KeyCode) {
     send(s, Msg::Key(KeyEvent::new(code, mods)));
 }
 
+/// `e` on the selection: the id of the shell session it opens.
+fn open_shell(s: &mut State) -> dockside::app::exec::SessionId {
+    let mut out = Vec::new();
+    update(
+        s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE)),
+        &mut out,
+    );
+    out.iter()
+        .find_map(|c| match c {
+            dockside::app::Cmd::Exec(dockside::app::exec::ExecCmd::Open(req)) => Some(req.session),
+            _ => None,
+        })
+        .expect("an exec is opened")
+}
+
 fn log_lines(s: &mut State, lines: &[(&str, LogStream)]) {
     let lines = lines
         .iter()
@@ -278,7 +294,7 @@ fn events_view() {
 
 #[test]
 fn no_color_draws_no_colour() {
-    use dockside::app::exec::{ExecCmd, ExecEvent};
+    use dockside::app::exec::ExecEvent;
     let mut s = fixtures::state(80, 24);
     s.color = dockside::app::state::ColorLevel::None;
     sample_logs(&mut s);
@@ -287,19 +303,7 @@ fn no_color_draws_no_colour() {
     term.draw(|f| dockside::ui::draw(f, &s)).expect("draw");
     let mut cells = term.backend().buffer().content().to_vec();
     // A shell printing colours (256-colour and RGB) draws none either.
-    let mut out = Vec::new();
-    update(
-        &mut s,
-        Msg::Key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE)),
-        &mut out,
-    );
-    let session = out
-        .iter()
-        .find_map(|c| match c {
-            dockside::app::Cmd::Exec(ExecCmd::Open(req)) => Some(req.session),
-            _ => None,
-        })
-        .expect("an exec is opened");
+    let session = open_shell(&mut s);
     send(
         &mut s,
         Msg::Exec(ExecEvent::Output {

@@ -24,6 +24,17 @@ pub struct EngineEvent {
 const ROW_ATTRS: [&str; 6] = ["image", "exitCode", "signal", "container", "driver", "type"];
 
 impl EngineEvent {
+    /// A mark of dockside's own (a reconnect, a switch of engine) at `now` (unix seconds).
+    pub fn ours(now: i64, action: &str, what: String) -> EngineEvent {
+        EngineEvent {
+            time_nano: now.saturating_mul(1_000_000_000),
+            typ: "dockside".into(),
+            action: action.into(),
+            id: what,
+            attrs: Vec::new(),
+        }
+    }
+
     pub fn attr(&self, key: &str) -> Option<&str> {
         self.attrs
             .iter()

@@ -68,16 +68,12 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         }
         Msg::Snapshot(list) => {
             if !state.views.events.is_empty() {
-                super::views_update::on_event(
-                    state,
-                    super::events::EngineEvent {
-                        time_nano: state.now.saturating_mul(1_000_000_000),
-                        typ: "dockside".into(),
-                        action: "resync".into(),
-                        id: "engine reconnected: events in between are not shown".into(),
-                        attrs: Vec::new(),
-                    },
+                let mark = super::events::EngineEvent::ours(
+                    state.now,
+                    "resync",
+                    "engine reconnected: events in between are not shown".into(),
                 );
+                super::views_update::on_event(state, mark);
             }
             // A (re)connected engine: keep the lists of the views already opened fresh.
             use super::views::{Kind, ResCmd};
@@ -686,16 +682,9 @@ pub(crate) fn switch_engine(state: &mut State, addr: String, source: String, out
     let ended = state
         .exec
         .engine_gone("dockside switched to another engine");
-    super::views_update::on_event(
-        state,
-        super::events::EngineEvent {
-            time_nano: state.now.saturating_mul(1_000_000_000),
-            typ: "dockside".into(),
-            action: "switch".into(),
-            id: format!("to {addr} ({source})"),
-            attrs: Vec::new(),
-        },
-    );
+    let mark =
+        super::events::EngineEvent::ours(state.now, "switch", format!("to {addr} ({source})"));
+    super::views_update::on_event(state, mark);
     state.conn = ConnStatus::Connecting {
         addr: format!("{addr} ({source})"),
     };

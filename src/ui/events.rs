@@ -49,28 +49,22 @@ pub fn draw_list(f: &mut Frame, area: Rect, state: &State, theme: &Theme, b: Blo
         );
         return;
     }
-    let rows: Vec<Row> = log
-        .rows
-        .iter()
-        .enumerate()
-        .skip(log.cur.off)
-        .take(page)
-        .filter_map(|(pos, i)| log.get(*i).map(|e| (pos, e)))
-        .map(|(pos, ev)| {
-            let row = Row::new(vec![
+    let rows = super::views::page_rows(
+        &log.rows,
+        log.cur,
+        page,
+        theme.selected(focused),
+        |i| log.get(i),
+        |ev| {
+            vec![
                 Cell::from(Span::styled(local(state, ev, "%H:%M:%S"), theme.dim())),
                 Cell::from(ev.typ.clone()),
                 Cell::from(Span::styled(ev.action.clone(), action_style(ev, theme))),
                 Cell::from(ev.subject()),
                 Cell::from(Span::styled(ev.summary(), theme.dim())),
-            ]);
-            if pos == log.cur.sel {
-                row.style(theme.selected(focused))
-            } else {
-                row
-            }
-        })
-        .collect();
+            ]
+        },
+    );
     let header =
         Row::new(vec!["TIME", "TYPE", "ACTION", "NAME", "DETAILS"]).style(theme.header_row());
     let widths = [

@@ -2,6 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Gauge, Paragraph, Row, Table, Wrap};
 
@@ -10,7 +11,7 @@ use crate::app::State;
 use crate::app::images::human_size;
 use crate::app::model::human_duration;
 use crate::app::state::Focus;
-use crate::app::views::{Kind, View};
+use crate::app::views::{Cursor, Kind, View};
 use crate::app::views_update::{network_rows, volume_rows};
 
 /// "1 Containers  2 Images  …" with the current view highlighted.
@@ -62,6 +63,32 @@ fn ago(state: &State, t: i64) -> String {
     format!("{} ago", human_duration(state.now - t))
 }
 
+/// One page of a list: `rows` index the items `get` returns, starting at the cursor's offset;
+/// the selected row is highlighted.
+pub(super) fn page_rows<'a, T: 'a>(
+    rows: &[usize],
+    cur: Cursor,
+    page: usize,
+    selected: Style,
+    get: impl Fn(usize) -> Option<&'a T>,
+    cells: impl Fn(&'a T) -> Vec<Cell<'a>>,
+) -> Vec<Row<'a>> {
+    rows.iter()
+        .enumerate()
+        .skip(cur.off)
+        .take(page)
+        .filter_map(|(pos, i)| get(*i).map(|x| (pos, x)))
+        .map(|(pos, x)| {
+            let row = Row::new(cells(x));
+            if pos == cur.sel {
+                row.style(selected)
+            } else {
+                row
+            }
+        })
+        .collect()
+}
+
 /// The list pane of the current view.
 pub fn draw_list(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let focused = state.focus == Focus::List;
@@ -110,33 +137,27 @@ pub fn draw_list(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                     theme,
                 );
             }
-            let rows: Vec<Row> = v
-                .image_rows
-                .iter()
-                .enumerate()
-                .skip(v.image_cur.off)
-                .take(page)
-                .filter_map(|(pos, i)| images.get(*i).map(|img| (pos, img)))
-                .map(|(pos, img)| {
+            let rows = page_rows(
+                &v.image_rows,
+                v.image_cur,
+                page,
+                theme.selected(focused),
+                |i| images.get(i),
+                |img| {
                     let used = if img.containers > 0 {
                         img.containers.to_string()
                     } else {
                         String::new()
                     };
-                    let row = Row::new(vec![
+                    vec![
                         Cell::from(img.name().to_string()),
                         Cell::from(Span::styled(img.short_id().to_string(), theme.dim())),
                         Cell::from(human_size(img.size)),
                         Cell::from(ago(state, img.created)),
                         Cell::from(used),
-                    ]);
-                    if pos == v.image_cur.sel {
-                        row.style(theme.selected(focused))
-                    } else {
-                        row
-                    }
-                })
-                .collect();
+                    ]
+                },
+            );
             let header = Row::new(vec!["REPOSITORY:TAG", "ID", "SIZE", "CREATED", "USED BY"])
                 .style(theme.header_row());
             let widths = [
@@ -162,27 +183,22 @@ pub fn draw_list(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             if rows_idx.is_empty() {
                 return message(f, area, b, "No volumes. c creates one.".into(), theme);
             }
-            let rows: Vec<Row> = rows_idx
-                .iter()
-                .enumerate()
-                .skip(v.volume_cur.off)
-                .take(page)
-                .filter_map(|(pos, i)| vols.get(*i).map(|x| (pos, x)))
-                .map(|(pos, vol)| {
-                    let row = Row::new(vec![
+            let rows = page_rows(
+                &rows_idx,
+                v.volume_cur,
+                page,
+                theme.selected(focused),
+                |i| vols.get(i),
+                |vol| {
+                    vec![
                         Cell::from(vol.display_name().to_string()),
                         Cell::from(vol.driver.clone()),
                         Cell::from(vol.used_by.join(", ")),
                         Cell::from(vol.size_text()),
                         Cell::from(Span::styled(vol.mountpoint.clone(), theme.dim())),
-                    ]);
-                    if pos == v.volume_cur.sel {
-                        row.style(theme.selected(focused))
-                    } else {
-                        row
-                    }
-                })
-                .collect();
+                    ]
+                },
+            );
             let header = Row::new(vec!["NAME", "DRIVER", "USED BY", "SIZE", "MOUNTPOINT"])
                 .style(theme.header_row());
             let widths = [
@@ -210,28 +226,23 @@ pub fn draw_list(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                     });
                 return message(f, area, b, text, theme);
             };
-            let rows: Vec<Row> = rows_idx
-                .iter()
-                .enumerate()
-                .skip(v.network_cur.off)
-                .take(page)
-                .filter_map(|(pos, i)| nets.get(*i).map(|x| (pos, x)))
-                .map(|(pos, n)| {
-                    let row = Row::new(vec![
+            let rows = page_rows(
+                &rows_idx,
+                v.network_cur,
+                page,
+                theme.selected(focused),
+                |i| nets.get(i),
+                |n| {
+                    vec![
                         Cell::from(n.name.clone()),
                         Cell::from(n.driver.clone()),
                         Cell::from(n.scope.clone()),
                         Cell::from(n.subnets_text()),
                         Cell::from(n.containers.len().to_string()),
                         Cell::from(Span::styled(n.short_id().to_string(), theme.dim())),
-                    ]);
-                    if pos == v.network_cur.sel {
-                        row.style(theme.selected(focused))
-                    } else {
-                        row
-                    }
-                })
-                .collect();
+                    ]
+                },
+            );
             let header = Row::new(vec![
                 "NAME",
                 "DRIVER",
