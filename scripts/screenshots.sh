@@ -177,6 +177,24 @@ text 'top -b -n 1 | head -5'; keys Enter; sleep 1.5
 shot exec
 keys C-g; sleep 0.5
 
+say "processes"
+select_row web
+keys P
+wait_for "refreshed every 2 s" 10
+sleep 1
+shot top
+keys l; sleep 0.3
+
+say "events"
+docker restart -t 0 shop-db-1 >/dev/null
+docker start migrate >/dev/null
+sleep 2
+keys 6
+wait_for "restart" 10
+sleep 0.5
+shot events
+keys 1; sleep 0.5
+
 say "80x24"
 "${T[@]}" resize-window -t "$S" -x 80 -y 24
 sleep 1

@@ -334,7 +334,14 @@ fn events_are_logged_quietly_and_lead_to_their_container() {
     let web = fixtures::container(1, "web", "nginx:1.27", CState::Running).id;
     key(&mut s, 'j');
     assert_ne!(s.selected.as_deref(), Some(web.as_str()));
-    key(&mut s, '6');
+    let out = key(&mut s, '6');
+    assert!(
+        out.contains(&Cmd::EventHistory),
+        "the past is asked for once: {out:?}"
+    );
+    key(&mut s, '1');
+    let out = key(&mut s, '6');
+    assert!(!out.contains(&Cmd::EventHistory), "{out:?}");
     assert_eq!(s.view, dockside::app::views::View::Events);
     // Newest first: the start of web.
     let newest = s.views.events.selected().map(|e| e.action.clone());

@@ -330,6 +330,9 @@ async fn events_view_shows_what_the_engine_reports_and_leads_to_the_container() 
     if !engine::available() {
         return;
     }
+    // Before dockside starts: a container comes and goes. The view asks the engine's past.
+    let before = support::engine::TestContainer::create("dsbefore", &[], &["true"]);
+    docker_ok(&["rm", &before.id]);
     let mut d = Driver::start(None);
     assert!(
         d.until(T, |s| matches!(
@@ -339,6 +342,23 @@ async fn events_view_shows_what_the_engine_reports_and_leads_to_the_container() 
         .await,
         "connected"
     );
+    d.key('6');
+    assert!(
+        d.until(T, |s| matches!(
+            s.views.events.history,
+            dockside::app::events::History::Loaded(_)
+        ))
+        .await,
+        "the last hour is fetched: {:?}",
+        d.state.views.events.history
+    );
+    let past: Vec<String> = (0..d.state.views.events.len())
+        .filter_map(|i| d.state.views.events.get(i))
+        .filter(|e| e.id == before.id)
+        .map(|e| e.action.clone())
+        .collect();
+    assert_eq!(past, vec!["destroy", "create"], "newest first");
+    d.key('1');
     // A label carrying an escape sequence: shown neutralised, never raw.
     let c = support::engine::TestContainer::run(
         "dsevents",

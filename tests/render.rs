@@ -288,6 +288,11 @@ fn events_view() {
             send(&mut s, Msg::Event(ev));
         }
         press(&mut s, KeyCode::Char('6'));
+        // The engine's past: a create before dockside started.
+        let mut older = fixtures::events().remove(0);
+        older.action = "create".into();
+        older.time_nano -= 3_000_000_000_000;
+        send(&mut s, Msg::EventHistory(Ok(vec![older])));
         insta::assert_snapshot!(format!("events_{w}x{h}"), render(&s));
     }
 }

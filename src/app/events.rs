@@ -85,6 +85,21 @@ impl EngineEvent {
 /// Events kept; older ones are dropped.
 pub const MAX_EVENTS: usize = 2000;
 
+/// How far back the engine is asked for events that happened before dockside started.
+pub const HISTORY_SECS: i64 = 3600;
+
+/// The engine's recent past (events from before dockside connected), fetched once per engine
+/// when the events view is first shown.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum History {
+    #[default]
+    NotAsked,
+    Loading,
+    /// How many older events it added.
+    Loaded(usize),
+    Failed(String),
+}
+
 /// The event log of the events view. Index 0 is the newest event.
 #[derive(Debug, Default)]
 pub struct EventLog {
@@ -95,6 +110,7 @@ pub struct EventLog {
     pub rows: Vec<usize>,
     pub cur: Cursor,
     filter: String,
+    pub history: History,
 }
 
 impl EventLog {
@@ -139,6 +155,35 @@ impl EventLog {
             }
         }
         self.cur.clamp(self.rows.len(), page);
+    }
+
+    /// Merge events from before the live stream began (`older`, in any order): events already
+    /// here are not repeated, the log stays newest first and bounded. Returns how many came in.
+    pub fn backfill(&mut self, older: Vec<EngineEvent>, page: usize) -> usize {
+        let before = self.items.len();
+        let selected = self.selected().cloned();
+        let mut all: Vec<EngineEvent> = self.items.drain(..).collect();
+        for ev in older {
+            if !all.contains(&ev) {
+                all.push(ev);
+            }
+        }
+        // Newest first; equal times keep their order (live ones first).
+        all.sort_by_key(|e| std::cmp::Reverse(e.time_nano));
+        all.truncate(MAX_EVENTS);
+        self.items = all.into();
+        let filter = self.filter.clone();
+        self.set_filter(&filter, page);
+        if let Some(sel) = selected
+            && let Some(pos) = self
+                .rows
+                .iter()
+                .position(|i| self.items.get(*i) == Some(&sel))
+        {
+            self.cur.sel = pos;
+            self.cur.clamp(self.rows.len(), page);
+        }
+        self.items.len().saturating_sub(before)
     }
 
     /// Apply a filter (case-insensitive substring of type, action, id and attributes).
@@ -221,6 +266,26 @@ mod tests {
         assert_eq!(shown, vec![4, 2]);
         log.set_filter("", 10);
         assert_eq!(log.rows.len(), 4);
+    }
+
+    #[test]
+    fn backfill_merges_older_events_without_repeats() {
+        let mut log = EventLog::default();
+        log.push(ev(10, "start", "web"), 10);
+        log.push(ev(12, "die", "web"), 10);
+        log.cur.go(1, log.rows.len(), 10); // on the start at 10
+        let added = log.backfill(vec![ev(3, "create", "web"), ev(10, "start", "web")], 10);
+        assert_eq!(added, 1, "the start was already here");
+        let times: Vec<i64> = (0..log.len())
+            .filter_map(|i| log.get(i))
+            .map(|e| e.time_nano)
+            .collect();
+        assert_eq!(times, vec![12, 10, 3]);
+        assert_eq!(
+            log.selected().map(|e| e.time_nano),
+            Some(10),
+            "selection kept"
+        );
     }
 
     #[test]

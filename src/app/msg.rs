@@ -69,6 +69,8 @@ pub enum Msg {
     Gone(String),
     /// The engines to offer (after [`Cmd::ListEngines`]).
     Engines(Vec<EngineChoice>),
+    /// Events from before the live stream began (after [`Cmd::EventHistory`]).
+    EventHistory(Result<Vec<super::events::EngineEvent>, String>),
     /// An engine event, for the events view.
     Event(super::events::EngineEvent),
     /// A command finished: `what` describes it ("stop web"), `result` carries the engine's message.
@@ -214,6 +216,8 @@ pub enum Cmd {
     Inspect(String),
     /// `docker top` of this container.
     Top(String),
+    /// Ask the engine for its events of the last [`super::events::HISTORY_SECS`].
+    EventHistory,
     /// Read the docker contexts, answered with [`Msg::Engines`].
     ListEngines,
     /// Leave the current engine and connect to this one.

@@ -262,6 +262,17 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         },
         Msg::Res(m) => super::views_update::on_msg(state, m),
         Msg::Event(e) => super::views_update::on_event(state, e),
+        Msg::EventHistory(r) => {
+            let p = state.areas().list_rows().max(1);
+            let log = &mut state.views.events;
+            log.history = match r {
+                Ok(evs) => super::events::History::Loaded(log.backfill(evs, p)),
+                Err(e) => super::events::History::Failed(e),
+            };
+            if state.view == super::views::View::Events {
+                state.dirty = true;
+            }
+        }
         Msg::Engines(list) => {
             let sel = list
                 .iter()
@@ -675,6 +686,7 @@ pub(crate) fn switch_engine(state: &mut State, addr: String, source: String, out
     let events = std::mem::take(&mut state.views.events);
     state.views = Default::default();
     state.views.events = events;
+    state.views.events.history = super::events::History::NotAsked;
     state.view = super::views::View::Containers;
     state.focus = Focus::List;
     let req = state.logs.open(None, state.now);

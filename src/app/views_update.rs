@@ -24,6 +24,10 @@ pub fn switch(state: &mut State, view: View, out: &mut Vec<Cmd>) {
         View::Images if v.images.is_none() => out.push(Cmd::Res(ResCmd::Watch(Kind::Images))),
         View::Volumes if v.volumes.is_none() => out.push(Cmd::Res(ResCmd::Watch(Kind::Volumes))),
         View::Networks if v.networks.is_none() => out.push(Cmd::Res(ResCmd::Watch(Kind::Networks))),
+        View::Events if v.events.history == super::events::History::NotAsked => {
+            state.views.events.history = super::events::History::Loading;
+            out.push(Cmd::EventHistory);
+        }
         View::Engine => {
             out.push(Cmd::Res(ResCmd::Watch(Kind::DiskUsage)));
             if v.info.is_none() {

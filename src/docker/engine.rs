@@ -95,6 +95,10 @@ async fn run(target: Target, tx: mpsc::Sender<Msg>, mut cmds: mpsc::UnboundedRec
 }
 
 async fn refuse(tx: &mpsc::Sender<Msg>, cmd: Cmd, why: &str) {
+    if let Cmd::EventHistory = cmd {
+        let _ = tx.send(Msg::EventHistory(Err(why.to_string()))).await;
+        return;
+    }
     if let Cmd::Exec(crate::app::exec::ExecCmd::Open(req)) = &cmd {
         let ev = crate::app::exec::ExecEvent::Failed {
             session: req.session,
@@ -208,6 +212,38 @@ async fn fetch_one(
 }
 
 type EventRx = mpsc::Receiver<Result<bollard::models::EventMessage, String>>;
+
+/// Most events taken from the engine's past.
+const MAX_HISTORY: usize = crate::app::events::MAX_EVENTS;
+
+/// The engine's events of the last hour, up to now (a bounded request that ends by itself).
+async fn event_history(docker: &Docker) -> Result<Vec<crate::app::events::EngineEvent>, String> {
+    // Up to this very instant (seconds.nanoseconds): whole seconds would leave out what
+    // happened in the current one.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let since = (now.as_secs() as i64 - crate::app::events::HISTORY_SECS).to_string();
+    let until = format!("{}.{:09}", now.as_secs(), now.subsec_nanos());
+    let mut filters = HashMap::new();
+    filters.insert("type", vec!["container", "image", "volume", "network"]);
+    let opts = EventsOptionsBuilder::default()
+        .since(&since)
+        .until(&until)
+        .filters(&filters)
+        .build();
+    let mut stream = docker.events(Some(opts));
+    // The newest ones are kept.
+    let mut out = std::collections::VecDeque::new();
+    while let Some(ev) = stream.next().await {
+        let ev = ev.map_err(|e| friendly_error(&e.to_string()))?;
+        out.push_back(convert::engine_event(&ev));
+        if out.len() > MAX_HISTORY {
+            out.pop_front();
+        }
+    }
+    Ok(out.into())
+}
 
 /// Subscribe to container events in a task; the stream's errors end it.
 fn start_events(docker: &Docker) -> (EventRx, AbortOnDrop) {
@@ -466,6 +502,14 @@ async fn session(
                         });
                     }
                     Cmd::Exec(cmd) => shells.handle(docker, tx, cmd, Msg::Exec),
+                    Cmd::EventHistory => {
+                        let docker = docker.clone();
+                        let tx = tx.clone();
+                        actions.spawn(async move {
+                            let r = event_history(&docker).await;
+                            let _ = tx.send(Msg::EventHistory(r)).await;
+                        });
+                    }
                     Cmd::ListEngines => {
                         let _ = tx.send(Msg::Engines(super::client::engine_choices())).await;
                     }

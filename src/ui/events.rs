@@ -35,8 +35,8 @@ pub fn draw_list(f: &mut Frame, area: Rect, state: &State, theme: &Theme, b: Blo
     let page = usize::from(area.height.saturating_sub(3));
     if log.rows.is_empty() {
         let text = if log.is_empty() {
-            "No events yet. They appear here as the engine reports them: start, stop, pull, \
-             create, connect… (since dockside started)"
+            "No events in the last hour. They appear here as the engine reports them: start, \
+             stop, pull, create, connect…"
         } else {
             "No event matches the filter."
         };

@@ -97,11 +97,19 @@ pub fn draw_list(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     match state.view {
         View::Events => {
             let log = &v.events;
-            let title = if log.rows.len() == log.len() {
+            use crate::app::events::History;
+            let count = if log.rows.len() == log.len() {
                 format!("{} events", log.len())
             } else {
                 format!("{} of {} events", log.rows.len(), log.len())
             };
+            let past = match &log.history {
+                History::NotAsked => String::new(),
+                History::Loading => " · loading the last hour…".into(),
+                History::Loaded(_) => " · from an hour before dockside started".into(),
+                History::Failed(e) => format!(" · earlier events unavailable: {e}"),
+            };
+            let title = format!("{count}{past}");
             let b = block(title, state, theme, focused);
             super::events::draw_list(f, area, state, theme, b);
         }
