@@ -278,3 +278,34 @@ fn handoff_runs_the_shell_in_the_real_terminal_and_comes_back() {
     app.send_str("q");
     assert_eq!(app.wait_exit(T), Some(0));
 }
+
+#[test]
+fn events_view_shows_an_external_kill_live() {
+    if !engine::available() {
+        return;
+    }
+    let c = TestContainer::run("e2e-events", &[], &["sleep", "300"]);
+    let mut app = PtyApp::spawn(BIN, &[], &[], 160, 40);
+    ok(app.wait_for_text(&c.name, T));
+    app.send_str("6");
+    // The container's start came from the engine's past (before dockside started).
+    ok(app.wait_for(
+        |s| {
+            s.lines()
+                .any(|l| l.contains(" start ") && l.contains(&c.name))
+        },
+        T,
+        "the container's start, from the last hour",
+    ));
+    engine::docker_ok(&["kill", &c.id]);
+    ok(app.wait_for(
+        |s| {
+            s.lines()
+                .any(|l| l.contains(" die ") && l.contains(&c.name) && l.contains("exitCode=137"))
+        },
+        T,
+        "the kill's die event, live",
+    ));
+    app.send_str("q");
+    assert_eq!(app.wait_exit(T), Some(0));
+}

@@ -2098,6 +2098,23 @@ impl Ctx {
             .fig("exec_flood_bytes_written", bytes as f64, "B", None);
 
         println!("\n--- exec 3. idle shell (typing focus: keys go to the shell) ---");
+        // The live CPU/MEM columns off (`c` in the list), so what is measured is the idle
+        // session alone: the container's memory still moves after the flood.
+        term.send(b"\t")?;
+        term.send(b"c")?;
+        term.wait_for(
+            |s| s.contains("(stats off)"),
+            Duration::from_secs(5),
+            Duration::from_millis(5),
+            "the list title says the stats are off",
+        )?;
+        term.wait_for(
+            |s| !s.contains("live CPU/MEM off"),
+            Duration::from_secs(10),
+            Duration::from_millis(50),
+            "the status message to fade",
+        )?;
+        term.send(b"\t")?;
         term.send(b"\r")?;
         term.wait_for(
             |s| s.contains(SHELL_HINT),
