@@ -13,6 +13,21 @@ pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
 pub struct Config {
     pub logs: LogsConfig,
     pub containers: ContainersConfig,
+    pub ui: UiConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    /// Clicks select rows and tabs, the wheel scrolls. Off: the terminal keeps the mouse
+    /// (plain text selection without holding shift).
+    pub mouse: bool,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        UiConfig { mouse: true }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

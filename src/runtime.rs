@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream, KeyEventKind};
+use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
@@ -41,6 +41,7 @@ pub async fn run(opts: Options) -> Result<(), String> {
     let mut sighup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
     let mut sigint = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
 
+    term::set_mouse(opts.config.ui.mouse);
     let mut terminal = term::setup().map_err(|e| format!("cannot set up the terminal: {e}"))?;
     let _guard = term::Guard;
 
@@ -215,6 +216,15 @@ fn event_msg(ev: Event) -> Option<Msg> {
         Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
         Event::Paste(p) => Some(Msg::Paste(p)),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        // Clicks and the wheel; motion and drags are not ours.
+        Event::Mouse(m)
+            if matches!(
+                m.kind,
+                MouseEventKind::Down(_) | MouseEventKind::ScrollUp | MouseEventKind::ScrollDown
+            ) =>
+        {
+            Some(Msg::Mouse(m))
+        }
         _ => None,
     }
 }

@@ -4,7 +4,9 @@
 use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
@@ -15,6 +17,12 @@ use ratatui::backend::CrosstermBackend;
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
+static MOUSE: AtomicBool = AtomicBool::new(false);
+
+/// Capture the mouse (clicks and the wheel) from the next [`enter`] on.
+pub fn set_mouse(on: bool) {
+    MOUSE.store(on, Ordering::SeqCst);
+}
 
 /// Enter raw mode and the alternate screen; install a panic hook that restores first.
 pub fn setup() -> io::Result<Term> {
@@ -24,7 +32,7 @@ pub fn setup() -> io::Result<Term> {
     Terminal::new(backend)
 }
 
-/// Raw mode, alternate screen, bracketed paste, hidden cursor.
+/// Raw mode, alternate screen, bracketed paste, hidden cursor, and the mouse if asked.
 pub fn enter() -> io::Result<()> {
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
@@ -33,7 +41,11 @@ pub fn enter() -> io::Result<()> {
         EnterAlternateScreen,
         EnableBracketedPaste,
         cursor::Hide
-    )
+    )?;
+    if MOUSE.load(Ordering::SeqCst) {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
+    Ok(())
 }
 
 /// Undo [`enter`]. Safe to call more than once.
@@ -42,6 +54,9 @@ pub fn restore() {
         return;
     }
     let mut out = io::stdout();
+    if MOUSE.load(Ordering::SeqCst) {
+        let _ = execute!(out, DisableMouseCapture);
+    }
     let _ = execute!(
         out,
         DisableBracketedPaste,

@@ -521,3 +521,127 @@ fn another_address_can_be_typed() {
         source: "typed in".into()
     }));
 }
+
+#[test]
+fn a_compose_project_is_marked_at_once_and_acted_on() {
+    let mut s = fixtures::state(120, 40);
+    let api = fixtures::container(3, "shop-api-1", "shop/api:latest", CState::Running).id;
+    let db = fixtures::container(2, "shop-db-1", "postgres:16", CState::Running).id;
+    // Walk to shop-api-1, then mark its project.
+    key(&mut s, 'g');
+    let at = s.rows.iter().position(|id| *id == api).expect("listed");
+    for _ in 0..at {
+        key(&mut s, 'j');
+    }
+    assert_eq!(s.selected.as_deref(), Some(api.as_str()));
+    key(&mut s, 'M');
+    assert!(
+        s.marked.contains(&api) && s.marked.contains(&db),
+        "{:?}",
+        s.marked
+    );
+    assert_eq!(s.marked.len(), 2);
+    let out = key(&mut s, 's');
+    let stopped: Vec<&String> = out
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::Container {
+                id,
+                action: ContainerAction::Stop,
+                ..
+            } => Some(id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(stopped.len(), 2, "{out:?}");
+    // M again unmarks; a container outside any project says so.
+    key(&mut s, 'M');
+    key(&mut s, 'M');
+    assert!(s.marked.is_empty());
+    key(&mut s, 'g');
+    key(&mut s, 'M');
+    assert!(
+        s.status
+            .as_ref()
+            .is_some_and(|m| m.text.contains("not part of a compose project"))
+    );
+}
+
+fn mouse(s: &mut State, kind: crossterm::event::MouseEventKind, x: u16, y: u16) -> Vec<Cmd> {
+    let mut out = Vec::new();
+    let ev = crossterm::event::MouseEvent {
+        kind,
+        column: x,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    };
+    update(s, Msg::Mouse(ev), &mut out);
+    out
+}
+
+#[test]
+fn a_click_selects_the_row_under_it_and_the_wheel_moves() {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    let mut s = fixtures::state(120, 40);
+    let list = s.areas().list;
+    // Third data row: border, header, then rows.
+    let out = mouse(
+        &mut s,
+        MouseEventKind::Down(MouseButton::Left),
+        10,
+        list.y + 2 + 2,
+    );
+    assert_eq!(s.selected.as_ref(), s.rows.get(2));
+    let sel = s.selected.clone().expect("selected");
+    assert!(
+        out.iter()
+            .any(|c| matches!(c, Cmd::Logs(Some(r)) if r.id == sel)),
+        "the logs follow the click: {out:?}"
+    );
+    // The header line selects nothing new.
+    mouse(
+        &mut s,
+        MouseEventKind::Down(MouseButton::Left),
+        10,
+        list.y + 1,
+    );
+    assert_eq!(s.selected.as_deref(), Some(sel.as_str()));
+    mouse(&mut s, MouseEventKind::ScrollDown, 10, list.y + 3);
+    assert_eq!(s.selected.as_ref(), s.rows.get(3));
+    mouse(&mut s, MouseEventKind::ScrollUp, 10, list.y + 3);
+    assert_eq!(s.selected.as_ref(), s.rows.get(2));
+}
+
+#[test]
+fn a_click_on_a_detail_tab_opens_it_and_the_wheel_scrolls_the_logs() {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    use dockside::app::state::{DetailTab, Focus};
+    let mut s = fixtures::state(120, 40);
+    let detail = s.areas().detail;
+    let x = dockside::app::mouse::tab_at(detail, detail.x + 2)
+        .map(|_| detail.x + 2 + "Logs │ Stats │ Inspect │ ".chars().count() as u16)
+        .expect("tabs");
+    let out = mouse(&mut s, MouseEventKind::Down(MouseButton::Left), x, detail.y);
+    assert_eq!(s.tab, DetailTab::Top);
+    assert_eq!(s.focus, Focus::Detail);
+    assert!(out.iter().any(|c| matches!(c, Cmd::Top(_))), "{out:?}");
+    // Back to the logs tab.
+    let logs_x = detail.x + 3;
+    mouse(
+        &mut s,
+        MouseEventKind::Down(MouseButton::Left),
+        logs_x,
+        detail.y,
+    );
+    assert_eq!(s.tab, DetailTab::Logs);
+    // A click in a dialog does nothing behind it.
+    let list_y = s.areas().list.y + 2;
+    mouse(&mut s, MouseEventKind::Down(MouseButton::Left), 10, list_y);
+    assert_eq!(s.focus, Focus::List);
+    key(&mut s, 'D');
+    let before = s.selected.clone();
+    let y = s.areas().list.y + 4;
+    mouse(&mut s, MouseEventKind::Down(MouseButton::Left), 10, y);
+    assert_eq!(s.selected, before);
+    assert!(matches!(s.overlay, Overlay::Confirm(_)));
+}

@@ -309,3 +309,53 @@ fn events_view_shows_an_external_kill_live() {
     app.send_str("q");
     assert_eq!(app.wait_exit(T), Some(0));
 }
+
+#[test]
+fn a_click_selects_a_row_and_the_key_acts_on_it() {
+    if !engine::available() {
+        return;
+    }
+    // Short names (they must fit the name column) sharing a token only they have.
+    let token = engine::unique_name("m")
+        .rsplit('-')
+        .next()
+        .unwrap_or("m")
+        .to_string();
+    let prefix = format!("m{token}");
+    let a = TestContainer::run(&format!("{prefix}a"), &[], &["sleep", "300"]);
+    let b = TestContainer::run(
+        &format!("{prefix}b"),
+        &["--stop-timeout", "1"],
+        &["sleep", "300"],
+    );
+    let mut app = PtyApp::spawn(BIN, &[], &[], 120, 36);
+    ok(app.wait_for_text(&b.name, T));
+    filter_to(&mut app, &prefix);
+    let screen = ok(app.wait_for(
+        |s| s.contains(&a.name) && s.contains(&b.name) && s.lines().any(|l| l.contains("filter:")),
+        T,
+        "both rows under the filter",
+    ));
+    let row = screen
+        .lines()
+        .position(|l| l.contains(&b.name) && l.contains("Up "))
+        .expect("b's row");
+    // Left button press and release at column 5 of that row (SGR encoding, 1-based).
+    app.send_str(&format!("\x1b[<0;5;{}M\x1b[<0;5;{}m", row + 1, row + 1));
+    app.send_str("s");
+    ok(app.wait_for(
+        |s| {
+            s.lines()
+                .any(|l| l.contains(&b.name) && l.contains("Exited ("))
+        },
+        Duration::from_secs(30),
+        "the clicked row is stopped",
+    ));
+    assert_eq!(
+        a.inspect("{{.State.Status}}"),
+        "running",
+        "the other row was not touched"
+    );
+    app.send_str("q");
+    assert_eq!(app.wait_exit(T), Some(0));
+}

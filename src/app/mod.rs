@@ -11,6 +11,7 @@ pub mod layout;
 pub mod logbuf;
 pub mod logs;
 pub mod model;
+pub mod mouse;
 pub mod msg;
 pub mod resources;
 pub mod runform;

@@ -56,6 +56,8 @@ impl ConnStatus {
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
+    /// A click or a wheel turn (motion is not captured).
+    Mouse(crossterm::event::MouseEvent),
     Paste(String),
     Resize(u16, u16),
     /// A clock tick: wall time in unix seconds.

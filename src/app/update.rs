@@ -262,6 +262,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         },
         Msg::Res(m) => super::views_update::on_msg(state, m),
         Msg::Event(e) => super::views_update::on_event(state, e),
+        Msg::Mouse(ev) => super::mouse::on_mouse(state, ev, out),
         Msg::EventHistory(r) => {
             let p = state.areas().list_rows().max(1);
             let log = &mut state.views.events;
@@ -746,7 +747,7 @@ fn issue(state: &mut State, id: String, name: String, action: ContainerAction, o
     out.push(Cmd::Container { id, name, action });
 }
 
-fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
+pub(super) fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
     let page = state.areas().list_rows().max(1) as i64;
     match action {
         "down" => move_selection(state, 1),
@@ -784,6 +785,35 @@ fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
                 move_selection(state, 1);
                 state.dirty = true;
             }
+        }
+        "mark_project" => {
+            let Some(project) = state.selected_container().and_then(|c| c.project.clone()) else {
+                state.set_status(StatusKind::Error, "not part of a compose project");
+                return;
+            };
+            // Every container of the project, shown or not (`a` may hide stopped ones).
+            let members: Vec<String> = state
+                .containers
+                .values()
+                .filter(|c| c.project.as_deref() == Some(project.as_str()))
+                .map(|c| c.id.clone())
+                .collect();
+            let all_marked = members.iter().all(|id| state.marked.contains(id));
+            for id in &members {
+                if all_marked {
+                    state.marked.remove(id);
+                } else {
+                    state.marked.insert(id.clone());
+                }
+            }
+            let what = if all_marked { "unmarked" } else { "marked" };
+            state.set_status(
+                StatusKind::Info,
+                format!(
+                    "{what} the {} containers of project {project}: actions apply to them",
+                    members.len()
+                ),
+            );
         }
         "toggle_stats" => {
             state.live_stats = !state.live_stats;
@@ -953,7 +983,7 @@ fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
     after_selection_change(state, out);
 }
 
-fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
+pub(super) fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
     if state.tab == DetailTab::Shells {
         let exec = &mut state.exec;
         match action {

@@ -206,6 +206,34 @@ fn ask(state: &mut State, question: String, yes: ResCmd, force: Option<ResCmd>) 
     state.dirty = true;
 }
 
+/// A click on the `row`-th data row on screen of this view's list: select it.
+pub fn click_row(state: &mut State, row: usize) {
+    let len = match state.view {
+        View::Images => state.views.image_rows.len(),
+        View::Volumes => volume_rows(state).len(),
+        View::Networks => network_rows(state).len(),
+        View::Events => state.views.events.rows.len(),
+        _ => 0,
+    };
+    let p = page(state);
+    let cur = match state.view {
+        View::Images => &mut state.views.image_cur,
+        View::Volumes => &mut state.views.volume_cur,
+        View::Networks => &mut state.views.network_cur,
+        View::Events => &mut state.views.events.cur,
+        _ => return,
+    };
+    let idx = cur.off + row;
+    if idx < len {
+        cur.sel = idx;
+        cur.clamp(len, p);
+        if state.view == View::Images {
+            state.views.image_detail = None;
+        }
+        state.dirty = true;
+    }
+}
+
 /// A key action in one of these views. Returns false when the action is not theirs.
 pub fn action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
     let p = page(state) as i64;

@@ -49,3 +49,31 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 pub fn styled(text: impl Into<String>, style: Style) -> Span<'static> {
     Span::styled(text.into(), style)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::state::ColorLevel;
+    use ratatui::buffer::Buffer;
+    use ratatui::widgets::Widget;
+
+    /// The mouse finds each tab where the block draws its title.
+    #[test]
+    fn tab_clicks_land_on_the_drawn_titles() {
+        let area = Rect::new(3, 5, 90, 6);
+        let mut buf = Buffer::empty(Rect::new(0, 0, 100, 12));
+        let theme = Theme::new(ColorLevel::None);
+        detail_block(DetailTab::Logs, Line::from(""), &theme, true).render(area, &mut buf);
+        let line: String = (0..100)
+            .map(|x| buf[(x, area.y)].symbol().to_string())
+            .collect();
+        for tab in DetailTab::ALL {
+            let byte = line.find(tab.title()).expect("title drawn");
+            let x = line[..byte].chars().count() as u16;
+            let last = x + tab.title().len() as u16 - 1;
+            assert_eq!(crate::app::mouse::tab_at(area, x), Some(tab), "{line}");
+            assert_eq!(crate::app::mouse::tab_at(area, last), Some(tab), "{line}");
+            assert_ne!(crate::app::mouse::tab_at(area, last + 2), Some(tab));
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! The mouse: a click selects a row, picks a detail tab or focuses a pane; the wheel moves
+//! through what is under the pointer (pure).
+
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+
+use super::msg::Cmd;
+use super::state::{DetailTab, Focus, Overlay, State};
+use super::update::{detail_action, list_action};
+use super::views::View;
+
+pub(super) fn on_mouse(state: &mut State, ev: MouseEvent, out: &mut Vec<Cmd>) {
+    let click = matches!(ev.kind, MouseEventKind::Down(MouseButton::Left));
+    match state.overlay {
+        Overlay::None => {}
+        // A click closes the help like a key does; other dialogs want an answer.
+        Overlay::Help if click => {
+            state.overlay = Overlay::None;
+            state.dirty = true;
+            return;
+        }
+        _ => return,
+    }
+    // While text is typed (filter, log search) the mouse does nothing.
+    if state.filter.active || state.logs.input.is_some() {
+        return;
+    }
+    let pos = Position::new(ev.column, ev.row);
+    let areas = state.areas();
+    let (in_list, in_detail) = (areas.list.contains(pos), areas.detail.contains(pos));
+    let wheel = match ev.kind {
+        MouseEventKind::ScrollDown => Some("down"),
+        MouseEventKind::ScrollUp => Some("up"),
+        _ => None,
+    };
+    if let Some(dir) = wheel {
+        if in_list {
+            scroll_list(state, dir, out);
+        } else if in_detail {
+            scroll_detail(state, dir, out);
+        }
+        return;
+    }
+    if !click {
+        return;
+    }
+    if in_list {
+        click_list(state, areas.list, pos, out);
+    } else if in_detail {
+        click_detail(state, areas.detail, pos, out);
+    }
+}
+
+fn scroll_list(state: &mut State, dir: &str, out: &mut Vec<Cmd>) {
+    if state.view == View::Containers {
+        list_action(state, dir, out);
+    } else {
+        super::views_update::action(state, dir, out);
+    }
+}
+
+fn scroll_detail(state: &mut State, dir: &str, out: &mut Vec<Cmd>) {
+    if state.view != View::Containers {
+        return;
+    }
+    if state.tab == DetailTab::Shells {
+        let up = dir == "up";
+        if up {
+            state.exec.scroll_up(3);
+        } else {
+            state.exec.scroll_down(3);
+        }
+        state.dirty = true;
+        return;
+    }
+    for _ in 0..3 {
+        detail_action(state, dir, out);
+    }
+}
+
+/// A click on a data row selects it (the first two lines are the border and the header).
+fn click_list(state: &mut State, list: Rect, pos: Position, out: &mut Vec<Cmd>) {
+    let first = list.y.saturating_add(2);
+    let last = list.y.saturating_add(list.height).saturating_sub(1);
+    state.focus = Focus::List;
+    state.dirty = true;
+    if pos.y < first || pos.y >= last {
+        return;
+    }
+    let row = usize::from(pos.y - first);
+    if state.view != View::Containers {
+        super::views_update::click_row(state, row);
+        return;
+    }
+    if let Some(id) = state.rows.get(state.offset + row).cloned() {
+        state.selected = Some(id);
+        state.clamp_offset();
+        super::update::selection_changed(state, out);
+    }
+}
+
+/// The tab under `x` on the detail pane's title line, as drawn by `ui::util::detail_block`:
+/// a corner, a space, then the titles separated by " │ ".
+pub fn tab_at(detail: Rect, x: u16) -> Option<DetailTab> {
+    let mut start = detail.x.saturating_add(2);
+    for tab in DetailTab::ALL {
+        let w = tab.title().chars().count() as u16;
+        if x >= start && x < start + w {
+            return Some(tab);
+        }
+        start += w + 3;
+    }
+    None
+}
+
+fn click_detail(state: &mut State, detail: Rect, pos: Position, out: &mut Vec<Cmd>) {
+    state.focus = Focus::Detail;
+    state.dirty = true;
+    if state.view != View::Containers || pos.y != detail.y {
+        return;
+    }
+    let action = match tab_at(detail, pos.x) {
+        Some(DetailTab::Logs) => "tab_logs",
+        Some(DetailTab::Stats) => "tab_stats",
+        Some(DetailTab::Inspect) => "tab_inspect",
+        Some(DetailTab::Top) => "tab_top",
+        Some(DetailTab::Shells) => "tab_shells",
+        None => return,
+    };
+    list_action(state, action, out);
+    state.focus = Focus::Detail;
+}
