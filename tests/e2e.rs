@@ -134,9 +134,11 @@ fn sigterm_and_sighup_restore_the_terminal() {
             24,
         );
         ok(app.wait_for_text("Cannot reach", T));
+        assert!(app.mouse_reporting(), "the mouse is captured while running");
         assert!(app.signal(sig));
         assert!(app.wait_exit(T).is_some(), "exits on SIG{sig}");
         assert!(!app.alternate_screen(), "SIG{sig}: alternate screen left");
+        assert!(!app.mouse_reporting(), "SIG{sig}: mouse given back");
     }
 }
 
@@ -358,4 +360,5 @@ fn a_click_selects_a_row_and_the_key_acts_on_it() {
     );
     app.send_str("q");
     assert_eq!(app.wait_exit(T), Some(0));
+    assert!(!app.mouse_reporting(), "the mouse is given back to the terminal");
 }

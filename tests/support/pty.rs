@@ -452,6 +452,11 @@ impl PtyApp {
         lock(&self.parser).screen().alternate_screen()
     }
 
+    /// Whether the program asked for mouse reports (`CSI ? 1000 h` and friends).
+    pub fn mouse_reporting(&self) -> bool {
+        lock(&self.parser).screen().mouse_protocol_mode() != vt100::MouseProtocolMode::None
+    }
+
     /// Whether the cursor is hidden (`CSI ? 25 l`).
     pub fn hide_cursor(&self) -> bool {
         lock(&self.parser).screen().hide_cursor()
