@@ -360,5 +360,8 @@ fn a_click_selects_a_row_and_the_key_acts_on_it() {
     );
     app.send_str("q");
     assert_eq!(app.wait_exit(T), Some(0));
-    assert!(!app.mouse_reporting(), "the mouse is given back to the terminal");
+    assert!(
+        !app.mouse_reporting(),
+        "the mouse is given back to the terminal"
+    );
 }

@@ -73,6 +73,12 @@ impl EngineEvent {
         parts.join(" ")
     }
 
+    /// `docker top` leaves a `top` event each time it is asked: the processes tab asks every
+    /// 2 s, which would bury everything else. Those are not logged.
+    pub fn worth_logging(&self) -> bool {
+        !(self.typ == "container" && self.action == "top")
+    }
+
     fn matches(&self, q: &str) -> bool {
         let has = |s: &str| s.to_lowercase().contains(q);
         has(&self.typ)
@@ -133,6 +139,9 @@ impl EventLog {
     /// Add the newest event. A user looking at an older event keeps looking at it;
     /// one at the top keeps seeing the newest.
     pub fn push(&mut self, ev: EngineEvent, page: usize) {
+        if !ev.worth_logging() {
+            return;
+        }
         self.total += 1;
         let shown = self.filter.is_empty() || ev.matches(&self.filter);
         self.items.push_front(ev);
@@ -164,7 +173,7 @@ impl EventLog {
         let selected = self.selected().cloned();
         let mut all: Vec<EngineEvent> = self.items.drain(..).collect();
         for ev in older {
-            if !all.contains(&ev) {
+            if ev.worth_logging() && !all.contains(&ev) {
                 all.push(ev);
             }
         }
@@ -286,6 +295,15 @@ mod tests {
             Some(10),
             "selection kept"
         );
+    }
+
+    #[test]
+    fn top_events_are_not_logged() {
+        let mut log = EventLog::default();
+        log.push(ev(1, "top", "web"), 10);
+        assert!(log.is_empty());
+        log.backfill(vec![ev(0, "top", "web"), ev(2, "start", "web")], 10);
+        assert_eq!(log.len(), 1);
     }
 
     #[test]

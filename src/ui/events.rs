@@ -70,7 +70,7 @@ pub fn draw_list(f: &mut Frame, area: Rect, state: &State, theme: &Theme, b: Blo
     let widths = [
         Constraint::Length(8),
         Constraint::Length(9),
-        Constraint::Length(14),
+        Constraint::Length(18),
         Constraint::Fill(2),
         Constraint::Fill(3),
     ];
