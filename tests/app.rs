@@ -645,3 +645,50 @@ fn a_click_on_a_detail_tab_opens_it_and_the_wheel_scrolls_the_logs() {
     assert_eq!(s.selected, before);
     assert!(matches!(s.overlay, Overlay::Confirm(_)));
 }
+
+#[test]
+fn selected_log_lines_are_copied_and_only_those() {
+    use dockside::app::logbuf::{LogLine, LogStream};
+    use dockside::app::msg::{LogEvent, LogEventKind};
+    use dockside::app::sanitize::sanitize_line;
+    let mut s = fixtures::state(120, 40);
+    let lines: Vec<LogLine> = (1..=6)
+        .map(|i| LogLine {
+            stream: LogStream::Stdout,
+            ts_nanos: None,
+            body: sanitize_line(format!("request {i} ok").as_bytes(), 1024),
+        })
+        .collect();
+    let mut out = Vec::new();
+    let generation = s.logs.generation;
+    update(
+        &mut s,
+        Msg::Logs(LogEvent {
+            generation,
+            kind: LogEventKind::Lines(lines),
+        }),
+        &mut out,
+    );
+    code(&mut s, KeyCode::Tab); // focus the logs
+    key(&mut s, 'v');
+    key(&mut s, 'k');
+    key(&mut s, 'k');
+    let out = key(&mut s, 'c');
+    assert!(
+        out.contains(&Cmd::Clipboard(
+            "request 4 ok\nrequest 5 ok\nrequest 6 ok".into()
+        )),
+        "{out:?}"
+    );
+    assert!(s.logs.mark.is_none(), "the selection ends with the copy");
+    // Without a selection, `c` copies what is visible; esc cancels a selection.
+    key(&mut s, 'v');
+    code(&mut s, KeyCode::Esc);
+    assert!(s.logs.mark.is_none());
+    let out = key(&mut s, 'c');
+    assert!(
+        out.iter()
+            .any(|c| matches!(c, Cmd::Clipboard(t) if t.starts_with("request 1 ok"))),
+        "{out:?}"
+    );
+}

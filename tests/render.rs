@@ -180,6 +180,14 @@ fn logs_search_highlights_wrap_and_timestamps() {
         }
         press(&mut s, KeyCode::Enter);
         insta::assert_snapshot!(format!("logs_grep_{w}x{h}"), render(&s));
+        // Esc drops the grep; then v selects from the bottom line and k extends it.
+        press(&mut s, KeyCode::Esc);
+        press(&mut s, KeyCode::Char('v'));
+        press(&mut s, KeyCode::Char('k'));
+        press(&mut s, KeyCode::Char('k'));
+        let screen = render(&s);
+        assert!(screen.contains("3 lines selected"), "{screen}");
+        insta::assert_snapshot!(format!("logs_select_{w}x{h}"), screen);
     }
 }
 

@@ -54,7 +54,13 @@ pub struct LogsView {
     /// Timestamp of the newest line seen, to resume after a restart without repeats.
     pub last_ts: Option<i64>,
     pub max_line_bytes: usize,
+    /// Where a line selection started (`v`): the selection runs from here to the bottom line
+    /// of the view, which moves with the scroll keys.
+    pub mark: Option<u64>,
 }
+
+/// Most text one copy sends to the clipboard (terminals cap OSC 52 payloads).
+pub const MAX_COPY_BYTES: usize = 1 << 20;
 
 impl Default for LogsView {
     fn default() -> Self {
@@ -84,6 +90,7 @@ impl LogsView {
             current_match: None,
             last_ts: None,
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+            mark: None,
         }
     }
 
@@ -98,6 +105,7 @@ impl LogsView {
         self.hscroll = 0;
         self.current_match = None;
         self.last_ts = None;
+        self.mark = None;
         let id = self.target.clone()?;
         self.state = StreamState::Loading;
         Some(self.request(id, now, None))
@@ -301,6 +309,47 @@ impl LogsView {
         }
     }
 
+    /// Start a selection at the bottom line of the view (pausing the follow), or drop it.
+    pub fn toggle_mark(&mut self) {
+        if self.mark.take().is_some() {
+            return;
+        }
+        if let Some(bottom) = self.bottom_seq() {
+            self.mark = Some(bottom);
+            self.anchor = bottom;
+            self.follow = false;
+        }
+    }
+
+    /// The selected seqs, first to last inclusive (lines evicted since are left out).
+    pub fn selection(&self) -> Option<(u64, u64)> {
+        let mark = self.mark?.max(self.buf.first_seq());
+        let bottom = self.bottom_seq()?;
+        Some((mark.min(bottom), mark.max(bottom)))
+    }
+
+    /// The selected lines that are shown (a grep filter applies), as plain text, at most
+    /// [`MAX_COPY_BYTES`]: the text, how many lines, and whether some were left out.
+    pub fn selected_text(&self) -> Option<(String, usize, bool)> {
+        let (first, last) = self.selection()?;
+        let mut text = String::new();
+        let mut lines = 0;
+        for (_, l) in self.buf.range(first, last + 1) {
+            if !self.shown(l) {
+                continue;
+            }
+            if text.len() + l.body.text.len() + 1 > MAX_COPY_BYTES {
+                return Some((text, lines, true));
+            }
+            if lines > 0 {
+                text.push('\n');
+            }
+            text.push_str(&l.body.text);
+            lines += 1;
+        }
+        Some((text, lines, false))
+    }
+
     /// Lines to show, oldest first, ending at the bottom line: at most `n` shown lines.
     pub fn window_lines(&self, n: usize) -> Vec<(u64, &LogLine)> {
         let Some(bottom) = self.bottom_seq() else {
@@ -315,6 +364,60 @@ impl LogsView {
             .collect();
         out.reverse();
         out
+    }
+}
+
+#[cfg(test)]
+mod selection_tests {
+    use super::*;
+    use crate::app::logbuf::LogStream;
+    use crate::app::sanitize::sanitize_line;
+
+    fn view(n: usize) -> LogsView {
+        let mut v = LogsView::new(100, 100);
+        v.push_lines(
+            (0..n)
+                .map(|i| LogLine {
+                    stream: LogStream::Stdout,
+                    ts_nanos: None,
+                    body: sanitize_line(format!("line {i}").as_bytes(), 1024),
+                })
+                .collect(),
+        );
+        v
+    }
+
+    #[test]
+    fn a_selection_runs_from_the_mark_to_the_bottom_line() {
+        let mut v = view(10);
+        assert_eq!(v.selected_text(), None);
+        v.toggle_mark();
+        assert!(!v.follow, "selecting pauses the follow");
+        v.scroll(-2);
+        let (text, n, cut) = v.selected_text().expect("a selection");
+        assert_eq!(
+            (text.as_str(), n, cut),
+            ("line 7\nline 8\nline 9", 3, false)
+        );
+        // New lines do not move it.
+        v.push_lines(vec![LogLine {
+            stream: LogStream::Stdout,
+            ts_nanos: None,
+            body: sanitize_line(b"line 10", 1024),
+        }]);
+        assert_eq!(v.selected_text().map(|t| t.1), Some(3));
+        v.toggle_mark();
+        assert_eq!(v.selection(), None);
+    }
+
+    #[test]
+    fn a_grep_filter_applies_to_the_copy() {
+        let mut v = view(10);
+        v.set_query("r/line [2468]", true).expect("query");
+        v.toggle_mark();
+        v.scroll(-3);
+        let (text, n, _) = v.selected_text().expect("a selection");
+        assert_eq!((text.as_str(), n), ("line 4\nline 6\nline 8", 3));
     }
 }
 

@@ -1047,6 +1047,7 @@ pub(super) fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>)
         "prev_match" if !logs.jump_match(false) => {
             state.set_status(StatusKind::Info, "no more matches above");
         }
+        "clear" if logs.mark.is_some() => logs.mark = None,
         "clear" => {
             if logs.query.is_some() {
                 logs.clear_query();
@@ -1114,6 +1115,30 @@ pub(super) fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>)
                 format!("Saving the whole log of {}…", c.name),
             );
             out.push(Cmd::SaveFullLog { id, path });
+        }
+        "select" => {
+            state.logs.toggle_mark();
+            if state.logs.mark.is_some() {
+                state.set_status(
+                    StatusKind::Info,
+                    "selecting lines: j/k extend, c copies, esc cancels",
+                );
+            }
+        }
+        "copy" if state.logs.mark.is_some() => {
+            if let Some((text, lines, cut)) = state.logs.selected_text() {
+                out.push(Cmd::Clipboard(text));
+                let more = if cut {
+                    " (the first MiB of the selection)"
+                } else {
+                    ""
+                };
+                state.set_status(
+                    StatusKind::Info,
+                    format!("copied {lines} selected lines{more} (OSC 52)"),
+                );
+            }
+            state.logs.mark = None;
         }
         "copy" => {
             let n = state.areas().detail_rows();

@@ -126,6 +126,18 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
             theme.accent(),
         ));
     }
+    if let Some((first, last)) = logs.selection() {
+        // Counted without a scan: under a grep filter only the matching ones are copied.
+        let what = if logs.grep {
+            "matching lines selected".to_string()
+        } else {
+            format!("{} lines selected", last - first + 1)
+        };
+        info.push(Span::styled(
+            format!("{what} (c copies, esc cancels) "),
+            theme.marked(),
+        ));
+    }
     if let Some((kind, text)) = &logs.input {
         let label = match kind {
             LogInputKind::Search => "/",
@@ -159,8 +171,10 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
         return;
     }
 
+    let selected = logs.selection();
     let mut visual: Vec<Line<'static>> = Vec::new();
     for (seq, line) in lines {
+        let in_selection = selected.is_some_and(|(a, b)| (a..=b).contains(&seq));
         let mut prefix = vec![gutter(line, theme)];
         if logs.timestamps {
             let ts = line
@@ -200,7 +214,12 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
                 vec![Span::raw(" ".repeat(prefix_w))]
             };
             spans.extend(part);
-            visual.push(Line::from(spans));
+            let l = Line::from(spans);
+            visual.push(if in_selection {
+                l.style(theme.selected(true))
+            } else {
+                l
+            });
         }
     }
     if let StreamState::Ended(why) = &logs.state {
