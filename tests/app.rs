@@ -492,8 +492,9 @@ fn switching_engine_starts_afresh_on_the_new_one() {
         (marker.typ.as_str(), marker.action.as_str()),
         ("dockside", "switch")
     );
-    // The new engine's list arrives and is shown.
+    // The new engine answers, and its list is shown.
     let mut out = Vec::new();
+    update(&mut s, connected("tcp://lab:2376"), &mut out);
     update(&mut s, Msg::Snapshot(fixtures::fleet()), &mut out);
     assert_eq!(s.rows.len(), fixtures::fleet().len());
 }
@@ -691,4 +692,161 @@ fn selected_log_lines_are_copied_and_only_those() {
             .any(|c| matches!(c, Cmd::Clipboard(t) if t.starts_with("request 1 ok"))),
         "{out:?}"
     );
+}
+
+fn connected(addr: &str) -> Msg {
+    Msg::Conn(dockside::app::msg::ConnStatus::Connected {
+        addr: addr.into(),
+        version: "28".into(),
+        api: "1.50".into(),
+        os: "linux".into(),
+        ncpu: 2,
+        mem_total: 0,
+    })
+}
+
+fn failed(addr: &str) -> Msg {
+    Msg::Conn(dockside::app::msg::ConnStatus::Failed {
+        addr: addr.into(),
+        error: "connection lost".into(),
+        retry_in_ms: 0,
+        attempt: 0,
+    })
+}
+
+#[test]
+fn a_lost_connection_does_not_leave_work_waiting_forever() {
+    let mut s = fixtures::state(120, 40);
+    let sel = s.selected.clone().expect("selected");
+    key(&mut s, 'P');
+    key(&mut s, 's');
+    assert!(s.top.inflight && !s.pending.is_empty());
+    let mut out = Vec::new();
+    update(&mut s, failed("unix:///var/run/docker.sock"), &mut out);
+    assert!(!s.top.inflight, "the top request died with the connection");
+    assert!(s.pending.is_empty(), "so did the stop");
+    // Disconnected: no requests. Reconnected: asked again, and the stats watch is resent.
+    update(&mut s, Msg::Tick(NOW + 60), &mut out);
+    assert!(!out.iter().any(|c| matches!(c, Cmd::Top(_))), "{out:?}");
+    let mut out = Vec::new();
+    update(&mut s, connected("unix:///var/run/docker.sock"), &mut out);
+    update(&mut s, Msg::Snapshot(fixtures::fleet()), &mut out);
+    update(&mut s, Msg::Tick(NOW + 70), &mut out);
+    assert!(out.contains(&Cmd::Top(sel)), "{out:?}");
+    assert!(
+        out.iter()
+            .any(|c| matches!(c, Cmd::WatchStats(ids) if !ids.is_empty()))
+    );
+}
+
+#[test]
+fn after_a_switch_the_old_engines_queued_messages_are_dropped() {
+    let mut s = fixtures::state(120, 40);
+    let mut out = Vec::new();
+    update(&mut s, Msg::Engines(choices()), &mut out);
+    key(&mut s, 'j');
+    code(&mut s, KeyCode::Enter);
+    assert!(s.containers.is_empty());
+    // Still queued from the old engine: a container, its version answer.
+    let old = fixtures::fleet().remove(0);
+    update(&mut s, Msg::Upsert(old.clone()), &mut out);
+    update(&mut s, connected("unix:///var/run/docker.sock"), &mut out);
+    assert!(
+        s.containers.is_empty(),
+        "the old engine's container is not shown"
+    );
+    assert!(matches!(
+        &s.conn,
+        dockside::app::msg::ConnStatus::Connecting { .. }
+    ));
+    // The new one answers.
+    update(&mut s, connected("tcp://lab:2376"), &mut out);
+    update(&mut s, Msg::Upsert(old), &mut out);
+    assert_eq!(s.containers.len(), 1);
+}
+
+#[test]
+fn the_engine_list_does_not_replace_an_open_dialog() {
+    let mut s = fixtures::state(120, 40);
+    key(&mut s, 'D');
+    assert!(matches!(s.overlay, Overlay::Confirm(_)));
+    let mut out = Vec::new();
+    update(&mut s, Msg::Engines(choices()), &mut out);
+    assert!(matches!(s.overlay, Overlay::Confirm(_)));
+}
+
+#[test]
+fn a_marked_project_member_hidden_by_the_list_is_still_acted_on() {
+    let mut s = fixtures::state(120, 40);
+    let api = fixtures::container(3, "shop-api-1", "shop/api:latest", CState::Running).id;
+    let mut db = fixtures::fleet()
+        .into_iter()
+        .find(|c| c.name == "shop-db-1")
+        .expect("db");
+    db.state = CState::Exited;
+    let db_id = db.id.clone();
+    let mut out = Vec::new();
+    update(&mut s, Msg::Upsert(db), &mut out);
+    key(&mut s, 'a'); // running only: the exited db is hidden
+    assert!(!s.rows.contains(&db_id));
+    key(&mut s, 'g');
+    let at = s.rows.iter().position(|id| *id == api).expect("listed");
+    for _ in 0..at {
+        key(&mut s, 'j');
+    }
+    key(&mut s, 'M');
+    let out = key(&mut s, 'S');
+    let started: Vec<&String> = out
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::Container {
+                id,
+                action: ContainerAction::Start,
+                ..
+            } => Some(id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(started, vec![&api, &db_id]);
+}
+
+#[test]
+fn turning_live_stats_off_drops_the_samples_it_no_longer_takes() {
+    use dockside::app::stats::StatsSample;
+    let mut s = fixtures::state(120, 40);
+    let mut out = Vec::new();
+    for id in s.watching.clone() {
+        update(
+            &mut s,
+            Msg::Stats {
+                id,
+                sample: StatsSample::default(),
+            },
+            &mut out,
+        );
+    }
+    assert!(s.stats.len() > 1);
+    key(&mut s, 'c');
+    assert!(s.stats.is_empty(), "no stale numbers are kept");
+}
+
+#[test]
+fn inspect_scrolls_no_further_than_its_text() {
+    let mut s = fixtures::state(120, 40);
+    let sel = s.selected.clone().expect("selected");
+    key(&mut s, 'i');
+    let text = (0..50)
+        .map(|i| format!("line {i}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut out = Vec::new();
+    update(&mut s, Msg::Inspect { id: sel, text }, &mut out);
+    code(&mut s, KeyCode::Tab);
+    for _ in 0..200 {
+        key(&mut s, 'j');
+    }
+    let page = s.areas().detail_rows();
+    assert_eq!(s.inspect_scroll, 50 - page);
+    key(&mut s, 'k');
+    assert_eq!(s.inspect_scroll, 50 - page - 1, "up answers at once");
 }

@@ -534,3 +534,62 @@ async fn switching_from_a_dead_engine_to_a_live_one_lists_its_containers() {
         d.state.conn
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_engine_that_never_answers_does_not_hold_up_a_switch() {
+    if !engine::available() {
+        return;
+    }
+    // A socket that accepts and then says nothing: the connection attempt hangs.
+    let path = std::env::temp_dir().join(format!("dockside-silent-{}.sock", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let listener = std::os::unix::net::UnixListener::bind(&path).expect("bind");
+    let silent = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().take(4).flatten() {
+            held.push(s); // never read, never answered
+        }
+        held.len()
+    });
+    let c = TestContainer::run("dshang", &[], &["sleep", "300"]);
+    let mut d = Driver::start(Some(&format!("unix://{}", path.display())));
+    d.key_code(
+        crossterm::event::KeyCode::Char('o'),
+        crossterm::event::KeyModifiers::CONTROL,
+    );
+    assert!(
+        d.until(T, |s| matches!(
+            &s.overlay,
+            dockside::app::state::Overlay::Engines { .. }
+        ))
+        .await,
+        "the engine list comes while the attempt hangs"
+    );
+    let live = dockside::docker::client::resolve(None, None).addr;
+    let dockside::app::state::Overlay::Engines { list, .. } = &d.state.overlay else {
+        unreachable!()
+    };
+    let pos = list.iter().position(|e| e.addr == live).expect("offered");
+    for _ in 0..list.len() + 1 {
+        d.key('k');
+    }
+    for _ in 0..pos {
+        d.key('j');
+    }
+    d.key_code(
+        crossterm::event::KeyCode::Enter,
+        crossterm::event::KeyModifiers::NONE,
+    );
+    assert!(
+        d.until(
+            T,
+            |s| matches!(&s.conn, ConnStatus::Connected { addr, .. } if *addr == live)
+                && s.containers.contains_key(&c.id)
+        )
+        .await,
+        "switched away from the silent engine: {:?}",
+        d.state.conn
+    );
+    let _ = std::fs::remove_file(&path);
+    drop(silent);
+}

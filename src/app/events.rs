@@ -61,9 +61,11 @@ impl EngineEvent {
         let mut parts = Vec::new();
         for key in ROW_ATTRS {
             if let Some(v) = self.attr(key) {
-                // A network event's `container` is an id: shorten it.
-                let v = if key == "container" && v.len() == 64 {
-                    &v[..12]
+                // A network event's `container` is an id: shorten it (labels can hold
+                // anything, so only a real 64-hex id).
+                let hex = v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit());
+                let v = if key == "container" && hex {
+                    v.get(..12).unwrap_or(v)
                 } else {
                     v
                 };
@@ -314,5 +316,10 @@ mod tests {
         assert_eq!(e.summary(), "image=busybox exitCode=137");
         e.attrs.retain(|(k, _)| k != "name");
         assert_eq!(e.subject(), format!("{:012x}", 0));
+        // A label named `container` with 64 bytes of non-ASCII text is shown whole.
+        let label = format!("a{}b", "é".repeat(31));
+        assert_eq!(label.len(), 64);
+        e.attrs.push(("container".into(), label.clone()));
+        assert!(e.summary().ends_with(&format!("container={label}")));
     }
 }

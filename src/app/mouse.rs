@@ -82,8 +82,7 @@ fn scroll_detail(state: &mut State, dir: &str, out: &mut Vec<Cmd>) {
 fn click_list(state: &mut State, list: Rect, pos: Position, out: &mut Vec<Cmd>) {
     let first = list.y.saturating_add(2);
     let last = list.y.saturating_add(list.height).saturating_sub(1);
-    state.focus = Focus::List;
-    state.dirty = true;
+    focus(state, Focus::List);
     if pos.y < first || pos.y >= last {
         return;
     }
@@ -92,10 +91,21 @@ fn click_list(state: &mut State, list: Rect, pos: Position, out: &mut Vec<Cmd>) 
         super::views_update::click_row(state, row);
         return;
     }
-    if let Some(id) = state.rows.get(state.offset + row).cloned() {
+    if let Some(id) = state.rows.get(state.offset + row).cloned()
+        && state.selected.as_ref() != Some(&id)
+    {
         state.selected = Some(id);
+        state.dirty = true;
         state.clamp_offset();
         super::update::selection_changed(state, out);
+    }
+}
+
+/// Focus a pane; a redraw only when the focus moves.
+fn focus(state: &mut State, to: Focus) {
+    if state.focus != to {
+        state.focus = to;
+        state.dirty = true;
     }
 }
 
@@ -114,9 +124,10 @@ pub fn tab_at(detail: Rect, x: u16) -> Option<DetailTab> {
 }
 
 fn click_detail(state: &mut State, detail: Rect, pos: Position, out: &mut Vec<Cmd>) {
-    state.focus = Focus::Detail;
-    state.dirty = true;
-    if state.view != View::Containers || pos.y != detail.y {
+    focus(state, Focus::Detail);
+    // With sessions open, the shells pane's title holds their tabs, not the detail tabs.
+    let session_tabs = state.tab == DetailTab::Shells && !state.exec.is_empty();
+    if state.view != View::Containers || pos.y != detail.y || session_tabs {
         return;
     }
     let action = match tab_at(detail, pos.x) {

@@ -312,6 +312,9 @@ pub struct State {
     pub now: i64,
     /// The local time zone's offset from UTC in seconds (set by the runtime; 0 in tests).
     pub utc_offset: i32,
+    /// Set by a switch of engine until the new engine answers: the old one's queued
+    /// messages are dropped meanwhile.
+    pub switching: Option<String>,
     pub keymap: Keymap,
     /// Something visible changed since the last draw.
     pub dirty: bool,
@@ -381,6 +384,7 @@ impl State {
             height: 24,
             now,
             utc_offset: 0,
+            switching: None,
             keymap,
             dirty: true,
             quit: false,
@@ -546,11 +550,23 @@ impl State {
         if self.marked.is_empty() {
             self.selected_container().into_iter().collect()
         } else {
-            self.rows
+            // Marked rows in list order, then marked containers the list hides (`a`, a
+            // filter): a marked compose project is acted on whole.
+            let mut out: Vec<&Container> = self
+                .rows
                 .iter()
                 .filter(|id| self.marked.contains(*id))
                 .filter_map(|id| self.containers.get(id))
-                .collect()
+                .collect();
+            let mut hidden: Vec<&Container> = self
+                .marked
+                .iter()
+                .filter(|id| !self.rows.contains(id))
+                .filter_map(|id| self.containers.get(id))
+                .collect();
+            hidden.sort_by(|a, b| a.name.cmp(&b.name));
+            out.extend(hidden);
+            out
         }
     }
 

@@ -12,6 +12,9 @@ use super::state::{Confirm, DetailTab, Focus, Overlay, PromptKind, SortKey, Stat
 
 /// Apply one message. Commands for the outside world are pushed onto `out`.
 pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
+    if from_old_engine(state, &msg) {
+        return;
+    }
     match msg {
         Msg::Key(key) => on_key(state, key, out),
         Msg::Paste(text) => {
@@ -63,10 +66,30 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                     ConnStatus::Connecting { .. } => {}
                 }
             }
+            if matches!(c, ConnStatus::Failed { .. }) {
+                // What was under way died with the connection: no answer will come.
+                state.pending = Default::default();
+                state.top.inflight = false;
+            }
             state.conn = c;
             state.dirty = true;
         }
         Msg::Snapshot(list) => {
+            // A new session: it has no stats watch yet, and a history request of the old one
+            // died with it.
+            state.watching.clear();
+            state.top.inflight = false;
+            {
+                use super::events::History;
+                let h = &mut state.views.events.history;
+                if matches!(h, History::Loading | History::Failed(_)) {
+                    *h = History::NotAsked;
+                    if state.view == super::views::View::Events {
+                        *h = History::Loading;
+                        out.push(Cmd::EventHistory);
+                    }
+                }
+            }
             if !state.views.events.is_empty() {
                 let mark = super::events::EngineEvent::ours(
                     state.now,
@@ -225,9 +248,11 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             state.dirty = true;
         }
         Msg::Top { id, result } => {
-            if state.top.answer(id, result, state.now) {
+            if state.top.answer(id, result, state.now) && state.tab == DetailTab::Top {
                 state.dirty = true;
             }
+            // The selection may have moved while this was asked.
+            refresh_top(state, out);
         }
         Msg::Exec(ev) => {
             let changed = state.exec.apply(ev);
@@ -274,6 +299,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 state.dirty = true;
             }
         }
+        Msg::Engines(_) if state.overlay != Overlay::None => {}
         Msg::Engines(list) => {
             let sel = list
                 .iter()
@@ -305,7 +331,10 @@ fn shell_typing(state: &State) -> bool {
 /// Ask for `docker top` of the selection while the processes tab shows it: at once for a new
 /// selection, then every few seconds while it runs. Nothing while the tab is hidden.
 fn refresh_top(state: &mut State, out: &mut Vec<Cmd>) {
-    if state.tab != DetailTab::Top || state.view != super::views::View::Containers {
+    let shown = state.tab == DetailTab::Top
+        && state.view == super::views::View::Containers
+        && state.areas().detail.height > 0;
+    if !shown || !matches!(state.conn, ConnStatus::Connected { .. }) {
         return;
     }
     let Some(c) = state.selected_container() else {
@@ -631,6 +660,7 @@ fn submit_prompt(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<
         PromptKind::Update { id, name } => match parse_limit_update(text) {
             Ok(update) => {
                 state.set_status(StatusKind::Progress, format!("Updating {name}…"));
+                state.pending.begin(&id, "Updating");
                 out.push(Cmd::Update { id, name, update });
             }
             Err(e) => state.set_status(StatusKind::Error, format!("update {name}: {e}")),
@@ -670,6 +700,36 @@ fn submit_prompt(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<
     }
 }
 
+/// After a switch of engine, messages of the old one may still be queued: they are dropped
+/// until the new engine's first connection status arrives (the channel keeps their order).
+fn from_old_engine(state: &mut State, msg: &Msg) -> bool {
+    let Some(new) = &state.switching else {
+        return false;
+    };
+    match msg {
+        Msg::Conn(c) if c.addr().starts_with(new.as_str()) => {
+            state.switching = None;
+            false
+        }
+        Msg::Conn(_)
+        | Msg::Snapshot(_)
+        | Msg::Upsert(_)
+        | Msg::Gone(_)
+        | Msg::ActionDone { .. }
+        | Msg::Logs(_)
+        | Msg::Stats { .. }
+        | Msg::Inspect { .. }
+        | Msg::Top { .. }
+        | Msg::Limits { .. }
+        | Msg::Exec(_)
+        | Msg::ExecOnceDone { .. }
+        | Msg::Res(_)
+        | Msg::Event(_)
+        | Msg::EventHistory(_) => true,
+        _ => false,
+    }
+}
+
 /// Leave the current engine for `addr`: everything shown came from the old one, so it goes;
 /// shells on it end. The events log stays, with a mark.
 pub(crate) fn switch_engine(state: &mut State, addr: String, source: String, out: &mut Vec<Cmd>) {
@@ -701,6 +761,7 @@ pub(crate) fn switch_engine(state: &mut State, addr: String, source: String, out
     state.conn = ConnStatus::Connecting {
         addr: format!("{addr} ({source})"),
     };
+    state.switching = Some(addr.clone());
     let shells = if ended > 0 {
         format!("; {ended} shell session(s) on the old engine ended")
     } else {
@@ -817,6 +878,11 @@ pub(super) fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
         }
         "toggle_stats" => {
             state.live_stats = !state.live_stats;
+            if !state.live_stats {
+                // Samples of rows no longer watched would only go stale on screen.
+                let wanted = state.wanted_stats();
+                state.stats.retain(|id, _| wanted.contains(id));
+            }
             let what = if state.live_stats {
                 "live CPU/MEM on"
             } else {
@@ -1014,16 +1080,32 @@ pub(super) fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>)
     }
     if state.tab != DetailTab::Logs {
         let page = state.areas().detail_rows().max(1);
+        // How far the tab's text can scroll: no further than its last page.
+        let len = match state.tab {
+            DetailTab::Inspect => state.inspect.as_ref().map_or(0, |(_, t)| t.lines().count()),
+            // The processes table has a header line.
+            DetailTab::Top => match &state.top.shown {
+                Some((_, Ok(p))) => p.rows.len() + 1,
+                _ => 0,
+            },
+            _ => 0,
+        };
+        let max = len.saturating_sub(page);
+        let before = (state.inspect_scroll, state.focus);
         match action {
             "down" => state.inspect_scroll += 1,
             "up" => state.inspect_scroll = state.inspect_scroll.saturating_sub(1),
             "page_down" => state.inspect_scroll += page,
             "page_up" => state.inspect_scroll = state.inspect_scroll.saturating_sub(page),
             "top" => state.inspect_scroll = 0,
+            "bottom" => state.inspect_scroll = max,
             "clear" => state.focus = Focus::List,
             _ => {}
         }
-        state.dirty = true;
+        state.inspect_scroll = state.inspect_scroll.min(max);
+        if (state.inspect_scroll, state.focus) != before {
+            state.dirty = true;
+        }
         return;
     }
     let page = state.areas().detail_rows().max(1) as i64;

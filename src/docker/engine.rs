@@ -21,7 +21,9 @@ use crate::app::msg::{Cmd, ConnStatus, ContainerAction, Msg};
 /// Start the engine task. Commands go in on the returned sender; messages come out on `tx`.
 pub fn spawn(target: Target, tx: mpsc::Sender<Msg>) -> mpsc::UnboundedSender<Cmd> {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
-    tokio::spawn(run(target, tx, cmd_rx));
+    // A weak sender: commands held during a connection attempt are put back in the queue
+    // once it succeeds, without keeping the channel open after the app is gone.
+    tokio::spawn(run(target, tx, cmd_rx, cmd_tx.downgrade()));
     cmd_tx
 }
 
@@ -32,13 +34,59 @@ fn unix_now() -> i64 {
         .unwrap_or(0)
 }
 
-async fn run(target: Target, tx: mpsc::Sender<Msg>, mut cmds: mpsc::UnboundedReceiver<Cmd>) {
+async fn run(
+    target: Target,
+    tx: mpsc::Sender<Msg>,
+    mut cmds: mpsc::UnboundedReceiver<Cmd>,
+    requeue: mpsc::WeakUnboundedSender<Cmd>,
+) {
     let mut target = target;
     let mut attempt: u32 = 0;
     'engine: loop {
         let addr = target.addr.clone();
         attempt += 1;
-        let conn = match connect(&addr).await {
+        // Commands keep being answered while an attempt hangs (a dead tcp:// address takes
+        // minutes to time out): a switch or quit does not wait for it.
+        // Other commands wait for the outcome: served if it connects, refused if not.
+        let attempt_fut = connect(&addr);
+        tokio::pin!(attempt_fut);
+        let mut held: Vec<Cmd> = Vec::new();
+        let result = loop {
+            tokio::select! {
+                r = &mut attempt_fut => break r,
+                cmd = cmds.recv() => match cmd {
+                    None | Some(Cmd::Quit) => return,
+                    Some(Cmd::SwitchEngine { addr, source }) => {
+                        for cmd in held.drain(..) {
+                            refuse(&tx, cmd, "dockside switched to another engine").await;
+                        }
+                        target = Target { addr, source };
+                        attempt = 0;
+                        continue 'engine;
+                    }
+                    Some(Cmd::ListEngines) => {
+                        let _ = tx.send(Msg::Engines(super::client::engine_choices())).await;
+                    }
+                    Some(cmd) => held.push(cmd),
+                },
+            }
+        };
+        if result.is_ok() {
+            // Back in the queue, in the order they were sent: take what else is queued
+            // first, so nothing overtakes them.
+            while let Ok(cmd) = cmds.try_recv() {
+                held.push(cmd);
+            }
+            if let Some(requeue) = requeue.upgrade() {
+                for cmd in held.drain(..) {
+                    let _ = requeue.send(cmd);
+                }
+            }
+        }
+        for cmd in held.drain(..) {
+            refuse(&tx, cmd, "not connected to the engine").await;
+        }
+        let conn = match result {
             Ok(c) => c,
             Err(error) => {
                 // 250 ms, doubling, at most 5 s.
@@ -58,17 +106,14 @@ async fn run(target: Target, tx: mpsc::Sender<Msg>, mut cmds: mpsc::UnboundedRec
                 loop {
                     tokio::select! {
                         () = &mut sleep => break,
-                        cmd = cmds.recv() => match cmd {
-                            None | Some(Cmd::Quit) => return,
-                            Some(Cmd::ListEngines) => {
-                                let _ = tx.send(Msg::Engines(super::client::engine_choices())).await;
-                            }
-                            Some(Cmd::SwitchEngine { addr, source }) => {
-                                target = Target { addr, source };
+                        cmd = cmds.recv() => match offline(&tx, cmd, "not connected to the engine").await {
+                            Offline::Quit => return,
+                            Offline::Switch(t) => {
+                                target = t;
                                 attempt = 0;
                                 continue 'engine;
                             }
-                            Some(cmd) => refuse(&tx, cmd, "not connected to the engine").await,
+                            Offline::Handled => {}
                         },
                     }
                 }
@@ -94,9 +139,56 @@ async fn run(target: Target, tx: mpsc::Sender<Msg>, mut cmds: mpsc::UnboundedRec
     }
 }
 
+/// What a command asks of the engine task while it has no engine.
+enum Offline {
+    Quit,
+    Switch(Target),
+    Handled,
+}
+
+/// Serve a command without an engine: list the engines, switch, quit, or refuse it.
+async fn offline(tx: &mpsc::Sender<Msg>, cmd: Option<Cmd>, why: &str) -> Offline {
+    match cmd {
+        None | Some(Cmd::Quit) => Offline::Quit,
+        Some(Cmd::SwitchEngine { addr, source }) => Offline::Switch(Target { addr, source }),
+        Some(Cmd::ListEngines) => {
+            let _ = tx.send(Msg::Engines(super::client::engine_choices())).await;
+            Offline::Handled
+        }
+        Some(cmd) => {
+            refuse(tx, cmd, why).await;
+            Offline::Handled
+        }
+    }
+}
+
 async fn refuse(tx: &mpsc::Sender<Msg>, cmd: Cmd, why: &str) {
-    if let Cmd::EventHistory = cmd {
-        let _ = tx.send(Msg::EventHistory(Err(why.to_string()))).await;
+    // Every command someone waits on gets an answer, so nothing shows "Loading…" forever.
+    let answer = match &cmd {
+        Cmd::EventHistory => Some(Msg::EventHistory(Err(why.to_string()))),
+        Cmd::Top(id) => Some(Msg::Top {
+            id: id.clone(),
+            result: Err(why.to_string()),
+        }),
+        Cmd::Inspect(id) => Some(Msg::Inspect {
+            id: id.clone(),
+            text: why.to_string(),
+        }),
+        Cmd::Update { id, name, .. } => Some(Msg::ActionDone {
+            id: id.clone(),
+            what: format!("update {name}"),
+            result: Err(why.to_string()),
+        }),
+        Cmd::ExecOnce { name, .. } => Some(Msg::ExecOnceDone {
+            title: name.clone(),
+            result: Err(why.to_string()),
+        }),
+        Cmd::SaveFullLog { .. } => Some(Msg::Notice(Err(format!("cannot save the log: {why}")))),
+        Cmd::Res(r) => Some(Msg::Res(refused_res(r, why))),
+        _ => None,
+    };
+    if let Some(msg) = answer {
+        let _ = tx.send(msg).await;
         return;
     }
     if let Cmd::Exec(crate::app::exec::ExecCmd::Open(req)) = &cmd {
@@ -115,6 +207,48 @@ async fn refuse(tx: &mpsc::Sender<Msg>, cmd: Cmd, why: &str) {
                 result: Err(why.to_string()),
             })
             .await;
+    }
+}
+
+/// The answer to a refused command of the resource views: its list, detail or job fails.
+fn refused_res(cmd: &crate::app::views::ResCmd, why: &str) -> crate::app::views::ResMsg {
+    use crate::app::images::Progress;
+    use crate::app::views::{Kind, ResCmd, ResMsg};
+    let why = why.to_string();
+    match cmd {
+        ResCmd::Watch(Kind::Images) => ResMsg::Images(Err(why)),
+        ResCmd::Watch(Kind::Volumes) | ResCmd::VolumeSizes => ResMsg::Volumes(Err(why)),
+        ResCmd::Watch(Kind::Networks) => ResMsg::Networks(Err(why)),
+        ResCmd::Watch(Kind::DiskUsage) => ResMsg::Disk(Err(why)),
+        ResCmd::Info => ResMsg::Info(Err(why)),
+        ResCmd::ImageDetail(_) => ResMsg::ImageDetail(Err(why)),
+        ResCmd::Pull { job, .. } | ResCmd::Push { job, .. } | ResCmd::Build { job, .. } => {
+            ResMsg::Job {
+                id: *job,
+                progress: Progress::Error(why),
+            }
+        }
+        ResCmd::Run(_) => ResMsg::Ran(Err(why)),
+        other => ResMsg::Done {
+            what: match other {
+                ResCmd::RemoveImage { .. } => "remove image",
+                ResCmd::PruneImages { .. } => "prune images",
+                ResCmd::Tag { .. } => "tag",
+                ResCmd::Commit { .. } => "commit",
+                ResCmd::CreateVolume(_) => "create volume",
+                ResCmd::RemoveVolume(_) => "remove volume",
+                ResCmd::PruneVolumes => "prune volumes",
+                ResCmd::CreateNetwork { .. } => "create network",
+                ResCmd::RemoveNetwork(_) => "remove network",
+                ResCmd::Connect { .. } => "connect",
+                ResCmd::Disconnect { .. } => "disconnect",
+                ResCmd::PruneNetworks => "prune networks",
+                ResCmd::SystemPrune => "system prune",
+                _ => "request",
+            }
+            .to_string(),
+            result: Err(why),
+        },
     }
 }
 
@@ -350,12 +484,25 @@ async fn session(
     if tx.send(Msg::Conn(conn)).await.is_err() || tx.send(Msg::Snapshot(snapshot)).await.is_err() {
         return SessionEnd::Quit;
     }
-    // The engine's version for the header, after the first frame.
+    let mut fetches: JoinSet<(String, Result<Option<Container>, String>)> = JoinSet::new();
+    let mut inflight: HashSet<String> = HashSet::new();
+    let mut again: HashSet<String> = HashSet::new();
+    let mut times: HashMap<String, Times> = HashMap::new();
+    // Last state-changing event per container, and how often its fetch was rechecked.
+    let mut expect: HashMap<String, (&'static [CState], u32)> = HashMap::new();
+    let mut actions: JoinSet<()> = JoinSet::new();
+    let mut log_stream = logs::LogTask::default();
+    let mut stats = stats::StatsWatch::default();
+    let mut shells = exec::ExecManager::new();
+    let mut views = super::views::ViewsTask::default();
+
+    // The engine's version for the header, after the first frame. In the session's set, so
+    // it ends with the session (a switch of engine must not hear from the old one).
     {
         let docker = docker.clone();
         let tx = tx.clone();
         let addr = target.addr.clone();
-        tokio::spawn(async move {
+        actions.spawn(async move {
             if let Ok(v) = docker.version().await {
                 let conn = ConnStatus::Connected {
                     addr,
@@ -369,18 +516,6 @@ async fn session(
             }
         });
     }
-
-    let mut fetches: JoinSet<(String, Result<Option<Container>, String>)> = JoinSet::new();
-    let mut inflight: HashSet<String> = HashSet::new();
-    let mut again: HashSet<String> = HashSet::new();
-    let mut times: HashMap<String, Times> = HashMap::new();
-    // Last state-changing event per container, and how often its fetch was rechecked.
-    let mut expect: HashMap<String, (&'static [CState], u32)> = HashMap::new();
-    let mut actions: JoinSet<()> = JoinSet::new();
-    let mut log_stream = logs::LogTask::default();
-    let mut stats = stats::StatsWatch::default();
-    let mut shells = exec::ExecManager::new();
-    let mut views = super::views::ViewsTask::default();
 
     loop {
         tokio::select! {
