@@ -18,6 +18,9 @@ pub struct EngineEvent {
     pub id: String,
     /// The actor's attributes, sorted by key (`name`, `image`, `exitCode`, labels…).
     pub attrs: Vec<(String, String)>,
+    /// How many more times the same exec event came just before (healthchecks repeat
+    /// `exec_create`/`exec_start`/`exec_die` every few seconds): shown once, counted.
+    pub repeats: u32,
 }
 
 /// Attributes shown in a row, in this order, when present.
@@ -32,7 +35,21 @@ impl EngineEvent {
             action: action.into(),
             id: what,
             attrs: Vec::new(),
+            repeats: 0,
         }
+    }
+
+    /// The same event, whatever its repeat count.
+    pub fn same(&self, other: &EngineEvent) -> bool {
+        self.time_nano == other.time_nano && self.is_repeat_of(other)
+    }
+
+    /// Another run of the same exec (same container, command and attributes).
+    fn is_repeat_of(&self, other: &EngineEvent) -> bool {
+        self.typ == other.typ
+            && self.action == other.action
+            && self.id == other.id
+            && self.attrs == other.attrs
     }
 
     pub fn attr(&self, key: &str) -> Option<&str> {
@@ -90,6 +107,9 @@ impl EngineEvent {
     }
 }
 
+/// How far back (newest events) a repeated exec event is looked for.
+const REPEAT_WINDOW: usize = 8;
+
 /// Events kept; older ones are dropped.
 pub const MAX_EVENTS: usize = 2000;
 
@@ -145,6 +165,24 @@ impl EventLog {
             return;
         }
         self.total += 1;
+        if ev.action.starts_with("exec_")
+            && let Some(pos) = self
+                .items
+                .iter()
+                .take(REPEAT_WINDOW)
+                .position(|e| e.is_repeat_of(&ev))
+        {
+            // A repeat: the earlier one moves to the top with the new time and a count.
+            let selected = self.selected().cloned();
+            let at_top = self.cur.sel == 0 && self.cur.off == 0;
+            if let Some(mut earlier) = self.items.remove(pos) {
+                earlier.repeats += 1;
+                earlier.time_nano = ev.time_nano;
+                self.items.push_front(earlier);
+            }
+            self.rebuild(page, if at_top { None } else { selected });
+            return;
+        }
         let shown = self.filter.is_empty() || ev.matches(&self.filter);
         self.items.push_front(ev);
         let dropped = self.items.len() > MAX_EVENTS;
@@ -175,7 +213,7 @@ impl EventLog {
         let selected = self.selected().cloned();
         let mut all: Vec<EngineEvent> = self.items.drain(..).collect();
         for ev in older {
-            if ev.worth_logging() && !all.contains(&ev) {
+            if ev.worth_logging() && !all.iter().any(|e| e.same(&ev)) {
                 all.push(ev);
             }
         }
@@ -183,18 +221,23 @@ impl EventLog {
         all.sort_by_key(|e| std::cmp::Reverse(e.time_nano));
         all.truncate(MAX_EVENTS);
         self.items = all.into();
+        self.rebuild(page, selected);
+        self.items.len().saturating_sub(before)
+    }
+
+    /// Recompute the rows after the log changed; keep `selected` selected if it is listed.
+    fn rebuild(&mut self, page: usize, selected: Option<EngineEvent>) {
         let filter = self.filter.clone();
         self.set_filter(&filter, page);
         if let Some(sel) = selected
             && let Some(pos) = self
                 .rows
                 .iter()
-                .position(|i| self.items.get(*i) == Some(&sel))
+                .position(|i| self.items.get(*i).is_some_and(|e| e.same(&sel)))
         {
             self.cur.sel = pos;
             self.cur.clamp(self.rows.len(), page);
         }
-        self.items.len().saturating_sub(before)
     }
 
     /// Apply a filter (case-insensitive substring of type, action, id and attributes).
@@ -224,6 +267,7 @@ mod tests {
                 ("image".into(), "busybox".into()),
                 ("name".into(), name.into()),
             ],
+            repeats: 0,
         }
     }
 
@@ -297,6 +341,38 @@ mod tests {
             Some(10),
             "selection kept"
         );
+    }
+
+    #[test]
+    fn repeated_exec_events_are_counted_not_listed() {
+        let mut log = EventLog::default();
+        let of_web = |t: i64, action: &str| {
+            let mut e = ev(t, action, "web");
+            e.id = "f".repeat(64);
+            e
+        };
+        for i in 0..10 {
+            log.push(of_web(3 * i, "exec_create: /bin/sh -c check"), 10);
+            log.push(of_web(3 * i + 1, "exec_start: /bin/sh -c check"), 10);
+            log.push(of_web(3 * i + 2, "exec_die"), 10);
+        }
+        // Other events are listed each time.
+        log.push(of_web(100, "die"), 10);
+        log.push(of_web(101, "die"), 10);
+        assert_eq!(log.len(), 5, "three exec rows and both dies");
+        let top: Vec<(String, u32, i64)> = (0..3)
+            .filter_map(|i| log.get(i + 2))
+            .map(|e| (e.action.clone(), e.repeats, e.time_nano))
+            .collect();
+        assert_eq!(
+            top,
+            vec![
+                ("exec_die".to_string(), 9, 29),
+                ("exec_start: /bin/sh -c check".to_string(), 9, 28),
+                ("exec_create: /bin/sh -c check".to_string(), 9, 27),
+            ]
+        );
+        assert_eq!(log.rows.len(), 5);
     }
 
     #[test]

@@ -100,6 +100,7 @@ pub fn events() -> Vec<super::events::EngineEvent> {
             action: action.into(),
             id: id.into(),
             attrs,
+            repeats: 0,
         }
     };
     let web_attrs = [("image", "nginx:1.27"), ("name", "web")];

@@ -81,5 +81,6 @@ pub fn engine_event(ev: &bollard::models::EventMessage) -> crate::app::events::E
         action: plain(ev.action.as_deref().unwrap_or_default()),
         id: plain(actor.and_then(|a| a.id.as_deref()).unwrap_or_default()),
         attrs,
+        repeats: 0,
     }
 }

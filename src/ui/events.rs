@@ -61,7 +61,14 @@ pub fn draw_list(f: &mut Frame, area: Rect, state: &State, theme: &Theme, b: Blo
                 Cell::from(ev.typ.clone()),
                 Cell::from(Span::styled(ev.action.clone(), action_style(ev, theme))),
                 Cell::from(ev.subject()),
-                Cell::from(Span::styled(ev.summary(), theme.dim())),
+                Cell::from(Span::styled(
+                    if ev.repeats > 0 {
+                        format!("×{} {}", ev.repeats + 1, ev.summary())
+                    } else {
+                        ev.summary()
+                    },
+                    theme.dim(),
+                )),
             ]
         },
     );
