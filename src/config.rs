@@ -14,6 +14,9 @@ pub struct Config {
     pub logs: LogsConfig,
     pub containers: ContainersConfig,
     pub ui: UiConfig,
+    /// The colours `ui.theme` names, resolved when the config is loaded.
+    #[serde(skip)]
+    pub palette: crate::app::palette::Palette,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -22,12 +25,51 @@ pub struct UiConfig {
     /// Clicks select rows and tabs, the wheel scrolls. Off: the terminal keeps the mouse
     /// (plain text selection without holding shift).
     pub mouse: bool,
+    /// A built-in theme (`dark`, `light`, `high-contrast`) or a theme file (`.toml`).
+    pub theme: String,
 }
 
 impl Default for UiConfig {
     fn default() -> Self {
-        UiConfig { mouse: true }
+        UiConfig {
+            mouse: true,
+            theme: "dark".into(),
+        }
     }
+}
+
+/// The colours of theme `name`: a built-in one, or a file (`~/` is the home directory; a
+/// relative path is taken from `base`, the config file's directory).
+pub fn theme_palette(
+    name: &str,
+    base: Option<&std::path::Path>,
+) -> Result<crate::app::palette::Palette, String> {
+    use crate::app::palette::{BUILT_IN, Palette};
+    if let Some(p) = Palette::built_in(name) {
+        return Ok(p);
+    }
+    if !(name.contains('/') || name.ends_with(".toml")) {
+        let names: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
+        return Err(format!(
+            "theme `{name}`: not a built-in theme ({}) nor a file (a path ending in .toml)",
+            names.join(", ")
+        ));
+    }
+    let path = match name.strip_prefix("~/") {
+        Some(rest) => directories::BaseDirs::new()
+            .map(|b| b.home_dir().join(rest))
+            .ok_or_else(|| format!("theme {name}: no home directory"))?,
+        None => {
+            let p = std::path::PathBuf::from(name);
+            match base {
+                Some(b) if p.is_relative() => b.join(p),
+                _ => p,
+            }
+        }
+    };
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| format!("theme {}: {e}", path.display()))?;
+    Palette::parse(&text).map_err(|e| format!("theme {}: {e}", path.display()))
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -68,11 +110,24 @@ impl Default for ContainersConfig {
 
 impl Config {
     pub fn parse(text: &str) -> Result<Config, String> {
-        let c: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        Config::parse_in(text, None)
+    }
+
+    /// Parse a config file's text; a theme file named in it is found from `base`.
+    pub fn parse_in(text: &str, base: Option<&std::path::Path>) -> Result<Config, String> {
+        let mut c: Config = toml::from_str(text).map_err(|e| e.to_string())?;
         if c.logs.max_lines == 0 {
             return Err("logs.max_lines must be at least 1".into());
         }
+        c.palette = theme_palette(&c.ui.theme, base)?;
         Ok(c)
+    }
+
+    /// Use another theme (`--theme`), found from the current directory.
+    pub fn set_theme(&mut self, name: &str) -> Result<(), String> {
+        self.palette = theme_palette(name, None)?;
+        self.ui.theme = name.to_string();
+        Ok(())
     }
 
     /// The user's config: `path` if given (must exist), else the default location if present.
@@ -85,7 +140,8 @@ impl Config {
             },
         };
         match std::fs::read_to_string(&path) {
-            Ok(text) => Config::parse(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Ok(text) => Config::parse_in(&text, path.parent())
+                .map_err(|e| format!("{}: {e}", path.display())),
             Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
                 Ok(Config::default())
             }
@@ -100,6 +156,7 @@ impl Config {
         state.logs = logs;
         state.show_all = self.containers.show_all;
         state.live_stats = self.containers.live_stats;
+        state.palette = self.palette;
     }
 }
 
@@ -120,5 +177,33 @@ mod tests {
         assert!(e.contains("tails"), "{e}");
         let e = Config::parse("[logs]\nmax_lines = 0\n").expect_err("zero");
         assert!(e.contains("max_lines"), "{e}");
+        let e = Config::parse("[ui]\ntheme = \"neon\"\n").expect_err("no such theme");
+        assert!(e.contains("neon") && e.contains("light"), "{e}");
+    }
+
+    #[test]
+    fn themes_are_built_in_or_files_next_to_the_config() {
+        use crate::app::palette::Palette;
+        let c = Config::parse("[ui]\ntheme = \"light\"\n").expect("light");
+        assert_eq!(Some(c.palette), Palette::built_in("light"));
+        let dir = std::env::temp_dir().join(format!("dockside-theme-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let mine = crate::app::palette::BUILT_IN[0]
+            .1
+            .replace("#50c878", "#123456");
+        std::fs::write(dir.join("mine.toml"), mine).expect("write");
+        let c = Config::parse_in("[ui]\ntheme = \"mine.toml\"\n", Some(&dir)).expect("file");
+        assert_eq!(
+            c.palette.ok.full,
+            ratatui::style::Color::Rgb(0x12, 0x34, 0x56)
+        );
+        std::fs::write(dir.join("broken.toml"), "ok = \"nocolour\"").expect("write");
+        let e = Config::parse_in("[ui]\ntheme = \"broken.toml\"\n", Some(&dir))
+            .expect_err("broken theme");
+        assert!(e.contains("broken.toml"), "{e}");
+        let e = Config::parse_in("[ui]\ntheme = \"gone.toml\"\n", Some(&dir))
+            .expect_err("missing theme");
+        assert!(e.contains("gone.toml"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -24,6 +24,9 @@ struct Cli {
     /// Key bindings file (default: ~/.config/dockside/keymap.toml, else built in).
     #[arg(long)]
     keymap: Option<PathBuf>,
+    /// Colour theme: dark, light, high-contrast, or a theme file (.toml).
+    #[arg(long)]
+    theme: Option<String>,
     /// Print the default configuration and exit.
     #[arg(long)]
     print_config: bool,
@@ -59,13 +62,19 @@ fn main() -> ExitCode {
         print!("{DEFAULT_KEYMAP}");
         return ExitCode::SUCCESS;
     }
-    let config = match Config::load(cli.config.as_deref()) {
+    let mut config = match Config::load(cli.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("dockside: config: {e}");
             return ExitCode::from(2);
         }
     };
+    if let Some(theme) = &cli.theme
+        && let Err(e) = config.set_theme(theme)
+    {
+        eprintln!("dockside: {e}");
+        return ExitCode::from(2);
+    }
     let keymap = match load_keymap(cli.keymap.as_ref()) {
         Ok(k) => k,
         Err(e) => {

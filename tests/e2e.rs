@@ -174,6 +174,17 @@ fn malformed_config_is_refused_with_a_clear_message() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.toml") && err.contains("tail"), "{err}");
+    // A theme that does not exist is refused the same way, before the terminal is touched.
+    let out = std::process::Command::new(BIN)
+        .args(["--theme", "neon"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("neon") && err.contains("high-contrast"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -306,6 +306,26 @@ fn events_view() {
 }
 
 #[test]
+fn a_theme_sets_the_colours_drawn() {
+    use dockside::app::palette::Palette;
+    let mut s = fixtures::state(80, 24);
+    s.palette = Palette::built_in("light").expect("light");
+    let backend = TestBackend::new(80, 24);
+    let mut term = Terminal::new(backend).expect("terminal");
+    term.draw(|f| dockside::ui::draw(f, &s)).expect("draw");
+    let bgs: Vec<ratatui::style::Color> = term
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.bg)
+        .collect();
+    // The selected row (focused list) has the light theme's background, not the dark one's.
+    assert!(bgs.contains(&s.palette.selected.full));
+    assert!(!bgs.contains(&Palette::default().selected.full));
+}
+
+#[test]
 fn no_color_draws_no_colour() {
     use dockside::app::exec::ExecEvent;
     let mut s = fixtures::state(80, 24);

@@ -13,6 +13,7 @@ pub mod logs;
 pub mod model;
 pub mod mouse;
 pub mod msg;
+pub mod palette;
 pub mod resources;
 pub mod runform;
 pub mod sanitize;

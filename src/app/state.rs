@@ -323,6 +323,8 @@ pub struct State {
     pub clock_print: u64,
     /// Colours the terminal can show (NO_COLOR, 16 colours, or full).
     pub color: ColorLevel,
+    /// The theme's colours.
+    pub palette: super::palette::Palette,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -390,6 +392,7 @@ impl State {
             quit: false,
             clock_print: 0,
             color: ColorLevel::Full,
+            palette: Default::default(),
         }
     }
 

@@ -21,7 +21,7 @@ use crate::app::state::{DetailTab, Focus, Overlay};
 use theme::Theme;
 
 pub fn draw(f: &mut Frame, state: &State) {
-    let theme = Theme::new(state.color);
+    let theme = Theme::with(state.color, state.palette);
     let areas = state.areas();
     header::draw(f, areas.header, state, &theme);
     if state.view != crate::app::views::View::Containers {
