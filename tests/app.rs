@@ -850,3 +850,47 @@ fn inspect_scrolls_no_further_than_its_text() {
     key(&mut s, 'k');
     assert_eq!(s.inspect_scroll, 50 - page - 1, "up answers at once");
 }
+
+#[test]
+fn inspect_search_jumps_between_matching_lines() {
+    use dockside::app::state::Focus;
+    let mut s = fixtures::state(120, 40);
+    let sel = s.selected.clone().expect("selected");
+    key(&mut s, 'i');
+    let mut lines: Vec<String> = (0..60).map(|i| format!("  \"Key{i}\": {i},")).collect();
+    lines[10] = "  \"IPAddress\": \"172.17.0.2\",".into();
+    lines[40] = "  \"SecondaryIPAddresses\": null,".into();
+    let mut out = Vec::new();
+    update(
+        &mut s,
+        Msg::Inspect {
+            id: sel,
+            text: lines.join("\n"),
+        },
+        &mut out,
+    );
+    code(&mut s, KeyCode::Tab);
+    key(&mut s, '/');
+    for c in "ipaddress".chars() {
+        key(&mut s, c);
+    }
+    code(&mut s, KeyCode::Enter);
+    assert_eq!(s.inspect_search.as_deref(), Some("ipaddress"));
+    assert_eq!(s.inspect_scroll, 10);
+    key(&mut s, 'n');
+    assert_eq!(s.inspect_scroll, 40);
+    key(&mut s, 'n');
+    assert_eq!(s.inspect_scroll, 40, "nothing further down");
+    assert!(
+        s.status
+            .as_ref()
+            .is_some_and(|m| m.text.contains("no more matches below"))
+    );
+    key(&mut s, 'N');
+    assert_eq!(s.inspect_scroll, 10);
+    code(&mut s, KeyCode::Esc);
+    assert_eq!(s.inspect_search, None);
+    assert_eq!(s.focus, Focus::Detail);
+    code(&mut s, KeyCode::Esc);
+    assert_eq!(s.focus, Focus::List);
+}

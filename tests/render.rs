@@ -228,6 +228,32 @@ fn stats_columns_and_view() {
 }
 
 #[test]
+fn inspect_search_highlights() {
+    for (w, h) in SIZES {
+        let mut s = fixtures::state(w, h);
+        press(&mut s, KeyCode::Char('i'));
+        let id = s.selected.clone().expect("selected");
+        let text = "[\n  {\n    \"Id\": \"0001a1b2c3d4\",\n    \"NetworkSettings\": {\n      \"IPAddress\": \"172.17.0.2\",\n      \"SecondaryIPAddresses\": null\n    }\n  }\n]";
+        send(
+            &mut s,
+            Msg::Inspect {
+                id,
+                text: text.into(),
+            },
+        );
+        press(&mut s, KeyCode::Tab);
+        press(&mut s, KeyCode::Char('/'));
+        for c in "ipaddr".chars() {
+            press(&mut s, KeyCode::Char(c));
+        }
+        press(&mut s, KeyCode::Enter);
+        let screen = render(&s);
+        assert!(screen.contains("2 lines match"), "{screen}");
+        insta::assert_snapshot!(format!("inspect_search_{w}x{h}"), screen);
+    }
+}
+
+#[test]
 fn processes_tab() {
     use dockside::app::top::Processes;
     for (w, h) in SIZES {

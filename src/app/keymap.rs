@@ -21,10 +21,11 @@ pub enum Context {
     Networks,
     Engine,
     Events,
+    Inspect,
 }
 
 impl Context {
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 12] = [
         Context::Global,
         Context::List,
         Context::Containers,
@@ -36,6 +37,7 @@ impl Context {
         Context::Networks,
         Context::Engine,
         Context::Events,
+        Context::Inspect,
     ];
 
     pub fn title(self) -> &'static str {
@@ -51,6 +53,7 @@ impl Context {
             Context::Networks => "Networks",
             Context::Engine => "Engine",
             Context::Events => "Events",
+            Context::Inspect => "Inspect tab",
         }
     }
 }
@@ -214,6 +217,8 @@ struct RawKeymap {
     engine: Vec<RawBinding>,
     #[serde(default)]
     events: Vec<RawBinding>,
+    #[serde(default)]
+    inspect: Vec<RawBinding>,
 }
 
 #[derive(Debug, Clone)]
@@ -263,6 +268,7 @@ impl Keymap {
                 convert(Context::Networks, raw.networks)?,
                 convert(Context::Engine, raw.engine)?,
                 convert(Context::Events, raw.events)?,
+                convert(Context::Inspect, raw.inspect)?,
             ],
         })
     }

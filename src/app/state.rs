@@ -294,6 +294,9 @@ pub struct State {
     pub stats: HashMap<String, StatsHistory>,
     pub inspect: Option<(String, String)>,
     pub inspect_scroll: usize,
+    /// The inspect tab's search (lower case), and the search being typed.
+    pub inspect_search: Option<String>,
+    pub inspect_input: Option<String>,
     /// The processes tab (`docker top`).
     pub top: super::top::TopView,
     pub view: super::views::View,
@@ -375,6 +378,8 @@ impl State {
             stats: HashMap::new(),
             inspect: None,
             top: Default::default(),
+            inspect_search: None,
+            inspect_input: None,
             inspect_scroll: 0,
             view: super::views::View::Containers,
             views: super::views::Views::default(),

@@ -509,6 +509,22 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
         after_selection_change(state, out);
         return;
     }
+    if let Some(mut text) = state.inspect_input.take() {
+        let mut finished = None;
+        edit_line(&mut text, &key, |done| finished = Some(done));
+        match finished {
+            Some(true) => {
+                let q = text.trim().to_lowercase();
+                state.inspect_search = (!q.is_empty()).then_some(q);
+                // The first match from the top line down.
+                inspect_jump(state, true, true);
+            }
+            Some(false) => {}
+            None => state.inspect_input = Some(text),
+        }
+        state.dirty = true;
+        return;
+    }
     if let Some((kind, mut text)) = state.logs.input.take() {
         let mut finished = None;
         edit_line(&mut text, &key, |done| finished = Some(done));
@@ -551,6 +567,9 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
             .or_else(|| km.lookup(Context::List, &key)),
         Focus::Detail if state.tab == DetailTab::Logs => km.lookup(Context::Logs, &key),
         Focus::Detail if state.tab == DetailTab::Shells => km.lookup(Context::ExecTabs, &key),
+        Focus::Detail if state.tab == DetailTab::Inspect => km
+            .lookup(Context::Inspect, &key)
+            .or_else(|| km.lookup(Context::List, &key)),
         Focus::Detail => km.lookup(Context::List, &key),
     }
     .or_else(|| km.lookup(Context::Global, &key))
@@ -727,6 +746,51 @@ fn from_old_engine(state: &mut State, msg: &Msg) -> bool {
         | Msg::Event(_)
         | Msg::EventHistory(_) => true,
         _ => false,
+    }
+}
+
+/// Lines of `text` containing `q` (lower case), in order.
+pub fn inspect_matches(text: &str, q: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.to_lowercase().contains(q))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Put the next (or previous) line matching the inspect search at the top of the tab
+/// (`here`: the top line itself counts). Whether a search is on; the status says when
+/// nothing more matches.
+fn inspect_jump(state: &mut State, forward: bool, here: bool) -> bool {
+    let (Some(q), Some((_, text))) = (&state.inspect_search, &state.inspect) else {
+        return false;
+    };
+    let lines = inspect_matches(text, q);
+    let at = state.inspect_scroll;
+    let found = if forward {
+        lines
+            .iter()
+            .find(|l| **l > at || (here && **l == at))
+            .copied()
+    } else {
+        lines.iter().rev().find(|l| **l < at).copied()
+    };
+    match found {
+        Some(l) => {
+            state.inspect_scroll = l;
+            true
+        }
+        None => {
+            let what = if lines.is_empty() {
+                "no line matches"
+            } else if forward {
+                "no more matches below"
+            } else {
+                "no more matches above"
+            };
+            state.set_status(StatusKind::Info, what);
+            true
+        }
     }
 }
 
@@ -1077,6 +1141,25 @@ pub(super) fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>)
         }
         state.dirty = true;
         return;
+    }
+    if state.tab == DetailTab::Inspect {
+        let handled = match action {
+            "search" => {
+                state.inspect_input = Some(String::new());
+                true
+            }
+            "next_match" => inspect_jump(state, true, false),
+            "prev_match" => inspect_jump(state, false, false),
+            "clear" if state.inspect_search.is_some() => {
+                state.inspect_search = None;
+                true
+            }
+            _ => false,
+        };
+        if handled {
+            state.dirty = true;
+            return;
+        }
     }
     if state.tab != DetailTab::Logs {
         let page = state.areas().detail_rows().max(1);

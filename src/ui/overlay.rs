@@ -22,7 +22,13 @@ fn contexts(state: &State) -> Vec<Context> {
     }
     match state.focus {
         Focus::List => vec![Context::Containers, Context::List, Context::Global],
-        Focus::Detail => vec![Context::Logs, Context::Global],
+        Focus::Detail if state.tab == crate::app::state::DetailTab::Logs => {
+            vec![Context::Logs, Context::Global]
+        }
+        Focus::Detail if state.tab == crate::app::state::DetailTab::Inspect => {
+            vec![Context::Inspect, Context::List, Context::Global]
+        }
+        Focus::Detail => vec![Context::List, Context::Global],
     }
 }
 
