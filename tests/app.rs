@@ -894,3 +894,36 @@ fn inspect_search_jumps_between_matching_lines() {
     code(&mut s, KeyCode::Esc);
     assert_eq!(s.focus, Focus::List);
 }
+
+#[test]
+fn a_help_taller_than_the_screen_scrolls_and_other_keys_close_it() {
+    let mut s = fixtures::state(80, 24);
+    key(&mut s, '?');
+    assert!(
+        s.help_len() > 24,
+        "the containers help is taller than 80x24"
+    );
+    code(&mut s, KeyCode::PageDown);
+    let after_page = s.help_scroll;
+    assert!(after_page > 0);
+    key(&mut s, 'j');
+    assert_eq!(s.help_scroll, after_page + 1);
+    key(&mut s, 'k');
+    assert_eq!(s.help_scroll, after_page);
+    for _ in 0..500 {
+        key(&mut s, 'j');
+    }
+    assert_eq!(
+        s.help_scroll,
+        s.help_max_scroll(),
+        "bounded by the last page"
+    );
+    assert!(s.help_max_scroll() < s.help_len());
+    assert_eq!(s.overlay, Overlay::Help);
+    let out = key(&mut s, 'x');
+    assert_eq!(s.overlay, Overlay::None);
+    assert!(out.is_empty());
+    // Opened again, it starts at the top.
+    key(&mut s, '?');
+    assert_eq!(s.help_scroll, 0);
+}

@@ -132,6 +132,15 @@ fn help_overlay() {
         let mut s = fixtures::state(w, h);
         press(&mut s, KeyCode::Char('?'));
         insta::assert_snapshot!(format!("help_{w}x{h}"), render(&s));
+        if (w, h) == (80, 24) {
+            // Scrolled to the end: the last keys of the list are on screen.
+            for _ in 0..200 {
+                press(&mut s, KeyCode::Down);
+            }
+            let screen = render(&s);
+            assert!(screen.contains("Quit"), "{screen}");
+            insta::assert_snapshot!(format!("help_scrolled_{w}x{h}"), screen);
+        }
     }
 }
 

@@ -297,6 +297,8 @@ pub struct State {
     /// The inspect tab's search (lower case), and the search being typed.
     pub inspect_search: Option<String>,
     pub inspect_input: Option<String>,
+    /// Lines the help overlay is scrolled by (when it does not fit).
+    pub help_scroll: usize,
     /// The processes tab (`docker top`).
     pub top: super::top::TopView,
     pub view: super::views::View,
@@ -380,6 +382,7 @@ impl State {
             top: Default::default(),
             inspect_search: None,
             inspect_input: None,
+            help_scroll: 0,
             inspect_scroll: 0,
             view: super::views::View::Containers,
             views: super::views::Views::default(),
@@ -658,6 +661,49 @@ impl State {
         self.status
             .as_ref()
             .filter(|s| s.kind != StatusKind::Info || self.now - s.at < 5)
+    }
+
+    /// The keymap contexts the help shows for what has the focus, most specific first.
+    pub fn help_contexts(&self) -> Vec<super::keymap::Context> {
+        use super::keymap::Context;
+        if let Some(c) = self.view.context() {
+            return vec![c, Context::List, Context::Global];
+        }
+        match (self.focus, self.tab) {
+            (Focus::Detail, DetailTab::Shells) => {
+                vec![Context::ExecTabs, Context::Exec, Context::Global]
+            }
+            (Focus::List, _) => vec![Context::Containers, Context::List, Context::Global],
+            (Focus::Detail, DetailTab::Logs) => vec![Context::Logs, Context::Global],
+            (Focus::Detail, DetailTab::Inspect) => {
+                vec![Context::Inspect, Context::List, Context::Global]
+            }
+            (Focus::Detail, _) => vec![Context::List, Context::Global],
+        }
+    }
+
+    /// Lines of the help: per context a title, its keys and a blank line.
+    pub fn help_len(&self) -> usize {
+        self.help_contexts()
+            .into_iter()
+            .map(|c| self.keymap.bindings(c).len() + 2)
+            .sum()
+    }
+
+    /// The help's layout on this screen: lines per column and columns (as many as it takes,
+    /// as wide as the screen allows, 44 cells each at least).
+    pub fn help_grid(&self) -> (usize, usize) {
+        let rows = usize::from(self.height.saturating_sub(2)).max(1);
+        let max_cols = usize::from(self.width.saturating_sub(2) / 44).max(1);
+        let cols = self.help_len().div_ceil(rows).clamp(1, max_cols);
+        (rows, cols)
+    }
+
+    /// How far the help scrolls: until its last line is on screen (the last cell of the
+    /// grid says "more" while there is more).
+    pub fn help_max_scroll(&self) -> usize {
+        let (rows, cols) = self.help_grid();
+        self.help_len().saturating_sub(rows * cols - 1)
     }
 
     pub fn is_action_pending(&self, id: &str) -> bool {

@@ -396,7 +396,20 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
     // Overlays take keys first.
     match &mut state.overlay {
         Overlay::Help => {
-            state.overlay = Overlay::None;
+            // Arrows and pages scroll a help taller than the screen; any other key closes it.
+            let page = usize::from(state.height.saturating_sub(4)).max(1);
+            let last = state.help_max_scroll();
+            let s = state.help_scroll;
+            state.help_scroll = match key.code {
+                KeyCode::Down | KeyCode::Char('j') => (s + 1).min(last),
+                KeyCode::Up | KeyCode::Char('k') => s.saturating_sub(1),
+                KeyCode::PageDown | KeyCode::Char(' ') => (s + page).min(last),
+                KeyCode::PageUp => s.saturating_sub(page),
+                _ => {
+                    state.overlay = Overlay::None;
+                    s
+                }
+            };
             state.dirty = true;
             return;
         }
@@ -587,6 +600,7 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
         }
         "help" => {
             state.overlay = Overlay::Help;
+            state.help_scroll = 0;
             state.dirty = true;
         }
         "focus_next" | "focus_prev" => {
@@ -623,6 +637,7 @@ fn global_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
         }
         "help" => {
             state.overlay = Overlay::Help;
+            state.help_scroll = 0;
             state.dirty = true;
             return true;
         }

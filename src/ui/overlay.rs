@@ -8,33 +8,12 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use super::theme::Theme;
 use super::util::centered;
 use crate::app::State;
-use crate::app::keymap::{Context, Key};
-use crate::app::state::{Confirm, Focus};
-
-/// Contexts relevant to what has focus, most specific first.
-fn contexts(state: &State) -> Vec<Context> {
-    let view_ctx = state.view.context();
-    if let Some(c) = view_ctx {
-        return vec![c, Context::List, Context::Global];
-    }
-    if state.tab == crate::app::state::DetailTab::Shells && state.focus == Focus::Detail {
-        return vec![Context::ExecTabs, Context::Exec, Context::Global];
-    }
-    match state.focus {
-        Focus::List => vec![Context::Containers, Context::List, Context::Global],
-        Focus::Detail if state.tab == crate::app::state::DetailTab::Logs => {
-            vec![Context::Logs, Context::Global]
-        }
-        Focus::Detail if state.tab == crate::app::state::DetailTab::Inspect => {
-            vec![Context::Inspect, Context::List, Context::Global]
-        }
-        Focus::Detail => vec![Context::List, Context::Global],
-    }
-}
+use crate::app::keymap::Key;
+use crate::app::state::Confirm;
 
 pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    for ctx in contexts(state) {
+    for ctx in state.help_contexts() {
         lines.push(Line::from(Span::styled(
             ctx.title().to_string(),
             theme.title(),
@@ -52,19 +31,21 @@ pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
 }
 
 pub fn help(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let lines = help_lines(state, theme);
-    // As many columns as it takes to show every key, as wide as the screen allows.
-    let rows = usize::from(area.height.saturating_sub(2)).max(1);
-    let max_cols = usize::from(area.width.saturating_sub(2) / 44).max(1);
-    let cols = lines.len().div_ceil(rows).clamp(1, max_cols);
+    let mut lines = help_lines(state, theme);
+    let (rows, cols) = state.help_grid();
     let col_w = (area.width.saturating_sub(2) / cols as u16).min(84);
-    let mut lines = lines;
-    if lines.len() > rows * cols {
-        lines.truncate(rows * cols - 1);
-        lines.push(Line::from(Span::styled(
-            "… more: a larger terminal shows all (dockside --print-keymap)",
-            theme.dim(),
-        )));
+    let fits = lines.len() <= rows * cols;
+    if !fits {
+        // Scrolled by the arrows; the last line says when there is more.
+        let skip = state.help_scroll.min(state.help_max_scroll());
+        lines.drain(..skip.min(lines.len()));
+        if lines.len() > rows * cols {
+            lines.truncate(rows * cols - 1);
+            lines.push(Line::from(Span::styled(
+                "↓ more (↑↓ pgup pgdn scroll)",
+                theme.dim(),
+            )));
+        }
     }
     let h = (lines.len().min(rows) as u16 + 2).min(area.height);
     let w = (col_w * cols as u16 + 2).min(area.width);
@@ -78,7 +59,14 @@ pub fn help(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.accent())
-        .title(Span::styled(" Keys (any key closes) ", theme.title()));
+        .title(Span::styled(
+            if fits {
+                " Keys (any key closes) "
+            } else {
+                " Keys (↑↓ scroll, any other key closes) "
+            },
+            theme.title(),
+        ));
     let inner = block.inner(rect);
     f.render_widget(block, rect);
     for (i, chunk) in lines.chunks(rows).enumerate() {
