@@ -927,3 +927,28 @@ fn a_help_taller_than_the_screen_scrolls_and_other_keys_close_it() {
     key(&mut s, '?');
     assert_eq!(s.help_scroll, 0);
 }
+
+#[test]
+fn a_list_that_failed_without_an_engine_is_asked_again_when_one_answers() {
+    use dockside::app::views::{Kind, ResCmd, ResMsg};
+    let mut s = fixtures::state(120, 40);
+    let out = key(&mut s, '2');
+    assert!(out.contains(&Cmd::Res(ResCmd::Watch(Kind::Images))));
+    let mut out = Vec::new();
+    update(
+        &mut s,
+        Msg::Res(ResMsg::Images(Err("not connected to the engine".into()))),
+        &mut out,
+    );
+    assert!(s.views.error(Kind::Images).is_some());
+    let mut out = Vec::new();
+    update(&mut s, Msg::Snapshot(fixtures::fleet()), &mut out);
+    assert!(
+        out.contains(&Cmd::Res(ResCmd::Watch(Kind::Images))),
+        "{out:?}"
+    );
+    assert!(
+        s.views.error(Kind::Images).is_none(),
+        "the old error is not shown meanwhile"
+    );
+}

@@ -98,18 +98,24 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 );
                 super::views_update::on_event(state, mark);
             }
-            // A (re)connected engine: keep the lists of the views already opened fresh.
+            // A (re)connected engine: keep the lists of the views already opened fresh, and
+            // ask again for those that could not be listed (no engine at the time).
             use super::views::{Kind, ResCmd};
             let v = &state.views;
+            let mut again = Vec::new();
             for (loaded, kind) in [
                 (v.images.is_some(), Kind::Images),
                 (v.volumes.is_some(), Kind::Volumes),
                 (v.networks.is_some(), Kind::Networks),
                 (v.disk.is_some(), Kind::DiskUsage),
             ] {
-                if loaded {
+                if loaded || v.error(kind).is_some() {
+                    again.push(kind);
                     out.push(Cmd::Res(ResCmd::Watch(kind)));
                 }
+            }
+            for kind in again {
+                state.views.set_error(kind, None);
             }
             state.containers = list.into_iter().map(|c| (c.id.clone(), c)).collect();
             state.pending.retain(|id| state.containers.contains_key(id));
