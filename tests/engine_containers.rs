@@ -488,40 +488,8 @@ async fn switching_from_a_dead_engine_to_a_live_one_lists_its_containers() {
         "the dead engine is reported"
     );
     // ctrl-o lists the engines the CLI knows; `default` is the live one here.
-    d.key_code(
-        crossterm::event::KeyCode::Char('o'),
-        crossterm::event::KeyModifiers::CONTROL,
-    );
-    assert!(
-        d.until(T, |s| matches!(
-            &s.overlay,
-            dockside::app::state::Overlay::Engines { .. }
-        ))
-        .await,
-        "the engine switcher opens"
-    );
     let live = dockside::docker::client::resolve(None, None).addr;
-    let dockside::app::state::Overlay::Engines { list, .. } = &d.state.overlay else {
-        unreachable!()
-    };
-    let pos = list
-        .iter()
-        .position(|e| e.addr == live)
-        .expect("the live engine is offered");
-    // Walk to it as a person would.
-    for _ in 0..list.len() + 1 {
-        d.key_code(
-            crossterm::event::KeyCode::Up,
-            crossterm::event::KeyModifiers::NONE,
-        );
-    }
-    for _ in 0..pos {
-        d.key('j');
-    }
-    d.key_code(
-        crossterm::event::KeyCode::Enter,
-        crossterm::event::KeyModifiers::NONE,
-    );
+    switch_in_the_ui(&mut d, &live, "the engine switcher opens").await;
     assert!(
         d.until(
             T,
@@ -553,33 +521,13 @@ async fn an_engine_that_never_answers_does_not_hold_up_a_switch() {
     });
     let c = TestContainer::run("dshang", &[], &["sleep", "300"]);
     let mut d = Driver::start(Some(&format!("unix://{}", path.display())));
-    d.key_code(
-        crossterm::event::KeyCode::Char('o'),
-        crossterm::event::KeyModifiers::CONTROL,
-    );
-    assert!(
-        d.until(T, |s| matches!(
-            &s.overlay,
-            dockside::app::state::Overlay::Engines { .. }
-        ))
-        .await,
-        "the engine list comes while the attempt hangs"
-    );
     let live = dockside::docker::client::resolve(None, None).addr;
-    let dockside::app::state::Overlay::Engines { list, .. } = &d.state.overlay else {
-        unreachable!()
-    };
-    let pos = list.iter().position(|e| e.addr == live).expect("offered");
-    for _ in 0..list.len() + 1 {
-        d.key('k');
-    }
-    for _ in 0..pos {
-        d.key('j');
-    }
-    d.key_code(
-        crossterm::event::KeyCode::Enter,
-        crossterm::event::KeyModifiers::NONE,
-    );
+    switch_in_the_ui(
+        &mut d,
+        &live,
+        "the engine list comes while the attempt hangs",
+    )
+    .await;
     assert!(
         d.until(
             T,
@@ -592,4 +540,38 @@ async fn an_engine_that_never_answers_does_not_hold_up_a_switch() {
     );
     let _ = std::fs::remove_file(&path);
     drop(silent);
+}
+
+/// ctrl-o, wait for the engine list (`opens`: what the failure says), walk to `addr` with the
+/// keys as a person would, and press enter.
+async fn switch_in_the_ui(d: &mut Driver, addr: &str, opens: &str) {
+    d.key_code(
+        crossterm::event::KeyCode::Char('o'),
+        crossterm::event::KeyModifiers::CONTROL,
+    );
+    assert!(
+        d.until(T, |s| matches!(
+            &s.overlay,
+            dockside::app::state::Overlay::Engines { .. }
+        ))
+        .await,
+        "{opens}"
+    );
+    let dockside::app::state::Overlay::Engines { list, .. } = &d.state.overlay else {
+        unreachable!()
+    };
+    let pos = list
+        .iter()
+        .position(|e| e.addr == addr)
+        .expect("the engine is offered");
+    for _ in 0..list.len() + 1 {
+        d.key('k');
+    }
+    for _ in 0..pos {
+        d.key('j');
+    }
+    d.key_code(
+        crossterm::event::KeyCode::Enter,
+        crossterm::event::KeyModifiers::NONE,
+    );
 }

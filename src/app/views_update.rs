@@ -106,37 +106,34 @@ fn open_event_subject(state: &mut State, out: &mut Vec<Cmd>) {
 fn select_in_list(state: &mut State, key: &str, view: View) {
     let p = page(state);
     let v = &state.views;
-    let (pos, len) = match view {
+    let pos = match view {
         View::Images => {
             let imgs = v.images.as_deref().unwrap_or_default();
-            let hit = |i: &usize| {
+            v.image_rows.iter().position(|i| {
                 imgs.get(*i).is_some_and(|im| {
                     im.id == key
                         || im.id.trim_start_matches("sha256:") == key
                         || im.tags.iter().any(|t| t == key)
                 })
-            };
-            (v.image_rows.iter().position(hit), v.image_rows.len())
+            })
         }
         View::Volumes => {
-            let rows = volume_rows(state);
             let vols = v.volumes.as_deref().unwrap_or_default();
-            let hit = |i: &usize| vols.get(*i).is_some_and(|x| x.name == key);
-            (rows.iter().position(hit), rows.len())
+            volume_rows(state)
+                .iter()
+                .position(|i| vols.get(*i).is_some_and(|x| x.name == key))
         }
         View::Networks => {
-            let rows = network_rows(state);
             let nets = v.networks.as_deref().unwrap_or_default();
-            let hit = |i: &usize| nets.get(*i).is_some_and(|x| x.id == key);
-            (rows.iter().position(hit), rows.len())
+            network_rows(state)
+                .iter()
+                .position(|i| nets.get(*i).is_some_and(|x| x.id == key))
         }
-        _ => (None, 0),
+        _ => None,
     };
-    let Some(pos) = pos else { return };
-    let cur = match view {
-        View::Images => &mut state.views.image_cur,
-        View::Volumes => &mut state.views.volume_cur,
-        _ => &mut state.views.network_cur,
+    let len = list_len(state, view);
+    let (Some(pos), Some(cur)) = (pos, cursor_mut(state, view)) else {
+        return;
     };
     cur.sel = pos;
     cur.clamp(len, p);
@@ -206,22 +203,35 @@ fn ask(state: &mut State, question: String, yes: ResCmd, force: Option<ResCmd>) 
     state.dirty = true;
 }
 
-/// A click on the `row`-th data row on screen of this view's list: select it.
-pub fn click_row(state: &mut State, row: usize) {
-    let len = match state.view {
+/// Rows the list of `view` shows (under the filter).
+fn list_len(state: &State, view: View) -> usize {
+    match view {
         View::Images => state.views.image_rows.len(),
         View::Volumes => volume_rows(state).len(),
         View::Networks => network_rows(state).len(),
         View::Events => state.views.events.rows.len(),
-        _ => 0,
-    };
+        View::Containers | View::Engine => 0,
+    }
+}
+
+/// The selection and scroll of the list of `view`, if it has one.
+fn cursor_mut(state: &mut State, view: View) -> Option<&mut super::views::Cursor> {
+    let v = &mut state.views;
+    match view {
+        View::Images => Some(&mut v.image_cur),
+        View::Volumes => Some(&mut v.volume_cur),
+        View::Networks => Some(&mut v.network_cur),
+        View::Events => Some(&mut v.events.cur),
+        View::Containers | View::Engine => None,
+    }
+}
+
+/// A click on the `row`-th data row on screen of this view's list: select it.
+pub fn click_row(state: &mut State, row: usize) {
+    let len = list_len(state, state.view);
     let p = page(state);
-    let cur = match state.view {
-        View::Images => &mut state.views.image_cur,
-        View::Volumes => &mut state.views.volume_cur,
-        View::Networks => &mut state.views.network_cur,
-        View::Events => &mut state.views.events.cur,
-        _ => return,
+    let Some(cur) = cursor_mut(state, state.view) else {
+        return;
     };
     let idx = cur.off + row;
     if idx < len {
@@ -237,21 +247,8 @@ pub fn click_row(state: &mut State, row: usize) {
 /// A key action in one of these views. Returns false when the action is not theirs.
 pub fn action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
     let p = page(state) as i64;
-    let len = match state.view {
-        View::Images => state.views.image_rows.len(),
-        View::Volumes => volume_rows(state).len(),
-        View::Networks => network_rows(state).len(),
-        View::Events => state.views.events.rows.len(),
-        _ => 0,
-    };
-    let cur = match state.view {
-        View::Images => Some(&mut state.views.image_cur),
-        View::Events => Some(&mut state.views.events.cur),
-        View::Volumes => Some(&mut state.views.volume_cur),
-        View::Networks => Some(&mut state.views.network_cur),
-        _ => None,
-    };
-    if let Some(cur) = cur {
+    let len = list_len(state, state.view);
+    if let Some(cur) = cursor_mut(state, state.view) {
         let delta = match action {
             "down" => Some(1),
             "up" => Some(-1),

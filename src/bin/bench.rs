@@ -714,28 +714,8 @@ fn relay(client: UnixStream, stats: Arc<ProxyStats>) -> Result<(), String> {
 // Pseudo-terminal with an emulated screen
 // ---------------------------------------------------------------------------------------------
 
-/// Answers the terminal queries a program may block on.
-#[derive(Default)]
-struct TermState {
-    replies: Vec<u8>,
-}
-
-impl vt100::Callbacks for TermState {
-    fn unhandled_csi(
-        &mut self,
-        screen: &mut vt100::Screen,
-        i1: Option<u8>,
-        _i2: Option<u8>,
-        params: &[&[u16]],
-        c: char,
-    ) {
-        if let Some(reply) = dockside::app::exec::answer_query(screen, i1, params, c) {
-            self.replies.extend_from_slice(&reply);
-        }
-    }
-}
-
-type Screen = vt100::Parser<TermState>;
+/// The shell panes' own terminal side answers the queries a program may block on.
+type Screen = vt100::Parser<dockside::app::exec::Term>;
 type Writer = Box<dyn Write + Send>;
 
 /// Raw output kept while a capture is on (for the idle report).
@@ -796,7 +776,7 @@ impl Term {
             rows,
             cols,
             0,
-            TermState::default(),
+            dockside::app::exec::Term::default(),
         )));
         let bytes = Arc::new(AtomicU64::new(0));
         let eof = Arc::new(AtomicBool::new(false));
@@ -911,6 +891,25 @@ impl Term {
             }
             thread::sleep(every);
         }
+    }
+
+    /// `c` in the list: the live CPU/MEM columns off. Waits for the title to say so and for
+    /// the key's status message to fade (after 5 s), so nothing of it lands in a measurement.
+    fn stats_off(&self) -> Result<(), String> {
+        self.send(b"c")?;
+        self.wait_for(
+            |s| s.contains("(stats off)"),
+            Duration::from_secs(5),
+            Duration::from_millis(5),
+            "the list title says the stats are off",
+        )?;
+        self.wait_for(
+            |s| !s.contains("live CPU/MEM off"),
+            Duration::from_secs(10),
+            Duration::from_millis(50),
+            "the status message to fade",
+        )?;
+        Ok(())
     }
 
     /// Waits until nothing was written for `quiet` (at most `timeout`); whether it settled.
@@ -2101,19 +2100,7 @@ impl Ctx {
         // The live CPU/MEM columns off (`c` in the list), so what is measured is the idle
         // session alone: the container's memory still moves after the flood.
         term.send(b"\t")?;
-        term.send(b"c")?;
-        term.wait_for(
-            |s| s.contains("(stats off)"),
-            Duration::from_secs(5),
-            Duration::from_millis(5),
-            "the list title says the stats are off",
-        )?;
-        term.wait_for(
-            |s| !s.contains("live CPU/MEM off"),
-            Duration::from_secs(10),
-            Duration::from_millis(50),
-            "the status message to fade",
-        )?;
+        term.stats_off()?;
         term.send(b"\t")?;
         term.send(b"\r")?;
         term.wait_for(
@@ -2329,20 +2316,7 @@ fn run(ctx: &mut Ctx) -> Result<(), String> {
     let off = (|| {
         let spawned = Instant::now();
         let (mut term, ..) = ctx.spawn_complete()?;
-        term.send(b"c")?;
-        term.wait_for(
-            |s| s.contains("(stats off)"),
-            Duration::from_secs(5),
-            Duration::from_millis(5),
-            "the list title says the stats are off",
-        )?;
-        // The key's status message fades after 5 s: let it go before measuring.
-        term.wait_for(
-            |s| !s.contains("live CPU/MEM off"),
-            Duration::from_secs(10),
-            Duration::from_millis(50),
-            "the status message to fade",
-        )?;
+        term.stats_off()?;
         let r = ctx.phase_idle(&term, baseline, spawned, "stats_off_", Some(0.0));
         term.quit();
         r

@@ -347,6 +347,9 @@ async fn fetch_one(
 
 type EventRx = mpsc::Receiver<Result<bollard::models::EventMessage, String>>;
 
+/// The event types dockside follows (and shows in the events view).
+const EVENT_TYPES: [&str; 4] = ["container", "image", "volume", "network"];
+
 /// Most events taken from the engine's past.
 const MAX_HISTORY: usize = crate::app::events::MAX_EVENTS;
 
@@ -360,7 +363,7 @@ async fn event_history(docker: &Docker) -> Result<Vec<crate::app::events::Engine
     let since = (now.as_secs() as i64 - crate::app::events::HISTORY_SECS).to_string();
     let until = format!("{}.{:09}", now.as_secs(), now.subsec_nanos());
     let mut filters = HashMap::new();
-    filters.insert("type", vec!["container", "image", "volume", "network"]);
+    filters.insert("type", EVENT_TYPES.to_vec());
     let opts = EventsOptionsBuilder::default()
         .since(&since)
         .until(&until)
@@ -385,7 +388,7 @@ fn start_events(docker: &Docker) -> (EventRx, AbortOnDrop) {
     let ev_docker = docker.clone();
     let task = tokio::spawn(async move {
         let mut filters = HashMap::new();
-        filters.insert("type", vec!["container", "image", "volume", "network"]);
+        filters.insert("type", EVENT_TYPES.to_vec());
         let opts = EventsOptionsBuilder::default().filters(&filters).build();
         let mut stream = ev_docker.events(Some(opts));
         while let Some(ev) = stream.next().await {

@@ -11,6 +11,18 @@ use crate::app::State;
 use crate::app::keymap::Key;
 use crate::app::state::Confirm;
 
+/// The frame of a dialog: accent border, its title, and a hint at the bottom.
+fn dialog<'a>(title: &str, hint: Option<&str>, theme: &Theme) -> Block<'a> {
+    let b = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent())
+        .title(Span::styled(format!(" {title} "), theme.title()));
+    match hint {
+        Some(h) => b.title_bottom(Span::styled(format!(" {h} "), theme.dim())),
+        None => b,
+    }
+}
+
 pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     for ctx in state.help_contexts() {
@@ -56,17 +68,12 @@ pub fn help(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         h,
     );
     f.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.accent())
-        .title(Span::styled(
-            if fits {
-                " Keys (any key closes) "
-            } else {
-                " Keys (↑↓ scroll, any other key closes) "
-            },
-            theme.title(),
-        ));
+    let title = if fits {
+        "Keys (any key closes)"
+    } else {
+        "Keys (↑↓ scroll, any other key closes)"
+    };
+    let block = dialog(title, None, theme);
     let inner = block.inner(rect);
     f.render_widget(block, rect);
     for (i, chunk) in lines.chunks(rows).enumerate() {
@@ -146,10 +153,7 @@ pub fn prompt(
     let h = if hint.is_some() { 8 } else { 5 };
     let rect = centered(area, w, h);
     f.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.accent())
-        .title(Span::styled(format!(" {title} "), theme.title()));
+    let block = dialog(title, None, theme);
     // Keep the end of a long input (where the cursor is) in view.
     let room = usize::from(w.saturating_sub(5));
     let n = text.chars().count();
@@ -201,11 +205,7 @@ pub fn output(f: &mut Frame, area: Rect, title: &str, text: &str, theme: &Theme)
         .iter()
         .map(|l| Line::from((*l).to_string()))
         .collect();
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.accent())
-        .title(Span::styled(format!(" {title} "), theme.title()))
-        .title_bottom(Span::styled(" any key closes ", theme.dim()));
+    let block = dialog(title, Some("any key closes"), theme);
     f.render_widget(Paragraph::new(shown).block(block), rect);
 }
 
@@ -250,14 +250,11 @@ pub fn run_form(
     let h = (Field::ALL.len() as u16 + 6).min(area.height);
     let rect = centered(area, w, h);
     f.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.accent())
-        .title(Span::styled(" docker run ", theme.title()))
-        .title_bottom(Span::styled(
-            " tab/↑↓ fields · space toggles · enter runs · esc cancels ",
-            theme.dim(),
-        ));
+    let block = dialog(
+        "docker run",
+        Some("tab/↑↓ fields · space toggles · enter runs · esc cancels"),
+        theme,
+    );
     let mut lines: Vec<Line> = Vec::new();
     for (i, fl) in Field::ALL.iter().enumerate() {
         let current = i == field;
@@ -356,13 +353,10 @@ pub fn engines(
             }
         })
         .collect();
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.accent())
-        .title(Span::styled(" Switch engine ", theme.title()))
-        .title_bottom(Span::styled(
-            " ↑↓ choose · enter connects · esc closes ",
-            theme.dim(),
-        ));
+    let block = dialog(
+        "Switch engine",
+        Some("↑↓ choose · enter connects · esc closes"),
+        theme,
+    );
     f.render_widget(Paragraph::new(lines).block(block), rect);
 }
