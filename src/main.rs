@@ -35,6 +35,8 @@ struct Cli {
     print_keymap: bool,
 }
 
+/// The built-in keymap, with the user's file (given, or in the config directory) layered over
+/// it. Any mistake in the file is an error naming the file and line.
 fn load_keymap(path: Option<&PathBuf>) -> Result<Keymap, String> {
     let (path, required) = match path {
         Some(p) => (p.clone(), true),
@@ -44,7 +46,7 @@ fn load_keymap(path: Option<&PathBuf>) -> Result<Keymap, String> {
         },
     };
     match std::fs::read_to_string(&path) {
-        Ok(text) => Keymap::parse(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Ok(text) => Keymap::with_user(&text, &path.display().to_string()),
         Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
             Keymap::parse(DEFAULT_KEYMAP)
         }

@@ -3,14 +3,14 @@
 //! (`crate::docker::exec`) carries out [`ExecCmd`]s and reports [`ExecEvent`]s.
 //!
 //! Keys: while [`Sessions::typing`], every key goes to the active shell through
-//! [`Sessions::key`], **except ctrl-g** ([`LEAVE_KEY`]), which the caller intercepts
-//! (before calling `key`) to give the focus back to dockside. `key` itself never treats
-//! ctrl-g specially: if it gets it, it sends it (BEL) to the shell.
+//! [`Sessions::key`], **except the keymap's `leave` key** (ctrl-g unless rebound), which the
+//! caller intercepts (before calling `key`) to give the focus back to dockside. `key` itself
+//! never treats any key specially: if it gets ctrl-g, it sends it (BEL) to the shell.
 //!
 //! Memory is bounded: output is fed straight into the vt100 parser, whose scrollback is
 //! capped at [`SCROLLBACK_LINES`]; raw output is never kept.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use super::keys::{encode_key, encode_paste};
 
@@ -18,15 +18,6 @@ pub type SessionId = u64;
 
 /// Lines of scrollback kept per session.
 pub const SCROLLBACK_LINES: usize = 1000;
-
-/// The key that leaves the shell (handled by the caller, never passed to [`Sessions::key`]).
-pub const LEAVE_KEY: (KeyCode, KeyModifiers) = (KeyCode::Char('g'), KeyModifiers::CONTROL);
-
-/// Whether `key` is the key that gives the focus back to dockside (ctrl-g).
-pub fn is_leave_key(key: &KeyEvent) -> bool {
-    key.modifiers.contains(KeyModifiers::CONTROL)
-        && matches!(key.code, KeyCode::Char('g') | KeyCode::Char('G'))
-}
 
 /// What to run in the container.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -282,7 +273,7 @@ pub struct Sessions {
     pub list: Vec<Session>,
     /// Index into `list` of the session shown.
     pub active: usize,
-    /// Keys go to the active shell (until ctrl-g).
+    /// Keys go to the active shell (until the leave key).
     pub typing: bool,
     /// The exec pane fills the screen.
     pub zoom: bool,
@@ -415,7 +406,7 @@ impl Sessions {
     }
 
     /// A key typed while [`Sessions::typing`]: the bytes a terminal would send, for the
-    /// active session. The caller intercepts ctrl-g ([`LEAVE_KEY`]) before this.
+    /// active session. The caller intercepts the leave key before this.
     /// `None` when not typing, no live session, or the key sends nothing.
     pub fn key(&mut self, key: &KeyEvent) -> Option<ExecCmd> {
         if !self.typing {
@@ -583,6 +574,7 @@ impl Sessions {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
@@ -755,11 +747,6 @@ mod tests {
             code: Some(0),
         });
         assert_eq!(s.key(&key(KeyCode::Char('x'))), None);
-        assert!(is_leave_key(&KeyEvent::new(
-            KeyCode::Char('g'),
-            KeyModifiers::CONTROL
-        )));
-        assert!(!is_leave_key(&key(KeyCode::Char('g'))));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Application state and its pure update function: no I/O here.
 
+pub mod action;
 pub mod events;
 pub mod exec;
 #[doc(hidden)]

@@ -4,6 +4,7 @@
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
+use super::action::Action;
 use super::msg::Cmd;
 use super::state::{DetailTab, Focus, Overlay, State};
 use super::update::{detail_action, list_action};
@@ -29,8 +30,8 @@ pub(super) fn on_mouse(state: &mut State, ev: MouseEvent, out: &mut Vec<Cmd>) {
     let areas = state.areas();
     let (in_list, in_detail) = (areas.list.contains(pos), areas.detail.contains(pos));
     let wheel = match ev.kind {
-        MouseEventKind::ScrollDown => Some("down"),
-        MouseEventKind::ScrollUp => Some("up"),
+        MouseEventKind::ScrollDown => Some(Action::Down),
+        MouseEventKind::ScrollUp => Some(Action::Up),
         _ => None,
     };
     if let Some(dir) = wheel {
@@ -51,20 +52,21 @@ pub(super) fn on_mouse(state: &mut State, ev: MouseEvent, out: &mut Vec<Cmd>) {
     }
 }
 
-fn scroll_list(state: &mut State, dir: &str, out: &mut Vec<Cmd>) {
+fn scroll_list(state: &mut State, dir: Action, out: &mut Vec<Cmd>) {
     if state.view == View::Containers {
         list_action(state, dir, out);
     } else {
         super::views_update::action(state, dir, out);
     }
+    state.dirty = true;
 }
 
-fn scroll_detail(state: &mut State, dir: &str, out: &mut Vec<Cmd>) {
+fn scroll_detail(state: &mut State, dir: Action, out: &mut Vec<Cmd>) {
     if state.view != View::Containers {
         return;
     }
     if state.tab == DetailTab::Shells {
-        let up = dir == "up";
+        let up = dir == Action::Up;
         if up {
             state.exec.scroll_up(3);
         } else {
@@ -131,11 +133,11 @@ fn click_detail(state: &mut State, detail: Rect, pos: Position, out: &mut Vec<Cm
         return;
     }
     let action = match tab_at(detail, pos.x) {
-        Some(DetailTab::Logs) => "tab_logs",
-        Some(DetailTab::Stats) => "tab_stats",
-        Some(DetailTab::Inspect) => "tab_inspect",
-        Some(DetailTab::Top) => "tab_top",
-        Some(DetailTab::Shells) => "tab_shells",
+        Some(DetailTab::Logs) => Action::TabLogs,
+        Some(DetailTab::Stats) => Action::TabStats,
+        Some(DetailTab::Inspect) => Action::TabInspect,
+        Some(DetailTab::Top) => Action::TabTop,
+        Some(DetailTab::Shells) => Action::TabShells,
         None => return,
     };
     list_action(state, action, out);

@@ -663,13 +663,16 @@ impl State {
             .filter(|s| s.kind != StatusKind::Info || self.now - s.at < 5)
     }
 
-    /// The keymap contexts the help shows for what has the focus, most specific first.
-    pub fn help_contexts(&self) -> Vec<super::keymap::Context> {
+    /// The keymap contexts in force now, most specific first (focused pane, then its view,
+    /// then global). Key dispatch, the help overlay and the footer hints all ask this.
+    pub fn active_contexts(&self) -> Vec<super::keymap::Context> {
         use super::keymap::Context;
-        if let Some(c) = self.view.context() {
-            return vec![c, Context::List, Context::Global];
+        if self.view != super::views::View::Containers {
+            return self.view.contexts().to_vec();
         }
         match (self.focus, self.tab) {
+            // Typing into a shell: every key goes to it but the one that leaves.
+            (Focus::Detail, DetailTab::Shells) if self.exec.typing => vec![Context::Exec],
             (Focus::Detail, DetailTab::Shells) => {
                 vec![Context::ExecTabs, Context::Exec, Context::Global]
             }
@@ -682,11 +685,33 @@ impl State {
         }
     }
 
+    /// The label of the key that leaves a shell (ctrl-g unless rebound).
+    pub fn leave_key(&self) -> String {
+        self.keymap
+            .key_for(super::keymap::Context::Exec, super::action::Action::Leave)
+            .unwrap_or_default()
+    }
+
+    /// The bindings of `ctx` the help shows now: those a key press would reach (a binding
+    /// whose keys a more specific active context takes is left out).
+    pub fn help_bindings(&self, ctx: super::keymap::Context) -> Vec<&super::keymap::Binding> {
+        let contexts = self.active_contexts();
+        self.keymap
+            .bindings(ctx)
+            .iter()
+            .filter(|b| {
+                b.keys
+                    .iter()
+                    .any(|k| self.keymap.resolve(&contexts, k).map(|(c, _)| c) == Some(ctx))
+            })
+            .collect()
+    }
+
     /// Lines of the help: per context a title, its keys and a blank line.
     pub fn help_len(&self) -> usize {
-        self.help_contexts()
+        self.active_contexts()
             .into_iter()
-            .map(|c| self.keymap.bindings(c).len() + 2)
+            .map(|c| self.help_bindings(c).len() + 2)
             .sum()
     }
 

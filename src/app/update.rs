@@ -2,7 +2,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::exec::{ExecKind, is_leave_key};
+use super::action::{Action, Handled};
+use super::exec::ExecKind;
 use super::keymap::{Context, Key};
 use super::logs::{LogInputKind, StreamState};
 use super::model::CState;
@@ -391,7 +392,7 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
     };
     // A focused shell takes every key but the leave key.
     if shell_typing(state) && state.overlay == Overlay::None {
-        if is_leave_key(&ev) {
+        if state.keymap.is(Context::Exec, &key, Action::Leave) {
             state.exec.typing = false;
             state.dirty = true;
         } else if let Some(cmd) = state.exec.key(&ev) {
@@ -566,91 +567,76 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
         return;
     }
 
-    let km = &state.keymap;
-    let view_ctx = state.view.context();
-    if let Some(vctx) = view_ctx {
-        let action = km
-            .lookup(vctx, &key)
-            .or_else(|| km.lookup(Context::List, &key))
-            .or_else(|| km.lookup(Context::Global, &key))
-            .map(str::to_owned);
-        let Some(action) = action else { return };
-        if !global_action(state, &action, out) {
-            super::views_update::action(state, &action, out);
-        }
-        return;
+    let contexts = state.active_contexts();
+    if let Some((ctx, action)) = state.keymap.resolve(&contexts, &key) {
+        dispatch(state, ctx, action, out);
     }
-    let action = match state.focus {
-        Focus::List => km
-            .lookup(Context::Containers, &key)
-            .or_else(|| km.lookup(Context::List, &key)),
-        Focus::Detail if state.tab == DetailTab::Logs => km.lookup(Context::Logs, &key),
-        Focus::Detail if state.tab == DetailTab::Shells => km.lookup(Context::ExecTabs, &key),
-        Focus::Detail if state.tab == DetailTab::Inspect => km
-            .lookup(Context::Inspect, &key)
-            .or_else(|| km.lookup(Context::List, &key)),
-        Focus::Detail => km.lookup(Context::List, &key),
-    }
-    .or_else(|| km.lookup(Context::Global, &key))
-    .map(str::to_owned);
-    let Some(action) = action else {
-        return;
+}
+
+/// Carry out an action bound in `ctx` (one of the active contexts). Every binding of every
+/// context ends here; `Handled::No` means the handler did not take it (a bug the keymap test
+/// catches).
+pub(crate) fn dispatch(
+    state: &mut State,
+    ctx: Context,
+    action: Action,
+    out: &mut Vec<Cmd>,
+) -> Handled {
+    let handled = if ctx == Context::Global {
+        global_action(state, action, out)
+    } else if state.view != super::views::View::Containers {
+        super::views_update::action(state, action, out)
+    } else if state.focus == Focus::Detail {
+        detail_action(state, action, out)
+    } else {
+        list_action(state, action, out)
     };
-    if global_action(state, &action, out) {
-        return;
+    if handled == Handled::Redraw {
+        state.dirty = true;
     }
-    match action.as_str() {
-        "quit" => {
+    handled
+}
+
+/// Actions that work in every view: quit, help, switching views and panes.
+fn global_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled {
+    use super::views::View;
+    let view = match action {
+        Action::ViewContainers => View::Containers,
+        Action::ViewImages => View::Images,
+        Action::ViewVolumes => View::Volumes,
+        Action::ViewNetworks => View::Networks,
+        Action::ViewEngine => View::Engine,
+        Action::ViewEvents => View::Events,
+        Action::Engines => {
+            state.set_status(StatusKind::Progress, "reading docker contexts…");
+            out.push(Cmd::ListEngines);
+            return Handled::Redraw;
+        }
+        Action::Quit => {
             state.quit = true;
             out.push(Cmd::Quit);
+            return Handled::Quiet;
         }
-        "help" => {
+        Action::Help => {
             state.overlay = Overlay::Help;
             state.help_scroll = 0;
-            state.dirty = true;
+            return Handled::Redraw;
         }
-        "focus_next" | "focus_prev" => {
+        Action::FocusNext | Action::FocusPrev => {
+            // Only the containers view has a pane that takes the focus.
+            if state.view != View::Containers {
+                return Handled::Quiet;
+            }
             state.focus = match state.focus {
                 Focus::List => Focus::Detail,
                 Focus::Detail => Focus::List,
             };
-            state.dirty = true;
+            return Handled::Redraw;
         }
-        _ if state.focus == Focus::Detail => detail_action(state, &action, out),
-        _ => list_action(state, &action, out),
-    }
-}
-
-/// Actions that work in every view: quit, help, switching views and panes.
-fn global_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
-    use super::views::View;
-    let view = match action {
-        "view_containers" => View::Containers,
-        "view_images" => View::Images,
-        "view_volumes" => View::Volumes,
-        "view_networks" => View::Networks,
-        "view_engine" => View::Engine,
-        "view_events" => View::Events,
-        "engines" => {
-            state.set_status(StatusKind::Progress, "reading docker contexts…");
-            out.push(Cmd::ListEngines);
-            return true;
-        }
-        "quit" => {
-            state.quit = true;
-            out.push(Cmd::Quit);
-            return true;
-        }
-        "help" => {
-            state.overlay = Overlay::Help;
-            state.help_scroll = 0;
-            state.dirty = true;
-            return true;
-        }
-        _ => return false,
+        _ => return Handled::No,
     };
     super::views_update::switch(state, view, out);
-    true
+    Handled::Redraw
 }
 
 /// Minimal line editing; `done(true)` on enter, `done(false)` on esc.
@@ -893,25 +879,25 @@ fn issue(state: &mut State, id: String, name: String, action: ContainerAction, o
     out.push(Cmd::Container { id, name, action });
 }
 
-pub(super) fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
+pub(super) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled {
     let page = state.areas().list_rows().max(1) as i64;
     match action {
-        "down" => move_selection(state, 1),
-        "up" => move_selection(state, -1),
-        "page_down" => move_selection(state, page),
-        "page_up" => move_selection(state, -page),
-        "top" => move_selection(state, i64::MIN / 2),
-        "bottom" => move_selection(state, i64::MAX / 2),
-        "filter" => {
+        Action::Down => move_selection(state, 1),
+        Action::Up => move_selection(state, -1),
+        Action::PageDown => move_selection(state, page),
+        Action::PageUp => move_selection(state, -page),
+        Action::Top => move_selection(state, i64::MIN / 2),
+        Action::Bottom => move_selection(state, i64::MAX / 2),
+        Action::Filter => {
             state.filter.active = true;
             state.dirty = true;
         }
-        "clear" => {
+        Action::Clear => {
             state.filter.text.clear();
             state.marked.clear();
             state.recompute_rows();
         }
-        "sort_next" => {
+        Action::SortNext => {
             let i = SortKey::ALL
                 .iter()
                 .position(|k| *k == state.sort)
@@ -919,11 +905,11 @@ pub(super) fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
             state.sort = SortKey::ALL[(i + 1) % SortKey::ALL.len()];
             state.recompute_rows();
         }
-        "sort_reverse" => {
+        Action::SortReverse => {
             state.sort_desc = !state.sort_desc;
             state.recompute_rows();
         }
-        "mark" => {
+        Action::Mark => {
             if let Some(id) = state.selected.clone() {
                 if !state.marked.remove(&id) {
                     state.marked.insert(id);
@@ -932,10 +918,10 @@ pub(super) fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
                 state.dirty = true;
             }
         }
-        "mark_project" => {
+        Action::MarkProject => {
             let Some(project) = state.selected_container().and_then(|c| c.project.clone()) else {
                 state.set_status(StatusKind::Error, "not part of a compose project");
-                return;
+                return Handled::Redraw;
             };
             // Every container of the project, shown or not (`a` may hide stopped ones).
             let members: Vec<String> = state
@@ -961,7 +947,7 @@ pub(super) fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
                 ),
             );
         }
-        "toggle_stats" => {
+        Action::ToggleStats => {
             state.live_stats = !state.live_stats;
             if !state.live_stats {
                 // Samples of rows no longer watched would only go stale on screen.
@@ -975,7 +961,7 @@ pub(super) fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
             };
             state.set_status(StatusKind::Info, what);
         }
-        "toggle_all" => {
+        Action::ToggleAll => {
             state.show_all = !state.show_all;
             state.recompute_rows();
             let what = if state.show_all {
@@ -985,16 +971,16 @@ pub(super) fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
             };
             state.set_status(StatusKind::Info, format!("showing {what}"));
         }
-        "start" | "stop" | "restart" | "pause" | "kill" => {
+        Action::Start | Action::Stop | Action::Restart | Action::Pause | Action::Kill => {
             let targets: Vec<(String, String, ContainerAction)> = state
                 .targets()
                 .into_iter()
                 .map(|c| {
                     let a = match action {
-                        "start" => ContainerAction::Start,
-                        "stop" => ContainerAction::Stop,
-                        "restart" => ContainerAction::Restart,
-                        "kill" => ContainerAction::Kill,
+                        Action::Start => ContainerAction::Start,
+                        Action::Stop => ContainerAction::Stop,
+                        Action::Restart => ContainerAction::Restart,
+                        Action::Kill => ContainerAction::Kill,
                         _ => State::action_for_pause(c),
                     };
                     (c.id.clone(), c.name.clone(), a)
@@ -1008,11 +994,11 @@ pub(super) fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
             }
             state.marked.clear();
         }
-        "remove" => {
+        Action::Remove => {
             let targets = state.targets();
             if targets.is_empty() {
                 state.set_status(StatusKind::Error, "no container selected");
-                return;
+                return Handled::Redraw;
             }
             let any_running = targets.iter().any(|c| c.state.is_live());
             let targets = targets
@@ -1027,24 +1013,24 @@ pub(super) fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
             });
             state.dirty = true;
         }
-        "open" | "tab_logs" => {
+        Action::Open | Action::TabLogs => {
             state.tab = DetailTab::Logs;
-            if action == "open" {
+            if action == Action::Open {
                 state.focus = Focus::Detail;
             }
             state.dirty = true;
         }
-        "exec_shell" | "attach" => {
+        Action::ExecShell | Action::Attach => {
             let Some(c) = state.selected_container() else {
                 state.set_status(StatusKind::Error, "no container selected");
-                return;
+                return Handled::Redraw;
             };
             if c.state != CState::Running {
                 let msg = format!("{} is {}: start it first", c.name, c.state.as_str());
                 state.set_status(StatusKind::Error, msg);
-                return;
+                return Handled::Redraw;
             }
-            let kind = if action == "attach" {
+            let kind = if action == Action::Attach {
                 ExecKind::Attach
             } else {
                 ExecKind::Shell
@@ -1057,21 +1043,21 @@ pub(super) fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
             out.push(Cmd::Exec(cmd));
             state.dirty = true;
         }
-        "update_limits" | "exec_command" | "exec_once" | "exec_handoff" => {
+        Action::UpdateLimits | Action::ExecCommand | Action::ExecOnce | Action::ExecHandoff => {
             let Some(c) = state.selected_container() else {
                 state.set_status(StatusKind::Error, "no container selected");
-                return;
+                return Handled::Redraw;
             };
-            if action != "update_limits" && c.state != CState::Running {
+            if action != Action::UpdateLimits && c.state != CState::Running {
                 let msg = format!("{} is {}: start it first", c.name, c.state.as_str());
                 state.set_status(StatusKind::Error, msg);
-                return;
+                return Handled::Redraw;
             }
             let (id, name) = (c.id.clone(), c.name.clone());
             let kind = match action {
-                "update_limits" => PromptKind::Update { id, name },
-                "exec_command" => PromptKind::ExecCommand { id, name },
-                "exec_once" => PromptKind::ExecOnce { id, name },
+                Action::UpdateLimits => PromptKind::Update { id, name },
+                Action::ExecCommand => PromptKind::ExecCommand { id, name },
+                Action::ExecOnce => PromptKind::ExecOnce { id, name },
                 _ => {
                     out.push(Cmd::Handoff {
                         id,
@@ -1079,7 +1065,7 @@ pub(super) fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
                         user: None,
                         cmd: Vec::new(),
                     });
-                    return;
+                    return Handled::Redraw;
                 }
             };
             state.overlay = Overlay::Prompt {
@@ -1088,7 +1074,7 @@ pub(super) fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
             };
             state.dirty = true;
         }
-        "commit" => {
+        Action::Commit => {
             if let Some(c) = state.selected_container() {
                 let (id, name) = (c.id.clone(), c.name.clone());
                 state.overlay = Overlay::Prompt {
@@ -1098,24 +1084,24 @@ pub(super) fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
                 state.dirty = true;
             }
         }
-        "tab_shells" => {
+        Action::TabShells => {
             state.tab = DetailTab::Shells;
             state.dirty = true;
         }
-        "tab_stats" => {
+        Action::TabStats => {
             state.tab = DetailTab::Stats;
             if let Some(id) = state.selected.clone() {
                 out.push(Cmd::Limits(id));
             }
             state.dirty = true;
         }
-        "tab_top" => {
+        Action::TabTop => {
             state.tab = DetailTab::Top;
             state.inspect_scroll = 0;
             state.dirty = true;
             refresh_top(state, out);
         }
-        "tab_inspect" => {
+        Action::TabInspect => {
             state.tab = DetailTab::Inspect;
             state.inspect = None;
             state.inspect_scroll = 0;
@@ -1124,62 +1110,68 @@ pub(super) fn list_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
             }
             state.dirty = true;
         }
-        _ => {
-            state.set_status(
-                StatusKind::Info,
-                format!("`{action}` is not available here yet"),
-            );
-        }
+        _ => return Handled::No,
     }
     after_selection_change(state, out);
+    Handled::Redraw
 }
 
-pub(super) fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>) {
+pub(super) fn detail_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled {
     if state.tab == DetailTab::Shells {
         let exec = &mut state.exec;
         match action {
-            "next_session" => exec.next(),
-            "scroll_up" => exec.scroll_up(5),
-            "scroll_down" => exec.scroll_down(5),
-            "prev_session" => exec.prev(),
-            "enter" => exec.typing = !exec.is_empty(),
-            "zoom" => exec.zoom = !exec.zoom,
-            "close" => {
+            Action::NextSession => exec.next(),
+            Action::ScrollUp => exec.scroll_up(5),
+            Action::ScrollDown => exec.scroll_down(5),
+            Action::PrevSession => exec.prev(),
+            Action::Enter => exec.typing = !exec.is_empty(),
+            Action::Zoom => exec.zoom = !exec.zoom,
+            Action::Close => {
                 if let Some(cmd) = exec.close_active() {
                     out.push(Cmd::Exec(cmd));
                 }
             }
-            "restart" => {
+            Action::Restart => {
                 if let Some(cmd) = exec.restart_active() {
                     out.push(Cmd::Exec(cmd));
                 }
             }
-            "clear" => {
+            Action::Clear => {
                 exec.zoom = false;
                 state.focus = Focus::List;
             }
-            _ => {}
+            // Leaving a shell that is not being typed into: nothing to do.
+            Action::Leave => return Handled::Quiet,
+            _ => return Handled::No,
         }
-        state.dirty = true;
-        return;
+        return Handled::Redraw;
     }
     if state.tab == DetailTab::Inspect {
         let handled = match action {
-            "search" => {
+            Action::Search => {
                 state.inspect_input = Some(String::new());
                 true
             }
-            "next_match" => inspect_jump(state, true, false),
-            "prev_match" => inspect_jump(state, false, false),
-            "clear" if state.inspect_search.is_some() => {
+            Action::NextMatch | Action::PrevMatch => {
+                let forward = action == Action::NextMatch;
+                if !inspect_jump(state, forward, false) {
+                    let msg = match (&state.inspect_search, forward) {
+                        (None, _) => "search first: /",
+                        (Some(_), true) => "no more matches below",
+                        (Some(_), false) => "no more matches above",
+                    };
+                    state.set_status(StatusKind::Info, msg);
+                }
+                true
+            }
+            Action::Clear if state.inspect_search.is_some() => {
                 state.inspect_search = None;
                 true
             }
             _ => false,
         };
         if handled {
-            state.dirty = true;
-            return;
+            return Handled::Redraw;
         }
     }
     if state.tab != DetailTab::Logs {
@@ -1197,44 +1189,56 @@ pub(super) fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>)
         let max = len.saturating_sub(page);
         let before = (state.inspect_scroll, state.focus);
         match action {
-            "down" => state.inspect_scroll += 1,
-            "up" => state.inspect_scroll = state.inspect_scroll.saturating_sub(1),
-            "page_down" => state.inspect_scroll += page,
-            "page_up" => state.inspect_scroll = state.inspect_scroll.saturating_sub(page),
-            "top" => state.inspect_scroll = 0,
-            "bottom" => state.inspect_scroll = max,
-            "clear" => state.focus = Focus::List,
-            _ => {}
+            Action::Down => state.inspect_scroll += 1,
+            Action::Up => state.inspect_scroll = state.inspect_scroll.saturating_sub(1),
+            Action::PageDown => state.inspect_scroll += page,
+            Action::PageUp => state.inspect_scroll = state.inspect_scroll.saturating_sub(page),
+            Action::Top => state.inspect_scroll = 0,
+            Action::Bottom => state.inspect_scroll = max,
+            Action::Clear => state.focus = Focus::List,
+            // Filtering is the list's: it takes the focus back.
+            Action::Filter => {
+                state.focus = Focus::List;
+                state.filter.active = true;
+            }
+            _ => return Handled::No,
         }
         state.inspect_scroll = state.inspect_scroll.min(max);
-        if (state.inspect_scroll, state.focus) != before {
-            state.dirty = true;
-        }
-        return;
+        return if (state.inspect_scroll, state.focus) != before {
+            Handled::Redraw
+        } else {
+            Handled::Quiet
+        };
     }
     let page = state.areas().detail_rows().max(1) as i64;
     let logs = &mut state.logs;
     match action {
-        "down" => logs.scroll(1),
-        "up" => logs.scroll(-1),
-        "page_down" => logs.scroll(page),
-        "page_up" => logs.scroll(-page),
-        "top" => logs.to_top(page as usize),
-        "bottom" => logs.to_bottom(),
-        "scroll_left" => logs.hscroll = logs.hscroll.saturating_sub(8),
-        "scroll_right" if !logs.wrap => {
-            logs.hscroll += 8;
+        Action::Down => logs.scroll(1),
+        Action::Up => logs.scroll(-1),
+        Action::PageDown => logs.scroll(page),
+        Action::PageUp => logs.scroll(-page),
+        Action::Top => logs.to_top(page as usize),
+        Action::Bottom => logs.to_bottom(),
+        Action::ScrollLeft => logs.hscroll = logs.hscroll.saturating_sub(8),
+        Action::ScrollRight => {
+            if !logs.wrap {
+                logs.hscroll += 8;
+            }
         }
-        "search" => logs.input = Some((LogInputKind::Search, String::new())),
-        "grep" => logs.input = Some((LogInputKind::Grep, String::new())),
-        "next_match" if !logs.jump_match(true) => {
-            state.set_status(StatusKind::Info, "no more matches below");
+        Action::Search => logs.input = Some((LogInputKind::Search, String::new())),
+        Action::Grep => logs.input = Some((LogInputKind::Grep, String::new())),
+        Action::NextMatch => {
+            if !logs.jump_match(true) {
+                state.set_status(StatusKind::Info, "no more matches below");
+            }
         }
-        "prev_match" if !logs.jump_match(false) => {
-            state.set_status(StatusKind::Info, "no more matches above");
+        Action::PrevMatch => {
+            if !logs.jump_match(false) {
+                state.set_status(StatusKind::Info, "no more matches above");
+            }
         }
-        "clear" if logs.mark.is_some() => logs.mark = None,
-        "clear" => {
+        Action::Clear if logs.mark.is_some() => logs.mark = None,
+        Action::Clear => {
             if logs.query.is_some() {
                 logs.clear_query();
                 logs.follow = true;
@@ -1243,7 +1247,7 @@ pub(super) fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>)
                 state.focus = Focus::List;
             }
         }
-        "follow" => {
+        Action::Follow => {
             if logs.follow {
                 logs.anchor = logs.bottom_seq().unwrap_or(0);
                 logs.follow = false;
@@ -1251,26 +1255,31 @@ pub(super) fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>)
                 logs.follow = true;
             }
         }
-        "timestamps" => logs.timestamps = !logs.timestamps,
-        "wrap" => {
+        Action::Timestamps => logs.timestamps = !logs.timestamps,
+        Action::Wrap => {
             logs.wrap = !logs.wrap;
             logs.hscroll = 0;
         }
-        "zoom" => logs.zoom = !logs.zoom,
-        "since_tail" | "since_1m" | "since_5m" | "since_15m" | "since_1h" | "since_all" => {
+        Action::Zoom => logs.zoom = !logs.zoom,
+        Action::SinceTail
+        | Action::Since1m
+        | Action::Since5m
+        | Action::Since15m
+        | Action::Since1h
+        | Action::SinceAll => {
             logs.window = match action {
-                "since_1m" => LogWindow::Since(60),
-                "since_5m" => LogWindow::Since(300),
-                "since_15m" => LogWindow::Since(900),
-                "since_1h" => LogWindow::Since(3600),
-                "since_all" => LogWindow::All,
+                Action::Since1m => LogWindow::Since(60),
+                Action::Since5m => LogWindow::Since(300),
+                Action::Since15m => LogWindow::Since(900),
+                Action::Since1h => LogWindow::Since(3600),
+                Action::SinceAll => LogWindow::All,
                 _ => LogWindow::Tail(logs.tail),
             };
             let target = logs.target.clone();
             let req = logs.open(target, state.now);
             out.push(Cmd::Logs(req));
         }
-        "save" => {
+        Action::Save => {
             let name = state
                 .selected_container()
                 .map_or_else(|| "logs".to_string(), |c| c.name.clone());
@@ -1284,7 +1293,7 @@ pub(super) fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>)
             }
             out.push(Cmd::SaveFile { path, contents });
         }
-        "save_all" => {
+        Action::SaveAll => {
             let Some(c) = state
                 .logs
                 .target
@@ -1292,7 +1301,7 @@ pub(super) fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>)
                 .and_then(|t| state.containers.get(t))
             else {
                 state.set_status(StatusKind::Error, "no container selected");
-                return;
+                return Handled::Redraw;
             };
             let path = format!("dockside-{}-{}-full.log", sanitize_file(&c.name), state.now);
             let id = c.id.clone();
@@ -1302,7 +1311,7 @@ pub(super) fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>)
             );
             out.push(Cmd::SaveFullLog { id, path });
         }
-        "select" => {
+        Action::Select => {
             state.logs.toggle_mark();
             if state.logs.mark.is_some() {
                 state.set_status(
@@ -1311,7 +1320,7 @@ pub(super) fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>)
                 );
             }
         }
-        "copy" if state.logs.mark.is_some() => {
+        Action::Copy if state.logs.mark.is_some() => {
             if let Some((text, lines, cut)) = state.logs.selected_text() {
                 out.push(Cmd::Clipboard(text));
                 let more = if cut {
@@ -1326,7 +1335,7 @@ pub(super) fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>)
             }
             state.logs.mark = None;
         }
-        "copy" => {
+        Action::Copy => {
             let n = state.areas().detail_rows();
             let text: Vec<&str> = state
                 .logs
@@ -1338,9 +1347,9 @@ pub(super) fn detail_action(state: &mut State, action: &str, out: &mut Vec<Cmd>)
             out.push(Cmd::Clipboard(text.join("\n")));
             state.set_status(StatusKind::Info, format!("copied {lines} lines (OSC 52)"));
         }
-        _ => {}
+        _ => return Handled::No,
     }
-    state.dirty = true;
+    Handled::Redraw
 }
 
 fn sanitize_file(name: &str) -> String {
@@ -1353,4 +1362,159 @@ fn sanitize_file(name: &str) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::fixtures;
+    use crate::app::views::View;
+
+    /// The places a user reaches, by name: each context is active in one of them at least.
+    const PLACES: [&str; 12] = [
+        "containers list",
+        "logs",
+        "stats",
+        "inspect",
+        "processes",
+        "shells",
+        "typing in a shell",
+        "Images",
+        "Volumes",
+        "Networks",
+        "Engine",
+        "Events",
+    ];
+
+    /// A state at one of [`PLACES`], reached as a user would.
+    fn place(name: &str) -> State {
+        let mut s = fixtures::state(120, 40);
+        let mut out = Vec::new();
+        let tab = match name {
+            "logs" => Some(DetailTab::Logs),
+            "stats" => Some(DetailTab::Stats),
+            "inspect" => Some(DetailTab::Inspect),
+            "processes" => Some(DetailTab::Top),
+            "shells" => Some(DetailTab::Shells),
+            _ => None,
+        };
+        if let Some(tab) = tab {
+            s.tab = tab;
+            s.focus = Focus::Detail;
+        }
+        if name == "typing in a shell" {
+            list_action(&mut s, Action::ExecShell, &mut out);
+            assert!(s.tab == DetailTab::Shells && !s.exec.is_empty());
+            s.exec.typing = true;
+        }
+        for view in [
+            View::Images,
+            View::Volumes,
+            View::Networks,
+            View::Engine,
+            View::Events,
+        ] {
+            if view.title() == name {
+                super::super::views_update::switch(&mut s, view, &mut out);
+            }
+        }
+        s
+    }
+
+    fn states() -> Vec<(&'static str, State)> {
+        PLACES.iter().map(|n| (*n, place(n))).collect()
+    }
+
+    #[test]
+    fn every_binding_of_every_context_has_a_handler() {
+        let mut reached = std::collections::HashSet::new();
+        for (name, state) in states() {
+            let contexts = state.active_contexts();
+            for ctx in &contexts {
+                reached.insert(*ctx);
+                for b in state.keymap.bindings(*ctx).to_vec() {
+                    // A fresh state per action: one action must not hide another's failure.
+                    let mut s = place(name);
+                    let key = b.keys[0];
+                    // Resolution goes through the same contexts dispatch uses.
+                    let resolved = s.keymap.resolve(&s.active_contexts(), &key);
+                    if *ctx == Context::Exec {
+                        // Typing or not, the leave key gives the keys back.
+                        s.exec.typing = !s.exec.is_empty();
+                        let mut out = Vec::new();
+                        let ev = KeyEvent::new(key.code, key.mods);
+                        update(&mut s, Msg::Key(ev), &mut out);
+                        assert!(!s.exec.typing, "{name}: leave still typing");
+                        continue;
+                    }
+                    if resolved.map(|(c, _)| c) != Some(*ctx) {
+                        // Hidden here by a more specific context (the help leaves it out).
+                        assert!(
+                            !s.help_bindings(*ctx).iter().any(|h| h.action == b.action),
+                            "{name}: the help shows the hidden `{}`",
+                            b.action.name()
+                        );
+                        continue;
+                    }
+                    let mut out = Vec::new();
+                    let handled = dispatch(&mut s, *ctx, b.action, &mut out);
+                    assert!(
+                        handled.taken(),
+                        "{name}: `{}` ({}) in [[{}]] has no handler",
+                        b.action.name(),
+                        key.label(),
+                        ctx.name()
+                    );
+                }
+            }
+        }
+        for ctx in Context::ALL {
+            assert!(
+                reached.contains(&ctx),
+                "no state reaches [[{}]]",
+                ctx.name()
+            );
+        }
+    }
+
+    #[test]
+    fn the_leave_key_comes_from_the_keymap() {
+        let km = crate::app::keymap::Keymap::with_user(
+            "[[exec]]\nkeys = [\"ctrl-x\"]\naction = \"leave\"\n",
+            "k.toml",
+        )
+        .expect("keymap");
+        let mut s = fixtures::state(120, 40);
+        s.keymap = km;
+        let mut out = Vec::new();
+        list_action(&mut s, Action::ExecShell, &mut out);
+        s.exec.typing = true;
+        let ctrl = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        // ctrl-g now goes to the shell; ctrl-x leaves.
+        update(&mut s, ctrl('g'), &mut out);
+        assert!(s.exec.typing, "ctrl-g is the shell's once leave moved");
+        update(&mut s, ctrl('x'), &mut out);
+        assert!(!s.exec.typing, "ctrl-x leaves");
+    }
+
+    #[test]
+    fn a_pane_key_rebound_over_quit_cannot_kill() {
+        // The keymap refuses it; and with the built-in map `q` quits from every pane.
+        for (name, mut s) in states() {
+            if s.exec.typing {
+                continue;
+            }
+            let mut out = Vec::new();
+            update(
+                &mut s,
+                Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)),
+                &mut out,
+            );
+            assert!(s.quit, "{name}: q does not quit");
+            assert!(
+                !out.iter().any(|c| matches!(c, Cmd::Container { .. })),
+                "{name}: q acted on a container"
+            );
+        }
+    }
 }

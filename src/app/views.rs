@@ -25,15 +25,17 @@ impl View {
     ];
 
     /// The keymap context of this view's own keys (None: the containers view's panes).
-    pub fn context(self) -> Option<super::keymap::Context> {
-        use super::keymap::Context;
+    /// The keymap contexts of this view, most specific first.
+    pub fn contexts(self) -> &'static [super::keymap::Context] {
+        use super::keymap::Context::*;
         match self {
-            View::Containers => None,
-            View::Images => Some(Context::Images),
-            View::Volumes => Some(Context::Volumes),
-            View::Networks => Some(Context::Networks),
-            View::Engine => Some(Context::Engine),
-            View::Events => Some(Context::Events),
+            View::Containers => &[Containers, List, Global],
+            View::Images => &[Images, List, Global],
+            View::Volumes => &[Volumes, List, Global],
+            View::Networks => &[Networks, List, Global],
+            // Not a list: its own keys and the global ones.
+            View::Engine => &[Engine, Global],
+            View::Events => &[Events, List, Global],
         }
     }
 

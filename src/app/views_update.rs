@@ -1,5 +1,6 @@
 //! Update logic of the images, volumes, networks and engine views (pure).
 
+use super::action::{Action, Handled};
 use super::model::split_command;
 use super::msg::Cmd;
 use super::runform::RunForm;
@@ -244,18 +245,18 @@ pub fn click_row(state: &mut State, row: usize) {
     }
 }
 
-/// A key action in one of these views. Returns false when the action is not theirs.
-pub fn action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
+/// A key action in one of these views. `Handled::No` when the action is not theirs.
+pub fn action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled {
     let p = page(state) as i64;
     let len = list_len(state, state.view);
     if let Some(cur) = cursor_mut(state, state.view) {
         let delta = match action {
-            "down" => Some(1),
-            "up" => Some(-1),
-            "page_down" => Some(p),
-            "page_up" => Some(-p),
-            "top" => Some(i64::MIN / 2),
-            "bottom" => Some(i64::MAX / 2),
+            Action::Down => Some(1),
+            Action::Up => Some(-1),
+            Action::PageDown => Some(p),
+            Action::PageUp => Some(-p),
+            Action::Top => Some(i64::MIN / 2),
+            Action::Bottom => Some(i64::MAX / 2),
             _ => None,
         };
         if let Some(d) = delta {
@@ -263,40 +264,39 @@ pub fn action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
             if state.view == View::Images {
                 state.views.image_detail = None;
             }
-            state.dirty = true;
-            return true;
+            return Handled::Redraw;
         }
     }
     match (state.view, action) {
-        (_, "filter") => state.filter.active = true,
-        (_, "clear") => {
+        (_, Action::Filter) => state.filter.active = true,
+        (_, Action::Clear) => {
             state.filter.text.clear();
             state.show_jobs = false;
             refilter(state);
         }
-        (View::Events, "open") => open_event_subject(state, out),
-        (View::Images, "sort_next") => {
+        (View::Events, Action::Open) => open_event_subject(state, out),
+        (View::Images, Action::SortNext) => {
             state.views.image_sort = state.views.image_sort.next();
             refilter(state);
         }
-        (View::Images, "sort_reverse") => {
+        (View::Images, Action::SortReverse) => {
             state.views.image_sort_rev = !state.views.image_sort_rev;
             refilter(state);
         }
-        (View::Images, "toggle_dangling") => {
+        (View::Images, Action::ToggleDangling) => {
             state.views.show_dangling = !state.views.show_dangling;
             refilter(state);
         }
-        (View::Images, "inspect") => {
+        (View::Images, Action::Inspect) => {
             if let Some(img) = state.views.selected_image() {
                 let id = img.id.clone();
                 state.show_jobs = false;
                 out.push(Cmd::Res(ResCmd::ImageDetail(id)));
             }
         }
-        (View::Images, "pull") => prompt(state, PromptKind::Pull, String::new()),
-        (View::Images, "build") => prompt(state, PromptKind::Build, String::new()),
-        (View::Images, "push") => {
+        (View::Images, Action::Pull) => prompt(state, PromptKind::Pull, String::new()),
+        (View::Images, Action::Build) => prompt(state, PromptKind::Build, String::new()),
+        (View::Images, Action::Push) => {
             let default = state
                 .views
                 .selected_image()
@@ -304,13 +304,13 @@ pub fn action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
                 .unwrap_or_default();
             prompt(state, PromptKind::Push, default);
         }
-        (View::Images, "tag") => {
+        (View::Images, Action::Tag) => {
             if let Some(img) = state.views.selected_image() {
                 let (id, name) = (img.id.clone(), img.name().to_string());
                 prompt(state, PromptKind::Tag { id, name }, String::new());
             }
         }
-        (View::Images, "run_form") => {
+        (View::Images, Action::RunForm) => {
             if let Some(img) = state.views.selected_image() {
                 let image = img.tags.first().cloned().unwrap_or_else(|| img.id.clone());
                 state.overlay = Overlay::RunForm {
@@ -319,13 +319,13 @@ pub fn action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
                 };
             }
         }
-        (View::Images, "run") => {
+        (View::Images, Action::Run) => {
             if let Some(img) = state.views.selected_image() {
                 let image = img.tags.first().cloned().unwrap_or_else(|| img.id.clone());
                 prompt(state, PromptKind::Run { image }, "-d ".into());
             }
         }
-        (View::Images, "remove") => {
+        (View::Images, Action::Remove) => {
             if let Some(img) = state.views.selected_image() {
                 // A tagged row removes that tag (the image goes with its last tag).
                 let id = img.tags.first().cloned().unwrap_or_else(|| img.id.clone());
@@ -341,7 +341,7 @@ pub fn action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
                 );
             }
         }
-        (View::Images, "prune") => {
+        (View::Images, Action::Prune) => {
             let n = state
                 .views
                 .images
@@ -354,20 +354,20 @@ pub fn action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
                 None,
             );
         }
-        (View::Images, "jobs") => state.show_jobs = !state.show_jobs,
-        (View::Images, "cancel") => {
+        (View::Images, Action::Jobs) => state.show_jobs = !state.show_jobs,
+        (View::Images, Action::Cancel) => {
             if let Some(job) = state.views.current_job()
                 && !job.progress.is_finished()
             {
                 out.push(Cmd::Res(ResCmd::CancelJob(job.id)));
             }
         }
-        (View::Volumes, "sizes") => {
+        (View::Volumes, Action::Sizes) => {
             state.set_status(StatusKind::Progress, "Measuring volume sizes…");
             out.push(Cmd::Res(ResCmd::VolumeSizes));
         }
-        (View::Volumes, "create") => prompt(state, PromptKind::CreateVolume, String::new()),
-        (View::Volumes, "remove") => {
+        (View::Volumes, Action::Create) => prompt(state, PromptKind::CreateVolume, String::new()),
+        (View::Volumes, Action::Remove) => {
             if let Some(name) = selected_volume_name(state) {
                 ask(
                     state,
@@ -377,14 +377,14 @@ pub fn action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
                 );
             }
         }
-        (View::Volumes, "prune") => ask(
+        (View::Volumes, Action::Prune) => ask(
             state,
             "Prune unused volumes? (y/n)".into(),
             ResCmd::PruneVolumes,
             None,
         ),
-        (View::Networks, "create") => prompt(state, PromptKind::CreateNetwork, String::new()),
-        (View::Networks, "remove") => {
+        (View::Networks, Action::Create) => prompt(state, PromptKind::CreateNetwork, String::new()),
+        (View::Networks, Action::Remove) => {
             if let Some((id, name)) = selected_network(state) {
                 ask(
                     state,
@@ -394,23 +394,23 @@ pub fn action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
                 );
             }
         }
-        (View::Networks, "connect") => {
+        (View::Networks, Action::Connect) => {
             if let Some((_, network)) = selected_network(state) {
                 prompt(state, PromptKind::Connect { network }, String::new());
             }
         }
-        (View::Networks, "disconnect") => {
+        (View::Networks, Action::Disconnect) => {
             if let Some((_, network)) = selected_network(state) {
                 prompt(state, PromptKind::Disconnect { network }, String::new());
             }
         }
-        (View::Networks, "prune") => ask(
+        (View::Networks, Action::Prune) => ask(
             state,
             "Prune unused networks? (y/n)".into(),
             ResCmd::PruneNetworks,
             None,
         ),
-        (View::Engine, "system_prune") => {
+        (View::Engine, Action::SystemPrune) => {
             let summary = state.views.disk.as_ref().map_or_else(String::new, |d| {
                 format!(
                     " Reclaimable now: {}.",
@@ -426,14 +426,13 @@ pub fn action(state: &mut State, action: &str, out: &mut Vec<Cmd>) -> bool {
                 None,
             );
         }
-        (View::Engine, "refresh") => {
+        (View::Engine, Action::Refresh) => {
             out.push(Cmd::Res(ResCmd::Watch(Kind::DiskUsage)));
             out.push(Cmd::Res(ResCmd::Info));
         }
-        _ => return false,
+        _ => return Handled::No,
     }
-    state.dirty = true;
-    true
+    Handled::Redraw
 }
 
 /// Split `repo[:tag]` (a registry port is not a tag).

@@ -43,7 +43,15 @@ fn tab_style(s: &Session, active: bool, theme: &Theme) -> Style {
 
 /// Draws the exec pane. `focused`: the pane has the focus (keys go to the shell when
 /// `sessions.typing` too).
-pub fn draw(f: &mut Frame, area: Rect, sessions: &Sessions, focused: bool, theme: &Theme) {
+/// `leave` is the label of the key that gives the keys back to dockside.
+pub fn draw(
+    f: &mut Frame,
+    area: Rect,
+    sessions: &Sessions,
+    focused: bool,
+    leave: &str,
+    theme: &Theme,
+) {
     if area.width == 0 || area.height == 0 {
         return;
     }
@@ -67,7 +75,7 @@ pub fn draw(f: &mut Frame, area: Rect, sessions: &Sessions, focused: bool, theme
     let mut blk = block().border_style(border).title(Line::from(tabs));
     let active = sessions.active_session();
     let hint = if typing {
-        Some(" ctrl-g leaves the shell ".to_string())
+        Some(format!(" {leave} leaves the shell "))
     } else {
         match active {
             Some(s) if s.scroll > 0 => Some(format!(" scrolled back {} lines ", s.scroll)),
@@ -136,6 +144,7 @@ mod tests {
                 f.area(),
                 sessions,
                 focused,
+                "ctrl-g",
                 &Theme::new(crate::app::state::ColorLevel::Full),
             )
         })

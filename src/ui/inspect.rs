@@ -1,5 +1,6 @@
 //! The inspect tab: `docker inspect` of the selection, scrollable.
 
+use crate::app::action::Action;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -75,16 +76,17 @@ pub fn empty_shells(f: &mut Frame, area: Rect, state: &State, theme: &Theme, foc
     let block = detail_block(state.tab, Line::from(""), theme, focused);
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let key = |a: &str| {
+    let key = |a: Action| {
         state
             .keymap
             .key_for(crate::app::keymap::Context::Containers, a)
             .unwrap_or_default()
     };
     let text = format!(
-        "No shell open. On a running container: {} opens a shell here, {} attaches to its main process.\nSessions keep running while you browse; ctrl-g gives the keys back to dockside.",
-        key("exec_shell"),
-        key("attach")
+        "No shell open. On a running container: {} opens a shell here, {} attaches to its main process.\nSessions keep running while you browse; {} gives the keys back to dockside.",
+        key(Action::ExecShell),
+        key(Action::Attach),
+        state.leave_key()
     );
     f.render_widget(
         ratatui::widgets::Paragraph::new(text)

@@ -48,7 +48,10 @@ pub fn draw(f: &mut Frame, state: &State) {
             DetailTab::Shells if state.exec.is_empty() => {
                 inspect::empty_shells(f, areas.detail, state, &theme, focused)
             }
-            DetailTab::Shells => exec::draw(f, areas.detail, &state.exec, focused, &theme),
+            DetailTab::Shells => {
+                let leave = state.leave_key();
+                exec::draw(f, areas.detail, &state.exec, focused, &leave, &theme)
+            }
         }
     }
     status::draw(f, areas.status, state, &theme);

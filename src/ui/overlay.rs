@@ -25,12 +25,12 @@ fn dialog<'a>(title: &str, hint: Option<&str>, theme: &Theme) -> Block<'a> {
 
 pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    for ctx in state.help_contexts() {
+    for ctx in state.active_contexts() {
         lines.push(Line::from(Span::styled(
             ctx.title().to_string(),
             theme.title(),
         )));
-        for b in state.keymap.bindings(ctx) {
+        for b in state.help_bindings(ctx) {
             let keys: Vec<String> = b.keys.iter().map(Key::label).collect();
             lines.push(Line::from(vec![
                 Span::styled(format!("  {:<13}", keys.join(", ")), theme.accent()),

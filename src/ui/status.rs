@@ -7,8 +7,8 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::app::State;
-use crate::app::keymap::Context;
-use crate::app::state::{Focus, StatusKind};
+use crate::app::action::Action;
+use crate::app::state::{DetailTab, Focus, StatusKind};
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     if area.height == 0 {
@@ -30,75 +30,67 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 
 fn hints(state: &State, theme: &Theme) -> Line<'static> {
     let km = &state.keymap;
-    let view_ctx = state.view.context();
-    if state.focus == Focus::Detail && state.tab == crate::app::state::DetailTab::Shells {
-        let typing = state.exec.typing;
-        let pairs: &[(&str, &str)] = if typing {
-            &[(
-                "ctrl-g",
-                "leave the shell (keys go to the shell until then)",
-            )]
-        } else {
-            &[
-                ("enter", "type"),
-                ("[ ]", "sessions"),
-                ("pgup/pgdn", "scroll"),
-                ("z", "zoom"),
-                ("X", "close"),
-                ("R", "restart"),
-                ("esc", "list"),
-            ]
-        };
-        let mut spans = vec![Span::raw(" ")];
-        for (k, label) in pairs {
-            spans.push(Span::styled(*k, theme.accent()));
-            spans.push(Span::raw(format!(" {label}  ")));
+    let contexts = state.active_contexts();
+    let key = |a: Action| km.key_in(&contexts, a);
+    let mut spans = vec![Span::raw(" ")];
+    let mut push = |k: String, label: &str| {
+        spans.push(Span::styled(k, theme.accent()));
+        spans.push(Span::raw(format!(" {label}  ")));
+    };
+    let containers = state.view == crate::app::views::View::Containers;
+    if !containers {
+        // The view's own keys, after help and the view keys.
+        if let Some(k) = key(Action::Help) {
+            push(k, "help");
         }
-        return Line::from(spans);
-    }
-    if let Some(ctx) = view_ctx {
-        let mut spans = vec![Span::raw(" ")];
-        for (k, label) in [("?", "help"), ("1-6", "views")] {
-            spans.push(Span::styled(k, theme.accent()));
-            spans.push(Span::raw(format!(" {label}  ")));
-        }
-        for b in km.bindings(ctx) {
+        push("1-6".into(), "views");
+        for b in km.bindings(contexts[0]) {
             if let Some(k) = b.keys.first() {
-                spans.push(Span::styled(k.label(), theme.accent()));
-                spans.push(Span::raw(format!(" {}  ", b.action.replace('_', " "))));
+                push(k.label(), &b.action.name().replace('_', " "));
             }
         }
         return Line::from(spans);
     }
-    let list: &[(Context, &str, &str)] = match state.focus {
-        Focus::List => &[
-            (Context::Global, "help", "help"),
-            (Context::List, "filter", "filter"),
-            (Context::Containers, "stop", "stop"),
-            (Context::Containers, "start", "start"),
-            (Context::Containers, "restart", "restart"),
-            (Context::Containers, "remove", "rm"),
-            (Context::Containers, "exec_shell", "shell"),
-            (Context::Containers, "tab_stats", "stats"),
-            (Context::Global, "focus_next", "logs"),
-            (Context::Global, "quit", "quit"),
+    let list: &[(Action, &str)] = match (state.focus, state.tab) {
+        (Focus::Detail, DetailTab::Shells) if state.exec.typing => &[(
+            Action::Leave,
+            "leave the shell (keys go to the shell until then)",
+        )],
+        (Focus::Detail, DetailTab::Shells) => &[
+            (Action::Enter, "type"),
+            (Action::NextSession, "next session"),
+            (Action::ScrollUp, "scroll"),
+            (Action::Zoom, "zoom"),
+            (Action::Close, "close"),
+            (Action::Restart, "restart"),
+            (Action::Clear, "list"),
         ],
-        Focus::Detail => &[
-            (Context::Global, "help", "help"),
-            (Context::Logs, "search", "search"),
-            (Context::Logs, "grep", "grep"),
-            (Context::Logs, "follow", "follow"),
-            (Context::Logs, "timestamps", "time"),
-            (Context::Logs, "wrap", "wrap"),
-            (Context::Logs, "zoom", "zoom"),
-            (Context::Global, "focus_next", "list"),
+        (Focus::List, _) => &[
+            (Action::Help, "help"),
+            (Action::Filter, "filter"),
+            (Action::Stop, "stop"),
+            (Action::Start, "start"),
+            (Action::Restart, "restart"),
+            (Action::Remove, "rm"),
+            (Action::ExecShell, "shell"),
+            (Action::TabStats, "stats"),
+            (Action::FocusNext, "logs"),
+            (Action::Quit, "quit"),
+        ],
+        (Focus::Detail, _) => &[
+            (Action::Help, "help"),
+            (Action::Search, "search"),
+            (Action::Grep, "grep"),
+            (Action::Follow, "follow"),
+            (Action::Timestamps, "time"),
+            (Action::Wrap, "wrap"),
+            (Action::Zoom, "zoom"),
+            (Action::FocusNext, "list"),
         ],
     };
-    let mut spans = vec![Span::raw(" ")];
-    for (ctx, action, label) in list {
-        if let Some(k) = km.key_for(*ctx, action) {
-            spans.push(Span::styled(k, theme.accent()));
-            spans.push(Span::raw(format!(" {label}  ")));
+    for (action, label) in list {
+        if let Some(k) = key(*action) {
+            push(k, label);
         }
     }
     Line::from(spans)

@@ -1,0 +1,168 @@
+//! Everything a key (or a click) can ask for: one enum, the keymap's vocabulary. An action is
+//! named in `assets/keymap.toml` by its snake_case name; an unknown name is an error when the
+//! keymap loads, and every handler matches on the enum, so the compiler sees them all.
+
+macro_rules! actions {
+    ($($variant:ident => $name:literal),* $(,)?) => {
+        /// A user action, as bound in the keymap.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action {
+            $($variant),*
+        }
+
+        impl Action {
+            /// Every action, in keymap order.
+            pub const ALL: &'static [Action] = &[$(Action::$variant),*];
+
+            /// The name used in the keymap.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $name),*
+                }
+            }
+
+            /// The action of a keymap name.
+            pub fn from_name(name: &str) -> Option<Action> {
+                match name {
+                    $($name => Some(Action::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    // Everywhere.
+    Quit => "quit",
+    Help => "help",
+    FocusNext => "focus_next",
+    FocusPrev => "focus_prev",
+    ViewContainers => "view_containers",
+    ViewImages => "view_images",
+    ViewVolumes => "view_volumes",
+    ViewNetworks => "view_networks",
+    ViewEngine => "view_engine",
+    ViewEvents => "view_events",
+    Engines => "engines",
+    // Moving in lists and text.
+    Down => "down",
+    Up => "up",
+    PageDown => "page_down",
+    PageUp => "page_up",
+    Top => "top",
+    Bottom => "bottom",
+    ScrollLeft => "scroll_left",
+    ScrollRight => "scroll_right",
+    ScrollUp => "scroll_up",
+    ScrollDown => "scroll_down",
+    Filter => "filter",
+    Clear => "clear",
+    SortNext => "sort_next",
+    SortReverse => "sort_reverse",
+    Mark => "mark",
+    MarkProject => "mark_project",
+    Open => "open",
+    Enter => "enter",
+    // Containers.
+    Start => "start",
+    Stop => "stop",
+    Restart => "restart",
+    Pause => "pause",
+    Kill => "kill",
+    Remove => "remove",
+    ToggleAll => "toggle_all",
+    ToggleStats => "toggle_stats",
+    UpdateLimits => "update_limits",
+    Commit => "commit",
+    ExecShell => "exec_shell",
+    ExecCommand => "exec_command",
+    ExecOnce => "exec_once",
+    ExecHandoff => "exec_handoff",
+    Attach => "attach",
+    TabLogs => "tab_logs",
+    TabStats => "tab_stats",
+    TabInspect => "tab_inspect",
+    TabTop => "tab_top",
+    TabShells => "tab_shells",
+    // Logs and inspect text.
+    Search => "search",
+    Grep => "grep",
+    NextMatch => "next_match",
+    PrevMatch => "prev_match",
+    Follow => "follow",
+    Timestamps => "timestamps",
+    Wrap => "wrap",
+    Zoom => "zoom",
+    SinceTail => "since_tail",
+    Since1m => "since_1m",
+    Since5m => "since_5m",
+    Since15m => "since_15m",
+    Since1h => "since_1h",
+    SinceAll => "since_all",
+    Save => "save",
+    SaveAll => "save_all",
+    Select => "select",
+    Copy => "copy",
+    // Shell sessions.
+    Leave => "leave",
+    NextSession => "next_session",
+    PrevSession => "prev_session",
+    Close => "close",
+    // Images, volumes, networks, engine, events.
+    Inspect => "inspect",
+    Pull => "pull",
+    Push => "push",
+    Build => "build",
+    Tag => "tag",
+    Run => "run",
+    RunForm => "run_form",
+    Prune => "prune",
+    ToggleDangling => "toggle_dangling",
+    Jobs => "jobs",
+    Cancel => "cancel",
+    Sizes => "sizes",
+    Create => "create",
+    Connect => "connect",
+    Disconnect => "disconnect",
+    SystemPrune => "system_prune",
+    Refresh => "refresh",
+}
+
+/// What a handler did with an action or a key: the root learns from it whether to look
+/// further and whether to redraw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handled {
+    /// Not for this handler: offer it to the next one.
+    No,
+    /// Taken; nothing visible changed.
+    Quiet,
+    /// Taken; the screen must be redrawn.
+    Redraw,
+}
+
+impl Handled {
+    pub fn taken(self) -> bool {
+        self != Handled::No
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for a in Action::ALL {
+            assert!(seen.insert(a.name()), "{} named twice", a.name());
+            assert_eq!(Action::from_name(a.name()), Some(*a));
+        }
+        assert_eq!(Action::from_name("fly_to_moon"), None);
+        assert_eq!(
+            Action::from_name("none"),
+            None,
+            "`none` unbinds, it is no action"
+        );
+    }
+}
