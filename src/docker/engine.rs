@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 use super::client::{self, Target, friendly_error};
+use super::task::AbortOnDrop;
 use super::{convert, exec, logs, stats};
 use crate::app::model::{CState, Container};
 use crate::app::msg::{Cmd, ConnStatus, ContainerAction, Msg};
@@ -808,13 +809,4 @@ async fn container_action(
         }
     };
     r.map_err(|e| friendly_error(&e.to_string()))
-}
-
-/// Aborts a task when dropped.
-pub struct AbortOnDrop(pub tokio::task::AbortHandle);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
 }
