@@ -12,7 +12,7 @@
 //! - an unclosed `[` is a plain `[`.
 //!
 //! The Dockerfile and the `.dockerignore` itself are sent even when a line excludes them:
-//! that is the context writer's rule ([`super::build_context`]).
+//! that is the context writer's rule (`build_context.rs`).
 
 use globset::{GlobBuilder, GlobMatcher};
 
