@@ -119,11 +119,6 @@ impl<C: Clone + Send + 'static, M: Send + 'static> Requests<C, M> {
         self.tasks.spawn(fut);
     }
 
-    /// The sender replies go to.
-    pub fn tx(&self) -> &mpsc::Sender<M> {
-        &self.tx
-    }
-
     /// Waits until a request ends (pending forever when none runs: for `select!`).
     pub async fn join_next(&mut self) {
         if self.tasks.join_next().await.is_none() {
