@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use dockside::app::resources::ipv4_in_subnet;
 use dockside::app::runform::{Field, RunForm};
-use dockside::docker::{client, resources};
+use dockside::docker::{client, containers, networks, system, volumes};
 use support::engine::{self, TestContainer, docker, docker_ok, test_image, unique_name};
 
 const T: Duration = Duration::from_secs(20);
@@ -78,7 +78,7 @@ async fn volume_lifecycle_used_by_refusal_and_prune() {
     let _vol_guard = Cleanup::volume(&name);
     let labels = vec![("dockside.test.vol".to_string(), name.clone())];
 
-    let created = resources::create_volume(&dk, &name, None, &labels)
+    let created = volumes::create_volume(&dk, &name, None, &labels)
         .await
         .expect("create volume");
     assert_eq!(created.name, name);
@@ -91,7 +91,7 @@ async fn volume_lifecycle_used_by_refusal_and_prune() {
     assert!(!created.mountpoint.is_empty());
 
     // Listed, unused, and `docker volume ls` agrees.
-    let list = resources::list_volumes(&dk, false)
+    let list = volumes::list_volumes(&dk, false)
         .await
         .expect("list volumes");
     let v = list
@@ -122,14 +122,14 @@ async fn volume_lifecycle_used_by_refusal_and_prune() {
         ],
     );
     assert!(user.wait_for_log("ready", T), "writer never got ready");
-    let list = resources::list_volumes(&dk, true)
+    let list = volumes::list_volumes(&dk, true)
         .await
         .expect("list volumes with sizes");
     let v = list.iter().find(|v| v.name == name).expect("listed");
     assert_eq!(v.used_by, vec![user.name.clone()]);
     let size = v.size.expect("size from system df");
     assert!(size >= 200_000, "size {size}");
-    let inspected = resources::inspect_volume(&dk, &name)
+    let inspected = volumes::inspect_volume(&dk, &name)
         .await
         .expect("inspect volume");
     assert_eq!(inspected.used_by, vec![user.name.clone()]);
@@ -137,7 +137,7 @@ async fn volume_lifecycle_used_by_refusal_and_prune() {
 
     // Removal is refused while in use, with the engine's message; the volume stays.
     for force in [false, true] {
-        let e = resources::remove_volume(&dk, &name, force)
+        let e = volumes::remove_volume(&dk, &name, force)
             .await
             .expect_err("in-use volume removed");
         assert!(e.contains("in use"), "force={force}: {e}");
@@ -147,7 +147,7 @@ async fn volume_lifecycle_used_by_refusal_and_prune() {
 
     // Once the container is gone, removal works.
     drop(user);
-    resources::remove_volume(&dk, &name, false)
+    volumes::remove_volume(&dk, &name, false)
         .await
         .expect("remove unused volume");
     assert!(!docker(&["volume", "inspect", &name]).status.success());
@@ -164,11 +164,11 @@ async fn volume_lifecycle_used_by_refusal_and_prune() {
         .map(|n| Cleanup::volume(n))
         .collect();
     for n in unused.iter().chain([&busy]) {
-        resources::create_volume(&dk, n, Some("local"), &prune_labels)
+        volumes::create_volume(&dk, n, Some("local"), &prune_labels)
             .await
             .expect("create labelled volume");
     }
-    resources::create_volume(&dk, &other, None, &[])
+    volumes::create_volume(&dk, &other, None, &[])
         .await
         .expect("create unlabelled volume");
     let holder = TestContainer::run(
@@ -182,7 +182,7 @@ async fn volume_lifecycle_used_by_refusal_and_prune() {
         3
     );
     let (removed, _bytes) =
-        resources::prune_volumes(&dk, Some(&format!("dockside.test.prune={tag}")), true)
+        volumes::prune_volumes(&dk, Some(&format!("dockside.test.prune={tag}")), true)
             .await
             .expect("prune volumes");
     assert_eq!(
@@ -209,11 +209,11 @@ async fn network_lifecycle_connect_disconnect_refusal_and_prune() {
     let subnet = format!("10.231.{}.0/24", std::process::id() % 250);
     let labels = vec![("dockside.test.net".to_string(), name.clone())];
 
-    let id = resources::create_network(&dk, &name, Some("bridge"), Some(&subnet), &labels)
+    let id = networks::create_network(&dk, &name, Some("bridge"), Some(&subnet), &labels)
         .await
         .expect("create network");
     assert!(!id.is_empty());
-    let net = resources::inspect_network(&dk, &name)
+    let net = networks::inspect_network(&dk, &name)
         .await
         .expect("inspect network");
     assert_eq!(net.id, id);
@@ -226,12 +226,12 @@ async fn network_lifecycle_connect_disconnect_refusal_and_prune() {
     assert!(net.containers.is_empty());
 
     let c = TestContainer::run("net-user", &[], &["sleep", "300"]);
-    resources::connect_network(&dk, &name, &c.name, &["web-alias".to_string()])
+    networks::connect_network(&dk, &name, &c.name, &["web-alias".to_string()])
         .await
         .expect("connect");
 
     // The list shows the container with an address in the subnet, as the engine sees it.
-    let list = resources::list_networks(&dk).await.expect("list networks");
+    let list = networks::list_networks(&dk).await.expect("list networks");
     assert!(list.iter().any(|n| n.name == "bridge"));
     let net = list
         .iter()
@@ -253,36 +253,36 @@ async fn network_lifecycle_connect_disconnect_refusal_and_prune() {
     assert!(bridge.ip_of(&c.name).is_some());
 
     // Removal is refused while a container is attached; the network stays.
-    let e = resources::remove_network(&dk, &name)
+    let e = networks::remove_network(&dk, &name)
         .await
         .expect_err("removed a network in use");
     assert!(e.contains("active endpoints"), "{e}");
     assert!(docker(&["network", "inspect", &name]).status.success());
 
-    resources::disconnect_network(&dk, &name, &c.name, false)
+    networks::disconnect_network(&dk, &name, &c.name, false)
         .await
         .expect("disconnect");
-    let net = resources::inspect_network(&dk, &name)
+    let net = networks::inspect_network(&dk, &name)
         .await
         .expect("inspect");
     assert!(net.containers.is_empty(), "{net:?}");
-    let list = resources::list_networks(&dk).await.expect("list");
+    let list = networks::list_networks(&dk).await.expect("list");
     let listed = list.iter().find(|n| n.name == name).expect("listed");
     assert!(listed.containers.is_empty());
 
     // Forced disconnect, then removal succeeds.
-    resources::connect_network(&dk, &name, &c.id, &[])
+    networks::connect_network(&dk, &name, &c.id, &[])
         .await
         .expect("reconnect");
-    assert!(resources::remove_network(&dk, &name).await.is_err());
-    resources::disconnect_network(&dk, &name, &c.id, true)
+    assert!(networks::remove_network(&dk, &name).await.is_err());
+    networks::disconnect_network(&dk, &name, &c.id, true)
         .await
         .expect("force disconnect");
-    resources::remove_network(&dk, &name)
+    networks::remove_network(&dk, &name)
         .await
         .expect("remove network");
     assert!(!docker(&["network", "inspect", &name]).status.success());
-    let err = resources::remove_network(&dk, &name)
+    let err = networks::remove_network(&dk, &name)
         .await
         .expect_err("removed twice");
     assert!(err.contains("not found"), "{err}");
@@ -298,14 +298,14 @@ async fn network_lifecycle_connect_disconnect_refusal_and_prune() {
         .map(|n| Cleanup::network(n))
         .collect();
     for n in unused.iter().chain([&busy]) {
-        resources::create_network(&dk, n, None, None, &prune_labels)
+        networks::create_network(&dk, n, None, None, &prune_labels)
             .await
             .expect("create labelled network");
     }
-    resources::connect_network(&dk, &busy, &c.id, &[])
+    networks::connect_network(&dk, &busy, &c.id, &[])
         .await
         .expect("connect busy");
-    let removed = resources::prune_networks(&dk, Some(&format!("dockside.test.prune={tag}")))
+    let removed = networks::prune_networks(&dk, Some(&format!("dockside.test.prune={tag}")))
         .await
         .expect("prune networks");
     assert_eq!(
@@ -356,7 +356,7 @@ async fn disk_usage_and_info_match_the_cli() {
     let mut last = String::new();
     for _ in 0..30 {
         let before = cli_df();
-        let du = resources::disk_usage(&dk).await.expect("disk usage");
+        let du = system::disk_usage(&dk).await.expect("disk usage");
         let after = cli_df();
         let ours = HashMap::from([
             ("Images".to_string(), (du.images.count, du.images.active)),
@@ -387,7 +387,7 @@ async fn disk_usage_and_info_match_the_cli() {
     }
     assert!(checked, "never a quiet moment to compare: {last}");
 
-    let info = resources::info(&dk).await.expect("info");
+    let info = system::info(&dk).await.expect("info");
     assert_eq!(
         info.version,
         docker_ok(&["version", "--format", "{{.Server.Version}}"])
@@ -430,7 +430,7 @@ async fn system_prune_with_a_label_removes_only_what_carries_it() {
     let bystander = TestContainer::create("sysprune-other", &[], &["true"]);
     let net = unique_name("dockside-sysprune");
     let _net_guard = Cleanup::network(&net);
-    resources::create_network(
+    networks::create_network(
         &dk,
         &net,
         None,
@@ -440,7 +440,7 @@ async fn system_prune_with_a_label_removes_only_what_carries_it() {
     .await
     .expect("create network");
 
-    let summary = resources::prune_all(&dk, Some(&label))
+    let summary = system::prune_all(&dk, Some(&label))
         .await
         .expect("system prune");
     assert_eq!(summary.containers, vec![stopped.id.clone()]);
@@ -489,7 +489,7 @@ async fn run_form_creates_and_starts_with_every_field() {
         tty: false,
     };
     let spec = form.validate().expect("valid form");
-    let id = resources::run(&dk, &spec).await.expect("run");
+    let id = containers::run(&dk, &spec).await.expect("run");
     assert!(
         engine::wait_until(T, || {
             docker_ok(&["inspect", "-f", "{{.State.Status}}", &id]) == "running"
@@ -565,7 +565,7 @@ async fn run_form_creates_and_starts_with_every_field() {
     assert!(cmdline.contains("--restart on-failure:3 --memory 64m --cpus 0.5"));
 
     // The same name again: refused, naming the name field.
-    let e = resources::run(&dk, &spec)
+    let e = containers::run(&dk, &spec)
         .await
         .expect_err("ran twice with one name");
     assert!(e.starts_with("name: "), "{e}");
@@ -578,7 +578,7 @@ async fn run_form_creates_and_starts_with_every_field() {
     let other_name = unique_name("dockside-run-missing");
     let _other_guard = Cleanup::container(&other_name);
     other.name = other_name.clone();
-    let e = resources::run(&dk, &other.validate().expect("valid"))
+    let e = containers::run(&dk, &other.validate().expect("valid"))
         .await
         .expect_err("ran a missing image");
     assert!(e.starts_with("image: "), "{e}");
@@ -591,7 +591,7 @@ async fn run_form_creates_and_starts_with_every_field() {
     let _bad_guard = Cleanup::container(&bad_name);
     bad.name = bad_name.clone();
     bad.command = "no-such-binary --flag".into();
-    let e = resources::run(&dk, &bad.validate().expect("valid"))
+    let e = containers::run(&dk, &bad.validate().expect("valid"))
         .await
         .expect_err("ran a missing binary");
     assert!(e.starts_with("command: "), "{e}");

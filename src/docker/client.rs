@@ -194,6 +194,21 @@ pub fn friendly_error(e: &str) -> String {
     e.to_string()
 }
 
+/// A bollard error, shortened by [`friendly_error`].
+pub fn friendly(e: bollard::errors::Error) -> String {
+    friendly_error(&e.to_string())
+}
+
+/// The engine's own message for an error when it gave one, else [`friendly`].
+pub fn engine_error(e: bollard::errors::Error) -> String {
+    use bollard::errors::Error;
+    match e {
+        Error::DockerStreamError { error } => error.trim().to_string(),
+        Error::DockerResponseServerError { message, .. } => message.trim().to_string(),
+        e => friendly(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::client::friendly_error;
-use super::engine::AbortOnDrop;
+use super::task::AbortOnDrop;
 use crate::app::exec::{ExecCmd, ExecEvent, ExecKind, ExecRequest, SessionId};
 
 /// At most this many bytes of output per `Output` event.

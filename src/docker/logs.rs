@@ -8,7 +8,7 @@ use futures::{FutureExt, StreamExt};
 use tokio::sync::mpsc;
 
 use super::client::friendly_error;
-use super::engine::AbortOnDrop;
+use super::task::AbortOnDrop;
 use crate::app::logbuf::{LineSplitter, LogLine, LogStream, split_timestamp};
 use crate::app::logs::DEFAULT_MAX_LINE_BYTES;
 use crate::app::msg::{LogEvent, LogEventKind, LogsRequest, Msg};

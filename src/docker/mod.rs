@@ -1,13 +1,33 @@
 //! The only code that talks to the engine (bollard). Streams in, commands out, over channels.
+//!
+//! [`engine`] keeps a connection up and runs a [`session`] on it, which routes each command
+//! to the file of its resource: [`containers`] (and [`container_list`], the list kept from
+//! events), [`images`] (with [`build`], [`build_context`], [`dockerignore`], [`progress`],
+//! [`credentials`]), [`volumes`], [`networks`], [`system`], [`events`], [`exec`], [`logs`],
+//! [`stats`], and [`lists`] for the resource views' lists. [`client`] says which engine and
+//! how to reach it; [`task`] and [`query`] are leaves shared by the rest.
 
+pub mod build;
+pub mod build_context;
 pub mod client;
-pub mod convert;
+pub mod container_list;
+pub mod containers;
+pub mod credentials;
+pub mod dockerignore;
 pub mod engine;
+pub mod events;
 pub mod exec;
 pub mod images;
+pub mod lists;
 pub mod logs;
-pub mod resources;
+pub mod networks;
+pub mod progress;
+pub mod query;
+pub mod refuse;
+pub mod session;
 pub mod stats;
-pub mod views;
+pub mod system;
+pub mod task;
+pub mod volumes;
 
 pub use engine::spawn;

@@ -8,7 +8,7 @@ use bollard::query_parameters::StatsOptionsBuilder;
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
-use super::engine::AbortOnDrop;
+use super::task::AbortOnDrop;
 use crate::app::msg::Msg;
 use crate::app::stats::StatsSample;
 

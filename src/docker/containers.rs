@@ -1,0 +1,427 @@
+//! Containers: the list entry as the app shows it, one container fetched by id, the
+//! actions (start, stop, …, remove), inspect, `top`, limits and `update`, and `docker run`
+//! from a checked form. Every function returns the engine's own message (shortened by
+//! [`friendly_error`]) on failure.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use bollard::Docker;
+use bollard::models::{
+    ContainerCreateBody, ContainerSummary, HostConfig, PortBinding, PortSummaryTypeEnum,
+    RestartPolicy, RestartPolicyNameEnum,
+};
+use bollard::query_parameters::{
+    CreateContainerOptionsBuilder, KillContainerOptionsBuilder, ListContainersOptionsBuilder,
+    RemoveContainerOptionsBuilder, StartContainerOptions,
+};
+
+use super::client::{friendly, friendly_error};
+use crate::app::model::{CState, Container, Port, parse_status};
+use crate::app::msg::ContainerAction;
+use crate::app::runform::{Restart, RunSpec};
+use crate::app::sanitize::plain;
+
+/// Now, in unix seconds.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Convert a list entry. `now` (unix seconds) turns "Up 3 minutes" into an approximate start time.
+pub fn container(s: ContainerSummary, now: i64) -> Option<Container> {
+    let id = s.id?;
+    let name = s
+        .names
+        .as_ref()
+        .and_then(|n| n.first())
+        .map(|n| plain(n.trim_start_matches('/')))
+        .unwrap_or_else(|| id.chars().take(12).collect());
+    let state = s
+        .state
+        .map(|st| CState::parse(st.as_ref()))
+        .unwrap_or(CState::Unknown);
+    let status = plain(s.status.as_deref().unwrap_or(""));
+    let info = parse_status(&status);
+    let labels = s.labels.unwrap_or_default();
+    let mut ports: Vec<Port> = s
+        .ports
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| Port {
+            ip: p.ip.filter(|ip| !ip.is_empty()),
+            private: p.private_port,
+            public: p.public_port,
+            proto: match p.typ {
+                Some(PortSummaryTypeEnum::UDP) => "udp".into(),
+                Some(PortSummaryTypeEnum::SCTP) => "sctp".into(),
+                _ => "tcp".into(),
+            },
+        })
+        .collect();
+    ports.sort_by(|a, b| {
+        (a.public.is_none(), a.private, a.public, &a.proto, &a.ip).cmp(&(
+            b.public.is_none(),
+            b.private,
+            b.public,
+            &b.proto,
+            &b.ip,
+        ))
+    });
+    Some(Container {
+        name,
+        image: plain(s.image.as_deref().unwrap_or("")),
+        command: plain(s.command.as_deref().unwrap_or("")),
+        state,
+        health: info.health,
+        status,
+        created: s.created.unwrap_or(0),
+        since: info.ago_secs.map(|ago| now - ago),
+        exit_code: info.exit_code,
+        ports,
+        project: labels.get("com.docker.compose.project").map(|p| plain(p)),
+        service: labels.get("com.docker.compose.service").map(|p| plain(p)),
+        id,
+    })
+}
+
+/// Every container, running or not.
+pub fn list_all() -> bollard::query_parameters::ListContainersOptions {
+    ListContainersOptionsBuilder::default().all(true).build()
+}
+
+/// One container by id, after `delay`: `None` when it is gone.
+pub async fn fetch_one(
+    docker: Docker,
+    id: String,
+    delay: Duration,
+) -> (String, Result<Option<Container>, String>) {
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let mut filters = HashMap::new();
+    filters.insert("id", vec![id.as_str()]);
+    let opts = ListContainersOptionsBuilder::default()
+        .all(true)
+        .filters(&filters)
+        .build();
+    let res = docker
+        .list_containers(Some(opts))
+        .await
+        .map_err(|e| friendly_error(&e.to_string()))
+        .map(|list| {
+            let now = unix_now();
+            list.into_iter()
+                .filter_map(|s| container(s, now))
+                .find(|c| c.id == id)
+        });
+    (id, res)
+}
+
+/// `docker inspect` as the inspect tab shows it: pretty JSON, or why there is none.
+pub async fn inspect_text(docker: &Docker, id: &str) -> String {
+    match docker.inspect_container(id, None).await {
+        Ok(info) => serde_json::to_string_pretty(&info)
+            .unwrap_or_else(|e| format!("cannot show inspect: {e}")),
+        Err(e) => format!("inspect failed: {}", friendly_error(&e.to_string())),
+    }
+}
+
+/// `ps` columns for the processes tab: what a person looks for first (who, how much CPU and
+/// memory, since when, what).
+const TOP_PS_ARGS: &str = "-eo pid,ppid,user,pcpu,rss,etime,args";
+
+/// `docker top`, with our columns; the engine's default (`-ef`) when the host's `ps` does not
+/// take them (a busybox `ps`).
+pub async fn top(docker: &Docker, id: &str) -> Result<crate::app::top::Processes, String> {
+    use bollard::query_parameters::TopOptionsBuilder;
+    let ours = TopOptionsBuilder::default().ps_args(TOP_PS_ARGS).build();
+    let answer = match docker.top_processes(id, Some(ours)).await {
+        Ok(a) => a,
+        Err(first) => match docker.top_processes(id, None).await {
+            Ok(a) => a,
+            Err(_) => return Err(friendly_error(&first.to_string())),
+        },
+    };
+    let clean = |v: Vec<String>| -> Vec<String> {
+        v.iter().map(|s| crate::app::sanitize::plain(s)).collect()
+    };
+    Ok(crate::app::top::Processes::new(
+        clean(answer.titles.unwrap_or_default()),
+        answer
+            .processes
+            .unwrap_or_default()
+            .into_iter()
+            .map(clean)
+            .collect(),
+    ))
+}
+
+/// The limits a container runs under, from inspect.
+pub async fn limits(docker: &Docker, id: &str) -> Result<crate::app::model::Limits, String> {
+    let info = docker
+        .inspect_container(id, None)
+        .await
+        .map_err(|e| friendly_error(&e.to_string()))?;
+    let hc = info.host_config.unwrap_or_default();
+    Ok(crate::app::model::Limits {
+        nano_cpus: hc.nano_cpus.unwrap_or(0),
+        cpu_quota: hc.cpu_quota.unwrap_or(0),
+        cpu_period: hc.cpu_period.unwrap_or(0),
+        cpu_shares: hc.cpu_shares.unwrap_or(0),
+        memory: hc.memory.unwrap_or(0),
+        memory_swap: hc.memory_swap.unwrap_or(0),
+        pids_limit: hc.pids_limit.unwrap_or(0),
+    })
+}
+
+/// `docker update --memory --cpus`. A new memory limit above the current swap limit moves the
+/// swap limit along (to twice the memory, docker run's default) instead of being refused.
+pub async fn update_limits(
+    docker: &Docker,
+    id: &str,
+    up: crate::app::model::LimitUpdate,
+) -> Result<(), String> {
+    let mut body = bollard::models::ContainerUpdateBody {
+        nano_cpus: up.nano_cpus,
+        ..Default::default()
+    };
+    if let Some(mem) = up.memory {
+        body.memory = Some(mem);
+        let current = limits(docker, id).await?;
+        if current.memory_swap > 0 && current.memory_swap < mem {
+            body.memory_swap = Some(mem.saturating_mul(2));
+        }
+    }
+    docker
+        .update_container(id, body)
+        .await
+        .map_err(|e| friendly_error(&e.to_string()))
+}
+
+pub async fn container_action(
+    docker: &Docker,
+    id: &str,
+    action: ContainerAction,
+) -> Result<(), String> {
+    let r = match action {
+        ContainerAction::Start => docker.start_container(id, None).await,
+        ContainerAction::Stop => docker.stop_container(id, None).await,
+        ContainerAction::Restart => docker.restart_container(id, None).await,
+        ContainerAction::Pause => docker.pause_container(id).await,
+        ContainerAction::Unpause => docker.unpause_container(id).await,
+        ContainerAction::Kill => {
+            let opts = KillContainerOptionsBuilder::default()
+                .signal("SIGKILL")
+                .build();
+            docker.kill_container(id, Some(opts)).await
+        }
+        ContainerAction::Remove { force, volumes } => {
+            let opts = RemoveContainerOptionsBuilder::default()
+                .force(force)
+                .v(volumes)
+                .build();
+            docker.remove_container(id, Some(opts)).await
+        }
+    };
+    r.map_err(|e| friendly_error(&e.to_string()))
+}
+
+pub(crate) fn container_name(c: &ContainerSummary) -> String {
+    c.names
+        .as_ref()
+        .and_then(|n| n.first())
+        .map(|n| n.trim_start_matches('/').to_string())
+        .or_else(|| c.id.as_ref().map(|id| id.chars().take(12).collect()))
+        .unwrap_or_default()
+}
+
+pub(crate) async fn all_containers(
+    docker: &Docker,
+    filters: Option<&HashMap<String, Vec<String>>>,
+) -> Result<Vec<ContainerSummary>, String> {
+    let mut b = ListContainersOptionsBuilder::default().all(true);
+    if let Some(f) = filters {
+        b = b.filters(f);
+    }
+    docker
+        .list_containers(Some(b.build()))
+        .await
+        .map_err(friendly)
+}
+
+/// The create request for `spec`, as `docker run -d` sends it. A bare `KEY` in the env takes
+/// its value from dockside's own environment, as the docker CLI does.
+pub fn create_body(spec: &RunSpec) -> ContainerCreateBody {
+    let mut port_bindings: HashMap<String, Option<Vec<PortBinding>>> = HashMap::new();
+    for (key, ip, host) in spec.port_bindings() {
+        port_bindings
+            .entry(key)
+            .or_insert_with(|| Some(Vec::new()))
+            .get_or_insert_with(Vec::new)
+            .push(PortBinding {
+                host_ip: Some(ip),
+                host_port: Some(host),
+            });
+    }
+    let mut exposed: Vec<String> = port_bindings.keys().cloned().collect();
+    exposed.sort();
+    let some_vec = |v: Vec<String>| Some(v).filter(|v| !v.is_empty());
+    let restart = RestartPolicy {
+        name: Some(match spec.restart {
+            Restart::No => RestartPolicyNameEnum::NO,
+            Restart::Always => RestartPolicyNameEnum::ALWAYS,
+            Restart::UnlessStopped => RestartPolicyNameEnum::UNLESS_STOPPED,
+            Restart::OnFailure(_) => RestartPolicyNameEnum::ON_FAILURE,
+        }),
+        maximum_retry_count: Some(i64::from(spec.restart.max_retries())),
+    };
+    let host_config = HostConfig {
+        port_bindings: Some(port_bindings).filter(|p| !p.is_empty()),
+        binds: some_vec(spec.binds()),
+        volumes_from: some_vec(spec.volumes_from.clone()),
+        links: some_vec(spec.links.iter().map(|l| l.to_arg()).collect()),
+        restart_policy: Some(restart),
+        auto_remove: Some(spec.auto_remove),
+        memory: spec.memory,
+        nano_cpus: spec.nano_cpus,
+        network_mode: spec.network.clone(),
+        ..Default::default()
+    };
+    ContainerCreateBody {
+        image: Some(spec.image.clone()),
+        cmd: some_vec(spec.cmd.clone()),
+        env: some_vec(spec.env_list(|k| std::env::var(k).ok())),
+        exposed_ports: some_vec(exposed),
+        volumes: some_vec(spec.anonymous_volumes()),
+        tty: Some(spec.tty),
+        open_stdin: Some(spec.interactive),
+        attach_stdin: Some(false),
+        attach_stdout: Some(false),
+        attach_stderr: Some(false),
+        host_config: Some(host_config),
+        ..Default::default()
+    }
+}
+
+/// An engine error, prefixed with the form field it is about when that can be told
+/// (`name: Conflict. The container name "/web" is already in use …`).
+fn field_error(spec: &RunSpec, message: String) -> String {
+    match spec.field_for_error(&message) {
+        Some(f) => format!("{}: {message}", f.label()),
+        None => message,
+    }
+}
+
+/// `docker run -d`: create the container from `spec`, then start it; returns its id. The
+/// image must be present (nothing is pulled). When the engine's refusal is about a field of
+/// the form, the error starts with that field's label (`image: No such image: …`), so
+/// [`RunSpec::field_for_error`] or the prefix can point at it. A container that was created
+/// but failed to start is removed again, so the form can be fixed and submitted unchanged.
+pub async fn run(docker: &Docker, spec: &RunSpec) -> Result<String, String> {
+    let mut opts = CreateContainerOptionsBuilder::default();
+    if let Some(name) = &spec.name {
+        opts = opts.name(name);
+    }
+    let created = docker
+        .create_container(Some(opts.build()), create_body(spec))
+        .await
+        .map_err(|e| field_error(spec, friendly(e)))?;
+    if let Err(e) = docker
+        .start_container(&created.id, None::<StartContainerOptions>)
+        .await
+    {
+        let message = field_error(spec, friendly(e));
+        let rm = RemoveContainerOptionsBuilder::default()
+            .force(true)
+            .v(true)
+            .build();
+        let _ = docker.remove_container(&created.id, Some(rm)).await;
+        return Err(message);
+    }
+    Ok(created.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::runform::RunForm;
+
+    #[test]
+    fn create_body_carries_every_field() {
+        let form = RunForm {
+            image: "busybox".into(),
+            name: "web".into(),
+            command: "sleep 60".into(),
+            ports: "127.0.0.1::80 8080:80 53:53/udp".into(),
+            env: "A=1".into(),
+            volumes: "/tmp:/data:ro vol:/cache /anon".into(),
+            volumes_from: "other:ro".into(),
+            network: "my-net".into(),
+            links: "redis:cache".into(),
+            restart: "on-failure:3".into(),
+            memory: "64m".into(),
+            cpus: "0.5".into(),
+            auto_remove: false,
+            interactive: true,
+            tty: true,
+        };
+        let spec = form.validate().expect("valid");
+        let body = create_body(&spec);
+        assert_eq!(body.cmd, Some(vec!["sleep".into(), "60".into()]));
+        assert_eq!(body.env, Some(vec!["A=1".into()]));
+        assert_eq!(
+            body.exposed_ports,
+            Some(vec!["53/udp".into(), "80/tcp".into()])
+        );
+        assert_eq!(body.volumes, Some(vec!["/anon".into()]));
+        assert_eq!((body.tty, body.open_stdin), (Some(true), Some(true)));
+        let hc = body.host_config.expect("host config");
+        let pb = hc.port_bindings.expect("ports");
+        assert_eq!(
+            pb.get("80/tcp").cloned().flatten().map(|v| v.len()),
+            Some(2)
+        );
+        assert_eq!(
+            hc.binds,
+            Some(vec!["/tmp:/data:ro".into(), "vol:/cache".into()])
+        );
+        assert_eq!(hc.volumes_from, Some(vec!["other:ro".into()]));
+        assert_eq!(hc.links, Some(vec!["redis:cache".into()]));
+        let rp = hc.restart_policy.expect("restart");
+        assert_eq!(rp.name, Some(RestartPolicyNameEnum::ON_FAILURE));
+        assert_eq!(rp.maximum_retry_count, Some(3));
+        assert_eq!(hc.memory, Some(67_108_864));
+        assert_eq!(hc.nano_cpus, Some(500_000_000));
+        assert_eq!(hc.network_mode.as_deref(), Some("my-net"));
+        // The request body the engine gets: ExposedPorts and Volumes as objects.
+        let json = serde_json::to_value(create_body(&spec)).expect("json");
+        assert!(json["ExposedPorts"]["80/tcp"].is_object(), "{json}");
+        assert!(json["Volumes"]["/anon"].is_object(), "{json}");
+    }
+
+    #[test]
+    fn minimal_body_leaves_defaults_to_the_image() {
+        let spec = RunForm::for_image("busybox").validate().expect("valid");
+        let body = create_body(&spec);
+        assert_eq!(body.cmd, None);
+        assert_eq!(body.env, None);
+        assert_eq!(body.exposed_ports, None);
+        let hc = body.host_config.expect("hc");
+        assert_eq!(hc.port_bindings, None);
+        assert_eq!(hc.binds, None);
+        assert_eq!(hc.network_mode, None);
+    }
+
+    #[test]
+    fn field_errors_are_prefixed() {
+        let spec = RunForm::for_image("busybox").validate().expect("valid");
+        assert_eq!(
+            field_error(&spec, "No such image: busybox:latest".into()),
+            "image: No such image: busybox:latest"
+        );
+        assert_eq!(field_error(&spec, "boom".into()), "boom");
+    }
+}

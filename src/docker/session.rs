@@ -1,0 +1,438 @@
+//! One connection to an engine: the container list kept current from the events stream,
+//! the watched resource lists, and the app's commands, each routed to the file of its
+//! resource. A command that asks one thing and waits for one answer goes through
+//! [`Requests`]: run this request, send the reply.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use bollard::Docker;
+use tokio::sync::mpsc;
+
+use super::client::Target;
+use super::container_list::{ContainerList, relevant};
+use super::events::EventRx;
+use super::lists::ListWatch;
+use super::task::{AbortOnDrop, OpTask, Requests};
+use super::{build, containers, events, exec, images, logs, networks, stats, system, volumes};
+use crate::app::images::{Progress, short_id};
+use crate::app::model::Container;
+use crate::app::msg::{Cmd, ConnStatus, Msg};
+use crate::app::resources::human_size;
+use crate::app::views::{ResCmd, ResMsg};
+
+pub enum SessionEnd {
+    Quit,
+    Lost(String),
+    /// The user picked another engine.
+    Switch(Target),
+}
+
+/// What a connection attempt brings: the negotiated client, its events stream (subscribed
+/// before the first list, so nothing is missed), and the first list when it was fetched
+/// during negotiation.
+pub struct Connected {
+    pub docker: Docker,
+    pub events: (EventRx, AbortOnDrop),
+    pub first_list: Option<Vec<bollard::models::ContainerSummary>>,
+}
+
+/// What a session holds besides the client: every stream and request it started ends with
+/// it, so a switched-away engine is never heard from again.
+struct Session {
+    docker: Docker,
+    tx: mpsc::Sender<Msg>,
+    requests: Requests<Docker, Msg>,
+    containers: ContainerList,
+    lists: ListWatch,
+    logs: logs::LogTask,
+    stats: stats::StatsWatch,
+    shells: exec::ExecManager,
+    /// Pulls, pushes and builds by job id.
+    jobs: HashMap<u64, OpTask>,
+}
+
+fn identity(p: Progress) -> Progress {
+    p
+}
+
+pub async fn session(
+    conn: Connected,
+    target: &Target,
+    tx: &mpsc::Sender<Msg>,
+    cmds: &mut mpsc::UnboundedReceiver<Cmd>,
+) -> SessionEnd {
+    let Connected {
+        docker,
+        events: (mut ev_rx, _events_guard),
+        first_list,
+    } = conn;
+    let list = match first_list {
+        Some(l) => l,
+        None => match docker.list_containers(Some(containers::list_all())).await {
+            Ok(l) => l,
+            Err(e) => return SessionEnd::Lost(super::client::friendly(e)),
+        },
+    };
+    let now = containers::unix_now();
+    let snapshot: Vec<Container> = list
+        .into_iter()
+        .filter_map(|s| containers::container(s, now))
+        .collect();
+    let conn = ConnStatus::Connected {
+        addr: target.addr.clone(),
+        version: String::new(),
+        api: docker.client_version().to_string(),
+        os: String::new(),
+        ncpu: 0,
+        mem_total: 0,
+    };
+    if tx.send(Msg::Conn(conn)).await.is_err() || tx.send(Msg::Snapshot(snapshot)).await.is_err() {
+        return SessionEnd::Quit;
+    }
+    let mut s = Session {
+        requests: Requests::new(docker.clone(), tx.clone()),
+        docker,
+        tx: tx.clone(),
+        containers: ContainerList::default(),
+        lists: ListWatch::default(),
+        logs: logs::LogTask::default(),
+        stats: stats::StatsWatch::default(),
+        shells: exec::ExecManager::new(),
+        jobs: HashMap::new(),
+    };
+
+    // The engine's version for the header, after the first frame.
+    let addr = target.addr.clone();
+    s.requests.reply_if(|docker| async move {
+        let v = docker.version().await.ok()?;
+        Some(Msg::Conn(ConnStatus::Connected {
+            addr,
+            version: v.version.unwrap_or_default(),
+            api: v.api_version.unwrap_or_default(),
+            os: v.os.unwrap_or_default(),
+            ncpu: 0,
+            mem_total: 0,
+        }))
+    });
+
+    loop {
+        tokio::select! {
+            ev = ev_rx.recv() => {
+                let ev = match ev {
+                    Some(Ok(ev)) => ev,
+                    Some(Err(e)) => return SessionEnd::Lost(e),
+                    None => return SessionEnd::Lost("events stream closed".into()),
+                };
+                if !s.on_event(ev).await {
+                    return SessionEnd::Quit;
+                }
+            }
+            Some(done) = s.containers.next_fetch() => {
+                if let Some(msg) = s.containers.fetched(&s.docker, done)
+                    && tx.send(msg).await.is_err()
+                {
+                    return SessionEnd::Quit;
+                }
+            }
+            () = s.requests.join_next() => {}
+            Some(kind) = s.lists.next_done() => s.lists.finished(&s.docker, &s.tx, kind),
+            cmd = cmds.recv() => {
+                let Some(cmd) = cmd else { return SessionEnd::Quit };
+                if let Some(end) = s.route(cmd) {
+                    return end;
+                }
+            }
+        }
+    }
+}
+
+impl Session {
+    /// An engine event: to the app, to the lists it makes stale, to the container it names.
+    /// False when the app is gone.
+    async fn on_event(&mut self, ev: bollard::models::EventMessage) -> bool {
+        if self
+            .tx
+            .send(Msg::Event(events::engine_event(&ev)))
+            .await
+            .is_err()
+        {
+            return false;
+        }
+        let action = ev.action.unwrap_or_default();
+        let typ = ev.typ.map(|t| t.to_string()).unwrap_or_default();
+        self.lists.on_event(&self.docker, &self.tx, &typ, &action);
+        if typ != "container" {
+            return true;
+        }
+        let Some(id) = ev.actor.and_then(|a| a.id) else {
+            return true;
+        };
+        if !relevant(&action) {
+            return true;
+        }
+        if matches!(
+            action.as_str(),
+            "destroy" | "die" | "stop" | "kill" | "pause"
+        ) {
+            self.stats.forget(&id);
+        }
+        let time = ev.time.unwrap_or_else(containers::unix_now);
+        match self.containers.on_event(&self.docker, id, &action, time) {
+            Some(msg) => self.tx.send(msg).await.is_ok(),
+            None => true,
+        }
+    }
+
+    /// Carries out a command; `Some` when it ends the session.
+    fn route(&mut self, cmd: Cmd) -> Option<SessionEnd> {
+        let r = &mut self.requests;
+        match cmd {
+            Cmd::Quit => return Some(SessionEnd::Quit),
+            Cmd::SwitchEngine { addr, source } => {
+                return Some(SessionEnd::Switch(Target { addr, source }));
+            }
+            Cmd::Container { id, name, action } => r.reply(|d| async move {
+                let result = containers::container_action(&d, &id, action).await;
+                let what = format!("{} {name}", action.verb());
+                Msg::ActionDone { id, what, result }
+            }),
+            Cmd::Logs(req) => self.logs.replace(&self.docker, &self.tx, req),
+            Cmd::WatchStats(ids) => self.stats.set(&self.docker, &self.tx, ids),
+            Cmd::Inspect(id) => r.reply(|d| async move {
+                let text = containers::inspect_text(&d, &id).await;
+                Msg::Inspect { id, text }
+            }),
+            Cmd::Exec(cmd) => self.shells.handle(&self.docker, &self.tx, cmd, Msg::Exec),
+            Cmd::EventHistory => {
+                r.reply(|d| async move { Msg::EventHistory(events::event_history(&d).await) });
+            }
+            Cmd::ListEngines => {
+                r.reply(|_| async { Msg::Engines(super::client::engine_choices()) });
+            }
+            Cmd::Top(id) => r.reply(|d| async move {
+                let result = containers::top(&d, &id).await;
+                Msg::Top { id, result }
+            }),
+            Cmd::Limits(id) => r.reply_if(|d| async move {
+                let limits = containers::limits(&d, &id).await.ok()?;
+                Some(Msg::Limits { id, limits })
+            }),
+            Cmd::Update { id, name, update } => r.spawn(|d, tx| async move {
+                // Two replies: the outcome, then the limits now in force.
+                let result = containers::update_limits(&d, &id, update).await;
+                let ok = result.is_ok();
+                let what = format!("update {name}");
+                let _ = tx
+                    .send(Msg::ActionDone {
+                        id: id.clone(),
+                        what,
+                        result,
+                    })
+                    .await;
+                if ok && let Ok(limits) = containers::limits(&d, &id).await {
+                    let _ = tx.send(Msg::Limits { id, limits }).await;
+                }
+            }),
+            Cmd::ExecOnce { id, name, cmd } => r.reply(|d| async move {
+                let title = format!("{name}: {}", cmd.join(" "));
+                let result = exec::run_once(&d, &id, cmd).await;
+                Msg::ExecOnceDone { title, result }
+            }),
+            Cmd::SaveFullLog { id, path } => {
+                r.reply(|d| async move { Msg::Notice(logs::save_full(&d, &id, &path).await) });
+            }
+            Cmd::Res(cmd) => self.route_res(cmd),
+            // Runtime effects: carried out by the app's runtime, not here.
+            Cmd::Handoff { .. } | Cmd::SaveFile { .. } | Cmd::Clipboard(_) => {}
+        }
+        None
+    }
+
+    /// Carries out a command of the resource views.
+    fn route_res(&mut self, cmd: ResCmd) {
+        self.jobs.retain(|_, t| !t.is_finished());
+        let r = &mut self.requests;
+        let res = Msg::Res;
+        let done =
+            |what: String, result: Result<String, String>| Msg::Res(ResMsg::Done { what, result });
+        let empty = |r: Result<(), String>| r.map(|()| String::new());
+        match cmd {
+            ResCmd::Watch(kind) => self.lists.watch(&self.docker, &self.tx, kind),
+            ResCmd::Info => {
+                r.reply(|d| async move { res(ResMsg::Info(system::info(&d).await.map(info_rows))) })
+            }
+            ResCmd::ImageDetail(id) => r.reply(|d| async move {
+                res(ResMsg::ImageDetail(
+                    images::inspect(&d, &id).await.map(Box::new),
+                ))
+            }),
+            ResCmd::Pull { job, reference } => {
+                let (ptx, prx) = mpsc::channel(64);
+                let task = images::pull(&self.docker, &reference, &ptx, identity);
+                self.job(job, task, prx);
+            }
+            ResCmd::Push { job, reference } => {
+                let (ptx, prx) = mpsc::channel(64);
+                let task = images::push(&self.docker, &reference, &ptx, identity);
+                self.job(job, task, prx);
+            }
+            ResCmd::Build {
+                job,
+                dir,
+                tag,
+                dockerfile,
+                build_args,
+            } => {
+                let (ptx, prx) = mpsc::channel(64);
+                let task = build::build(
+                    &self.docker,
+                    Path::new(&dir),
+                    dockerfile.as_deref(),
+                    &tag,
+                    &build_args,
+                    &ptx,
+                    identity,
+                );
+                self.job(job, task, prx);
+            }
+            ResCmd::VolumeSizes => {
+                r.reply(
+                    |d| async move { res(ResMsg::Volumes(volumes::list_volumes(&d, true).await)) },
+                )
+            }
+            ResCmd::CancelJob(job) => {
+                if let Some(task) = self.jobs.remove(&job) {
+                    task.abort();
+                    r.reply(move |_| async move {
+                        let progress = Progress::Error("cancelled".into());
+                        res(ResMsg::Job { id: job, progress })
+                    });
+                }
+            }
+            ResCmd::RemoveImage { id, force } => r.reply(move |d| async move {
+                let result = images::remove(&d, &id, force).await.map(|v| v.join(", "));
+                done("remove image".into(), result)
+            }),
+            ResCmd::PruneImages { all } => r.reply(move |d| async move {
+                let result = images::prune(&d, !all).await.map(|(v, bytes)| {
+                    format!("{} removed, {} reclaimed", v.len(), human_size(bytes))
+                });
+                done("prune images".into(), result)
+            }),
+            ResCmd::Tag { id, repo, tag } => r.reply(move |d| async move {
+                let result = empty(images::tag(&d, &id, &repo, &tag).await);
+                done(format!("tag {repo}:{tag}"), result)
+            }),
+            ResCmd::Commit {
+                container,
+                repo,
+                tag,
+                author,
+                message,
+            } => r.reply(move |d| async move {
+                let result = images::commit(&d, &container, &repo, &tag, &author, &message)
+                    .await
+                    .map(|id| format!("image {}", short_id(&id)));
+                done(format!("commit {repo}:{tag}"), result)
+            }),
+            ResCmd::CreateVolume(name) => r.reply(move |d| async move {
+                let result = volumes::create_volume(&d, &name, None, &[])
+                    .await
+                    .map(|v| v.name);
+                done("create volume".into(), result)
+            }),
+            ResCmd::RemoveVolume(name) => r.reply(move |d| async move {
+                let result = empty(volumes::remove_volume(&d, &name, false).await);
+                done(format!("remove volume {name}"), result)
+            }),
+            ResCmd::PruneVolumes => r.reply(move |d| async move {
+                let result = volumes::prune_volumes(&d, None, false)
+                    .await
+                    .map(|(v, bytes)| {
+                        format!("{} removed, {} reclaimed", v.len(), human_size(bytes))
+                    });
+                done("prune volumes".into(), result)
+            }),
+            ResCmd::CreateNetwork { name, subnet } => r.reply(move |d| async move {
+                let result = networks::create_network(&d, &name, None, subnet.as_deref(), &[])
+                    .await
+                    .map(|_| String::new());
+                done(format!("create network {name}"), result)
+            }),
+            ResCmd::RemoveNetwork(id) => r.reply(move |d| async move {
+                let result = empty(networks::remove_network(&d, &id).await);
+                done("remove network".into(), result)
+            }),
+            ResCmd::Connect {
+                network,
+                container,
+                alias,
+            } => r.reply(move |d| async move {
+                let aliases: Vec<String> = alias.into_iter().collect();
+                let result =
+                    empty(networks::connect_network(&d, &network, &container, &aliases).await);
+                done(format!("connect {container} to {network}"), result)
+            }),
+            ResCmd::Disconnect { network, container } => r.reply(move |d| async move {
+                let result =
+                    empty(networks::disconnect_network(&d, &network, &container, false).await);
+                done(format!("disconnect {container} from {network}"), result)
+            }),
+            ResCmd::PruneNetworks => r.reply(move |d| async move {
+                let result = networks::prune_networks(&d, None)
+                    .await
+                    .map(|v| format!("{} removed", v.len()));
+                done("prune networks".into(), result)
+            }),
+            ResCmd::SystemPrune => r.reply(move |d| async move {
+                let result = system::prune_all(&d, None).await.map(|s| s.text());
+                done("system prune".into(), result)
+            }),
+            ResCmd::Run(spec) => {
+                r.reply(move |d| async move { res(ResMsg::Ran(containers::run(&d, &spec).await)) })
+            }
+        }
+    }
+
+    /// Keeps a pull, push or build by its job id, its progress forwarded to the app.
+    fn job(&mut self, job: u64, task: OpTask, mut prx: mpsc::Receiver<Progress>) {
+        self.requests.spawn(move |_, tx| async move {
+            while let Some(progress) = prx.recv().await {
+                if tx
+                    .send(Msg::Res(ResMsg::Job { id: job, progress }))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        });
+        self.jobs.insert(job, task);
+    }
+}
+
+/// The engine view's rows.
+fn info_rows(i: crate::app::resources::EngineInfo) -> Vec<(String, String)> {
+    vec![
+        ("Engine".into(), format!("{} (API {})", i.version, i.api)),
+        ("Host".into(), i.name),
+        (
+            "OS".into(),
+            format!("{} · kernel {} · {}", i.os, i.kernel, i.arch),
+        ),
+        (
+            "CPUs / memory".into(),
+            format!("{} / {}", i.ncpu, human_size(i.mem_total)),
+        ),
+        (
+            "Containers".into(),
+            format!(
+                "{} ({} running, {} paused, {} stopped)",
+                i.containers, i.running, i.paused, i.stopped
+            ),
+        ),
+        ("Images".into(), i.images.to_string()),
+        ("Storage driver".into(), i.storage_driver),
+    ]
+}
