@@ -3,6 +3,7 @@
 //! Three rooms:
 //! - [`docker`]: the only code that talks to the engine (bollard). Streams in, commands out.
 //! - [`app`]: the state and its pure update function. No I/O.
+//! - [`views`]: one folder per view (its state, update and drawing) behind one shape.
 //! - [`ui`]: drawing from `&State` only.
 
 pub mod app;
@@ -11,3 +12,4 @@ pub mod docker;
 pub mod runtime;
 pub mod term;
 pub mod ui;
+pub mod views;

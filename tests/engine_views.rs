@@ -5,7 +5,7 @@ mod support;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyModifiers};
-use dockside::app::views::View;
+use dockside::views::View;
 use support::driver::Driver;
 use support::engine::{self, docker, docker_ok, unique_name};
 
@@ -37,12 +37,13 @@ async fn images_view_lists_and_pulls_with_progress_from_a_registry() {
     d.key('2');
     assert_eq!(d.state.view, View::Images);
     assert!(
-        d.until(T, |s| s.views.images.is_some()).await,
+        d.until(T, |s| s.views.images.images.is_some()).await,
         "images listed"
     );
     let names: Vec<String> = d
         .state
         .views
+        .images
         .images
         .iter()
         .flatten()
@@ -55,13 +56,15 @@ async fn images_view_lists_and_pulls_with_progress_from_a_registry() {
     assert!(
         d.until(T, |s| s
             .views
+            .images
             .jobs
+            .list
             .last()
             .is_some_and(|j| j.progress.is_finished()))
             .await,
         "pull finishes"
     );
-    let job = d.state.views.jobs.last().expect("a job");
+    let job = d.state.views.images.jobs.list.last().expect("a job");
     assert_eq!(job.progress.error(), None);
     assert!(
         job.progress.lines().len() + job.progress.layers().len() > 0,
@@ -72,6 +75,7 @@ async fn images_view_lists_and_pulls_with_progress_from_a_registry() {
     assert!(
         d.until(T, |s| s
             .views
+            .images
             .images
             .iter()
             .flatten()
@@ -84,6 +88,7 @@ async fn images_view_lists_and_pulls_with_progress_from_a_registry() {
     assert!(
         d.until(T, |s| !s
             .views
+            .images
             .images
             .iter()
             .flatten()
@@ -110,12 +115,18 @@ async fn volumes_and_networks_are_created_and_removed_from_the_ui() {
     let _c = Cleanup(vol.clone(), net.clone());
     let mut d = Driver::start(None);
     d.key('3');
-    assert!(d.until(T, |s| s.views.volumes.is_some()).await);
+    assert!(d.until(T, |s| s.views.volumes.volumes.is_some()).await);
     d.key('c');
     type_line(&mut d, &vol);
     let v = vol.clone();
     assert!(
-        d.until(T, |s| s.views.volumes.iter().flatten().any(|x| x.name == v))
+        d.until(T, |s| s
+            .views
+            .volumes
+            .volumes
+            .iter()
+            .flatten()
+            .any(|x| x.name == v))
             .await,
         "volume appears"
     );
@@ -125,6 +136,7 @@ async fn volumes_and_networks_are_created_and_removed_from_the_ui() {
     assert!(
         d.until(T, |s| s
             .views
+            .volumes
             .volumes
             .iter()
             .flatten()
@@ -146,6 +158,7 @@ async fn volumes_and_networks_are_created_and_removed_from_the_ui() {
         d.until(T, |s| !s
             .views
             .volumes
+            .volumes
             .iter()
             .flatten()
             .any(|x| x.name == v))
@@ -155,13 +168,14 @@ async fn volumes_and_networks_are_created_and_removed_from_the_ui() {
 
     d.key_code(KeyCode::Esc, KeyModifiers::NONE);
     d.key('4');
-    assert!(d.until(T, |s| s.views.networks.is_some()).await);
+    assert!(d.until(T, |s| s.views.networks.networks.is_some()).await);
     d.key('c');
     type_line(&mut d, &net);
     let n = net.clone();
     assert!(
         d.until(T, |s| s
             .views
+            .networks
             .networks
             .iter()
             .flatten()
@@ -177,6 +191,7 @@ async fn volumes_and_networks_are_created_and_removed_from_the_ui() {
     assert!(
         d.until(T, |s| !s
             .views
+            .networks
             .networks
             .iter()
             .flatten()
@@ -195,7 +210,8 @@ async fn engine_view_shows_disk_usage_like_system_df() {
     let mut d = Driver::start(None);
     d.key('5');
     assert!(
-        d.until(T, |s| s.views.disk.is_some() && s.views.info.is_some())
+        d.until(T, |s| s.views.engine.disk.is_some()
+            && s.views.engine.info.is_some())
             .await
     );
     let images_df = docker_ok(&["system", "df", "--format", "{{.Type}} {{.TotalCount}}"]);
@@ -205,9 +221,9 @@ async fn engine_view_shows_disk_usage_like_system_df() {
         .and_then(|l| l.split_whitespace().last())
         .and_then(|n| n.parse().ok())
         .unwrap_or(u64::MAX);
-    let disk = d.state.views.disk.expect("disk");
+    let disk = d.state.views.engine.disk.expect("disk");
     assert_eq!(disk.images.count, total_images);
-    let info = d.state.views.info.clone().unwrap_or_default();
+    let info = d.state.views.engine.info.clone().unwrap_or_default();
     assert!(
         info.iter().any(|(k, v)| k == "Engine" && v.contains("API")),
         "{info:?}"
@@ -230,14 +246,15 @@ async fn run_prompt_creates_starts_and_selects_the_container() {
     let mut d = Driver::start(None);
     d.key('2');
     let image = engine::test_image();
-    assert!(d.until(T, |s| s.views.images.is_some()).await);
+    assert!(d.until(T, |s| s.views.images.images.is_some()).await);
     d.key('/');
     type_line(&mut d, &image);
     let img = image.clone();
     assert!(
         d.until(T, |s| s
             .views
-            .selected_image()
+            .images
+            .selected()
             .is_some_and(|i| i.tags.contains(&img)))
             .await,
         "test image selected"
@@ -283,7 +300,7 @@ async fn run_form_creates_the_container_with_every_field_entered() {
     let mut d = Driver::start(None);
     d.key('2');
     let image = engine::test_image();
-    assert!(d.until(T, |s| s.views.images.is_some()).await);
+    assert!(d.until(T, |s| s.views.images.images.is_some()).await);
     d.key('/');
     type_line(&mut d, &image);
     d.key('r');
@@ -346,7 +363,7 @@ async fn events_view_shows_what_the_engine_reports_and_leads_to_the_container() 
     assert!(
         d.until(T, |s| matches!(
             s.views.events.history,
-            dockside::app::events::History::Loaded(_)
+            dockside::views::events::History::Loaded(_)
         ))
         .await,
         "the last hour is fetched: {:?}",
@@ -398,7 +415,7 @@ async fn events_view_shows_what_the_engine_reports_and_leads_to_the_container() 
     assert_eq!(d.state.view, View::Events);
     d.key('/');
     type_line(&mut d, &c.name);
-    let rows = d.state.views.events.rows.len();
+    let rows = d.state.views.events.list.len();
     assert!(rows >= 4, "{rows} rows match {}", c.name);
     d.key_code(KeyCode::Enter, KeyModifiers::NONE);
     assert_eq!(d.state.view, View::Containers);

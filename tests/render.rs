@@ -402,8 +402,8 @@ fn no_color_draws_no_colour() {
 mod views {
     use super::*;
     use dockside::app::images::{Image, Progress};
+    use dockside::app::msg::ResMsg;
     use dockside::app::resources::{DiskUsage, Network, Usage, Volume};
-    use dockside::app::views::ResMsg;
 
     fn images() -> Vec<Image> {
         vec![
@@ -505,7 +505,7 @@ mod views {
             }
             insta::assert_snapshot!(format!("pull_prompt_{w}x{h}"), render(&s));
             press(&mut s, KeyCode::Enter);
-            let id = s.views.jobs.last().map(|j| j.id).expect("job");
+            let id = s.views.images.jobs.list.last().map(|j| j.id).expect("job");
             for p in [
                 Progress::Line("Pulling from shop/api".into()),
                 Progress::Layer {

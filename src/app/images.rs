@@ -387,10 +387,7 @@ fn cmp_name(a: &Image, b: &Image) -> Ordering {
         (true, false) => return Ordering::Greater,
         _ => {}
     }
-    let (na, nb) = (a.name(), b.name());
-    na.to_lowercase()
-        .cmp(&nb.to_lowercase())
-        .then_with(|| na.cmp(nb))
+    crate::views::list::natural_cmp(a.name(), b.name())
 }
 
 /// The natural order of `by` (see [`ImageSort`]), ties broken by name then id.
@@ -403,39 +400,6 @@ pub fn compare(a: &Image, b: &Image, by: ImageSort) -> Ordering {
     primary
         .then_with(|| cmp_name(a, b))
         .then_with(|| a.id.cmp(&b.id))
-}
-
-/// Sorts in the natural order of `by`, or its reverse.
-pub fn sort_images(images: &mut [Image], by: ImageSort, reverse: bool) {
-    images.sort_by(|a, b| {
-        let o = compare(a, b, by);
-        if reverse { o.reverse() } else { o }
-    });
-}
-
-/// Whether `img` matches every whitespace-separated word of `query` (case-insensitive,
-/// against its tags and short id).
-pub fn matches(img: &Image, query: &str) -> bool {
-    let hay: Vec<String> = img
-        .tags
-        .iter()
-        .map(|t| t.to_lowercase())
-        .chain(std::iter::once(img.short_id().to_lowercase()))
-        .collect();
-    query.split_whitespace().all(|w| {
-        let w = w.to_lowercase();
-        hay.iter().any(|h| h.contains(&w))
-    })
-}
-
-/// Indices of the images to show: matching `query`, dangling ones only if asked.
-pub fn filter_images(images: &[Image], query: &str, show_dangling: bool) -> Vec<usize> {
-    images
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| (show_dangling || !i.dangling) && matches(i, query))
-        .map(|(n, _)| n)
-        .collect()
 }
 
 /// `1.5 MB`-style sizes (decimal units, like the docker CLI).
@@ -549,6 +513,12 @@ mod tests {
     #[test]
     fn sort_by_name_untagged_last_case_insensitive() {
         let mut v = sample();
+        let sort_images = |v: &mut Vec<Image>, by, rev: bool| {
+            v.sort_by(|a, b| {
+                let o = compare(a, b, by);
+                if rev { o.reverse() } else { o }
+            })
+        };
         sort_images(&mut v, ImageSort::Name, false);
         assert_eq!(ids(&v), ["b", "d", "a", "c"]);
         sort_images(&mut v, ImageSort::Name, true);
@@ -558,16 +528,16 @@ mod tests {
     #[test]
     fn sort_by_size_biggest_first_ties_by_name() {
         let mut v = sample();
-        sort_images(&mut v, ImageSort::Size, false);
+        v.sort_by(|a, b| compare(a, b, ImageSort::Size));
         assert_eq!(ids(&v), ["c", "b", "d", "a"]);
     }
 
     #[test]
     fn sort_by_created_newest_first() {
         let mut v = sample();
-        sort_images(&mut v, ImageSort::Created, false);
+        v.sort_by(|a, b| compare(a, b, ImageSort::Created));
         assert_eq!(ids(&v), ["d", "c", "b", "a"]);
-        sort_images(&mut v, ImageSort::Created, true);
+        v.sort_by(|a, b| compare(a, b, ImageSort::Created).reverse());
         assert_eq!(ids(&v), ["a", "b", "c", "d"]);
     }
 
@@ -575,19 +545,6 @@ mod tests {
     fn sort_cycles() {
         assert_eq!(ImageSort::Name.next().next().next(), ImageSort::Name);
         assert_eq!(ImageSort::Size.label(), "size");
-    }
-
-    #[test]
-    fn filter_by_words_tags_and_id() {
-        let v = sample();
-        assert_eq!(filter_images(&v, "", true), [0, 1, 2, 3]);
-        assert_eq!(filter_images(&v, "", false), [1, 2, 3]);
-        assert_eq!(filter_images(&v, "ZETA", false), [1]);
-        assert_eq!(filter_images(&v, "zzz", false), [2]);
-        assert_eq!(filter_images(&v, "alpha latest", false), [2]);
-        assert_eq!(filter_images(&v, "alpha nope", false), Vec::<usize>::new());
-        assert_eq!(filter_images(&v, "cccc", true), [0]);
-        assert_eq!(filter_images(&v, "cccc", false), Vec::<usize>::new());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::action::Action;
 use super::msg::Cmd;
 use super::state::{DetailTab, Focus, Overlay, State};
 use super::update::{detail_action, list_action};
-use super::views::View;
+use crate::views::View;
 
 pub(super) fn on_mouse(state: &mut State, ev: MouseEvent, out: &mut Vec<Cmd>) {
     let click = matches!(ev.kind, MouseEventKind::Down(MouseButton::Left));
@@ -56,7 +56,7 @@ fn scroll_list(state: &mut State, dir: Action, out: &mut Vec<Cmd>) {
     if state.view == View::Containers {
         list_action(state, dir, out);
     } else {
-        super::views_update::action(state, dir, out);
+        super::router::action(state, dir, out);
     }
     state.dirty = true;
 }
@@ -90,7 +90,7 @@ fn click_list(state: &mut State, list: Rect, pos: Position, out: &mut Vec<Cmd>) 
     }
     let row = usize::from(pos.y - first);
     if state.view != View::Containers {
-        super::views_update::click_row(state, row);
+        super::router::click_row(state, row);
         return;
     }
     if let Some(id) = state.rows.get(state.offset + row).cloned()

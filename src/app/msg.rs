@@ -4,8 +4,10 @@
 use crossterm::event::KeyEvent;
 
 use super::exec::{ExecCmd, ExecEvent};
+use super::images::{Image, ImageDetail, Progress};
 use super::logbuf::LogLine;
 use super::model::{Container, LimitUpdate, Limits};
+use super::resources::{DiskUsage, Network, Volume};
 use super::stats::StatsSample;
 
 /// The engine connection, as the user should see it.
@@ -113,7 +115,7 @@ pub enum Msg {
     /// The hand-off shell in the real terminal ended (runtime).
     HandoffDone(Result<String, String>),
     /// Images, volumes, networks, engine.
-    Res(super::views::ResMsg),
+    Res(ResMsg),
 }
 
 /// Events from a log stream. `generation` ties them to the request that opened the stream, so
@@ -239,7 +241,7 @@ pub enum Cmd {
     /// Fetch a container's limits.
     Limits(String),
     /// Images, volumes, networks, engine.
-    Res(super::views::ResCmd),
+    Res(ResCmd),
     /// Save a container's whole log, as the engine has it, to a file (sanitised text).
     SaveFullLog {
         id: String,
@@ -265,4 +267,101 @@ pub enum Cmd {
         cmd: Vec<String>,
     },
     Quit,
+}
+
+/// Kinds of resource lists the engine task keeps fresh from the events stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Images,
+    Volumes,
+    Networks,
+    DiskUsage,
+}
+
+/// Results from the docker layer for these views.
+#[derive(Debug, Clone)]
+pub enum ResMsg {
+    Images(Result<Vec<Image>, String>),
+    Volumes(Result<Vec<Volume>, String>),
+    Networks(Result<Vec<Network>, String>),
+    Disk(Result<DiskUsage, String>),
+    Info(Result<Vec<(String, String)>, String>),
+    ImageDetail(Result<Box<ImageDetail>, String>),
+    Job {
+        id: u64,
+        progress: Progress,
+    },
+    /// A short operation finished: what it was, and the engine's answer.
+    Done {
+        what: String,
+        result: Result<String, String>,
+    },
+    /// A container was created and started from the run prompt.
+    Ran(Result<String, String>),
+}
+
+/// Commands for these views.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResCmd {
+    /// Fetch this list now and keep it fresh from the events stream.
+    Watch(Kind),
+    Info,
+    ImageDetail(String),
+    RemoveImage {
+        id: String,
+        force: bool,
+    },
+    PruneImages {
+        all: bool,
+    },
+    Pull {
+        job: u64,
+        reference: String,
+    },
+    Push {
+        job: u64,
+        reference: String,
+    },
+    Build {
+        job: u64,
+        dir: String,
+        tag: String,
+        dockerfile: Option<String>,
+        build_args: Vec<(String, String)>,
+    },
+    Tag {
+        id: String,
+        repo: String,
+        tag: String,
+    },
+    Commit {
+        container: String,
+        repo: String,
+        tag: String,
+        author: String,
+        message: String,
+    },
+    CreateVolume(String),
+    /// List volumes with their sizes (the engine measures every volume: on request only).
+    VolumeSizes,
+    RemoveVolume(String),
+    PruneVolumes,
+    CreateNetwork {
+        name: String,
+        subnet: Option<String>,
+    },
+    RemoveNetwork(String),
+    Connect {
+        network: String,
+        container: String,
+        alias: Option<String>,
+    },
+    Disconnect {
+        network: String,
+        container: String,
+    },
+    PruneNetworks,
+    SystemPrune,
+    Run(Box<super::runform::RunSpec>),
+    CancelJob(u64),
 }

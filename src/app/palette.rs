@@ -176,6 +176,32 @@ pub fn to_basic(c: Color) -> Color {
         .map_or(Color::Reset, |(c, _)| *c)
 }
 
+/// Colours the terminal can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorLevel {
+    None,
+    Basic,
+    Full,
+}
+
+impl ColorLevel {
+    /// From the environment values of NO_COLOR, COLORTERM and TERM.
+    pub fn detect(no_color: Option<&str>, colorterm: Option<&str>, term: Option<&str>) -> Self {
+        if no_color.is_some_and(|v| !v.is_empty()) {
+            return ColorLevel::None;
+        }
+        if term == Some("dumb") {
+            return ColorLevel::None;
+        }
+        if colorterm.is_some_and(|c| c.contains("truecolor") || c.contains("24bit"))
+            || term.is_some_and(|t| t.contains("256color"))
+        {
+            return ColorLevel::Full;
+        }
+        ColorLevel::Basic
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,6 @@
 //! Volumes, networks, disk usage and engine facts, as plain data: what the docker layer turns
 //! engine answers into, and the pure filtering and sorting the views need. No I/O here.
 
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 /// One volume, as `docker volume ls` / `docker volume inspect` know it.
@@ -251,85 +250,6 @@ pub fn human_size(bytes: u64) -> String {
     format!("{s}{}", UNITS[unit])
 }
 
-fn contains_ci(hay: &str, needle_lower: &str) -> bool {
-    hay.to_lowercase().contains(needle_lower)
-}
-
-/// Volumes matching `query` (case-insensitive substring of the name, driver, a label key or
-/// value, or a container using it). An empty query keeps all.
-pub fn filter_volumes<'a>(volumes: &'a [Volume], query: &str) -> Vec<&'a Volume> {
-    let q = query.trim().to_lowercase();
-    volumes
-        .iter()
-        .filter(|v| {
-            q.is_empty()
-                || contains_ci(&v.name, &q)
-                || contains_ci(&v.driver, &q)
-                || v.labels
-                    .iter()
-                    .any(|(k, val)| contains_ci(k, &q) || contains_ci(val, &q))
-                || v.used_by.iter().any(|c| contains_ci(c, &q))
-        })
-        .collect()
-}
-
-/// Volumes no container uses (what a prune would consider).
-pub fn unused_volumes(volumes: &[Volume]) -> Vec<&Volume> {
-    volumes.iter().filter(|v| !v.in_use()).collect()
-}
-
-/// How to order the volumes list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum VolumeSort {
-    #[default]
-    Name,
-    Driver,
-    /// Largest first; unknown sizes last.
-    Size,
-    /// Newest first.
-    Created,
-    /// In use first, then by name.
-    InUse,
-}
-
-/// Sort in place; ties are broken by name so the order is stable across refreshes.
-pub fn sort_volumes(volumes: &mut [Volume], by: VolumeSort) {
-    volumes.sort_by(|a, b| {
-        let first = match by {
-            VolumeSort::Name => Ordering::Equal,
-            VolumeSort::Driver => a.driver.cmp(&b.driver),
-            VolumeSort::Size => match (a.size, b.size) {
-                (Some(x), Some(y)) => y.cmp(&x),
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (None, None) => Ordering::Equal,
-            },
-            VolumeSort::Created => b.created.cmp(&a.created),
-            VolumeSort::InUse => b.in_use().cmp(&a.in_use()),
-        };
-        first
-            .then_with(|| a.is_anonymous().cmp(&b.is_anonymous()))
-            .then_with(|| a.name.cmp(&b.name))
-    });
-}
-
-/// Networks matching `query` (case-insensitive substring of the name, id prefix, driver, a
-/// subnet or an attached container's name).
-pub fn filter_networks<'a>(networks: &'a [Network], query: &str) -> Vec<&'a Network> {
-    let q = query.trim().to_lowercase();
-    networks
-        .iter()
-        .filter(|n| {
-            q.is_empty()
-                || contains_ci(&n.name, &q)
-                || n.id.to_lowercase().starts_with(&q)
-                || contains_ci(&n.driver, &q)
-                || n.subnets.iter().any(|(s, _)| s.contains(&q))
-                || n.containers.iter().any(|(c, _)| contains_ci(c, &q))
-        })
-        .collect()
-}
-
 /// How to order the networks list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum NetworkSort {
@@ -488,58 +408,6 @@ mod tests {
     }
 
     #[test]
-    fn filter_volumes_by_name_driver_label_and_user() {
-        let mut labelled = vol("cache", "local", &[], None, "");
-        labelled
-            .labels
-            .insert("com.example.team".into(), "Infra".into());
-        let vols = vec![
-            vol("pgdata", "local", &["postgres-1"], None, ""),
-            vol("nfs-share", "nfs", &[], None, ""),
-            labelled,
-        ];
-        let names = |q: &str| -> Vec<String> {
-            filter_volumes(&vols, q)
-                .iter()
-                .map(|v| v.name.clone())
-                .collect()
-        };
-        assert_eq!(names("").len(), 3);
-        assert_eq!(names("PG"), ["pgdata"]);
-        assert_eq!(names("nfs"), ["nfs-share"]);
-        assert_eq!(names("infra"), ["cache"]);
-        assert_eq!(names("postgres"), ["pgdata"]);
-        assert!(names("zzz").is_empty());
-        let unused: Vec<&str> = unused_volumes(&vols)
-            .iter()
-            .map(|v| v.name.as_str())
-            .collect();
-        assert_eq!(unused, ["nfs-share", "cache"]);
-    }
-
-    #[test]
-    fn sort_volumes_each_key() {
-        let anon = "f".repeat(64);
-        let base = vec![
-            vol("b", "local", &[], Some(10), "2024-01-02T00:00:00Z"),
-            vol(&anon, "local", &[], None, "2024-01-05T00:00:00Z"),
-            vol("a", "zfs", &["c1"], Some(30), "2024-01-01T00:00:00Z"),
-            vol("c", "local", &[], None, "2024-01-03T00:00:00Z"),
-        ];
-        let order = |by: VolumeSort| -> Vec<String> {
-            let mut v = base.clone();
-            sort_volumes(&mut v, by);
-            v.iter().map(|v| v.display_name().to_string()).collect()
-        };
-        // Named before anonymous, then by name.
-        assert_eq!(order(VolumeSort::Name), ["a", "b", "c", "ffffffffffff"]);
-        assert_eq!(order(VolumeSort::Driver), ["b", "c", "ffffffffffff", "a"]);
-        assert_eq!(order(VolumeSort::Size), ["a", "b", "c", "ffffffffffff"]);
-        assert_eq!(order(VolumeSort::Created), ["ffffffffffff", "c", "b", "a"]);
-        assert_eq!(order(VolumeSort::InUse), ["a", "b", "c", "ffffffffffff"]);
-    }
-
-    #[test]
     fn network_helpers() {
         let n = net(
             "backend",
@@ -552,49 +420,6 @@ mod tests {
         assert_eq!(n.subnets_text(), "10.0.0.0/24");
         assert_eq!(n.ip_of("db"), Some("10.0.0.3"));
         assert_eq!(n.ip_of("nope"), None);
-    }
-
-    #[test]
-    fn filter_and_sort_networks() {
-        let nets = vec![
-            net("zeta", "overlay", &[]),
-            net("bridge", "bridge", &[("a", "172.17.0.2")]),
-            net(
-                "alpha",
-                "bridge",
-                &[("web", "10.0.0.2"), ("db", "10.0.0.3")],
-            ),
-            net("none", "null", &[]),
-        ];
-        let names = |q: &str| -> Vec<String> {
-            filter_networks(&nets, q)
-                .iter()
-                .map(|n| n.name.clone())
-                .collect()
-        };
-        assert_eq!(names("overlay"), ["zeta"]);
-        assert_eq!(names("WEB"), ["alpha"]);
-        assert_eq!(names("10.0.0"), ["zeta", "bridge", "alpha", "none"]);
-        assert_eq!(names("alp"), ["alpha"]);
-        assert_eq!(names("0000"), ["zeta", "bridge", "alpha", "none"]);
-
-        let order = |by: NetworkSort| -> Vec<String> {
-            let mut v = nets.clone();
-            sort_networks(&mut v, by);
-            v.iter().map(|n| n.name.clone()).collect()
-        };
-        assert_eq!(
-            order(NetworkSort::Name),
-            ["bridge", "none", "alpha", "zeta"]
-        );
-        assert_eq!(
-            order(NetworkSort::Driver),
-            ["alpha", "bridge", "none", "zeta"]
-        );
-        assert_eq!(
-            order(NetworkSort::Containers),
-            ["alpha", "bridge", "none", "zeta"]
-        );
     }
 
     #[test]

@@ -2,9 +2,6 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
-
 use super::exec::Sessions;
 use super::keymap::Keymap;
 use super::layout::{self, Areas};
@@ -12,6 +9,9 @@ use super::logs::LogsView;
 use super::model::{CState, Container};
 use super::msg::{ConnStatus, ContainerAction};
 use super::stats::StatsHistory;
+
+pub use super::overlay::{Confirm, Input, Overlay, PromptKind, StatusKind, StatusMsg};
+pub use super::palette::ColorLevel;
 
 /// Samples kept per container for the charts (one a second: five minutes).
 pub const STATS_HISTORY: usize = 300;
@@ -80,146 +80,6 @@ impl SortKey {
             SortKey::Mem => "MEM",
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatusKind {
-    Info,
-    Progress,
-    Error,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusMsg {
-    pub text: String,
-    pub kind: StatusKind,
-    /// Unix seconds when it was set; info messages fade after a few seconds.
-    pub at: i64,
-}
-
-/// The remove dialog.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Confirm {
-    pub targets: Vec<(String, String)>,
-    pub any_running: bool,
-    pub force: bool,
-    pub volumes: bool,
-}
-
-/// What a one-line prompt is for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PromptKind {
-    /// `docker update` limits for a container.
-    Update {
-        id: String,
-        name: String,
-    },
-    /// Open a shell session running a command, optionally as a user (`-u user cmd…`).
-    ExecCommand {
-        id: String,
-        name: String,
-    },
-    /// A one-off, non-interactive command.
-    ExecOnce {
-        id: String,
-        name: String,
-    },
-    Pull,
-    Build,
-    Tag {
-        id: String,
-        name: String,
-    },
-    Push,
-    Run {
-        image: String,
-    },
-    Commit {
-        id: String,
-        name: String,
-    },
-    CreateVolume,
-    CreateNetwork,
-    Connect {
-        network: String,
-    },
-    Disconnect {
-        network: String,
-    },
-    /// Another engine's address (`unix://`, `tcp://`, `ssh://`).
-    Host,
-}
-
-impl PromptKind {
-    pub fn title(&self) -> String {
-        match self {
-            PromptKind::Update { name, .. } => {
-                format!("Update limits of {name} (memory=64m cpus=0.5)")
-            }
-            PromptKind::ExecCommand { name, .. } => {
-                format!("Run in {name} (empty: login shell; `-u user` first to pick a user)")
-            }
-            PromptKind::ExecOnce { name, .. } => {
-                format!("Run once in {name} (output and exit code shown)")
-            }
-            PromptKind::Pull => "Pull image: name[:tag] (e.g. 127.0.0.1:5000/app:v1)".into(),
-            PromptKind::Build => {
-                "Build: DIR -t NAME[:TAG] [-f Dockerfile] [--build-arg K=V]".into()
-            }
-            PromptKind::Tag { name, .. } => format!("Tag {name} as repo[:tag]"),
-            PromptKind::Push => "Push: name[:tag]".into(),
-            PromptKind::Run { image } => format!("docker run [options] {image} [-- command]"),
-            PromptKind::Commit { name, .. } => {
-                format!("Commit {name} as repo[:tag] [-a author] [-m message]")
-            }
-            PromptKind::CreateVolume => "New volume name".into(),
-            PromptKind::CreateNetwork => "New network: NAME [SUBNET e.g. 10.10.0.0/24]".into(),
-            PromptKind::Connect { network } => format!("Connect to {network}: CONTAINER [ALIAS]"),
-            PromptKind::Disconnect { network } => format!("Disconnect from {network}: CONTAINER"),
-            PromptKind::Host => {
-                "Engine address: unix:///path.sock, tcp://host:2376 or ssh://user@host".into()
-            }
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Overlay {
-    None,
-    Help,
-    Confirm(Confirm),
-    Prompt {
-        kind: PromptKind,
-        text: String,
-    },
-    /// Output of a one-off command.
-    Output {
-        title: String,
-        text: String,
-    },
-    /// The `docker run` form; `field` is the index in `Field::ALL` being edited.
-    RunForm {
-        form: Box<super::runform::RunForm>,
-        field: usize,
-    },
-    /// The engines to switch to: docker contexts and the default; `sel` is highlighted.
-    Engines {
-        list: Vec<super::msg::EngineChoice>,
-        sel: usize,
-    },
-    /// A yes/no question: `y` issues `yes`, `f` issues `force` when offered.
-    Ask {
-        question: String,
-        yes: super::msg::Cmd,
-        force: Option<super::msg::Cmd>,
-    },
-}
-
-/// A text input line (filter).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Input {
-    pub active: bool,
-    pub text: String,
 }
 
 /// Container actions under way: for each container, what the latest one is
@@ -301,10 +161,11 @@ pub struct State {
     pub help_scroll: usize,
     /// The processes tab (`docker top`).
     pub top: super::top::TopView,
-    pub view: super::views::View,
-    pub views: super::views::Views,
+    pub view: crate::views::View,
+    pub views: crate::views::Views,
     /// Show jobs (pull/push/build) in the detail pane of the images view.
-    pub show_jobs: bool,
+    /// A container just created from the run prompt: select it when it appears in the list.
+    pub select_when_listed: Option<String>,
     /// Limits of a container (id, limits) for the stats tab.
     pub limits: Option<(String, super::model::Limits)>,
     /// Embedded exec/attach sessions.
@@ -330,31 +191,6 @@ pub struct State {
     pub color: ColorLevel,
     /// The theme's colours.
     pub palette: super::palette::Palette,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColorLevel {
-    None,
-    Basic,
-    Full,
-}
-
-impl ColorLevel {
-    /// From the environment values of NO_COLOR, COLORTERM and TERM.
-    pub fn detect(no_color: Option<&str>, colorterm: Option<&str>, term: Option<&str>) -> Self {
-        if no_color.is_some_and(|v| !v.is_empty()) {
-            return ColorLevel::None;
-        }
-        if term == Some("dumb") {
-            return ColorLevel::None;
-        }
-        if colorterm.is_some_and(|c| c.contains("truecolor") || c.contains("24bit"))
-            || term.is_some_and(|t| t.contains("256color"))
-        {
-            return ColorLevel::Full;
-        }
-        ColorLevel::Basic
-    }
 }
 
 impl State {
@@ -384,9 +220,9 @@ impl State {
             inspect_input: None,
             help_scroll: 0,
             inspect_scroll: 0,
-            view: super::views::View::Containers,
-            views: super::views::Views::default(),
-            show_jobs: false,
+            view: crate::views::View::Containers,
+            views: crate::views::Views::default(),
+            select_when_listed: None,
             limits: None,
             exec: Sessions::new(),
             watching: Vec::new(),
@@ -467,66 +303,50 @@ impl State {
 
     /// Recompute `rows` from containers, filter and sort; keep the selection on the same id.
     pub fn recompute_rows(&mut self) {
-        let query = self.filter.text.trim();
-        let mut rows: Vec<(&Container, u32)> = if query.is_empty() {
-            self.containers
-                .values()
-                .filter(|c| self.show_all || c.state.is_live())
-                .map(|c| (c, 0))
-                .collect()
-        } else {
-            let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
-            let mut matcher = Matcher::new(Config::DEFAULT);
-            let mut buf = Vec::new();
-            let mut hay = String::new();
-            self.containers
-                .values()
-                .filter(|c| self.show_all || c.state.is_live())
-                .filter_map(|c| {
-                    hay.clear();
-                    hay.push_str(&c.name);
-                    hay.push(' ');
-                    hay.push_str(&c.image);
-                    hay.push(' ');
-                    hay.push_str(c.state.as_str());
-                    hay.push(' ');
-                    hay.push_str(&c.status);
-                    if let Some(p) = &c.project {
-                        hay.push(' ');
-                        hay.push_str(p);
-                    }
-                    if let Some(s) = &c.service {
-                        hay.push(' ');
-                        hay.push_str(s);
-                    }
-                    pattern
-                        .score(Utf32Str::new(&hay, &mut buf), &mut matcher)
-                        .map(|score| (c, score))
-                })
-                .collect()
-        };
         let cpu = |c: &Container| self.cpu_of(&c.id).unwrap_or(-1.0);
         let mem = |c: &Container| self.mem_of(&c.id).unwrap_or(0);
-        rows.sort_by(|(a, _), (b, _)| {
-            let ord = match self.sort {
-                SortKey::State => a
-                    .state
-                    .rank()
-                    .cmp(&b.state.rank())
-                    .then_with(|| project_key(a).cmp(&project_key(b))),
-                SortKey::Name => std::cmp::Ordering::Equal,
-                SortKey::Image => a.image.cmp(&b.image),
-                SortKey::Created => b.created.cmp(&a.created),
-                // Top consumers first; coarse buckets keep the order stable under small changes.
-                SortKey::Cpu => bucket(cpu(b), 1.0).cmp(&bucket(cpu(a), 1.0)),
-                SortKey::Mem => (mem(b) >> 20).cmp(&(mem(a) >> 20)),
-            };
-            let ord = ord
-                .then_with(|| a.name.cmp(&b.name))
-                .then_with(|| a.id.cmp(&b.id));
-            if self.sort_desc { ord.reverse() } else { ord }
-        });
-        self.rows = rows.into_iter().map(|(c, _)| c.id.clone()).collect();
+        let (sort, desc) = (self.sort, self.sort_desc);
+        // Fuzzy over name, image, state, status, project and service; best matches first.
+        self.rows = crate::views::list::rank(
+            self.containers
+                .values()
+                .filter(|c| self.show_all || c.state.is_live())
+                .map(|c| (c, c)),
+            &self.filter.text,
+            |c, hay| {
+                for part in [&c.name, &c.image, c.state.as_str(), &c.status] {
+                    hay.push_str(part);
+                    hay.push(' ');
+                }
+                for part in [&c.project, &c.service].into_iter().flatten() {
+                    hay.push_str(part);
+                    hay.push(' ');
+                }
+            },
+            |a, b| {
+                let ord = match sort {
+                    SortKey::State => a
+                        .state
+                        .rank()
+                        .cmp(&b.state.rank())
+                        .then_with(|| project_key(a).cmp(&project_key(b))),
+                    SortKey::Name => std::cmp::Ordering::Equal,
+                    SortKey::Image => a.image.cmp(&b.image),
+                    SortKey::Created => b.created.cmp(&a.created),
+                    // Top consumers first; coarse buckets keep the order stable under small
+                    // changes.
+                    SortKey::Cpu => bucket(cpu(b), 1.0).cmp(&bucket(cpu(a), 1.0)),
+                    SortKey::Mem => (mem(b) >> 20).cmp(&(mem(a) >> 20)),
+                };
+                let ord = ord
+                    .then_with(|| crate::views::list::natural_cmp(&a.name, &b.name))
+                    .then_with(|| a.id.cmp(&b.id));
+                if desc { ord.reverse() } else { ord }
+            },
+        )
+        .into_iter()
+        .map(|c| c.id.clone())
+        .collect();
         if let Some(sel) = &self.selected
             && !self.rows.contains(sel)
         {
@@ -667,8 +487,8 @@ impl State {
     /// then global). Key dispatch, the help overlay and the footer hints all ask this.
     pub fn active_contexts(&self) -> Vec<super::keymap::Context> {
         use super::keymap::Context;
-        if self.view != super::views::View::Containers {
-            return self.view.contexts().to_vec();
+        if let Some(v) = self.views.get(self.view) {
+            return v.contexts().to_vec();
         }
         match (self.focus, self.tab) {
             // Typing into a shell: every key goes to it but the one that leaves.

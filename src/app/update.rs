@@ -80,44 +80,16 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             // died with it.
             state.watching.clear();
             state.top.inflight = false;
-            {
-                use super::events::History;
-                let h = &mut state.views.events.history;
-                if matches!(h, History::Loading | History::Failed(_)) {
-                    *h = History::NotAsked;
-                    if state.view == super::views::View::Events {
-                        *h = History::Loading;
-                        out.push(Cmd::EventHistory);
-                    }
-                }
-            }
             if !state.views.events.is_empty() {
                 let mark = super::events::EngineEvent::ours(
                     state.now,
                     "resync",
                     "engine reconnected: events in between are not shown".into(),
                 );
-                super::views_update::on_event(state, mark);
+                super::router::on_event(state, mark);
             }
-            // A (re)connected engine: keep the lists of the views already opened fresh, and
-            // ask again for those that could not be listed (no engine at the time).
-            use super::views::{Kind, ResCmd};
-            let v = &state.views;
-            let mut again = Vec::new();
-            for (loaded, kind) in [
-                (v.images.is_some(), Kind::Images),
-                (v.volumes.is_some(), Kind::Volumes),
-                (v.networks.is_some(), Kind::Networks),
-                (v.disk.is_some(), Kind::DiskUsage),
-            ] {
-                if loaded || v.error(kind).is_some() {
-                    again.push(kind);
-                    out.push(Cmd::Res(ResCmd::Watch(kind)));
-                }
-            }
-            for kind in again {
-                state.views.set_error(kind, None);
-            }
+            // Every view keeps what it listed fresh and asks again for what failed.
+            super::router::reconnected(state, out);
             state.containers = list.into_iter().map(|c| (c.id.clone(), c)).collect();
             state.pending.retain(|id| state.containers.contains_key(id));
             state
@@ -143,9 +115,9 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 state.stats.remove(&id);
             }
             state.containers.insert(id.clone(), c);
-            let just_ran = state.views.select_when_listed.as_deref() == Some(id.as_str());
+            let just_ran = state.select_when_listed.as_deref() == Some(id.as_str());
             if just_ran {
-                state.views.select_when_listed = None;
+                state.select_when_listed = None;
                 state.selected = Some(id.clone());
             }
             state.recompute_rows();
@@ -292,17 +264,17 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             Ok(t) => state.set_status(StatusKind::Info, t),
             Err(e) => state.set_status(StatusKind::Error, e),
         },
-        Msg::Res(m) => super::views_update::on_msg(state, m),
-        Msg::Event(e) => super::views_update::on_event(state, e),
+        Msg::Res(m) => super::router::on_msg(state, m, out),
+        Msg::Event(e) => super::router::on_event(state, e),
         Msg::Mouse(ev) => super::mouse::on_mouse(state, ev, out),
         Msg::EventHistory(r) => {
             let p = state.areas().list_rows().max(1);
             let log = &mut state.views.events;
             log.history = match r {
-                Ok(evs) => super::events::History::Loaded(log.backfill(evs, p)),
-                Err(e) => super::events::History::Failed(e),
+                Ok(evs) => crate::views::events::History::Loaded(log.backfill(evs, p)),
+                Err(e) => crate::views::events::History::Failed(e),
             };
-            if state.view == super::views::View::Events {
+            if state.view == crate::views::View::Events {
                 state.dirty = true;
             }
         }
@@ -339,7 +311,7 @@ fn shell_typing(state: &State) -> bool {
 /// selection, then every few seconds while it runs. Nothing while the tab is hidden.
 fn refresh_top(state: &mut State, out: &mut Vec<Cmd>) {
     let shown = state.tab == DetailTab::Top
-        && state.view == super::views::View::Containers
+        && state.view == crate::views::View::Containers
         && state.areas().detail.height > 0;
     if !shown || !matches!(state.conn, ConnStatus::Connected { .. }) {
         return;
@@ -460,7 +432,7 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
             return;
         }
         Overlay::RunForm { .. } => {
-            super::views_update::form_key(state, &key, out);
+            super::prompts::form_key(state, &key, out);
             return;
         }
         Overlay::Output { .. } => {
@@ -521,8 +493,8 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
         if key.code == KeyCode::Esc {
             state.filter.text.clear();
         }
-        if state.view != super::views::View::Containers {
-            super::views_update::refilter(state);
+        if state.view != crate::views::View::Containers {
+            super::router::refilter(state);
             return;
         }
         state.recompute_rows();
@@ -584,8 +556,8 @@ pub(crate) fn dispatch(
 ) -> Handled {
     let handled = if ctx == Context::Global {
         global_action(state, action, out)
-    } else if state.view != super::views::View::Containers {
-        super::views_update::action(state, action, out)
+    } else if state.view != crate::views::View::Containers {
+        super::router::action(state, action, out)
     } else if state.focus == Focus::Detail {
         detail_action(state, action, out)
     } else {
@@ -599,7 +571,7 @@ pub(crate) fn dispatch(
 
 /// Actions that work in every view: quit, help, switching views and panes.
 fn global_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled {
-    use super::views::View;
+    use crate::views::View;
     let view = match action {
         Action::ViewContainers => View::Containers,
         Action::ViewImages => View::Images,
@@ -635,7 +607,7 @@ fn global_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handl
         }
         _ => return Handled::No,
     };
-    super::views_update::switch(state, view, out);
+    super::router::switch(state, view, out);
     Handled::Redraw
 }
 
@@ -678,7 +650,7 @@ fn submit_prompt(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<
         | PromptKind::ExecOnce { .. }
         | PromptKind::Host => {}
         other => {
-            super::views_update::submit(state, other, text, out);
+            super::prompts::submit(state, other, text, out);
             return;
         }
     }
@@ -818,8 +790,8 @@ pub(crate) fn switch_engine(state: &mut State, addr: String, source: String, out
     let events = std::mem::take(&mut state.views.events);
     state.views = Default::default();
     state.views.events = events;
-    state.views.events.history = super::events::History::NotAsked;
-    state.view = super::views::View::Containers;
+    state.views.events.history = crate::views::events::History::NotAsked;
+    state.view = crate::views::View::Containers;
     state.focus = Focus::List;
     let req = state.logs.open(None, state.now);
     out.push(Cmd::Logs(req));
@@ -828,7 +800,7 @@ pub(crate) fn switch_engine(state: &mut State, addr: String, source: String, out
         .engine_gone("dockside switched to another engine");
     let mark =
         super::events::EngineEvent::ours(state.now, "switch", format!("to {addr} ({source})"));
-    super::views_update::on_event(state, mark);
+    super::router::on_event(state, mark);
     state.conn = ConnStatus::Connecting {
         addr: format!("{addr} ({source})"),
     };
@@ -1368,7 +1340,7 @@ fn sanitize_file(name: &str) -> String {
 mod tests {
     use super::*;
     use crate::app::fixtures;
-    use crate::app::views::View;
+    use crate::views::View;
 
     /// The places a user reaches, by name: each context is active in one of them at least.
     const PLACES: [&str; 12] = [
@@ -1415,7 +1387,7 @@ mod tests {
             View::Events,
         ] {
             if view.title() == name {
-                super::super::views_update::switch(&mut s, view, &mut out);
+                super::super::router::switch(&mut s, view, &mut out);
             }
         }
         s

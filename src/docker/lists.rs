@@ -9,7 +9,7 @@ use tokio::task::JoinSet;
 
 use super::{images, networks, system, volumes};
 use crate::app::Msg;
-use crate::app::views::{Kind, ResMsg};
+use crate::app::msg::{Kind, ResMsg};
 
 #[derive(Default)]
 pub struct ListWatch {

@@ -56,9 +56,9 @@ pub async fn refuse(tx: &mpsc::Sender<Msg>, cmd: Cmd, why: &str) {
 }
 
 /// The answer to a refused command of the resource views: its list, detail or job fails.
-fn refused_res(cmd: &crate::app::views::ResCmd, why: &str) -> crate::app::views::ResMsg {
+fn refused_res(cmd: &crate::app::msg::ResCmd, why: &str) -> crate::app::msg::ResMsg {
     use crate::app::images::Progress;
-    use crate::app::views::{Kind, ResCmd, ResMsg};
+    use crate::app::msg::{Kind, ResCmd, ResMsg};
     let why = why.to_string();
     match cmd {
         ResCmd::Watch(Kind::Images) => ResMsg::Images(Err(why)),

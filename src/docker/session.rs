@@ -18,8 +18,8 @@ use super::{build, containers, events, exec, images, logs, networks, stats, syst
 use crate::app::images::{Progress, short_id};
 use crate::app::model::Container;
 use crate::app::msg::{Cmd, ConnStatus, Msg};
+use crate::app::msg::{ResCmd, ResMsg};
 use crate::app::resources::human_size;
-use crate::app::views::{ResCmd, ResMsg};
 
 pub enum SessionEnd {
     Quit,

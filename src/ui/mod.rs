@@ -1,7 +1,6 @@
 //! Drawing only, from `&State`. One file per pane.
 
 pub mod containers;
-pub mod events;
 pub mod exec;
 pub mod header;
 pub mod inspect;
@@ -12,7 +11,6 @@ pub mod status;
 pub mod theme;
 pub mod top;
 pub mod util;
-pub mod views;
 
 use ratatui::Frame;
 
@@ -24,12 +22,22 @@ pub fn draw(f: &mut Frame, state: &State) {
     let theme = Theme::with(state.color, state.palette);
     let areas = state.areas();
     header::draw(f, areas.header, state, &theme);
-    if state.view != crate::app::views::View::Containers {
+    if let Some(view) = state.views.get(state.view) {
+        let mut dx = crate::views::Dx {
+            theme: &theme,
+            view: state.view,
+            focused: state.focus == Focus::List,
+            filter: &state.filter,
+            now: state.now,
+            utc_offset: state.utc_offset,
+            keymap: &state.keymap,
+        };
         if areas.list.height > 0 {
-            views::draw_list(f, areas.list, state, &theme);
+            view.draw_list(f, areas.list, &dx);
         }
+        dx.focused = state.focus == Focus::Detail;
         if areas.detail.height > 0 {
-            views::draw_detail(f, areas.detail, state, &theme);
+            view.draw_detail(f, areas.detail, &dx);
         }
         status::draw(f, areas.status, state, &theme);
         overlays(f, state, &theme);
@@ -68,7 +76,7 @@ fn overlays(f: &mut Frame, state: &State, theme: &Theme) {
             // The run prompt validates as you type and shows the equivalent command.
             let hint = match kind {
                 crate::app::state::PromptKind::Run { image } => {
-                    Some(match crate::app::views_update::check_run(image, text) {
+                    Some(match crate::app::prompts::check_run(image, text) {
                         Ok(spec) => (true, spec.docker_command()),
                         Err(e) => (false, e),
                     })

@@ -241,7 +241,7 @@ pub fn run_form(
     theme: &Theme,
 ) {
     use crate::app::runform::Field;
-    let result = crate::app::views_update::check_form(state, form);
+    let result = crate::app::prompts::check_form(state, form);
     let errors: Vec<(Field, String)> = match &result {
         Ok(_) => Vec::new(),
         Err(e) => e.clone(),

@@ -37,7 +37,7 @@ fn hints(state: &State, theme: &Theme) -> Line<'static> {
         spans.push(Span::styled(k, theme.accent()));
         spans.push(Span::raw(format!(" {label}  ")));
     };
-    let containers = state.view == crate::app::views::View::Containers;
+    let containers = state.view == crate::views::View::Containers;
     if !containers {
         // The view's own keys, after help and the view keys.
         if let Some(k) = key(Action::Help) {

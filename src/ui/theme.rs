@@ -2,8 +2,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::app::palette::{Pair, Palette};
-use crate::app::state::ColorLevel;
+use crate::app::palette::{ColorLevel, Pair, Palette};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {

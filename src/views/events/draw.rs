@@ -1,19 +1,24 @@
-//! The events pane: what the engine reported, newest first, like `docker events`.
+//! Drawing of the events view: what the engine reported, newest first, like `docker events`.
 
 use chrono::{DateTime, FixedOffset};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
-use super::theme::Theme;
-use crate::app::State;
+use crate::app::action::Action;
+use crate::app::keymap::Context;
+
+use super::EventsView;
+use super::log::History;
 use crate::app::events::EngineEvent;
-use crate::app::state::Focus;
+use crate::ui::theme::Theme;
+use crate::views::Dx;
+use crate::views::widgets::page_rows;
 
 /// The event's time in the user's time zone, with `fmt`.
-fn local(state: &State, ev: &EngineEvent, fmt: &str) -> String {
-    let tz = FixedOffset::east_opt(state.utc_offset)
+fn local(dx: &Dx, ev: &EngineEvent, fmt: &str) -> String {
+    let tz = FixedOffset::east_opt(dx.utc_offset)
         .or_else(|| FixedOffset::east_opt(0))
         .map(|tz| DateTime::from_timestamp_nanos(ev.time_nano).with_timezone(&tz));
     tz.map(|t| t.format(fmt).to_string()).unwrap_or_default()
@@ -29,35 +34,38 @@ fn action_style(ev: &EngineEvent, theme: &Theme) -> ratatui::style::Style {
     }
 }
 
-pub fn draw_list(f: &mut Frame, area: Rect, state: &State, theme: &Theme, b: Block) {
-    let focused = state.focus == Focus::List;
-    let log = &state.views.events;
+pub fn list(log: &EventsView, f: &mut Frame, area: Rect, dx: &Dx) {
+    let theme = dx.theme;
+    let count = if log.list.len() == log.len() {
+        format!("{} events", log.len())
+    } else {
+        format!("{} of {} events", log.list.len(), log.len())
+    };
+    let past = match &log.history {
+        History::NotAsked => String::new(),
+        History::Loading => " · loading the last hour…".into(),
+        History::Loaded(_) => " · from an hour before dockside started".into(),
+        History::Failed(e) => format!(" · earlier events unavailable: {e}"),
+    };
+    let b = dx.block(format!("{count}{past}"));
     let page = usize::from(area.height.saturating_sub(3));
-    if log.rows.is_empty() {
+    if log.list.is_empty() {
         let text = if log.is_empty() {
             "No events in the last hour. They appear here as the engine reports them: start, \
              stop, pull, create, connect…"
         } else {
             "No event matches the filter."
         };
-        f.render_widget(
-            Paragraph::new(text)
-                .style(theme.dim())
-                .wrap(Wrap { trim: false })
-                .block(b),
-            area,
-        );
-        return;
+        return dx.message(f, area, b, text.into());
     }
-    let rows = super::views::page_rows(
-        &log.rows,
-        log.cur,
+    let rows = page_rows(
+        &log.list,
         page,
-        theme.selected(focused),
+        theme.selected(dx.focused),
         |i| log.get(i),
         |ev| {
             vec![
-                Cell::from(Span::styled(local(state, ev, "%H:%M:%S"), theme.dim())),
+                Cell::from(Span::styled(local(dx, ev, "%H:%M:%S"), theme.dim())),
                 Cell::from(ev.typ.clone()),
                 Cell::from(Span::styled(ev.action.clone(), action_style(ev, theme))),
                 Cell::from(ev.subject()),
@@ -85,13 +93,14 @@ pub fn draw_list(f: &mut Frame, area: Rect, state: &State, theme: &Theme, b: Blo
 }
 
 /// Every attribute of the selected event.
-pub fn draw_detail(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let focused = state.focus == Focus::Detail;
-    let b = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(focused))
-        .title(Span::styled(" Event (enter: go to it) ", theme.title()));
-    let Some(ev) = state.views.events.selected() else {
+pub fn detail(log: &EventsView, f: &mut Frame, area: Rect, dx: &Dx) {
+    let theme = dx.theme;
+    let title = match dx.keymap.key_for(Context::Events, Action::Open) {
+        Some(k) => format!("Event ({k}: go to it)"),
+        None => "Event".into(),
+    };
+    let b = dx.detail_block(&title);
+    let Some(ev) = log.selected() else {
         f.render_widget(b, area);
         return;
     };
@@ -102,7 +111,7 @@ pub fn draw_detail(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         ])
     };
     let mut lines = vec![
-        kv("Time", local(state, ev, "%Y-%m-%d %H:%M:%S%.3f %:z")),
+        kv("Time", local(dx, ev, "%Y-%m-%d %H:%M:%S%.3f %:z")),
         kv("Type", ev.typ.clone()),
         kv("Action", ev.action.clone()),
         kv("Id", ev.id.clone()),

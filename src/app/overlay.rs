@@ -1,0 +1,142 @@
+//! What sits over the views (dialogs, prompts, the help) and the status line: plain data the
+//! root state holds and every view may ask for.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Progress,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMsg {
+    pub text: String,
+    pub kind: StatusKind,
+    /// Unix seconds when it was set; info messages fade after a few seconds.
+    pub at: i64,
+}
+
+/// The remove dialog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub targets: Vec<(String, String)>,
+    pub any_running: bool,
+    pub force: bool,
+    pub volumes: bool,
+}
+
+/// What a one-line prompt is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    /// `docker update` limits for a container.
+    Update {
+        id: String,
+        name: String,
+    },
+    /// Open a shell session running a command, optionally as a user (`-u user cmd…`).
+    ExecCommand {
+        id: String,
+        name: String,
+    },
+    /// A one-off, non-interactive command.
+    ExecOnce {
+        id: String,
+        name: String,
+    },
+    Pull,
+    Build,
+    Tag {
+        id: String,
+        name: String,
+    },
+    Push,
+    Run {
+        image: String,
+    },
+    Commit {
+        id: String,
+        name: String,
+    },
+    CreateVolume,
+    CreateNetwork,
+    Connect {
+        network: String,
+    },
+    Disconnect {
+        network: String,
+    },
+    /// Another engine's address (`unix://`, `tcp://`, `ssh://`).
+    Host,
+}
+
+impl PromptKind {
+    pub fn title(&self) -> String {
+        match self {
+            PromptKind::Update { name, .. } => {
+                format!("Update limits of {name} (memory=64m cpus=0.5)")
+            }
+            PromptKind::ExecCommand { name, .. } => {
+                format!("Run in {name} (empty: login shell; `-u user` first to pick a user)")
+            }
+            PromptKind::ExecOnce { name, .. } => {
+                format!("Run once in {name} (output and exit code shown)")
+            }
+            PromptKind::Pull => "Pull image: name[:tag] (e.g. 127.0.0.1:5000/app:v1)".into(),
+            PromptKind::Build => {
+                "Build: DIR -t NAME[:TAG] [-f Dockerfile] [--build-arg K=V]".into()
+            }
+            PromptKind::Tag { name, .. } => format!("Tag {name} as repo[:tag]"),
+            PromptKind::Push => "Push: name[:tag]".into(),
+            PromptKind::Run { image } => format!("docker run [options] {image} [-- command]"),
+            PromptKind::Commit { name, .. } => {
+                format!("Commit {name} as repo[:tag] [-a author] [-m message]")
+            }
+            PromptKind::CreateVolume => "New volume name".into(),
+            PromptKind::CreateNetwork => "New network: NAME [SUBNET e.g. 10.10.0.0/24]".into(),
+            PromptKind::Connect { network } => format!("Connect to {network}: CONTAINER [ALIAS]"),
+            PromptKind::Disconnect { network } => format!("Disconnect from {network}: CONTAINER"),
+            PromptKind::Host => {
+                "Engine address: unix:///path.sock, tcp://host:2376 or ssh://user@host".into()
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    None,
+    Help,
+    Confirm(Confirm),
+    Prompt {
+        kind: PromptKind,
+        text: String,
+    },
+    /// Output of a one-off command.
+    Output {
+        title: String,
+        text: String,
+    },
+    /// The `docker run` form; `field` is the index in `Field::ALL` being edited.
+    RunForm {
+        form: Box<super::runform::RunForm>,
+        field: usize,
+    },
+    /// The engines to switch to: docker contexts and the default; `sel` is highlighted.
+    Engines {
+        list: Vec<super::msg::EngineChoice>,
+        sel: usize,
+    },
+    /// A yes/no question: `y` issues `yes`, `f` issues `force` when offered.
+    Ask {
+        question: String,
+        yes: super::msg::Cmd,
+        force: Option<super::msg::Cmd>,
+    },
+}
+
+/// A text input line (filter).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Input {
+    pub active: bool,
+    pub text: String,
+}

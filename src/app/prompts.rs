@@ -1,0 +1,283 @@
+//! The prompts and the run form over the views: what a submitted line or form does.
+
+use super::model::split_command;
+use super::msg::{Cmd, ResCmd};
+use super::overlay::{Overlay, PromptKind, StatusKind};
+use super::runform::RunForm;
+use super::state::State;
+
+/// Split `repo[:tag]` (a registry port is not a tag).
+pub fn split_ref(r: &str) -> (String, String) {
+    match r.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => (repo.to_string(), tag.to_string()),
+        _ => (r.to_string(), "latest".to_string()),
+    }
+}
+
+/// Check a run form as typed: the form's own rules, plus what the app already knows of the
+/// engine (a name in use, an image that is not here). `Ok` holds the spec to run.
+pub fn check_form(
+    state: &State,
+    form: &RunForm,
+) -> Result<super::runform::RunSpec, Vec<(super::runform::Field, String)>> {
+    check_form_parts(
+        &state.containers,
+        state.views.images.images.as_deref(),
+        form,
+    )
+}
+
+fn check_form_parts(
+    containers: &std::collections::HashMap<String, super::model::Container>,
+    images: Option<&[super::images::Image]>,
+    form: &RunForm,
+) -> Result<super::runform::RunSpec, Vec<(super::runform::Field, String)>> {
+    use super::runform::Field;
+    let mut errors = match form.validate() {
+        Ok(spec) => {
+            let mut extra = Vec::new();
+            if let Some(name) = spec.name.as_deref()
+                && containers.values().any(|c| c.name == name)
+            {
+                extra.push((
+                    Field::Name,
+                    format!("`{name}` is already in use by a container"),
+                ));
+            }
+            if let Some(images) = images {
+                let known = images.iter().any(|i| {
+                    i.tags.iter().any(|t| {
+                        *t == spec.image || t.strip_suffix(":latest") == Some(spec.image.as_str())
+                    }) || i.id == spec.image
+                        || i.id
+                            .strip_prefix("sha256:")
+                            .is_some_and(|h| h.starts_with(&spec.image))
+                });
+                if !known {
+                    extra.push((
+                        Field::Image,
+                        format!(
+                            "no image `{}` on this engine: pull it first (p)",
+                            spec.image
+                        ),
+                    ));
+                }
+            }
+            if extra.is_empty() {
+                return Ok(spec);
+            }
+            extra
+        }
+        Err(e) => e,
+    };
+    errors.sort_by_key(|(f, _)| Field::ALL.iter().position(|x| x == f));
+    Err(errors)
+}
+
+/// A key in the run form. Tab/↓ and shift-tab/↑ move between fields, space flips a
+/// toggle, enter validates and runs, esc cancels. Errors are shown live, per field.
+pub fn form_key(state: &mut State, key: &super::keymap::Key, out: &mut Vec<Cmd>) {
+    use super::runform::Field;
+    use crossterm::event::{KeyCode, KeyModifiers};
+    let Overlay::RunForm { form, field } = &mut state.overlay else {
+        return;
+    };
+    let n = Field::ALL.len();
+    let f = Field::ALL[(*field).min(n - 1)];
+    match key.code {
+        KeyCode::Esc => state.overlay = Overlay::None,
+        KeyCode::Tab | KeyCode::Down => *field = (*field + 1) % n,
+        KeyCode::BackTab | KeyCode::Up => *field = (*field + n - 1) % n,
+        KeyCode::Enter => {
+            match check_form_parts(
+                &state.containers,
+                state.views.images.images.as_deref(),
+                form,
+            ) {
+                Ok(spec) => {
+                    state.set_status(
+                        StatusKind::Progress,
+                        format!("Running {}…", spec.docker_command()),
+                    );
+                    out.push(Cmd::Res(ResCmd::Run(Box::new(spec))));
+                    state.overlay = Overlay::None;
+                }
+                Err(errs) => {
+                    if let Some((bad, _)) = errs.first()
+                        && let Some(i) = Field::ALL.iter().position(|x| x == bad)
+                    {
+                        *field = i;
+                    }
+                }
+            }
+        }
+        KeyCode::Char(' ') if f.is_toggle() => form.toggle(f),
+        KeyCode::Backspace => {
+            if let Some(t) = form.text_mut(f) {
+                t.pop();
+            }
+        }
+        KeyCode::Char('u') if key.mods.contains(KeyModifiers::CONTROL) => {
+            if let Some(t) = form.text_mut(f) {
+                t.clear();
+            }
+        }
+        KeyCode::Char(c) if !key.mods.contains(KeyModifiers::CONTROL) => {
+            if let Some(t) = form.text_mut(f) {
+                t.push(c);
+            }
+        }
+        _ => {}
+    }
+    state.dirty = true;
+}
+
+/// Validate a `docker run` prompt as typed: the equivalent command line, or what is wrong.
+pub fn check_run(image: &str, text: &str) -> Result<super::runform::RunSpec, String> {
+    let text = text.trim();
+    let (opts, cmd) = match text.split_once(" -- ") {
+        Some((o, c)) => (o, c),
+        None => (text, ""),
+    };
+    let line = format!("docker run {opts} {image} {cmd}");
+    RunForm::from_docker_command(&line).and_then(|f| {
+        f.validate().map_err(|errs| {
+            errs.iter()
+                .map(|(field, e)| format!("{}: {e}", field.label()))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    })
+}
+
+/// Carry out a view prompt.
+pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd>) {
+    let text = text.trim();
+    let err = |state: &mut State, e: String| state.set_status(StatusKind::Error, e);
+    match kind {
+        PromptKind::Pull | PromptKind::Push => {
+            if text.is_empty() {
+                return err(state, "no image name given".into());
+            }
+            let push = kind == PromptKind::Push;
+            let verb = if push { "push" } else { "pull" };
+            let job = state.views.images.start_job(format!("{verb} {text}"));
+            let reference = text.to_string();
+            out.push(Cmd::Res(if push {
+                ResCmd::Push { job, reference }
+            } else {
+                ResCmd::Pull { job, reference }
+            }));
+        }
+        PromptKind::Build => {
+            let words = match split_command(text) {
+                Ok(w) => w,
+                Err(e) => return err(state, format!("build: {e}")),
+            };
+            let (mut dir, mut tag, mut dockerfile, mut args) = (None, None, None, Vec::new());
+            let mut it = words.into_iter();
+            while let Some(w) = it.next() {
+                match w.as_str() {
+                    "-t" | "--tag" => tag = it.next(),
+                    "-f" | "--file" => dockerfile = it.next(),
+                    "--build-arg" => {
+                        if let Some(kv) = it.next() {
+                            let (k, v) = kv.split_once('=').unwrap_or((kv.as_str(), ""));
+                            args.push((k.to_string(), v.to_string()));
+                        }
+                    }
+                    _ if dir.is_none() => dir = Some(w),
+                    other => return err(state, format!("build: unexpected `{other}`")),
+                }
+            }
+            let Some(dir) = dir else {
+                return err(state, "build: give the context directory".into());
+            };
+            let tag = tag.unwrap_or_default();
+            let job = state.views.images.start_job(format!("build {dir} {tag}"));
+            out.push(Cmd::Res(ResCmd::Build {
+                job,
+                dir,
+                tag,
+                dockerfile,
+                build_args: args,
+            }));
+        }
+        PromptKind::Tag { id, .. } => {
+            if text.is_empty() {
+                return err(state, "no tag given".into());
+            }
+            let (repo, tag) = split_ref(text);
+            out.push(Cmd::Res(ResCmd::Tag { id, repo, tag }));
+        }
+        PromptKind::Run { image } => match check_run(&image, text) {
+            Ok(spec) => {
+                state.set_status(
+                    StatusKind::Progress,
+                    format!("Running {}…", spec.docker_command()),
+                );
+                out.push(Cmd::Res(ResCmd::Run(Box::new(spec))));
+            }
+            Err(e) => err(state, format!("run: {e}")),
+        },
+        PromptKind::Commit { id, .. } => {
+            let words = match split_command(text) {
+                Ok(w) => w,
+                Err(e) => return err(state, format!("commit: {e}")),
+            };
+            let (mut reference, mut author, mut message) = (None, String::new(), String::new());
+            let mut it = words.into_iter();
+            while let Some(w) = it.next() {
+                match w.as_str() {
+                    "-a" | "--author" => author = it.next().unwrap_or_default(),
+                    "-m" | "--message" => message = it.next().unwrap_or_default(),
+                    _ => reference = Some(w),
+                }
+            }
+            let Some(reference) = reference else {
+                return err(state, "commit: give repo[:tag]".into());
+            };
+            let (repo, tag) = split_ref(&reference);
+            state.set_status(StatusKind::Progress, format!("Committing to {repo}:{tag}…"));
+            out.push(Cmd::Res(ResCmd::Commit {
+                container: id,
+                repo,
+                tag,
+                author,
+                message,
+            }));
+        }
+        PromptKind::CreateVolume => out.push(Cmd::Res(ResCmd::CreateVolume(text.to_string()))),
+        PromptKind::CreateNetwork => {
+            let mut words = text.split_whitespace();
+            let Some(name) = words.next() else {
+                return err(state, "no network name given".into());
+            };
+            out.push(Cmd::Res(ResCmd::CreateNetwork {
+                name: name.to_string(),
+                subnet: words.next().map(str::to_owned),
+            }));
+        }
+        PromptKind::Connect { network } => {
+            let mut words = text.split_whitespace();
+            let Some(container) = words.next() else {
+                return err(state, "no container given".into());
+            };
+            out.push(Cmd::Res(ResCmd::Connect {
+                network,
+                container: container.to_string(),
+                alias: words.next().map(str::to_owned),
+            }));
+        }
+        PromptKind::Disconnect { network } => {
+            if text.is_empty() {
+                return err(state, "no container given".into());
+            }
+            out.push(Cmd::Res(ResCmd::Disconnect {
+                network,
+                container: text.to_string(),
+            }));
+        }
+        _ => {}
+    }
+}

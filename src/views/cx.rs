@@ -1,0 +1,71 @@
+//! What a view may read and ask for while it handles an action or an engine message. A view
+//! never sees the root state: it gets the shared bits it needs here, and asks the root for
+//! anything beyond itself (a status line, a dialog, going to another view).
+
+use crate::app::action::Handled;
+use crate::app::msg::{Cmd, ResCmd};
+use crate::app::overlay::{Overlay, PromptKind, StatusKind};
+
+use super::View;
+
+/// Where the root should take the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Goto {
+    /// The containers view, this container selected.
+    Container(String),
+    /// Another view, the row of this key (image id or tag, volume name, network id) selected.
+    Item(View, String),
+}
+
+pub struct Cx<'a> {
+    /// The list filter's text.
+    pub filter: &'a str,
+    /// Rows of a list on screen.
+    pub page: usize,
+    /// Unix seconds.
+    pub now: i64,
+    /// Requests for the engine and the runtime.
+    pub out: &'a mut Vec<Cmd>,
+    /// Asked of the root, carried out when the view returns.
+    pub status: Option<(StatusKind, String)>,
+    pub overlay: Option<Overlay>,
+    pub goto: Option<Goto>,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(filter: &'a str, page: usize, now: i64, out: &'a mut Vec<Cmd>) -> Cx<'a> {
+        Cx {
+            filter,
+            page,
+            now,
+            out,
+            status: None,
+            overlay: None,
+            goto: None,
+        }
+    }
+
+    pub fn send(&mut self, cmd: ResCmd) {
+        self.out.push(Cmd::Res(cmd));
+    }
+
+    pub fn status(&mut self, kind: StatusKind, text: impl Into<String>) {
+        self.status = Some((kind, text.into()));
+    }
+
+    /// Open a one-line prompt.
+    pub fn prompt(&mut self, kind: PromptKind, text: String) -> Handled {
+        self.overlay = Some(Overlay::Prompt { kind, text });
+        Handled::Redraw
+    }
+
+    /// Ask a yes/no question: `y` sends `yes`, `f` sends `force` when offered.
+    pub fn ask(&mut self, question: String, yes: ResCmd, force: Option<ResCmd>) -> Handled {
+        self.overlay = Some(Overlay::Ask {
+            question,
+            yes: Cmd::Res(yes),
+            force: force.map(Cmd::Res),
+        });
+        Handled::Redraw
+    }
+}

@@ -1,0 +1,295 @@
+//! The log behind the events view: newest first, bounded, repeats folded, filterable.
+
+use std::collections::VecDeque;
+
+use crate::app::events::{EngineEvent, MAX_EVENTS, REPEAT_WINDOW};
+use crate::views::list::ListView;
+
+/// The engine's recent past (events from before dockside connected), fetched once per engine
+/// when the events view is first shown.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum History {
+    #[default]
+    NotAsked,
+    Loading,
+    /// How many older events it added.
+    Loaded(usize),
+    Failed(String),
+}
+
+/// The events view: the engine's events. Index 0 is the newest event.
+#[derive(Debug, Default)]
+pub struct EventsView {
+    items: VecDeque<EngineEvent>,
+    /// Events received since dockside started (including dropped ones).
+    pub total: u64,
+    /// Rows under the current filter (indices into the log, newest first) and the cursor.
+    pub list: ListView,
+    filter: String,
+    pub history: History,
+}
+
+impl EventsView {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&EngineEvent> {
+        self.items.get(i)
+    }
+
+    pub fn selected(&self) -> Option<&EngineEvent> {
+        self.list
+            .rows
+            .get(self.list.cur.sel)
+            .and_then(|i| self.items.get(*i))
+    }
+
+    /// Add the newest event. A user looking at an older event keeps looking at it;
+    /// one at the top keeps seeing the newest.
+    pub fn push(&mut self, ev: EngineEvent, page: usize) {
+        if !ev.worth_logging() {
+            return;
+        }
+        self.total += 1;
+        if ev.action.starts_with("exec_")
+            && let Some(pos) = self
+                .items
+                .iter()
+                .take(REPEAT_WINDOW)
+                .position(|e| e.is_repeat_of(&ev))
+        {
+            // A repeat: the earlier one moves to the top with the new time and a count.
+            let selected = self.selected().cloned();
+            let at_top = self.list.cur.sel == 0 && self.list.cur.off == 0;
+            if let Some(mut earlier) = self.items.remove(pos) {
+                earlier.repeats += 1;
+                earlier.time_nano = ev.time_nano;
+                self.items.push_front(earlier);
+            }
+            self.rebuild(page, if at_top { None } else { selected });
+            return;
+        }
+        let shown = self.filter.is_empty() || ev.matches(&self.filter);
+        self.items.push_front(ev);
+        let dropped = self.items.len() > MAX_EVENTS;
+        if dropped {
+            self.items.pop_back();
+        }
+        // Every index moves down by one; the dropped one leaves.
+        for i in &mut self.list.rows {
+            *i += 1;
+        }
+        if dropped {
+            self.list.rows.retain(|i| *i < self.items.len());
+        }
+        if shown {
+            self.list.rows.insert(0, 0);
+            if self.list.cur.sel > 0 || self.list.cur.off > 0 {
+                self.list.cur.sel += 1;
+                self.list.cur.off += 1;
+            }
+        }
+        self.list.cur.clamp(self.list.rows.len(), page);
+    }
+
+    /// Merge events from before the live stream began (`older`, in any order): events already
+    /// here are not repeated, the log stays newest first and bounded. Returns how many came in.
+    pub fn backfill(&mut self, older: Vec<EngineEvent>, page: usize) -> usize {
+        let before = self.items.len();
+        let selected = self.selected().cloned();
+        let mut all: Vec<EngineEvent> = self.items.drain(..).collect();
+        for ev in older {
+            if ev.worth_logging() && !all.iter().any(|e| e.same(&ev)) {
+                all.push(ev);
+            }
+        }
+        // Newest first; equal times keep their order (live ones first).
+        all.sort_by_key(|e| std::cmp::Reverse(e.time_nano));
+        all.truncate(MAX_EVENTS);
+        self.items = all.into();
+        self.rebuild(page, selected);
+        self.items.len().saturating_sub(before)
+    }
+
+    /// Recompute the rows after the log changed; keep `selected` selected if it is listed.
+    fn rebuild(&mut self, page: usize, selected: Option<EngineEvent>) {
+        let filter = self.filter.clone();
+        self.set_filter(&filter, page);
+        if let Some(sel) = selected
+            && let Some(pos) = self
+                .list
+                .rows
+                .iter()
+                .position(|i| self.items.get(*i).is_some_and(|e| e.same(&sel)))
+        {
+            self.list.cur.sel = pos;
+            self.list.cur.clamp(self.list.rows.len(), page);
+        }
+    }
+
+    /// Apply a filter (case-insensitive substring of type, action, id and attributes).
+    pub fn set_filter(&mut self, filter: &str, page: usize) {
+        self.filter = filter.to_lowercase();
+        self.list.rows = (0..self.items.len())
+            .filter(|i| {
+                self.filter.is_empty()
+                    || self.items.get(*i).is_some_and(|e| e.matches(&self.filter))
+            })
+            .collect();
+        self.list.cur.clamp(self.list.rows.len(), page);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::views::list::Cursor;
+
+    fn ev(n: i64, action: &str, name: &str) -> EngineEvent {
+        EngineEvent {
+            time_nano: n,
+            typ: "container".into(),
+            action: action.into(),
+            id: format!("{n:064x}"),
+            attrs: vec![
+                ("image".into(), "busybox".into()),
+                ("name".into(), name.into()),
+            ],
+            repeats: 0,
+        }
+    }
+
+    #[test]
+    fn newest_first_and_bounded() {
+        let mut log = EventsView::default();
+        for i in 0..(MAX_EVENTS as i64 + 10) {
+            log.push(ev(i, "start", "web"), 10);
+        }
+        assert_eq!(log.len(), MAX_EVENTS);
+        assert_eq!(log.list.rows.len(), MAX_EVENTS);
+        assert_eq!(log.total, MAX_EVENTS as u64 + 10);
+        assert_eq!(
+            log.selected().map(|e| e.time_nano),
+            Some(MAX_EVENTS as i64 + 9)
+        );
+        assert!(log.list.rows.iter().all(|i| *i < log.len()));
+    }
+
+    #[test]
+    fn a_user_reading_an_older_event_keeps_it_selected() {
+        let mut log = EventsView::default();
+        for i in 0..5 {
+            log.push(ev(i, "start", "web"), 3);
+        }
+        log.list.cur.go(2, log.list.rows.len(), 3);
+        assert_eq!(log.selected().map(|e| e.time_nano), Some(2));
+        log.push(ev(5, "die", "web"), 3);
+        assert_eq!(log.selected().map(|e| e.time_nano), Some(2));
+        // At the top, the newest stays in view.
+        log.list.cur = Cursor::default();
+        log.push(ev(6, "stop", "web"), 3);
+        assert_eq!(log.selected().map(|e| e.time_nano), Some(6));
+    }
+
+    #[test]
+    fn filter_applies_to_new_events_too() {
+        let mut log = EventsView::default();
+        log.push(ev(1, "start", "web"), 10);
+        log.push(ev(2, "start", "db"), 10);
+        log.set_filter("DB", 10);
+        assert_eq!(log.list.rows, vec![0]);
+        log.push(ev(3, "die", "web"), 10);
+        log.push(ev(4, "die", "db"), 10);
+        let shown: Vec<i64> = log
+            .list
+            .rows
+            .iter()
+            .filter_map(|i| log.get(*i))
+            .map(|e| e.time_nano)
+            .collect();
+        assert_eq!(shown, vec![4, 2]);
+        log.set_filter("", 10);
+        assert_eq!(log.list.rows.len(), 4);
+    }
+
+    #[test]
+    fn backfill_merges_older_events_without_repeats() {
+        let mut log = EventsView::default();
+        log.push(ev(10, "start", "web"), 10);
+        log.push(ev(12, "die", "web"), 10);
+        log.list.cur.go(1, log.list.rows.len(), 10); // on the start at 10
+        let added = log.backfill(vec![ev(3, "create", "web"), ev(10, "start", "web")], 10);
+        assert_eq!(added, 1, "the start was already here");
+        let times: Vec<i64> = (0..log.len())
+            .filter_map(|i| log.get(i))
+            .map(|e| e.time_nano)
+            .collect();
+        assert_eq!(times, vec![12, 10, 3]);
+        assert_eq!(
+            log.selected().map(|e| e.time_nano),
+            Some(10),
+            "selection kept"
+        );
+    }
+
+    #[test]
+    fn repeated_exec_events_are_counted_not_listed() {
+        let mut log = EventsView::default();
+        let of_web = |t: i64, action: &str| {
+            let mut e = ev(t, action, "web");
+            e.id = "f".repeat(64);
+            e
+        };
+        for i in 0..10 {
+            log.push(of_web(3 * i, "exec_create: /bin/sh -c check"), 10);
+            log.push(of_web(3 * i + 1, "exec_start: /bin/sh -c check"), 10);
+            log.push(of_web(3 * i + 2, "exec_die"), 10);
+        }
+        // Other events are listed each time.
+        log.push(of_web(100, "die"), 10);
+        log.push(of_web(101, "die"), 10);
+        assert_eq!(log.len(), 5, "three exec rows and both dies");
+        let top: Vec<(String, u32, i64)> = (0..3)
+            .filter_map(|i| log.get(i + 2))
+            .map(|e| (e.action.clone(), e.repeats, e.time_nano))
+            .collect();
+        assert_eq!(
+            top,
+            vec![
+                ("exec_die".to_string(), 9, 29),
+                ("exec_start: /bin/sh -c check".to_string(), 9, 28),
+                ("exec_create: /bin/sh -c check".to_string(), 9, 27),
+            ]
+        );
+        assert_eq!(log.list.rows.len(), 5);
+    }
+
+    #[test]
+    fn top_events_are_not_logged() {
+        let mut log = EventsView::default();
+        log.push(ev(1, "top", "web"), 10);
+        assert!(log.is_empty());
+        log.backfill(vec![ev(0, "top", "web"), ev(2, "start", "web")], 10);
+        assert_eq!(log.len(), 1);
+    }
+
+    #[test]
+    fn subject_and_summary() {
+        let mut e = ev(1, "die", "web");
+        e.attrs.push(("exitCode".into(), "137".into()));
+        assert_eq!(e.subject(), "web");
+        assert_eq!(e.summary(), "image=busybox exitCode=137");
+        e.attrs.retain(|(k, _)| k != "name");
+        assert_eq!(e.subject(), format!("{:012x}", 0));
+        // A label named `container` with 64 bytes of non-ASCII text is shown whole.
+        let label = format!("a{}b", "é".repeat(31));
+        assert_eq!(label.len(), 64);
+        e.attrs.push(("container".into(), label.clone()));
+        assert!(e.summary().ends_with(&format!("container={label}")));
+    }
+}

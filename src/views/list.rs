@@ -1,0 +1,284 @@
+//! The one list component every view uses: which rows a filter keeps and in what order
+//! (fuzzy matches ranked by score, then the view's sort, names compared naturally so
+//! `bench-2` comes before `bench-10`), and the selection and scroll over them.
+
+use std::cmp::Ordering;
+
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+/// Selection and scroll of a list of `len` rows shown `page` at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Cursor {
+    pub sel: usize,
+    pub off: usize,
+}
+
+impl Cursor {
+    pub fn go(&mut self, delta: i64, len: usize, page: usize) {
+        if len == 0 {
+            *self = Cursor::default();
+            return;
+        }
+        let next = (self.sel as i64 + delta).clamp(0, len as i64 - 1) as usize;
+        self.sel = next;
+        self.clamp(len, page);
+    }
+
+    pub fn clamp(&mut self, len: usize, page: usize) {
+        let page = page.max(1);
+        if len == 0 {
+            *self = Cursor::default();
+            return;
+        }
+        self.sel = self.sel.min(len - 1);
+        if self.sel < self.off {
+            self.off = self.sel;
+        } else if self.sel >= self.off + page {
+            self.off = self.sel + 1 - page;
+        }
+        if self.off + page > len {
+            self.off = len.saturating_sub(page);
+        }
+    }
+}
+
+/// Compare names as people read them: runs of digits by their value (`web-2` < `web-10`),
+/// the rest case-insensitively, ties broken by the exact text.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (x.peek().copied(), y.peek().copied()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let mut n = String::new();
+                let mut m = String::new();
+                while let Some(c) = x.next_if(char::is_ascii_digit) {
+                    n.push(c);
+                }
+                while let Some(d) = y.next_if(char::is_ascii_digit) {
+                    m.push(d);
+                }
+                let (n, m) = (n.trim_start_matches('0'), m.trim_start_matches('0'));
+                let ord = n.len().cmp(&m.len()).then_with(|| n.cmp(m));
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+            }
+            (Some(c), Some(d)) => {
+                let ord = c.to_lowercase().cmp(d.to_lowercase());
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                x.next();
+                y.next();
+            }
+        }
+    }
+}
+
+/// A fuzzy query (fzf-like syntax), compiled once and scored against many rows.
+pub struct Fuzzy {
+    pattern: Pattern,
+    matcher: Matcher,
+    buf: Vec<char>,
+}
+
+impl Fuzzy {
+    /// None for an empty query: everything matches, nothing is ranked.
+    pub fn new(query: &str) -> Option<Fuzzy> {
+        let query = query.trim();
+        (!query.is_empty()).then(|| Fuzzy {
+            pattern: Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart),
+            matcher: Matcher::new(Config::DEFAULT),
+            buf: Vec::new(),
+        })
+    }
+
+    /// The score of `hay`, None when it does not match.
+    pub fn score(&mut self, hay: &str) -> Option<u32> {
+        self.pattern
+            .score(Utf32Str::new(hay, &mut self.buf), &mut self.matcher)
+    }
+}
+
+/// The rows a filter keeps, best first: with a query, by fuzzy score (then `cmp`); without
+/// one, in `cmp` order. `hay` writes the text a row is matched against into the buffer.
+pub fn rank<K: Copy, T>(
+    items: impl Iterator<Item = (K, T)>,
+    query: &str,
+    mut hay: impl FnMut(&T, &mut String),
+    mut cmp: impl FnMut(&T, &T) -> Ordering,
+) -> Vec<K> {
+    let mut fuzzy = Fuzzy::new(query);
+    let mut text = String::new();
+    let mut rows: Vec<(K, T, u32)> = items
+        .filter_map(|(k, t)| match fuzzy.as_mut() {
+            None => Some((k, t, 0)),
+            Some(f) => {
+                text.clear();
+                hay(&t, &mut text);
+                f.score(&text).map(|s| (k, t, s))
+            }
+        })
+        .collect();
+    rows.sort_by(|(_, a, sa), (_, b, sb)| sb.cmp(sa).then_with(|| cmp(a, b)));
+    rows.into_iter().map(|(k, _, _)| k).collect()
+}
+
+/// A list of items shown through a filter: `rows` index the items, `cur` selects among rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListView {
+    pub rows: Vec<usize>,
+    pub cur: Cursor,
+}
+
+impl ListView {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The index of the selected item.
+    pub fn selected(&self) -> Option<usize> {
+        self.rows.get(self.cur.sel).copied()
+    }
+
+    pub fn go(&mut self, delta: i64, page: usize) {
+        let len = self.rows.len();
+        self.cur.go(delta, len, page);
+    }
+
+    pub fn clamp(&mut self, page: usize) {
+        let len = self.rows.len();
+        self.cur.clamp(len, page);
+    }
+
+    /// Select the row of the first item `is` accepts; false when none is listed.
+    pub fn select_where(&mut self, page: usize, mut is: impl FnMut(usize) -> bool) -> bool {
+        match self.rows.iter().position(|i| is(*i)) {
+            Some(pos) => {
+                self.cur.sel = pos;
+                self.clamp(page);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A click on the `row`-th row on screen.
+    pub fn click(&mut self, row: usize, page: usize) -> bool {
+        let idx = self.cur.off + row;
+        if idx >= self.rows.len() || idx == self.cur.sel {
+            return false;
+        }
+        self.cur.sel = idx;
+        self.clamp(page);
+        true
+    }
+
+    /// Recompute the rows of `items` under `query` (ranked, see [`rank`]), keeping the
+    /// selection on the item `same` recognises (its key before the change).
+    pub fn refilter<T>(
+        &mut self,
+        items: &[T],
+        query: &str,
+        page: usize,
+        hay: impl FnMut(&&T, &mut String),
+        cmp: impl FnMut(&&T, &&T) -> Ordering,
+        key: impl Fn(&T) -> String,
+    ) {
+        let before = self.selected().and_then(|i| items.get(i)).map(&key);
+        self.rows = rank(items.iter().enumerate(), query, hay, cmp);
+        if let Some(k) = before {
+            self.select_where(page, |i| items.get(i).is_some_and(|t| key(t) == k));
+        }
+        self.clamp(page);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_stays_in_range_and_scrolls() {
+        let mut c = Cursor::default();
+        c.go(5, 3, 2);
+        assert_eq!(c, Cursor { sel: 2, off: 1 });
+        c.go(-10, 3, 2);
+        assert_eq!(c, Cursor { sel: 0, off: 0 });
+        c.go(1, 0, 2);
+        assert_eq!(c, Cursor::default());
+    }
+
+    #[test]
+    fn natural_order_reads_numbers_as_numbers() {
+        let mut names = vec![
+            "bench-10", "bench-2", "Bench-3", "bench-1", "api", "bench-02",
+        ];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            [
+                "api", "bench-1", "bench-02", "bench-2", "Bench-3", "bench-10"
+            ]
+        );
+        assert_eq!(natural_cmp("a", "a"), Ordering::Equal);
+        assert_eq!(natural_cmp("a", "ab"), Ordering::Less);
+    }
+
+    #[test]
+    fn fuzzy_results_are_ranked_by_score_then_sort() {
+        let items = ["web-proxy", "w-e-b", "web", "db"];
+        let rows = rank(
+            items.iter().enumerate(),
+            "web",
+            |t, s| s.push_str(t),
+            |a, b| natural_cmp(a, b),
+        );
+        let names: Vec<&str> = rows.iter().map(|i| items[*i]).collect();
+        // Contiguous matches score above scattered ones; `db` does not match.
+        assert_eq!(names.len(), 3, "{names:?}");
+        assert_eq!(names[2], "w-e-b", "{names:?}");
+        // Without a query: the sort alone.
+        let rows = rank(
+            items.iter().enumerate(),
+            "",
+            |t, s| s.push_str(t),
+            |a, b| natural_cmp(a, b),
+        );
+        let names: Vec<&str> = rows.iter().map(|i| items[*i]).collect();
+        assert_eq!(names, ["db", "w-e-b", "web", "web-proxy"]);
+    }
+
+    #[test]
+    fn refilter_keeps_the_selected_item() {
+        let items = vec!["a-1".to_string(), "b-2".into(), "a-3".into()];
+        let mut l = ListView::default();
+        let by_name = |a: &&String, b: &&String| natural_cmp(a, b);
+        l.refilter(&items, "", 10, |t, s| s.push_str(t), by_name, |t| t.clone());
+        assert_eq!(l.rows, [0, 2, 1]);
+        l.go(2, 10);
+        assert_eq!(l.selected(), Some(1));
+        l.refilter(
+            &items,
+            "b",
+            10,
+            |t, s| s.push_str(t),
+            by_name,
+            |t| t.clone(),
+        );
+        assert_eq!(l.selected(), Some(1));
+        l.refilter(&items, "", 10, |t, s| s.push_str(t), by_name, |t| t.clone());
+        assert_eq!(l.selected(), Some(1), "still on b-2");
+        assert!(l.click(0, 10));
+        assert_eq!(l.selected(), Some(0));
+        assert!(!l.click(7, 10), "no row there");
+    }
+}

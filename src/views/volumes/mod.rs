@@ -1,0 +1,132 @@
+//! The volumes view: who uses each volume, sizes on request, create, remove, prune.
+
+mod draw;
+
+use crate::app::action::{Action, Handled};
+use crate::app::keymap::Context;
+use crate::app::msg::{Kind, ResCmd};
+use crate::app::overlay::{PromptKind, StatusKind};
+use crate::app::resources::Volume;
+
+use super::list::{ListView, natural_cmp};
+use super::{Cx, Shape};
+
+#[derive(Default)]
+pub struct VolumesView {
+    /// None until the engine listed them.
+    pub volumes: Option<Vec<Volume>>,
+    pub list: ListView,
+    pub error: Option<String>,
+}
+
+impl VolumesView {
+    pub fn selected(&self) -> Option<&Volume> {
+        let vols = self.volumes.as_ref()?;
+        self.list.selected().and_then(|i| vols.get(i))
+    }
+
+    pub fn on_list(&mut self, r: Result<Vec<Volume>, String>, cx: &mut Cx) -> Handled {
+        match r {
+            Ok(list) => {
+                self.volumes = Some(list);
+                self.error = None;
+                self.refilter(cx.filter, cx.page);
+            }
+            Err(e) => self.error = Some(e),
+        }
+        Handled::Redraw
+    }
+}
+
+impl Shape for VolumesView {
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::Volumes, Context::List, Context::Global]
+    }
+
+    fn enter(&mut self, cx: &mut Cx) {
+        super::watch_once(self.volumes.is_some(), Kind::Volumes, cx);
+    }
+
+    fn reconnected(&mut self, _shown: bool, cx: &mut Cx) {
+        if self.volumes.is_some() || self.error.take().is_some() {
+            cx.send(ResCmd::Watch(Kind::Volumes));
+        }
+    }
+
+    fn list(&mut self) -> Option<&mut ListView> {
+        Some(&mut self.list)
+    }
+
+    fn refilter(&mut self, filter: &str, page: usize) {
+        if let Some(vols) = &self.volumes {
+            self.list.refilter(
+                vols,
+                filter,
+                page,
+                |v, s| {
+                    // Name, driver, labels and the containers using it.
+                    s.push_str(&v.name);
+                    s.push(' ');
+                    s.push_str(&v.driver);
+                    for (k, val) in &v.labels {
+                        s.push(' ');
+                        s.push_str(k);
+                        s.push('=');
+                        s.push_str(val);
+                    }
+                    for c in &v.used_by {
+                        s.push(' ');
+                        s.push_str(c);
+                    }
+                },
+                |a, b| natural_cmp(&a.name, &b.name),
+                |v| v.name.clone(),
+            );
+        }
+    }
+
+    fn select(&mut self, key: &str, page: usize) -> bool {
+        let Some(vols) = &self.volumes else {
+            return false;
+        };
+        self.list
+            .select_where(page, |i| vols.get(i).is_some_and(|v| v.name == key))
+    }
+
+    fn on_action(&mut self, action: Action, cx: &mut Cx) -> Handled {
+        match action {
+            Action::Sizes => {
+                cx.status(StatusKind::Progress, "Measuring volume sizes…");
+                cx.send(ResCmd::VolumeSizes);
+                Handled::Redraw
+            }
+            Action::Create => cx.prompt(PromptKind::CreateVolume, String::new()),
+            Action::Remove => match self.selected() {
+                Some(v) => {
+                    let name = v.name.clone();
+                    cx.ask(
+                        format!("Remove volume {name}? (y/n)"),
+                        ResCmd::RemoveVolume(name),
+                        None,
+                    )
+                }
+                None => Handled::Quiet,
+            },
+            Action::Prune => cx.ask(
+                "Prune unused volumes? (y/n)".into(),
+                ResCmd::PruneVolumes,
+                None,
+            ),
+            Action::Clear => Handled::Quiet,
+            _ => Handled::No,
+        }
+    }
+
+    fn draw_list(&self, f: &mut ratatui::Frame, area: ratatui::layout::Rect, dx: &super::Dx) {
+        draw::list(self, f, area, dx);
+    }
+
+    fn draw_detail(&self, f: &mut ratatui::Frame, area: ratatui::layout::Rect, dx: &super::Dx) {
+        draw::detail(self, f, area, dx);
+    }
+}
