@@ -1,6 +1,7 @@
 //! Application state and its pure update function: no I/O here.
 
 pub mod action;
+pub mod containers;
 pub mod events;
 pub mod exec;
 #[doc(hidden)]

@@ -5,9 +5,9 @@ use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
 use super::action::Action;
+use super::containers::{detail_action, list_action};
 use super::msg::Cmd;
 use super::state::{DetailTab, Focus, Overlay, State};
-use super::update::{detail_action, list_action};
 use crate::views::View;
 
 pub(super) fn on_mouse(state: &mut State, ev: MouseEvent, out: &mut Vec<Cmd>) {
@@ -99,7 +99,7 @@ fn click_list(state: &mut State, list: Rect, pos: Position, out: &mut Vec<Cmd>) 
         state.selected = Some(id);
         state.dirty = true;
         state.clamp_offset();
-        super::update::selection_changed(state, out);
+        super::containers::selection_changed(state, out);
     }
 }
 

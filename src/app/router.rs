@@ -67,7 +67,7 @@ fn apply(
             state.selected = Some(id);
             state.clamp_offset();
             state.dirty = true;
-            super::update::selection_changed(state, out);
+            super::containers::selection_changed(state, out);
         }
         Some(Goto::Item(view, key)) => {
             switch(state, view, out);

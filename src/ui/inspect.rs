@@ -22,7 +22,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
             Span::raw(format!("{typed}▏ ")),
         ]),
         (None, Some(q)) => {
-            let n = crate::app::update::inspect_matches(text, q).len();
+            let n = crate::app::containers::inspect_matches(text, q).len();
             Line::from(Span::styled(
                 format!(" search `{q}`: {n} lines match (n/N, esc clears) "),
                 theme.accent(),
