@@ -11,8 +11,10 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 
+use crate::app::msg::Effect;
 use crate::app::{self, Cmd, Msg, State};
 use crate::docker;
+use crate::docker::ToEngine;
 use crate::docker::client::Target;
 use crate::term;
 use crate::ui;
@@ -100,8 +102,8 @@ pub async fn run(opts: Options) -> Result<(), String> {
         }
         for cmd in out.drain(..) {
             match cmd {
-                Cmd::Quit => state.quit = true,
-                Cmd::SaveFile { path, contents } => {
+                Cmd::Effect(Effect::Quit) => state.quit = true,
+                Cmd::Effect(Effect::SaveFile { path, contents }) => {
                     let tx = tx.clone();
                     tokio::spawn(async move {
                         let n = contents.lines().count();
@@ -114,15 +116,15 @@ pub async fn run(opts: Options) -> Result<(), String> {
                         let _ = tx.send(Msg::Notice(notice)).await;
                     });
                 }
-                Cmd::Clipboard(text) => {
+                Cmd::Effect(Effect::Clipboard(text)) => {
                     let _ = term::osc52(&text);
                 }
-                Cmd::Handoff {
+                Cmd::Effect(Effect::Handoff {
                     id,
                     name,
                     user,
                     cmd,
-                } => {
+                }) => {
                     // Give the terminal to `docker exec -it`; come back to the same screen.
                     // Stop reading keys so the shell gets them all.
                     drop(input.take());
@@ -134,17 +136,17 @@ pub async fn run(opts: Options) -> Result<(), String> {
                     state.dirty = true;
                     let _ = tx.send(Msg::HandoffDone(result)).await;
                 }
-                Cmd::SwitchEngine { addr, source } => {
+                Cmd::Effect(Effect::SwitchEngine { addr, source }) => {
                     engine_addr = addr.clone();
-                    let _ = cmds.send(Cmd::SwitchEngine { addr, source });
+                    let _ = cmds.send(ToEngine::Switch(Target { addr, source }));
                 }
-                other => {
-                    let _ = cmds.send(other);
+                Cmd::Engine(req) => {
+                    let _ = cmds.send(ToEngine::Req(req));
                 }
             }
         }
         if state.quit {
-            let _ = cmds.send(Cmd::Quit);
+            let _ = cmds.send(ToEngine::Quit);
             break;
         }
         if state.dirty && Instant::now() >= last_draw + FRAME {

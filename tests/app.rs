@@ -3,7 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use dockside::app::fixtures::{self, NOW};
 use dockside::app::model::CState;
-use dockside::app::msg::{Cmd, ContainerAction, Msg};
+use dockside::app::msg::{Cmd, ContainerAction, Effect, Msg, Req};
 use dockside::app::state::{Overlay, SortKey};
 use dockside::app::{State, update};
 
@@ -103,11 +103,11 @@ fn stop_issues_a_command_and_shows_progress() {
     let mut s = fixtures::state(120, 40);
     let out = key(&mut s, 's');
     let web = s.selected.clone().expect("selected");
-    assert!(out.contains(&Cmd::Container {
+    assert!(out.contains(&Cmd::Engine(Req::Container {
         id: web.clone(),
         name: "web".into(),
         action: ContainerAction::Stop
-    }));
+    })));
     assert_eq!(s.pending.get(&web), Some("Stopping"));
     let mut out = Vec::new();
     update(
@@ -156,11 +156,11 @@ fn marked_rows_get_the_action() {
     let restarted: Vec<&str> = out
         .iter()
         .filter_map(|c| match c {
-            Cmd::Container {
+            Cmd::Engine(Req::Container {
                 name,
                 action: ContainerAction::Restart,
                 ..
-            } => Some(name.as_str()),
+            }) => Some(name.as_str()),
             _ => None,
         })
         .collect();
@@ -178,10 +178,10 @@ fn pause_toggles_to_unpause_on_paused() {
     assert!(matches!(
         out.as_slice(),
         [
-            Cmd::Container {
+            Cmd::Engine(Req::Container {
                 action: ContainerAction::Unpause,
                 ..
-            },
+            }),
             ..
         ]
     ));
@@ -191,7 +191,10 @@ fn pause_toggles_to_unpause_on_paused() {
 fn remove_asks_and_offers_force_and_volumes() {
     let mut s = fixtures::state(120, 40);
     let out = key(&mut s, 'D');
-    assert!(!out.iter().any(|c| matches!(c, Cmd::Container { .. })));
+    assert!(
+        !out.iter()
+            .any(|c| matches!(c, Cmd::Engine(Req::Container { .. })))
+    );
     let Overlay::Confirm(c) = &s.overlay else {
         panic!("confirm expected")
     };
@@ -201,19 +204,22 @@ fn remove_asks_and_offers_force_and_volumes() {
     let out = key(&mut s, 'y');
     assert!(out.iter().any(|c| matches!(
         c,
-        Cmd::Container {
+        Cmd::Engine(Req::Container {
             action: ContainerAction::Remove {
                 force: true,
                 volumes: true
             },
             ..
-        }
+        })
     )));
     assert_eq!(s.overlay, Overlay::None);
     // Cancel path changes nothing.
     key(&mut s, 'D');
     let out = code(&mut s, KeyCode::Esc);
-    assert!(out.iter().all(|c| !matches!(c, Cmd::Container { .. })));
+    assert!(
+        out.iter()
+            .all(|c| !matches!(c, Cmd::Engine(Req::Container { .. })))
+    );
 }
 
 #[test]
@@ -241,7 +247,7 @@ fn selection_change_switches_the_log_stream() {
     let req = out
         .iter()
         .find_map(|c| match c {
-            Cmd::Logs(Some(r)) => Some(r.clone()),
+            Cmd::Engine(Req::Logs(Some(r))) => Some(r.clone()),
             _ => None,
         })
         .expect("a new log stream");
@@ -270,7 +276,10 @@ fn stats_watch_only_visible_running_rows() {
     c.state = CState::Exited;
     update(&mut s, Msg::Upsert(c.clone()), &mut out);
     assert!(!s.watching.contains(&c.id));
-    assert!(out.iter().any(|cmd| matches!(cmd, Cmd::WatchStats(_))));
+    assert!(
+        out.iter()
+            .any(|cmd| matches!(cmd, Cmd::Engine(Req::WatchStats(_))))
+    );
 }
 
 #[test]
@@ -279,19 +288,24 @@ fn live_stats_off_watches_only_the_selected_stats_tab() {
     assert!(s.watching.len() > 1);
     let out = key(&mut s, 'c');
     assert!(!s.live_stats);
-    assert!(out.contains(&Cmd::WatchStats(Vec::new())), "{out:?}");
+    assert!(
+        out.contains(&Cmd::Engine(Req::WatchStats(Vec::new()))),
+        "{out:?}"
+    );
     assert!(s.watching.is_empty());
     // The stats tab of a running selection samples that container alone.
     let sel = s.selected.clone().expect("selected");
     assert_eq!(s.containers[&sel].state, CState::Running);
     let out = key(&mut s, 't');
-    assert!(out.contains(&Cmd::WatchStats(vec![sel.clone()])), "{out:?}");
+    assert!(
+        out.contains(&Cmd::Engine(Req::WatchStats(vec![sel.clone()]))),
+        "{out:?}"
+    );
     let out = key(&mut s, 'c');
     assert!(s.live_stats);
-    assert!(
-        out.iter()
-            .any(|c| matches!(c, Cmd::WatchStats(ids) if ids.len() > 1 && ids.contains(&sel)))
-    );
+    assert!(out.iter().any(
+        |c| matches!(c, Cmd::Engine(Req::WatchStats(ids)) if ids.len() > 1 && ids.contains(&sel))
+    ));
 }
 
 #[test]
@@ -323,7 +337,7 @@ fn quit_key() {
     let mut s = fixtures::state(80, 24);
     let out = key(&mut s, 'q');
     assert!(s.quit);
-    assert!(out.contains(&Cmd::Quit));
+    assert!(out.contains(&Cmd::Effect(Effect::Quit)));
 }
 
 #[test]
@@ -341,12 +355,12 @@ fn events_are_logged_quietly_and_lead_to_their_container() {
     assert_ne!(s.selected.as_deref(), Some(web.as_str()));
     let out = key(&mut s, '6');
     assert!(
-        out.contains(&Cmd::EventHistory),
+        out.contains(&Cmd::Engine(Req::EventHistory)),
         "the past is asked for once: {out:?}"
     );
     key(&mut s, '1');
     let out = key(&mut s, '6');
-    assert!(!out.contains(&Cmd::EventHistory), "{out:?}");
+    assert!(!out.contains(&Cmd::Engine(Req::EventHistory)), "{out:?}");
     assert_eq!(s.view, dockside::views::View::Events);
     // Newest first: the start of web.
     let newest = s.views.events.selected().map(|e| e.action.clone());
@@ -363,7 +377,7 @@ fn events_are_logged_quietly_and_lead_to_their_container() {
     assert_eq!(s.selected.as_deref(), Some(web.as_str()));
     assert!(
         out.iter()
-            .any(|c| matches!(c, Cmd::Logs(Some(r)) if r.id == web)),
+            .any(|c| matches!(c, Cmd::Engine(Req::Logs(Some(r))) if r.id == web)),
         "the logs follow the new selection: {out:?}"
     );
 }
@@ -390,13 +404,13 @@ fn processes_tab_asks_while_shown_and_only_then() {
     // Hidden tab: ticks ask nothing.
     let mut out = Vec::new();
     update(&mut s, Msg::Tick(NOW + 5), &mut out);
-    assert!(!out.iter().any(|c| matches!(c, Cmd::Top(_))));
+    assert!(!out.iter().any(|c| matches!(c, Cmd::Engine(Req::Top(_)))));
     let out = key(&mut s, 'P');
-    assert!(out.contains(&Cmd::Top(sel.clone())), "{out:?}");
+    assert!(out.contains(&Cmd::Engine(Req::Top(sel.clone()))), "{out:?}");
     // While the request is out, no second one.
     let mut out = Vec::new();
     update(&mut s, Msg::Tick(NOW + 10), &mut out);
-    assert!(!out.iter().any(|c| matches!(c, Cmd::Top(_))));
+    assert!(!out.iter().any(|c| matches!(c, Cmd::Engine(Req::Top(_)))));
     let procs = Processes::new(
         vec!["PID".into(), "COMMAND".into()],
         vec![vec!["4242".into(), "nginx: master process".into()]],
@@ -414,7 +428,7 @@ fn processes_tab_asks_while_shown_and_only_then() {
     // Refreshed on the cadence; the same answer does not redraw.
     let mut out = Vec::new();
     update(&mut s, Msg::Tick(NOW + 10 + 2), &mut out);
-    assert!(out.contains(&Cmd::Top(sel.clone())));
+    assert!(out.contains(&Cmd::Engine(Req::Top(sel.clone()))));
     s.dirty = false;
     update(
         &mut s,
@@ -429,7 +443,7 @@ fn processes_tab_asks_while_shown_and_only_then() {
     key(&mut s, 'l');
     let mut out = Vec::new();
     update(&mut s, Msg::Tick(NOW + 30), &mut out);
-    assert!(!out.iter().any(|c| matches!(c, Cmd::Top(_))));
+    assert!(!out.iter().any(|c| matches!(c, Cmd::Engine(Req::Top(_)))));
 }
 
 fn ctrl(s: &mut State, c: char) -> Vec<Cmd> {
@@ -466,10 +480,10 @@ fn switching_engine_starts_afresh_on_the_new_one() {
     assert_eq!(s.exec.len(), 1);
     // Typing into the shell, ctrl-o is the shell's; ctrl-g leaves it first.
     let out = ctrl(&mut s, 'o');
-    assert!(!out.contains(&Cmd::ListEngines), "{out:?}");
+    assert!(!out.contains(&Cmd::Engine(Req::ListEngines)), "{out:?}");
     ctrl(&mut s, 'g');
     let out = ctrl(&mut s, 'o');
-    assert!(out.contains(&Cmd::ListEngines), "{out:?}");
+    assert!(out.contains(&Cmd::Engine(Req::ListEngines)), "{out:?}");
     let mut out = Vec::new();
     update(&mut s, Msg::Engines(choices()), &mut out);
     assert!(
@@ -479,10 +493,10 @@ fn switching_engine_starts_afresh_on_the_new_one() {
     key(&mut s, 'j');
     let out = code(&mut s, KeyCode::Enter);
     assert!(
-        out.contains(&Cmd::SwitchEngine {
+        out.contains(&Cmd::Effect(Effect::SwitchEngine {
             addr: "tcp://lab:2376".into(),
             source: "docker context `lab`".into()
-        }),
+        })),
         "{out:?}"
     );
     assert_eq!(s.overlay, Overlay::None);
@@ -522,10 +536,10 @@ fn another_address_can_be_typed() {
         key(&mut s, c);
     }
     let out = code(&mut s, KeyCode::Enter);
-    assert!(out.contains(&Cmd::SwitchEngine {
+    assert!(out.contains(&Cmd::Effect(Effect::SwitchEngine {
         addr: "ssh://me@box".into(),
         source: "typed in".into()
-    }));
+    })));
 }
 
 #[test]
@@ -551,11 +565,11 @@ fn a_compose_project_is_marked_at_once_and_acted_on() {
     let stopped: Vec<&String> = out
         .iter()
         .filter_map(|c| match c {
-            Cmd::Container {
+            Cmd::Engine(Req::Container {
                 id,
                 action: ContainerAction::Stop,
                 ..
-            } => Some(id),
+            }) => Some(id),
             _ => None,
         })
         .collect();
@@ -601,7 +615,7 @@ fn a_click_selects_the_row_under_it_and_the_wheel_moves() {
     let sel = s.selected.clone().expect("selected");
     assert!(
         out.iter()
-            .any(|c| matches!(c, Cmd::Logs(Some(r)) if r.id == sel)),
+            .any(|c| matches!(c, Cmd::Engine(Req::Logs(Some(r))) if r.id == sel)),
         "the logs follow the click: {out:?}"
     );
     // The header line selects nothing new.
@@ -630,7 +644,10 @@ fn a_click_on_a_detail_tab_opens_it_and_the_wheel_scrolls_the_logs() {
     let out = mouse(&mut s, MouseEventKind::Down(MouseButton::Left), x, detail.y);
     assert_eq!(s.tab, DetailTab::Top);
     assert_eq!(s.focus, Focus::Detail);
-    assert!(out.iter().any(|c| matches!(c, Cmd::Top(_))), "{out:?}");
+    assert!(
+        out.iter().any(|c| matches!(c, Cmd::Engine(Req::Top(_)))),
+        "{out:?}"
+    );
     // Back to the logs tab.
     let logs_x = detail.x + 3;
     mouse(
@@ -681,9 +698,9 @@ fn selected_log_lines_are_copied_and_only_those() {
     key(&mut s, 'k');
     let out = key(&mut s, 'c');
     assert!(
-        out.contains(&Cmd::Clipboard(
+        out.contains(&Cmd::Effect(Effect::Clipboard(
             "request 4 ok\nrequest 5 ok\nrequest 6 ok".into()
-        )),
+        ))),
         "{out:?}"
     );
     assert!(s.logs.mark.is_none(), "the selection ends with the copy");
@@ -693,8 +710,9 @@ fn selected_log_lines_are_copied_and_only_those() {
     assert!(s.logs.mark.is_none());
     let out = key(&mut s, 'c');
     assert!(
-        out.iter()
-            .any(|c| matches!(c, Cmd::Clipboard(t) if t.starts_with("request 1 ok"))),
+        out.iter().any(
+            |c| matches!(c, Cmd::Effect(Effect::Clipboard(t)) if t.starts_with("request 1 ok"))
+        ),
         "{out:?}"
     );
 }
@@ -732,15 +750,18 @@ fn a_lost_connection_does_not_leave_work_waiting_forever() {
     assert!(s.pending.is_empty(), "so did the stop");
     // Disconnected: no requests. Reconnected: asked again, and the stats watch is resent.
     update(&mut s, Msg::Tick(NOW + 60), &mut out);
-    assert!(!out.iter().any(|c| matches!(c, Cmd::Top(_))), "{out:?}");
+    assert!(
+        !out.iter().any(|c| matches!(c, Cmd::Engine(Req::Top(_)))),
+        "{out:?}"
+    );
     let mut out = Vec::new();
     update(&mut s, connected("unix:///var/run/docker.sock"), &mut out);
     update(&mut s, Msg::Snapshot(fixtures::fleet()), &mut out);
     update(&mut s, Msg::Tick(NOW + 70), &mut out);
-    assert!(out.contains(&Cmd::Top(sel)), "{out:?}");
+    assert!(out.contains(&Cmd::Engine(Req::Top(sel))), "{out:?}");
     assert!(
         out.iter()
-            .any(|c| matches!(c, Cmd::WatchStats(ids) if !ids.is_empty()))
+            .any(|c| matches!(c, Cmd::Engine(Req::WatchStats(ids)) if !ids.is_empty()))
     );
 }
 
@@ -804,11 +825,11 @@ fn a_marked_project_member_hidden_by_the_list_is_still_acted_on() {
     let started: Vec<&String> = out
         .iter()
         .filter_map(|c| match c {
-            Cmd::Container {
+            Cmd::Engine(Req::Container {
                 id,
                 action: ContainerAction::Start,
                 ..
-            } => Some(id),
+            }) => Some(id),
             _ => None,
         })
         .collect();
@@ -938,7 +959,7 @@ fn a_list_that_failed_without_an_engine_is_asked_again_when_one_answers() {
     use dockside::app::msg::{Kind, ResCmd, ResMsg};
     let mut s = fixtures::state(120, 40);
     let out = key(&mut s, '2');
-    assert!(out.contains(&Cmd::Res(ResCmd::Watch(Kind::Images))));
+    assert!(out.contains(&Cmd::Engine(Req::Res(ResCmd::Watch(Kind::Images)))));
     let mut out = Vec::new();
     update(
         &mut s,
@@ -949,7 +970,7 @@ fn a_list_that_failed_without_an_engine_is_asked_again_when_one_answers() {
     let mut out = Vec::new();
     update(&mut s, Msg::Snapshot(fixtures::fleet()), &mut out);
     assert!(
-        out.contains(&Cmd::Res(ResCmd::Watch(Kind::Images))),
+        out.contains(&Cmd::Engine(Req::Res(ResCmd::Watch(Kind::Images)))),
         "{out:?}"
     );
     assert!(

@@ -42,7 +42,9 @@ fn open_shell(s: &mut State) -> dockside::app::exec::SessionId {
     );
     out.iter()
         .find_map(|c| match c {
-            dockside::app::Cmd::Exec(dockside::app::exec::ExecCmd::Open(req)) => Some(req.session),
+            dockside::app::Cmd::Engine(dockside::app::msg::Req::Exec(
+                dockside::app::exec::ExecCmd::Open(req),
+            )) => Some(req.session),
             _ => None,
         })
         .expect("an exec is opened")
@@ -585,14 +587,16 @@ fn shell_session_next_to_the_list() {
         let session = out
             .iter()
             .find_map(|c| match c {
-                dockside::app::Cmd::Exec(ExecCmd::Open(req)) => Some(req.session),
+                dockside::app::Cmd::Engine(dockside::app::msg::Req::Exec(ExecCmd::Open(req))) => {
+                    Some(req.session)
+                }
                 _ => None,
             })
             .expect("an exec is opened");
         let (cols, rows) = s.shell_size();
         assert_eq!(
             out.iter().find_map(|c| match c {
-                dockside::app::Cmd::Exec(ExecCmd::Open(req)) =>
+                dockside::app::Cmd::Engine(dockside::app::msg::Req::Exec(ExecCmd::Open(req))) =>
                     Some((req.cols, req.rows, req.kind.clone())),
                 _ => None,
             }),

@@ -6,7 +6,7 @@ use super::action::{Action, Handled};
 use super::exec::ExecKind;
 use super::logs::LogInputKind;
 use super::model::CState;
-use super::msg::{Cmd, ConnStatus, ContainerAction, LogWindow};
+use super::msg::{Cmd, ConnStatus, ContainerAction, Effect, LogWindow, Req};
 use super::state::{Confirm, DetailTab, Focus, Overlay, PromptKind, SortKey, State, StatusKind};
 
 /// Ask for `docker top` of the selection while the processes tab shows it: at once for a new
@@ -28,7 +28,7 @@ pub(crate) fn refresh_top(state: &mut State, out: &mut Vec<Cmd>) {
     let stale = matches!(&state.top.shown, Some((_, Ok(p))) if !p.rows.is_empty());
     if (live || new || stale) && state.top.due(&id, state.now) {
         state.top.inflight = true;
-        out.push(Cmd::Top(id));
+        out.push(Cmd::Engine(Req::Top(id)));
     }
 }
 
@@ -40,7 +40,7 @@ pub(crate) fn sync_watch(state: &mut State, out: &mut Vec<Cmd>) {
     let wanted = state.wanted_stats();
     if wanted != state.watching {
         state.watching = wanted.clone();
-        out.push(Cmd::WatchStats(wanted));
+        out.push(Cmd::Engine(Req::WatchStats(wanted)));
     }
 }
 
@@ -51,11 +51,11 @@ pub(crate) fn open_logs_for_selection(state: &mut State, out: &mut Vec<Cmd>) {
         return;
     }
     let req = state.logs.open(sel, state.now);
-    out.push(Cmd::Logs(req));
+    out.push(Cmd::Engine(Req::Logs(req)));
     if state.tab == DetailTab::Inspect
         && let Some(id) = state.selected.clone()
     {
-        out.push(Cmd::Inspect(id));
+        out.push(Cmd::Engine(Req::Inspect(id)));
     }
     state.dirty = true;
 }
@@ -128,7 +128,7 @@ pub(crate) fn after_selection_change(state: &mut State, out: &mut Vec<Cmd>) {
         && let Some(id) = state.selected.clone()
         && state.limits.as_ref().map(|(i, _)| i) != Some(&id)
     {
-        out.push(Cmd::Limits(id));
+        out.push(Cmd::Engine(Req::Limits(id)));
     }
     if state.logs.target != state.selected {
         open_logs_for_selection(state, out);
@@ -138,7 +138,7 @@ pub(crate) fn after_selection_change(state: &mut State, out: &mut Vec<Cmd>) {
         && state.inspect.as_ref().map(|(i, _)| i) != Some(&id)
     {
         state.inspect_scroll = 0;
-        out.push(Cmd::Inspect(id));
+        out.push(Cmd::Engine(Req::Inspect(id)));
     }
 }
 
@@ -154,7 +154,7 @@ pub(crate) fn issue(
         StatusKind::Progress,
         format!("{} {name}…", action.progressive()),
     );
-    out.push(Cmd::Container { id, name, action });
+    out.push(Cmd::Engine(Req::Container { id, name, action }));
 }
 
 pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled {
@@ -318,7 +318,7 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
             state.focus = Focus::Detail;
             let (cols, rows) = state.shell_size();
             let cmd = state.exec.open(&id, &name, kind, None, cols, rows);
-            out.push(Cmd::Exec(cmd));
+            out.push(Cmd::Engine(Req::Exec(cmd)));
             state.dirty = true;
         }
         Action::UpdateLimits | Action::ExecCommand | Action::ExecOnce | Action::ExecHandoff => {
@@ -337,12 +337,12 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
                 Action::ExecCommand => PromptKind::ExecCommand { id, name },
                 Action::ExecOnce => PromptKind::ExecOnce { id, name },
                 _ => {
-                    out.push(Cmd::Handoff {
+                    out.push(Cmd::Effect(Effect::Handoff {
                         id,
                         name,
                         user: None,
                         cmd: Vec::new(),
-                    });
+                    }));
                     return Handled::Redraw;
                 }
             };
@@ -369,7 +369,7 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
         Action::TabStats => {
             state.tab = DetailTab::Stats;
             if let Some(id) = state.selected.clone() {
-                out.push(Cmd::Limits(id));
+                out.push(Cmd::Engine(Req::Limits(id)));
             }
             state.dirty = true;
         }
@@ -384,7 +384,7 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
             state.inspect = None;
             state.inspect_scroll = 0;
             if let Some(id) = state.selected.clone() {
-                out.push(Cmd::Inspect(id));
+                out.push(Cmd::Engine(Req::Inspect(id)));
             }
             state.dirty = true;
         }
@@ -406,12 +406,12 @@ pub(crate) fn detail_action(state: &mut State, action: Action, out: &mut Vec<Cmd
             Action::Zoom => exec.zoom = !exec.zoom,
             Action::Close => {
                 if let Some(cmd) = exec.close_active() {
-                    out.push(Cmd::Exec(cmd));
+                    out.push(Cmd::Engine(Req::Exec(cmd)));
                 }
             }
             Action::Restart => {
                 if let Some(cmd) = exec.restart_active() {
-                    out.push(Cmd::Exec(cmd));
+                    out.push(Cmd::Engine(Req::Exec(cmd)));
                 }
             }
             Action::Clear => {
@@ -555,7 +555,7 @@ pub(crate) fn detail_action(state: &mut State, action: Action, out: &mut Vec<Cmd
             };
             let target = logs.target.clone();
             let req = logs.open(target, state.now);
-            out.push(Cmd::Logs(req));
+            out.push(Cmd::Engine(Req::Logs(req)));
         }
         Action::Save => {
             let name = state
@@ -569,7 +569,7 @@ pub(crate) fn detail_action(state: &mut State, action: Action, out: &mut Vec<Cmd
                     contents.push('\n');
                 }
             }
-            out.push(Cmd::SaveFile { path, contents });
+            out.push(Cmd::Effect(Effect::SaveFile { path, contents }));
         }
         Action::SaveAll => {
             let Some(c) = state
@@ -587,7 +587,7 @@ pub(crate) fn detail_action(state: &mut State, action: Action, out: &mut Vec<Cmd
                 StatusKind::Progress,
                 format!("Saving the whole log of {}…", c.name),
             );
-            out.push(Cmd::SaveFullLog { id, path });
+            out.push(Cmd::Engine(Req::SaveFullLog { id, path }));
         }
         Action::Select => {
             state.logs.toggle_mark();
@@ -600,7 +600,7 @@ pub(crate) fn detail_action(state: &mut State, action: Action, out: &mut Vec<Cmd
         }
         Action::Copy if state.logs.mark.is_some() => {
             if let Some((text, lines, cut)) = state.logs.selected_text() {
-                out.push(Cmd::Clipboard(text));
+                out.push(Cmd::Effect(Effect::Clipboard(text)));
                 let more = if cut {
                     " (the first MiB of the selection)"
                 } else {
@@ -622,7 +622,7 @@ pub(crate) fn detail_action(state: &mut State, action: Action, out: &mut Vec<Cmd
                 .map(|(_, l)| l.body.text.as_str())
                 .collect();
             let lines = text.len();
-            out.push(Cmd::Clipboard(text.join("\n")));
+            out.push(Cmd::Effect(Effect::Clipboard(text.join("\n"))));
             state.set_status(StatusKind::Info, format!("copied {lines} lines (OSC 52)"));
         }
         _ => return Handled::No,

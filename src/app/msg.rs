@@ -71,9 +71,9 @@ pub enum Msg {
     Upsert(Container),
     /// A container no longer exists.
     Gone(String),
-    /// The engines to offer (after [`Cmd::ListEngines`]).
+    /// The engines to offer (after [`Req::ListEngines`]).
     Engines(Vec<EngineChoice>),
-    /// Events from before the live stream began (after [`Cmd::EventHistory`]).
+    /// Events from before the live stream began (after [`Req::EventHistory`]).
     EventHistory(Result<Vec<super::events::EngineEvent>, String>),
     /// An engine event, for the events view.
     Event(super::events::EngineEvent),
@@ -205,9 +205,30 @@ pub struct LogsRequest {
     pub follow: bool,
 }
 
-/// Commands out of the app: the docker layer or the runtime carries them out.
+/// What the app asks of the outside world: the engine (carried out by `docker/`) or the
+/// runtime (the process, the terminal, files, the clipboard). Two types, routed by type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
+    Engine(Req),
+    Effect(Effect),
+}
+
+impl From<Req> for Cmd {
+    fn from(r: Req) -> Cmd {
+        Cmd::Engine(r)
+    }
+}
+
+impl From<Effect> for Cmd {
+    fn from(e: Effect) -> Cmd {
+        Cmd::Effect(e)
+    }
+}
+
+/// A request for the engine. Each one that someone waits on is answered, or refused with a
+/// reason the user sees (`docker::refuse`, one exhaustive match).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Req {
     Container {
         id: String,
         name: String,
@@ -224,18 +245,6 @@ pub enum Cmd {
     EventHistory,
     /// Read the docker contexts, answered with [`Msg::Engines`].
     ListEngines,
-    /// Leave the current engine and connect to this one.
-    SwitchEngine {
-        addr: String,
-        source: String,
-    },
-    /// Write lines to a file (runtime).
-    SaveFile {
-        path: String,
-        contents: String,
-    },
-    /// Put text on the user's clipboard via OSC 52 (runtime).
-    Clipboard(String),
     /// Exec/attach sessions.
     Exec(ExecCmd),
     /// Fetch a container's limits.
@@ -259,6 +268,23 @@ pub enum Cmd {
         name: String,
         cmd: Vec<String>,
     },
+}
+
+/// An effect for the runtime.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Leave the current engine and connect to this one.
+    SwitchEngine {
+        addr: String,
+        source: String,
+    },
+    /// Write lines to a file (runtime).
+    SaveFile {
+        path: String,
+        contents: String,
+    },
+    /// Put text on the user's clipboard via OSC 52 (runtime).
+    Clipboard(String),
     /// Suspend the UI and run a shell in the user's terminal (runtime).
     Handoff {
         id: String,

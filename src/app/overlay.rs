@@ -129,8 +129,8 @@ pub enum Overlay {
     /// A yes/no question: `y` issues `yes`, `f` issues `force` when offered.
     Ask {
         question: String,
-        yes: super::msg::Cmd,
-        force: Option<super::msg::Cmd>,
+        yes: super::msg::Req,
+        force: Option<super::msg::Req>,
     },
 }
 

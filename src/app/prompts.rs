@@ -1,7 +1,7 @@
 //! The prompts and the run form over the views: what a submitted line or form does.
 
 use super::model::split_command;
-use super::msg::{Cmd, ResCmd};
+use super::msg::{Cmd, Req, ResCmd};
 use super::overlay::{Overlay, PromptKind, StatusKind};
 use super::runform::RunForm;
 use super::state::State;
@@ -99,7 +99,7 @@ pub fn form_key(state: &mut State, key: &super::keymap::Key, out: &mut Vec<Cmd>)
                         StatusKind::Progress,
                         format!("Running {}…", spec.docker_command()),
                     );
-                    out.push(Cmd::Res(ResCmd::Run(Box::new(spec))));
+                    out.push(Cmd::Engine(Req::Res(ResCmd::Run(Box::new(spec)))));
                     state.overlay = Overlay::None;
                 }
                 Err(errs) => {
@@ -163,11 +163,11 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
             let verb = if push { "push" } else { "pull" };
             let job = state.views.images.start_job(format!("{verb} {text}"));
             let reference = text.to_string();
-            out.push(Cmd::Res(if push {
+            out.push(Cmd::Engine(Req::Res(if push {
                 ResCmd::Push { job, reference }
             } else {
                 ResCmd::Pull { job, reference }
-            }));
+            })));
         }
         PromptKind::Build => {
             let words = match split_command(text) {
@@ -195,20 +195,20 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
             };
             let tag = tag.unwrap_or_default();
             let job = state.views.images.start_job(format!("build {dir} {tag}"));
-            out.push(Cmd::Res(ResCmd::Build {
+            out.push(Cmd::Engine(Req::Res(ResCmd::Build {
                 job,
                 dir,
                 tag,
                 dockerfile,
                 build_args: args,
-            }));
+            })));
         }
         PromptKind::Tag { id, .. } => {
             if text.is_empty() {
                 return err(state, "no tag given".into());
             }
             let (repo, tag) = split_ref(text);
-            out.push(Cmd::Res(ResCmd::Tag { id, repo, tag }));
+            out.push(Cmd::Engine(Req::Res(ResCmd::Tag { id, repo, tag })));
         }
         PromptKind::Run { image } => match check_run(&image, text) {
             Ok(spec) => {
@@ -216,7 +216,7 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
                     StatusKind::Progress,
                     format!("Running {}…", spec.docker_command()),
                 );
-                out.push(Cmd::Res(ResCmd::Run(Box::new(spec))));
+                out.push(Cmd::Engine(Req::Res(ResCmd::Run(Box::new(spec)))));
             }
             Err(e) => err(state, format!("run: {e}")),
         },
@@ -239,44 +239,46 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
             };
             let (repo, tag) = split_ref(&reference);
             state.set_status(StatusKind::Progress, format!("Committing to {repo}:{tag}…"));
-            out.push(Cmd::Res(ResCmd::Commit {
+            out.push(Cmd::Engine(Req::Res(ResCmd::Commit {
                 container: id,
                 repo,
                 tag,
                 author,
                 message,
-            }));
+            })));
         }
-        PromptKind::CreateVolume => out.push(Cmd::Res(ResCmd::CreateVolume(text.to_string()))),
+        PromptKind::CreateVolume => out.push(Cmd::Engine(Req::Res(ResCmd::CreateVolume(
+            text.to_string(),
+        )))),
         PromptKind::CreateNetwork => {
             let mut words = text.split_whitespace();
             let Some(name) = words.next() else {
                 return err(state, "no network name given".into());
             };
-            out.push(Cmd::Res(ResCmd::CreateNetwork {
+            out.push(Cmd::Engine(Req::Res(ResCmd::CreateNetwork {
                 name: name.to_string(),
                 subnet: words.next().map(str::to_owned),
-            }));
+            })));
         }
         PromptKind::Connect { network } => {
             let mut words = text.split_whitespace();
             let Some(container) = words.next() else {
                 return err(state, "no container given".into());
             };
-            out.push(Cmd::Res(ResCmd::Connect {
+            out.push(Cmd::Engine(Req::Res(ResCmd::Connect {
                 network,
                 container: container.to_string(),
                 alias: words.next().map(str::to_owned),
-            }));
+            })));
         }
         PromptKind::Disconnect { network } => {
             if text.is_empty() {
                 return err(state, "no container given".into());
             }
-            out.push(Cmd::Res(ResCmd::Disconnect {
+            out.push(Cmd::Engine(Req::Res(ResCmd::Disconnect {
                 network,
                 container: text.to_string(),
-            }));
+            })));
         }
         _ => {}
     }

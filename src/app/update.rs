@@ -11,7 +11,7 @@ use super::keymap::{Context, Key};
 use super::logs::{LogInputKind, StreamState};
 use super::model::CState;
 use super::model::{parse_exec_line, parse_limit_update};
-use super::msg::{Cmd, ConnStatus, ContainerAction, LogEventKind, Msg};
+use super::msg::{Cmd, ConnStatus, ContainerAction, Effect, LogEventKind, Msg, Req};
 use super::state::{DetailTab, Focus, Overlay, PromptKind, SortKey, State, StatusKind};
 
 /// Apply one message. Commands for the outside world are pushed onto `out`.
@@ -24,7 +24,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         Msg::Paste(text) => {
             if shell_typing(state) {
                 if let Some(cmd) = state.exec.paste(&text) {
-                    out.push(Cmd::Exec(cmd));
+                    out.push(Cmd::Engine(Req::Exec(cmd)));
                 }
             } else if state.filter.active {
                 state.filter.text.push_str(&text.replace(['\n', '\r'], " "));
@@ -140,7 +140,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 && matches!(state.logs.state, StreamState::Ended(_))
                 && let Some(req) = state.logs.resume(state.now)
             {
-                out.push(Cmd::Logs(Some(req)));
+                out.push(Cmd::Engine(Req::Logs(Some(req))));
             }
             if state.logs.target.is_none() {
                 open_logs_for_selection(state, out);
@@ -239,7 +239,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         Msg::Exec(ev) => {
             let changed = state.exec.apply(ev);
             for reply in state.exec.take_replies() {
-                out.push(Cmd::Exec(reply));
+                out.push(Cmd::Engine(Req::Exec(reply)));
             }
             if changed && state.tab == DetailTab::Shells {
                 state.dirty = true;
@@ -301,7 +301,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         .exec
         .resize_all(state.shell_size().0, state.shell_size().1)
     {
-        out.push(Cmd::Exec(cmd));
+        out.push(Cmd::Engine(Req::Exec(cmd)));
     }
 }
 
@@ -320,7 +320,7 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
             state.exec.typing = false;
             state.dirty = true;
         } else if let Some(cmd) = state.exec.key(&ev) {
-            out.push(Cmd::Exec(cmd));
+            out.push(Cmd::Engine(Req::Exec(cmd)));
         }
         return;
     }
@@ -371,11 +371,11 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
             match key.code {
                 KeyCode::Char('y') | KeyCode::Enter => {
                     state.overlay = Overlay::None;
-                    out.push(yes);
+                    out.push(yes.into());
                 }
                 KeyCode::Char('f') if force.is_some() => {
                     state.overlay = Overlay::None;
-                    out.extend(force);
+                    out.extend(force.map(Cmd::from));
                 }
                 KeyCode::Char('n') | KeyCode::Esc => state.overlay = Overlay::None,
                 _ => {}
@@ -533,12 +533,12 @@ fn global_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handl
         Action::ViewEvents => View::Events,
         Action::Engines => {
             state.set_status(StatusKind::Progress, "reading docker contexts…");
-            out.push(Cmd::ListEngines);
+            out.push(Cmd::Engine(Req::ListEngines));
             return Handled::Redraw;
         }
         Action::Quit => {
             state.quit = true;
-            out.push(Cmd::Quit);
+            out.push(Cmd::Effect(Effect::Quit));
             return Handled::Quiet;
         }
         Action::Help => {
@@ -599,7 +599,7 @@ fn submit_prompt(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<
             Ok(update) => {
                 state.set_status(StatusKind::Progress, format!("Updating {name}…"));
                 state.pending.begin(&id, "Updating");
-                out.push(Cmd::Update { id, name, update });
+                out.push(Cmd::Engine(Req::Update { id, name, update }));
             }
             Err(e) => state.set_status(StatusKind::Error, format!("update {name}: {e}")),
         },
@@ -614,14 +614,14 @@ fn submit_prompt(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<
                 state.focus = Focus::Detail;
                 let (cols, rows) = state.shell_size();
                 let c = state.exec.open(&id, &name, kind, user, cols, rows);
-                out.push(Cmd::Exec(c));
+                out.push(Cmd::Engine(Req::Exec(c)));
             }
             Err(e) => state.set_status(StatusKind::Error, format!("exec: {e}")),
         },
         PromptKind::ExecOnce { id, name } => match super::model::split_command(text) {
             Ok(cmd) if !cmd.is_empty() => {
                 state.set_status(StatusKind::Progress, format!("Running `{text}` in {name}…"));
-                out.push(Cmd::ExecOnce { id, name, cmd });
+                out.push(Cmd::Engine(Req::ExecOnce { id, name, cmd }));
             }
             Ok(_) => state.set_status(StatusKind::Error, "no command given"),
             Err(e) => state.set_status(StatusKind::Error, format!("run: {e}")),
@@ -689,7 +689,7 @@ pub(crate) fn switch_engine(state: &mut State, addr: String, source: String, out
     state.view = crate::views::View::Containers;
     state.focus = Focus::List;
     let req = state.logs.open(None, state.now);
-    out.push(Cmd::Logs(req));
+    out.push(Cmd::Engine(Req::Logs(req)));
     let ended = state
         .exec
         .engine_gone("dockside switched to another engine");
@@ -709,7 +709,7 @@ pub(crate) fn switch_engine(state: &mut State, addr: String, source: String, out
         StatusKind::Progress,
         format!("switching to {addr}{shells}…"),
     );
-    out.push(Cmd::SwitchEngine { addr, source });
+    out.push(Cmd::Effect(Effect::SwitchEngine { addr, source }));
 }
 
 #[cfg(test)]
@@ -860,7 +860,8 @@ mod tests {
             );
             assert!(s.quit, "{name}: q does not quit");
             assert!(
-                !out.iter().any(|c| matches!(c, Cmd::Container { .. })),
+                !out.iter()
+                    .any(|c| matches!(c, Cmd::Engine(Req::Container { .. }))),
                 "{name}: q acted on a container"
             );
         }

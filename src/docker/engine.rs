@@ -5,13 +5,14 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use super::ToEngine;
 use super::client::{self, Target};
 use super::session::{Connected, SessionEnd, session};
 use super::{containers, events, refuse};
-use crate::app::msg::{Cmd, ConnStatus, Msg};
+use crate::app::msg::{ConnStatus, Msg, Req};
 
 /// Start the engine task. Commands go in on the returned sender; messages come out on `tx`.
-pub fn spawn(target: Target, tx: mpsc::Sender<Msg>) -> mpsc::UnboundedSender<Cmd> {
+pub fn spawn(target: Target, tx: mpsc::Sender<Msg>) -> mpsc::UnboundedSender<ToEngine> {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     // A weak sender: commands held during a connection attempt are put back in the queue
     // once it succeeds, without keeping the channel open after the app is gone.
@@ -22,8 +23,8 @@ pub fn spawn(target: Target, tx: mpsc::Sender<Msg>) -> mpsc::UnboundedSender<Cmd
 async fn run(
     target: Target,
     tx: mpsc::Sender<Msg>,
-    mut cmds: mpsc::UnboundedReceiver<Cmd>,
-    requeue: mpsc::WeakUnboundedSender<Cmd>,
+    mut cmds: mpsc::UnboundedReceiver<ToEngine>,
+    requeue: mpsc::WeakUnboundedSender<ToEngine>,
 ) {
     let mut target = target;
     let mut attempt: u32 = 0;
@@ -35,35 +36,36 @@ async fn run(
         // Other commands wait for the outcome: served if it connects, refused if not.
         let attempt_fut = connect(&addr);
         tokio::pin!(attempt_fut);
-        let mut held: Vec<Cmd> = Vec::new();
+        let mut held: Vec<Req> = Vec::new();
         let result = loop {
             tokio::select! {
                 r = &mut attempt_fut => break r,
                 cmd = cmds.recv() => match cmd {
-                    None | Some(Cmd::Quit) => return,
-                    Some(Cmd::SwitchEngine { addr, source }) => {
+                    None | Some(ToEngine::Quit) => return,
+                    Some(ToEngine::Switch(to)) => {
                         for cmd in held.drain(..) {
                             refuse::refuse(&tx, cmd, "dockside switched to another engine").await;
                         }
-                        target = Target { addr, source };
+                        target = to;
                         attempt = 0;
                         continue 'engine;
                     }
-                    Some(Cmd::ListEngines) => {
+                    Some(ToEngine::Req(Req::ListEngines)) => {
                         let _ = tx.send(Msg::Engines(super::client::engine_choices())).await;
                     }
-                    Some(cmd) => held.push(cmd),
+                    Some(ToEngine::Req(req)) => held.push(req),
                 },
             }
         };
         if result.is_ok() {
             // Back in the queue, in the order they were sent: take what else is queued
             // first, so nothing overtakes them.
+            let mut queued = Vec::new();
             while let Ok(cmd) = cmds.try_recv() {
-                held.push(cmd);
+                queued.push(cmd);
             }
             if let Some(requeue) = requeue.upgrade() {
-                for cmd in held.drain(..) {
+                for cmd in held.drain(..).map(ToEngine::Req).chain(queued) {
                     let _ = requeue.send(cmd);
                 }
             }
@@ -132,16 +134,16 @@ enum Offline {
 }
 
 /// Serve a command without an engine: list the engines, switch, quit, or refuse it.
-async fn offline(tx: &mpsc::Sender<Msg>, cmd: Option<Cmd>, why: &str) -> Offline {
+async fn offline(tx: &mpsc::Sender<Msg>, cmd: Option<ToEngine>, why: &str) -> Offline {
     match cmd {
-        None | Some(Cmd::Quit) => Offline::Quit,
-        Some(Cmd::SwitchEngine { addr, source }) => Offline::Switch(Target { addr, source }),
-        Some(Cmd::ListEngines) => {
+        None | Some(ToEngine::Quit) => Offline::Quit,
+        Some(ToEngine::Switch(to)) => Offline::Switch(to),
+        Some(ToEngine::Req(Req::ListEngines)) => {
             let _ = tx.send(Msg::Engines(super::client::engine_choices())).await;
             Offline::Handled
         }
-        Some(cmd) => {
-            refuse::refuse(tx, cmd, why).await;
+        Some(ToEngine::Req(req)) => {
+            refuse::refuse(tx, req, why).await;
             Offline::Handled
         }
     }

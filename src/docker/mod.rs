@@ -31,3 +31,17 @@ pub mod task;
 pub mod volumes;
 
 pub use engine::spawn;
+
+use crate::app::msg::Req;
+use client::Target;
+
+/// What the runtime tells the engine task.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ToEngine {
+    /// A request for the engine.
+    Req(Req),
+    /// Leave this engine for another.
+    Switch(Target),
+    /// End: close every stream and session.
+    Quit,
+}

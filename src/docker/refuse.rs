@@ -1,66 +1,76 @@
-//! What the app hears when a command cannot be carried out (no engine, or the user switched
-//! to another): every command someone waits on gets an answer, so nothing shows
-//! "Loading…" forever.
+//! What the app hears when a request cannot be carried out (no engine, or the user switched
+//! to another): one exhaustive match, so a new request cannot silently lose its answer, and
+//! nothing shows "Loading…" forever.
 
 use tokio::sync::mpsc;
 
-use crate::app::msg::{Cmd, Msg};
+use crate::app::exec::{ExecCmd, ExecEvent};
+use crate::app::images::Progress;
+use crate::app::msg::{Kind, LogEvent, LogEventKind, Msg, Req, ResCmd, ResMsg};
 
-/// Answers `cmd` with `why` it was not carried out, when someone waits on it.
-pub async fn refuse(tx: &mpsc::Sender<Msg>, cmd: Cmd, why: &str) {
-    // Every command someone waits on gets an answer, so nothing shows "Loading…" forever.
-    let answer = match &cmd {
-        Cmd::EventHistory => Some(Msg::EventHistory(Err(why.to_string()))),
-        Cmd::Top(id) => Some(Msg::Top {
-            id: id.clone(),
-            result: Err(why.to_string()),
-        }),
-        Cmd::Inspect(id) => Some(Msg::Inspect {
-            id: id.clone(),
-            text: why.to_string(),
-        }),
-        Cmd::Update { id, name, .. } => Some(Msg::ActionDone {
-            id: id.clone(),
-            what: format!("update {name}"),
-            result: Err(why.to_string()),
-        }),
-        Cmd::ExecOnce { name, .. } => Some(Msg::ExecOnceDone {
-            title: name.clone(),
-            result: Err(why.to_string()),
-        }),
-        Cmd::SaveFullLog { .. } => Some(Msg::Notice(Err(format!("cannot save the log: {why}")))),
-        Cmd::Res(r) => Some(Msg::Res(refused_res(r, why))),
-        _ => None,
-    };
-    if let Some(msg) = answer {
+/// Answers `req` with `why` it was not carried out, when someone waits on it.
+pub async fn refuse(tx: &mpsc::Sender<Msg>, req: Req, why: &str) {
+    if let Some(msg) = answer(req, why) {
         let _ = tx.send(msg).await;
-        return;
-    }
-    if let Cmd::Exec(crate::app::exec::ExecCmd::Open(req)) = &cmd {
-        let ev = crate::app::exec::ExecEvent::Failed {
-            session: req.session,
-            error: why.to_string(),
-        };
-        let _ = tx.send(Msg::Exec(ev)).await;
-        return;
-    }
-    if let Cmd::Container { id, name, action } = cmd {
-        let _ = tx
-            .send(Msg::ActionDone {
-                id,
-                what: format!("{} {name}", action.verb()),
-                result: Err(why.to_string()),
-            })
-            .await;
     }
 }
 
-/// The answer to a refused command of the resource views: its list, detail or job fails.
-fn refused_res(cmd: &crate::app::msg::ResCmd, why: &str) -> crate::app::msg::ResMsg {
-    use crate::app::images::Progress;
-    use crate::app::msg::{Kind, ResCmd, ResMsg};
+/// The answer to a refused request; None where nobody waits on one.
+pub fn answer(req: Req, why: &str) -> Option<Msg> {
     let why = why.to_string();
-    match cmd {
+    Some(match req {
+        Req::Container { id, name, action } => Msg::ActionDone {
+            id,
+            what: format!("{} {name}", action.verb()),
+            result: Err(why),
+        },
+        Req::Logs(Some(r)) => Msg::Logs(LogEvent {
+            generation: r.generation,
+            kind: LogEventKind::Error(why),
+        }),
+        // Closing a stream: nothing to answer.
+        Req::Logs(None) => return None,
+        // The watch set is sent again on every (re)connection.
+        Req::WatchStats(_) => return None,
+        Req::Inspect(id) => Msg::Inspect { id, text: why },
+        Req::Top(id) => Msg::Top {
+            id,
+            result: Err(why),
+        },
+        Req::EventHistory => Msg::EventHistory(Err(why)),
+        // Reading the docker contexts needs no engine.
+        Req::ListEngines => Msg::Engines(super::client::engine_choices()),
+        Req::Exec(ExecCmd::Open(r)) => Msg::Exec(ExecEvent::Failed {
+            session: r.session,
+            error: why,
+        }),
+        // Keys, sizes and closes for a session that failed or ended with the connection.
+        Req::Exec(ExecCmd::Input { .. } | ExecCmd::Resize { .. } | ExecCmd::Close(_)) => {
+            return None;
+        }
+        // The stats tab shows no limits until they come: nothing waits on them.
+        Req::Limits(_) => return None,
+        Req::Res(r) => Msg::Res(refused_res(r, why)?),
+        Req::SaveFullLog { .. } => Msg::Notice(Err(format!("cannot save the log: {why}"))),
+        Req::Update { id, name, .. } => Msg::ActionDone {
+            id,
+            what: format!("update {name}"),
+            result: Err(why),
+        },
+        Req::ExecOnce { name, .. } => Msg::ExecOnceDone {
+            title: name,
+            result: Err(why),
+        },
+    })
+}
+
+/// The answer to a refused request of the resource views: its list, detail or job fails.
+fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
+    let done = |what: &str, why: String| ResMsg::Done {
+        what: what.to_string(),
+        result: Err(why),
+    };
+    Some(match cmd {
         ResCmd::Watch(Kind::Images) => ResMsg::Images(Err(why)),
         ResCmd::Watch(Kind::Volumes) | ResCmd::VolumeSizes => ResMsg::Volumes(Err(why)),
         ResCmd::Watch(Kind::Networks) => ResMsg::Networks(Err(why)),
@@ -69,30 +79,25 @@ fn refused_res(cmd: &crate::app::msg::ResCmd, why: &str) -> crate::app::msg::Res
         ResCmd::ImageDetail(_) => ResMsg::ImageDetail(Err(why)),
         ResCmd::Pull { job, .. } | ResCmd::Push { job, .. } | ResCmd::Build { job, .. } => {
             ResMsg::Job {
-                id: *job,
+                id: job,
                 progress: Progress::Error(why),
             }
         }
         ResCmd::Run(_) => ResMsg::Ran(Err(why)),
-        other => ResMsg::Done {
-            what: match other {
-                ResCmd::RemoveImage { .. } => "remove image",
-                ResCmd::PruneImages { .. } => "prune images",
-                ResCmd::Tag { .. } => "tag",
-                ResCmd::Commit { .. } => "commit",
-                ResCmd::CreateVolume(_) => "create volume",
-                ResCmd::RemoveVolume(_) => "remove volume",
-                ResCmd::PruneVolumes => "prune volumes",
-                ResCmd::CreateNetwork { .. } => "create network",
-                ResCmd::RemoveNetwork(_) => "remove network",
-                ResCmd::Connect { .. } => "connect",
-                ResCmd::Disconnect { .. } => "disconnect",
-                ResCmd::PruneNetworks => "prune networks",
-                ResCmd::SystemPrune => "system prune",
-                _ => "request",
-            }
-            .to_string(),
-            result: Err(why),
-        },
-    }
+        // The job it would cancel was refused too.
+        ResCmd::CancelJob(_) => return None,
+        ResCmd::RemoveImage { .. } => done("remove image", why),
+        ResCmd::PruneImages { .. } => done("prune images", why),
+        ResCmd::Tag { .. } => done("tag", why),
+        ResCmd::Commit { .. } => done("commit", why),
+        ResCmd::CreateVolume(_) => done("create volume", why),
+        ResCmd::RemoveVolume(_) => done("remove volume", why),
+        ResCmd::PruneVolumes => done("prune volumes", why),
+        ResCmd::CreateNetwork { .. } => done("create network", why),
+        ResCmd::RemoveNetwork(_) => done("remove network", why),
+        ResCmd::Connect { .. } => done("connect", why),
+        ResCmd::Disconnect { .. } => done("disconnect", why),
+        ResCmd::PruneNetworks => done("prune networks", why),
+        ResCmd::SystemPrune => done("system prune", why),
+    })
 }

@@ -9,6 +9,7 @@ use std::path::Path;
 use bollard::Docker;
 use tokio::sync::mpsc;
 
+use super::ToEngine;
 use super::client::Target;
 use super::container_list::{ContainerList, relevant};
 use super::events::EventRx;
@@ -17,7 +18,7 @@ use super::task::{AbortOnDrop, OpTask, Requests};
 use super::{build, containers, events, exec, images, logs, networks, stats, system, volumes};
 use crate::app::images::{Progress, short_id};
 use crate::app::model::Container;
-use crate::app::msg::{Cmd, ConnStatus, Msg};
+use crate::app::msg::{ConnStatus, Msg, Req};
 use crate::app::msg::{ResCmd, ResMsg};
 use crate::app::resources::human_size;
 
@@ -60,7 +61,7 @@ pub async fn session(
     conn: Connected,
     target: &Target,
     tx: &mpsc::Sender<Msg>,
-    cmds: &mut mpsc::UnboundedReceiver<Cmd>,
+    cmds: &mut mpsc::UnboundedReceiver<ToEngine>,
 ) -> SessionEnd {
     let Connected {
         docker,
@@ -185,40 +186,41 @@ impl Session {
     }
 
     /// Carries out a command; `Some` when it ends the session.
-    fn route(&mut self, cmd: Cmd) -> Option<SessionEnd> {
+    fn route(&mut self, cmd: ToEngine) -> Option<SessionEnd> {
+        let req = match cmd {
+            ToEngine::Quit => return Some(SessionEnd::Quit),
+            ToEngine::Switch(to) => return Some(SessionEnd::Switch(to)),
+            ToEngine::Req(req) => req,
+        };
         let r = &mut self.requests;
-        match cmd {
-            Cmd::Quit => return Some(SessionEnd::Quit),
-            Cmd::SwitchEngine { addr, source } => {
-                return Some(SessionEnd::Switch(Target { addr, source }));
-            }
-            Cmd::Container { id, name, action } => r.reply(|d| async move {
+        match req {
+            Req::Container { id, name, action } => r.reply(|d| async move {
                 let result = containers::container_action(&d, &id, action).await;
                 let what = format!("{} {name}", action.verb());
                 Msg::ActionDone { id, what, result }
             }),
-            Cmd::Logs(req) => self.logs.replace(&self.docker, &self.tx, req),
-            Cmd::WatchStats(ids) => self.stats.set(&self.docker, &self.tx, ids),
-            Cmd::Inspect(id) => r.reply(|d| async move {
+            Req::Logs(req) => self.logs.replace(&self.docker, &self.tx, req),
+            Req::WatchStats(ids) => self.stats.set(&self.docker, &self.tx, ids),
+            Req::Inspect(id) => r.reply(|d| async move {
                 let text = containers::inspect_text(&d, &id).await;
                 Msg::Inspect { id, text }
             }),
-            Cmd::Exec(cmd) => self.shells.handle(&self.docker, &self.tx, cmd, Msg::Exec),
-            Cmd::EventHistory => {
+            Req::Exec(cmd) => self.shells.handle(&self.docker, &self.tx, cmd, Msg::Exec),
+            Req::EventHistory => {
                 r.reply(|d| async move { Msg::EventHistory(events::event_history(&d).await) });
             }
-            Cmd::ListEngines => {
+            Req::ListEngines => {
                 r.reply(|_| async { Msg::Engines(super::client::engine_choices()) });
             }
-            Cmd::Top(id) => r.reply(|d| async move {
+            Req::Top(id) => r.reply(|d| async move {
                 let result = containers::top(&d, &id).await;
                 Msg::Top { id, result }
             }),
-            Cmd::Limits(id) => r.reply_if(|d| async move {
+            Req::Limits(id) => r.reply_if(|d| async move {
                 let limits = containers::limits(&d, &id).await.ok()?;
                 Some(Msg::Limits { id, limits })
             }),
-            Cmd::Update { id, name, update } => r.spawn(|d, tx| async move {
+            Req::Update { id, name, update } => r.spawn(|d, tx| async move {
                 // Two replies: the outcome, then the limits now in force.
                 let result = containers::update_limits(&d, &id, update).await;
                 let ok = result.is_ok();
@@ -234,17 +236,15 @@ impl Session {
                     let _ = tx.send(Msg::Limits { id, limits }).await;
                 }
             }),
-            Cmd::ExecOnce { id, name, cmd } => r.reply(|d| async move {
+            Req::ExecOnce { id, name, cmd } => r.reply(|d| async move {
                 let title = format!("{name}: {}", cmd.join(" "));
                 let result = exec::run_once(&d, &id, cmd).await;
                 Msg::ExecOnceDone { title, result }
             }),
-            Cmd::SaveFullLog { id, path } => {
+            Req::SaveFullLog { id, path } => {
                 r.reply(|d| async move { Msg::Notice(logs::save_full(&d, &id, &path).await) });
             }
-            Cmd::Res(cmd) => self.route_res(cmd),
-            // Runtime effects: carried out by the app's runtime, not here.
-            Cmd::Handoff { .. } | Cmd::SaveFile { .. } | Cmd::Clipboard(_) => {}
+            Req::Res(cmd) => self.route_res(cmd),
         }
         None
     }

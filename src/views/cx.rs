@@ -3,7 +3,7 @@
 //! anything beyond itself (a status line, a dialog, going to another view).
 
 use crate::app::action::Handled;
-use crate::app::msg::{Cmd, ResCmd};
+use crate::app::msg::{Cmd, Req, ResCmd};
 use crate::app::overlay::{Overlay, PromptKind, StatusKind};
 
 use super::View;
@@ -46,7 +46,7 @@ impl<'a> Cx<'a> {
     }
 
     pub fn send(&mut self, cmd: ResCmd) {
-        self.out.push(Cmd::Res(cmd));
+        self.out.push(Cmd::Engine(Req::Res(cmd)));
     }
 
     pub fn status(&mut self, kind: StatusKind, text: impl Into<String>) {
@@ -63,8 +63,8 @@ impl<'a> Cx<'a> {
     pub fn ask(&mut self, question: String, yes: ResCmd, force: Option<ResCmd>) -> Handled {
         self.overlay = Some(Overlay::Ask {
             question,
-            yes: Cmd::Res(yes),
-            force: force.map(Cmd::Res),
+            yes: Req::Res(yes),
+            force: force.map(Req::Res),
         });
         Handled::Redraw
     }

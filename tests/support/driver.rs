@@ -6,13 +6,14 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use dockside::app::keymap::Keymap;
 use dockside::app::{Cmd, Msg, State, update};
+use dockside::docker::ToEngine;
 use dockside::docker::client::Target;
 use tokio::sync::mpsc;
 
 pub struct Driver {
     pub state: State,
     rx: mpsc::Receiver<Msg>,
-    cmds: mpsc::UnboundedSender<Cmd>,
+    cmds: mpsc::UnboundedSender<ToEngine>,
     pub received: usize,
 }
 
@@ -39,9 +40,11 @@ impl Driver {
         }
     }
 
+    /// Requests go to the engine; runtime effects (files, clipboard, hand-off) are not
+    /// carried out here, and a switch or quit goes to the engine task as the runtime sends it.
     fn dispatch(&mut self, out: Vec<Cmd>) {
         for c in out {
-            let _ = self.cmds.send(c);
+            self.send_cmd(c);
         }
     }
 
@@ -126,13 +129,26 @@ impl Driver {
     }
 
     pub fn send_cmd(&self, c: Cmd) {
-        let _ = self.cmds.send(c);
+        use dockside::app::msg::Effect;
+        let to = match c {
+            Cmd::Engine(req) => ToEngine::Req(req),
+            Cmd::Effect(Effect::SwitchEngine { addr, source }) => {
+                ToEngine::Switch(Target { addr, source })
+            }
+            Cmd::Effect(Effect::Quit) => ToEngine::Quit,
+            Cmd::Effect(
+                Effect::SaveFile { .. } | Effect::Clipboard(_) | Effect::Handoff { .. },
+            ) => {
+                return;
+            }
+        };
+        let _ = self.cmds.send(to);
     }
 }
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.cmds.send(Cmd::Quit);
+        let _ = self.cmds.send(ToEngine::Quit);
     }
 }
 

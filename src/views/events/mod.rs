@@ -8,7 +8,7 @@ pub use log::{EventsView, History};
 
 use crate::app::action::{Action, Handled};
 use crate::app::keymap::Context;
-use crate::app::msg::Cmd;
+use crate::app::msg::{Cmd, Req};
 use crate::app::overlay::StatusKind;
 
 use super::list::ListView;
@@ -22,7 +22,7 @@ impl Shape for EventsView {
     fn enter(&mut self, cx: &mut Cx) {
         if self.history == History::NotAsked {
             self.history = History::Loading;
-            cx.out.push(Cmd::EventHistory);
+            cx.out.push(Cmd::Engine(Req::EventHistory));
         }
     }
 
