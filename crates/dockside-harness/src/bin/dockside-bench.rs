@@ -7,9 +7,9 @@
 //! leftovers of an earlier run are removed at the start.
 //!
 //! ```text
-//! cargo run --release --bin dockside-bench -- [--containers 200] [--cols 200 --rows 50]
+//! cargo build --release && cargo run --release -p dockside-harness -- [--containers 200] [--cols 200 --rows 50]
 //!     [--idle-secs 30] [--bin target/release/dockside] [--logs]
-//! cargo run --release --bin dockside-bench -- --exec [--cols 200 --rows 50]
+//! cargo run --release -p dockside-harness -- --exec [--cols 200 --rows 50]
 //! ```
 //!
 //! `--exec` runs only the embedded-shell benchmark (one container, about a minute and a half):
@@ -22,12 +22,13 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Parser as _;
-use portable_pty::{Child, MasterPty, PtySize, native_pty_system};
+use dockside_harness::keys::{self, BoundKey};
+use dockside_harness::pty::{PtyApp, Spawn, lock};
 
 const LABEL: &str = "dockside.bench=1";
 const IMAGE: &str = "dockside-test/busybox:latest";
@@ -42,10 +43,6 @@ const EXEC_CONTAINER: &str = "bench-exec";
 const EXEC_FLOOD_BYTES: u64 = 20_000_000;
 const EXEC_SAMPLES: usize = 20;
 const EXEC_IDLE_SECS: u64 = 20;
-/// The exec pane's border while keys go to the shell.
-const SHELL_HINT: &str = "ctrl-g leaves the shell";
-/// ctrl-g: gives the keys back to dockside.
-const CTRL_G: u8 = 0x07;
 
 /// Process group of the dockside currently running (0: none), for the Ctrl-C handler.
 static CURRENT_CHILD: AtomicU32 = AtomicU32::new(0);
@@ -85,10 +82,6 @@ struct Args {
     /// can, started from the images view; keys must still be answered.
     #[arg(long)]
     build: bool,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn ms(d: Duration) -> f64 {
@@ -711,155 +704,42 @@ fn relay(client: UnixStream, stats: Arc<ProxyStats>) -> Result<(), String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pseudo-terminal with an emulated screen
+// dockside in a pseudo-terminal (the harness's pty driver, shared with the tests)
 // ---------------------------------------------------------------------------------------------
 
-/// The shell panes' own terminal side answers the queries a program may block on.
-type Screen = vt100::Parser<dockside::app::exec::Term>;
-type Writer = Box<dyn Write + Send>;
-
-/// Raw output kept while a capture is on (for the idle report).
-struct Capture {
-    on: bool,
-    data: Vec<u8>,
-    limit: usize,
-}
-
+/// dockside running in a pty (see [`PtyApp`]), with what the bench adds: its pid for /proc,
+/// the Ctrl-C handler's record of it, and a quit that never hangs.
 struct Term {
-    parser: Arc<Mutex<Screen>>,
-    writer: Arc<Mutex<Writer>>,
-    bytes: Arc<AtomicU64>,
-    eof: Arc<AtomicBool>,
-    capture: Arc<Mutex<Capture>>,
-    _master: Box<dyn MasterPty + Send>,
-    child: Box<dyn Child + Send + Sync>,
+    app: PtyApp,
     pid: u32,
-    cols: u16,
 }
 
 impl Term {
     fn spawn(program: &Path, args: &[&str], cols: u16, rows: u16) -> Result<Term, String> {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .map_err(|e| format!("openpty: {e}"))?;
-        let mut cmd = portable_pty::CommandBuilder::new(program);
-        cmd.args(args);
-        if let Ok(dir) = std::env::current_dir() {
-            cmd.cwd(dir);
-        }
-        cmd.env_remove("COLUMNS");
-        cmd.env_remove("LINES");
-        cmd.env_remove("DOCKER_HOST");
-        cmd.env("TERM", "xterm-256color");
-        let child = pair
-            .slave
-            .spawn_command(cmd)
-            .map_err(|e| format!("spawning {}: {e}", program.display()))?;
-        let pid = child.process_id().ok_or("the child has no pid")?;
+        let app = Spawn::new(program.to_string_lossy())
+            .args(args)
+            .env_remove("DOCKER_HOST")
+            .size(cols, rows)
+            .start()?;
+        let pid = app.pid().ok_or("the child has no pid")?;
         CURRENT_CHILD.store(pid, Ordering::SeqCst);
-        drop(pair.slave);
-        let master = pair.master;
-        let mut reader = master
-            .try_clone_reader()
-            .map_err(|e| format!("pty reader: {e}"))?;
-        let writer: Arc<Mutex<Writer>> = Arc::new(Mutex::new(
-            master
-                .take_writer()
-                .map_err(|e| format!("pty writer: {e}"))?,
-        ));
-        let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
-            rows,
-            cols,
-            0,
-            dockside::app::exec::Term::default(),
-        )));
-        let bytes = Arc::new(AtomicU64::new(0));
-        let eof = Arc::new(AtomicBool::new(false));
-        let capture = Arc::new(Mutex::new(Capture {
-            on: false,
-            data: Vec::new(),
-            limit: 0,
-        }));
-        {
-            let (parser, writer, bytes, eof, capture) = (
-                Arc::clone(&parser),
-                Arc::clone(&writer),
-                Arc::clone(&bytes),
-                Arc::clone(&eof),
-                Arc::clone(&capture),
-            );
-            thread::Builder::new()
-                .name(format!("pty-reader-{pid}"))
-                .spawn(move || {
-                    let mut buf = vec![0u8; 64 * 1024];
-                    loop {
-                        match reader.read(&mut buf) {
-                            Ok(0) => break,
-                            Ok(n) => {
-                                let replies = {
-                                    let mut p = lock(&parser);
-                                    p.process(&buf[..n]);
-                                    bytes.fetch_add(n as u64, Ordering::SeqCst);
-                                    std::mem::take(&mut p.callbacks_mut().replies)
-                                };
-                                {
-                                    let mut c = lock(&capture);
-                                    if c.on && c.data.len() < c.limit {
-                                        let take = n.min(c.limit - c.data.len());
-                                        c.data.extend_from_slice(&buf[..take]);
-                                    }
-                                }
-                                if !replies.is_empty() {
-                                    let mut w = lock(&writer);
-                                    let _ = w.write_all(&replies);
-                                    let _ = w.flush();
-                                }
-                            }
-                            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                            Err(_) => break,
-                        }
-                    }
-                    eof.store(true, Ordering::SeqCst);
-                })
-                .map_err(|e| format!("spawning the pty reader: {e}"))?;
-        }
-        Ok(Term {
-            parser,
-            writer,
-            bytes,
-            eof,
-            capture,
-            _master: master,
-            child,
-            pid,
-            cols,
-        })
+        Ok(Term { app, pid })
     }
 
     fn send(&self, data: &[u8]) -> Result<(), String> {
-        let mut w = lock(&self.writer);
-        w.write_all(data)
-            .and_then(|()| w.flush())
-            .map_err(|e| format!("writing to the pty: {e}"))
+        self.app.try_send(data)
     }
 
     fn screen(&self) -> String {
-        let p = lock(&self.parser);
-        p.screen().rows(0, self.cols).collect::<Vec<_>>().join("\n")
+        self.app.screen_text()
     }
 
     fn screen_lines(&self) -> Vec<String> {
-        let p = lock(&self.parser);
-        p.screen().rows(0, self.cols).collect()
+        self.app.screen_lines()
     }
 
     fn bytes(&self) -> u64 {
-        self.bytes.load(Ordering::SeqCst)
+        self.app.bytes_written()
     }
 
     /// Polls the screen every `every` until `pred` holds; returns when it first held.
@@ -870,27 +750,7 @@ impl Term {
         every: Duration,
         what: &str,
     ) -> Result<Instant, String> {
-        let start = Instant::now();
-        loop {
-            let closed = self.eof.load(Ordering::SeqCst);
-            let text = self.screen();
-            if pred(&text) {
-                return Ok(Instant::now());
-            }
-            if closed || start.elapsed() >= timeout {
-                let why = if closed {
-                    "dockside closed the terminal"
-                } else {
-                    "timed out"
-                };
-                return Err(format!(
-                    "waiting for {what}: {why} after {:.1} s; screen:\n{}",
-                    start.elapsed().as_secs_f64(),
-                    indent(&text)
-                ));
-            }
-            thread::sleep(every);
-        }
+        self.app.wait_for_at(pred, timeout, every, what)
     }
 
     /// `c` in the list: the live CPU/MEM columns off. Waits for the title to say so and for
@@ -914,33 +774,15 @@ impl Term {
 
     /// Waits until nothing was written for `quiet` (at most `timeout`); whether it settled.
     fn wait_quiet(&self, quiet: Duration, timeout: Duration) -> bool {
-        let start = Instant::now();
-        let mut last = self.bytes();
-        let mut since = Instant::now();
-        while start.elapsed() < timeout {
-            thread::sleep(Duration::from_millis(20));
-            let now = self.bytes();
-            if now != last {
-                last = now;
-                since = Instant::now();
-            } else if since.elapsed() >= quiet {
-                return true;
-            }
-        }
-        false
+        self.app.wait_quiet(quiet, timeout)
     }
 
     fn start_capture(&self, limit: usize) {
-        let mut c = lock(&self.capture);
-        c.on = true;
-        c.data.clear();
-        c.limit = limit;
+        self.app.start_capture(limit);
     }
 
     fn stop_capture(&self) -> Vec<u8> {
-        let mut c = lock(&self.capture);
-        c.on = false;
-        std::mem::take(&mut c.data)
+        self.app.stop_capture()
     }
 
     fn cpu_ticks(&self) -> Option<u64> {
@@ -950,16 +792,8 @@ impl Term {
     /// Quits with `q`, killing the process group if it does not exit within a second.
     fn quit(&mut self) {
         let _ = self.send(b"q");
-        let deadline = Instant::now() + Duration::from_secs(1);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
-        if !matches!(self.child.try_wait(), Ok(Some(_))) {
-            kill_group(self.pid);
-            let _ = self.child.wait();
+        if self.app.wait_exit(Duration::from_secs(1)).is_none() {
+            self.app.kill();
         }
         CURRENT_CHILD.store(0, Ordering::SeqCst);
     }
@@ -967,10 +801,7 @@ impl Term {
 
 impl Drop for Term {
     fn drop(&mut self) {
-        if !matches!(self.child.try_wait(), Ok(Some(_))) {
-            kill_group(self.pid);
-            let _ = self.child.wait();
-        }
+        // Dropping the PtyApp kills what is left of the process group.
         CURRENT_CHILD.store(0, Ordering::SeqCst);
     }
 }
@@ -982,13 +813,6 @@ fn kill_group(pid: u32) {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status();
-}
-
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("    |{l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Printable form of raw terminal output (escapes shown as `\e`).
@@ -1765,11 +1589,13 @@ impl Ctx {
             .parse()
             .map_err(|e| format!("the size of /tmp/big in {name}: {e}"))?;
         println!("  /tmp/big in {name}: {size} bytes");
+        // The key that leaves the shell, as dockside's keymap binds it.
+        let leave = keys::leave_shell()?;
         let (mut term, _, d, n) = self.spawn_complete()?;
         println!("  dockside up: Containers {n}/{n} after {:.1} ms", ms(d));
-        let result = self.exec_session(&term, created, size);
+        let result = self.exec_session(&term, created, size, &leave);
         // Leave the shell (if still in it) so that `q` reaches dockside.
-        let _ = term.send(&[CTRL_G]);
+        let _ = term.send(&leave.bytes);
         thread::sleep(Duration::from_millis(100));
         term.quit();
         if let Err(e) = docker(&["rm", "-f", name]) {
@@ -1778,8 +1604,16 @@ impl Ctx {
         result
     }
 
-    fn exec_session(&mut self, term: &Term, created: Instant, size: u64) -> Result<(), String> {
+    fn exec_session(
+        &mut self,
+        term: &Term,
+        created: Instant,
+        size: u64,
+        leave: &BoundKey,
+    ) -> Result<(), String> {
         let name = EXEC_CONTAINER;
+        // The exec pane's border while keys go to the shell.
+        let shell_hint = keys::leave_shell_hint(leave);
         println!("\n--- exec 1. echo latency ---");
         term.wait_quiet(Duration::from_millis(500), Duration::from_secs(5));
         term.send(format!("/'{name}").as_bytes())?;
@@ -1793,7 +1627,7 @@ impl Ctx {
         )?;
         term.send(b"e")?;
         term.wait_for(
-            |s| s.contains(SHELL_HINT),
+            |s| s.contains(&shell_hint),
             Duration::from_secs(10),
             Duration::from_millis(5),
             "the shell pane",
@@ -1907,9 +1741,9 @@ impl Ctx {
         let stop = Arc::new(AtomicBool::new(false));
         // Also samples, every 100 ms, the bytes the engine sent and dockside wrote.
         let watcher = prompt.clone().map(|prompt| {
-            let (parser, cols) = (Arc::clone(&term.parser), term.cols);
+            let screen = term.app.screen_handle();
             let (done, stop) = (Arc::clone(&done), Arc::clone(&stop));
-            let (written, stats) = (Arc::clone(&term.bytes), Arc::clone(&stats));
+            let stats = Arc::clone(&stats);
             thread::spawn(move || {
                 let start = Instant::now();
                 let mut timeline: Vec<(u64, u64)> = Vec::new();
@@ -1917,7 +1751,7 @@ impl Ctx {
                 let sample = || {
                     (
                         stats.engine_bytes.load(Ordering::SeqCst),
-                        written.load(Ordering::SeqCst),
+                        screen.bytes_written(),
                     )
                 };
                 while !stop.load(Ordering::SeqCst) {
@@ -1925,7 +1759,7 @@ impl Ctx {
                         timeline.push(sample());
                         next += Duration::from_millis(100);
                     }
-                    let lines: Vec<String> = lock(&parser).screen().rows(0, cols).collect();
+                    let lines = screen.lines();
                     if lines
                         .iter()
                         .any(|l| l.split('│').any(|c| cell(c) == prompt))
@@ -1947,12 +1781,12 @@ impl Ctx {
             term.bytes() - bytes0
         );
         let t_leave = Instant::now();
-        term.send(&[CTRL_G])?;
+        term.send(&leave.bytes)?;
         match term.wait_for(
-            |s| !s.contains(SHELL_HINT),
+            |s| !s.contains(&shell_hint),
             Duration::from_secs(10),
             Duration::from_millis(1),
-            "ctrl-g to leave the shell",
+            &format!("{} to leave the shell", leave.label),
         ) {
             Ok(t) => self
                 .report
@@ -2104,7 +1938,7 @@ impl Ctx {
         term.send(b"\t")?;
         term.send(b"\r")?;
         term.wait_for(
-            |s| s.contains(SHELL_HINT),
+            |s| s.contains(&shell_hint),
             Duration::from_secs(5),
             Duration::from_millis(5),
             "Enter to give the keys to the shell again",
