@@ -34,6 +34,8 @@ const LABEL: &str = "dockside.bench=1";
 const IMAGE: &str = "dockside-test/busybox:latest";
 const ENGINE_SOCK: &str = "/var/run/docker.sock";
 const HELP_TEXT: &str = "Keys (any key closes)";
+/// How long a help-overlay sample may take; one that never shows counts as this long.
+const HELP_TIMEOUT: Duration = Duration::from_secs(5);
 /// Parallel `docker run -d` commands while creating containers.
 const CREATE_PARALLEL: usize = 8;
 /// Request lines kept by the proxy for the report.
@@ -388,12 +390,29 @@ fn status_kb(pid: u32, key: &str) -> Option<u64> {
     })
 }
 
-/// CPU ticks of dockerd, containerd and every containerd-shim*, by pid.
+/// `/proc/<pid>/stat` of one process: parent pid, and utime + stime + cutime + cstime (its
+/// own CPU and that of the children it reaped), in clock ticks.
+fn stat_ppid_ticks(pid: u32) -> Option<(u32, u64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // After the command: state(3) ppid(4) ... utime(14) stime(15) cutime(16) cstime(17).
+    let ppid: u32 = fields.get(1)?.parse().ok()?;
+    let ticks = (11..=14)
+        .map(|i| fields.get(i).and_then(|f| f.parse::<u64>().ok()))
+        .sum::<Option<u64>>()?;
+    Some((ppid, ticks))
+}
+
+/// CPU ticks of every process of the engine's tree, by pid: dockerd, containerd, the shims
+/// (daemonized, so roots of their own) and `runc`/`docker-proxy`, and everything they started.
+/// Each counts the children it reaped (cutime/cstime), so a process that exits inside a window
+/// (a `runc` call, an exec) is not lost.
 fn engine_ticks() -> HashMap<u32, u64> {
-    let mut out = HashMap::new();
     let Ok(dir) = std::fs::read_dir("/proc") else {
-        return out;
+        return HashMap::new();
     };
+    let mut procs: HashMap<u32, (u32, u64, bool)> = HashMap::new();
     for entry in dir.flatten() {
         let Some(pid) = entry
             .file_name()
@@ -406,16 +425,35 @@ fn engine_ticks() -> HashMap<u32, u64> {
             continue;
         };
         let comm = comm.trim();
-        if (comm == "dockerd" || comm == "containerd" || comm.starts_with("containerd-shim"))
-            && let Some(t) = cpu_ticks(pid)
-        {
-            out.insert(pid, t);
+        let root = comm == "dockerd"
+            || comm == "containerd"
+            || comm.starts_with("containerd-shim")
+            || comm == "runc"
+            || comm == "docker-proxy";
+        if let Some((ppid, ticks)) = stat_ppid_ticks(pid) {
+            procs.insert(pid, (ppid, ticks, root));
+        }
+    }
+    // A process is in the tree when it or one of its ancestors is a root.
+    let mut out = HashMap::new();
+    for (&pid, &(_, ticks, _)) in &procs {
+        let mut cur = pid;
+        for _ in 0..64 {
+            match procs.get(&cur) {
+                Some(&(_, _, true)) => {
+                    out.insert(pid, ticks);
+                    break;
+                }
+                Some(&(ppid, _, false)) if ppid > 1 => cur = ppid,
+                _ => break,
+            }
         }
     }
     out
 }
 
-/// Engine CPU ticks used between two snapshots (processes started in between count fully).
+/// Engine CPU ticks used between two snapshots (processes started in between count fully; one
+/// that exited counts through its parent's cutime/cstime).
 fn engine_ticks_used(before: &HashMap<u32, u64>, after: &HashMap<u32, u64>) -> u64 {
     after
         .iter()
@@ -922,6 +960,7 @@ impl Ctx {
             "build output",
         )?;
         let mut times = Vec::new();
+        let mut help_timeouts = 0usize;
         while times.len() < 20 {
             let screen = term.screen();
             if screen.contains("done") && screen.contains("Successfully") {
@@ -929,13 +968,19 @@ impl Ctx {
             }
             let t = Instant::now();
             term.send(b"?")?;
-            if let Ok(at) = term.wait_for(
+            match term.wait_for(
                 |s| s.contains(HELP_TEXT),
-                Duration::from_secs(5),
+                HELP_TIMEOUT,
                 Duration::from_millis(1),
                 "the help overlay",
             ) {
-                times.push(ms(at - t));
+                Ok(at) => times.push(ms(at - t)),
+                Err(e) => {
+                    help_timeouts += 1;
+                    times.push(ms(HELP_TIMEOUT));
+                    self.report
+                        .note(format!("build: help overlay {}: {e}", times.len()));
+                }
             }
             term.send(b"?")?;
             let _ = term.wait_for(
@@ -962,6 +1007,12 @@ impl Ctx {
         );
         self.report
             .fig("build_help_overlay_max", max_of(&times), "ms", None);
+        self.report.fig(
+            "build_help_overlay_timeouts",
+            help_timeouts as f64,
+            "samples",
+            Some(0.0),
+        );
         if finished.is_ok() {
             self.report
                 .fig("build_duration", elapsed.as_secs_f64(), "s", None);
@@ -1085,10 +1136,29 @@ impl Ctx {
     }
 
     fn phase_first_frame(&mut self) -> Result<(), String> {
-        println!("\n--- 1. first complete frame ---");
-        let mut times = Vec::new();
+        println!("\n--- 1. first frame: list on screen, and screen complete ---");
+        // "List on screen": `Containers N/N`. "Screen complete": also the engine version in
+        // the header and the first stats on every visible running row (no `…` left).
+        const COMPLETE_TIMEOUT: Duration = Duration::from_secs(20);
+        let mut list_times = Vec::new();
+        let mut complete_times = Vec::new();
+        let mut incomplete = 0usize;
         for i in 0..5 {
             let (mut term, t0, d, n) = self.spawn_complete()?;
+            let complete = term.wait_for(
+                |s| !s.contains('…') && s.contains("(API ") && !s.contains("connecting to"),
+                COMPLETE_TIMEOUT,
+                Duration::from_millis(1),
+                "the complete screen (engine version, stats on the visible rows)",
+            );
+            let dc = match &complete {
+                Ok(t) => ms(*t - t0),
+                Err(e) => {
+                    incomplete += 1;
+                    self.report.note(format!("first frame run {}: {e}", i + 1));
+                    ms(COMPLETE_TIMEOUT)
+                }
+            };
             let mut answered = self.proxy.stats.answered_since(t0);
             answered.sort_by_key(|(sent, _, _)| *sent);
             let list = answered
@@ -1103,14 +1173,15 @@ impl Ctx {
                 })
                 .unwrap_or_default();
             println!(
-                "  run {}: {:.1} ms (Containers {n}/{n}, {} bytes{list})",
+                "  run {}: list on screen {:.1} ms, screen complete {dc:.1} ms (Containers {n}/{n}, {} bytes{list})",
                 i + 1,
                 ms(d),
                 term.bytes()
             );
             if i == 0 {
                 println!("    requests until complete (sent → first response byte, from spawn):");
-                for (sent, first, req) in answered.iter().filter(|(t, _, _)| *t - t0 <= d) {
+                let until = Duration::from_secs_f64(dc / 1000.0);
+                for (sent, first, req) in answered.iter().filter(|(t, _, _)| *t - t0 <= until) {
                     println!(
                         "      +{:6.1} → +{:6.1} ms  {req}",
                         ms(*sent - t0),
@@ -1118,20 +1189,45 @@ impl Ctx {
                     );
                 }
             }
-            times.push(ms(d));
+            list_times.push(ms(d));
+            complete_times.push(dc);
             term.quit();
             thread::sleep(Duration::from_millis(300));
         }
+        self.report.fig(
+            "first_frame_list_median",
+            median(&list_times),
+            "ms",
+            Some(60.0),
+        );
         self.report
-            .fig("first_frame_median", median(&times), "ms", Some(60.0));
-        self.report
-            .fig("first_frame_max", max_of(&times), "ms", Some(60.0));
+            .fig("first_frame_list_max", max_of(&list_times), "ms", None);
+        self.report.fig(
+            "first_frame_complete_median",
+            median(&complete_times),
+            "ms",
+            Some(60.0),
+        );
+        self.report.fig(
+            "first_frame_complete_max",
+            max_of(&complete_times),
+            "ms",
+            None,
+        );
+        self.report.fig(
+            "first_frame_complete_timeouts",
+            incomplete as f64,
+            "runs",
+            Some(0.0),
+        );
         Ok(())
     }
 
-    fn phase_baseline(&mut self) -> Result<f64, String> {
+    /// The engine's CPU over one window without dockside, right before the window with it
+    /// (`label` as in [`Ctx::phase_idle`]), so both see the same engine state.
+    fn phase_baseline(&mut self, label: &str) -> Result<f64, String> {
         println!(
-            "\n--- 2a. engine baseline, {} s without dockside ---",
+            "\n--- 2a. engine baseline{label}, {} s without dockside (next to the window with it) ---",
             self.args.idle_secs
         );
         let before = engine_ticks();
@@ -1141,10 +1237,11 @@ impl Ctx {
         let wall1 = SystemTime::now();
         let secs = engine_ticks_used(&before, &after) as f64 / self.tck;
         println!("  engine processes: {}", after.len());
-        self.report.fig("engine_cpu_baseline", secs, "s", None);
+        self.report
+            .fig(&format!("engine_cpu_baseline{label}"), secs, "s", None);
         let events = engine_events(wall0, wall1);
         self.report.fig(
-            "baseline_container_events",
+            &format!("baseline{label}_container_events"),
             events.len() as f64,
             "events",
             None,
@@ -1374,8 +1471,14 @@ impl Ctx {
                 names.len()
             ));
         }
+        // A stop never seen counts as the timeout, in both figures; a row seen `Exited` before
+        // `docker stop` returned has no latency "after the return" (it is counted apart, not
+        // as a negative value in the median).
+        const STOP_TIMEOUT: Duration = Duration::from_secs(15);
         let mut from_ret = Vec::new();
         let mut from_start = Vec::new();
+        let mut before_return = 0usize;
+        let mut missed = 10usize.saturating_sub(names.len());
         for name in &names {
             let t_start = Instant::now();
             let mut child = Command::new("docker")
@@ -1387,7 +1490,7 @@ impl Ctx {
                 .map_err(|e| format!("docker stop: {e}"))?;
             let mut t_ret: Option<Instant> = None;
             let mut t_seen: Option<Instant> = None;
-            let deadline = t_start + Duration::from_secs(15);
+            let deadline = t_start + STOP_TIMEOUT;
             while (t_ret.is_none() || t_seen.is_none()) && Instant::now() < deadline {
                 if t_ret.is_none()
                     && let Ok(Some(_)) = child.try_wait()
@@ -1413,19 +1516,36 @@ impl Ctx {
                         "  {name}: docker stop took {:.1} ms; Exited on screen {after_ret:.1} ms after it returned, {after_start:.1} ms after it started",
                         ms(r - t_start)
                     );
-                    from_ret.push(after_ret);
+                    if after_ret >= 0.0 {
+                        from_ret.push(after_ret);
+                    } else {
+                        before_return += 1;
+                    }
                     from_start.push(after_start);
                 }
                 _ => {
+                    missed += 1;
+                    from_ret.push(ms(STOP_TIMEOUT));
+                    from_start.push(ms(STOP_TIMEOUT));
                     self.report.note(format!(
-                        "{name}: stop not seen within 15 s (returned: {}, seen: {})",
+                        "{name}: stop not seen within {} s (returned: {}, seen: {}); counted as {} ms",
+                        STOP_TIMEOUT.as_secs(),
                         t_ret.is_some(),
-                        t_seen.is_some()
+                        t_seen.is_some(),
+                        ms(STOP_TIMEOUT)
                     ));
                 }
             }
             thread::sleep(Duration::from_millis(300));
         }
+        self.report
+            .fig("stop_samples_missed", missed as f64, "of 10", Some(0.0));
+        self.report.fig(
+            "stop_seen_before_docker_returned",
+            before_return as f64,
+            "samples",
+            None,
+        );
         self.report
             .fig("stop_latency_median", median(&from_ret), "ms", Some(100.0));
         self.report
@@ -1522,18 +1642,22 @@ impl Ctx {
             .fig("flood_20s_bytes_written", bytes as f64, "B", None);
 
         let mut times = Vec::new();
+        let mut help_timeouts = 0usize;
         for i in 0..20 {
             let t0 = Instant::now();
             term.send(b"?")?;
             match term.wait_for(
                 |s| s.contains(HELP_TEXT),
-                Duration::from_secs(5),
+                HELP_TIMEOUT,
                 Duration::from_millis(1),
                 "the help overlay",
             ) {
                 Ok(t) => times.push(ms(t - t0)),
                 Err(e) => {
-                    self.report.note(format!("help overlay {}: {e}", i + 1));
+                    help_timeouts += 1;
+                    times.push(ms(HELP_TIMEOUT));
+                    self.report
+                        .note(format!("flood: help overlay {}: {e}", i + 1));
                     continue;
                 }
             }
@@ -1564,6 +1688,12 @@ impl Ctx {
         );
         self.report
             .fig("flood_help_overlay_max", max_of(&times), "ms", None);
+        self.report.fig(
+            "flood_help_overlay_timeouts",
+            help_timeouts as f64,
+            "samples",
+            Some(0.0),
+        );
         let hwm = status_kb(term.pid, "VmHWM").unwrap_or(0) as f64 / 1024.0;
         self.report
             .fig("flood_end_dockside_peak_rss", hwm, "MiB", None);
@@ -1795,12 +1925,13 @@ impl Ctx {
         }
         let mut times = Vec::new();
         let mut starts = Vec::new();
+        let mut help_timeouts = 0usize;
         for i in 0..EXEC_SAMPLES {
             let t = Instant::now();
             term.send(b"?")?;
             match term.wait_for(
                 |s| s.contains(HELP_TEXT),
-                Duration::from_secs(5),
+                HELP_TIMEOUT,
                 Duration::from_millis(1),
                 "the help overlay",
             ) {
@@ -1809,6 +1940,9 @@ impl Ctx {
                     starts.push(t);
                 }
                 Err(e) => {
+                    help_timeouts += 1;
+                    times.push(ms(HELP_TIMEOUT));
+                    starts.push(t);
                     self.report
                         .note(format!("exec flood: help overlay {}: {e}", i + 1));
                     continue;
@@ -1914,6 +2048,12 @@ impl Ctx {
         );
         self.report
             .fig("exec_flood_help_overlay_max", max_of(&times), "ms", None);
+        self.report.fig(
+            "exec_flood_help_overlay_timeouts",
+            help_timeouts as f64,
+            "samples",
+            Some(0.0),
+        );
         self.report.fig("exec_flood_dockside_cpu", cpu, "s", None);
         self.report.fig(
             "exec_flood_dockside_peak_rss",
@@ -2104,7 +2244,6 @@ fn run(ctx: &mut Ctx) -> Result<(), String> {
     ctx.report.fig("setup_create_containers", secs, "s", None);
 
     ctx.phase_first_frame()?;
-    let baseline = ctx.phase_baseline()?;
 
     // Every container must be at least 61 s old before dockside lists it for the idle window
     // ("Up About a minute" then holds for the whole window).
@@ -2117,6 +2256,9 @@ fn run(ctx: &mut Ctx) -> Result<(), String> {
         );
         thread::sleep(wait);
     }
+    // Each window with dockside follows its own baseline without it (A B, A B): the engine's
+    // own cost drifts, and a baseline taken minutes earlier flatters or punishes at random.
+    let baseline = ctx.phase_baseline("")?;
     let spawned = Instant::now();
     let (mut term, _, d, n_all) = ctx.spawn_complete()?;
     println!(
@@ -2148,6 +2290,7 @@ fn run(ctx: &mut Ctx) -> Result<(), String> {
     // The idle window again, in a fresh dockside with the live CPU/MEM columns off (`c`):
     // nothing on screen changes, so the engine must not be asked anything.
     let off = (|| {
+        let baseline = ctx.phase_baseline("_stats_off")?;
         let spawned = Instant::now();
         let (mut term, ..) = ctx.spawn_complete()?;
         term.stats_off()?;
