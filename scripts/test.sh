@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/engine.sh
-cargo test --locked --no-fail-fast "$@"
+# The whole workspace: the product and the harness (crates/dockside-harness).
+cargo test --locked --workspace --no-fail-fast "$@"

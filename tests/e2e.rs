@@ -5,6 +5,7 @@ mod support;
 
 use std::time::Duration;
 
+use dockside_harness::keys;
 use support::engine::{self, TestContainer};
 use support::pty::PtyApp;
 
@@ -15,12 +16,40 @@ fn ok<T>(r: Result<T, String>) -> T {
     r.unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Narrow the list to one container by typing a filter, as a user would.
+/// Whether the container list has been loaded: its title reads `Containers shown/total` with
+/// at least one container (the test's own) on the engine.
+fn list_loaded(screen: &str) -> bool {
+    screen.lines().any(|l| {
+        l.split("Containers ").skip(1).any(|rest| {
+            let counts = rest.split_whitespace().next().unwrap_or("");
+            counts
+                .split_once('/')
+                .and_then(|(_, total)| total.parse::<usize>().ok())
+                .is_some_and(|total| total > 0)
+        })
+    })
+}
+
+/// dockside on the engine the CLI would use, once its container list is loaded. The engine is
+/// never assumed empty: a test finds its own containers with [`filter_to`].
+fn start_listed(cols: u16, rows: u16) -> PtyApp {
+    let app = PtyApp::spawn(BIN, &[], &[], cols, rows);
+    ok(app.wait_for(list_loaded, T, "the container list"));
+    app
+}
+
+/// Narrow the list to the containers whose name contains `name` by typing a filter, as a
+/// user would (`'`: an exact substring, not a fuzzy match), and wait for them to be listed:
+/// on a busy engine they need not be on the first screen.
 fn filter_to(app: &mut PtyApp, name: &str) {
-    app.send_str("/");
+    app.send_str("/'");
     app.send_str(name);
     app.key_enter();
-    ok(app.wait_for_text("filter:", T));
+    ok(app.wait_for(
+        |s| s.contains("filter:") && s.contains(name),
+        T,
+        &format!("the list filtered to {name}"),
+    ));
 }
 
 #[test]
@@ -29,8 +58,7 @@ fn select_a_container_stop_it_and_see_it_stopped() {
         return;
     }
     let c = TestContainer::run("e2e-stop", &[], &["sleep", "300"]);
-    let mut app = PtyApp::spawn(BIN, &[], &[], 120, 36);
-    ok(app.wait_for_text(&c.name, T));
+    let mut app = start_listed(120, 36);
     filter_to(&mut app, &c.name);
     ok(app.wait_for(
         |s| s.lines().any(|l| l.contains(&c.name) && l.contains("Up ")),
@@ -63,8 +91,7 @@ fn logs_search_highlights_and_hostile_output_is_neutralised() {
                   printf 'err line\\n' >&2; sleep 300";
     let c = TestContainer::run("e2e-logs", &[], &["sh", "-c", script]);
     assert!(c.wait_for_log("clipboard attempt", T));
-    let mut app = PtyApp::spawn(BIN, &[], &[], 120, 36);
-    ok(app.wait_for_text(&c.name, T));
+    let mut app = start_listed(120, 36);
     filter_to(&mut app, &c.name);
     ok(app.wait_for_text("the needle is here", T));
     ok(app.wait_for_text("␛]52;…clipboard attempt", T));
@@ -212,11 +239,13 @@ fn shell_in_a_pane_next_to_the_list() {
         return;
     }
     let c = TestContainer::run("e2e-shell", &[], &["sleep", "300"]);
-    let mut app = PtyApp::spawn(BIN, &[], &[], 120, 40);
-    ok(app.wait_for_text(&c.name, T));
+    let mut app = start_listed(120, 40);
     filter_to(&mut app, &c.name);
+    // The key that leaves the shell, as the keymap binds it.
+    let leave = ok(keys::leave_shell());
+    let hint = keys::leave_shell_hint(&leave);
     app.send_str("e");
-    ok(app.wait_for_text("ctrl-g leaves the shell", T));
+    ok(app.wait_for_text(&hint, T));
     ok(app.wait_for_text("#", T));
     app.send_str("echo $((6*7))");
     app.key_enter();
@@ -240,8 +269,8 @@ fn shell_in_a_pane_next_to_the_list() {
     // 120x40: the detail pane is 21 rows high, so the shell gets 19x118 inside its border.
     ok(app.wait_for_text("19 118", T));
     // Leave the shell, then quit.
-    app.key_ctrl('g');
-    ok(app.wait_for_no_text("ctrl-g leaves the shell", T));
+    app.send(&leave.bytes);
+    ok(app.wait_for_no_text(&hint, T));
     app.send_str("q");
     assert_eq!(app.wait_exit(T), Some(0));
 }
@@ -252,8 +281,7 @@ fn one_off_command_shows_output_and_exit_code() {
         return;
     }
     let c = TestContainer::run("e2e-once", &[], &["sleep", "300"]);
-    let mut app = PtyApp::spawn(BIN, &[], &[], 120, 40);
-    ok(app.wait_for_text(&c.name, T));
+    let mut app = start_listed(120, 40);
     filter_to(&mut app, &c.name);
     app.send_str("!");
     ok(app.wait_for_text("Run once in", T));
@@ -273,8 +301,7 @@ fn handoff_runs_the_shell_in_the_real_terminal_and_comes_back() {
         return;
     }
     let c = TestContainer::run("e2e-handoff", &[], &["sleep", "300"]);
-    let mut app = PtyApp::spawn(BIN, &[], &[], 120, 40);
-    ok(app.wait_for_text(&c.name, T));
+    let mut app = start_listed(120, 40);
     filter_to(&mut app, &c.name);
     app.key_ctrl('e');
     ok(app.wait_for_text("exit it to come back", T));
@@ -298,9 +325,14 @@ fn events_view_shows_an_external_kill_live() {
         return;
     }
     let c = TestContainer::run("e2e-events", &[], &["sleep", "300"]);
-    let mut app = PtyApp::spawn(BIN, &[], &[], 160, 40);
-    ok(app.wait_for_text(&c.name, T));
+    let mut app = start_listed(160, 40);
     app.send_str("6");
+    // Other containers' events fill the view on a busy engine: narrow it to this one's
+    // (a case-insensitive substring of the event's attributes, the name among them).
+    app.send_str("/");
+    app.send_str(&c.name);
+    app.key_enter();
+    ok(app.wait_for_text("filter:", T));
     // The container's start came from the engine's past (before dockside started).
     ok(app.wait_for(
         |s| {
@@ -341,11 +373,10 @@ fn a_click_selects_a_row_and_the_key_acts_on_it() {
         &["--stop-timeout", "1"],
         &["sleep", "300"],
     );
-    let mut app = PtyApp::spawn(BIN, &[], &[], 120, 36);
-    ok(app.wait_for_text(&b.name, T));
+    let mut app = start_listed(120, 36);
     filter_to(&mut app, &prefix);
     let screen = ok(app.wait_for(
-        |s| s.contains(&a.name) && s.contains(&b.name) && s.lines().any(|l| l.contains("filter:")),
+        |s| s.contains(&a.name) && s.contains(&b.name),
         T,
         "both rows under the filter",
     ));

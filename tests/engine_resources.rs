@@ -12,7 +12,9 @@ use serde_json::Value;
 use dockside::app::resources::ipv4_in_subnet;
 use dockside::app::runform::{Field, RunForm};
 use dockside::docker::{client, containers, networks, system, volumes};
-use support::engine::{self, TestContainer, docker, docker_ok, test_image, unique_name};
+use support::engine::{
+    self, TestContainer, docker, docker_ok, docker_ok_exclusive, test_image, unique_name,
+};
 
 const T: Duration = Duration::from_secs(20);
 
@@ -329,7 +331,7 @@ async fn network_lifecycle_connect_disconnect_refusal_and_prune() {
 
 /// `docker system df` rows by TYPE: (TotalCount, Active).
 fn cli_df() -> HashMap<String, (u64, u64)> {
-    docker_ok(&["system", "df", "--format", "{{json .}}"])
+    docker_ok_exclusive(&["system", "df", "--format", "{{json .}}"])
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .filter_map(|v| {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyModifiers};
 use dockside::views::View;
 use support::driver::Driver;
-use support::engine::{self, docker, docker_ok, unique_name};
+use support::engine::{self, docker, docker_ok, docker_ok_exclusive, unique_name};
 
 const T: Duration = Duration::from_secs(30);
 
@@ -214,15 +214,44 @@ async fn engine_view_shows_disk_usage_like_system_df() {
             && s.views.engine.info.is_some())
             .await
     );
-    let images_df = docker_ok(&["system", "df", "--format", "{{.Type}} {{.TotalCount}}"]);
-    let total_images: u64 = images_df
-        .lines()
-        .find(|l| l.starts_with("Images"))
-        .and_then(|l| l.split_whitespace().last())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(u64::MAX);
-    let disk = d.state.views.engine.disk.expect("disk");
-    assert_eq!(disk.images.count, total_images);
+    // Other tests add and remove images meanwhile: compare the two views of the same moment,
+    // asking dockside again (R) when the CLI saw another count.
+    let cli_images = || {
+        docker_ok_exclusive(&["system", "df", "--format", "{{.Type}} {{.TotalCount}}"])
+            .lines()
+            .find(|l| l.starts_with("Images"))
+            .and_then(|l| l.split_whitespace().last())
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(u64::MAX)
+    };
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        let total_images = cli_images();
+        let same = |s: &dockside::app::State| {
+            s.views
+                .engine
+                .disk
+                .as_ref()
+                .is_some_and(|disk| disk.images.count == total_images)
+        };
+        if d.until(Duration::from_secs(5), same).await {
+            seen.clear();
+            break;
+        }
+        let shown = d
+            .state
+            .views
+            .engine
+            .disk
+            .as_ref()
+            .map(|disk| disk.images.count);
+        seen.push((total_images, shown));
+        d.key('R');
+    }
+    assert!(
+        seen.is_empty(),
+        "dockside's image count never matched `docker system df` (cli, dockside): {seen:?}"
+    );
     let info = d.state.views.engine.info.clone().unwrap_or_default();
     assert!(
         info.iter().any(|(k, v)| k == "Engine" && v.contains("API")),

@@ -148,6 +148,23 @@ pub fn docker_ok(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
+/// Like [`docker_ok`], for commands the engine runs one at a time (`system df`, prunes): while
+/// another caller's runs (dockside itself, another test), the engine refuses with "a disk usage
+/// operation is already running"; wait a little and ask again (for up to a minute).
+pub fn docker_ok_exclusive(args: &[&str]) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let out = docker(args);
+        let busy = !out.status.success()
+            && String::from_utf8_lossy(&out.stderr).contains("operation is already running");
+        if busy && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(200));
+            continue;
+        }
+        return docker_ok(args);
+    }
+}
+
 /// A name that is unique per process and per call, lower-case and valid as a
 /// Docker container name: `<prefix>-<pid>-<counter>-<time>`.
 pub fn unique_name(prefix: &str) -> String {

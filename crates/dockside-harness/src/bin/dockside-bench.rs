@@ -7,9 +7,9 @@
 //! leftovers of an earlier run are removed at the start.
 //!
 //! ```text
-//! cargo run --release --bin dockside-bench -- [--containers 200] [--cols 200 --rows 50]
+//! cargo build --release && cargo run --release -p dockside-harness -- [--containers 200] [--cols 200 --rows 50]
 //!     [--idle-secs 30] [--bin target/release/dockside] [--logs]
-//! cargo run --release --bin dockside-bench -- --exec [--cols 200 --rows 50]
+//! cargo run --release -p dockside-harness -- --exec [--cols 200 --rows 50]
 //! ```
 //!
 //! `--exec` runs only the embedded-shell benchmark (one container, about a minute and a half):
@@ -22,17 +22,20 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Parser as _;
-use portable_pty::{Child, MasterPty, PtySize, native_pty_system};
+use dockside_harness::keys::{self, BoundKey};
+use dockside_harness::pty::{PtyApp, Spawn, lock};
 
 const LABEL: &str = "dockside.bench=1";
 const IMAGE: &str = "dockside-test/busybox:latest";
 const ENGINE_SOCK: &str = "/var/run/docker.sock";
 const HELP_TEXT: &str = "Keys (any key closes)";
+/// How long a help-overlay sample may take; one that never shows counts as this long.
+const HELP_TIMEOUT: Duration = Duration::from_secs(5);
 /// Parallel `docker run -d` commands while creating containers.
 const CREATE_PARALLEL: usize = 8;
 /// Request lines kept by the proxy for the report.
@@ -42,10 +45,6 @@ const EXEC_CONTAINER: &str = "bench-exec";
 const EXEC_FLOOD_BYTES: u64 = 20_000_000;
 const EXEC_SAMPLES: usize = 20;
 const EXEC_IDLE_SECS: u64 = 20;
-/// The exec pane's border while keys go to the shell.
-const SHELL_HINT: &str = "ctrl-g leaves the shell";
-/// ctrl-g: gives the keys back to dockside.
-const CTRL_G: u8 = 0x07;
 
 /// Process group of the dockside currently running (0: none), for the Ctrl-C handler.
 static CURRENT_CHILD: AtomicU32 = AtomicU32::new(0);
@@ -85,10 +84,6 @@ struct Args {
     /// can, started from the images view; keys must still be answered.
     #[arg(long)]
     build: bool,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn ms(d: Duration) -> f64 {
@@ -395,12 +390,29 @@ fn status_kb(pid: u32, key: &str) -> Option<u64> {
     })
 }
 
-/// CPU ticks of dockerd, containerd and every containerd-shim*, by pid.
+/// `/proc/<pid>/stat` of one process: parent pid, and utime + stime + cutime + cstime (its
+/// own CPU and that of the children it reaped), in clock ticks.
+fn stat_ppid_ticks(pid: u32) -> Option<(u32, u64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // After the command: state(3) ppid(4) ... utime(14) stime(15) cutime(16) cstime(17).
+    let ppid: u32 = fields.get(1)?.parse().ok()?;
+    let ticks = (11..=14)
+        .map(|i| fields.get(i).and_then(|f| f.parse::<u64>().ok()))
+        .sum::<Option<u64>>()?;
+    Some((ppid, ticks))
+}
+
+/// CPU ticks of every process of the engine's tree, by pid: dockerd, containerd, the shims
+/// (daemonized, so roots of their own) and `runc`/`docker-proxy`, and everything they started.
+/// Each counts the children it reaped (cutime/cstime), so a process that exits inside a window
+/// (a `runc` call, an exec) is not lost.
 fn engine_ticks() -> HashMap<u32, u64> {
-    let mut out = HashMap::new();
     let Ok(dir) = std::fs::read_dir("/proc") else {
-        return out;
+        return HashMap::new();
     };
+    let mut procs: HashMap<u32, (u32, u64, bool)> = HashMap::new();
     for entry in dir.flatten() {
         let Some(pid) = entry
             .file_name()
@@ -413,16 +425,35 @@ fn engine_ticks() -> HashMap<u32, u64> {
             continue;
         };
         let comm = comm.trim();
-        if (comm == "dockerd" || comm == "containerd" || comm.starts_with("containerd-shim"))
-            && let Some(t) = cpu_ticks(pid)
-        {
-            out.insert(pid, t);
+        let root = comm == "dockerd"
+            || comm == "containerd"
+            || comm.starts_with("containerd-shim")
+            || comm == "runc"
+            || comm == "docker-proxy";
+        if let Some((ppid, ticks)) = stat_ppid_ticks(pid) {
+            procs.insert(pid, (ppid, ticks, root));
+        }
+    }
+    // A process is in the tree when it or one of its ancestors is a root.
+    let mut out = HashMap::new();
+    for (&pid, &(_, ticks, _)) in &procs {
+        let mut cur = pid;
+        for _ in 0..64 {
+            match procs.get(&cur) {
+                Some(&(_, _, true)) => {
+                    out.insert(pid, ticks);
+                    break;
+                }
+                Some(&(ppid, _, false)) if ppid > 1 => cur = ppid,
+                _ => break,
+            }
         }
     }
     out
 }
 
-/// Engine CPU ticks used between two snapshots (processes started in between count fully).
+/// Engine CPU ticks used between two snapshots (processes started in between count fully; one
+/// that exited counts through its parent's cutime/cstime).
 fn engine_ticks_used(before: &HashMap<u32, u64>, after: &HashMap<u32, u64>) -> u64 {
     after
         .iter()
@@ -711,155 +742,42 @@ fn relay(client: UnixStream, stats: Arc<ProxyStats>) -> Result<(), String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pseudo-terminal with an emulated screen
+// dockside in a pseudo-terminal (the harness's pty driver, shared with the tests)
 // ---------------------------------------------------------------------------------------------
 
-/// The shell panes' own terminal side answers the queries a program may block on.
-type Screen = vt100::Parser<dockside::app::exec::Term>;
-type Writer = Box<dyn Write + Send>;
-
-/// Raw output kept while a capture is on (for the idle report).
-struct Capture {
-    on: bool,
-    data: Vec<u8>,
-    limit: usize,
-}
-
+/// dockside running in a pty (see [`PtyApp`]), with what the bench adds: its pid for /proc,
+/// the Ctrl-C handler's record of it, and a quit that never hangs.
 struct Term {
-    parser: Arc<Mutex<Screen>>,
-    writer: Arc<Mutex<Writer>>,
-    bytes: Arc<AtomicU64>,
-    eof: Arc<AtomicBool>,
-    capture: Arc<Mutex<Capture>>,
-    _master: Box<dyn MasterPty + Send>,
-    child: Box<dyn Child + Send + Sync>,
+    app: PtyApp,
     pid: u32,
-    cols: u16,
 }
 
 impl Term {
     fn spawn(program: &Path, args: &[&str], cols: u16, rows: u16) -> Result<Term, String> {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .map_err(|e| format!("openpty: {e}"))?;
-        let mut cmd = portable_pty::CommandBuilder::new(program);
-        cmd.args(args);
-        if let Ok(dir) = std::env::current_dir() {
-            cmd.cwd(dir);
-        }
-        cmd.env_remove("COLUMNS");
-        cmd.env_remove("LINES");
-        cmd.env_remove("DOCKER_HOST");
-        cmd.env("TERM", "xterm-256color");
-        let child = pair
-            .slave
-            .spawn_command(cmd)
-            .map_err(|e| format!("spawning {}: {e}", program.display()))?;
-        let pid = child.process_id().ok_or("the child has no pid")?;
+        let app = Spawn::new(program.to_string_lossy())
+            .args(args)
+            .env_remove("DOCKER_HOST")
+            .size(cols, rows)
+            .start()?;
+        let pid = app.pid().ok_or("the child has no pid")?;
         CURRENT_CHILD.store(pid, Ordering::SeqCst);
-        drop(pair.slave);
-        let master = pair.master;
-        let mut reader = master
-            .try_clone_reader()
-            .map_err(|e| format!("pty reader: {e}"))?;
-        let writer: Arc<Mutex<Writer>> = Arc::new(Mutex::new(
-            master
-                .take_writer()
-                .map_err(|e| format!("pty writer: {e}"))?,
-        ));
-        let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
-            rows,
-            cols,
-            0,
-            dockside::app::exec::Term::default(),
-        )));
-        let bytes = Arc::new(AtomicU64::new(0));
-        let eof = Arc::new(AtomicBool::new(false));
-        let capture = Arc::new(Mutex::new(Capture {
-            on: false,
-            data: Vec::new(),
-            limit: 0,
-        }));
-        {
-            let (parser, writer, bytes, eof, capture) = (
-                Arc::clone(&parser),
-                Arc::clone(&writer),
-                Arc::clone(&bytes),
-                Arc::clone(&eof),
-                Arc::clone(&capture),
-            );
-            thread::Builder::new()
-                .name(format!("pty-reader-{pid}"))
-                .spawn(move || {
-                    let mut buf = vec![0u8; 64 * 1024];
-                    loop {
-                        match reader.read(&mut buf) {
-                            Ok(0) => break,
-                            Ok(n) => {
-                                let replies = {
-                                    let mut p = lock(&parser);
-                                    p.process(&buf[..n]);
-                                    bytes.fetch_add(n as u64, Ordering::SeqCst);
-                                    std::mem::take(&mut p.callbacks_mut().replies)
-                                };
-                                {
-                                    let mut c = lock(&capture);
-                                    if c.on && c.data.len() < c.limit {
-                                        let take = n.min(c.limit - c.data.len());
-                                        c.data.extend_from_slice(&buf[..take]);
-                                    }
-                                }
-                                if !replies.is_empty() {
-                                    let mut w = lock(&writer);
-                                    let _ = w.write_all(&replies);
-                                    let _ = w.flush();
-                                }
-                            }
-                            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                            Err(_) => break,
-                        }
-                    }
-                    eof.store(true, Ordering::SeqCst);
-                })
-                .map_err(|e| format!("spawning the pty reader: {e}"))?;
-        }
-        Ok(Term {
-            parser,
-            writer,
-            bytes,
-            eof,
-            capture,
-            _master: master,
-            child,
-            pid,
-            cols,
-        })
+        Ok(Term { app, pid })
     }
 
     fn send(&self, data: &[u8]) -> Result<(), String> {
-        let mut w = lock(&self.writer);
-        w.write_all(data)
-            .and_then(|()| w.flush())
-            .map_err(|e| format!("writing to the pty: {e}"))
+        self.app.try_send(data)
     }
 
     fn screen(&self) -> String {
-        let p = lock(&self.parser);
-        p.screen().rows(0, self.cols).collect::<Vec<_>>().join("\n")
+        self.app.screen_text()
     }
 
     fn screen_lines(&self) -> Vec<String> {
-        let p = lock(&self.parser);
-        p.screen().rows(0, self.cols).collect()
+        self.app.screen_lines()
     }
 
     fn bytes(&self) -> u64 {
-        self.bytes.load(Ordering::SeqCst)
+        self.app.bytes_written()
     }
 
     /// Polls the screen every `every` until `pred` holds; returns when it first held.
@@ -870,27 +788,7 @@ impl Term {
         every: Duration,
         what: &str,
     ) -> Result<Instant, String> {
-        let start = Instant::now();
-        loop {
-            let closed = self.eof.load(Ordering::SeqCst);
-            let text = self.screen();
-            if pred(&text) {
-                return Ok(Instant::now());
-            }
-            if closed || start.elapsed() >= timeout {
-                let why = if closed {
-                    "dockside closed the terminal"
-                } else {
-                    "timed out"
-                };
-                return Err(format!(
-                    "waiting for {what}: {why} after {:.1} s; screen:\n{}",
-                    start.elapsed().as_secs_f64(),
-                    indent(&text)
-                ));
-            }
-            thread::sleep(every);
-        }
+        self.app.wait_for_at(pred, timeout, every, what)
     }
 
     /// `c` in the list: the live CPU/MEM columns off. Waits for the title to say so and for
@@ -914,33 +812,15 @@ impl Term {
 
     /// Waits until nothing was written for `quiet` (at most `timeout`); whether it settled.
     fn wait_quiet(&self, quiet: Duration, timeout: Duration) -> bool {
-        let start = Instant::now();
-        let mut last = self.bytes();
-        let mut since = Instant::now();
-        while start.elapsed() < timeout {
-            thread::sleep(Duration::from_millis(20));
-            let now = self.bytes();
-            if now != last {
-                last = now;
-                since = Instant::now();
-            } else if since.elapsed() >= quiet {
-                return true;
-            }
-        }
-        false
+        self.app.wait_quiet(quiet, timeout)
     }
 
     fn start_capture(&self, limit: usize) {
-        let mut c = lock(&self.capture);
-        c.on = true;
-        c.data.clear();
-        c.limit = limit;
+        self.app.start_capture(limit);
     }
 
     fn stop_capture(&self) -> Vec<u8> {
-        let mut c = lock(&self.capture);
-        c.on = false;
-        std::mem::take(&mut c.data)
+        self.app.stop_capture()
     }
 
     fn cpu_ticks(&self) -> Option<u64> {
@@ -950,16 +830,8 @@ impl Term {
     /// Quits with `q`, killing the process group if it does not exit within a second.
     fn quit(&mut self) {
         let _ = self.send(b"q");
-        let deadline = Instant::now() + Duration::from_secs(1);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
-        if !matches!(self.child.try_wait(), Ok(Some(_))) {
-            kill_group(self.pid);
-            let _ = self.child.wait();
+        if self.app.wait_exit(Duration::from_secs(1)).is_none() {
+            self.app.kill();
         }
         CURRENT_CHILD.store(0, Ordering::SeqCst);
     }
@@ -967,10 +839,7 @@ impl Term {
 
 impl Drop for Term {
     fn drop(&mut self) {
-        if !matches!(self.child.try_wait(), Ok(Some(_))) {
-            kill_group(self.pid);
-            let _ = self.child.wait();
-        }
+        // Dropping the PtyApp kills what is left of the process group.
         CURRENT_CHILD.store(0, Ordering::SeqCst);
     }
 }
@@ -982,13 +851,6 @@ fn kill_group(pid: u32) {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status();
-}
-
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("    |{l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Printable form of raw terminal output (escapes shown as `\e`).
@@ -1098,6 +960,7 @@ impl Ctx {
             "build output",
         )?;
         let mut times = Vec::new();
+        let mut help_timeouts = 0usize;
         while times.len() < 20 {
             let screen = term.screen();
             if screen.contains("done") && screen.contains("Successfully") {
@@ -1105,13 +968,19 @@ impl Ctx {
             }
             let t = Instant::now();
             term.send(b"?")?;
-            if let Ok(at) = term.wait_for(
+            match term.wait_for(
                 |s| s.contains(HELP_TEXT),
-                Duration::from_secs(5),
+                HELP_TIMEOUT,
                 Duration::from_millis(1),
                 "the help overlay",
             ) {
-                times.push(ms(at - t));
+                Ok(at) => times.push(ms(at - t)),
+                Err(e) => {
+                    help_timeouts += 1;
+                    times.push(ms(HELP_TIMEOUT));
+                    self.report
+                        .note(format!("build: help overlay {}: {e}", times.len()));
+                }
             }
             term.send(b"?")?;
             let _ = term.wait_for(
@@ -1138,6 +1007,12 @@ impl Ctx {
         );
         self.report
             .fig("build_help_overlay_max", max_of(&times), "ms", None);
+        self.report.fig(
+            "build_help_overlay_timeouts",
+            help_timeouts as f64,
+            "samples",
+            Some(0.0),
+        );
         if finished.is_ok() {
             self.report
                 .fig("build_duration", elapsed.as_secs_f64(), "s", None);
@@ -1261,10 +1136,29 @@ impl Ctx {
     }
 
     fn phase_first_frame(&mut self) -> Result<(), String> {
-        println!("\n--- 1. first complete frame ---");
-        let mut times = Vec::new();
+        println!("\n--- 1. first frame: list on screen, and screen complete ---");
+        // "List on screen": `Containers N/N`. "Screen complete": also the engine version in
+        // the header and the first stats on every visible running row (no `…` left).
+        const COMPLETE_TIMEOUT: Duration = Duration::from_secs(20);
+        let mut list_times = Vec::new();
+        let mut complete_times = Vec::new();
+        let mut incomplete = 0usize;
         for i in 0..5 {
             let (mut term, t0, d, n) = self.spawn_complete()?;
+            let complete = term.wait_for(
+                |s| !s.contains('…') && s.contains("(API ") && !s.contains("connecting to"),
+                COMPLETE_TIMEOUT,
+                Duration::from_millis(1),
+                "the complete screen (engine version, stats on the visible rows)",
+            );
+            let dc = match &complete {
+                Ok(t) => ms(*t - t0),
+                Err(e) => {
+                    incomplete += 1;
+                    self.report.note(format!("first frame run {}: {e}", i + 1));
+                    ms(COMPLETE_TIMEOUT)
+                }
+            };
             let mut answered = self.proxy.stats.answered_since(t0);
             answered.sort_by_key(|(sent, _, _)| *sent);
             let list = answered
@@ -1279,14 +1173,15 @@ impl Ctx {
                 })
                 .unwrap_or_default();
             println!(
-                "  run {}: {:.1} ms (Containers {n}/{n}, {} bytes{list})",
+                "  run {}: list on screen {:.1} ms, screen complete {dc:.1} ms (Containers {n}/{n}, {} bytes{list})",
                 i + 1,
                 ms(d),
                 term.bytes()
             );
             if i == 0 {
                 println!("    requests until complete (sent → first response byte, from spawn):");
-                for (sent, first, req) in answered.iter().filter(|(t, _, _)| *t - t0 <= d) {
+                let until = Duration::from_secs_f64(dc / 1000.0);
+                for (sent, first, req) in answered.iter().filter(|(t, _, _)| *t - t0 <= until) {
                     println!(
                         "      +{:6.1} → +{:6.1} ms  {req}",
                         ms(*sent - t0),
@@ -1294,20 +1189,45 @@ impl Ctx {
                     );
                 }
             }
-            times.push(ms(d));
+            list_times.push(ms(d));
+            complete_times.push(dc);
             term.quit();
             thread::sleep(Duration::from_millis(300));
         }
+        self.report.fig(
+            "first_frame_list_median",
+            median(&list_times),
+            "ms",
+            Some(60.0),
+        );
         self.report
-            .fig("first_frame_median", median(&times), "ms", Some(60.0));
-        self.report
-            .fig("first_frame_max", max_of(&times), "ms", Some(60.0));
+            .fig("first_frame_list_max", max_of(&list_times), "ms", None);
+        self.report.fig(
+            "first_frame_complete_median",
+            median(&complete_times),
+            "ms",
+            Some(60.0),
+        );
+        self.report.fig(
+            "first_frame_complete_max",
+            max_of(&complete_times),
+            "ms",
+            None,
+        );
+        self.report.fig(
+            "first_frame_complete_timeouts",
+            incomplete as f64,
+            "runs",
+            Some(0.0),
+        );
         Ok(())
     }
 
-    fn phase_baseline(&mut self) -> Result<f64, String> {
+    /// The engine's CPU over one window without dockside, right before the window with it
+    /// (`label` as in [`Ctx::phase_idle`]), so both see the same engine state.
+    fn phase_baseline(&mut self, label: &str) -> Result<f64, String> {
         println!(
-            "\n--- 2a. engine baseline, {} s without dockside ---",
+            "\n--- 2a. engine baseline{label}, {} s without dockside (next to the window with it) ---",
             self.args.idle_secs
         );
         let before = engine_ticks();
@@ -1317,10 +1237,11 @@ impl Ctx {
         let wall1 = SystemTime::now();
         let secs = engine_ticks_used(&before, &after) as f64 / self.tck;
         println!("  engine processes: {}", after.len());
-        self.report.fig("engine_cpu_baseline", secs, "s", None);
+        self.report
+            .fig(&format!("engine_cpu_baseline{label}"), secs, "s", None);
         let events = engine_events(wall0, wall1);
         self.report.fig(
-            "baseline_container_events",
+            &format!("baseline{label}_container_events"),
             events.len() as f64,
             "events",
             None,
@@ -1550,8 +1471,14 @@ impl Ctx {
                 names.len()
             ));
         }
+        // A stop never seen counts as the timeout, in both figures; a row seen `Exited` before
+        // `docker stop` returned has no latency "after the return" (it is counted apart, not
+        // as a negative value in the median).
+        const STOP_TIMEOUT: Duration = Duration::from_secs(15);
         let mut from_ret = Vec::new();
         let mut from_start = Vec::new();
+        let mut before_return = 0usize;
+        let mut missed = 10usize.saturating_sub(names.len());
         for name in &names {
             let t_start = Instant::now();
             let mut child = Command::new("docker")
@@ -1563,7 +1490,7 @@ impl Ctx {
                 .map_err(|e| format!("docker stop: {e}"))?;
             let mut t_ret: Option<Instant> = None;
             let mut t_seen: Option<Instant> = None;
-            let deadline = t_start + Duration::from_secs(15);
+            let deadline = t_start + STOP_TIMEOUT;
             while (t_ret.is_none() || t_seen.is_none()) && Instant::now() < deadline {
                 if t_ret.is_none()
                     && let Ok(Some(_)) = child.try_wait()
@@ -1589,19 +1516,36 @@ impl Ctx {
                         "  {name}: docker stop took {:.1} ms; Exited on screen {after_ret:.1} ms after it returned, {after_start:.1} ms after it started",
                         ms(r - t_start)
                     );
-                    from_ret.push(after_ret);
+                    if after_ret >= 0.0 {
+                        from_ret.push(after_ret);
+                    } else {
+                        before_return += 1;
+                    }
                     from_start.push(after_start);
                 }
                 _ => {
+                    missed += 1;
+                    from_ret.push(ms(STOP_TIMEOUT));
+                    from_start.push(ms(STOP_TIMEOUT));
                     self.report.note(format!(
-                        "{name}: stop not seen within 15 s (returned: {}, seen: {})",
+                        "{name}: stop not seen within {} s (returned: {}, seen: {}); counted as {} ms",
+                        STOP_TIMEOUT.as_secs(),
                         t_ret.is_some(),
-                        t_seen.is_some()
+                        t_seen.is_some(),
+                        ms(STOP_TIMEOUT)
                     ));
                 }
             }
             thread::sleep(Duration::from_millis(300));
         }
+        self.report
+            .fig("stop_samples_missed", missed as f64, "of 10", Some(0.0));
+        self.report.fig(
+            "stop_seen_before_docker_returned",
+            before_return as f64,
+            "samples",
+            None,
+        );
         self.report
             .fig("stop_latency_median", median(&from_ret), "ms", Some(100.0));
         self.report
@@ -1698,18 +1642,22 @@ impl Ctx {
             .fig("flood_20s_bytes_written", bytes as f64, "B", None);
 
         let mut times = Vec::new();
+        let mut help_timeouts = 0usize;
         for i in 0..20 {
             let t0 = Instant::now();
             term.send(b"?")?;
             match term.wait_for(
                 |s| s.contains(HELP_TEXT),
-                Duration::from_secs(5),
+                HELP_TIMEOUT,
                 Duration::from_millis(1),
                 "the help overlay",
             ) {
                 Ok(t) => times.push(ms(t - t0)),
                 Err(e) => {
-                    self.report.note(format!("help overlay {}: {e}", i + 1));
+                    help_timeouts += 1;
+                    times.push(ms(HELP_TIMEOUT));
+                    self.report
+                        .note(format!("flood: help overlay {}: {e}", i + 1));
                     continue;
                 }
             }
@@ -1740,6 +1688,12 @@ impl Ctx {
         );
         self.report
             .fig("flood_help_overlay_max", max_of(&times), "ms", None);
+        self.report.fig(
+            "flood_help_overlay_timeouts",
+            help_timeouts as f64,
+            "samples",
+            Some(0.0),
+        );
         let hwm = status_kb(term.pid, "VmHWM").unwrap_or(0) as f64 / 1024.0;
         self.report
             .fig("flood_end_dockside_peak_rss", hwm, "MiB", None);
@@ -1765,11 +1719,13 @@ impl Ctx {
             .parse()
             .map_err(|e| format!("the size of /tmp/big in {name}: {e}"))?;
         println!("  /tmp/big in {name}: {size} bytes");
+        // The key that leaves the shell, as dockside's keymap binds it.
+        let leave = keys::leave_shell()?;
         let (mut term, _, d, n) = self.spawn_complete()?;
         println!("  dockside up: Containers {n}/{n} after {:.1} ms", ms(d));
-        let result = self.exec_session(&term, created, size);
+        let result = self.exec_session(&term, created, size, &leave);
         // Leave the shell (if still in it) so that `q` reaches dockside.
-        let _ = term.send(&[CTRL_G]);
+        let _ = term.send(&leave.bytes);
         thread::sleep(Duration::from_millis(100));
         term.quit();
         if let Err(e) = docker(&["rm", "-f", name]) {
@@ -1778,8 +1734,16 @@ impl Ctx {
         result
     }
 
-    fn exec_session(&mut self, term: &Term, created: Instant, size: u64) -> Result<(), String> {
+    fn exec_session(
+        &mut self,
+        term: &Term,
+        created: Instant,
+        size: u64,
+        leave: &BoundKey,
+    ) -> Result<(), String> {
         let name = EXEC_CONTAINER;
+        // The exec pane's border while keys go to the shell.
+        let shell_hint = keys::leave_shell_hint(leave);
         println!("\n--- exec 1. echo latency ---");
         term.wait_quiet(Duration::from_millis(500), Duration::from_secs(5));
         term.send(format!("/'{name}").as_bytes())?;
@@ -1793,7 +1757,7 @@ impl Ctx {
         )?;
         term.send(b"e")?;
         term.wait_for(
-            |s| s.contains(SHELL_HINT),
+            |s| s.contains(&shell_hint),
             Duration::from_secs(10),
             Duration::from_millis(5),
             "the shell pane",
@@ -1907,9 +1871,9 @@ impl Ctx {
         let stop = Arc::new(AtomicBool::new(false));
         // Also samples, every 100 ms, the bytes the engine sent and dockside wrote.
         let watcher = prompt.clone().map(|prompt| {
-            let (parser, cols) = (Arc::clone(&term.parser), term.cols);
+            let screen = term.app.screen_handle();
             let (done, stop) = (Arc::clone(&done), Arc::clone(&stop));
-            let (written, stats) = (Arc::clone(&term.bytes), Arc::clone(&stats));
+            let stats = Arc::clone(&stats);
             thread::spawn(move || {
                 let start = Instant::now();
                 let mut timeline: Vec<(u64, u64)> = Vec::new();
@@ -1917,7 +1881,7 @@ impl Ctx {
                 let sample = || {
                     (
                         stats.engine_bytes.load(Ordering::SeqCst),
-                        written.load(Ordering::SeqCst),
+                        screen.bytes_written(),
                     )
                 };
                 while !stop.load(Ordering::SeqCst) {
@@ -1925,7 +1889,7 @@ impl Ctx {
                         timeline.push(sample());
                         next += Duration::from_millis(100);
                     }
-                    let lines: Vec<String> = lock(&parser).screen().rows(0, cols).collect();
+                    let lines = screen.lines();
                     if lines
                         .iter()
                         .any(|l| l.split('│').any(|c| cell(c) == prompt))
@@ -1947,12 +1911,12 @@ impl Ctx {
             term.bytes() - bytes0
         );
         let t_leave = Instant::now();
-        term.send(&[CTRL_G])?;
+        term.send(&leave.bytes)?;
         match term.wait_for(
-            |s| !s.contains(SHELL_HINT),
+            |s| !s.contains(&shell_hint),
             Duration::from_secs(10),
             Duration::from_millis(1),
-            "ctrl-g to leave the shell",
+            &format!("{} to leave the shell", leave.label),
         ) {
             Ok(t) => self
                 .report
@@ -1961,12 +1925,13 @@ impl Ctx {
         }
         let mut times = Vec::new();
         let mut starts = Vec::new();
+        let mut help_timeouts = 0usize;
         for i in 0..EXEC_SAMPLES {
             let t = Instant::now();
             term.send(b"?")?;
             match term.wait_for(
                 |s| s.contains(HELP_TEXT),
-                Duration::from_secs(5),
+                HELP_TIMEOUT,
                 Duration::from_millis(1),
                 "the help overlay",
             ) {
@@ -1975,6 +1940,9 @@ impl Ctx {
                     starts.push(t);
                 }
                 Err(e) => {
+                    help_timeouts += 1;
+                    times.push(ms(HELP_TIMEOUT));
+                    starts.push(t);
                     self.report
                         .note(format!("exec flood: help overlay {}: {e}", i + 1));
                     continue;
@@ -2080,6 +2048,12 @@ impl Ctx {
         );
         self.report
             .fig("exec_flood_help_overlay_max", max_of(&times), "ms", None);
+        self.report.fig(
+            "exec_flood_help_overlay_timeouts",
+            help_timeouts as f64,
+            "samples",
+            Some(0.0),
+        );
         self.report.fig("exec_flood_dockside_cpu", cpu, "s", None);
         self.report.fig(
             "exec_flood_dockside_peak_rss",
@@ -2104,7 +2078,7 @@ impl Ctx {
         term.send(b"\t")?;
         term.send(b"\r")?;
         term.wait_for(
-            |s| s.contains(SHELL_HINT),
+            |s| s.contains(&shell_hint),
             Duration::from_secs(5),
             Duration::from_millis(5),
             "Enter to give the keys to the shell again",
@@ -2270,7 +2244,6 @@ fn run(ctx: &mut Ctx) -> Result<(), String> {
     ctx.report.fig("setup_create_containers", secs, "s", None);
 
     ctx.phase_first_frame()?;
-    let baseline = ctx.phase_baseline()?;
 
     // Every container must be at least 61 s old before dockside lists it for the idle window
     // ("Up About a minute" then holds for the whole window).
@@ -2283,6 +2256,9 @@ fn run(ctx: &mut Ctx) -> Result<(), String> {
         );
         thread::sleep(wait);
     }
+    // Each window with dockside follows its own baseline without it (A B, A B): the engine's
+    // own cost drifts, and a baseline taken minutes earlier flatters or punishes at random.
+    let baseline = ctx.phase_baseline("")?;
     let spawned = Instant::now();
     let (mut term, _, d, n_all) = ctx.spawn_complete()?;
     println!(
@@ -2314,6 +2290,7 @@ fn run(ctx: &mut Ctx) -> Result<(), String> {
     // The idle window again, in a fresh dockside with the live CPU/MEM columns off (`c`):
     // nothing on screen changes, so the engine must not be asked anything.
     let off = (|| {
+        let baseline = ctx.phase_baseline("_stats_off")?;
         let spawned = Instant::now();
         let (mut term, ..) = ctx.spawn_complete()?;
         term.stats_off()?;

@@ -1,6 +1,10 @@
 //! Drive a real program in a pseudo-terminal, as a person at a terminal would.
 //!
-//! [`PtyApp::spawn`] starts the program on the slave side of a pty of the
+//! The one pty driver of the project: the integration tests (`tests/e2e.rs`, `tests/harness.rs`)
+//! and `dockside-bench` both use it.
+//!
+//! [`PtyApp::spawn`] (panics on failure, for tests) or [`Spawn::start`] (returns the error, for
+//! the bench) starts the program on the slave side of a pty of the
 //! given size (`TERM=xterm-256color`). A background thread reads everything
 //! the program writes, feeds it to a [`vt100::Parser`] (the emulated screen)
 //! and counts the bytes. Like a real terminal emulator, it answers the few
@@ -17,6 +21,10 @@
 //! app.wait_for_text("CONTAINERS", Duration::from_secs(10)).unwrap_or_else(|e| panic!("{e}"));
 //! app.key_down();
 //! ```
+//!
+//! Besides the screen, it keeps what a measurement needs: the bytes written, when a
+//! condition first held ([`PtyApp::wait_for_at`]), a capture of the raw output
+//! ([`PtyApp::start_capture`]) and a [`ScreenHandle`] another thread can poll.
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
@@ -77,8 +85,93 @@ impl vt100::Callbacks for TermState {
 type Parser = vt100::Parser<TermState>;
 type Writer = Box<dyn Write + Send>;
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+/// Locks a mutex, taking the data over from a thread that panicked while holding it.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Raw output kept while a capture is on (see [`PtyApp::start_capture`]).
+#[derive(Debug, Default)]
+struct Capture {
+    on: bool,
+    data: Vec<u8>,
+    limit: usize,
+}
+
+/// What another thread needs to watch the screen and the byte count of a [`PtyApp`]
+/// (cheap to clone).
+#[derive(Clone)]
+pub struct ScreenHandle {
+    parser: Arc<Mutex<Parser>>,
+    bytes: Arc<AtomicU64>,
+}
+
+impl ScreenHandle {
+    /// Every row of the screen (trailing blanks trimmed).
+    pub fn lines(&self) -> Vec<String> {
+        let p = lock(&self.parser);
+        let (_, cols) = p.screen().size();
+        p.screen().rows(0, cols).collect()
+    }
+
+    /// Total bytes the program has written to the terminal so far.
+    pub fn bytes_written(&self) -> u64 {
+        self.bytes.load(Ordering::SeqCst)
+    }
+}
+
+/// How to start a program in a pty: `Spawn::new(program).args(..).env(k, v).start()`.
+#[derive(Debug, Clone)]
+pub struct Spawn {
+    program: String,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    env_remove: Vec<String>,
+    cols: u16,
+    rows: u16,
+}
+
+impl Spawn {
+    /// `program` in an 80x24 pty, no arguments, the parent's environment.
+    pub fn new(program: impl Into<String>) -> Spawn {
+        Spawn {
+            program: program.into(),
+            args: Vec::new(),
+            env: Vec::new(),
+            env_remove: Vec::new(),
+            cols: 80,
+            rows: 24,
+        }
+    }
+
+    pub fn args<S: AsRef<str>>(mut self, args: &[S]) -> Spawn {
+        self.args
+            .extend(args.iter().map(|a| a.as_ref().to_string()));
+        self
+    }
+
+    /// One more environment variable (after the parent's and `TERM`).
+    pub fn env(mut self, key: &str, value: &str) -> Spawn {
+        self.env.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    /// A variable of the parent's environment the program must not see.
+    pub fn env_remove(mut self, key: &str) -> Spawn {
+        self.env_remove.push(key.to_string());
+        self
+    }
+
+    pub fn size(mut self, cols: u16, rows: u16) -> Spawn {
+        self.cols = cols;
+        self.rows = rows;
+        self
+    }
+
+    /// Starts the program; the error says which step failed.
+    pub fn start(self) -> Result<PtyApp, String> {
+        PtyApp::start(self)
+    }
 }
 
 /// A program running in a pseudo-terminal with an emulated screen.
@@ -88,6 +181,7 @@ pub struct PtyApp {
     writer: Arc<Mutex<Writer>>,
     bytes: Arc<AtomicU64>,
     eof: Arc<AtomicBool>,
+    capture: Arc<Mutex<Capture>>,
     master: Box<dyn MasterPty + Send>,
     child: Box<dyn Child + Send + Sync>,
     pid: Option<u32>,
@@ -108,7 +202,8 @@ impl std::fmt::Debug for PtyApp {
 impl PtyApp {
     /// Starts `program args...` in a new `cols`×`rows` pty, in the current
     /// directory, with the parent's environment plus `TERM=xterm-256color`
-    /// (`COLUMNS`/`LINES` removed) and then `env` on top. Panics on failure.
+    /// (`COLUMNS`/`LINES` removed) and then `env` on top. Panics on failure
+    /// (see [`Spawn::start`] for the fallible form).
     pub fn spawn(
         program: &str,
         args: &[&str],
@@ -116,6 +211,22 @@ impl PtyApp {
         cols: u16,
         rows: u16,
     ) -> PtyApp {
+        let mut spec = Spawn::new(program).args(args).size(cols, rows);
+        for (k, v) in env {
+            spec = spec.env(k, v);
+        }
+        spec.start().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn start(spec: Spawn) -> Result<PtyApp, String> {
+        let Spawn {
+            program,
+            args,
+            env,
+            env_remove,
+            cols,
+            rows,
+        } = spec;
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -123,32 +234,40 @@ impl PtyApp {
                 pixel_width: 0,
                 pixel_height: 0,
             })
-            .unwrap_or_else(|e| panic!("openpty {cols}x{rows}: {e}"));
+            .map_err(|e| format!("openpty {cols}x{rows}: {e}"))?;
 
-        let mut cmd = portable_pty::CommandBuilder::new(program);
-        cmd.args(args);
+        let mut cmd = portable_pty::CommandBuilder::new(&program);
+        cmd.args(&args);
         if let Ok(dir) = std::env::current_dir() {
             // portable-pty would otherwise start in $HOME.
             cmd.cwd(dir);
         }
         cmd.env_remove("COLUMNS");
         cmd.env_remove("LINES");
+        for k in &env_remove {
+            cmd.env_remove(k);
+        }
         cmd.env("TERM", "xterm-256color");
-        for (k, v) in env {
+        for (k, v) in &env {
             cmd.env(k, v);
         }
         let child = pair
             .slave
             .spawn_command(cmd)
-            .unwrap_or_else(|e| panic!("spawning {program} {args:?} in a pty: {e}"));
+            .map_err(|e| format!("spawning {program} {args:?} in a pty: {e}"))?;
         let pid = child.process_id();
         // Only the child may hold the slave side, so the reader sees EOF when it exits.
         drop(pair.slave);
 
         let master = pair.master;
-        let mut reader = master.try_clone_reader().expect("pty master reader");
-        let writer: Arc<Mutex<Writer>> =
-            Arc::new(Mutex::new(master.take_writer().expect("pty master writer")));
+        let mut reader = master
+            .try_clone_reader()
+            .map_err(|e| format!("pty master reader: {e}"))?;
+        let writer: Arc<Mutex<Writer>> = Arc::new(Mutex::new(
+            master
+                .take_writer()
+                .map_err(|e| format!("pty master writer: {e}"))?,
+        ));
         let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
             rows,
             cols,
@@ -157,12 +276,14 @@ impl PtyApp {
         )));
         let bytes = Arc::new(AtomicU64::new(0));
         let eof = Arc::new(AtomicBool::new(false));
+        let capture = Arc::new(Mutex::new(Capture::default()));
 
         {
             let parser = Arc::clone(&parser);
             let writer = Arc::clone(&writer);
             let bytes = Arc::clone(&bytes);
             let eof = Arc::clone(&eof);
+            let capture = Arc::clone(&capture);
             thread::Builder::new()
                 .name(format!("pty-reader-{}", pid.unwrap_or(0)))
                 .spawn(move || {
@@ -171,10 +292,19 @@ impl PtyApp {
                         match reader.read(&mut buf) {
                             Ok(0) => break,
                             Ok(n) => {
-                                let mut p = lock(&parser);
-                                p.process(&buf[..n]);
-                                bytes.fetch_add(n as u64, Ordering::SeqCst);
-                                let replies = std::mem::take(&mut p.callbacks_mut().replies);
+                                let replies = {
+                                    let mut p = lock(&parser);
+                                    p.process(&buf[..n]);
+                                    bytes.fetch_add(n as u64, Ordering::SeqCst);
+                                    std::mem::take(&mut p.callbacks_mut().replies)
+                                };
+                                {
+                                    let mut c = lock(&capture);
+                                    if c.on && c.data.len() < c.limit {
+                                        let take = n.min(c.limit - c.data.len());
+                                        c.data.extend_from_slice(&buf[..take]);
+                                    }
+                                }
                                 if !replies.is_empty() {
                                     let mut w = lock(&writer);
                                     let _ = w.write_all(&replies);
@@ -188,30 +318,37 @@ impl PtyApp {
                     }
                     eof.store(true, Ordering::SeqCst);
                 })
-                .expect("spawn pty reader thread");
+                .map_err(|e| format!("spawning the pty reader thread: {e}"))?;
         }
 
-        PtyApp {
+        Ok(PtyApp {
             parser,
             writer,
             bytes,
             eof,
+            capture,
             master,
             child,
             pid,
             exit: None,
-            program: program.to_string(),
-        }
+            program,
+        })
     }
 
     // ----- input -------------------------------------------------------
 
-    /// Writes raw bytes to the program's terminal input.
+    /// Writes raw bytes to the program's terminal input; panics when the pty is gone
+    /// (see [`PtyApp::try_send`]).
     pub fn send(&mut self, bytes: &[u8]) {
+        self.try_send(bytes).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// Writes raw bytes to the program's terminal input.
+    pub fn try_send(&self, bytes: &[u8]) -> Result<(), String> {
         let mut w = lock(&self.writer);
         w.write_all(bytes)
             .and_then(|()| w.flush())
-            .unwrap_or_else(|e| panic!("writing {bytes:?} to the pty: {e}"));
+            .map_err(|e| format!("writing {bytes:?} to the pty: {e}"))
     }
 
     /// Types a string.
@@ -323,6 +460,19 @@ impl PtyApp {
         p.screen().rows(0, cols).collect::<Vec<_>>().join("\n")
     }
 
+    /// Every row of the screen (trailing blanks trimmed).
+    pub fn screen_lines(&self) -> Vec<String> {
+        self.screen_handle().lines()
+    }
+
+    /// The screen and byte count, for another thread to watch.
+    pub fn screen_handle(&self) -> ScreenHandle {
+        ScreenHandle {
+            parser: Arc::clone(&self.parser),
+            bytes: Arc::clone(&self.bytes),
+        }
+    }
+
     /// Row `n` (0-based) of the screen; empty when out of range.
     pub fn row(&self, n: u16) -> String {
         let p = lock(&self.parser);
@@ -374,13 +524,36 @@ impl PtyApp {
         timeout: Duration,
         what: &str,
     ) -> Result<String, String> {
+        self.poll(pred, timeout, Duration::from_millis(10), what)
+            .map(|(_, text)| text)
+    }
+
+    /// Like [`PtyApp::wait_for`], polling the screen every `every`, and returns when the
+    /// condition was first seen to hold (for measurements).
+    pub fn wait_for_at(
+        &self,
+        pred: impl Fn(&str) -> bool,
+        timeout: Duration,
+        every: Duration,
+        what: &str,
+    ) -> Result<Instant, String> {
+        self.poll(pred, timeout, every, what).map(|(at, _)| at)
+    }
+
+    fn poll(
+        &self,
+        pred: impl Fn(&str) -> bool,
+        timeout: Duration,
+        every: Duration,
+        what: &str,
+    ) -> Result<(Instant, String), String> {
         let start = Instant::now();
         loop {
             // Read EOF before the screen: if EOF was seen, this screen is final.
             let closed = self.eof.load(Ordering::SeqCst);
             let text = self.screen_text();
             if pred(&text) {
-                return Ok(text);
+                return Ok((Instant::now(), text));
             }
             if closed || start.elapsed() >= timeout {
                 let why = if closed {
@@ -398,7 +571,7 @@ impl PtyApp {
                     self.screen_dump()
                 ));
             }
-            thread::sleep(Duration::from_millis(10));
+            thread::sleep(every);
         }
     }
 
@@ -430,6 +603,21 @@ impl PtyApp {
     /// children exited) and all its output has been parsed.
     pub fn output_closed(&self) -> bool {
         self.eof.load(Ordering::SeqCst)
+    }
+
+    /// Starts keeping the raw output (at most `limit` bytes), dropping an earlier capture.
+    pub fn start_capture(&self, limit: usize) {
+        let mut c = lock(&self.capture);
+        c.on = true;
+        c.data.clear();
+        c.limit = limit;
+    }
+
+    /// Stops the capture and returns what it kept.
+    pub fn stop_capture(&self) -> Vec<u8> {
+        let mut c = lock(&self.capture);
+        c.on = false;
+        std::mem::take(&mut c.data)
     }
 
     /// Last window title set by the program (OSC 0/2); empty when never set.
