@@ -12,74 +12,55 @@ use super::action::Action;
 
 pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 
-/// Where a binding applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Context {
-    Global,
-    /// Any list pane (containers, images, volumes, networks).
-    List,
-    Containers,
-    Logs,
-    Exec,
-    ExecTabs,
-    Images,
-    Volumes,
-    Networks,
-    Engine,
-    Events,
-    Inspect,
+macro_rules! contexts {
+    ($($variant:ident => ($name:literal, $title:literal)),* $(,)?) => {
+        /// Where a binding applies: a `[[group]]` of the keymap file.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Context {
+            $($variant),*
+        }
+
+        impl Context {
+            pub const ALL: &'static [Context] = &[$(Context::$variant),*];
+
+            /// The group name in a keymap file (`[[containers]]`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Context::$variant => $name),*
+                }
+            }
+
+            /// The heading in the help.
+            pub fn title(self) -> &'static str {
+                match self {
+                    $(Context::$variant => $title),*
+                }
+            }
+
+            pub fn from_name(name: &str) -> Option<Context> {
+                match name {
+                    $($name => Some(Context::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
 }
 
-impl Context {
-    pub const ALL: [Context; 12] = [
-        Context::Global,
-        Context::List,
-        Context::Containers,
-        Context::Logs,
-        Context::Exec,
-        Context::ExecTabs,
-        Context::Images,
-        Context::Volumes,
-        Context::Networks,
-        Context::Engine,
-        Context::Events,
-        Context::Inspect,
-    ];
-
-    /// The group name in a keymap file (`[[containers]]`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Context::Global => "global",
-            Context::List => "list",
-            Context::Containers => "containers",
-            Context::Logs => "logs",
-            Context::Exec => "exec",
-            Context::ExecTabs => "exec_tabs",
-            Context::Images => "images",
-            Context::Volumes => "volumes",
-            Context::Networks => "networks",
-            Context::Engine => "engine",
-            Context::Events => "events",
-            Context::Inspect => "inspect",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Context::Global => "Everywhere",
-            Context::List => "Lists",
-            Context::Containers => "Containers",
-            Context::Logs => "Logs",
-            Context::Exec => "Inside a shell",
-            Context::ExecTabs => "Shell sessions",
-            Context::Images => "Images",
-            Context::Volumes => "Volumes",
-            Context::Networks => "Networks",
-            Context::Engine => "Engine",
-            Context::Events => "Events",
-            Context::Inspect => "Inspect tab",
-        }
-    }
+contexts! {
+    Global => ("global", "Everywhere"),
+    // Any list pane (containers, images, volumes, networks, events…).
+    List => ("list", "Lists"),
+    Containers => ("containers", "Containers"),
+    Logs => ("logs", "Logs"),
+    Exec => ("exec", "Inside a shell"),
+    ExecTabs => ("exec_tabs", "Shell sessions"),
+    Images => ("images", "Images"),
+    Volumes => ("volumes", "Volumes"),
+    Networks => ("networks", "Networks"),
+    Engine => ("engine", "Engine"),
+    Events => ("events", "Events"),
+    Inspect => ("inspect", "Inspect tab"),
 }
 
 /// A key press, normalised: shift is folded into the character for printable keys.
@@ -220,54 +201,8 @@ struct RawBinding {
     desc: Option<String>,
 }
 
-/// A keymap file: one array of bindings per context; any other group is an error.
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawKeymap {
-    #[serde(default)]
-    global: Vec<RawBinding>,
-    #[serde(default)]
-    list: Vec<RawBinding>,
-    #[serde(default)]
-    containers: Vec<RawBinding>,
-    #[serde(default)]
-    logs: Vec<RawBinding>,
-    #[serde(default)]
-    exec: Vec<RawBinding>,
-    #[serde(default)]
-    exec_tabs: Vec<RawBinding>,
-    #[serde(default)]
-    images: Vec<RawBinding>,
-    #[serde(default)]
-    volumes: Vec<RawBinding>,
-    #[serde(default)]
-    networks: Vec<RawBinding>,
-    #[serde(default)]
-    engine: Vec<RawBinding>,
-    #[serde(default)]
-    events: Vec<RawBinding>,
-    #[serde(default)]
-    inspect: Vec<RawBinding>,
-}
-
-impl RawKeymap {
-    fn groups(self) -> [(Context, Vec<RawBinding>); 12] {
-        [
-            (Context::Global, self.global),
-            (Context::List, self.list),
-            (Context::Containers, self.containers),
-            (Context::Logs, self.logs),
-            (Context::Exec, self.exec),
-            (Context::ExecTabs, self.exec_tabs),
-            (Context::Images, self.images),
-            (Context::Volumes, self.volumes),
-            (Context::Networks, self.networks),
-            (Context::Engine, self.engine),
-            (Context::Events, self.events),
-            (Context::Inspect, self.inspect),
-        ]
-    }
-}
+/// A keymap file: one array of bindings per group (context), by name.
+type RawKeymap = std::collections::BTreeMap<Spanned<String>, Vec<RawBinding>>;
 
 #[derive(Debug, Clone)]
 pub struct Binding {
@@ -347,7 +282,19 @@ impl Keymap {
             let line = e.span().map(|s| line_of(text, s.start));
             located(file, line, e.message().trim())
         })?;
-        for (ctx, entries) in raw.groups() {
+        for (group, entries) in raw {
+            let Some(ctx) = Context::from_name(group.get_ref()) else {
+                let names: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
+                return Err(located(
+                    file,
+                    Some(line_of(text, group.span().start)),
+                    format!(
+                        "unknown group [[{}]]: the groups are {}",
+                        group.get_ref(),
+                        names.join(", ")
+                    ),
+                ));
+            };
             // Keys this file binds in this context, with their lines: twice is an error.
             let mut seen: Vec<(Key, usize)> = Vec::new();
             for b in entries {
@@ -527,7 +474,7 @@ mod tests {
     fn default_keymap_parses_and_has_every_context() {
         let km = Keymap::parse(DEFAULT_KEYMAP).expect("default keymap parses");
         for ctx in Context::ALL {
-            assert!(!km.bindings(ctx).is_empty(), "{ctx:?} has bindings");
+            assert!(!km.bindings(*ctx).is_empty(), "{ctx:?} has bindings");
         }
         assert_eq!(km.lookup(Context::Global, &key("q")), Some(Action::Quit));
         assert_eq!(
