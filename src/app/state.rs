@@ -178,9 +178,8 @@ pub struct State {
     pub now: i64,
     /// The local time zone's offset from UTC in seconds (set by the runtime; 0 in tests).
     pub utc_offset: i32,
-    /// Set by a switch of engine until the new engine answers: the old one's queued
-    /// messages are dropped meanwhile.
-    pub switching: Option<String>,
+    /// The engine shown and its connection epoch: messages tagged otherwise are dropped.
+    pub engine: super::msg::EngineRef,
     pub keymap: Keymap,
     /// Something visible changed since the last draw.
     pub dirty: bool,
@@ -230,7 +229,7 @@ impl State {
             height: 24,
             now,
             utc_offset: 0,
-            switching: None,
+            engine: Default::default(),
             keymap,
             dirty: true,
             quit: false,

@@ -16,10 +16,14 @@ use super::state::{DetailTab, Focus, Overlay, PromptKind, SortKey, State, Status
 
 /// Apply one message. Commands for the outside world are pushed onto `out`.
 pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
-    if from_old_engine(state, &msg) {
-        return;
-    }
     match msg {
+        // What an engine sent: dropped when it comes from a connection the user left.
+        Msg::Engine { from, msg } => {
+            if from == state.engine {
+                update(state, *msg, out);
+            }
+            return;
+        }
         Msg::Key(key) => on_key(state, key, out),
         Msg::Paste(text) => {
             if shell_typing(state) {
@@ -638,36 +642,6 @@ fn submit_prompt(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<
     }
 }
 
-/// After a switch of engine, messages of the old one may still be queued: they are dropped
-/// until the new engine's first connection status arrives (the channel keeps their order).
-fn from_old_engine(state: &mut State, msg: &Msg) -> bool {
-    let Some(new) = &state.switching else {
-        return false;
-    };
-    match msg {
-        Msg::Conn(c) if c.addr().starts_with(new.as_str()) => {
-            state.switching = None;
-            false
-        }
-        Msg::Conn(_)
-        | Msg::Snapshot(_)
-        | Msg::Upsert(_)
-        | Msg::Gone(_)
-        | Msg::ActionDone { .. }
-        | Msg::Logs(_)
-        | Msg::Stats { .. }
-        | Msg::Inspect { .. }
-        | Msg::Top { .. }
-        | Msg::Limits { .. }
-        | Msg::Exec(_)
-        | Msg::ExecOnceDone { .. }
-        | Msg::Res(_)
-        | Msg::Event(_)
-        | Msg::EventHistory(_) => true,
-        _ => false,
-    }
-}
-
 /// Leave the current engine for `addr`: everything shown came from the old one, so it goes;
 /// shells on it end. The events log stays, with a mark.
 pub(crate) fn switch_engine(state: &mut State, addr: String, source: String, out: &mut Vec<Cmd>) {
@@ -699,7 +673,6 @@ pub(crate) fn switch_engine(state: &mut State, addr: String, source: String, out
     state.conn = ConnStatus::Connecting {
         addr: format!("{addr} ({source})"),
     };
-    state.switching = Some(addr.clone());
     let shells = if ended > 0 {
         format!("; {ended} shell session(s) on the old engine ended")
     } else {
@@ -709,7 +682,14 @@ pub(crate) fn switch_engine(state: &mut State, addr: String, source: String, out
         StatusKind::Progress,
         format!("switching to {addr}{shells}…"),
     );
-    out.push(Cmd::Effect(Effect::SwitchEngine { addr, source }));
+    // What the old connection still sends carries the old epoch, and is dropped.
+    state.engine.epoch += 1;
+    let epoch = state.engine.epoch;
+    out.push(Cmd::Effect(Effect::SwitchEngine {
+        addr,
+        source,
+        epoch,
+    }));
 }
 
 #[cfg(test)]
@@ -817,11 +797,7 @@ mod tests {
             }
         }
         for ctx in Context::ALL {
-            assert!(
-                reached.contains(&ctx),
-                "no state reaches [[{}]]",
-                ctx.name()
-            );
+            assert!(reached.contains(ctx), "no state reaches [[{}]]", ctx.name());
         }
     }
 
