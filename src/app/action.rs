@@ -127,6 +127,11 @@ actions! {
     Disconnect => "disconnect",
     SystemPrune => "system_prune",
     Refresh => "refresh",
+    // Dialogs.
+    Yes => "yes",
+    No => "no",
+    ToggleVolumes => "toggle_volumes",
+    Force => "force",
 }
 
 /// What a handler did with an action or a key: the root learns from it whether to look

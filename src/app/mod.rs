@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod containers;
+pub mod dialogs;
 pub mod events;
 pub mod exec;
 #[doc(hidden)]
@@ -24,6 +25,7 @@ pub mod runform;
 pub mod sanitize;
 pub mod state;
 pub mod stats;
+pub mod switch;
 pub mod top;
 pub mod update;
 
