@@ -486,7 +486,7 @@ impl State {
     /// then global). Key dispatch, the help overlay and the footer hints all ask this.
     pub fn active_contexts(&self) -> Vec<super::keymap::Context> {
         // Something shown over the screen takes every key.
-        if let Some(ctx) = super::dialogs::context(&self.overlay) {
+        if let Some(ctx) = self.overlay.context() {
             return vec![ctx];
         }
         self.screen_contexts()

@@ -329,7 +329,7 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
         return;
     }
     // Overlays take keys first: dialogs, the help and the picker through their keymap group.
-    if let Some(ctx) = super::dialogs::context(&state.overlay) {
+    if let Some(ctx) = state.overlay.context() {
         match state.keymap.lookup(ctx, &key) {
             Some(action) => {
                 dispatch(state, ctx, action, out);
@@ -744,7 +744,7 @@ mod tests {
         // The keymap refuses it; and with the built-in map `q` quits from every pane.
         for (name, mut s) in states() {
             // Typing goes to the shell; a dialog or picker takes every key while open.
-            if s.exec.typing || crate::app::dialogs::context(&s.overlay).is_some() {
+            if s.exec.typing || s.overlay.context().is_some() {
                 continue;
             }
             let mut out = Vec::new();
