@@ -27,6 +27,9 @@ struct Cli {
     /// Colour theme: dark, light, high-contrast, or a theme file (.toml).
     #[arg(long)]
     theme: Option<String>,
+    /// Read-only: refuse every action that would change the engine (also `ui.readonly`).
+    #[arg(long)]
+    readonly: bool,
     /// Print the default configuration and exit.
     #[arg(long)]
     print_config: bool,
@@ -76,6 +79,9 @@ fn main() -> ExitCode {
     {
         eprintln!("dockside: {e}");
         return ExitCode::from(2);
+    }
+    if cli.readonly {
+        config.ui.readonly = true;
     }
     let keymap = match load_keymap(cli.keymap.as_ref()) {
         Ok(k) => k,

@@ -178,6 +178,8 @@ pub struct State {
     pub now: i64,
     /// The local time zone's offset from UTC in seconds (set by the runtime; 0 in tests).
     pub utc_offset: i32,
+    /// Read-only mode: nothing that changes the engine is sent.
+    pub readonly: bool,
     /// The engine shown and its connection epoch: messages tagged otherwise are dropped.
     pub engine: super::msg::EngineRef,
     pub keymap: Keymap,
@@ -230,6 +232,7 @@ impl State {
             now,
             utc_offset: 0,
             engine: Default::default(),
+            readonly: false,
             keymap,
             dirty: true,
             quit: false,

@@ -14,13 +14,44 @@ use super::model::{parse_exec_line, parse_limit_update};
 use super::msg::{Cmd, ConnStatus, Effect, LogEventKind, Msg, Req};
 use super::state::{DetailTab, Focus, Overlay, PromptKind, SortKey, State, StatusKind};
 
-/// Apply one message. Commands for the outside world are pushed onto `out`.
+/// Apply one message. Commands for the outside world are pushed onto `out`. In read-only
+/// mode no request that changes the engine leaves, whatever asked for it.
 pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
+    let before = out.len();
+    apply(state, msg, out);
+    if state.readonly {
+        let mut refused = None;
+        let mut i = before;
+        while i < out.len() {
+            match &out[i] {
+                Cmd::Engine(req) if req.mutates() => {
+                    refused = Some(format!("{req:?}"));
+                    out.remove(i);
+                }
+                // `docker exec -it` in the real terminal runs a process too.
+                Cmd::Effect(e @ Effect::Handoff { .. }) => {
+                    refused = Some(format!("{e:?}"));
+                    out.remove(i);
+                }
+                _ => i += 1,
+            }
+        }
+        if let Some(what) = refused {
+            let what: String = what.chars().take(60).collect();
+            state.set_status(
+                StatusKind::Error,
+                format!("read-only: not sent to the engine ({what}…)"),
+            );
+        }
+    }
+}
+
+fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
     match msg {
         // What an engine sent: dropped when it comes from a connection the user left.
         Msg::Engine { from, msg } => {
             if from == state.engine {
-                update(state, *msg, out);
+                apply(state, *msg, out);
             }
             return;
         }
@@ -444,6 +475,16 @@ pub(crate) fn dispatch(
     action: Action,
     out: &mut Vec<Cmd>,
 ) -> Handled {
+    if state.readonly && action.mutates() {
+        state.set_status(
+            StatusKind::Error,
+            format!(
+                "read-only: `{}` changes the engine (started with --readonly or ui.readonly)",
+                action.name()
+            ),
+        );
+        return Handled::Redraw;
+    }
     let handled = if ctx.is_overlay() {
         super::dialogs::action(state, action, out)
     } else if ctx == Context::Global {
@@ -717,6 +758,63 @@ mod tests {
         for ctx in Context::ALL {
             assert!(reached.contains(ctx), "no state reaches [[{}]]", ctx.name());
         }
+    }
+
+    #[test]
+    fn read_only_mode_sends_nothing_that_changes_the_engine() {
+        let mut tried = 0;
+        for name in PLACES {
+            let probe = place(name);
+            for ctx in probe.active_contexts() {
+                for b in probe.keymap.bindings(ctx).to_vec() {
+                    let mut s = place(name);
+                    s.readonly = true;
+                    let mut out = Vec::new();
+                    let key = |k: Key| Msg::Key(KeyEvent::new(k.code, k.mods));
+                    update(&mut s, key(b.keys[0]), &mut out);
+                    // Whatever dialog or prompt it opened, say yes, force, submit.
+                    for k in ["y", "f", "enter"] {
+                        if let Ok(k) = Key::parse(k) {
+                            update(&mut s, key(k), &mut out);
+                        }
+                    }
+                    tried += 1;
+                    let sent: Vec<&Cmd> = out
+                        .iter()
+                        .filter(|c| match c {
+                            Cmd::Engine(r) => r.mutates(),
+                            Cmd::Effect(e) => matches!(e, Effect::Handoff { .. }),
+                        })
+                        .collect();
+                    assert!(
+                        sent.is_empty(),
+                        "{name}: `{}` sent {sent:?} in read-only mode",
+                        b.action.name()
+                    );
+                    if b.action.mutates() {
+                        let said = s
+                            .status
+                            .as_ref()
+                            .map(|m| m.text.clone())
+                            .unwrap_or_default();
+                        assert!(said.starts_with("read-only"), "{name}: {said}");
+                    }
+                }
+            }
+        }
+        assert!(tried > 100, "only {tried} bindings tried");
+        // The same keys without read-only do reach the engine.
+        let mut s = place("containers list");
+        let mut out = Vec::new();
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::NONE)),
+            &mut out,
+        );
+        assert!(
+            out.iter()
+                .any(|c| matches!(c, Cmd::Engine(r) if r.mutates()))
+        );
     }
 
     #[test]
