@@ -1,0 +1,263 @@
+//! Faults against real engines: every way out of an exec session ends the process dockside
+//! started; the container list converges after churn; connecting fails with the cause named.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bollard::Docker;
+use tokio::sync::mpsc;
+
+use dockside::app::exec::{ExecCmd, ExecEvent, ExecKind, ExecRequest, SessionId};
+use dockside::docker::client;
+use dockside::docker::exec::{ExecManager, reap_all};
+use support::engine::{self, TestContainer, docker};
+
+const T: Duration = Duration::from_secs(30);
+
+/// The processes in a container (`docker top`), one command line each.
+fn processes(id: &str) -> Vec<String> {
+    let out = docker(&["top", id, "-o", "pid,args"]);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(1)
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// Waits until the container runs only its own `sleep`, else panics listing what is left.
+fn assert_only_sleep_left(c: &TestContainer, way: &str) {
+    let ok = support::wait_until(T, || {
+        let p = processes(&c.id);
+        p.len() == 1 && p[0].contains("sleep")
+    });
+    assert!(
+        ok,
+        "{way}: processes left in the container: {:?}",
+        processes(&c.id)
+    );
+}
+
+fn sleeper(prefix: &str) -> TestContainer {
+    TestContainer::run(prefix, &[], &["sleep", "600"])
+}
+
+static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1000);
+
+fn shell_request(c: &TestContainer) -> (SessionId, ExecCmd) {
+    let session = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let req = ExecRequest {
+        session,
+        container_id: c.id.clone(),
+        container_name: c.name.clone(),
+        kind: ExecKind::Shell,
+        user: None,
+        cols: 80,
+        rows: 24,
+    };
+    (session, ExecCmd::Open(req))
+}
+
+async fn connect(addr: &str) -> Docker {
+    client::connect(addr)
+        .await
+        .unwrap_or_else(|e| panic!("connecting to {addr}: {e}"))
+}
+
+/// Opens a shell and waits until it runs (a second process in the container).
+async fn open_shell(
+    mgr: &mut ExecManager,
+    d: &Docker,
+    tx: &mpsc::Sender<ExecEvent>,
+    rx: &mut mpsc::Receiver<ExecEvent>,
+    c: &TestContainer,
+) -> SessionId {
+    let (id, cmd) = shell_request(c);
+    mgr.handle(d, tx, cmd, |e| e);
+    let started = tokio::time::timeout(T, async {
+        while let Some(ev) = rx.recv().await {
+            match ev {
+                ExecEvent::Started { .. } => return true,
+                ExecEvent::Failed { error, .. } => panic!("shell failed: {error}"),
+                _ => {}
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(started, Ok(true), "the shell did not start");
+    let id_c = c.id.clone();
+    let up =
+        tokio::task::spawn_blocking(move || support::wait_until(T, || processes(&id_c).len() >= 2))
+            .await
+            .unwrap_or(false);
+    assert!(up, "the shell never showed in docker top");
+    id
+}
+
+fn default_addr() -> String {
+    client::resolve(None, None).addr
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exec_closed_leaves_no_process() {
+    if !engine::available() {
+        return;
+    }
+    let c = sleeper("faults-exec-close");
+    let d = connect(&default_addr()).await;
+    let (tx, mut rx) = mpsc::channel(256);
+    let mut mgr = ExecManager::new();
+    let id = open_shell(&mut mgr, &d, &tx, &mut rx, &c).await;
+    mgr.handle(&d, &tx, ExecCmd::Close(id), |e| e);
+    tokio::task::spawn_blocking(move || assert_only_sleep_left(&c, "closed (X)"))
+        .await
+        .expect("check");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exec_session_end_leaves_no_process() {
+    if !engine::available() {
+        return;
+    }
+    let c = sleeper("faults-exec-end");
+    let d = connect(&default_addr()).await;
+    let (tx, mut rx) = mpsc::channel(256);
+    let mut mgr = ExecManager::new();
+    open_shell(&mut mgr, &d, &tx, &mut rx, &c).await;
+    open_shell(&mut mgr, &d, &tx, &mut rx, &c).await;
+    // What the engine task does when its session ends (quit, switch, engine lost).
+    drop(mgr);
+    tokio::task::spawn_blocking(move || assert_only_sleep_left(&c, "session ended"))
+        .await
+        .expect("check");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exec_reaped_on_the_way_out() {
+    if !engine::available() {
+        return;
+    }
+    let c = sleeper("faults-exec-exit");
+    let d = connect(&default_addr()).await;
+    let (tx, mut rx) = mpsc::channel(256);
+    let mut mgr = ExecManager::new();
+    open_shell(&mut mgr, &d, &tx, &mut rx, &c).await;
+    // dockside's way out: the UI is gone, the sessions may still be held.
+    reap_all(Duration::from_secs(5)).await;
+    let c = tokio::task::spawn_blocking(move || {
+        assert_only_sleep_left(&c, "way out");
+        c
+    })
+    .await
+    .expect("check");
+    drop(mgr);
+    drop(c);
+}
+
+/// A unix-socket proxy to the engine whose connections can be cut at will.
+struct Proxy {
+    path: PathBuf,
+    conns: Arc<Mutex<Vec<UnixStream>>>,
+}
+
+impl Proxy {
+    fn start(upstream: &str) -> Proxy {
+        let dir = std::env::temp_dir().join(engine::unique_name("dockside-proxy"));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let path = dir.join("docker.sock");
+        let listener = UnixListener::bind(&path).expect("bind");
+        let conns: Arc<Mutex<Vec<UnixStream>>> = Arc::default();
+        let upstream = upstream.trim_start_matches("unix://").to_string();
+        let c2 = conns.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let Ok(server) = UnixStream::connect(&upstream) else {
+                    continue;
+                };
+                if let (Ok(a), Ok(b)) = (client.try_clone(), server.try_clone())
+                    && let Ok(mut g) = c2.lock()
+                {
+                    g.push(a);
+                    g.push(b);
+                }
+                pipe(client.try_clone(), server.try_clone());
+                pipe(server.try_clone(), client.try_clone());
+            }
+        });
+        Proxy { path, conns }
+    }
+
+    fn addr(&self) -> String {
+        format!("unix://{}", self.path.display())
+    }
+
+    /// Cuts every connection open so far (new ones are still accepted).
+    fn cut(&self) -> usize {
+        let mut g = self.conns.lock().expect("lock");
+        let n = g.len();
+        for s in g.drain(..) {
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        }
+        n
+    }
+}
+
+fn pipe(from: std::io::Result<UnixStream>, to: std::io::Result<UnixStream>) {
+    let (Ok(mut from), Ok(mut to)) = (from, to) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 16384];
+        loop {
+            match from.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    if to.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        let _ = to.shutdown(std::net::Shutdown::Write);
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exec_connection_lost_leaves_no_process() {
+    if !engine::available() {
+        return;
+    }
+    let upstream = default_addr();
+    if !upstream.starts_with("unix://") {
+        eprintln!("skipping: the proxy needs a unix socket engine (have {upstream})");
+        return;
+    }
+    let c = sleeper("faults-exec-lost");
+    let proxy = Proxy::start(&upstream);
+    let d = connect(&proxy.addr()).await;
+    let (tx, mut rx) = mpsc::channel(256);
+    let mut mgr = ExecManager::new();
+    open_shell(&mut mgr, &d, &tx, &mut rx, &c).await;
+    assert!(proxy.cut() > 0, "no connection to cut");
+    // The session notices, and ends the shell through a new connection.
+    let ended = tokio::time::timeout(T, async {
+        while let Some(ev) = rx.recv().await {
+            if matches!(ev, ExecEvent::Failed { .. } | ExecEvent::Exited { .. }) {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(ended, Ok(true), "the session did not notice the cut");
+    tokio::task::spawn_blocking(move || assert_only_sleep_left(&c, "connection lost"))
+        .await
+        .expect("check");
+    drop(mgr);
+}
