@@ -261,3 +261,60 @@ async fn exec_connection_lost_leaves_no_process() {
         .expect("check");
     drop(mgr);
 }
+
+// ----- the real binary: quit and signals with a shell open ---------------------------
+
+const BIN: &str = env!("CARGO_BIN_EXE_dockside");
+
+fn ok<R>(r: Result<R, String>) -> R {
+    r.unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Each way out of dockside with a shell open (`q`, SIGTERM, SIGHUP, SIGINT): the exit
+/// status a shell expects, and no process left in the container.
+#[test]
+fn quit_and_signals_end_the_shell_and_exit_with_the_right_status() {
+    use support::pty::PtyApp;
+    if !engine::available() {
+        return;
+    }
+    let c = sleeper("faults-exec-quit");
+    for (way, code) in [("q", 0), ("TERM", 143), ("HUP", 129), ("INT", 130)] {
+        let mut app = PtyApp::spawn(BIN, &[], &[], 120, 40);
+        ok(app.wait_for_text("Containers", T));
+        app.send_str("/");
+        app.send_str(&c.name);
+        app.key_enter();
+        ok(app.wait_for_text("filter:", T));
+        ok(app.wait_for_text(&c.name, T));
+        // Select the one row left and open a shell (again if a busy engine's churn made
+        // the key land before the row was selected).
+        let mut opened = false;
+        for _ in 0..5 {
+            app.key_down();
+            app.key_up();
+            app.send_str("e");
+            if app
+                .wait_for_text("ctrl-g leave", Duration::from_secs(5))
+                .is_ok()
+            {
+                opened = true;
+                break;
+            }
+        }
+        assert!(opened, "{way}: no shell opened:\n{}", app.screen_text());
+        assert!(
+            support::wait_until(T, || processes(&c.id).len() >= 2),
+            "{way}: the shell never ran"
+        );
+        if way == "q" {
+            app.key_ctrl('g');
+            ok(app.wait_for_no_text("ctrl-g leave", T));
+            app.send_str("q");
+        } else {
+            assert!(app.signal(way), "SIG{way} not sent");
+        }
+        assert_eq!(app.wait_exit(T), Some(code), "{way}: exit status");
+        assert_only_sleep_left(&c, way);
+    }
+}
