@@ -3,6 +3,8 @@
 
 mod support;
 
+use support::driver::Driver;
+
 use std::io::{Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::PathBuf;
@@ -317,4 +319,126 @@ fn quit_and_signals_end_the_shell_and_exit_with_the_right_status() {
         assert_eq!(app.wait_exit(T), Some(code), "{way}: exit status");
         assert_only_sleep_left(&c, way);
     }
+}
+
+// ----- convergence after churn -------------------------------------------------------
+
+/// Ids (full) of the containers carrying `label`, as the engine lists them.
+fn engine_ids(label: &str) -> std::collections::BTreeSet<String> {
+    let out = support::engine::docker_ok(&[
+        "ps",
+        "-a",
+        "--no-trunc",
+        "--filter",
+        &format!("label={label}"),
+        "--format",
+        "{{.ID}}",
+    ]);
+    out.lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+fn listed_ids(state: &dockside::app::State, prefix: &str) -> std::collections::BTreeSet<String> {
+    state
+        .containers
+        .values()
+        .filter(|c| c.name.starts_with(prefix))
+        .map(|c| c.id.clone())
+        .collect()
+}
+
+/// 10 parallel loops create 250 containers and remove 200 of them (`docker rm -f` of running
+/// containers: kill, die, destroy) while dockside follows; afterwards its list equals the
+/// engine's, and stays so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_converges_after_parallel_churn() {
+    if !engine::available() {
+        return;
+    }
+    let run = engine::unique_name("churn");
+    let label = format!("dockside.faults.churn={run}");
+    let prefix = format!("{run}-");
+    let mut d = Driver::start(None);
+    assert!(
+        d.until(T, |s| matches!(
+            s.conn,
+            dockside::app::msg::ConnStatus::Connected { .. }
+        ))
+        .await,
+        "dockside never connected"
+    );
+    let (label2, prefix2) = (label.clone(), prefix.clone());
+    let churn = tokio::task::spawn_blocking(move || {
+        let image = engine::test_image();
+        let loops: Vec<_> = (0..10)
+            .map(|l| {
+                let (label, prefix, image) = (label2.clone(), prefix2.clone(), image.clone());
+                std::thread::spawn(move || {
+                    let mut mine = Vec::new();
+                    for i in 0..25 {
+                        let name = format!("{prefix}{l}-{i}");
+                        let out = docker(&[
+                            "run",
+                            "-d",
+                            "--label",
+                            &label,
+                            "--label",
+                            "dockside.test=1",
+                            "--name",
+                            &name,
+                            &image,
+                            "sleep",
+                            "600",
+                        ]);
+                        if out.status.success() {
+                            mine.push(name);
+                        }
+                        // Remove 4 of every 5, some right away, some a little later.
+                        if i % 5 != 4 && mine.len() > 1 {
+                            let victim = mine.remove(mine.len() - 2);
+                            let _ = docker(&["rm", "-f", &victim]);
+                        }
+                    }
+                })
+            })
+            .collect();
+        for l in loops {
+            let _ = l.join();
+        }
+    });
+    // dockside follows the churn as it happens.
+    let churned = tokio::spawn(async move {
+        let _ = churn.await;
+    });
+    while !churned.is_finished() {
+        d.until(Duration::from_millis(200), |_| false).await;
+    }
+    let want = engine_ids(&label);
+    let stopped = std::time::Instant::now();
+    let converged = d
+        .until(Duration::from_secs(60), |s| listed_ids(s, &prefix) == want)
+        .await;
+    let took = stopped.elapsed();
+    eprintln!(
+        "churn: {} of ours left on the engine; dockside converged in {took:?}",
+        want.len()
+    );
+    let got = listed_ids(&d.state, &prefix);
+    // Late answers must not bring anything back.
+    d.until(Duration::from_secs(3), |_| false).await;
+    let later = listed_ids(&d.state, &prefix);
+    let _ = docker(
+        &["rm", "-f", "-v"]
+            .iter()
+            .copied()
+            .chain(want.iter().map(String::as_str))
+            .collect::<Vec<_>>(),
+    );
+    assert!(
+        converged,
+        "never converged: dockside {got:?}\nengine {want:?}"
+    );
+    assert_eq!(later, want, "rows came back after converging");
 }
