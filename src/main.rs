@@ -85,6 +85,10 @@ fn main() -> ExitCode {
         }
     };
     let target = client::resolve(cli.host.as_deref(), cli.context.as_deref());
+    if let Err(e) = client::validate(&target.addr) {
+        eprintln!("dockside: {} ({}): {e}", target.addr, target.source);
+        return ExitCode::from(2);
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

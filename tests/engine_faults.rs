@@ -442,3 +442,71 @@ async fn list_converges_after_parallel_churn() {
     );
     assert_eq!(later, want, "rows came back after converging");
 }
+
+// ----- connecting: addresses, silent sockets, causes ---------------------------------
+
+#[test]
+fn a_malformed_address_is_refused_at_start_with_status_2() {
+    for addr in [
+        "garbage",
+        "tcp://",
+        "ssh://host:notaport",
+        "unix://relative",
+    ] {
+        let out = std::process::Command::new(BIN)
+            .args(["-H", addr])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run dockside");
+        assert_eq!(out.status.code(), Some(2), "-H {addr}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(addr), "-H {addr}: {err}");
+    }
+}
+
+/// A socket that accepts connections and never answers: dockside says so within its
+/// connect timeout, keeps retrying, and quits at once.
+#[test]
+fn a_socket_that_never_answers_times_out_with_a_clear_message() {
+    use support::pty::PtyApp;
+    let dir = std::env::temp_dir().join(engine::unique_name("dockside-silent"));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let path = dir.join("silent.sock");
+    let listener = UnixListener::bind(&path).expect("bind");
+    // Accept and hold every connection, never writing a byte.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    let addr = format!("unix://{}", path.display());
+    let mut app = PtyApp::spawn(BIN, &["-H", &addr], &[], 120, 30);
+    ok(app.wait_for_text("no answer within", T));
+    ok(app.wait_for_text("Retrying", T));
+    let asked = std::time::Instant::now();
+    app.send_str("q");
+    assert_eq!(app.wait_exit(T), Some(0));
+    eprintln!("quit while connecting took {:?}", asked.elapsed());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_refused_connection_is_named() {
+    use support::pty::PtyApp;
+    // A port nothing listens on (bound, then closed).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port");
+    let addr = format!("tcp://127.0.0.1:{port}");
+    let mut app = PtyApp::spawn(BIN, &["-H", &addr], &[], 120, 30);
+    ok(app.wait_for_text("connection refused", T));
+    assert!(
+        !app.screen_text().contains("client error (Connect)"),
+        "{}",
+        app.screen_text()
+    );
+    app.send_str("q");
+    assert_eq!(app.wait_exit(T), Some(0));
+}

@@ -10,6 +10,10 @@ use super::session::{Connected, SessionEnd, session};
 use super::{containers, events, refuse};
 use crate::app::msg::{Cmd, ConnStatus, Msg};
 
+/// How long a connection attempt may take before it counts as failed (and is retried with
+/// backoff): a socket that accepts and never answers is not waited on forever.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Start the engine task. Commands go in on the returned sender; messages come out on `tx`.
 pub fn spawn(target: Target, tx: mpsc::Sender<Msg>) -> mpsc::UnboundedSender<Cmd> {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
@@ -33,7 +37,15 @@ async fn run(
         // Commands keep being answered while an attempt hangs (a dead tcp:// address takes
         // minutes to time out): a switch or quit does not wait for it.
         // Other commands wait for the outcome: served if it connects, refused if not.
-        let attempt_fut = connect(&addr);
+        let attempt_fut = async {
+            match tokio::time::timeout(CONNECT_TIMEOUT, connect(&addr)).await {
+                Ok(r) => r,
+                Err(_) => Err(format!(
+                    "no answer within {} s (the address accepts connections but the engine does not answer)",
+                    CONNECT_TIMEOUT.as_secs()
+                )),
+            }
+        };
         tokio::pin!(attempt_fut);
         let mut held: Vec<Cmd> = Vec::new();
         let result = loop {
