@@ -510,3 +510,213 @@ fn a_refused_connection_is_named() {
     app.send_str("q");
     assert_eq!(app.wait_exit(T), Some(0));
 }
+
+// ----- ssh:// on a loopback port ------------------------------------------------------
+
+/// An sshd of the test's own on a free loopback port, a key made for it, and an `ssh` on
+/// PATH that uses that key (the user's ~/.ssh is left alone). Stopped when dropped.
+struct Sshd {
+    dir: PathBuf,
+    port: u16,
+    child: std::process::Child,
+}
+
+impl Sshd {
+    /// `None` when this cannot run here (not root, or no sshd): the caller skips.
+    fn start() -> Option<Sshd> {
+        let uid = String::from_utf8_lossy(
+            &std::process::Command::new("id")
+                .arg("-u")
+                .output()
+                .ok()?
+                .stdout,
+        )
+        .trim()
+        .to_string();
+        if uid != "0" || !std::path::Path::new("/usr/sbin/sshd").exists() {
+            eprintln!(
+                "skipping: the ssh test needs root and /usr/sbin/sshd (scripts/engine.sh installs it)"
+            );
+            return None;
+        }
+        let dir = std::env::temp_dir().join(engine::unique_name("dockside-sshd"));
+        std::fs::create_dir_all(dir.join("bin")).expect("mkdir");
+        let keygen = |path: &PathBuf| {
+            let ok = std::process::Command::new("ssh-keygen")
+                .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+                .arg(path)
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "ssh-keygen {}", path.display());
+        };
+        keygen(&dir.join("host_key"));
+        keygen(&dir.join("client_key"));
+        keygen(&dir.join("other_key"));
+        std::fs::copy(dir.join("client_key.pub"), dir.join("authorized_keys")).expect("copy");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("port");
+        let config = format!(
+            "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/host_key\nAuthorizedKeysFile {d}/authorized_keys\n\
+             PermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
+             UsePAM no\nStrictModes no\nPidFile {d}/sshd.pid\nMaxStartups 100\nMaxSessions 100\n",
+            d = dir.display()
+        );
+        std::fs::write(dir.join("sshd_config"), config).expect("write");
+        let _ = std::fs::create_dir_all("/run/sshd");
+        // `ssh` as dockside finds it on PATH: the test's key, no known_hosts of the user's.
+        let wrapper = format!(
+            "#!/bin/sh\nexec /usr/bin/ssh -i \"${{DOCKSIDE_TEST_SSH_KEY:-{d}/client_key}}\" -o IdentitiesOnly=yes \
+             -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \"$@\"\n",
+            d = dir.display()
+        );
+        let w = dir.join("bin/ssh");
+        std::fs::write(&w, wrapper).expect("write");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&w, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let child = std::process::Command::new("/usr/sbin/sshd")
+            .args(["-D", "-e", "-f"])
+            .arg(dir.join("sshd_config"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(dir.join("sshd.log")).expect("log"))
+            .spawn()
+            .expect("start sshd");
+        let up = support::wait_until(T, || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        assert!(up, "sshd did not listen on {port}");
+        Some(Sshd { dir, port, child })
+    }
+
+    fn path_env(&self) -> String {
+        format!(
+            "{}:{}",
+            self.dir.join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        )
+    }
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Command lines of every process on the machine.
+fn all_cmdlines() -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir("/proc") {
+        for e in rd.flatten() {
+            if let Ok(b) = std::fs::read(e.path().join("cmdline")) {
+                out.push(String::from_utf8_lossy(&b).replace('\0', " "));
+            }
+        }
+    }
+    out
+}
+
+fn ssh_connection_dirs() -> usize {
+    let Some(home) = std::env::var_os("HOME") else {
+        return 0;
+    };
+    std::fs::read_dir(PathBuf::from(home).join(".local/state"))
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .starts_with(".ssh-connection")
+                })
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// `ssh://root@127.0.0.1:<port>`: dockside lists the engine, runs a shell over it, and after
+/// `q` no ssh of its own, no `dial-stdio`, no socket folder and no shell remain.
+#[test]
+fn ssh_with_a_port_works_and_leaves_nothing_behind() {
+    use support::pty::PtyApp;
+    if !engine::available() {
+        return;
+    }
+    let Some(sshd) = Sshd::start() else { return };
+    let c = sleeper("faults-ssh");
+    let dirs_before = ssh_connection_dirs();
+    let addr = format!("ssh://root@127.0.0.1:{}", sshd.port);
+    let path = sshd.path_env();
+    let mut app = PtyApp::spawn(BIN, &["-H", &addr], &[("PATH", &path)], 120, 40);
+    ok(app.wait_for_text("engine 2", T));
+    app.send_str("/");
+    app.send_str(&c.name);
+    app.key_enter();
+    ok(app.wait_for_text(&c.name, T));
+    let mut opened = false;
+    for _ in 0..5 {
+        app.key_down();
+        app.key_up();
+        app.send_str("e");
+        if app
+            .wait_for_text("ctrl-g leave", Duration::from_secs(10))
+            .is_ok()
+        {
+            opened = true;
+            break;
+        }
+    }
+    assert!(opened, "no shell over ssh:\n{}", app.screen_text());
+    assert!(
+        support::wait_until(T, || processes(&c.id).len() >= 2),
+        "the shell never ran"
+    );
+    let port = format!("-p {}", sshd.port);
+    assert!(
+        all_cmdlines()
+            .iter()
+            .any(|l| l.contains(&port) && l.contains("dial-stdio")),
+        "no ssh connection seen while running"
+    );
+    app.key_ctrl('g');
+    ok(app.wait_for_no_text("ctrl-g leave", T));
+    app.send_str("q");
+    assert_eq!(app.wait_exit(T), Some(0));
+    let clean = support::wait_until(T, || {
+        !all_cmdlines()
+            .iter()
+            .any(|l| l.contains("dial-stdio") || (l.contains(&port) && l.contains("ssh")))
+    });
+    let left: Vec<String> = all_cmdlines()
+        .into_iter()
+        .filter(|l| l.contains("dial-stdio") || (l.contains(&port) && l.contains("ssh")))
+        .collect();
+    assert!(clean, "left behind: {left:?}");
+    assert_eq!(
+        ssh_connection_dirs(),
+        dirs_before,
+        "ssh socket folders left"
+    );
+    assert_only_sleep_left(&c, "ssh quit");
+}
+
+#[test]
+fn ssh_refused_key_is_named() {
+    use support::pty::PtyApp;
+    let Some(sshd) = Sshd::start() else { return };
+    let addr = format!("ssh://root@127.0.0.1:{}", sshd.port);
+    let key = sshd.dir.join("other_key").display().to_string();
+    let path = sshd.path_env();
+    let mut app = PtyApp::spawn(
+        BIN,
+        &["-H", &addr],
+        &[("PATH", &path), ("DOCKSIDE_TEST_SSH_KEY", &key)],
+        140,
+        30,
+    );
+    ok(app.wait_for_text("ssh authentication failed", T));
+    app.send_str("q");
+    assert_eq!(app.wait_exit(T), Some(0));
+}
