@@ -720,3 +720,283 @@ fn ssh_refused_key_is_named() {
     app.send_str("q");
     assert_eq!(app.wait_exit(T), Some(0));
 }
+
+// ----- extra engines (scripts/engine2.sh): TLS, outages --------------------------------
+
+fn script(args: &[&str]) -> std::process::Output {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/engine2.sh");
+    std::process::Command::new(path)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {path}: {e}"))
+}
+
+/// A second engine of the test's own, stopped (and its data root removed) when dropped.
+struct Engine2 {
+    name: String,
+}
+
+impl Engine2 {
+    /// `None` when not root (skipped unless an engine is required).
+    fn start(name: &str, args: &[&str]) -> Option<Engine2> {
+        let uid = std::process::Command::new("id").arg("-u").output().ok()?;
+        if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+            assert!(!engine::engine_required(), "a second engine needs root");
+            eprintln!("skipping: a second engine needs root");
+            return None;
+        }
+        let mut a = vec!["start", name];
+        a.extend_from_slice(args);
+        let out = script(&a);
+        assert!(
+            out.status.success(),
+            "engine2 start: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Some(Engine2 { name: name.into() })
+    }
+
+    fn sock(&self) -> String {
+        let out = script(&["sock", &self.name]);
+        format!("unix://{}", String::from_utf8_lossy(&out.stdout).trim())
+    }
+}
+
+impl Drop for Engine2 {
+    fn drop(&mut self) {
+        let _ = script(&["stop", &self.name]);
+    }
+}
+
+/// A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl.
+fn make_certs(dir: &std::path::Path) {
+    let sh = format!(
+        r#"set -e; cd {d}
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=dockside-test-ca -keyout ca-key.pem -out ca.pem 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server-key.pem -out server.csr 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > server.ext
+openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -extfile server.ext -out server-cert.pem 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj /CN=client -keyout key.pem -out client.csr 2>/dev/null
+printf 'extendedKeyUsage=clientAuth\n' > client.ext
+openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -extfile client.ext -out cert.pem 2>/dev/null
+mkdir -p other; cd other
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca -keyout ca-key.pem -out ca.pem 2>/dev/null
+cp ../cert.pem ../key.pem .
+"#,
+        d = dir.display()
+    );
+    let ok = std::process::Command::new("sh")
+        .args(["-c", &sh])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "openssl failed");
+}
+
+/// TLS on tcp: with DOCKER_TLS_VERIFY/DOCKER_CERT_PATH, with a TLS docker context (by
+/// `--context`), a wrong CA named as a verification failure, no certificates named too.
+#[test]
+fn tls_engine_by_environment_and_by_context() {
+    use support::pty::PtyApp;
+    if !engine::available() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(engine::unique_name("dockside-tls"));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    make_certs(&dir);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port");
+    let f = |n: &str| dir.join(n).display().to_string();
+    let host = format!("tcp://127.0.0.1:{port}");
+    let Some(_e2) = Engine2::start(
+        "tls",
+        &[
+            "--tlsverify",
+            &format!("--tlscacert={}", f("ca.pem")),
+            &format!("--tlscert={}", f("server-cert.pem")),
+            &format!("--tlskey={}", f("server-key.pem")),
+            "-H",
+            &host,
+        ],
+    ) else {
+        return;
+    };
+    let config = dir.join("docker-config");
+    std::fs::create_dir_all(&config).expect("mkdir");
+    let cfg = config.display().to_string();
+    let connected = "engine 2";
+
+    // 1. DOCKER_TLS_VERIFY + DOCKER_CERT_PATH.
+    let cert_path = dir.display().to_string();
+    let mut app = PtyApp::spawn(
+        BIN,
+        &["-H", &host],
+        &[
+            ("DOCKER_TLS_VERIFY", "1"),
+            ("DOCKER_CERT_PATH", &cert_path),
+            ("DOCKER_CONFIG", &cfg),
+        ],
+        140,
+        30,
+    );
+    ok(app.wait_for_text(connected, T));
+    app.send_str("q");
+    assert_eq!(app.wait_exit(T), Some(0));
+
+    // 2. A TLS docker context, made by the docker CLI.
+    let out = std::process::Command::new("docker")
+        .env("DOCKER_CONFIG", &config)
+        .args([
+            "context",
+            "create",
+            "tlsx",
+            "--docker",
+            &format!(
+                "host={host},ca={},cert={},key={}",
+                f("ca.pem"),
+                f("cert.pem"),
+                f("key.pem")
+            ),
+        ])
+        .output()
+        .expect("docker context create");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut app = PtyApp::spawn(
+        BIN,
+        &["--context", "tlsx"],
+        &[("DOCKER_CONFIG", &cfg)],
+        140,
+        30,
+    );
+    ok(app.wait_for_text(connected, T));
+    app.send_str("q");
+    assert_eq!(app.wait_exit(T), Some(0));
+
+    // 3. The wrong CA: verification fails, and says so.
+    let other = dir.join("other").display().to_string();
+    let mut app = PtyApp::spawn(
+        BIN,
+        &["-H", &host],
+        &[
+            ("DOCKER_TLS_VERIFY", "1"),
+            ("DOCKER_CERT_PATH", &other),
+            ("DOCKER_CONFIG", &cfg),
+        ],
+        160,
+        30,
+    );
+    ok(app.wait_for_text("TLS verification failed", T));
+    app.send_str("q");
+    assert_eq!(app.wait_exit(T), Some(0));
+
+    // 4. No certificates at all: the engine speaks TLS, and dockside says so.
+    let mut app = PtyApp::spawn(BIN, &["-H", &host], &[("DOCKER_CONFIG", &cfg)], 160, 30);
+    ok(app.wait_for_text("speaks TLS", T));
+    app.send_str("q");
+    assert_eq!(app.wait_exit(T), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A second engine is SIGKILLed mid-session and restarted: dockside shows the outage,
+/// reconnects once the engine answers, and its list and header are rebuilt.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn engine_killed_and_restarted_reconnects_and_converges() {
+    use dockside::app::msg::ConnStatus;
+    if !engine::available() {
+        return;
+    }
+    let Some(e2) = Engine2::start("outage", &[]) else {
+        return;
+    };
+    let sock = e2.sock();
+    let d2 = |args: &[&str]| {
+        let mut a = vec!["-H", sock.as_str()];
+        a.extend_from_slice(args);
+        docker(&a)
+    };
+    let out = script(&["load", "outage"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let image = engine::test_image();
+    for i in 0..3 {
+        let name = format!("outage-{i}");
+        let out = d2(&["run", "-d", "--name", &name, &image, "sleep", "600"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut d = Driver::start(Some(&sock));
+    let running = |s: &dockside::app::State| {
+        s.containers
+            .values()
+            .filter(|c| c.state == dockside::app::model::CState::Running)
+            .count()
+    };
+    assert!(
+        d.until(T, |s| running(s) == 3).await,
+        "never listed 3 running"
+    );
+    // CPU/MEM samples for the header.
+    d.key('c');
+    d.until(Duration::from_secs(5), |s| !s.stats.is_empty())
+        .await;
+
+    let out = script(&["kill", "outage"]);
+    assert!(out.status.success());
+    assert!(
+        d.until(T, |s| matches!(s.conn, ConnStatus::Failed { .. }))
+            .await,
+        "the outage was not shown"
+    );
+    let out = script(&["start", "outage"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answered = std::time::Instant::now();
+    assert!(
+        d.until(T, |s| matches!(s.conn, ConnStatus::Connected { .. }))
+            .await,
+        "never reconnected"
+    );
+    let reconnect = answered.elapsed();
+    // Without live-restore the restart stopped them: the list says so, and the header's
+    // figures count no stale samples.
+    let want: std::collections::BTreeSet<String> = String::from_utf8_lossy(
+        &d2(&["ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.State}}"]).stdout,
+    )
+    .lines()
+    .map(str::to_string)
+    .collect();
+    let listed = |s: &dockside::app::State| -> std::collections::BTreeSet<String> {
+        s.containers
+            .values()
+            .map(|c| format!("{} {}", c.id, c.state.as_str()))
+            .collect()
+    };
+    assert!(
+        d.until(T, |s| listed(s) == want).await,
+        "list {:?} != engine {want:?}",
+        listed(&d.state)
+    );
+    let sampled = d.state.totals_text().2;
+    assert!(
+        sampled <= running(&d.state),
+        "header counts {sampled} sampled with {} running",
+        running(&d.state)
+    );
+    eprintln!("reconnect: {reconnect:?} after the engine answered again");
+    drop(d);
+}

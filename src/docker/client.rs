@@ -194,28 +194,35 @@ impl TlsFiles {
     }
 }
 
-/// The TLS material for `addr`, as the CLI finds it: the docker context whose host it is
-/// (`contexts/tls/<context hash>/docker/{ca,cert,key}.pem`), else `DOCKER_TLS_VERIFY` with
-/// `DOCKER_CERT_PATH` (default `~/.docker`).
-pub fn tls_for(addr: &str) -> Option<TlsFiles> {
-    tls_in(&docker_config_dir(), addr).or_else(|| {
-        let verify = std::env::var("DOCKER_TLS_VERIFY")
-            .ok()
-            .filter(|v| !v.is_empty())?;
-        if verify == "0" || !addr.starts_with("tcp://") {
-            return None;
-        }
-        let dir = std::env::var("DOCKER_CERT_PATH")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| docker_config_dir());
-        TlsFiles::in_dir(&dir)
-    })
+/// The docker context a target names (its source is "docker context `NAME`").
+pub fn context_of(target: &Target) -> Option<&str> {
+    target
+        .source
+        .strip_prefix("docker context `")?
+        .strip_suffix('`')
 }
 
-fn tls_in(dir: &std::path::Path, addr: &str) -> Option<TlsFiles> {
-    if !(addr.starts_with("tcp://") || addr.starts_with("https://")) {
+/// The TLS material for a target, as the CLI finds it: a docker context's own
+/// (`contexts/tls/<context hash>/docker/{ca,cert,key}.pem`); for any other `tcp://` address,
+/// `DOCKER_TLS_VERIFY` with `DOCKER_CERT_PATH` (default `~/.docker`).
+pub fn tls_for(target: &Target) -> Option<TlsFiles> {
+    if let Some(ctx) = context_of(target) {
+        return tls_in(&docker_config_dir(), ctx);
+    }
+    let verify = std::env::var("DOCKER_TLS_VERIFY")
+        .ok()
+        .filter(|v| !v.is_empty())?;
+    if verify == "0" || !target.addr.starts_with("tcp://") {
         return None;
     }
+    let dir = std::env::var("DOCKER_CERT_PATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| docker_config_dir());
+    TlsFiles::in_dir(&dir)
+}
+
+/// The TLS material of context `name` in the context store at `dir`.
+fn tls_in(dir: &std::path::Path, name: &str) -> Option<TlsFiles> {
     for entry in std::fs::read_dir(dir.join("contexts").join("meta"))
         .ok()?
         .flatten()
@@ -226,7 +233,7 @@ fn tls_in(dir: &std::path::Path, addr: &str) -> Option<TlsFiles> {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
             continue;
         };
-        if v.pointer("/Endpoints/docker/Host").and_then(|h| h.as_str()) != Some(addr) {
+        if v.get("Name").and_then(|n| n.as_str()) != Some(name) {
             continue;
         }
         let tls = dir
@@ -234,9 +241,7 @@ fn tls_in(dir: &std::path::Path, addr: &str) -> Option<TlsFiles> {
             .join("tls")
             .join(entry.file_name())
             .join("docker");
-        if let Some(t) = TlsFiles::in_dir(&tls) {
-            return Some(t);
-        }
+        return TlsFiles::in_dir(&tls);
     }
     None
 }
@@ -246,11 +251,20 @@ const REQUEST_TIMEOUT: u64 = 120;
 
 /// Build a client for `addr` (does not talk to the engine yet).
 pub fn client(addr: &str) -> Result<Docker, String> {
-    client_with_reason(addr).map(|(d, _)| d)
+    client_with_reason(&plain(addr)).map(|(d, _)| d)
+}
+
+/// A target given by address alone (not a docker context).
+fn plain(addr: &str) -> Target {
+    Target {
+        addr: addr.to_string(),
+        source: "--host".into(),
+    }
 }
 
 /// A client, and for ssh where the reason of a failed connection lands.
-fn client_with_reason(addr: &str) -> Result<(Docker, Option<super::ssh::LastError>), String> {
+fn client_with_reason(target: &Target) -> Result<(Docker, Option<super::ssh::LastError>), String> {
+    let addr = target.addr.as_str();
     validate(addr)?;
     let addr = if addr.starts_with('/') {
         format!("unix://{addr}")
@@ -261,7 +275,7 @@ fn client_with_reason(addr: &str) -> Result<(Docker, Option<super::ssh::LastErro
         let (d, why) = super::ssh::client(&addr, REQUEST_TIMEOUT)?;
         return Ok((d, Some(why)));
     }
-    if let Some(tls) = tls_for(&addr) {
+    if let Some(tls) = tls_for(target) {
         let d = Docker::connect_with_ssl(
             &addr,
             &tls.key,
@@ -301,7 +315,13 @@ pub const MIN_API: (usize, usize) = (1, 24);
 /// Connect and agree on an API version: one `/version` call. Errors name the cause as the
 /// docker CLI does.
 pub async fn connect(addr: &str) -> Result<Docker, String> {
-    let (docker, ssh_reason) = client_with_reason(addr)?;
+    connect_target(&plain(addr)).await
+}
+
+/// [`connect`] to a target: a docker context's TLS material is used with it.
+pub async fn connect_target(target: &Target) -> Result<Docker, String> {
+    let addr = target.addr.as_str();
+    let (docker, ssh_reason) = client_with_reason(target)?;
     let docker = docker
         .negotiate_version()
         .await
@@ -349,6 +369,9 @@ pub fn cause(addr: &str, e: &bollard::errors::Error, ssh_stderr: Option<String>)
             message,
         } => {
             let lower = message.to_lowercase();
+            if lower.contains("http request to an https server") {
+                return tls_needed(addr);
+            }
             if lower.contains("too old") || lower.contains("minimum supported api version") {
                 return format!("API version too old: {}", message.trim());
             }
@@ -378,13 +401,8 @@ pub fn cause(addr: &str, e: &bollard::errors::Error, ssh_stderr: Option<String>)
         let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
         let why = text.rsplit(": ").next().unwrap_or(&text).trim();
         format!("TLS verification failed for {name}: {why}")
-    } else if lower.contains("http request to an https server")
-        || lower.contains("connection closed before message completed")
-            && addr.starts_with("tcp://")
-    {
-        format!(
-            "{host} speaks TLS: use a docker context with its certificates, or DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH"
-        )
+    } else if lower.contains("http request to an https server") {
+        tls_needed(addr)
     } else if lower.contains("no such file or directory") {
         format!("no such socket: {host} (is the engine running?)")
     } else if lower.contains("timed out") {
@@ -392,6 +410,12 @@ pub fn cause(addr: &str, e: &bollard::errors::Error, ssh_stderr: Option<String>)
     } else {
         friendly_error(&text)
     }
+}
+
+fn tls_needed(addr: &str) -> String {
+    format!(
+        "{addr} speaks TLS: use a docker context with its certificates, or DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH"
+    )
 }
 
 /// Why an ssh connection failed, from what ssh said.
@@ -548,7 +572,7 @@ mod tests {
     }
 
     #[test]
-    fn tls_material_of_a_context_is_found_by_its_host() {
+    fn tls_material_of_a_context_is_found_by_its_name() {
         let dir = std::env::temp_dir().join(format!("dockside-tls-{}", std::process::id()));
         let meta = dir.join("contexts/meta/h1");
         let tls = dir.join("contexts/tls/h1/docker");
@@ -562,9 +586,14 @@ mod tests {
         for f in ["ca.pem", "cert.pem", "key.pem"] {
             std::fs::write(tls.join(f), "x").expect("write");
         }
-        let got = tls_in(&dir, "tcp://127.0.0.1:2376").expect("found");
+        let got = tls_in(&dir, "x").expect("found");
         assert_eq!(got.ca, tls.join("ca.pem"));
-        assert_eq!(tls_in(&dir, "tcp://127.0.0.1:2375"), None);
+        assert_eq!(tls_in(&dir, "y"), None);
+        let t = Target {
+            addr: "tcp://127.0.0.1:2376".into(),
+            source: "docker context `x`".into(),
+        };
+        assert_eq!(context_of(&t), Some("x"));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -37,8 +37,9 @@ async fn run(
         // Commands keep being answered while an attempt hangs (a dead tcp:// address takes
         // minutes to time out): a switch or quit does not wait for it.
         // Other commands wait for the outcome: served if it connects, refused if not.
-        let attempt_fut = async {
-            match tokio::time::timeout(CONNECT_TIMEOUT, connect(&addr)).await {
+        let attempt_target = target.clone();
+        let attempt_fut = async move {
+            match tokio::time::timeout(CONNECT_TIMEOUT, connect(&attempt_target)).await {
                 Ok(r) => r,
                 Err(_) => Err(format!(
                     "no answer within {} s (the address accepts connections but the engine does not answer)",
@@ -162,11 +163,11 @@ async fn offline(tx: &mpsc::Sender<Msg>, cmd: Option<Cmd>, why: &str) -> Offline
 /// Connect. On a unix socket the first list runs while the API version is negotiated, on a
 /// client pinned to an API version every current engine accepts; if the engine refuses it,
 /// the list is fetched again with the negotiated version.
-async fn connect(addr: &str) -> Result<Connected, String> {
-    if let Some(fast) = client::pinned_client(addr) {
+async fn connect(target: &Target) -> Result<Connected, String> {
+    if let Some(fast) = client::pinned_client(&target.addr) {
         let events = events::start_events(&fast);
         let (negotiated, list) = tokio::join!(
-            client::connect(addr),
+            client::connect_target(target),
             fast.list_containers(Some(containers::list_all()))
         );
         let docker = negotiated?;
@@ -183,7 +184,7 @@ async fn connect(addr: &str) -> Result<Connected, String> {
             },
         });
     }
-    let docker = client::connect(addr).await?;
+    let docker = client::connect_target(target).await?;
     Ok(Connected {
         events: events::start_events(&docker),
         docker,
