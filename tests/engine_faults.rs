@@ -1000,3 +1000,62 @@ async fn engine_killed_and_restarted_reconnects_and_converges() {
     eprintln!("reconnect: {reconnect:?} after the engine answered again");
     drop(d);
 }
+
+/// Causes named as the docker CLI names them: no such host, permission denied on the socket
+/// (a user without access to it), no such socket.
+#[test]
+fn connection_failures_name_their_cause() {
+    use support::pty::PtyApp;
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec!["-H".into(), "tcp://no-such-host.invalid:2375".into()],
+            "no such host",
+        ),
+        (
+            vec!["-H".into(), "unix:///nonexistent/dockside.sock".into()],
+            "no such socket",
+        ),
+    ];
+    for (args, want) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut app = PtyApp::spawn(BIN, &args, &[], 160, 30);
+        ok(app.wait_for_text(want, T));
+        app.send_str("q");
+        assert_eq!(app.wait_exit(T), Some(0));
+    }
+    // A socket only root may use, tried by `nobody`.
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if !is_root || !std::path::Path::new("/usr/bin/setpriv").exists() {
+        eprintln!("skipping the permission case: needs root and setpriv");
+        return;
+    }
+    let dir = std::env::temp_dir().join(engine::unique_name("dockside-perm"));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = dir.join("root-only.sock");
+    let _listener = UnixListener::bind(&path).expect("bind");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let addr = format!("unix://{}", path.display());
+    let mut app = PtyApp::spawn(
+        "/usr/bin/setpriv",
+        &[
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            BIN,
+            "-H",
+            &addr,
+        ],
+        &[("HOME", "/tmp")],
+        160,
+        30,
+    );
+    ok(app.wait_for_text("permission denied on the socket", T));
+    app.send_str("q");
+    assert_eq!(app.wait_exit(T), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
