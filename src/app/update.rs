@@ -130,9 +130,9 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             super::router::reconnected(state, out);
             state.containers = list.into_iter().map(|c| (c.id.clone(), c)).collect();
             state.pending.retain(|id| state.containers.contains_key(id));
-            state
-                .stats
-                .retain(|id, _| state.containers.contains_key(id));
+            // Samples of the previous session are stale (an engine restart stops what ran):
+            // the header's totals are rebuilt from this session's samples only.
+            state.stats.clear();
             state.recompute_rows();
             if state.logs.target.is_none()
                 || !state
