@@ -4,14 +4,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::{Action, Handled};
 use super::containers::{
-    after_selection_change, detail_action, inspect_jump, list_action, open_logs_for_selection,
-    refresh_top, sync_watch,
+    after_selection_change, detail_action, inspect_jump, list_action, refresh_top, sync_watch,
 };
 use super::keymap::{Context, Key};
 use super::logs::{LogInputKind, StreamState};
 use super::model::CState;
 use super::model::{parse_exec_line, parse_limit_update};
-use super::msg::{Cmd, ConnStatus, Effect, LogEventKind, Msg, Req};
+use super::msg::{Cmd, Effect, LogEventKind, Msg, Req};
 use super::state::{DetailTab, Focus, Overlay, PromptKind, SortKey, State, StatusKind};
 
 /// Apply one message. Commands for the outside world are pushed onto `out`. In read-only
@@ -56,26 +55,7 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             return;
         }
         Msg::Key(key) => on_key(state, key, out),
-        Msg::Paste(text) => {
-            if shell_typing(state) {
-                if let Some(cmd) = state.exec.paste(&text) {
-                    out.push(Cmd::Engine(Req::Exec(cmd)));
-                }
-            } else if state.filter.active {
-                state.filter.text.push_str(&text.replace(['\n', '\r'], " "));
-                state.recompute_rows();
-            } else if let Overlay::RunForm { form, field } = &mut state.overlay {
-                let f =
-                    super::runform::Field::ALL[(*field).min(super::runform::Field::ALL.len() - 1)];
-                if let Some(t) = form.text_mut(f) {
-                    t.push_str(&text.replace(['\n', '\r'], " "));
-                }
-                state.dirty = true;
-            } else if let Some((_, buf)) = state.logs.input.as_mut() {
-                buf.push_str(&text.replace(['\n', '\r'], " "));
-                state.dirty = true;
-            }
-        }
+        Msg::Paste(text) => on_paste(state, text, out),
         Msg::Resize(w, h) => {
             state.width = w;
             state.height = h;
@@ -90,108 +70,10 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 state.dirty = true;
             }
         }
-        Msg::Conn(c) => {
-            // The outcome of a switch replaces its progress message.
-            let switching = state
-                .status
-                .as_ref()
-                .is_some_and(|m| m.text.starts_with("switching to "));
-            if switching {
-                match &c {
-                    ConnStatus::Connected { addr, .. } => {
-                        state.set_status(StatusKind::Info, format!("connected to {addr}"));
-                    }
-                    ConnStatus::Failed { .. } => state.status = None,
-                    ConnStatus::Connecting { .. } => {}
-                }
-            }
-            if matches!(c, ConnStatus::Failed { .. }) {
-                // What was under way died with the connection: no answer will come.
-                state.pending = Default::default();
-                state.top.inflight = false;
-            }
-            state.conn = c;
-            state.dirty = true;
-        }
-        Msg::Snapshot(list) => {
-            // A new session: it has no stats watch yet, and a history request of the old one
-            // died with it.
-            state.watching.clear();
-            state.top.inflight = false;
-            if !state.views.events.is_empty() {
-                let mark = super::events::EngineEvent::ours(
-                    state.now,
-                    "resync",
-                    "engine reconnected: events in between are not shown".into(),
-                );
-                super::router::on_event(state, mark);
-            }
-            // Every view keeps what it listed fresh and asks again for what failed.
-            super::router::reconnected(state, out);
-            state.containers = list.into_iter().map(|c| (c.id.clone(), c)).collect();
-            state.pending.retain(|id| state.containers.contains_key(id));
-            // Samples of the previous session are stale (an engine restart stops what ran):
-            // the header's totals are rebuilt from this session's samples only.
-            state.stats.clear();
-            state.recompute_rows();
-            if state.logs.target.is_none()
-                || !state
-                    .logs
-                    .target
-                    .as_ref()
-                    .is_some_and(|t| state.containers.contains_key(t))
-            {
-                open_logs_for_selection(state, out);
-            }
-        }
-        Msg::Upsert(c) => {
-            let id = c.id.clone();
-            let was = state.containers.get(&id).map(|o| o.state);
-            let now_running = c.state == CState::Running;
-            let now_state = c.state;
-            if c.state != CState::Running {
-                state.stats.remove(&id);
-            }
-            state.containers.insert(id.clone(), c);
-            let just_ran = state.select_when_listed.as_deref() == Some(id.as_str());
-            if just_ran {
-                state.select_when_listed = None;
-                state.selected = Some(id.clone());
-            }
-            state.recompute_rows();
-            if just_ran {
-                open_logs_for_selection(state, out);
-            }
-            // Its processes changed with its state: ask now, not on the next refresh.
-            let changed = was.is_some_and(|w| w != now_state);
-            if changed && state.top.shown.as_ref().is_some_and(|(i, _)| *i == id) {
-                state.top.invalidate();
-                refresh_top(state, out);
-            }
-            // Follow the logs across a restart.
-            if state.logs.target.as_deref() == Some(id.as_str())
-                && now_running
-                && was != Some(CState::Running)
-                && matches!(state.logs.state, StreamState::Ended(_))
-                && let Some(req) = state.logs.resume(state.now)
-            {
-                out.push(Cmd::Engine(Req::Logs(Some(req))));
-            }
-            if state.logs.target.is_none() {
-                open_logs_for_selection(state, out);
-            }
-        }
-        Msg::Gone(id) => {
-            state.exec.container_gone(&id);
-            state.containers.remove(&id);
-            state.stats.remove(&id);
-            state.pending.forget(&id);
-            state.recompute_rows();
-            if state.logs.target.as_deref() == Some(id.as_str()) {
-                state.logs.state = StreamState::Ended("container removed".into());
-                state.dirty = true;
-            }
-        }
+        Msg::Conn(c) => super::from_engine::on_conn(state, c),
+        Msg::Snapshot(list) => super::from_engine::on_snapshot(state, list, out),
+        Msg::Upsert(c) => super::from_engine::on_upsert(state, c, out),
+        Msg::Gone(id) => super::from_engine::on_gone(state, id, out),
         Msg::ActionDone { id, what, result } => {
             state.pending.finish(&id);
             match result {
@@ -337,6 +219,27 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         .resize_all(state.shell_size().0, state.shell_size().1)
     {
         out.push(Cmd::Engine(Req::Exec(cmd)));
+    }
+}
+
+/// Pasted text goes to what is being typed into.
+fn on_paste(state: &mut State, text: String, out: &mut Vec<Cmd>) {
+    if shell_typing(state) {
+        if let Some(cmd) = state.exec.paste(&text) {
+            out.push(Cmd::Engine(Req::Exec(cmd)));
+        }
+    } else if state.filter.active {
+        state.filter.text.push_str(&text.replace(['\n', '\r'], " "));
+        state.recompute_rows();
+    } else if let Overlay::RunForm { form, field } = &mut state.overlay {
+        let f = super::runform::Field::ALL[(*field).min(super::runform::Field::ALL.len() - 1)];
+        if let Some(t) = form.text_mut(f) {
+            t.push_str(&text.replace(['\n', '\r'], " "));
+        }
+        state.dirty = true;
+    } else if let Some((_, buf)) = state.logs.input.as_mut() {
+        buf.push_str(&text.replace(['\n', '\r'], " "));
+        state.dirty = true;
     }
 }
 
