@@ -36,6 +36,19 @@ struct Cli {
     /// Print the default key bindings and exit.
     #[arg(long)]
     print_keymap: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Print a shell completion script: `dockside completions bash > /etc/bash_completion.d/dockside`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `dockside man | man -l -`.
+    Man,
 }
 
 /// The built-in keymap, with the user's file (given, or in the config directory) layered over
@@ -59,6 +72,24 @@ fn load_keymap(path: Option<&PathBuf>) -> Result<Keymap, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "dockside", &mut std::io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        Some(Command::Man) => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            return match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("dockside: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        None => {}
+    }
     if cli.print_config {
         print!("{}", dockside::config::DEFAULT_CONFIG);
         return ExitCode::SUCCESS;

@@ -86,6 +86,17 @@ fn filter_is_fuzzy_and_esc_clears() {
     assert_eq!(s.rows.len(), 3);
     code(&mut s, KeyCode::Esc);
     assert_eq!(s.rows.len(), 7);
+    // Esc while typing clears the filter and leaves the prompt: the next keys are actions.
+    key(&mut s, '/');
+    key(&mut s, 'x');
+    assert!(s.filter.active);
+    code(&mut s, KeyCode::Esc);
+    assert!(!s.filter.active && s.filter.text.is_empty());
+    key(&mut s, 'a');
+    assert!(
+        s.filter.text.is_empty(),
+        "`a` is an action again, not typed"
+    );
 }
 
 #[test]

@@ -80,3 +80,27 @@ fn print_keymap_is_the_built_in_one() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(text, dockside::app::keymap::DEFAULT_KEYMAP);
 }
+
+#[test]
+fn completions_and_man_page_come_from_the_cli_definition() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_dockside"))
+            .args(["completions", shell])
+            .output()
+            .expect("run dockside");
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        // Each shell spells options its own way (fish: `readonly`, `keymap=`).
+        assert!(text.contains("readonly"), "{shell}: {text}");
+        assert!(text.contains("keymap"), "{shell}");
+        assert!(text.contains("completions"), "{shell}: the subcommands too");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_dockside"))
+        .arg("man")
+        .output()
+        .expect("run dockside");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with(".ie") || text.contains(".TH"), "{text}");
+    assert!(text.contains("readonly"), "{text}");
+}

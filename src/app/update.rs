@@ -311,12 +311,14 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
     }
     // Text inputs.
     if state.filter.active {
-        edit_line(&mut state.filter.text, &key, |done| {
-            state.filter.active = !done;
+        // Enter keeps the filter and leaves the prompt; esc clears it and leaves too.
+        edit_line(&mut state.filter.text, &key, |_| {
+            state.filter.active = false;
         });
         if key.code == KeyCode::Esc {
             state.filter.text.clear();
         }
+        state.dirty = true;
         if state.view != crate::views::View::Containers {
             super::router::refilter(state);
             return;
