@@ -58,6 +58,7 @@ actions! {
     ViewNetworks => "view_networks",
     ViewEngine => "view_engine",
     ViewEvents => "view_events",
+    ViewCommands => "view_commands",
     Engines => "engines",
     // Moving in lists and text.
     Down => "down",

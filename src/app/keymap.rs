@@ -61,6 +61,7 @@ contexts! {
     Engine => ("engine", "Engine"),
     Events => ("events", "Events"),
     Inspect => ("inspect", "Inspect tab"),
+    Commands => ("commands", "Command log"),
     // Over everything: while one is open, only its keys count.
     Dialog => ("dialog", "Dialogs (yes/no questions)"),
     HelpPage => ("help_page", "This help"),

@@ -1,6 +1,7 @@
 //! Application state and its pure update function: no I/O here.
 
 pub mod action;
+pub mod cli;
 pub mod containers;
 pub mod dialogs;
 pub mod events;

@@ -43,6 +43,15 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             );
         }
     }
+    // The command log: what was sent that changes the engine, as the CLI would say it.
+    let page = state.areas().list_rows().max(1);
+    for cmd in &out[before.min(out.len())..] {
+        if let Cmd::Engine(req) = cmd
+            && let Some(cli) = super::cli::docker_cli(req)
+        {
+            state.views.commands.record(state.now, cli, page);
+        }
+    }
 }
 
 fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
@@ -417,6 +426,7 @@ fn global_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handl
         Action::ViewNetworks => View::Networks,
         Action::ViewEngine => View::Engine,
         Action::ViewEvents => View::Events,
+        Action::ViewCommands => View::Commands,
         Action::Engines => {
             state.set_status(StatusKind::Progress, "reading docker contexts…");
             out.push(Cmd::Engine(Req::ListEngines));
@@ -531,7 +541,7 @@ mod tests {
     use crate::views::View;
 
     /// The places a user reaches, by name: each context is active in one of them at least.
-    const PLACES: [&str; 16] = [
+    const PLACES: [&str; 17] = [
         "containers list",
         "logs",
         "stats",
@@ -544,6 +554,7 @@ mod tests {
         "Networks",
         "Engine",
         "Events",
+        "Commands",
         "remove dialog",
         "question",
         "help",
@@ -577,6 +588,7 @@ mod tests {
             View::Networks,
             View::Engine,
             View::Events,
+            View::Commands,
         ] {
             if view.title() == name {
                 super::super::router::switch(&mut s, view, &mut out);

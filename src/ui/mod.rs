@@ -30,6 +30,7 @@ pub fn draw(f: &mut Frame, state: &State) {
             filter: &state.filter,
             now: state.now,
             utc_offset: state.utc_offset,
+            width: f.area().width,
             keymap: &state.keymap,
         };
         if areas.list.height > 0 {

@@ -43,7 +43,11 @@ fn hints(state: &State, theme: &Theme) -> Line<'static> {
         if let Some(k) = key(Action::Help) {
             push(k, "help");
         }
-        push("1-6".into(), "views");
+        let keys: Vec<String> = crate::views::View::ALL
+            .iter()
+            .filter_map(|v| km.key_for(crate::app::keymap::Context::Global, v.action()))
+            .collect();
+        push(key_runs(&keys), "views");
         for b in km.bindings(contexts[0]) {
             if let Some(k) = b.keys.first() {
                 push(k.label(), &b.action.name().replace('_', " "));
@@ -94,4 +98,47 @@ fn hints(state: &State, theme: &Theme) -> Line<'static> {
         }
     }
     Line::from(spans)
+}
+
+/// Keys as short as they read: runs of consecutive digits as a range ("1-6,H").
+fn key_runs(keys: &[String]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut run: Option<(u32, u32)> = None;
+    let flush = |run: &mut Option<(u32, u32)>, out: &mut Vec<String>| {
+        if let Some((a, b)) = run.take() {
+            out.push(if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            });
+        }
+    };
+    for k in keys {
+        match k.parse::<u32>() {
+            Ok(d) if k.len() == 1 => match &mut run {
+                Some((_, b)) if *b + 1 == d => *b = d,
+                _ => {
+                    flush(&mut run, &mut out);
+                    run = Some((d, d));
+                }
+            },
+            _ => {
+                flush(&mut run, &mut out);
+                out.push(k.clone());
+            }
+        }
+    }
+    flush(&mut run, &mut out);
+    out.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn key_runs_read_as_ranges() {
+        let k = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(super::key_runs(&k(&["1", "2", "3", "H"])), "1-3,H");
+        assert_eq!(super::key_runs(&k(&["1", "3", "4"])), "1,3-4");
+        assert_eq!(super::key_runs(&k(&[])), "");
+    }
 }

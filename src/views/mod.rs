@@ -10,6 +10,7 @@
 //! The containers view, with its detail panes (logs, stats, inspect, processes, shells), is
 //! the root's own: its state is the root state.
 
+pub mod commands;
 pub mod cx;
 pub mod engine;
 pub mod events;
@@ -38,17 +39,32 @@ pub enum View {
     Networks,
     Engine,
     Events,
+    Commands,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Containers,
         View::Images,
         View::Volumes,
         View::Networks,
         View::Engine,
         View::Events,
+        View::Commands,
     ];
+
+    /// The global action that shows it (its key labels its tab).
+    pub fn action(self) -> Action {
+        match self {
+            View::Containers => Action::ViewContainers,
+            View::Images => Action::ViewImages,
+            View::Volumes => Action::ViewVolumes,
+            View::Networks => Action::ViewNetworks,
+            View::Engine => Action::ViewEngine,
+            View::Events => Action::ViewEvents,
+            View::Commands => Action::ViewCommands,
+        }
+    }
 
     pub fn title(self) -> &'static str {
         match self {
@@ -58,6 +74,7 @@ impl View {
             View::Networks => "Networks",
             View::Engine => "Engine",
             View::Events => "Events",
+            View::Commands => "Commands",
         }
     }
 }
@@ -106,6 +123,7 @@ pub struct Views {
     pub networks: networks::NetworksView,
     pub engine: engine::EngineView,
     pub events: events::EventsView,
+    pub commands: commands::CommandsView,
 }
 
 impl Views {
@@ -117,6 +135,7 @@ impl Views {
             View::Networks => &self.networks,
             View::Engine => &self.engine,
             View::Events => &self.events,
+            View::Commands => &self.commands,
         })
     }
 
@@ -128,17 +147,19 @@ impl Views {
             View::Networks => &mut self.networks,
             View::Engine => &mut self.engine,
             View::Events => &mut self.events,
+            View::Commands => &mut self.commands,
         })
     }
 
     /// Every view but the containers view.
-    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 5] {
+    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 6] {
         [
             (View::Images, &mut self.images),
             (View::Volumes, &mut self.volumes),
             (View::Networks, &mut self.networks),
             (View::Engine, &mut self.engine),
             (View::Events, &mut self.events),
+            (View::Commands, &mut self.commands),
         ]
     }
 

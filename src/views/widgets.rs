@@ -28,6 +28,8 @@ pub struct Dx<'a> {
     pub now: i64,
     /// The user's time zone, seconds east of UTC.
     pub utc_offset: i32,
+    /// The screen's width: narrow screens get a compact tab strip.
+    pub width: u16,
     pub keymap: &'a Keymap,
 }
 
@@ -51,7 +53,7 @@ impl Dx<'_> {
 
     /// The list's frame: view tabs, a title, and the filter when one is set.
     pub fn block<'b>(&self, title: String) -> Block<'b> {
-        let mut tabs = view_tabs(self.view, self.theme);
+        let mut tabs = view_tabs(self.view, self.keymap, self.theme, self.width >= 160);
         tabs.push(Span::styled(format!(" {title} "), self.theme.accent()));
         let mut b = Block::default()
             .borders(Borders::ALL)
@@ -105,12 +107,19 @@ impl Dx<'_> {
     }
 }
 
-/// "1 Containers  2 Images  …" with the current view highlighted.
-pub fn view_tabs(current: View, theme: &Theme) -> Vec<Span<'static>> {
+/// "1 Containers  2 Images  …" (each with the key that shows it) with the current view
+/// highlighted; not `wide`, only the keys of the others ("1 2 Images 3 4 …").
+pub fn view_tabs(current: View, keymap: &Keymap, theme: &Theme, wide: bool) -> Vec<Span<'static>> {
     let mut tabs: Vec<Span> = vec![Span::raw(" ")];
-    for (i, v) in View::ALL.iter().enumerate() {
-        let label = format!("{} {}", i + 1, v.title());
-        if *v == current {
+    for v in View::ALL {
+        let key = keymap.key_for(Context::Global, v.action());
+        let label = match key {
+            Some(k) if wide || v == current => format!("{k} {}", v.title()),
+            Some(k) => k,
+            None if wide || v == current => v.title().to_string(),
+            None => continue,
+        };
+        if v == current {
             tabs.push(Span::styled(label, theme.title()));
         } else {
             tabs.push(Span::styled(label, theme.dim()));

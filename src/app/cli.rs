@@ -1,0 +1,208 @@
+//! The docker CLI command that does what a request does, for the command log: users learn
+//! the CLI from it and can script what they did.
+
+use super::exec::{ExecCmd, ExecKind};
+use super::msg::{ContainerAction, Kind, Req, ResCmd};
+
+/// Quote a word for a POSIX shell when it needs it.
+pub fn shell_word(w: &str) -> String {
+    let plain = !w.is_empty()
+        && w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
+    if plain {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', r"'\''"))
+    }
+}
+
+fn words(ws: &[String]) -> String {
+    ws.iter()
+        .map(|w| shell_word(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The CLI equivalent of a request that changes the engine (None for reads and streams).
+pub fn docker_cli(req: &Req) -> Option<String> {
+    Some(match req {
+        Req::Container { name, action, .. } => match action {
+            ContainerAction::Remove { force, volumes } => format!(
+                "docker rm{}{} {}",
+                if *force { " -f" } else { "" },
+                if *volumes { " -v" } else { "" },
+                shell_word(name)
+            ),
+            other => format!("docker {} {}", other.verb(), shell_word(name)),
+        },
+        Req::Update { name, update, .. } => {
+            let mut s = "docker update".to_string();
+            if let Some(m) = update.memory {
+                s.push_str(&format!(" --memory {m}b"));
+            }
+            if let Some(c) = update.nano_cpus {
+                s.push_str(&format!(" --cpus {}", c as f64 / 1e9));
+            }
+            format!("{s} {}", shell_word(name))
+        }
+        Req::ExecOnce { name, cmd, .. } => {
+            format!("docker exec {} {}", shell_word(name), words(cmd))
+        }
+        Req::Exec(ExecCmd::Open(r)) => {
+            let user = r
+                .user
+                .as_ref()
+                .map_or(String::new(), |u| format!(" -u {}", shell_word(u)));
+            let name = shell_word(&r.container_name);
+            match &r.kind {
+                ExecKind::Shell => format!("docker exec -it{user} {name} sh"),
+                ExecKind::Command(c) => format!("docker exec -it{user} {name} {}", words(c)),
+                ExecKind::Attach => format!("docker attach {name}"),
+            }
+        }
+        Req::Res(r) => res_cli(r)?,
+        Req::Exec(_)
+        | Req::Logs(_)
+        | Req::WatchStats(_)
+        | Req::Inspect(_)
+        | Req::Top(_)
+        | Req::EventHistory
+        | Req::ListEngines
+        | Req::Limits(_)
+        | Req::SaveFullLog { .. } => return None,
+    })
+}
+
+fn res_cli(r: &ResCmd) -> Option<String> {
+    let w = |s: &str| shell_word(s);
+    Some(match r {
+        ResCmd::RemoveImage { id, force } => {
+            format!(
+                "docker image rm{} {}",
+                if *force { " -f" } else { "" },
+                w(id)
+            )
+        }
+        ResCmd::PruneImages { all } => {
+            format!("docker image prune -f{}", if *all { " -a" } else { "" })
+        }
+        ResCmd::Pull { reference, .. } => format!("docker pull {}", w(reference)),
+        ResCmd::Push { reference, .. } => format!("docker push {}", w(reference)),
+        ResCmd::Build {
+            dir,
+            tag,
+            dockerfile,
+            build_args,
+            ..
+        } => {
+            let mut s = "docker build".to_string();
+            if !tag.is_empty() {
+                s.push_str(&format!(" -t {}", w(tag)));
+            }
+            if let Some(f) = dockerfile {
+                s.push_str(&format!(" -f {}", w(f)));
+            }
+            for (k, v) in build_args {
+                s.push_str(&format!(" --build-arg {}", w(&format!("{k}={v}"))));
+            }
+            format!("{s} {}", w(dir))
+        }
+        ResCmd::Tag { id, repo, tag } => {
+            format!("docker tag {} {}", w(id), w(&format!("{repo}:{tag}")))
+        }
+        ResCmd::Commit {
+            container,
+            repo,
+            tag,
+            author,
+            message,
+        } => {
+            let mut s = "docker commit".to_string();
+            if !author.is_empty() {
+                s.push_str(&format!(" -a {}", w(author)));
+            }
+            if !message.is_empty() {
+                s.push_str(&format!(" -m {}", w(message)));
+            }
+            format!("{s} {} {}", w(container), w(&format!("{repo}:{tag}")))
+        }
+        ResCmd::CreateVolume(name) => format!("docker volume create {}", w(name)),
+        ResCmd::RemoveVolume(name) => format!("docker volume rm {}", w(name)),
+        ResCmd::PruneVolumes => "docker volume prune -f".into(),
+        ResCmd::CreateNetwork { name, subnet } => match subnet {
+            Some(s) => format!("docker network create --subnet {} {}", w(s), w(name)),
+            None => format!("docker network create {}", w(name)),
+        },
+        ResCmd::RemoveNetwork(id) => format!("docker network rm {}", w(id)),
+        ResCmd::Connect {
+            network,
+            container,
+            alias,
+        } => match alias {
+            Some(a) => format!(
+                "docker network connect --alias {} {} {}",
+                w(a),
+                w(network),
+                w(container)
+            ),
+            None => format!("docker network connect {} {}", w(network), w(container)),
+        },
+        ResCmd::Disconnect { network, container } => {
+            format!("docker network disconnect {} {}", w(network), w(container))
+        }
+        ResCmd::PruneNetworks => "docker network prune -f".into(),
+        ResCmd::SystemPrune => "docker system prune -f".into(),
+        ResCmd::Run(spec) => spec.docker_command(),
+        ResCmd::Watch(Kind::Images | Kind::Volumes | Kind::Networks | Kind::DiskUsage)
+        | ResCmd::Info
+        | ResCmd::ImageDetail(_)
+        | ResCmd::VolumeSizes
+        | ResCmd::CancelJob(_) => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_quoted_for_a_shell_when_needed() {
+        assert_eq!(shell_word("api-1"), "api-1");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word("a b"), "'a b'");
+        assert_eq!(shell_word(""), "''");
+    }
+
+    #[test]
+    fn requests_read_as_the_cli() {
+        let stop = Req::Container {
+            id: "abc".into(),
+            name: "api1".into(),
+            action: ContainerAction::Stop,
+        };
+        assert_eq!(docker_cli(&stop).as_deref(), Some("docker stop api1"));
+        let rm = Req::Container {
+            id: "abc".into(),
+            name: "api1".into(),
+            action: ContainerAction::Remove {
+                force: true,
+                volumes: true,
+            },
+        };
+        assert_eq!(docker_cli(&rm).as_deref(), Some("docker rm -f -v api1"));
+        let connect = Req::Res(ResCmd::Connect {
+            network: "front".into(),
+            container: "web".into(),
+            alias: Some("www".into()),
+        });
+        assert_eq!(
+            docker_cli(&connect).as_deref(),
+            Some("docker network connect --alias www front web")
+        );
+        assert_eq!(docker_cli(&Req::Inspect("abc".into())), None);
+        assert_eq!(
+            docker_cli(&Req::Res(ResCmd::PruneVolumes)).as_deref(),
+            Some("docker volume prune -f")
+        );
+    }
+}
