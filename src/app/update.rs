@@ -419,28 +419,26 @@ pub(crate) fn dispatch(
 /// Actions that work in every view: quit, help, switching views and panes.
 fn global_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled {
     use crate::views::View;
-    let view = match action {
-        Action::ViewContainers => View::Containers,
-        Action::ViewImages => View::Images,
-        Action::ViewVolumes => View::Volumes,
-        Action::ViewNetworks => View::Networks,
-        Action::ViewEngine => View::Engine,
-        Action::ViewEvents => View::Events,
-        Action::ViewCommands => View::Commands,
+    // Each view names the action that shows it.
+    if let Some(view) = View::ALL.into_iter().find(|v| v.action() == action) {
+        super::router::switch(state, view, out);
+        return Handled::Redraw;
+    }
+    match action {
         Action::Engines => {
             state.set_status(StatusKind::Progress, "reading docker contexts…");
             out.push(Cmd::Engine(Req::ListEngines));
-            return Handled::Redraw;
+            Handled::Redraw
         }
         Action::Quit => {
             state.quit = true;
             out.push(Cmd::Effect(Effect::Quit));
-            return Handled::Quiet;
+            Handled::Quiet
         }
         Action::Help => {
             state.overlay = Overlay::Help;
             state.help_scroll = 0;
-            return Handled::Redraw;
+            Handled::Redraw
         }
         Action::FocusNext | Action::FocusPrev => {
             // Only the containers view has a pane that takes the focus.
@@ -451,12 +449,10 @@ fn global_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handl
                 Focus::List => Focus::Detail,
                 Focus::Detail => Focus::List,
             };
-            return Handled::Redraw;
+            Handled::Redraw
         }
-        _ => return Handled::No,
-    };
-    super::router::switch(state, view, out);
-    Handled::Redraw
+        _ => Handled::No,
+    }
 }
 
 /// Minimal line editing; `done(true)` on enter, `done(false)` on esc.
