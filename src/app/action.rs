@@ -127,6 +127,16 @@ actions! {
     Disconnect => "disconnect",
     SystemPrune => "system_prune",
     Refresh => "refresh",
+    // Swarm.
+    ViewServices => "view_services",
+    ViewNodes => "view_nodes",
+    Scale => "scale",
+    ForceUpdate => "force_update",
+    Rollback => "rollback",
+    Drain => "drain",
+    Activate => "activate",
+    Promote => "promote",
+    Demote => "demote",
 }
 
 /// What a handler did with an action or a key: the root learns from it whether to look

@@ -61,6 +61,8 @@ contexts! {
     Engine => ("engine", "Engine"),
     Events => ("events", "Events"),
     Inspect => ("inspect", "Inspect tab"),
+    Services => ("services", "Swarm services"),
+    Nodes => ("nodes", "Swarm nodes"),
 }
 
 /// A key press, normalised: shift is folded into the character for printable keys.

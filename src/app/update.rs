@@ -531,6 +531,8 @@ fn global_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handl
         Action::ViewNetworks => View::Networks,
         Action::ViewEngine => View::Engine,
         Action::ViewEvents => View::Events,
+        Action::ViewServices => View::Services,
+        Action::ViewNodes => View::Nodes,
         Action::Engines => {
             state.set_status(StatusKind::Progress, "reading docker contexts…");
             out.push(Cmd::Engine(Req::ListEngines));
@@ -719,7 +721,7 @@ mod tests {
     use crate::views::View;
 
     /// The places a user reaches, by name: each context is active in one of them at least.
-    const PLACES: [&str; 12] = [
+    const PLACES: [&str; 14] = [
         "containers list",
         "logs",
         "stats",
@@ -732,6 +734,8 @@ mod tests {
         "Networks",
         "Engine",
         "Events",
+        "Services",
+        "Nodes",
     ];
 
     /// A state at one of [`PLACES`], reached as a user would.
@@ -761,6 +765,8 @@ mod tests {
             View::Networks,
             View::Engine,
             View::Events,
+            View::Services,
+            View::Nodes,
         ] {
             if view.title() == name {
                 super::super::router::switch(&mut s, view, &mut out);

@@ -26,6 +26,7 @@ pub mod query;
 pub mod refuse;
 pub mod session;
 pub mod stats;
+pub mod swarm;
 pub mod system;
 pub mod task;
 pub mod volumes;

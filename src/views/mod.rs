@@ -16,6 +16,8 @@ pub mod events;
 pub mod images;
 pub mod list;
 pub mod networks;
+pub mod nodes;
+pub mod services;
 pub mod volumes;
 pub mod widgets;
 
@@ -38,16 +40,20 @@ pub enum View {
     Networks,
     Engine,
     Events,
+    Services,
+    Nodes,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 8] = [
         View::Containers,
         View::Images,
         View::Volumes,
         View::Networks,
         View::Engine,
         View::Events,
+        View::Services,
+        View::Nodes,
     ];
 
     pub fn title(self) -> &'static str {
@@ -58,6 +64,8 @@ impl View {
             View::Networks => "Networks",
             View::Engine => "Engine",
             View::Events => "Events",
+            View::Services => "Services",
+            View::Nodes => "Nodes",
         }
     }
 }
@@ -106,6 +114,8 @@ pub struct Views {
     pub networks: networks::NetworksView,
     pub engine: engine::EngineView,
     pub events: events::EventsView,
+    pub services: services::ServicesView,
+    pub nodes: nodes::NodesView,
 }
 
 impl Views {
@@ -117,6 +127,8 @@ impl Views {
             View::Networks => &self.networks,
             View::Engine => &self.engine,
             View::Events => &self.events,
+            View::Services => &self.services,
+            View::Nodes => &self.nodes,
         })
     }
 
@@ -128,17 +140,21 @@ impl Views {
             View::Networks => &mut self.networks,
             View::Engine => &mut self.engine,
             View::Events => &mut self.events,
+            View::Services => &mut self.services,
+            View::Nodes => &mut self.nodes,
         })
     }
 
     /// Every view but the containers view.
-    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 5] {
+    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 7] {
         [
             (View::Images, &mut self.images),
             (View::Volumes, &mut self.volumes),
             (View::Networks, &mut self.networks),
             (View::Engine, &mut self.engine),
             (View::Events, &mut self.events),
+            (View::Services, &mut self.services),
+            (View::Nodes, &mut self.nodes),
         ]
     }
 
@@ -153,6 +169,14 @@ impl Views {
             ResMsg::Networks(r) => (View::Networks, self.networks.on_list(r, cx)),
             ResMsg::Disk(r) => (View::Engine, self.engine.on_disk(r)),
             ResMsg::Info(r) => (View::Engine, self.engine.on_info(r, cx)),
+            ResMsg::Services(r) => (View::Services, self.services.on_list(r, cx)),
+            ResMsg::Tasks { service, result } => {
+                (View::Services, self.services.on_tasks(service, result, cx))
+            }
+            ResMsg::ServiceInspect { name, result } => {
+                (View::Services, self.services.on_inspect(name, result, cx))
+            }
+            ResMsg::Nodes(r) => (View::Nodes, self.nodes.on_list(r, cx)),
             ResMsg::Ran(_) | ResMsg::Done { .. } => return Handled::No,
         };
         // Only the view on screen needs a redraw (a status line set by any does too).
