@@ -136,9 +136,13 @@ pub async fn run(opts: Options) -> Result<(), String> {
                     state.dirty = true;
                     let _ = tx.send(Msg::HandoffDone(result)).await;
                 }
-                Cmd::Effect(Effect::SwitchEngine { addr, source }) => {
+                Cmd::Effect(Effect::SwitchEngine {
+                    addr,
+                    source,
+                    epoch,
+                }) => {
                     engine_addr = addr.clone();
-                    let _ = cmds.send(ToEngine::Switch(Target { addr, source }));
+                    let _ = cmds.send(ToEngine::Switch(Target { addr, source }, epoch));
                 }
                 Cmd::Engine(req) => {
                     let _ = cmds.send(ToEngine::Req(req));

@@ -495,7 +495,8 @@ fn switching_engine_starts_afresh_on_the_new_one() {
     assert!(
         out.contains(&Cmd::Effect(Effect::SwitchEngine {
             addr: "tcp://lab:2376".into(),
-            source: "docker context `lab`".into()
+            source: "docker context `lab`".into(),
+            epoch: 1,
         })),
         "{out:?}"
     );
@@ -511,10 +512,29 @@ fn switching_engine_starts_afresh_on_the_new_one() {
         (marker.typ.as_str(), marker.action.as_str()),
         ("dockside", "switch")
     );
-    // The new engine answers, and its list is shown.
+    // What the old engine still sends is dropped by its tag; the new engine's list is shown.
+    use dockside::app::msg::{EngineId, EngineRef};
+    let from = |epoch| EngineRef {
+        id: EngineId(0),
+        epoch,
+    };
+    let tagged = |epoch, msg: Msg| Msg::Engine {
+        from: from(epoch),
+        msg: Box::new(msg),
+    };
     let mut out = Vec::new();
-    update(&mut s, connected("tcp://lab:2376"), &mut out);
-    update(&mut s, Msg::Snapshot(fixtures::fleet()), &mut out);
+    update(
+        &mut s,
+        tagged(0, Msg::Snapshot(fixtures::fleet())),
+        &mut out,
+    );
+    assert!(s.rows.is_empty(), "the old engine's list was dropped");
+    update(&mut s, tagged(1, connected("tcp://lab:2376")), &mut out);
+    update(
+        &mut s,
+        tagged(1, Msg::Snapshot(fixtures::fleet())),
+        &mut out,
+    );
     assert_eq!(s.rows.len(), fixtures::fleet().len());
 }
 
@@ -538,7 +558,8 @@ fn another_address_can_be_typed() {
     let out = code(&mut s, KeyCode::Enter);
     assert!(out.contains(&Cmd::Effect(Effect::SwitchEngine {
         addr: "ssh://me@box".into(),
-        source: "typed in".into()
+        source: "typed in".into(),
+        epoch: 1,
     })));
 }
 
@@ -773,10 +794,23 @@ fn after_a_switch_the_old_engines_queued_messages_are_dropped() {
     key(&mut s, 'j');
     code(&mut s, KeyCode::Enter);
     assert!(s.containers.is_empty());
-    // Still queued from the old engine: a container, its version answer.
+    // Still queued from the old engine (epoch 0): a container, its version answer. They
+    // carry the old epoch and are dropped by it.
+    use dockside::app::msg::{EngineId, EngineRef};
+    let tagged = |epoch, msg: Msg| Msg::Engine {
+        from: EngineRef {
+            id: EngineId(0),
+            epoch,
+        },
+        msg: Box::new(msg),
+    };
     let old = fixtures::fleet().remove(0);
-    update(&mut s, Msg::Upsert(old.clone()), &mut out);
-    update(&mut s, connected("unix:///var/run/docker.sock"), &mut out);
+    update(&mut s, tagged(0, Msg::Upsert(old.clone())), &mut out);
+    update(
+        &mut s,
+        tagged(0, connected("unix:///var/run/docker.sock")),
+        &mut out,
+    );
     assert!(
         s.containers.is_empty(),
         "the old engine's container is not shown"
@@ -785,9 +819,9 @@ fn after_a_switch_the_old_engines_queued_messages_are_dropped() {
         &s.conn,
         dockside::app::msg::ConnStatus::Connecting { .. }
     ));
-    // The new one answers.
-    update(&mut s, connected("tcp://lab:2376"), &mut out);
-    update(&mut s, Msg::Upsert(old), &mut out);
+    // The new one (epoch 1) answers.
+    update(&mut s, tagged(1, connected("tcp://lab:2376")), &mut out);
+    update(&mut s, tagged(1, Msg::Upsert(old)), &mut out);
     assert_eq!(s.containers.len(), 1);
 }
 

@@ -137,6 +137,11 @@ actions! {
     Activate => "activate",
     Promote => "promote",
     Demote => "demote",
+    // Dialogs.
+    Yes => "yes",
+    No => "no",
+    ToggleVolumes => "toggle_volumes",
+    Force => "force",
 }
 
 /// What a handler did with an action or a key: the root learns from it whether to look

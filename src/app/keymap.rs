@@ -63,6 +63,18 @@ contexts! {
     Inspect => ("inspect", "Inspect tab"),
     Services => ("services", "Swarm services"),
     Nodes => ("nodes", "Swarm nodes"),
+    // Over everything: while one is open, only its keys count.
+    Dialog => ("dialog", "Dialogs (yes/no questions)"),
+    HelpPage => ("help_page", "This help"),
+    Picker => ("picker", "Engine picker"),
+}
+
+impl Context {
+    /// Whether it belongs to something shown over the screen, which takes every key: a global
+    /// key cannot be hidden by it.
+    pub fn is_overlay(self) -> bool {
+        matches!(self, Context::Dialog | Context::HelpPage | Context::Picker)
+    }
 }
 
 /// A key press, normalised: shift is folded into the character for printable keys.
@@ -392,8 +404,9 @@ impl Keymap {
         }
         let global = self.bindings(Context::Global);
         for (ctx, list) in &self.contexts {
-            // Inside a shell every key but `leave` goes to the shell: nothing to shadow.
-            if matches!(ctx, Context::Global | Context::Exec) {
+            // Inside a shell every key but `leave` goes to the shell, and an overlay takes
+            // every key while open: nothing to shadow.
+            if matches!(ctx, Context::Global | Context::Exec) || ctx.is_overlay() {
                 continue;
             }
             for b in list {
@@ -588,7 +601,7 @@ mod tests {
         let km = Keymap::default_map();
         let global = km.bindings(Context::Global);
         for (ctx, list) in &km.contexts {
-            if matches!(ctx, Context::Global | Context::Exec) {
+            if matches!(ctx, Context::Global | Context::Exec) || ctx.is_overlay() {
                 continue;
             }
             for b in list {

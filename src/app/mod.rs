@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod containers;
+pub mod dialogs;
 pub mod events;
 pub mod exec;
 #[doc(hidden)]
@@ -25,6 +26,7 @@ pub mod sanitize;
 pub mod state;
 pub mod stats;
 pub mod swarm;
+pub mod switch;
 pub mod top;
 pub mod update;
 

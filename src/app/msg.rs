@@ -54,9 +54,27 @@ impl ConnStatus {
     }
 }
 
+/// Which engine task a message came from: several engines at once are several ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct EngineId(pub u32);
+
+/// An engine and the connection epoch of the message: the epoch goes up on every switch of
+/// engine, so whatever the old one still sends is dropped by this tag, not by guessing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct EngineRef {
+    pub id: EngineId,
+    pub epoch: u64,
+}
+
 /// Messages into the pure update function.
 #[derive(Debug, Clone)]
 pub enum Msg {
+    /// A message from an engine task, tagged with where it came from. Every message of the
+    /// docker layer arrives this way.
+    Engine {
+        from: EngineRef,
+        msg: Box<Msg>,
+    },
     Key(KeyEvent),
     /// A click or a wheel turn (motion is not captured).
     Mouse(crossterm::event::MouseEvent),
@@ -273,10 +291,11 @@ pub enum Req {
 /// An effect for the runtime.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Leave the current engine and connect to this one.
+    /// Leave the current engine and connect to this one; its messages carry `epoch`.
     SwitchEngine {
         addr: String,
         source: String,
+        epoch: u64,
     },
     /// Write lines to a file (runtime).
     SaveFile {

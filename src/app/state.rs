@@ -178,9 +178,8 @@ pub struct State {
     pub now: i64,
     /// The local time zone's offset from UTC in seconds (set by the runtime; 0 in tests).
     pub utc_offset: i32,
-    /// Set by a switch of engine until the new engine answers: the old one's queued
-    /// messages are dropped meanwhile.
-    pub switching: Option<String>,
+    /// The engine shown and its connection epoch: messages tagged otherwise are dropped.
+    pub engine: super::msg::EngineRef,
     pub keymap: Keymap,
     /// Something visible changed since the last draw.
     pub dirty: bool,
@@ -230,7 +229,7 @@ impl State {
             height: 24,
             now,
             utc_offset: 0,
-            switching: None,
+            engine: Default::default(),
             keymap,
             dirty: true,
             quit: false,
@@ -486,6 +485,15 @@ impl State {
     /// The keymap contexts in force now, most specific first (focused pane, then its view,
     /// then global). Key dispatch, the help overlay and the footer hints all ask this.
     pub fn active_contexts(&self) -> Vec<super::keymap::Context> {
+        // Something shown over the screen takes every key.
+        if let Some(ctx) = super::dialogs::context(&self.overlay) {
+            return vec![ctx];
+        }
+        self.screen_contexts()
+    }
+
+    /// The contexts of the screen under any overlay (what the help describes).
+    pub fn screen_contexts(&self) -> Vec<super::keymap::Context> {
         use super::keymap::Context;
         if let Some(v) = self.views.get(self.view) {
             return v.contexts().to_vec();
@@ -515,7 +523,7 @@ impl State {
     /// The bindings of `ctx` the help shows now: those a key press would reach (a binding
     /// whose keys a more specific active context takes is left out).
     pub fn help_bindings(&self, ctx: super::keymap::Context) -> Vec<&super::keymap::Binding> {
-        let contexts = self.active_contexts();
+        let contexts = self.screen_contexts();
         self.keymap
             .bindings(ctx)
             .iter()
@@ -529,7 +537,7 @@ impl State {
 
     /// Lines of the help: per context a title, its keys and a blank line.
     pub fn help_len(&self) -> usize {
-        self.active_contexts()
+        self.screen_contexts()
             .into_iter()
             .map(|c| self.help_bindings(c).len() + 2)
             .sum()

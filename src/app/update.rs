@@ -4,22 +4,26 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::{Action, Handled};
 use super::containers::{
-    after_selection_change, detail_action, inspect_jump, issue, list_action,
-    open_logs_for_selection, refresh_top, sync_watch,
+    after_selection_change, detail_action, inspect_jump, list_action, open_logs_for_selection,
+    refresh_top, sync_watch,
 };
 use super::keymap::{Context, Key};
 use super::logs::{LogInputKind, StreamState};
 use super::model::CState;
 use super::model::{parse_exec_line, parse_limit_update};
-use super::msg::{Cmd, ConnStatus, ContainerAction, Effect, LogEventKind, Msg, Req};
+use super::msg::{Cmd, ConnStatus, Effect, LogEventKind, Msg, Req};
 use super::state::{DetailTab, Focus, Overlay, PromptKind, SortKey, State, StatusKind};
 
 /// Apply one message. Commands for the outside world are pushed onto `out`.
 pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
-    if from_old_engine(state, &msg) {
-        return;
-    }
     match msg {
+        // What an engine sent: dropped when it comes from a connection the user left.
+        Msg::Engine { from, msg } => {
+            if from == state.engine {
+                update(state, *msg, out);
+            }
+            return;
+        }
         Msg::Key(key) => on_key(state, key, out),
         Msg::Paste(text) => {
             if shell_typing(state) {
@@ -324,99 +328,28 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
         }
         return;
     }
-    // Overlays take keys first.
+    // Overlays take keys first: dialogs, the help and the picker through their keymap group.
+    if let Some(ctx) = super::dialogs::context(&state.overlay) {
+        match state.keymap.lookup(ctx, &key) {
+            Some(action) => {
+                dispatch(state, ctx, action, out);
+            }
+            // Any other key closes the help.
+            None if ctx == Context::HelpPage => {
+                state.overlay = Overlay::None;
+                state.dirty = true;
+            }
+            None => {}
+        }
+        return;
+    }
     match &mut state.overlay {
-        Overlay::Help => {
-            // Arrows and pages scroll a help taller than the screen; any other key closes it.
-            let page = usize::from(state.height.saturating_sub(4)).max(1);
-            let last = state.help_max_scroll();
-            let s = state.help_scroll;
-            state.help_scroll = match key.code {
-                KeyCode::Down | KeyCode::Char('j') => (s + 1).min(last),
-                KeyCode::Up | KeyCode::Char('k') => s.saturating_sub(1),
-                KeyCode::PageDown | KeyCode::Char(' ') => (s + page).min(last),
-                KeyCode::PageUp => s.saturating_sub(page),
-                _ => {
-                    state.overlay = Overlay::None;
-                    s
-                }
-            };
-            state.dirty = true;
-            return;
-        }
-        Overlay::Confirm(c) => {
-            match key.code {
-                KeyCode::Char('y') | KeyCode::Enter => {
-                    let c = c.clone();
-                    state.overlay = Overlay::None;
-                    let action = ContainerAction::Remove {
-                        force: c.force,
-                        volumes: c.volumes,
-                    };
-                    for (id, name) in c.targets {
-                        issue(state, id, name, action, out);
-                    }
-                    state.marked.clear();
-                }
-                KeyCode::Char('v') => c.volumes = !c.volumes,
-                KeyCode::Char('f') => c.force = !c.force,
-                KeyCode::Char('n') | KeyCode::Esc => state.overlay = Overlay::None,
-                _ => {}
-            }
-            state.dirty = true;
-            return;
-        }
-        Overlay::Ask { yes, force, .. } => {
-            let (yes, force) = (yes.clone(), force.clone());
-            match key.code {
-                KeyCode::Char('y') | KeyCode::Enter => {
-                    state.overlay = Overlay::None;
-                    out.push(yes.into());
-                }
-                KeyCode::Char('f') if force.is_some() => {
-                    state.overlay = Overlay::None;
-                    out.extend(force.map(Cmd::from));
-                }
-                KeyCode::Char('n') | KeyCode::Esc => state.overlay = Overlay::None,
-                _ => {}
-            }
-            state.dirty = true;
-            return;
-        }
         Overlay::RunForm { .. } => {
             super::prompts::form_key(state, &key, out);
             return;
         }
         Overlay::Output { .. } => {
             state.overlay = Overlay::None;
-            state.dirty = true;
-            return;
-        }
-        Overlay::Engines { list, sel } => {
-            match key.code {
-                KeyCode::Down | KeyCode::Char('j') => *sel = (*sel + 1).min(list.len()),
-                KeyCode::Up | KeyCode::Char('k') => *sel = sel.saturating_sub(1),
-                KeyCode::Enter => match list.get(*sel).cloned() {
-                    Some(e) => {
-                        state.overlay = Overlay::None;
-                        let source = if e.name == "default" {
-                            e.description.clone()
-                        } else {
-                            format!("docker context `{}`", e.name)
-                        };
-                        switch_engine(state, e.addr, source, out);
-                    }
-                    // The last row: another address.
-                    None => {
-                        state.overlay = Overlay::Prompt {
-                            kind: PromptKind::Host,
-                            text: String::new(),
-                        }
-                    }
-                },
-                KeyCode::Esc | KeyCode::Char('q') => state.overlay = Overlay::None,
-                _ => {}
-            }
             state.dirty = true;
             return;
         }
@@ -435,7 +368,12 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
             state.dirty = true;
             return;
         }
-        Overlay::None => {}
+        // Taken through the keymap above.
+        Overlay::None
+        | Overlay::Help
+        | Overlay::Confirm(_)
+        | Overlay::Ask { .. }
+        | Overlay::Engines { .. } => {}
     }
     // Text inputs.
     if state.filter.active {
@@ -506,7 +444,9 @@ pub(crate) fn dispatch(
     action: Action,
     out: &mut Vec<Cmd>,
 ) -> Handled {
-    let handled = if ctx == Context::Global {
+    let handled = if ctx.is_overlay() {
+        super::dialogs::action(state, action, out)
+    } else if ctx == Context::Global {
         global_action(state, action, out)
     } else if state.view != crate::views::View::Containers {
         super::router::action(state, action, out)
@@ -633,85 +573,11 @@ fn submit_prompt(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<
             if addr.is_empty() {
                 state.set_status(StatusKind::Error, "no address given");
             } else {
-                switch_engine(state, addr.to_string(), "typed in".into(), out);
+                super::switch::switch_engine(state, addr.to_string(), "typed in".into(), out);
             }
         }
         _ => {}
     }
-}
-
-/// After a switch of engine, messages of the old one may still be queued: they are dropped
-/// until the new engine's first connection status arrives (the channel keeps their order).
-fn from_old_engine(state: &mut State, msg: &Msg) -> bool {
-    let Some(new) = &state.switching else {
-        return false;
-    };
-    match msg {
-        Msg::Conn(c) if c.addr().starts_with(new.as_str()) => {
-            state.switching = None;
-            false
-        }
-        Msg::Conn(_)
-        | Msg::Snapshot(_)
-        | Msg::Upsert(_)
-        | Msg::Gone(_)
-        | Msg::ActionDone { .. }
-        | Msg::Logs(_)
-        | Msg::Stats { .. }
-        | Msg::Inspect { .. }
-        | Msg::Top { .. }
-        | Msg::Limits { .. }
-        | Msg::Exec(_)
-        | Msg::ExecOnceDone { .. }
-        | Msg::Res(_)
-        | Msg::Event(_)
-        | Msg::EventHistory(_) => true,
-        _ => false,
-    }
-}
-
-/// Leave the current engine for `addr`: everything shown came from the old one, so it goes;
-/// shells on it end. The events log stays, with a mark.
-pub(crate) fn switch_engine(state: &mut State, addr: String, source: String, out: &mut Vec<Cmd>) {
-    state.containers.clear();
-    state.rows.clear();
-    state.selected = None;
-    state.offset = 0;
-    state.marked.clear();
-    state.pending = Default::default();
-    state.stats.clear();
-    state.watching.clear();
-    state.inspect = None;
-    state.top = Default::default();
-    state.limits = None;
-    let events = std::mem::take(&mut state.views.events);
-    state.views = Default::default();
-    state.views.events = events;
-    state.views.events.history = crate::views::events::History::NotAsked;
-    state.view = crate::views::View::Containers;
-    state.focus = Focus::List;
-    let req = state.logs.open(None, state.now);
-    out.push(Cmd::Engine(Req::Logs(req)));
-    let ended = state
-        .exec
-        .engine_gone("dockside switched to another engine");
-    let mark =
-        super::events::EngineEvent::ours(state.now, "switch", format!("to {addr} ({source})"));
-    super::router::on_event(state, mark);
-    state.conn = ConnStatus::Connecting {
-        addr: format!("{addr} ({source})"),
-    };
-    state.switching = Some(addr.clone());
-    let shells = if ended > 0 {
-        format!("; {ended} shell session(s) on the old engine ended")
-    } else {
-        String::new()
-    };
-    state.set_status(
-        StatusKind::Progress,
-        format!("switching to {addr}{shells}…"),
-    );
-    out.push(Cmd::Effect(Effect::SwitchEngine { addr, source }));
 }
 
 #[cfg(test)]
@@ -721,7 +587,7 @@ mod tests {
     use crate::views::View;
 
     /// The places a user reaches, by name: each context is active in one of them at least.
-    const PLACES: [&str; 14] = [
+    const PLACES: [&str; 18] = [
         "containers list",
         "logs",
         "stats",
@@ -736,6 +602,10 @@ mod tests {
         "Events",
         "Services",
         "Nodes",
+        "remove dialog",
+        "question",
+        "help",
+        "engine picker",
     ];
 
     /// A state at one of [`PLACES`], reached as a user would.
@@ -771,6 +641,34 @@ mod tests {
             if view.title() == name {
                 super::super::router::switch(&mut s, view, &mut out);
             }
+        }
+        match name {
+            "remove dialog" => {
+                list_action(&mut s, Action::Remove, &mut out);
+            }
+            "question" => {
+                super::super::router::switch(&mut s, View::Volumes, &mut out);
+                dispatch(&mut s, Context::Volumes, Action::Prune, &mut out);
+            }
+            "help" => {
+                dispatch(&mut s, Context::Global, Action::Help, &mut out);
+            }
+            "engine picker" => {
+                let choice = crate::app::msg::EngineChoice {
+                    name: "lab".into(),
+                    addr: "tcp://lab:2376".into(),
+                    description: "a lab engine".into(),
+                };
+                update(&mut s, Msg::Engines(vec![choice]), &mut out);
+            }
+            _ => {}
+        }
+        if name.contains("dialog")
+            || name == "question"
+            || name == "help"
+            || name.contains("picker")
+        {
+            assert!(s.overlay != Overlay::None, "{name}: no overlay");
         }
         s
     }
@@ -823,11 +721,7 @@ mod tests {
             }
         }
         for ctx in Context::ALL {
-            assert!(
-                reached.contains(&ctx),
-                "no state reaches [[{}]]",
-                ctx.name()
-            );
+            assert!(reached.contains(ctx), "no state reaches [[{}]]", ctx.name());
         }
     }
 
@@ -855,7 +749,8 @@ mod tests {
     fn a_pane_key_rebound_over_quit_cannot_kill() {
         // The keymap refuses it; and with the built-in map `q` quits from every pane.
         for (name, mut s) in states() {
-            if s.exec.typing {
+            // Typing goes to the shell; a dialog or picker takes every key while open.
+            if s.exec.typing || crate::app::dialogs::context(&s.overlay).is_some() {
                 continue;
             }
             let mut out = Vec::new();

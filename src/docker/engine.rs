@@ -9,26 +9,58 @@ use super::ToEngine;
 use super::client::{self, Target};
 use super::session::{Connected, SessionEnd, session};
 use super::{containers, events, refuse};
-use crate::app::msg::{ConnStatus, Msg, Req};
+use crate::app::msg::{ConnStatus, EngineId, EngineRef, Msg, Req};
 
-/// Start the engine task. Commands go in on the returned sender; messages come out on `tx`.
+/// Start the engine task. Commands go in on the returned sender; messages come out on `tx`,
+/// each tagged with the engine and connection epoch it came from ([`Msg::Engine`]).
 pub fn spawn(target: Target, tx: mpsc::Sender<Msg>) -> mpsc::UnboundedSender<ToEngine> {
+    spawn_engine(EngineId::default(), target, tx)
+}
+
+/// [`spawn`] for the engine `id` among several.
+pub fn spawn_engine(
+    id: EngineId,
+    target: Target,
+    tx: mpsc::Sender<Msg>,
+) -> mpsc::UnboundedSender<ToEngine> {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     // A weak sender: commands held during a connection attempt are put back in the queue
     // once it succeeds, without keeping the channel open after the app is gone.
-    tokio::spawn(run(target, tx, cmd_rx, cmd_tx.downgrade()));
+    tokio::spawn(run(id, target, tx, cmd_rx, cmd_tx.downgrade()));
     cmd_tx
 }
 
+/// A sender whose messages reach `outer` tagged `from`. Everything a connection starts
+/// holds one, so what it sends after a switch still says where it came from.
+fn tagged(outer: &mpsc::Sender<Msg>, from: EngineRef) -> mpsc::Sender<Msg> {
+    let (tx, mut rx) = mpsc::channel::<Msg>(1024);
+    let outer = outer.clone();
+    tokio::spawn(async move {
+        while let Some(msg) = rx.recv().await {
+            let msg = Msg::Engine {
+                from,
+                msg: Box::new(msg),
+            };
+            if outer.send(msg).await.is_err() {
+                break;
+            }
+        }
+    });
+    tx
+}
+
 async fn run(
+    id: EngineId,
     target: Target,
-    tx: mpsc::Sender<Msg>,
+    outer: mpsc::Sender<Msg>,
     mut cmds: mpsc::UnboundedReceiver<ToEngine>,
     requeue: mpsc::WeakUnboundedSender<ToEngine>,
 ) {
     let mut target = target;
     let mut attempt: u32 = 0;
+    let mut epoch = 0;
     'engine: loop {
+        let tx = tagged(&outer, EngineRef { id, epoch });
         let addr = target.addr.clone();
         attempt += 1;
         // Commands keep being answered while an attempt hangs (a dead tcp:// address takes
@@ -42,7 +74,8 @@ async fn run(
                 r = &mut attempt_fut => break r,
                 cmd = cmds.recv() => match cmd {
                     None | Some(ToEngine::Quit) => return,
-                    Some(ToEngine::Switch(to)) => {
+                    Some(ToEngine::Switch(to, new_epoch)) => {
+                        epoch = new_epoch;
                         for cmd in held.drain(..) {
                             refuse::refuse(&tx, cmd, "dockside switched to another engine").await;
                         }
@@ -95,8 +128,9 @@ async fn run(
                         () = &mut sleep => break,
                         cmd = cmds.recv() => match offline(&tx, cmd, "not connected to the engine").await {
                             Offline::Quit => return,
-                            Offline::Switch(t) => {
+                            Offline::Switch(t, new_epoch) => {
                                 target = t;
+                                epoch = new_epoch;
                                 attempt = 0;
                                 continue 'engine;
                             }
@@ -110,7 +144,10 @@ async fn run(
         attempt = 0;
         match session(conn, &target, &tx, &mut cmds).await {
             SessionEnd::Quit => return,
-            SessionEnd::Switch(t) => target = t,
+            SessionEnd::Switch(t, new_epoch) => {
+                target = t;
+                epoch = new_epoch;
+            }
             SessionEnd::Lost(error) => {
                 let status = ConnStatus::Failed {
                     addr: format!("{addr} ({})", target.source),
@@ -129,7 +166,7 @@ async fn run(
 /// What a command asks of the engine task while it has no engine.
 enum Offline {
     Quit,
-    Switch(Target),
+    Switch(Target, u64),
     Handled,
 }
 
@@ -137,7 +174,7 @@ enum Offline {
 async fn offline(tx: &mpsc::Sender<Msg>, cmd: Option<ToEngine>, why: &str) -> Offline {
     match cmd {
         None | Some(ToEngine::Quit) => Offline::Quit,
-        Some(ToEngine::Switch(to)) => Offline::Switch(to),
+        Some(ToEngine::Switch(to, epoch)) => Offline::Switch(to, epoch),
         Some(ToEngine::Req(Req::ListEngines)) => {
             let _ = tx.send(Msg::Engines(super::client::engine_choices())).await;
             Offline::Handled

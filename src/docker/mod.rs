@@ -41,8 +41,8 @@ use client::Target;
 pub enum ToEngine {
     /// A request for the engine.
     Req(Req),
-    /// Leave this engine for another.
-    Switch(Target),
+    /// Leave this engine for another; tag its messages with this epoch.
+    Switch(Target, u64),
     /// End: close every stream and session.
     Quit,
 }

@@ -27,7 +27,7 @@ pub enum SessionEnd {
     Quit,
     Lost(String),
     /// The user picked another engine.
-    Switch(Target),
+    Switch(Target, u64),
 }
 
 /// What a connection attempt brings: the negotiated client, its events stream (subscribed
@@ -190,7 +190,7 @@ impl Session {
     fn route(&mut self, cmd: ToEngine) -> Option<SessionEnd> {
         let req = match cmd {
             ToEngine::Quit => return Some(SessionEnd::Quit),
-            ToEngine::Switch(to) => return Some(SessionEnd::Switch(to)),
+            ToEngine::Switch(to, epoch) => return Some(SessionEnd::Switch(to, epoch)),
             ToEngine::Req(req) => req,
         };
         let r = &mut self.requests;

@@ -25,7 +25,7 @@ fn dialog<'a>(title: &str, hint: Option<&str>, theme: &Theme) -> Block<'a> {
 
 pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    for ctx in state.active_contexts() {
+    for ctx in state.screen_contexts() {
         lines.push(Line::from(Span::styled(
             ctx.title().to_string(),
             theme.title(),

@@ -30,7 +30,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 
 fn hints(state: &State, theme: &Theme) -> Line<'static> {
     let km = &state.keymap;
-    let contexts = state.active_contexts();
+    let contexts = state.screen_contexts();
     let key = |a: Action| km.key_in(&contexts, a);
     let mut spans = vec![Span::raw(" ")];
     let mut push = |k: String, label: &str| {

@@ -132,9 +132,11 @@ impl Driver {
         use dockside::app::msg::Effect;
         let to = match c {
             Cmd::Engine(req) => ToEngine::Req(req),
-            Cmd::Effect(Effect::SwitchEngine { addr, source }) => {
-                ToEngine::Switch(Target { addr, source })
-            }
+            Cmd::Effect(Effect::SwitchEngine {
+                addr,
+                source,
+                epoch,
+            }) => ToEngine::Switch(Target { addr, source }, epoch),
             Cmd::Effect(Effect::Quit) => ToEngine::Quit,
             Cmd::Effect(
                 Effect::SaveFile { .. } | Effect::Clipboard(_) | Effect::Handoff { .. },
