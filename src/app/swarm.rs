@@ -44,9 +44,11 @@ impl Service {
         self.running < self.desired
     }
 
-    /// Still moving towards what was asked: tasks missing, or an update running.
+    /// Still moving towards what was asked: tasks missing or still stopping, or an update
+    /// running.
     pub fn converging(&self) -> bool {
-        self.short() || matches!(self.update_state.as_str(), "updating" | "rollback_started")
+        self.running != self.desired
+            || matches!(self.update_state.as_str(), "updating" | "rollback_started")
     }
 
     pub fn replicas_text(&self) -> String {
@@ -213,6 +215,12 @@ mod tests {
         assert!(s.short() && s.converging());
         s.running = 3;
         assert!(!s.converging());
+        s.desired = 1;
+        assert!(s.converging() && !s.short(), "scaling down");
+        s.desired = 3;
+        s.desired = 1;
+        assert!(s.converging() && !s.short(), "scaling down");
+        s.desired = 3;
         s.update_state = "updating".into();
         assert!(s.converging());
         s.update_message = "update in progress".into();
