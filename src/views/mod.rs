@@ -56,6 +56,15 @@ impl View {
         View::Nodes,
     ];
 
+    /// The number on its tab: its key (the Swarm views are 8 and 9, 7 is kept for projects).
+    pub fn number(self) -> usize {
+        match self {
+            View::Services => 8,
+            View::Nodes => 9,
+            v => View::ALL.iter().position(|x| *x == v).map_or(0, |i| i + 1),
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             View::Containers => "Containers",

@@ -108,8 +108,8 @@ impl Dx<'_> {
 /// "1 Containers  2 Images  …" with the current view highlighted.
 pub fn view_tabs(current: View, theme: &Theme) -> Vec<Span<'static>> {
     let mut tabs: Vec<Span> = vec![Span::raw(" ")];
-    for (i, v) in View::ALL.iter().enumerate() {
-        let label = format!("{} {}", i + 1, v.title());
+    for v in View::ALL.iter() {
+        let label = format!("{} {}", v.number(), v.title());
         if *v == current {
             tabs.push(Span::styled(label, theme.title()));
         } else {
