@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Make sure a Docker engine is reachable for dockside's tests and benchmarks.
 #
+# - Installs what the fault tests need when missing: openssh-server (an sshd on a
+#   loopback port for ssh:// tests), openssl (certificates for TLS tests).
 # - If an engine already answers (a developer laptop with Docker running), use it.
 # - Otherwise, when running as root with apt (CI machines), install Debian's docker.io,
 #   busybox-static, tmux and docker-registry, start dockerd in the background and wait
@@ -27,6 +29,9 @@ command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
 command -v tmux >/dev/null 2>&1 || need_pkgs+=(tmux)
 command -v docker-registry >/dev/null 2>&1 || need_pkgs+=(docker-registry)
 command -v docker-compose >/dev/null 2>&1 || need_pkgs+=(docker-compose)
+# ssh:// engine tests run an sshd of their own on a loopback port (tests/engine_faults.rs).
+[ -x /usr/sbin/sshd ] || need_pkgs+=(openssh-server)
+command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
 
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

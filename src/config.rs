@@ -27,6 +27,8 @@ pub struct UiConfig {
     pub mouse: bool,
     /// A built-in theme (`dark`, `light`, `high-contrast`) or a theme file (`.toml`).
     pub theme: String,
+    /// Nothing that changes the engine is sent (`--readonly` turns it on for one run).
+    pub readonly: bool,
 }
 
 impl Default for UiConfig {
@@ -34,6 +36,7 @@ impl Default for UiConfig {
         UiConfig {
             mouse: true,
             theme: "dark".into(),
+            readonly: false,
         }
     }
 }
@@ -157,6 +160,7 @@ impl Config {
         state.show_all = self.containers.show_all;
         state.live_stats = self.containers.live_stats;
         state.palette = self.palette;
+        state.readonly = self.ui.readonly;
     }
 }
 

@@ -27,6 +27,9 @@ struct Cli {
     /// Colour theme: dark, light, high-contrast, or a theme file (.toml).
     #[arg(long)]
     theme: Option<String>,
+    /// Read-only: refuse every action that would change the engine (also `ui.readonly`).
+    #[arg(long)]
+    readonly: bool,
     /// Print the default configuration and exit.
     #[arg(long)]
     print_config: bool,
@@ -77,6 +80,9 @@ fn main() -> ExitCode {
         eprintln!("dockside: {e}");
         return ExitCode::from(2);
     }
+    if cli.readonly {
+        config.ui.readonly = true;
+    }
     let keymap = match load_keymap(cli.keymap.as_ref()) {
         Ok(k) => k,
         Err(e) => {
@@ -85,6 +91,10 @@ fn main() -> ExitCode {
         }
     };
     let target = client::resolve(cli.host.as_deref(), cli.context.as_deref());
+    if let Err(e) = client::validate(&target.addr) {
+        eprintln!("dockside: {} ({}): {e}", target.addr, target.source);
+        return ExitCode::from(2);
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -101,10 +111,15 @@ fn main() -> ExitCode {
         keymap,
         config,
     }));
+    // Exec'd shells do not end with their connection: end them, briefly.
+    rt.block_on(dockside::docker::exec::reap_all(
+        std::time::Duration::from_millis(1500),
+    ));
     // Streams may still be open; don't wait for them.
     rt.shutdown_timeout(std::time::Duration::from_millis(100));
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(runtime::Exit::Quit) => ExitCode::SUCCESS,
+        Ok(runtime::Exit::Signal(n)) => ExitCode::from(128u8.saturating_add(n as u8)),
         Err(e) => {
             eprintln!("dockside: {e}");
             ExitCode::FAILURE

@@ -37,8 +37,17 @@ pub fn unix_now() -> i64 {
         .unwrap_or(0)
 }
 
+/// How the UI ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// The user quit (or the terminal went away).
+    Quit,
+    /// A signal ended it (its number): the exit status is 128 + it, as a shell expects.
+    Signal(i32),
+}
+
 /// Run the UI until the user quits or a signal arrives.
-pub async fn run(opts: Options) -> Result<(), String> {
+pub async fn run(opts: Options) -> Result<Exit, String> {
     let mut sigterm = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
     let mut sighup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
     let mut sigint = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
@@ -70,6 +79,7 @@ pub async fn run(opts: Options) -> Result<(), String> {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut last_draw = Instant::now() - FRAME;
+    let mut exit = Exit::Quit;
 
     loop {
         let frame_due = last_draw + FRAME;
@@ -83,9 +93,9 @@ pub async fn run(opts: Options) -> Result<(), String> {
                 }
                 Some(Err(_)) | None => break,
             },
-            _ = sigterm.recv() => break,
-            _ = sighup.recv() => break,
-            _ = sigint.recv() => break,
+            _ = sigterm.recv() => { exit = Exit::Signal(15); break }
+            _ = sighup.recv() => { exit = Exit::Signal(1); break }
+            _ = sigint.recv() => { exit = Exit::Signal(2); break }
             msg = rx.recv() => {
                 let Some(msg) = msg else { break };
                 app::update(&mut state, msg, &mut out);
@@ -150,7 +160,6 @@ pub async fn run(opts: Options) -> Result<(), String> {
             }
         }
         if state.quit {
-            let _ = cmds.send(ToEngine::Quit);
             break;
         }
         if state.dirty && Instant::now() >= last_draw + FRAME {
@@ -158,9 +167,11 @@ pub async fn run(opts: Options) -> Result<(), String> {
             last_draw = Instant::now();
         }
     }
+    // The engine task ends its sessions too (a signal does not pass through `state.quit`).
+    let _ = cmds.send(ToEngine::Quit);
     drop(terminal);
     term::restore();
-    Ok(())
+    Ok(exit)
 }
 
 fn draw(terminal: &mut term::Term, state: &mut State) -> Result<(), String> {

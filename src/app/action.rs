@@ -3,7 +3,7 @@
 //! keymap loads, and every handler matches on the enum, so the compiler sees them all.
 
 macro_rules! actions {
-    ($($variant:ident => $name:literal),* $(,)?) => {
+    ($($variant:ident => $name:literal $(: $mutates:ident)?),* $(,)?) => {
         /// A user action, as bound in the keymap.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Action {
@@ -21,6 +21,14 @@ macro_rules! actions {
                 }
             }
 
+            /// Whether it changes something on the engine (refused in read-only mode). Each
+            /// such action is marked `: mutates` in the table below.
+            pub fn mutates(self) -> bool {
+                match self {
+                    $(Action::$variant => actions!(@mutates $($mutates)?)),*
+                }
+            }
+
             /// The action of a keymap name.
             pub fn from_name(name: &str) -> Option<Action> {
                 match name {
@@ -29,6 +37,12 @@ macro_rules! actions {
                 }
             }
         }
+    };
+    (@mutates mutates) => {
+        true
+    };
+    (@mutates) => {
+        false
     };
 }
 
@@ -65,21 +79,21 @@ actions! {
     Open => "open",
     Enter => "enter",
     // Containers.
-    Start => "start",
-    Stop => "stop",
-    Restart => "restart",
-    Pause => "pause",
-    Kill => "kill",
-    Remove => "remove",
+    Start => "start": mutates,
+    Stop => "stop": mutates,
+    Restart => "restart": mutates,
+    Pause => "pause": mutates,
+    Kill => "kill": mutates,
+    Remove => "remove": mutates,
     ToggleAll => "toggle_all",
     ToggleStats => "toggle_stats",
-    UpdateLimits => "update_limits",
-    Commit => "commit",
-    ExecShell => "exec_shell",
-    ExecCommand => "exec_command",
-    ExecOnce => "exec_once",
-    ExecHandoff => "exec_handoff",
-    Attach => "attach",
+    UpdateLimits => "update_limits": mutates,
+    Commit => "commit": mutates,
+    ExecShell => "exec_shell": mutates,
+    ExecCommand => "exec_command": mutates,
+    ExecOnce => "exec_once": mutates,
+    ExecHandoff => "exec_handoff": mutates,
+    Attach => "attach": mutates,
     TabLogs => "tab_logs",
     TabStats => "tab_stats",
     TabInspect => "tab_inspect",
@@ -111,21 +125,21 @@ actions! {
     Close => "close",
     // Images, volumes, networks, engine, events.
     Inspect => "inspect",
-    Pull => "pull",
-    Push => "push",
-    Build => "build",
-    Tag => "tag",
-    Run => "run",
-    RunForm => "run_form",
-    Prune => "prune",
+    Pull => "pull": mutates,
+    Push => "push": mutates,
+    Build => "build": mutates,
+    Tag => "tag": mutates,
+    Run => "run": mutates,
+    RunForm => "run_form": mutates,
+    Prune => "prune": mutates,
     ToggleDangling => "toggle_dangling",
     Jobs => "jobs",
     Cancel => "cancel",
     Sizes => "sizes",
-    Create => "create",
-    Connect => "connect",
-    Disconnect => "disconnect",
-    SystemPrune => "system_prune",
+    Create => "create": mutates,
+    Connect => "connect": mutates,
+    Disconnect => "disconnect": mutates,
+    SystemPrune => "system_prune": mutates,
     Refresh => "refresh",
     // Swarm.
     ViewServices => "view_services",

@@ -3,23 +3,8 @@
 
 use super::action::{Action, Handled};
 use super::containers::issue;
-use super::keymap::Context;
 use super::msg::{Cmd, ContainerAction};
 use super::state::{Overlay, PromptKind, State};
-
-/// The keymap context of the overlay shown, if it takes keys through the keymap (prompts and
-/// the run form edit text; an output closes on any key).
-pub fn context(overlay: &Overlay) -> Option<Context> {
-    match overlay {
-        Overlay::Confirm(_) | Overlay::Ask { .. } => Some(Context::Dialog),
-        Overlay::Help => Some(Context::HelpPage),
-        Overlay::Engines { .. } => Some(Context::Picker),
-        Overlay::None
-        | Overlay::Prompt { .. }
-        | Overlay::Output { .. }
-        | Overlay::RunForm { .. } => None,
-    }
-}
 
 /// An action of the overlay's context.
 pub fn action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled {

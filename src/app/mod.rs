@@ -7,6 +7,7 @@ pub mod events;
 pub mod exec;
 #[doc(hidden)]
 pub mod fixtures;
+pub mod from_engine;
 pub mod images;
 pub mod keymap;
 pub mod keys;

@@ -288,6 +288,57 @@ pub enum Req {
     },
 }
 
+impl Req {
+    /// Whether it changes something on the engine (never sent in read-only mode). Reads,
+    /// streams and closing dockside's own sessions do not.
+    pub fn mutates(&self) -> bool {
+        match self {
+            Req::Container { .. } | Req::Update { .. } | Req::ExecOnce { .. } => true,
+            // Opening a shell runs a process in the container; typing, resizing and closing
+            // act on dockside's own session.
+            Req::Exec(e) => matches!(e, ExecCmd::Open(_)),
+            Req::Res(r) => r.mutates(),
+            Req::Logs(_)
+            | Req::WatchStats(_)
+            | Req::Inspect(_)
+            | Req::Top(_)
+            | Req::EventHistory
+            | Req::ListEngines
+            | Req::Limits(_)
+            | Req::SaveFullLog { .. } => false,
+        }
+    }
+}
+
+impl ResCmd {
+    pub fn mutates(&self) -> bool {
+        match self {
+            ResCmd::Watch(_)
+            | ResCmd::Info
+            | ResCmd::ImageDetail(_)
+            | ResCmd::VolumeSizes
+            | ResCmd::CancelJob(_) => false,
+            ResCmd::RemoveImage { .. }
+            | ResCmd::PruneImages { .. }
+            | ResCmd::Pull { .. }
+            | ResCmd::Push { .. }
+            | ResCmd::Build { .. }
+            | ResCmd::Tag { .. }
+            | ResCmd::Commit { .. }
+            | ResCmd::CreateVolume(_)
+            | ResCmd::RemoveVolume(_)
+            | ResCmd::PruneVolumes
+            | ResCmd::CreateNetwork { .. }
+            | ResCmd::RemoveNetwork(_)
+            | ResCmd::Connect { .. }
+            | ResCmd::Disconnect { .. }
+            | ResCmd::PruneNetworks
+            | ResCmd::SystemPrune
+            | ResCmd::Run(_) => true,
+        }
+    }
+}
+
 /// An effect for the runtime.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {

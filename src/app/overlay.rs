@@ -1,6 +1,8 @@
 //! What sits over the views (dialogs, prompts, the help) and the status line: plain data the
 //! root state holds and every view may ask for.
 
+use super::keymap::Context;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusKind {
     Info,
@@ -145,4 +147,20 @@ pub enum Overlay {
 pub struct Input {
     pub active: bool,
     pub text: String,
+}
+
+impl Overlay {
+    /// The keymap context of the overlay shown, if it takes keys through the keymap (prompts and
+    /// the run form edit text; an output closes on any key).
+    pub fn context(&self) -> Option<Context> {
+        match self {
+            Overlay::Confirm(_) | Overlay::Ask { .. } => Some(Context::Dialog),
+            Overlay::Help => Some(Context::HelpPage),
+            Overlay::Engines { .. } => Some(Context::Picker),
+            Overlay::None
+            | Overlay::Prompt { .. }
+            | Overlay::Output { .. }
+            | Overlay::RunForm { .. } => None,
+        }
+    }
 }

@@ -178,6 +178,8 @@ pub struct State {
     pub now: i64,
     /// The local time zone's offset from UTC in seconds (set by the runtime; 0 in tests).
     pub utc_offset: i32,
+    /// Read-only mode: nothing that changes the engine is sent.
+    pub readonly: bool,
     /// The engine shown and its connection epoch: messages tagged otherwise are dropped.
     pub engine: super::msg::EngineRef,
     pub keymap: Keymap,
@@ -230,6 +232,7 @@ impl State {
             now,
             utc_offset: 0,
             engine: Default::default(),
+            readonly: false,
             keymap,
             dirty: true,
             quit: false,
@@ -486,7 +489,7 @@ impl State {
     /// then global). Key dispatch, the help overlay and the footer hints all ask this.
     pub fn active_contexts(&self) -> Vec<super::keymap::Context> {
         // Something shown over the screen takes every key.
-        if let Some(ctx) = super::dialogs::context(&self.overlay) {
+        if let Some(ctx) = self.overlay.context() {
             return vec![ctx];
         }
         self.screen_contexts()

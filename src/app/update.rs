@@ -4,47 +4,58 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::{Action, Handled};
 use super::containers::{
-    after_selection_change, detail_action, inspect_jump, list_action, open_logs_for_selection,
-    refresh_top, sync_watch,
+    after_selection_change, detail_action, inspect_jump, list_action, refresh_top, sync_watch,
 };
 use super::keymap::{Context, Key};
 use super::logs::{LogInputKind, StreamState};
 use super::model::CState;
 use super::model::{parse_exec_line, parse_limit_update};
-use super::msg::{Cmd, ConnStatus, Effect, LogEventKind, Msg, Req};
+use super::msg::{Cmd, Effect, LogEventKind, Msg, Req};
 use super::state::{DetailTab, Focus, Overlay, PromptKind, SortKey, State, StatusKind};
 
-/// Apply one message. Commands for the outside world are pushed onto `out`.
+/// Apply one message. Commands for the outside world are pushed onto `out`. In read-only
+/// mode no request that changes the engine leaves, whatever asked for it.
 pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
+    let before = out.len();
+    apply(state, msg, out);
+    if state.readonly {
+        let mut refused = None;
+        let mut i = before;
+        while i < out.len() {
+            match &out[i] {
+                Cmd::Engine(req) if req.mutates() => {
+                    refused = Some(format!("{req:?}"));
+                    out.remove(i);
+                }
+                // `docker exec -it` in the real terminal runs a process too.
+                Cmd::Effect(e @ Effect::Handoff { .. }) => {
+                    refused = Some(format!("{e:?}"));
+                    out.remove(i);
+                }
+                _ => i += 1,
+            }
+        }
+        if let Some(what) = refused {
+            let what: String = what.chars().take(60).collect();
+            state.set_status(
+                StatusKind::Error,
+                format!("read-only: not sent to the engine ({what}…)"),
+            );
+        }
+    }
+}
+
+fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
     match msg {
         // What an engine sent: dropped when it comes from a connection the user left.
         Msg::Engine { from, msg } => {
             if from == state.engine {
-                update(state, *msg, out);
+                apply(state, *msg, out);
             }
             return;
         }
         Msg::Key(key) => on_key(state, key, out),
-        Msg::Paste(text) => {
-            if shell_typing(state) {
-                if let Some(cmd) = state.exec.paste(&text) {
-                    out.push(Cmd::Engine(Req::Exec(cmd)));
-                }
-            } else if state.filter.active {
-                state.filter.text.push_str(&text.replace(['\n', '\r'], " "));
-                state.recompute_rows();
-            } else if let Overlay::RunForm { form, field } = &mut state.overlay {
-                let f =
-                    super::runform::Field::ALL[(*field).min(super::runform::Field::ALL.len() - 1)];
-                if let Some(t) = form.text_mut(f) {
-                    t.push_str(&text.replace(['\n', '\r'], " "));
-                }
-                state.dirty = true;
-            } else if let Some((_, buf)) = state.logs.input.as_mut() {
-                buf.push_str(&text.replace(['\n', '\r'], " "));
-                state.dirty = true;
-            }
-        }
+        Msg::Paste(text) => on_paste(state, text, out),
         Msg::Resize(w, h) => {
             state.width = w;
             state.height = h;
@@ -59,108 +70,10 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 state.dirty = true;
             }
         }
-        Msg::Conn(c) => {
-            // The outcome of a switch replaces its progress message.
-            let switching = state
-                .status
-                .as_ref()
-                .is_some_and(|m| m.text.starts_with("switching to "));
-            if switching {
-                match &c {
-                    ConnStatus::Connected { addr, .. } => {
-                        state.set_status(StatusKind::Info, format!("connected to {addr}"));
-                    }
-                    ConnStatus::Failed { .. } => state.status = None,
-                    ConnStatus::Connecting { .. } => {}
-                }
-            }
-            if matches!(c, ConnStatus::Failed { .. }) {
-                // What was under way died with the connection: no answer will come.
-                state.pending = Default::default();
-                state.top.inflight = false;
-            }
-            state.conn = c;
-            state.dirty = true;
-        }
-        Msg::Snapshot(list) => {
-            // A new session: it has no stats watch yet, and a history request of the old one
-            // died with it.
-            state.watching.clear();
-            state.top.inflight = false;
-            if !state.views.events.is_empty() {
-                let mark = super::events::EngineEvent::ours(
-                    state.now,
-                    "resync",
-                    "engine reconnected: events in between are not shown".into(),
-                );
-                super::router::on_event(state, mark);
-            }
-            // Every view keeps what it listed fresh and asks again for what failed.
-            super::router::reconnected(state, out);
-            state.containers = list.into_iter().map(|c| (c.id.clone(), c)).collect();
-            state.pending.retain(|id| state.containers.contains_key(id));
-            state
-                .stats
-                .retain(|id, _| state.containers.contains_key(id));
-            state.recompute_rows();
-            if state.logs.target.is_none()
-                || !state
-                    .logs
-                    .target
-                    .as_ref()
-                    .is_some_and(|t| state.containers.contains_key(t))
-            {
-                open_logs_for_selection(state, out);
-            }
-        }
-        Msg::Upsert(c) => {
-            let id = c.id.clone();
-            let was = state.containers.get(&id).map(|o| o.state);
-            let now_running = c.state == CState::Running;
-            let now_state = c.state;
-            if c.state != CState::Running {
-                state.stats.remove(&id);
-            }
-            state.containers.insert(id.clone(), c);
-            let just_ran = state.select_when_listed.as_deref() == Some(id.as_str());
-            if just_ran {
-                state.select_when_listed = None;
-                state.selected = Some(id.clone());
-            }
-            state.recompute_rows();
-            if just_ran {
-                open_logs_for_selection(state, out);
-            }
-            // Its processes changed with its state: ask now, not on the next refresh.
-            let changed = was.is_some_and(|w| w != now_state);
-            if changed && state.top.shown.as_ref().is_some_and(|(i, _)| *i == id) {
-                state.top.invalidate();
-                refresh_top(state, out);
-            }
-            // Follow the logs across a restart.
-            if state.logs.target.as_deref() == Some(id.as_str())
-                && now_running
-                && was != Some(CState::Running)
-                && matches!(state.logs.state, StreamState::Ended(_))
-                && let Some(req) = state.logs.resume(state.now)
-            {
-                out.push(Cmd::Engine(Req::Logs(Some(req))));
-            }
-            if state.logs.target.is_none() {
-                open_logs_for_selection(state, out);
-            }
-        }
-        Msg::Gone(id) => {
-            state.exec.container_gone(&id);
-            state.containers.remove(&id);
-            state.stats.remove(&id);
-            state.pending.forget(&id);
-            state.recompute_rows();
-            if state.logs.target.as_deref() == Some(id.as_str()) {
-                state.logs.state = StreamState::Ended("container removed".into());
-                state.dirty = true;
-            }
-        }
+        Msg::Conn(c) => super::from_engine::on_conn(state, c),
+        Msg::Snapshot(list) => super::from_engine::on_snapshot(state, list, out),
+        Msg::Upsert(c) => super::from_engine::on_upsert(state, c, out),
+        Msg::Gone(id) => super::from_engine::on_gone(state, id, out),
         Msg::ActionDone { id, what, result } => {
             state.pending.finish(&id);
             match result {
@@ -309,6 +222,27 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
     }
 }
 
+/// Pasted text goes to what is being typed into.
+fn on_paste(state: &mut State, text: String, out: &mut Vec<Cmd>) {
+    if shell_typing(state) {
+        if let Some(cmd) = state.exec.paste(&text) {
+            out.push(Cmd::Engine(Req::Exec(cmd)));
+        }
+    } else if state.filter.active {
+        state.filter.text.push_str(&text.replace(['\n', '\r'], " "));
+        state.recompute_rows();
+    } else if let Overlay::RunForm { form, field } = &mut state.overlay {
+        let f = super::runform::Field::ALL[(*field).min(super::runform::Field::ALL.len() - 1)];
+        if let Some(t) = form.text_mut(f) {
+            t.push_str(&text.replace(['\n', '\r'], " "));
+        }
+        state.dirty = true;
+    } else if let Some((_, buf)) = state.logs.input.as_mut() {
+        buf.push_str(&text.replace(['\n', '\r'], " "));
+        state.dirty = true;
+    }
+}
+
 /// Keys go to the embedded shell.
 fn shell_typing(state: &State) -> bool {
     state.focus == Focus::Detail && state.tab == DetailTab::Shells && state.exec.typing
@@ -329,7 +263,7 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
         return;
     }
     // Overlays take keys first: dialogs, the help and the picker through their keymap group.
-    if let Some(ctx) = super::dialogs::context(&state.overlay) {
+    if let Some(ctx) = state.overlay.context() {
         match state.keymap.lookup(ctx, &key) {
             Some(action) => {
                 dispatch(state, ctx, action, out);
@@ -444,6 +378,16 @@ pub(crate) fn dispatch(
     action: Action,
     out: &mut Vec<Cmd>,
 ) -> Handled {
+    if state.readonly && action.mutates() {
+        state.set_status(
+            StatusKind::Error,
+            format!(
+                "read-only: `{}` changes the engine (started with --readonly or ui.readonly)",
+                action.name()
+            ),
+        );
+        return Handled::Redraw;
+    }
     let handled = if ctx.is_overlay() {
         super::dialogs::action(state, action, out)
     } else if ctx == Context::Global {
@@ -726,6 +670,63 @@ mod tests {
     }
 
     #[test]
+    fn read_only_mode_sends_nothing_that_changes_the_engine() {
+        let mut tried = 0;
+        for name in PLACES {
+            let probe = place(name);
+            for ctx in probe.active_contexts() {
+                for b in probe.keymap.bindings(ctx).to_vec() {
+                    let mut s = place(name);
+                    s.readonly = true;
+                    let mut out = Vec::new();
+                    let key = |k: Key| Msg::Key(KeyEvent::new(k.code, k.mods));
+                    update(&mut s, key(b.keys[0]), &mut out);
+                    // Whatever dialog or prompt it opened, say yes, force, submit.
+                    for k in ["y", "f", "enter"] {
+                        if let Ok(k) = Key::parse(k) {
+                            update(&mut s, key(k), &mut out);
+                        }
+                    }
+                    tried += 1;
+                    let sent: Vec<&Cmd> = out
+                        .iter()
+                        .filter(|c| match c {
+                            Cmd::Engine(r) => r.mutates(),
+                            Cmd::Effect(e) => matches!(e, Effect::Handoff { .. }),
+                        })
+                        .collect();
+                    assert!(
+                        sent.is_empty(),
+                        "{name}: `{}` sent {sent:?} in read-only mode",
+                        b.action.name()
+                    );
+                    if b.action.mutates() {
+                        let said = s
+                            .status
+                            .as_ref()
+                            .map(|m| m.text.clone())
+                            .unwrap_or_default();
+                        assert!(said.starts_with("read-only"), "{name}: {said}");
+                    }
+                }
+            }
+        }
+        assert!(tried > 100, "only {tried} bindings tried");
+        // The same keys without read-only do reach the engine.
+        let mut s = place("containers list");
+        let mut out = Vec::new();
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::NONE)),
+            &mut out,
+        );
+        assert!(
+            out.iter()
+                .any(|c| matches!(c, Cmd::Engine(r) if r.mutates()))
+        );
+    }
+
+    #[test]
     fn the_leave_key_comes_from_the_keymap() {
         let km = crate::app::keymap::Keymap::with_user(
             "[[exec]]\nkeys = [\"ctrl-x\"]\naction = \"leave\"\n",
@@ -750,7 +751,7 @@ mod tests {
         // The keymap refuses it; and with the built-in map `q` quits from every pane.
         for (name, mut s) in states() {
             // Typing goes to the shell; a dialog or picker takes every key while open.
-            if s.exec.typing || crate::app::dialogs::context(&s.overlay).is_some() {
+            if s.exec.typing || s.overlay.context().is_some() {
                 continue;
             }
             let mut out = Vec::new();

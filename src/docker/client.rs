@@ -136,14 +136,159 @@ fn choices_in(
     std::iter::once(default).chain(contexts).collect()
 }
 
+/// Checks that `addr` is an engine address dockside can use (`unix://` or an absolute
+/// socket path, `tcp://`/`http://`/`https://host:port`, `ssh://[user@]host[:port]`): a
+/// malformed one is refused at start instead of being retried forever.
+pub fn validate(addr: &str) -> Result<(), String> {
+    const FORMS: &str = "unix:///path/to/socket, tcp://host:port, ssh://[user@]host[:port]";
+    if addr.starts_with('/') {
+        return Ok(());
+    }
+    if let Some(path) = addr.strip_prefix("unix://") {
+        return if path.starts_with('/') {
+            Ok(())
+        } else {
+            Err(format!(
+                "{addr}: a unix socket needs an absolute path ({FORMS})"
+            ))
+        };
+    }
+    if addr.starts_with("ssh://") {
+        return super::ssh::parse(addr).map(|_| ());
+    }
+    for scheme in ["tcp://", "http://", "https://"] {
+        if let Some(rest) = addr.strip_prefix(scheme) {
+            let hostport = rest.strip_suffix('/').unwrap_or(rest);
+            let ok = match hostport.rsplit_once(':') {
+                Some((h, p)) => {
+                    !h.is_empty() && !h.contains('/') && p.parse::<u16>().is_ok_and(|p| p > 0)
+                }
+                None => !hostport.is_empty() && !hostport.contains('/'),
+            };
+            return if ok {
+                Ok(())
+            } else {
+                Err(format!("{addr}: not a valid host and port ({FORMS})"))
+            };
+        }
+    }
+    Err(format!("{addr}: not an engine address ({FORMS})"))
+}
+
+/// TLS material for an engine: the CA, the client certificate and its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub ca: PathBuf,
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+impl TlsFiles {
+    fn in_dir(dir: &std::path::Path) -> Option<TlsFiles> {
+        let t = TlsFiles {
+            ca: dir.join("ca.pem"),
+            cert: dir.join("cert.pem"),
+            key: dir.join("key.pem"),
+        };
+        (t.ca.is_file() && t.cert.is_file() && t.key.is_file()).then_some(t)
+    }
+}
+
+/// The docker context a target names (its source is "docker context `NAME`").
+pub fn context_of(target: &Target) -> Option<&str> {
+    target
+        .source
+        .strip_prefix("docker context `")?
+        .strip_suffix('`')
+}
+
+/// The TLS material for a target, as the CLI finds it: a docker context's own
+/// (`contexts/tls/<context hash>/docker/{ca,cert,key}.pem`); for any other `tcp://` address,
+/// `DOCKER_TLS_VERIFY` with `DOCKER_CERT_PATH` (default `~/.docker`).
+pub fn tls_for(target: &Target) -> Option<TlsFiles> {
+    if let Some(ctx) = context_of(target) {
+        return tls_in(&docker_config_dir(), ctx);
+    }
+    let verify = std::env::var("DOCKER_TLS_VERIFY")
+        .ok()
+        .filter(|v| !v.is_empty())?;
+    if verify == "0" || !target.addr.starts_with("tcp://") {
+        return None;
+    }
+    let dir = std::env::var("DOCKER_CERT_PATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| docker_config_dir());
+    TlsFiles::in_dir(&dir)
+}
+
+/// The TLS material of context `name` in the context store at `dir`.
+fn tls_in(dir: &std::path::Path, name: &str) -> Option<TlsFiles> {
+    for entry in std::fs::read_dir(dir.join("contexts").join("meta"))
+        .ok()?
+        .flatten()
+    {
+        let Ok(text) = std::fs::read_to_string(entry.path().join("meta.json")) else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        if v.get("Name").and_then(|n| n.as_str()) != Some(name) {
+            continue;
+        }
+        let tls = dir
+            .join("contexts")
+            .join("tls")
+            .join(entry.file_name())
+            .join("docker");
+        return TlsFiles::in_dir(&tls);
+    }
+    None
+}
+
+/// Seconds a request may take (bollard's default).
+const REQUEST_TIMEOUT: u64 = 120;
+
 /// Build a client for `addr` (does not talk to the engine yet).
 pub fn client(addr: &str) -> Result<Docker, String> {
+    client_with_reason(&plain(addr)).map(|(d, _)| d)
+}
+
+/// A target given by address alone (not a docker context).
+fn plain(addr: &str) -> Target {
+    Target {
+        addr: addr.to_string(),
+        source: "--host".into(),
+    }
+}
+
+/// A client, and for ssh where the reason of a failed connection lands.
+fn client_with_reason(target: &Target) -> Result<(Docker, Option<super::ssh::LastError>), String> {
+    let addr = target.addr.as_str();
+    validate(addr)?;
     let addr = if addr.starts_with('/') {
         format!("unix://{addr}")
     } else {
         addr.to_string()
     };
-    Docker::connect_with_host(&addr).map_err(|e| e.to_string())
+    if addr.starts_with("ssh://") {
+        let (d, why) = super::ssh::client(&addr, REQUEST_TIMEOUT)?;
+        return Ok((d, Some(why)));
+    }
+    if let Some(tls) = tls_for(target) {
+        let d = Docker::connect_with_ssl(
+            &addr,
+            &tls.key,
+            &tls.cert,
+            &tls.ca,
+            REQUEST_TIMEOUT,
+            bollard::API_DEFAULT_VERSION,
+        )
+        .map_err(|e| format!("TLS material in {}: {e}", tls.ca.display()))?;
+        return Ok((d, None));
+    }
+    let d = Docker::connect_with_host(&addr).map_err(|e| cause(&addr, &e, None))?;
+    Ok((d, None))
 }
 
 /// A client pinned to API 1.41 (Docker 20.10), for the first list while the version is
@@ -164,13 +309,138 @@ pub fn pinned_client(addr: &str) -> Option<Docker> {
     Docker::connect_with_unix(&addr, 120, &v).ok()
 }
 
-/// Connect and agree on an API version: one `/version` call.
+/// The oldest engine API dockside speaks (Docker 1.12, as the docker CLI).
+pub const MIN_API: (usize, usize) = (1, 24);
+
+/// Connect and agree on an API version: one `/version` call. Errors name the cause as the
+/// docker CLI does.
 pub async fn connect(addr: &str) -> Result<Docker, String> {
-    let docker = client(addr)?;
-    docker
+    connect_target(&plain(addr)).await
+}
+
+/// [`connect`] to a target: a docker context's TLS material is used with it.
+pub async fn connect_target(target: &Target) -> Result<Docker, String> {
+    let addr = target.addr.as_str();
+    let (docker, ssh_reason) = client_with_reason(target)?;
+    let docker = docker
         .negotiate_version()
         .await
-        .map_err(|e| friendly_error(&e.to_string()))
+        .map_err(|e| cause(addr, &e, ssh_reason.as_ref().and_then(|r| r.get())))?;
+    let v = docker.client_version();
+    let (major, minor) = (v.major_version, v.minor_version);
+    if (major, minor) < MIN_API {
+        return Err(format!(
+            "the engine's API version {major}.{minor} is too old (dockside needs {}.{} or newer)",
+            MIN_API.0, MIN_API.1
+        ));
+    }
+    Ok(docker)
+}
+
+/// Every message of an error and its sources, joined.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let t = s.to_string();
+        if !parts.iter().any(|p| p.contains(&t)) {
+            parts.push(t);
+        }
+        cur = s.source();
+    }
+    parts.join(": ")
+}
+
+/// Why connecting to `addr` failed, named as the docker CLI names it.
+pub fn cause(addr: &str, e: &bollard::errors::Error, ssh_stderr: Option<String>) -> String {
+    use bollard::errors::Error;
+    if let Some(stderr) = ssh_stderr {
+        return ssh_cause(addr, &stderr);
+    }
+    match e {
+        Error::SocketNotFoundError(path) => {
+            return format!("no such socket: {path} (is the engine running?)");
+        }
+        Error::RequestTimeoutError => {
+            return "the engine accepted the connection but did not answer in time".into();
+        }
+        Error::DockerResponseServerError {
+            status_code,
+            message,
+        } => {
+            let lower = message.to_lowercase();
+            if lower.contains("http request to an https server") {
+                return tls_needed(addr);
+            }
+            if lower.contains("too old") || lower.contains("minimum supported api version") {
+                return format!("API version too old: {}", message.trim());
+            }
+            return format!("the engine answered {status_code}: {}", message.trim());
+        }
+        _ => {}
+    }
+    let text = chain(e);
+    let lower = text.to_lowercase();
+    let host = addr
+        .split_once("://")
+        .map_or(addr, |(_, h)| h)
+        .trim_end_matches('/');
+    if lower.contains("connection refused") {
+        format!("connection refused by {host} (is the engine running?)")
+    } else if lower.contains("permission denied") {
+        format!("permission denied on the socket {host} (is your user in the docker group?)")
+    } else if lower.contains("failed to lookup address")
+        || lower.contains("name or service not known")
+        || lower.contains("no address associated")
+        || lower.contains("nodename nor servname")
+        || lower.contains("temporary failure in name resolution")
+    {
+        let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
+        format!("no such host: {name}")
+    } else if lower.contains("certificate") || lower.contains("invalid peer") {
+        let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
+        let why = text.rsplit(": ").next().unwrap_or(&text).trim();
+        format!("TLS verification failed for {name}: {why}")
+    } else if lower.contains("http request to an https server") {
+        tls_needed(addr)
+    } else if lower.contains("no such file or directory") {
+        format!("no such socket: {host} (is the engine running?)")
+    } else if lower.contains("timed out") {
+        format!("connecting to {host} timed out")
+    } else {
+        friendly_error(&text)
+    }
+}
+
+fn tls_needed(addr: &str) -> String {
+    format!(
+        "{addr} speaks TLS: use a docker context with its certificates, or DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH"
+    )
+}
+
+/// Why an ssh connection failed, from what ssh said.
+fn ssh_cause(addr: &str, stderr: &str) -> String {
+    let lower = stderr.to_lowercase();
+    let last = stderr
+        .lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty())
+        .unwrap_or(stderr)
+        .to_string();
+    let addr = addr.trim_end_matches('/');
+    if lower.contains("permission denied") || lower.contains("too many authentication failures") {
+        format!("ssh authentication failed for {addr}: {last}")
+    } else if lower.contains("could not resolve hostname") {
+        format!("no such host: {last}")
+    } else if lower.contains("connection refused") {
+        format!("connection refused by {addr}: {last}")
+    } else if lower.contains("host key verification failed") {
+        format!("ssh: host key verification failed for {addr} (connect once with ssh to accept it)")
+    } else if lower.contains("command not found") || lower.contains("not found") {
+        format!("no docker CLI on {addr} for `docker system dial-stdio`: {last}")
+    } else {
+        format!("ssh {addr}: {last}")
+    }
 }
 
 /// Engine errors, shortened for a status line.
@@ -275,6 +545,71 @@ mod tests {
         assert_eq!(got[0].addr, "tcp://10.0.0.1:2375");
         assert_eq!(got[0].description, "DOCKER_HOST");
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn addresses_are_validated() {
+        for good in [
+            "unix:///var/run/docker.sock",
+            "/var/run/docker.sock",
+            "tcp://127.0.0.1:2376",
+            "tcp://box",
+            "ssh://root@127.0.0.1:2222",
+            "https://h:1/",
+        ] {
+            assert_eq!(validate(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "garbage",
+            "unix://relative",
+            "tcp://",
+            "tcp://h:99999",
+            "ssh://h:x",
+            "ftp://h",
+        ] {
+            assert!(validate(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn tls_material_of_a_context_is_found_by_its_name() {
+        let dir = std::env::temp_dir().join(format!("dockside-tls-{}", std::process::id()));
+        let meta = dir.join("contexts/meta/h1");
+        let tls = dir.join("contexts/tls/h1/docker");
+        std::fs::create_dir_all(&meta).expect("mkdir");
+        std::fs::create_dir_all(&tls).expect("mkdir");
+        std::fs::write(
+            meta.join("meta.json"),
+            r#"{"Name":"x","Endpoints":{"docker":{"Host":"tcp://127.0.0.1:2376"}}}"#,
+        )
+        .expect("write");
+        for f in ["ca.pem", "cert.pem", "key.pem"] {
+            std::fs::write(tls.join(f), "x").expect("write");
+        }
+        let got = tls_in(&dir, "x").expect("found");
+        assert_eq!(got.ca, tls.join("ca.pem"));
+        assert_eq!(tls_in(&dir, "y"), None);
+        let t = Target {
+            addr: "tcp://127.0.0.1:2376".into(),
+            source: "docker context `x`".into(),
+        };
+        assert_eq!(context_of(&t), Some("x"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn ssh_failures_are_named() {
+        assert!(
+            ssh_cause("ssh://u@h:2", "u@h: Permission denied (publickey).")
+                .starts_with("ssh authentication failed")
+        );
+        assert!(
+            ssh_cause(
+                "ssh://h",
+                "ssh: Could not resolve hostname h: Name or service not known"
+            )
+            .starts_with("no such host")
+        );
     }
 
     #[test]

@@ -2,6 +2,10 @@
 //! fetches only that one (a burst of events for it costs one fetch at a time), exact start
 //! and finish times come from the events, and a fetch the engine answers before its list
 //! caught up with the event is asked again shortly.
+//!
+//! A container once destroyed stays gone: a fetch started before its `destroy` event (on
+//! `kill`, `die`, …) that answers after it ("Removal In Progress") is dropped, whatever order
+//! events and answers arrive in. A fetch that fails is asked again a few times.
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -73,7 +77,13 @@ fn apply_times(c: &mut Container, t: Option<&Times>) {
 }
 
 /// A fetch's outcome: the id asked for and the container, `None` when it is gone.
-type Fetched = (String, Result<Option<Container>, String>);
+pub type Fetched = (String, Result<Option<Container>, String>);
+
+/// How many destroyed ids are remembered (ids are never reused; the oldest are forgotten).
+const TOMBSTONES: usize = 65_536;
+/// Retries of a fetch that failed (the engine busy), and their delay.
+const FAIL_RETRIES: u32 = 5;
+const FAIL_DELAY: Duration = Duration::from_millis(100);
 
 #[derive(Default)]
 pub struct ContainerList {
@@ -83,6 +93,11 @@ pub struct ContainerList {
     times: HashMap<String, Times>,
     /// Last state-changing event per container, and how often its fetch was rechecked.
     expect: HashMap<String, (&'static [CState], u32)>,
+    /// Destroyed containers, oldest first: nothing brings them back.
+    destroyed: HashSet<String>,
+    destroyed_order: std::collections::VecDeque<String>,
+    /// Failed fetches per container.
+    failures: HashMap<String, u32>,
 }
 
 impl ContainerList {
@@ -108,7 +123,12 @@ impl ContainerList {
             self.times.remove(&id);
             self.expect.remove(&id);
             self.again.remove(&id);
+            self.failures.remove(&id);
+            self.bury(id.clone());
             return Some(Msg::Gone(id));
+        }
+        if self.destroyed.contains(&id) {
+            return None;
         }
         if self.inflight.contains(&id) {
             self.again.insert(id);
@@ -133,6 +153,23 @@ impl ContainerList {
     /// does not show its last event yet, is fetched once more.
     pub fn fetched(&mut self, docker: &Docker, (id, res): Fetched) -> Option<Msg> {
         self.inflight.remove(&id);
+        if self.destroyed.contains(&id) {
+            // Answered after the `destroy` event: whatever it says is the past.
+            self.again.remove(&id);
+            return None;
+        }
+        if res.is_err() {
+            let n = self.failures.entry(id.clone()).or_insert(0);
+            *n += 1;
+            if *n <= FAIL_RETRIES {
+                let delay = FAIL_DELAY * *n;
+                self.again.remove(&id);
+                self.inflight.insert(id.clone());
+                self.fetches.spawn(fetch_one(docker.clone(), id, delay));
+                return None;
+            }
+        }
+        self.failures.remove(&id);
         let msg = match res {
             Ok(Some(mut c)) => {
                 apply_times(&mut c, self.times.get(&id));
@@ -146,7 +183,12 @@ impl ContainerList {
                 }
                 Msg::Upsert(c)
             }
-            Ok(None) => Msg::Gone(id.clone()),
+            Ok(None) => {
+                self.again.remove(&id);
+                self.times.remove(&id);
+                self.expect.remove(&id);
+                return Some(Msg::Gone(id));
+            }
             Err(_) => return None,
         };
         if self.again.remove(&id) {
@@ -158,5 +200,105 @@ impl ContainerList {
             self.fetches.spawn(fetch_one(docker.clone(), id, delay));
         }
         Some(msg)
+    }
+
+    /// Remembers a destroyed container (forgetting the oldest beyond [`TOMBSTONES`]).
+    fn bury(&mut self, id: String) {
+        if self.destroyed.insert(id.clone()) {
+            self.destroyed_order.push_back(id);
+            while self.destroyed_order.len() > TOMBSTONES {
+                if let Some(old) = self.destroyed_order.pop_front() {
+                    self.destroyed.remove(&old);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(id: &str, state: CState) -> Container {
+        Container {
+            id: id.into(),
+            name: format!("n-{id}"),
+            image: "img".into(),
+            command: String::new(),
+            state,
+            health: None,
+            status: String::new(),
+            created: 0,
+            since: None,
+            exit_code: None,
+            ports: Vec::new(),
+            project: None,
+            service: None,
+        }
+    }
+
+    /// A client that never reaches an engine: the fetches it starts fail, and the test feeds
+    /// the answers itself, in the order it chooses.
+    fn nowhere() -> Docker {
+        Docker::connect_with_http("tcp://127.0.0.1:1", 1, bollard::API_DEFAULT_VERSION)
+            .expect("client")
+    }
+
+    fn is_gone(m: &Option<Msg>, id: &str) -> bool {
+        matches!(m, Some(Msg::Gone(g)) if g == id)
+    }
+
+    #[tokio::test]
+    async fn a_fetch_answered_after_destroy_does_not_bring_the_row_back() {
+        let d = nowhere();
+        let mut l = ContainerList::default();
+        assert!(l.on_event(&d, "a".into(), "kill", 1).is_none());
+        assert!(l.on_event(&d, "a".into(), "die", 1).is_none());
+        assert!(is_gone(&l.on_event(&d, "a".into(), "destroy", 1), "a"));
+        // The fetch started on `kill` answers now: "Removal In Progress".
+        let late = l.fetched(&d, ("a".into(), Ok(Some(c("a", CState::Removing)))));
+        assert!(late.is_none(), "{late:?}");
+        let late = l.fetched(&d, ("a".into(), Ok(Some(c("a", CState::Exited)))));
+        assert!(late.is_none(), "{late:?}");
+        // Late events about it start nothing and say nothing.
+        assert!(l.on_event(&d, "a".into(), "die", 2).is_none());
+        assert!(!l.again.contains("a"));
+    }
+
+    #[tokio::test]
+    async fn answers_before_destroy_then_destroy_ends_with_gone() {
+        let d = nowhere();
+        let mut l = ContainerList::default();
+        l.on_event(&d, "b".into(), "create", 1);
+        let up = l.fetched(&d, ("b".into(), Ok(Some(c("b", CState::Created)))));
+        assert!(
+            matches!(up, Some(Msg::Upsert(ref x)) if x.id == "b"),
+            "{up:?}"
+        );
+        l.on_event(&d, "b".into(), "start", 1);
+        l.on_event(&d, "b".into(), "kill", 2);
+        assert!(is_gone(&l.on_event(&d, "b".into(), "destroy", 2), "b"));
+        // Answers of both fetches (the first, and the one asked again) arrive afterwards,
+        // in either order.
+        for st in [CState::Running, CState::Removing, CState::Dead] {
+            assert!(l.fetched(&d, ("b".into(), Ok(Some(c("b", st))))).is_none());
+        }
+    }
+
+    #[tokio::test]
+    async fn other_containers_are_unaffected_and_failed_fetches_are_asked_again() {
+        let d = nowhere();
+        let mut l = ContainerList::default();
+        l.on_event(&d, "x".into(), "destroy", 1);
+        l.on_event(&d, "y".into(), "create", 1);
+        // A failure is asked again (nothing to tell yet).
+        assert!(l.fetched(&d, ("y".into(), Err("busy".into()))).is_none());
+        assert!(l.inflight.contains("y"));
+        let up = l.fetched(&d, ("y".into(), Ok(Some(c("y", CState::Created)))));
+        assert!(
+            matches!(up, Some(Msg::Upsert(ref x)) if x.id == "y"),
+            "{up:?}"
+        );
+        assert!(is_gone(&l.fetched(&d, ("y".into(), Ok(None))), "y"));
     }
 }

@@ -11,6 +11,10 @@ use super::session::{Connected, SessionEnd, session};
 use super::{containers, events, refuse};
 use crate::app::msg::{ConnStatus, EngineId, EngineRef, Msg, Req};
 
+/// How long a connection attempt may take before it counts as failed (and is retried with
+/// backoff): a socket that accepts and never answers is not waited on forever.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Start the engine task. Commands go in on the returned sender; messages come out on `tx`,
 /// each tagged with the engine and connection epoch it came from ([`Msg::Engine`]).
 pub fn spawn(target: Target, tx: mpsc::Sender<Msg>) -> mpsc::UnboundedSender<ToEngine> {
@@ -66,7 +70,16 @@ async fn run(
         // Commands keep being answered while an attempt hangs (a dead tcp:// address takes
         // minutes to time out): a switch or quit does not wait for it.
         // Other commands wait for the outcome: served if it connects, refused if not.
-        let attempt_fut = connect(&addr);
+        let attempt_target = target.clone();
+        let attempt_fut = async move {
+            match tokio::time::timeout(CONNECT_TIMEOUT, connect(&attempt_target)).await {
+                Ok(r) => r,
+                Err(_) => Err(format!(
+                    "no answer within {} s (the address accepts connections but the engine does not answer)",
+                    CONNECT_TIMEOUT.as_secs()
+                )),
+            }
+        };
         tokio::pin!(attempt_fut);
         let mut held: Vec<Req> = Vec::new();
         let result = loop {
@@ -189,11 +202,11 @@ async fn offline(tx: &mpsc::Sender<Msg>, cmd: Option<ToEngine>, why: &str) -> Of
 /// Connect. On a unix socket the first list runs while the API version is negotiated, on a
 /// client pinned to an API version every current engine accepts; if the engine refuses it,
 /// the list is fetched again with the negotiated version.
-async fn connect(addr: &str) -> Result<Connected, String> {
-    if let Some(fast) = client::pinned_client(addr) {
+async fn connect(target: &Target) -> Result<Connected, String> {
+    if let Some(fast) = client::pinned_client(&target.addr) {
         let events = events::start_events(&fast);
         let (negotiated, list) = tokio::join!(
-            client::connect(addr),
+            client::connect_target(target),
             fast.list_containers(Some(containers::list_all()))
         );
         let docker = negotiated?;
@@ -210,7 +223,7 @@ async fn connect(addr: &str) -> Result<Connected, String> {
             },
         });
     }
-    let docker = client::connect(addr).await?;
+    let docker = client::connect_target(target).await?;
     Ok(Connected {
         events: events::start_events(&docker),
         docker,

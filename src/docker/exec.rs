@@ -4,8 +4,12 @@
 //!
 //! [`ExecManager::handle`] carries out [`ExecCmd`]s; each session is one task that reports
 //! [`ExecEvent`]s on the app's channel (wrapped into the app's message type by `wrap`).
-//! Closing a session aborts its task, which drops the connection: an exec'd shell then sees
-//! its input end; an attached container keeps running (we never stop or kill anything).
+//! The engine does not end an exec when its connection closes, so every exec'd process
+//! carries a token in its environment (`DOCKSIDE_EXEC=<token>`); however its session ends
+//! without the process having exited (closed, dropped, connection lost, dockside quitting),
+//! a short exec in the container hangs up the processes bearing the token and kills the one
+//! dockside started if it outlives the hang-up ([`Reaper`], [`reap_all`] on the way out).
+//! An attached container keeps running (we never stop or kill it).
 
 use std::collections::HashMap;
 use std::pin::Pin;
@@ -137,9 +141,169 @@ enum Target {
     Container(String),
 }
 
+/// Exec'd processes that may still run, by token: what [`reap_all`] ends on the way out.
+fn live_execs() -> &'static std::sync::Mutex<HashMap<String, Reap>> {
+    static LIVE: std::sync::OnceLock<std::sync::Mutex<HashMap<String, Reap>>> =
+        std::sync::OnceLock::new();
+    LIVE.get_or_init(Default::default)
+}
+
+fn live_insert(token: &str, reap: Reap) {
+    if let Ok(mut m) = live_execs().lock() {
+        m.insert(token.to_string(), reap);
+    }
+}
+
+fn live_remove(token: &str) {
+    if let Ok(mut m) = live_execs().lock() {
+        m.remove(token);
+    }
+}
+
+/// How to end one exec'd process tree: its engine, its container, its token.
+#[derive(Clone)]
+struct Reap {
+    docker: Docker,
+    container: String,
+    token: String,
+}
+
+/// Environment variable marking the processes of one exec session.
+pub const TOKEN_ENV: &str = "DOCKSIDE_EXEC";
+
+/// Run in the container (sh) with the token as `$1`: SIGHUP to every process bearing the
+/// token (the shell and what it started, as a closed terminal would), then, after a short
+/// grace, SIGKILL to the exec'd process itself (parent pid 0: its parent is outside the
+/// container) if it ignored the hang-up. Background jobs that ignore SIGHUP (`nohup`) live
+/// on, as they do when a terminal closes.
+const REAP_SCRIPT: &str = r#"t="DOCKSIDE_EXEC=$1"
+mine() { for d in /proc/[0-9]*; do p=${d#/proc/}; [ "$p" = "$$" ] && continue; grep -q "$t" "$d/environ" 2>/dev/null && echo "$p"; done; }
+top() { for p in $(mine); do s=$(cat /proc/$p/stat 2>/dev/null) || continue; s=${s##*) }; s=${s#* }; [ "${s%% *}" = 0 ] && echo "$p"; done; }
+ps=$(mine); [ -z "$ps" ] && exit 0
+kill -HUP $ps 2>/dev/null
+for i in 1 2 3 4 5 6 7 8 9 10; do [ -z "$(top)" ] && exit 0; sleep 0.05 2>/dev/null || sleep 1; done
+kill -KILL $(top) 2>/dev/null
+exit 0"#;
+
+/// Ends the processes of one exec session (see [`REAP_SCRIPT`]). `Ok` also when there was
+/// nothing to end (the container stopped or is gone); `Err` when the engine did not answer.
+async fn reap_once(r: &Reap) -> Result<(), String> {
+    let cmd = vec![
+        "sh".to_string(),
+        "-c".to_string(),
+        REAP_SCRIPT.to_string(),
+        "dockside-reap".to_string(),
+        r.token.clone(),
+    ];
+    match run_capture(&r.docker, &r.container, cmd, Some("0"), 4096).await {
+        Ok(_) => Ok(()),
+        Err(e)
+            if e == "container is not running"
+                || e == "no such container"
+                || e.contains("No such container")
+                || e.contains("is paused") =>
+        {
+            // Nothing left to end (a paused container's processes are frozen: unpausing
+            // it is the user's business; we tried).
+            Ok(())
+        }
+        Err(e) if e.contains("executable file not found") || e.contains("no such file") => {
+            // No `sh` in the image: nothing we can run there.
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Ends one session's processes, retrying (with backoff, for up to a few minutes) while the
+/// engine cannot be reached; forgets the session once done.
+async fn reap(r: Reap) {
+    let mut delay = Duration::from_millis(200);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(300);
+    loop {
+        if reap_once(&r).await.is_ok() || tokio::time::Instant::now() >= deadline {
+            live_remove(&r.token);
+            return;
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(5));
+    }
+}
+
+/// Ends every exec'd process still known to run, at once, waiting at most `limit`: for the
+/// way out of dockside (quit, signal, error), after the UI is gone.
+pub async fn reap_all(limit: Duration) {
+    let all: Vec<Reap> = match live_execs().lock() {
+        Ok(mut m) => m.drain().map(|(_, r)| r).collect(),
+        Err(_) => return,
+    };
+    if all.is_empty() {
+        return;
+    }
+    let _ = tokio::time::timeout(
+        limit,
+        futures::future::join_all(all.iter().map(|r| async move {
+            // Once, then again shortly if the engine stumbled.
+            if reap_once(r).await.is_err() {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                let _ = reap_once(r).await;
+            }
+        })),
+    )
+    .await;
+}
+
+/// Owned by a session's task: when the task ends or is aborted without the process having
+/// been seen to exit, the process is ended by a separate task.
+struct Reaper {
+    reap: Option<Reap>,
+}
+
+impl Reaper {
+    fn new(reap: Reap) -> Reaper {
+        live_insert(&reap.token, reap.clone());
+        Reaper { reap: Some(reap) }
+    }
+
+    /// The process exited by itself: nothing to end.
+    fn exited(&mut self) {
+        if let Some(r) = self.reap.take() {
+            live_remove(&r.token);
+        }
+    }
+}
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        let Some(r) = self.reap.take() else { return };
+        // Without a runtime (dropped at exit) `reap_all` ends it.
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(reap(r));
+        }
+    }
+}
+
+/// A token no other session of any dockside shares.
+fn new_token() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!(
+        "{}-{}-{:x}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        nanos
+    )
+}
+
 struct Conn {
     shell: String,
     target: Target,
+    /// Ends the exec'd process when the session ends before it exited (`None`: attach).
+    reaper: Option<Reaper>,
     output: OutputStream,
     input: InputSink,
 }
@@ -166,6 +330,7 @@ async fn run_session<M: Send + 'static>(
     let Conn {
         shell,
         target,
+        mut reaper,
         mut output,
         input,
     } = conn;
@@ -217,11 +382,17 @@ async fn run_session<M: Send + 'static>(
             session,
             error: format!("connection lost: {error}"),
         },
-        None => ExecEvent::Exited {
-            session,
-            code: exit_code(&docker, &target).await,
-        },
+        None => {
+            let code = exit_code(&docker, &target).await;
+            if code.is_some()
+                && let Some(r) = reaper.as_mut()
+            {
+                r.exited();
+            }
+            ExecEvent::Exited { session, code }
+        }
     };
+    // A lost connection (or an unknown exit): `reaper` ends the process when dropped.
     let _ = emit(&tx, wrap, ev).await;
 }
 
@@ -316,6 +487,7 @@ async fn connect(docker: &Docker, req: &ExecRequest) -> Result<Conn, String> {
             return Ok(Conn {
                 shell: "attach".into(),
                 target: Target::Container(id.to_string()),
+                reaper: None,
                 output: att.output,
                 input: att.input,
             });
@@ -337,12 +509,13 @@ async fn connect(docker: &Docker, req: &ExecRequest) -> Result<Conn, String> {
         }
     };
 
+    let token = new_token();
     let opts = CreateExecOptions::<String> {
         attach_stdin: Some(true),
         attach_stdout: Some(true),
         attach_stderr: Some(true),
         tty: Some(true),
-        env: Some(vec![TERM_ENV.to_string()]),
+        env: Some(vec![TERM_ENV.to_string(), format!("{TOKEN_ENV}={token}")]),
         cmd: Some(cmd),
         user: req.user.clone().filter(|u| !u.is_empty()),
         ..Default::default()
@@ -351,6 +524,12 @@ async fn connect(docker: &Docker, req: &ExecRequest) -> Result<Conn, String> {
         .create_exec(id, opts)
         .await
         .map_err(|e| engine_error(&e))?;
+    // From here on, however this ends, the process is ended with it.
+    let reaper = Reaper::new(Reap {
+        docker: docker.clone(),
+        container: id.to_string(),
+        token,
+    });
     let start = StartExecOptions {
         detach: false,
         tty: true,
@@ -364,6 +543,7 @@ async fn connect(docker: &Docker, req: &ExecRequest) -> Result<Conn, String> {
         StartExecResults::Attached { output, input } => Ok(Conn {
             shell,
             target: Target::Exec(created.id),
+            reaper: Some(reaper),
             output,
             input,
         }),

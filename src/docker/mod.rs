@@ -25,6 +25,7 @@ pub mod progress;
 pub mod query;
 pub mod refuse;
 pub mod session;
+pub mod ssh;
 pub mod stats;
 pub mod swarm;
 pub mod system;

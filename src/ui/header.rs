@@ -14,6 +14,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         return;
     }
     let mut spans = vec![Span::styled(" dockside ", theme.title())];
+    if state.readonly {
+        spans.push(Span::styled("READ-ONLY ", theme.warn()));
+    }
     match &state.conn {
         ConnStatus::Connecting { addr } => {
             spans.push(Span::styled(format!("connecting to {addr}…"), theme.warn()));
