@@ -335,6 +335,11 @@ impl ResCmd {
             | ResCmd::PruneNetworks
             | ResCmd::SystemPrune
             | ResCmd::Run(_) => true,
+            ResCmd::Tasks(_) | ResCmd::InspectService { .. } => false,
+            ResCmd::ChangeService { .. }
+            | ResCmd::RemoveService { .. }
+            | ResCmd::ChangeNode { .. }
+            | ResCmd::RemoveNode { .. } => true,
         }
     }
 }
