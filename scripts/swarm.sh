@@ -83,7 +83,8 @@ stop_engine() {
   local root="$DIR/e$n"
   [ -d "$root" ] || return 0
   if up_p "$n"; then
-    d "$n" swarm leave --force >/dev/null 2>&1 || true
+    # Bounded: a manager whose peers are gone can wait long to leave.
+    timeout 20 docker -H "$(sock "$n")" swarm leave --force >/dev/null 2>&1 || true
   fi
   if [ -f "$root/docker.pid" ]; then
     local pid
@@ -94,10 +95,11 @@ stop_engine() {
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.5
       done
+      kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
     fi
   fi
   # Mounts under the data and exec roots (overlay layers, netns, shm) go before the files.
-  grep -o " $root[^ ]*" /proc/mounts | sort -r | while read -r m; do
+  { grep -o " $root[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do
     umount -l "$m" 2>/dev/null || true
   done
   rm -rf "$root"
