@@ -142,6 +142,16 @@ actions! {
     Disconnect => "disconnect": mutates,
     SystemPrune => "system_prune": mutates,
     Refresh => "refresh",
+    // Swarm.
+    ViewServices => "view_services",
+    ViewNodes => "view_nodes",
+    Scale => "scale",
+    ForceUpdate => "force_update",
+    Rollback => "rollback",
+    Drain => "drain",
+    Activate => "activate",
+    Promote => "promote",
+    Demote => "demote",
     // Dialogs.
     Yes => "yes",
     No => "no",

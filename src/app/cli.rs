@@ -2,7 +2,8 @@
 //! the CLI from it and can script what they did.
 
 use super::exec::{ExecCmd, ExecKind};
-use super::msg::{ContainerAction, Kind, Req, ResCmd};
+use super::msg::{ContainerAction, Req, ResCmd};
+use super::swarm::{NodeChange, ServiceChange};
 
 /// Quote a word for a POSIX shell when it needs it.
 pub fn shell_word(w: &str) -> String {
@@ -153,7 +154,29 @@ fn res_cli(r: &ResCmd) -> Option<String> {
         ResCmd::PruneNetworks => "docker network prune -f".into(),
         ResCmd::SystemPrune => "docker system prune -f".into(),
         ResCmd::Run(spec) => spec.docker_command(),
-        ResCmd::Watch(Kind::Images | Kind::Volumes | Kind::Networks | Kind::DiskUsage)
+        ResCmd::ChangeService { name, change, .. } => match change {
+            ServiceChange::Scale(n) => format!("docker service scale {}={n}", w(name)),
+            ServiceChange::Force => format!("docker service update --force {}", w(name)),
+            ServiceChange::Rollback => format!("docker service rollback {}", w(name)),
+        },
+        ResCmd::RemoveService { name, .. } => format!("docker service rm {}", w(name)),
+        ResCmd::ChangeNode { name, change, .. } => match change {
+            NodeChange::Availability(a) => {
+                format!("docker node update --availability {a} {}", w(name))
+            }
+            NodeChange::Role("manager") => format!("docker node promote {}", w(name)),
+            NodeChange::Role(_) => format!("docker node demote {}", w(name)),
+        },
+        ResCmd::RemoveNode { name, force, .. } => {
+            format!(
+                "docker node rm{} {}",
+                if *force { " -f" } else { "" },
+                w(name)
+            )
+        }
+        ResCmd::Watch(_)
+        | ResCmd::Tasks(_)
+        | ResCmd::InspectService { .. }
         | ResCmd::Info
         | ResCmd::ImageDetail(_)
         | ResCmd::VolumeSizes

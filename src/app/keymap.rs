@@ -62,6 +62,8 @@ contexts! {
     Events => ("events", "Events"),
     Inspect => ("inspect", "Inspect tab"),
     Commands => ("commands", "Command log"),
+    Services => ("services", "Swarm services"),
+    Nodes => ("nodes", "Swarm nodes"),
     // Over everything: while one is open, only its keys count.
     Dialog => ("dialog", "Dialogs (yes/no questions)"),
     HelpPage => ("help_page", "This help"),

@@ -27,6 +27,7 @@ pub mod runform;
 pub mod sanitize;
 pub mod state;
 pub mod stats;
+pub mod swarm;
 pub mod switch;
 pub mod top;
 pub mod update;

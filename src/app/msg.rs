@@ -335,6 +335,11 @@ impl ResCmd {
             | ResCmd::PruneNetworks
             | ResCmd::SystemPrune
             | ResCmd::Run(_) => true,
+            ResCmd::Tasks(_) | ResCmd::InspectService { .. } => false,
+            ResCmd::ChangeService { .. }
+            | ResCmd::RemoveService { .. }
+            | ResCmd::ChangeNode { .. }
+            | ResCmd::RemoveNode { .. } => true,
         }
     }
 }
@@ -372,6 +377,8 @@ pub enum Kind {
     Volumes,
     Networks,
     DiskUsage,
+    Services,
+    Nodes,
 }
 
 /// Results from the docker layer for these views.
@@ -394,6 +401,17 @@ pub enum ResMsg {
     },
     /// A container was created and started from the run prompt.
     Ran(Result<String, String>),
+    Services(Result<Vec<super::swarm::Service>, String>),
+    Tasks {
+        service: String,
+        result: Result<Vec<super::swarm::Task>, String>,
+    },
+    Nodes(Result<Vec<super::swarm::Node>, String>),
+    /// A service as the engine has it (JSON).
+    ServiceInspect {
+        name: String,
+        result: Result<String, String>,
+    },
 }
 
 /// Commands for these views.
@@ -460,4 +478,29 @@ pub enum ResCmd {
     SystemPrune,
     Run(Box<super::runform::RunSpec>),
     CancelJob(u64),
+    /// The tasks of a service.
+    Tasks(String),
+    ChangeService {
+        id: String,
+        name: String,
+        change: super::swarm::ServiceChange,
+    },
+    RemoveService {
+        id: String,
+        name: String,
+    },
+    InspectService {
+        id: String,
+        name: String,
+    },
+    ChangeNode {
+        id: String,
+        name: String,
+        change: super::swarm::NodeChange,
+    },
+    RemoveNode {
+        id: String,
+        name: String,
+        force: bool,
+    },
 }

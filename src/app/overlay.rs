@@ -69,6 +69,11 @@ pub enum PromptKind {
     },
     /// Another engine's address (`unix://`, `tcp://`, `ssh://`).
     Host,
+    /// Replicas for a Swarm service.
+    Scale {
+        id: String,
+        name: String,
+    },
 }
 
 impl PromptKind {
@@ -100,6 +105,7 @@ impl PromptKind {
             PromptKind::Host => {
                 "Engine address: unix:///path.sock, tcp://host:2376 or ssh://user@host".into()
             }
+            PromptKind::Scale { name, .. } => format!("Scale {name} to how many replicas?"),
         }
     }
 }

@@ -280,6 +280,17 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
                 container: text.to_string(),
             })));
         }
+        PromptKind::Scale { id, name } => match text.parse::<u64>() {
+            Ok(n) => out.push(Cmd::Engine(Req::Res(ResCmd::ChangeService {
+                id,
+                name,
+                change: super::swarm::ServiceChange::Scale(n),
+            }))),
+            Err(_) => err(
+                state,
+                format!("scale {name}: `{text}` is not a number of replicas"),
+            ),
+        },
         _ => {}
     }
 }

@@ -537,7 +537,7 @@ mod tests {
     use crate::views::View;
 
     /// The places a user reaches, by name: each context is active in one of them at least.
-    const PLACES: [&str; 17] = [
+    const PLACES: [&str; 19] = [
         "containers list",
         "logs",
         "stats",
@@ -551,6 +551,8 @@ mod tests {
         "Engine",
         "Events",
         "Commands",
+        "Services",
+        "Nodes",
         "remove dialog",
         "question",
         "help",
@@ -585,6 +587,8 @@ mod tests {
             View::Engine,
             View::Events,
             View::Commands,
+            View::Services,
+            View::Nodes,
         ] {
             if view.title() == name {
                 super::super::router::switch(&mut s, view, &mut out);

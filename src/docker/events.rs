@@ -16,7 +16,16 @@ use crate::app::sanitize::plain;
 pub type EventRx = mpsc::Receiver<Result<bollard::models::EventMessage, String>>;
 
 /// The event types dockside follows (and shows in the events view).
-pub const EVENT_TYPES: [&str; 4] = ["container", "image", "volume", "network"];
+pub const EVENT_TYPES: [&str; 8] = [
+    "container",
+    "image",
+    "volume",
+    "network",
+    "service",
+    "node",
+    "secret",
+    "config",
+];
 
 /// Most events taken from the engine's past.
 const MAX_HISTORY: usize = crate::app::events::MAX_EVENTS;

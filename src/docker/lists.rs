@@ -7,7 +7,7 @@ use bollard::Docker;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use super::{images, networks, system, volumes};
+use super::{images, networks, swarm, system, volumes};
 use crate::app::Msg;
 use crate::app::msg::{Kind, ResMsg};
 
@@ -25,6 +25,8 @@ pub fn kinds_for_event(typ: &str) -> &'static [Kind] {
         "image" => &[Kind::Images, Kind::DiskUsage],
         "volume" => &[Kind::Volumes, Kind::DiskUsage],
         "network" => &[Kind::Networks],
+        "service" => &[Kind::Services],
+        "node" => &[Kind::Nodes, Kind::Services],
         _ => &[],
     }
 }
@@ -51,6 +53,10 @@ impl ListWatch {
         if typ == "container" && matches!(action, "create" | "destroy") {
             kinds.extend([Kind::Volumes, Kind::DiskUsage, Kind::Images]);
         }
+        // A task's container starting or ending here changes its service's running count.
+        if typ == "container" && matches!(action, "start" | "die") {
+            kinds.extend([Kind::Services, Kind::Nodes]);
+        }
         for k in kinds {
             if self.watched.contains(&k) {
                 self.refresh(docker, tx, k);
@@ -72,6 +78,12 @@ impl ListWatch {
                 Kind::Volumes => ResMsg::Volumes(volumes::list_volumes(&docker, false).await),
                 Kind::Networks => ResMsg::Networks(networks::list_networks(&docker).await),
                 Kind::DiskUsage => ResMsg::Disk(system::disk_usage(&docker).await),
+                // Sent now, and again while tasks start or an update runs.
+                Kind::Services => {
+                    swarm::services_until_settled(&docker, &tx).await;
+                    return kind;
+                }
+                Kind::Nodes => ResMsg::Nodes(swarm::list_nodes(&docker).await),
             };
             let _ = tx.send(Msg::Res(msg)).await;
             kind

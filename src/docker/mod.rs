@@ -27,6 +27,7 @@ pub mod refuse;
 pub mod session;
 pub mod ssh;
 pub mod stats;
+pub mod swarm;
 pub mod system;
 pub mod task;
 pub mod volumes;

@@ -99,5 +99,21 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
         ResCmd::Disconnect { .. } => done("disconnect", why),
         ResCmd::PruneNetworks => done("prune networks", why),
         ResCmd::SystemPrune => done("system prune", why),
+        ResCmd::Watch(Kind::Services) => ResMsg::Services(Err(why)),
+        ResCmd::Watch(Kind::Nodes) => ResMsg::Nodes(Err(why)),
+        ResCmd::Tasks(service) => ResMsg::Tasks {
+            service,
+            result: Err(why),
+        },
+        ResCmd::InspectService { name, .. } => ResMsg::ServiceInspect {
+            name,
+            result: Err(why),
+        },
+        ResCmd::ChangeService { name, change, .. } => {
+            done(&format!("{} {name}", change.verb()), why)
+        }
+        ResCmd::RemoveService { name, .. } => done(&format!("remove service {name}"), why),
+        ResCmd::ChangeNode { name, change, .. } => done(&format!("{} {name}", change.verb()), why),
+        ResCmd::RemoveNode { name, .. } => done(&format!("remove node {name}"), why),
     })
 }

@@ -14,6 +14,7 @@ use super::client::Target;
 use super::container_list::{ContainerList, relevant};
 use super::events::EventRx;
 use super::lists::ListWatch;
+use super::swarm;
 use super::task::{AbortOnDrop, OpTask, Requests};
 use super::{build, containers, events, exec, images, logs, networks, stats, system, volumes};
 use crate::app::images::{Progress, short_id};
@@ -392,6 +393,30 @@ impl Session {
             ResCmd::Run(spec) => {
                 r.reply(move |d| async move { res(ResMsg::Ran(containers::run(&d, &spec).await)) })
             }
+            ResCmd::Tasks(service) => r.reply(move |d| async move {
+                let result = swarm::tasks(&d, &service).await;
+                res(ResMsg::Tasks { service, result })
+            }),
+            ResCmd::InspectService { id, name } => r.reply(move |d| async move {
+                let result = swarm::inspect_service(&d, &id).await;
+                res(ResMsg::ServiceInspect { name, result })
+            }),
+            ResCmd::ChangeService { id, name, change } => r.reply(move |d| async move {
+                let result = swarm::change_service(&d, &id, change).await;
+                done(format!("{} {name}", change.verb()), result)
+            }),
+            ResCmd::RemoveService { id, name } => r.reply(move |d| async move {
+                let result = empty(swarm::remove_service(&d, &id).await);
+                done(format!("remove service {name}"), result)
+            }),
+            ResCmd::ChangeNode { id, name, change } => r.reply(move |d| async move {
+                let result = empty(swarm::change_node(&d, &id, change).await);
+                done(format!("{} {name}", change.verb()), result)
+            }),
+            ResCmd::RemoveNode { id, name, force } => r.reply(move |d| async move {
+                let result = empty(swarm::remove_node(&d, &id, force).await);
+                done(format!("remove node {name}"), result)
+            }),
         }
     }
 

@@ -17,6 +17,8 @@ pub mod events;
 pub mod images;
 pub mod list;
 pub mod networks;
+pub mod nodes;
+pub mod services;
 pub mod volumes;
 pub mod widgets;
 
@@ -40,10 +42,12 @@ pub enum View {
     Engine,
     Events,
     Commands,
+    Services,
+    Nodes,
 }
 
 impl View {
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 9] = [
         View::Containers,
         View::Images,
         View::Volumes,
@@ -51,6 +55,8 @@ impl View {
         View::Engine,
         View::Events,
         View::Commands,
+        View::Services,
+        View::Nodes,
     ];
 
     /// The global action that shows it (its key labels its tab).
@@ -63,6 +69,8 @@ impl View {
             View::Engine => Action::ViewEngine,
             View::Events => Action::ViewEvents,
             View::Commands => Action::ViewCommands,
+            View::Services => Action::ViewServices,
+            View::Nodes => Action::ViewNodes,
         }
     }
 
@@ -75,6 +83,8 @@ impl View {
             View::Engine => "Engine",
             View::Events => "Events",
             View::Commands => "Commands",
+            View::Services => "Services",
+            View::Nodes => "Nodes",
         }
     }
 }
@@ -124,6 +134,8 @@ pub struct Views {
     pub engine: engine::EngineView,
     pub events: events::EventsView,
     pub commands: commands::CommandsView,
+    pub services: services::ServicesView,
+    pub nodes: nodes::NodesView,
 }
 
 impl Views {
@@ -136,6 +148,8 @@ impl Views {
             View::Engine => &self.engine,
             View::Events => &self.events,
             View::Commands => &self.commands,
+            View::Services => &self.services,
+            View::Nodes => &self.nodes,
         })
     }
 
@@ -148,11 +162,13 @@ impl Views {
             View::Engine => &mut self.engine,
             View::Events => &mut self.events,
             View::Commands => &mut self.commands,
+            View::Services => &mut self.services,
+            View::Nodes => &mut self.nodes,
         })
     }
 
     /// Every view but the containers view.
-    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 6] {
+    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 8] {
         [
             (View::Images, &mut self.images),
             (View::Volumes, &mut self.volumes),
@@ -160,6 +176,8 @@ impl Views {
             (View::Engine, &mut self.engine),
             (View::Events, &mut self.events),
             (View::Commands, &mut self.commands),
+            (View::Services, &mut self.services),
+            (View::Nodes, &mut self.nodes),
         ]
     }
 
@@ -174,6 +192,14 @@ impl Views {
             ResMsg::Networks(r) => (View::Networks, self.networks.on_list(r, cx)),
             ResMsg::Disk(r) => (View::Engine, self.engine.on_disk(r)),
             ResMsg::Info(r) => (View::Engine, self.engine.on_info(r, cx)),
+            ResMsg::Services(r) => (View::Services, self.services.on_list(r, cx)),
+            ResMsg::Tasks { service, result } => {
+                (View::Services, self.services.on_tasks(service, result, cx))
+            }
+            ResMsg::ServiceInspect { name, result } => {
+                (View::Services, self.services.on_inspect(name, result, cx))
+            }
+            ResMsg::Nodes(r) => (View::Nodes, self.nodes.on_list(r, cx)),
             ResMsg::Ran(_) | ResMsg::Done { .. } => return Handled::No,
         };
         // Only the view on screen needs a redraw (a status line set by any does too).

@@ -58,6 +58,8 @@ impl Shape for EventsView {
                     "image" => View::Images,
                     "volume" => View::Volumes,
                     "network" => View::Networks,
+                    "service" => View::Services,
+                    "node" => View::Nodes,
                     _ => {
                         cx.status(
                             StatusKind::Info,

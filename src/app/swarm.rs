@@ -1,0 +1,229 @@
+//! Swarm services, tasks and nodes as plain data: what the docker layer turns engine answers
+//! into, for the services and nodes views. No I/O here.
+
+use std::collections::BTreeMap;
+
+/// The label `docker stack deploy` puts on a stack's services.
+pub const STACK_LABEL: &str = "com.docker.stack.namespace";
+
+/// One service, as `docker service ls` / `inspect` know it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    /// `replicated`, `global`, `replicated-job` or `global-job`.
+    pub mode: String,
+    pub running: u64,
+    /// Replicas asked for (replicated), or tasks the engine wants (global).
+    pub desired: u64,
+    /// The image without its digest, and the digest when pinned.
+    pub image: String,
+    pub digest: Option<String>,
+    /// `8080:80/tcp` for each published port.
+    pub ports: Vec<String>,
+    /// `updating`, `paused`, `completed`, `rollback_started`, …; empty when never updated.
+    pub update_state: String,
+    pub update_message: String,
+    /// Unix seconds.
+    pub created: i64,
+    pub updated: i64,
+    pub labels: BTreeMap<String, String>,
+}
+
+impl Service {
+    pub fn stack(&self) -> Option<&str> {
+        self.labels.get(STACK_LABEL).map(String::as_str)
+    }
+
+    pub fn short_id(&self) -> &str {
+        self.id.get(..12).unwrap_or(&self.id)
+    }
+
+    /// Fewer tasks running than wanted.
+    pub fn short(&self) -> bool {
+        self.running < self.desired
+    }
+
+    /// Still moving towards what was asked: tasks missing or still stopping, or an update
+    /// running.
+    pub fn converging(&self) -> bool {
+        self.running != self.desired
+            || matches!(self.update_state.as_str(), "updating" | "rollback_started")
+    }
+
+    pub fn replicas_text(&self) -> String {
+        format!("{}/{}", self.running, self.desired)
+    }
+
+    /// "updating: update in progress" (empty when never updated).
+    pub fn update_text(&self) -> String {
+        match (self.update_state.is_empty(), self.update_message.is_empty()) {
+            (true, _) => String::new(),
+            (false, true) => self.update_state.clone(),
+            (false, false) => format!("{}: {}", self.update_state, self.update_message),
+        }
+    }
+}
+
+/// One task of a service, as `docker service ps` knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Task {
+    pub id: String,
+    pub service_id: String,
+    /// Slot of a replicated service (0 for a global one).
+    pub slot: i64,
+    pub node_id: String,
+    /// The node's hostname when the engine knows it.
+    pub node: String,
+    pub desired: String,
+    pub state: String,
+    /// The engine's message for the state ("started", "no suitable node…").
+    pub message: String,
+    /// Why the task failed or waits.
+    pub error: String,
+    /// Unix seconds of the current state.
+    pub since: i64,
+    pub container_id: String,
+}
+
+impl Task {
+    pub fn short_id(&self) -> &str {
+        self.id.get(..12).unwrap_or(&self.id)
+    }
+
+    pub fn short_container(&self) -> &str {
+        self.container_id.get(..12).unwrap_or(&self.container_id)
+    }
+}
+
+/// One node, as `docker node ls` / `inspect` know it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Node {
+    pub id: String,
+    pub hostname: String,
+    /// `manager` or `worker`.
+    pub role: String,
+    pub leader: bool,
+    /// `active`, `pause` or `drain`.
+    pub availability: String,
+    /// `ready`, `down`, `unknown`, `disconnected`.
+    pub status: String,
+    pub engine: String,
+    pub addr: String,
+    pub cpus: f64,
+    pub memory: u64,
+    pub labels: BTreeMap<String, String>,
+    /// Tasks running there now.
+    pub tasks: usize,
+    /// The node this engine is.
+    pub is_self: bool,
+}
+
+impl Node {
+    pub fn short_id(&self) -> &str {
+        self.id.get(..12).unwrap_or(&self.id)
+    }
+
+    pub fn labels_text(&self) -> String {
+        self.labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// A change asked of a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeChange {
+    Availability(&'static str),
+    Role(&'static str),
+}
+
+impl NodeChange {
+    pub fn verb(self) -> &'static str {
+        match self {
+            NodeChange::Availability("drain") => "drain",
+            NodeChange::Availability("pause") => "pause",
+            NodeChange::Availability(_) => "activate",
+            NodeChange::Role("manager") => "promote",
+            NodeChange::Role(_) => "demote",
+        }
+    }
+}
+
+/// A change asked of a service besides its replicas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceChange {
+    Scale(u64),
+    /// Restart every task (`docker service update --force`).
+    Force,
+    Rollback,
+}
+
+impl ServiceChange {
+    pub fn verb(self) -> String {
+        match self {
+            ServiceChange::Scale(n) => format!("scale to {n}"),
+            ServiceChange::Force => "force update".into(),
+            ServiceChange::Rollback => "rollback".into(),
+        }
+    }
+}
+
+/// What a Swarm view shows instead of a list when the engine refuses: one clear line when it
+/// is no manager, else the engine's words.
+pub fn refusal_text(what: &str, e: &str) -> String {
+    if e.contains("not a swarm manager") || e.contains("not part of a swarm") {
+        if e.contains("Worker nodes") || e.contains("worker") {
+            "This engine is a Swarm worker, not a manager: connect to a manager (ctrl-o) to see \
+             the swarm."
+                .into()
+        } else {
+            "This engine is not a Swarm manager (not in a swarm: `docker swarm init`, or \
+             connect to a manager with ctrl-o)."
+                .into()
+        }
+    } else {
+        format!("Cannot list {what}: {e}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_engine_and_a_worker_get_one_clear_line() {
+        let plain = "This node is not a swarm manager. Use \"docker swarm init\" or \"docker \
+                     swarm join\" to connect this node to swarm and try again.";
+        assert!(refusal_text("services", plain).starts_with("This engine is not a Swarm"));
+        let worker = "This node is not a swarm manager. Worker nodes can't be used to view or \
+                      modify cluster state. Please run this command on a manager node or \
+                      promote the current node to a manager.";
+        assert!(refusal_text("nodes", worker).contains("worker, not a manager"));
+        assert_eq!(refusal_text("nodes", "boom"), "Cannot list nodes: boom");
+    }
+
+    #[test]
+    fn a_service_is_short_and_converging_until_its_tasks_run() {
+        let mut s = Service {
+            running: 1,
+            desired: 3,
+            ..Service::default()
+        };
+        assert!(s.short() && s.converging());
+        s.running = 3;
+        assert!(!s.converging());
+        s.desired = 1;
+        assert!(s.converging() && !s.short(), "scaling down");
+        s.desired = 3;
+        s.desired = 1;
+        assert!(s.converging() && !s.short(), "scaling down");
+        s.desired = 3;
+        s.update_state = "updating".into();
+        assert!(s.converging());
+        s.update_message = "update in progress".into();
+        assert_eq!(s.update_text(), "updating: update in progress");
+    }
+}

@@ -1,0 +1,323 @@
+//! Swarm: services (with their running/desired counts), tasks, nodes; scale, force update,
+//! rollback and remove a service; drain/pause/activate, promote/demote and remove a node.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use bollard::Docker;
+use bollard::models::{NodeSpecAvailabilityEnum, NodeSpecRoleEnum, ServiceSpecModeReplicated};
+use bollard::query_parameters::{
+    DeleteNodeOptions, InspectServiceOptions, ListNodesOptions, ListServicesOptions,
+    ListTasksOptions, UpdateNodeOptions, UpdateServiceOptions,
+};
+use tokio::sync::mpsc;
+
+use super::client::friendly;
+use crate::app::Msg;
+use crate::app::msg::ResMsg;
+use crate::app::swarm::{Node, NodeChange, Service, ServiceChange, Task};
+
+/// Unix seconds of an engine date (its JSON form: RFC 3339 text).
+fn unix<T: serde::Serialize>(t: &Option<T>) -> i64 {
+    serde_json::to_value(t)
+        .ok()
+        .and_then(|v| {
+            v.as_str()
+                .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        })
+        .map_or(0, |t| t.timestamp())
+}
+
+fn text<T: ToString>(t: Option<T>) -> String {
+    t.map(|t| t.to_string()).unwrap_or_default()
+}
+
+fn service_of(s: bollard::models::Service) -> Service {
+    let spec = s.spec.clone().unwrap_or_default();
+    let mode = spec.mode.clone().unwrap_or_default();
+    let (mode_name, replicas) = if mode.global.is_some() {
+        ("global", None)
+    } else if mode.replicated_job.is_some() {
+        ("replicated-job", None)
+    } else if mode.global_job.is_some() {
+        ("global-job", None)
+    } else {
+        (
+            "replicated",
+            mode.replicated.and_then(|r| r.replicas).map(|r| r as u64),
+        )
+    };
+    let status = s.service_status.clone().unwrap_or_default();
+    let image_ref = spec
+        .task_template
+        .as_ref()
+        .and_then(|t| t.container_spec.as_ref())
+        .and_then(|c| c.image.clone())
+        .unwrap_or_default();
+    let (image, digest) = match image_ref.split_once('@') {
+        Some((i, d)) => (i.to_string(), Some(d.to_string())),
+        None => (image_ref, None),
+    };
+    let ports = s
+        .endpoint
+        .as_ref()
+        .and_then(|e| e.ports.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| {
+            format!(
+                "{}:{}/{}",
+                p.published_port.unwrap_or(0),
+                p.target_port.unwrap_or(0),
+                text(p.protocol)
+            )
+        })
+        .collect();
+    let update = s.update_status.clone().unwrap_or_default();
+    Service {
+        id: s.id.clone().unwrap_or_default(),
+        name: spec.name.clone().unwrap_or_default(),
+        mode: mode_name.into(),
+        running: status.running_tasks.unwrap_or(0),
+        desired: replicas.or(status.desired_tasks).unwrap_or(0),
+        image,
+        digest,
+        ports,
+        update_state: text(update.state),
+        update_message: update.message.unwrap_or_default(),
+        created: unix(&s.created_at),
+        updated: unix(&s.updated_at),
+        labels: spec.labels.unwrap_or_default().into_iter().collect(),
+    }
+}
+
+/// Every service with its task counts.
+pub async fn list_services(docker: &Docker) -> Result<Vec<Service>, String> {
+    let opts = ListServicesOptions {
+        status: Some(true),
+        ..Default::default()
+    };
+    let list = docker.list_services(Some(opts)).await.map_err(friendly)?;
+    Ok(list.into_iter().map(service_of).collect())
+}
+
+/// The services, sent now and again every second while one of them converges (tasks
+/// starting, an update running), for at most a minute: no polling once settled.
+pub async fn services_until_settled(docker: &Docker, tx: &mpsc::Sender<Msg>) {
+    for _ in 0..60 {
+        let r = list_services(docker).await;
+        let converging = r.as_ref().is_ok_and(|l| l.iter().any(Service::converging));
+        if tx.send(Msg::Res(ResMsg::Services(r))).await.is_err() || !converging {
+            return;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+async fn node_names(docker: &Docker) -> HashMap<String, String> {
+    docker
+        .list_nodes(None::<ListNodesOptions>)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|n| {
+            let host = n.description.and_then(|d| d.hostname).unwrap_or_default();
+            Some((n.id?, host))
+        })
+        .collect()
+}
+
+fn task_of(t: bollard::models::Task, names: &HashMap<String, String>) -> Task {
+    let status = t.status.unwrap_or_default();
+    let node_id = t.node_id.unwrap_or_default();
+    Task {
+        id: t.id.unwrap_or_default(),
+        service_id: t.service_id.unwrap_or_default(),
+        slot: t.slot.unwrap_or(0),
+        node: names.get(&node_id).cloned().unwrap_or_default(),
+        node_id,
+        desired: text(t.desired_state),
+        state: text(status.state),
+        message: status.message.unwrap_or_default(),
+        error: status.err.unwrap_or_default(),
+        since: unix(&status.timestamp),
+        container_id: status
+            .container_status
+            .and_then(|c| c.container_id)
+            .unwrap_or_default(),
+    }
+}
+
+/// The tasks of a service, by slot, the newest first in each.
+pub async fn tasks(docker: &Docker, service_id: &str) -> Result<Vec<Task>, String> {
+    let filters = HashMap::from([("service".to_string(), vec![service_id.to_string()])]);
+    let opts = ListTasksOptions {
+        filters: Some(filters),
+    };
+    let (list, names) = tokio::join!(docker.list_tasks(Some(opts)), node_names(docker));
+    let mut tasks: Vec<Task> = list
+        .map_err(friendly)?
+        .into_iter()
+        .map(|t| task_of(t, &names))
+        .collect();
+    tasks.sort_by(|a, b| {
+        a.slot
+            .cmp(&b.slot)
+            .then(a.node.cmp(&b.node))
+            .then(b.since.cmp(&a.since))
+    });
+    Ok(tasks)
+}
+
+/// Every node, with the tasks running on it.
+pub async fn list_nodes(docker: &Docker) -> Result<Vec<Node>, String> {
+    let running = HashMap::from([("desired-state".to_string(), vec!["running".to_string()])]);
+    let (nodes, tasks, info) = tokio::join!(
+        docker.list_nodes(None::<ListNodesOptions>),
+        docker.list_tasks(Some(ListTasksOptions {
+            filters: Some(running)
+        })),
+        docker.info()
+    );
+    let nodes = nodes.map_err(friendly)?;
+    let mut per_node: HashMap<String, usize> = HashMap::new();
+    for t in tasks.unwrap_or_default() {
+        let is_running = t
+            .status
+            .as_ref()
+            .and_then(|s| s.state)
+            .is_some_and(|s| s.to_string() == "running");
+        if is_running && let Some(n) = t.node_id {
+            *per_node.entry(n).or_default() += 1;
+        }
+    }
+    let me = info
+        .ok()
+        .and_then(|i| i.swarm)
+        .and_then(|s| s.node_id)
+        .unwrap_or_default();
+    Ok(nodes
+        .into_iter()
+        .map(|n| {
+            let id = n.id.unwrap_or_default();
+            let spec = n.spec.unwrap_or_default();
+            let desc = n.description.unwrap_or_default();
+            let res = desc.resources.unwrap_or_default();
+            let status = n.status.unwrap_or_default();
+            let manager = n.manager_status.unwrap_or_default();
+            Node {
+                tasks: per_node.get(&id).copied().unwrap_or(0),
+                is_self: !me.is_empty() && me == id,
+                id,
+                hostname: desc.hostname.unwrap_or_default(),
+                role: text(spec.role),
+                leader: manager.leader.unwrap_or(false),
+                availability: text(spec.availability),
+                status: text(status.state),
+                engine: desc
+                    .engine
+                    .and_then(|e| e.engine_version)
+                    .unwrap_or_default(),
+                addr: status.addr.unwrap_or_default(),
+                cpus: res.nano_cpus.unwrap_or(0) as f64 / 1e9,
+                memory: res.memory_bytes.unwrap_or(0).max(0) as u64,
+                labels: spec
+                    .labels
+                    .unwrap_or_default()
+                    .into_iter()
+                    .collect::<BTreeMap<_, _>>(),
+            }
+        })
+        .collect())
+}
+
+/// Scale, force an update of, or roll back a service (at the version read just before).
+pub async fn change_service(
+    docker: &Docker,
+    id: &str,
+    change: ServiceChange,
+) -> Result<String, String> {
+    let svc = docker
+        .inspect_service(id, None::<InspectServiceOptions>)
+        .await
+        .map_err(friendly)?;
+    let version = svc.version.and_then(|v| v.index).unwrap_or(0);
+    let mut spec = svc.spec.unwrap_or_default();
+    let mut opts = UpdateServiceOptions {
+        version: version as i32,
+        ..Default::default()
+    };
+    match change {
+        ServiceChange::Scale(n) => {
+            let mode = spec.mode.get_or_insert_with(Default::default);
+            if mode.global.is_some() || mode.global_job.is_some() {
+                return Err("a global service runs one task per node: it cannot be scaled".into());
+            }
+            mode.replicated = Some(ServiceSpecModeReplicated {
+                replicas: Some(n as i64),
+            });
+        }
+        ServiceChange::Force => {
+            let t = spec.task_template.get_or_insert_with(Default::default);
+            t.force_update = Some(t.force_update.unwrap_or(0) + 1);
+        }
+        ServiceChange::Rollback => opts.rollback = Some("previous".into()),
+    }
+    let r = docker
+        .update_service(id, spec, opts, None)
+        .await
+        .map_err(friendly)?;
+    Ok(r.warnings.unwrap_or_default().join("; "))
+}
+
+pub async fn remove_service(docker: &Docker, id: &str) -> Result<(), String> {
+    docker.delete_service(id).await.map_err(friendly)
+}
+
+/// The service as the engine has it, as JSON.
+pub async fn inspect_service(docker: &Docker, id: &str) -> Result<String, String> {
+    let svc = docker
+        .inspect_service(id, None::<InspectServiceOptions>)
+        .await
+        .map_err(friendly)?;
+    serde_json::to_string_pretty(&svc).map_err(|e| e.to_string())
+}
+
+pub async fn change_node(docker: &Docker, id: &str, change: NodeChange) -> Result<(), String> {
+    let node = docker.inspect_node(id).await.map_err(friendly)?;
+    let version = node.version.and_then(|v| v.index).unwrap_or(0);
+    let mut spec = node.spec.unwrap_or_default();
+    match change {
+        NodeChange::Availability(a) => {
+            spec.availability = Some(match a {
+                "drain" => NodeSpecAvailabilityEnum::DRAIN,
+                "pause" => NodeSpecAvailabilityEnum::PAUSE,
+                _ => NodeSpecAvailabilityEnum::ACTIVE,
+            })
+        }
+        NodeChange::Role(r) => {
+            spec.role = Some(if r == "manager" {
+                NodeSpecRoleEnum::MANAGER
+            } else {
+                NodeSpecRoleEnum::WORKER
+            })
+        }
+    }
+    docker
+        .update_node(
+            id,
+            spec,
+            UpdateNodeOptions {
+                version: version as i64,
+            },
+        )
+        .await
+        .map_err(friendly)
+}
+
+pub async fn remove_node(docker: &Docker, id: &str, force: bool) -> Result<(), String> {
+    docker
+        .delete_node(id, Some(DeleteNodeOptions { force }))
+        .await
+        .map_err(friendly)
+}

@@ -1,0 +1,162 @@
+//! Drawing of the services view: the services, and the selected one's tasks.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Table};
+
+use super::ServicesView;
+use crate::app::action::Action;
+use crate::app::keymap::Context;
+use crate::app::swarm::refusal_text;
+use crate::views::Dx;
+use crate::views::widgets::page_rows;
+
+pub fn list(v: &ServicesView, f: &mut Frame, area: Rect, dx: &Dx) {
+    let theme = dx.theme;
+    let page = usize::from(area.height.saturating_sub(3));
+    let b = dx.block(format!("{} services", v.list.len()));
+    let Some(all) = &v.services else {
+        let text = v.error.as_ref().map_or("Loading services…".into(), |e| {
+            refusal_text("services", e)
+        });
+        return dx.message(f, area, b, text);
+    };
+    let rows = page_rows(
+        &v.list,
+        page,
+        theme.selected(dx.focused),
+        |i| all.get(i),
+        |s| {
+            let replicas = if s.running == 0 && s.desired > 0 {
+                theme.bad()
+            } else if s.short() {
+                theme.warn()
+            } else {
+                theme.ok()
+            };
+            let update = if s.update_state.starts_with("rollback") || s.update_state == "paused" {
+                theme.warn()
+            } else {
+                theme.dim()
+            };
+            vec![
+                Cell::from(s.name.clone()),
+                Cell::from(Span::styled(
+                    s.stack().unwrap_or("").to_string(),
+                    theme.dim(),
+                )),
+                Cell::from(s.mode.clone()),
+                Cell::from(Span::styled(s.replicas_text(), replicas)),
+                Cell::from(s.image.clone()),
+                Cell::from(s.ports.join(",")),
+                Cell::from(Span::styled(s.update_state.clone(), update)),
+                Cell::from(Span::styled(dx.ago(s.updated), theme.dim())),
+            ]
+        },
+    );
+    let header = Row::new(vec![
+        "NAME", "STACK", "MODE", "REPLICAS", "IMAGE", "PORTS", "UPDATE", "UPDATED",
+    ])
+    .style(theme.header_row());
+    let widths = [
+        Constraint::Fill(2),
+        Constraint::Fill(1),
+        Constraint::Length(10),
+        Constraint::Length(8),
+        Constraint::Fill(2),
+        Constraint::Fill(1),
+        Constraint::Length(10),
+        Constraint::Length(14),
+    ];
+    f.render_widget(Table::new(rows, widths).header(header).block(b), area);
+}
+
+pub fn detail(v: &ServicesView, f: &mut Frame, area: Rect, dx: &Dx) {
+    let theme = dx.theme;
+    let Some(s) = v.selected() else {
+        let hints = dx.hints(
+            Context::Services,
+            &[
+                (Action::Scale, "scales"),
+                (Action::ForceUpdate, "restarts every task"),
+                (Action::Rollback, "rolls back"),
+                (Action::Remove, "removes"),
+                (Action::Inspect, "inspects"),
+            ],
+        );
+        return dx.details(f, area, vec![Line::from(Span::styled(hints, theme.dim()))]);
+    };
+    let mut l = vec![
+        dx.kv("Service", format!("{} ({})", s.name, s.short_id())),
+        dx.kv(
+            "Mode",
+            format!("{} · {} running", s.mode, s.replicas_text()),
+        ),
+        dx.kv(
+            "Image",
+            match &s.digest {
+                Some(d) => format!("{} @ {d}", s.image),
+                None => s.image.clone(),
+            },
+        ),
+    ];
+    if !s.ports.is_empty() {
+        l.push(dx.kv("Ports", s.ports.join(", ")));
+    }
+    if !s.update_state.is_empty() {
+        l.push(dx.kv("Update", s.update_text()));
+    }
+    l.push(dx.kv(
+        "Created",
+        format!("{} · updated {}", dx.ago(s.created), dx.ago(s.updated)),
+    ));
+    l.push(Line::from(Span::styled(
+        format!(
+            "{:<6} {:<16} {:<9} {:<10} {:<14} {:<12} ERROR",
+            "SLOT", "NODE", "DESIRED", "STATE", "SINCE", "CONTAINER"
+        ),
+        theme.header_row(),
+    )));
+    match v.selected_tasks() {
+        None => l.push(Line::from(Span::styled("Loading tasks…", theme.dim()))),
+        Some(Err(e)) => l.push(Line::from(Span::styled(
+            format!("Cannot list tasks: {e}"),
+            theme.bad(),
+        ))),
+        Some(Ok(tasks)) if tasks.is_empty() => {
+            l.push(Line::from(Span::styled("No tasks", theme.dim())))
+        }
+        Some(Ok(tasks)) => {
+            for t in tasks {
+                let style = match t.state.as_str() {
+                    "running" | "complete" => theme.ok(),
+                    "failed" | "rejected" | "orphaned" => theme.bad(),
+                    "shutdown" => theme.dim(),
+                    _ => theme.warn(),
+                };
+                let slot = if t.slot > 0 {
+                    t.slot.to_string()
+                } else {
+                    "-".into()
+                };
+                let why = if t.error.is_empty() && t.state != "running" {
+                    t.message.clone()
+                } else {
+                    t.error.clone()
+                };
+                l.push(Line::from(vec![
+                    Span::raw(format!("{slot:<6} {:<16} {:<9} ", t.node, t.desired)),
+                    Span::styled(format!("{:<10}", t.state), style),
+                    Span::raw(format!(
+                        " {:<14} {:<12} ",
+                        dx.ago(t.since),
+                        t.short_container()
+                    )),
+                    Span::styled(why, theme.bad()),
+                ]));
+            }
+        }
+    }
+    dx.details(f, area, l);
+}

@@ -1,0 +1,304 @@
+//! The Swarm services view: each service with its replicas, image, ports and update state,
+//! grouped by stack; the tasks of the selected one in the detail pane; scale, force update,
+//! rollback, remove, inspect. Kept fresh from the engine's `service` events (and, while a
+//! service converges, once a second until it settles). On a worker or a plain engine, one
+//! line says so.
+
+mod draw;
+
+use crate::app::action::{Action, Handled};
+use crate::app::keymap::Context;
+use crate::app::msg::{Kind, ResCmd};
+use crate::app::overlay::{Overlay, PromptKind, StatusKind};
+use crate::app::swarm::{Service, ServiceChange, Task};
+
+use super::list::{ListView, natural_cmp};
+use super::{Cx, Shape};
+
+#[derive(Default)]
+pub struct ServicesView {
+    /// None until the engine listed them.
+    pub services: Option<Vec<Service>>,
+    pub list: ListView,
+    /// Why the last listing failed (shown instead of the list).
+    pub error: Option<String>,
+    /// The tasks shown: of this service id, as last fetched.
+    pub tasks: Option<(String, Result<Vec<Task>, String>)>,
+}
+
+impl ServicesView {
+    pub fn selected(&self) -> Option<&Service> {
+        let all = self.services.as_ref()?;
+        self.list.selected().and_then(|i| all.get(i))
+    }
+
+    /// The tasks of the selected service, when fetched.
+    pub fn selected_tasks(&self) -> Option<&Result<Vec<Task>, String>> {
+        let sel = self.selected()?;
+        match &self.tasks {
+            Some((id, r)) if *id == sel.id => Some(r),
+            _ => None,
+        }
+    }
+
+    fn fetch_tasks(&mut self, cx: &mut Cx) {
+        if let Some(id) = self.selected().map(|s| s.id.clone()) {
+            cx.send(ResCmd::Tasks(id));
+        }
+    }
+
+    pub fn on_list(&mut self, r: Result<Vec<Service>, String>, cx: &mut Cx) -> Handled {
+        match r {
+            Ok(list) => {
+                self.services = Some(list);
+                self.error = None;
+                self.refilter(cx.filter, cx.page);
+                // The tasks follow the service: fetched with each change of the list.
+                self.fetch_tasks(cx);
+            }
+            Err(e) => {
+                self.services = None;
+                self.list = ListView::default();
+                self.error = Some(e);
+            }
+        }
+        Handled::Redraw
+    }
+
+    pub fn on_tasks(
+        &mut self,
+        service: String,
+        result: Result<Vec<Task>, String>,
+        _cx: &mut Cx,
+    ) -> Handled {
+        self.tasks = Some((service, result));
+        Handled::Redraw
+    }
+
+    pub fn on_inspect(
+        &mut self,
+        name: String,
+        result: Result<String, String>,
+        cx: &mut Cx,
+    ) -> Handled {
+        match result {
+            Ok(text) => {
+                cx.overlay = Some(Overlay::Output {
+                    title: format!("service {name}"),
+                    text,
+                })
+            }
+            Err(e) => cx.status(StatusKind::Error, format!("inspect {name}: {e}")),
+        }
+        Handled::Redraw
+    }
+}
+
+impl Shape for ServicesView {
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::Services, Context::List, Context::Global]
+    }
+
+    fn enter(&mut self, cx: &mut Cx) {
+        super::watch_once(self.services.is_some(), Kind::Services, cx);
+    }
+
+    fn reconnected(&mut self, shown: bool, cx: &mut Cx) {
+        // Another engine may be a manager where the last was not: ask again when shown.
+        if self.services.is_some() || self.error.take().is_some() || shown {
+            self.services = None;
+            self.tasks = None;
+            cx.send(ResCmd::Watch(Kind::Services));
+        }
+    }
+
+    fn list(&mut self) -> Option<&mut ListView> {
+        Some(&mut self.list)
+    }
+
+    fn refilter(&mut self, filter: &str, page: usize) {
+        if let Some(all) = &self.services {
+            self.list.refilter(
+                all,
+                filter,
+                page,
+                |s, h| {
+                    h.push_str(&s.name);
+                    h.push(' ');
+                    h.push_str(&s.image);
+                    h.push(' ');
+                    h.push_str(&s.mode);
+                    h.push(' ');
+                    h.push_str(s.stack().unwrap_or(""));
+                    h.push(' ');
+                    h.push_str(s.short_id());
+                },
+                // Grouped by stack (services of no stack first), then by name.
+                |a, b| {
+                    natural_cmp(a.stack().unwrap_or(""), b.stack().unwrap_or(""))
+                        .then_with(|| natural_cmp(&a.name, &b.name))
+                },
+                |s| s.id.clone(),
+            );
+        }
+    }
+
+    fn select(&mut self, key: &str, page: usize) -> bool {
+        let Some(all) = &self.services else {
+            return false;
+        };
+        self.list.select_where(page, |i| {
+            all.get(i).is_some_and(|s| s.id == key || s.name == key)
+        })
+    }
+
+    fn on_action(&mut self, action: Action, cx: &mut Cx) -> Handled {
+        let selected = self.selected().map(|s| (s.id.clone(), s.name.clone()));
+        let Some((id, name)) = selected else {
+            return match action {
+                Action::Open
+                | Action::Inspect
+                | Action::Scale
+                | Action::ForceUpdate
+                | Action::Rollback
+                | Action::Remove
+                | Action::Clear => Handled::Quiet,
+                _ => Handled::No,
+            };
+        };
+        let change = |change| ResCmd::ChangeService {
+            id: id.clone(),
+            name: name.clone(),
+            change,
+        };
+        match action {
+            Action::Open => {
+                self.fetch_tasks(cx);
+                Handled::Redraw
+            }
+            Action::Inspect => {
+                cx.send(ResCmd::InspectService {
+                    id: id.clone(),
+                    name: name.clone(),
+                });
+                Handled::Quiet
+            }
+            Action::Scale => {
+                let now = self.selected().map(|s| s.desired.to_string());
+                cx.prompt(
+                    PromptKind::Scale {
+                        id: id.clone(),
+                        name: name.clone(),
+                    },
+                    now.unwrap_or_default(),
+                )
+            }
+            Action::ForceUpdate => cx.ask(
+                format!("Force an update of {name}: restart every task? (y/n)"),
+                change(ServiceChange::Force),
+                None,
+            ),
+            Action::Rollback => cx.ask(
+                format!("Roll {name} back to its previous spec? (y/n)"),
+                change(ServiceChange::Rollback),
+                None,
+            ),
+            Action::Remove => cx.ask(
+                format!("Remove service {name} and all its tasks? (y/n)"),
+                ResCmd::RemoveService {
+                    id: id.clone(),
+                    name: name.clone(),
+                },
+                None,
+            ),
+            Action::Clear => Handled::Quiet,
+            _ => Handled::No,
+        }
+    }
+
+    fn draw_list(&self, f: &mut ratatui::Frame, area: ratatui::layout::Rect, dx: &super::Dx) {
+        draw::list(self, f, area, dx);
+    }
+
+    fn draw_detail(&self, f: &mut ratatui::Frame, area: ratatui::layout::Rect, dx: &super::Dx) {
+        draw::detail(self, f, area, dx);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::msg::{Cmd, Req};
+
+    fn svc(id: &str, name: &str, stack: Option<&str>, running: u64, desired: u64) -> Service {
+        let mut s = Service {
+            id: id.into(),
+            name: name.into(),
+            mode: "replicated".into(),
+            running,
+            desired,
+            image: "busybox:latest".into(),
+            ..Service::default()
+        };
+        if let Some(st) = stack {
+            s.labels
+                .insert(crate::app::swarm::STACK_LABEL.into(), st.into());
+        }
+        s
+    }
+
+    #[test]
+    fn services_group_by_stack_and_fetch_the_selected_tasks() {
+        let mut v = ServicesView::default();
+        let mut out = Vec::new();
+        let mut cx = Cx::new("", 10, 0, &mut out);
+        v.on_list(
+            Ok(vec![
+                svc("3", "web-10", Some("shop"), 1, 1),
+                svc("1", "solo", None, 0, 2),
+                svc("2", "web-2", Some("shop"), 2, 2),
+            ]),
+            &mut cx,
+        );
+        let names: Vec<&str> = v
+            .list
+            .rows
+            .iter()
+            .filter_map(|i| v.services.as_ref()?.get(*i))
+            .map(|s| s.name.as_str())
+            .collect();
+        assert_eq!(names, ["solo", "web-2", "web-10"]);
+        assert_eq!(
+            out,
+            [Cmd::Engine(Req::Res(ResCmd::Tasks("1".into())))],
+            "the tasks of the selection are asked for"
+        );
+    }
+
+    #[test]
+    fn actions_ask_first_and_a_missing_selection_does_nothing() {
+        let mut v = ServicesView::default();
+        let mut out = Vec::new();
+        let mut cx = Cx::new("", 10, 0, &mut out);
+        assert_eq!(v.on_action(Action::Remove, &mut cx), Handled::Quiet);
+        v.on_list(Ok(vec![svc("1", "api", None, 1, 1)]), &mut cx);
+        v.on_action(Action::Remove, &mut cx);
+        assert!(
+            matches!(&cx.overlay, Some(Overlay::Ask { yes: Req::Res(ResCmd::RemoveService { name, .. }), .. }) if name == "api")
+        );
+        v.on_action(Action::Scale, &mut cx);
+        assert!(matches!(
+            &cx.overlay,
+            Some(Overlay::Prompt { kind: PromptKind::Scale { .. }, text }) if text == "1"
+        ));
+    }
+
+    #[test]
+    fn a_plain_engine_shows_why_instead_of_a_list() {
+        let mut v = ServicesView::default();
+        let mut out = Vec::new();
+        let mut cx = Cx::new("", 10, 0, &mut out);
+        v.on_list(Err("This node is not a swarm manager.".into()), &mut cx);
+        assert!(v.services.is_none() && v.error.is_some());
+    }
+}

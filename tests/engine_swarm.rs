@@ -1,0 +1,330 @@
+//! The Swarm views against a real swarm: a manager engine (and a worker) beside the main test
+//! engine, started by `scripts/swarm.sh up` (never a swarm on the main engine). Services are
+//! this test's own, removed at the end.
+
+mod support;
+
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyModifiers};
+use dockside::app::state::State;
+use dockside::views::View;
+use support::driver::Driver;
+use support::engine::{self, unique_name, wait_until};
+
+const T: Duration = Duration::from_secs(60);
+const SOCK: &str = "unix:///tmp/dockside-swarm/e1.sock";
+
+/// `scripts/swarm.sh up` once per process: Ok, or why the swarm is not there.
+fn swarm_up() -> &'static Result<(), String> {
+    static UP: OnceLock<Result<(), String>> = OnceLock::new();
+    UP.get_or_init(|| {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/swarm.sh");
+        let out = Command::new(script)
+            .arg("up")
+            .env("DOCKSIDE_SWARM_WORKER", "1")
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run {script}: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "swarm.sh up failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    })
+}
+
+/// Whether the swarm tests can run (panics when an engine is required and missing).
+fn swarm_available() -> bool {
+    if !engine::available() {
+        return false;
+    }
+    match swarm_up() {
+        Ok(()) => true,
+        Err(why) if engine::engine_required() => panic!("a swarm is required: {why}"),
+        Err(why) => {
+            eprintln!("skipping: no swarm: {why}");
+            false
+        }
+    }
+}
+
+fn sw(args: &[&str]) -> Output {
+    let mut all = vec!["-H", SOCK];
+    all.extend_from_slice(args);
+    engine::docker(&all)
+}
+
+fn sw_ok(args: &[&str]) -> String {
+    let out = sw(args);
+    assert!(
+        out.status.success(),
+        "docker {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Removes the test's services whatever happens.
+struct Services(Vec<String>);
+
+impl Drop for Services {
+    fn drop(&mut self) {
+        for name in &self.0 {
+            let _ = sw(&["service", "rm", name]);
+        }
+    }
+}
+
+fn create_service(name: &str, replicas: u32) {
+    sw_ok(&[
+        "service",
+        "create",
+        "--detach",
+        "--name",
+        name,
+        "--replicas",
+        &replicas.to_string(),
+        &engine::test_image(),
+        "sleep",
+        "1d",
+    ]);
+}
+
+fn type_line(d: &mut Driver, text: &str) {
+    for ch in text.chars() {
+        d.key_code(KeyCode::Char(ch), KeyModifiers::NONE);
+    }
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+}
+
+fn service<'a>(s: &'a State, name: &str) -> Option<&'a dockside::app::swarm::Service> {
+    s.views
+        .services
+        .services
+        .iter()
+        .flatten()
+        .find(|x| x.name == name)
+}
+
+/// `running/desired` of a service as `docker service ls` shows it.
+fn cli_replicas(name: &str) -> String {
+    sw_ok(&[
+        "service",
+        "ls",
+        "--filter",
+        &format!("name={name}"),
+        "--format",
+        "{{.Name}} {{.Replicas}}",
+    ])
+    .lines()
+    .find_map(|l| l.strip_prefix(&format!("{name} ")).map(str::to_owned))
+    .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn services_tasks_and_nodes_follow_the_swarm_and_act_on_it() {
+    if !swarm_available() {
+        return;
+    }
+    let name = unique_name("dsswarm");
+    let other = unique_name("dsswarm");
+    let _guard = Services(vec![name.clone(), other.clone()]);
+    create_service(&name, 2);
+
+    let mut d = Driver::start(Some(SOCK));
+    d.key('8');
+    assert_eq!(d.state.view, View::Services);
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| service(s, &n).is_some_and(|x| x.running == 2))
+            .await,
+        "the service is listed with its 2 tasks running: {:?}",
+        service(&d.state, &name)
+    );
+    assert!(
+        wait_until(T, || cli_replicas(&name) == "2/2"),
+        "docker service ls: {}",
+        cli_replicas(&name)
+    );
+    let svc = service(&d.state, &name).cloned().expect("listed");
+    assert_eq!(svc.replicas_text(), cli_replicas(&name));
+    assert_eq!(svc.mode, "replicated");
+    assert_eq!(svc.image, engine::test_image());
+
+    // A service created from a shell appears from its event.
+    create_service(&other, 1);
+    let o = other.clone();
+    assert!(
+        d.until(T, |s| service(s, &o).is_some()).await,
+        "a new service appears"
+    );
+
+    // Select ours with the filter; its tasks come in the detail pane.
+    d.key('/');
+    type_line(&mut d, &name);
+    assert_eq!(
+        d.state.views.services.selected().map(|s| s.name.clone()),
+        Some(name.clone())
+    );
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    assert!(
+        d.until(T, |s| s.views.services.selected_tasks().is_some_and(|r| r
+            .as_ref()
+            .is_ok_and(|t| t
+                .iter()
+                .filter(|t| t.state == "running")
+                .count()
+                == 2)))
+            .await,
+        "two running tasks shown: {:?}",
+        d.state.views.services.tasks
+    );
+    let cli_tasks = sw_ok(&[
+        "service",
+        "ps",
+        &name,
+        "--filter",
+        "desired-state=running",
+        "--format",
+        "{{.Name}} {{.Node}} {{.CurrentState}}",
+    ]);
+    let tasks = match d.state.views.services.selected_tasks() {
+        Some(Ok(t)) => t.clone(),
+        other => panic!("tasks: {other:?}"),
+    };
+    for t in tasks.iter().filter(|t| t.desired == "running") {
+        let line = format!("{name}.{} {}", t.slot, t.node);
+        assert!(cli_tasks.contains(&line), "{line} in\n{cli_tasks}");
+        assert!(!t.container_id.is_empty(), "a running task has a container");
+    }
+
+    // Scale to 3 with the prompt.
+    d.key('s');
+    d.key_code(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    type_line(&mut d, "3");
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| service(s, &n)
+            .is_some_and(|x| x.desired == 3 && x.running == 3))
+            .await,
+        "scaled to 3/3 on screen: {:?} (status: {:?})",
+        service(&d.state, &name),
+        d.state.status
+    );
+    assert_eq!(
+        sw_ok(&[
+            "service",
+            "inspect",
+            &name,
+            "--format",
+            "{{.Spec.Mode.Replicated.Replicas}}"
+        ]),
+        "3"
+    );
+    assert!(wait_until(T, || cli_replicas(&name) == "3/3"));
+
+    // Scaled from a shell: the view follows without being asked.
+    sw_ok(&["service", "scale", "--detach", &format!("{name}=1")]);
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| service(s, &n)
+            .is_some_and(|x| x.desired == 1 && x.running == 1))
+            .await,
+        "1/1 after a scale from the shell: {:?}",
+        service(&d.state, &name)
+    );
+
+    // Nodes: as `docker node ls` has them.
+    d.key('9');
+    assert_eq!(d.state.view, View::Nodes);
+    assert!(
+        d.until(T, |s| s.views.nodes.nodes.is_some()).await,
+        "nodes listed: {:?}",
+        d.state.views.nodes.error
+    );
+    let cli_nodes = sw_ok(&[
+        "node",
+        "ls",
+        "--format",
+        "{{.ID}} {{.Status}} {{.Availability}} {{.ManagerStatus}}",
+    ]);
+    let nodes = d.state.views.nodes.nodes.clone().unwrap_or_default();
+    assert_eq!(nodes.len(), cli_nodes.lines().count(), "{cli_nodes}");
+    for n in &nodes {
+        let line = cli_nodes
+            .lines()
+            .find(|l| l.starts_with(&n.id))
+            .unwrap_or_else(|| panic!("node {} in\n{cli_nodes}", n.id));
+        assert!(
+            line.to_lowercase().contains(&n.availability),
+            "{line} vs {n:?}"
+        );
+        assert_eq!(line.contains("Leader"), n.leader, "{line} vs {n:?}");
+    }
+    assert!(nodes.iter().any(|n| n.is_self && n.role == "manager"));
+    let running: usize = nodes.iter().map(|n| n.tasks).sum();
+    assert!(
+        running >= 2,
+        "our tasks are counted on their nodes: {nodes:?}"
+    );
+
+    // Remove the service, with the confirmation.
+    d.key('8');
+    d.key('/');
+    type_line(&mut d, &name);
+    d.key('D');
+    assert!(
+        matches!(d.state.overlay, dockside::app::overlay::Overlay::Ask { .. }),
+        "remove asks first"
+    );
+    d.key('y');
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| s.views.services.services.is_some()
+            && service(s, &n).is_none())
+            .await,
+        "the removed service leaves the list"
+    );
+    assert!(
+        !sw_ok(&["service", "ls", "--format", "{{.Name}}"])
+            .lines()
+            .any(|l| l == name),
+        "removed on the engine"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plain_engine_says_it_is_no_swarm_manager() {
+    if !engine::available() {
+        return;
+    }
+    let mut d = Driver::start(None);
+    for (key, view) in [('8', View::Services), ('9', View::Nodes)] {
+        d.key(key);
+        assert_eq!(d.state.view, view);
+        let done = d
+            .until(T, |s| match view {
+                View::Services => s.views.services.error.is_some(),
+                _ => s.views.nodes.error.is_some(),
+            })
+            .await;
+        assert!(done, "{view:?}: the engine's refusal arrives");
+        let e = match view {
+            View::Services => d.state.views.services.error.clone(),
+            _ => d.state.views.nodes.error.clone(),
+        }
+        .unwrap_or_default();
+        let line = dockside::app::swarm::refusal_text("services", &e);
+        assert!(
+            line.starts_with("This engine is not a Swarm manager"),
+            "{view:?}: {line} (from {e})"
+        );
+    }
+}

@@ -1,0 +1,182 @@
+//! Rendering snapshots of the Swarm views at 80x24 and 200x50 on fixed states (no engine).
+
+use std::collections::BTreeMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use dockside::app::fixtures::{self, NOW};
+use dockside::app::msg::{Msg, ResMsg};
+use dockside::app::swarm::{Node, STACK_LABEL, Service, Task};
+use dockside::app::{State, update};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (200, 50)];
+
+fn render(state: &State) -> String {
+    let backend = TestBackend::new(state.width, state.height);
+    let mut term = Terminal::new(backend).expect("terminal");
+    term.draw(|f| dockside::ui::draw(f, state)).expect("draw");
+    term.backend().to_string()
+}
+
+fn send(s: &mut State, msg: Msg) {
+    let mut out = Vec::new();
+    update(s, msg, &mut out);
+}
+
+fn press(s: &mut State, c: char) {
+    send(
+        s,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+    );
+}
+
+fn services() -> Vec<Service> {
+    let stack = |name: &str| BTreeMap::from([(STACK_LABEL.to_string(), name.to_string())]);
+    vec![
+        Service {
+            id: "aaaa1111bbbb2222cccc".into(),
+            name: "shop_api".into(),
+            mode: "replicated".into(),
+            running: 2,
+            desired: 3,
+            image: "registry.local:5000/shop/api:v2".into(),
+            digest: Some("sha256:0123456789abcdef".into()),
+            ports: vec!["8080:80/tcp".into()],
+            update_state: "rollback_completed".into(),
+            update_message: "update rolled back due to failure or early termination of task".into(),
+            created: NOW - 86_400,
+            updated: NOW - 120,
+            labels: stack("shop"),
+        },
+        Service {
+            id: "dddd3333eeee4444ffff".into(),
+            name: "shop_db".into(),
+            mode: "replicated".into(),
+            running: 1,
+            desired: 1,
+            image: "postgres:16".into(),
+            created: NOW - 86_400,
+            updated: NOW - 86_400,
+            labels: stack("shop"),
+            ..Service::default()
+        },
+        Service {
+            id: "9999aaaa8888bbbb7777".into(),
+            name: "node-exporter".into(),
+            mode: "global".into(),
+            running: 2,
+            desired: 2,
+            image: "prom/node-exporter:v1".into(),
+            created: NOW - 3600,
+            updated: NOW - 3600,
+            ..Service::default()
+        },
+    ]
+}
+
+fn tasks() -> Vec<Task> {
+    let t = |slot, node: &str, state: &str, error: &str, container: &str| Task {
+        id: format!("task{slot}{state}"),
+        service_id: "aaaa1111bbbb2222cccc".into(),
+        slot,
+        node_id: format!("id-{node}"),
+        node: node.into(),
+        desired: if state == "running" {
+            "running".into()
+        } else {
+            "shutdown".into()
+        },
+        state: state.into(),
+        message: String::new(),
+        error: error.into(),
+        since: NOW - 300,
+        container_id: container.into(),
+    };
+    vec![
+        t(1, "mgr-1", "running", "", "c0ffee000111222333"),
+        t(2, "worker-1", "running", "", "deadbeef0011223344"),
+        t(
+            3,
+            "worker-1",
+            "rejected",
+            "No such image: registry.local:5000/shop/api:v3",
+            "",
+        ),
+    ]
+}
+
+fn nodes() -> Vec<Node> {
+    vec![
+        Node {
+            id: "gi0low0gl4uhpco2pn9leqe45".into(),
+            hostname: "mgr-1".into(),
+            role: "manager".into(),
+            leader: true,
+            availability: "active".into(),
+            status: "ready".into(),
+            engine: "27.3.1".into(),
+            addr: "10.0.0.1".into(),
+            cpus: 4.0,
+            memory: 8 << 30,
+            labels: BTreeMap::new(),
+            tasks: 3,
+            is_self: true,
+        },
+        Node {
+            id: "osbos2gitntx7q31ywdbmrik8".into(),
+            hostname: "worker-1".into(),
+            role: "worker".into(),
+            leader: false,
+            availability: "drain".into(),
+            status: "ready".into(),
+            engine: "27.3.1".into(),
+            addr: "10.0.0.2".into(),
+            cpus: 2.0,
+            memory: 4 << 30,
+            labels: BTreeMap::from([("zone".to_string(), "b".to_string())]),
+            tasks: 0,
+            is_self: false,
+        },
+    ]
+}
+
+#[test]
+fn services_with_tasks_and_nodes() {
+    for (w, h) in SIZES {
+        let mut s = fixtures::state(w, h);
+        press(&mut s, '8');
+        send(&mut s, Msg::Res(ResMsg::Services(Ok(services()))));
+        // Select shop_api (stack-grouped: node-exporter, then shop_api).
+        press(&mut s, 'j');
+        send(
+            &mut s,
+            Msg::Res(ResMsg::Tasks {
+                service: "aaaa1111bbbb2222cccc".into(),
+                result: Ok(tasks()),
+            }),
+        );
+        insta::assert_snapshot!(format!("swarm_services_{w}x{h}"), render(&s));
+        press(&mut s, '9');
+        send(&mut s, Msg::Res(ResMsg::Nodes(Ok(nodes()))));
+        insta::assert_snapshot!(format!("swarm_nodes_{w}x{h}"), render(&s));
+    }
+}
+
+#[test]
+fn a_plain_engine_shows_one_line() {
+    for (w, h) in SIZES {
+        let mut s = fixtures::state(w, h);
+        press(&mut s, '8');
+        send(
+            &mut s,
+            Msg::Res(ResMsg::Services(Err(
+                "This node is not a swarm manager. Use \
+                 \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm \
+                 and try again."
+                    .into(),
+            ))),
+        );
+        insta::assert_snapshot!(format!("swarm_not_manager_{w}x{h}"), render(&s));
+    }
+}
