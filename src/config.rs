@@ -29,7 +29,20 @@ pub struct UiConfig {
     pub theme: String,
     /// Nothing that changes the engine is sent (`--readonly` turns it on for one run).
     pub readonly: bool,
+    /// The actions that ask before they are carried out, by keymap name.
+    pub confirm: Vec<String>,
 }
+
+/// The actions that ask first unless the config says otherwise.
+pub const DEFAULT_CONFIRM: &[crate::app::action::Action] = {
+    use crate::app::action::Action;
+    &[
+        Action::Kill,
+        Action::Remove,
+        Action::Prune,
+        Action::SystemPrune,
+    ]
+};
 
 impl Default for UiConfig {
     fn default() -> Self {
@@ -37,6 +50,10 @@ impl Default for UiConfig {
             mouse: true,
             theme: "dark".into(),
             readonly: false,
+            confirm: DEFAULT_CONFIRM
+                .iter()
+                .map(|a| a.name().to_string())
+                .collect(),
         }
     }
 }
@@ -123,6 +140,7 @@ impl Config {
             return Err("logs.max_lines must be at least 1".into());
         }
         c.palette = theme_palette(&c.ui.theme, base)?;
+        c.confirm_actions()?;
         Ok(c)
     }
 
@@ -152,6 +170,20 @@ impl Config {
         }
     }
 
+    /// `ui.confirm` as actions; an unknown name is an error.
+    pub fn confirm_actions(&self) -> Result<Vec<crate::app::action::Action>, String> {
+        use crate::app::action::Action;
+        self.ui
+            .confirm
+            .iter()
+            .map(|n| {
+                Action::from_name(n).filter(|a| a.mutates()).ok_or_else(|| {
+                    format!("ui.confirm: `{n}` is not an action that changes the engine")
+                })
+            })
+            .collect()
+    }
+
     pub fn apply(&self, state: &mut State) {
         let mut logs = LogsView::new(self.logs.max_lines, self.logs.tail);
         logs.timestamps = self.logs.timestamps;
@@ -161,6 +193,9 @@ impl Config {
         state.live_stats = self.containers.live_stats;
         state.palette = self.palette;
         state.readonly = self.ui.readonly;
+        state.confirm = self
+            .confirm_actions()
+            .unwrap_or_else(|_| DEFAULT_CONFIRM.to_vec());
     }
 }
 

@@ -1023,3 +1023,39 @@ fn a_list_that_failed_without_an_engine_is_asked_again_when_one_answers() {
         "the old error is not shown meanwhile"
     );
 }
+
+#[test]
+fn kill_asks_first_and_ui_confirm_decides_what_asks() {
+    use dockside::app::msg::ContainerAction;
+    let sent = |out: &[Cmd], a: ContainerAction| {
+        out.iter()
+            .any(|c| matches!(c, Cmd::Engine(Req::Container { action, .. }) if *action == a))
+    };
+    // Kill asks; n cancels, y kills.
+    let mut s = fixtures::state(120, 40);
+    let out = key(&mut s, 'K');
+    assert!(!sent(&out, ContainerAction::Kill), "{out:?}");
+    assert!(matches!(s.overlay, Overlay::ConfirmAction { .. }));
+    key(&mut s, 'n');
+    assert_eq!(s.overlay, Overlay::None);
+    key(&mut s, 'K');
+    let out = key(&mut s, 'y');
+    assert!(sent(&out, ContainerAction::Kill), "{out:?}");
+    // Stop does not ask by default; a config that lists it makes it ask, and one without
+    // kill makes kill act at once.
+    let out = key(&mut s, 's');
+    assert!(sent(&out, ContainerAction::Stop), "{out:?}");
+    let config = dockside::config::Config::parse("[ui]\nconfirm = [\"stop\", \"remove\"]\n")
+        .expect("config");
+    config.apply(&mut s);
+    let out = key(&mut s, 's');
+    assert!(!sent(&out, ContainerAction::Stop));
+    assert!(matches!(s.overlay, Overlay::ConfirmAction { .. }));
+    key(&mut s, 'n');
+    let out = key(&mut s, 'K');
+    assert!(sent(&out, ContainerAction::Kill), "{out:?}");
+    // A name that is no action that changes the engine is refused.
+    let e = dockside::config::Config::parse("[ui]\nconfirm = [\"down_the_rabbit_hole\"]\n")
+        .expect_err("unknown");
+    assert!(e.contains("down_the_rabbit_hole"), "{e}");
+}

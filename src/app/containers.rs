@@ -267,6 +267,11 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
             if targets.is_empty() {
                 state.set_status(StatusKind::Error, "no container selected");
             }
+            // Actions the user listed in `ui.confirm` ask first.
+            if state.confirm.contains(&action) && !targets.is_empty() {
+                state.overlay = Overlay::ConfirmAction { targets };
+                return Handled::Redraw;
+            }
             for (id, name, a) in targets {
                 issue(state, id, name, a, out);
             }
@@ -276,6 +281,21 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
             let targets = state.targets();
             if targets.is_empty() {
                 state.set_status(StatusKind::Error, "no container selected");
+                return Handled::Redraw;
+            }
+            if !state.confirm.contains(&Action::Remove) {
+                let remove = ContainerAction::Remove {
+                    force: false,
+                    volumes: false,
+                };
+                let targets: Vec<(String, String)> = targets
+                    .into_iter()
+                    .map(|c| (c.id.clone(), c.name.clone()))
+                    .collect();
+                for (id, name) in targets {
+                    issue(state, id, name, remove, out);
+                }
+                state.marked.clear();
                 return Handled::Redraw;
             }
             let any_running = targets.iter().any(|c| c.state.is_live());

@@ -32,6 +32,18 @@ pub fn action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled 
             }
             state.marked.clear();
         }
+        (Overlay::ConfirmAction { targets }, Action::Yes) => {
+            let targets = std::mem::take(targets);
+            state.overlay = Overlay::None;
+            for (id, name, action) in targets {
+                issue(state, id, name, action, out);
+            }
+            state.marked.clear();
+        }
+        // Nothing to toggle or force in a plain action.
+        (Overlay::ConfirmAction { .. }, Action::ToggleVolumes | Action::Force) => {
+            return Handled::Quiet;
+        }
         (Overlay::Confirm(c), Action::ToggleVolumes) => c.volumes = !c.volumes,
         (Overlay::Confirm(c), Action::Force) => c.force = !c.force,
         (Overlay::Ask { yes, .. }, Action::Yes) => {
@@ -48,7 +60,9 @@ pub fn action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled 
         }
         // Nothing to toggle in a plain question.
         (Overlay::Ask { .. }, Action::ToggleVolumes) => return Handled::Quiet,
-        (Overlay::Confirm(_) | Overlay::Ask { .. }, Action::No) => state.overlay = Overlay::None,
+        (Overlay::Confirm(_) | Overlay::ConfirmAction { .. } | Overlay::Ask { .. }, Action::No) => {
+            state.overlay = Overlay::None
+        }
         (Overlay::Engines { list, sel }, Action::Down) => *sel = (*sel + 1).min(list.len()),
         (Overlay::Engines { sel, .. }, Action::Up) => *sel = sel.saturating_sub(1),
         (Overlay::Engines { list, sel }, Action::Open) => match list.get(*sel).cloned() {

@@ -134,6 +134,10 @@ pub enum Overlay {
         list: Vec<super::msg::EngineChoice>,
         sel: usize,
     },
+    /// Start, stop, restart, pause or kill these containers? (actions listed in `ui.confirm`)
+    ConfirmAction {
+        targets: Vec<(String, String, super::msg::ContainerAction)>,
+    },
     /// A yes/no question: `y` issues `yes`, `f` issues `force` when offered.
     Ask {
         question: String,
@@ -154,7 +158,9 @@ impl Overlay {
     /// the run form edit text; an output closes on any key).
     pub fn context(&self) -> Option<Context> {
         match self {
-            Overlay::Confirm(_) | Overlay::Ask { .. } => Some(Context::Dialog),
+            Overlay::Confirm(_) | Overlay::ConfirmAction { .. } | Overlay::Ask { .. } => {
+                Some(Context::Dialog)
+            }
             Overlay::Help => Some(Context::HelpPage),
             Overlay::Engines { .. } => Some(Context::Picker),
             Overlay::None

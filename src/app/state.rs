@@ -180,6 +180,8 @@ pub struct State {
     pub utc_offset: i32,
     /// Read-only mode: nothing that changes the engine is sent.
     pub readonly: bool,
+    /// The actions that ask first (`ui.confirm`).
+    pub confirm: Vec<super::action::Action>,
     /// The engine shown and its connection epoch: messages tagged otherwise are dropped.
     pub engine: super::msg::EngineRef,
     pub keymap: Keymap,
@@ -233,6 +235,7 @@ impl State {
             utc_offset: 0,
             engine: Default::default(),
             readonly: false,
+            confirm: crate::config::DEFAULT_CONFIRM.to_vec(),
             keymap,
             dirty: true,
             quit: false,

@@ -315,6 +315,7 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
         Overlay::None
         | Overlay::Help
         | Overlay::Confirm(_)
+        | Overlay::ConfirmAction { .. }
         | Overlay::Ask { .. }
         | Overlay::Engines { .. } => {}
     }

@@ -73,6 +73,20 @@ fn overlays(f: &mut Frame, state: &State, theme: &Theme) {
         Overlay::None => {}
         Overlay::Help => overlay::help(f, f.area(), state, &theme),
         Overlay::Confirm(c) => overlay::confirm(f, f.area(), c, &theme),
+        Overlay::ConfirmAction { targets } => {
+            let names: Vec<&str> = targets.iter().map(|(_, n, _)| n.as_str()).collect();
+            let verb = targets.first().map_or("act on", |(_, _, a)| a.verb());
+            let question = match names.as_slice() {
+                [one] => format!("{} {one}? (y: {verb}, n: cancel)", capitalize(verb)),
+                many => format!(
+                    "{} {} containers ({})? (y: {verb}, n: cancel)",
+                    capitalize(verb),
+                    many.len(),
+                    many.join(", ")
+                ),
+            };
+            overlay::ask(f, f.area(), &question, &theme)
+        }
         Overlay::Prompt { kind, text } => {
             // The run prompt validates as you type and shows the equivalent command.
             let hint = match kind {
@@ -94,5 +108,14 @@ fn overlays(f: &mut Frame, state: &State, theme: &Theme) {
         Overlay::RunForm { form, field } => {
             overlay::run_form(f, f.area(), state, form, *field, &theme)
         }
+    }
+}
+
+/// "Kill" from "kill".
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
