@@ -137,7 +137,13 @@ async fn each_action_changes_the_container() {
     );
     assert_eq!(c.inspect("{{.State.Status}}"), "running");
 
+    // Kill asks first (ui.confirm): yes.
     d.key('K');
+    assert!(matches!(
+        d.state.overlay,
+        dockside::app::state::Overlay::ConfirmAction { .. }
+    ));
+    d.key('y');
     assert!(
         d.until(T, |s| running(s) == Some(CState::Exited)).await,
         "kill"
