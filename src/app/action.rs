@@ -44,6 +44,7 @@ actions! {
     ViewNetworks => "view_networks",
     ViewEngine => "view_engine",
     ViewEvents => "view_events",
+    ViewProjects => "view_projects",
     Engines => "engines",
     // Moving in lists and text.
     Down => "down",

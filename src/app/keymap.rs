@@ -61,6 +61,7 @@ contexts! {
     Engine => ("engine", "Engine"),
     Events => ("events", "Events"),
     Inspect => ("inspect", "Inspect tab"),
+    Projects => ("projects", "Compose projects"),
 }
 
 /// A key press, normalised: shift is folded into the character for printable keys.

@@ -390,4 +390,11 @@ pub enum ResCmd {
     SystemPrune,
     Run(Box<super::runform::RunSpec>),
     CancelJob(u64),
+    /// `docker-compose down` through the API: each project's containers (only `service`'s
+    /// when given), then its networks and, with `volumes`, its named volumes.
+    ComposeDown {
+        projects: Vec<String>,
+        service: Option<String>,
+        volumes: bool,
+    },
 }

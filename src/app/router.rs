@@ -221,6 +221,15 @@ pub fn on_event(state: &mut State, ev: EngineEvent) {
     }
 }
 
+/// The containers changed (listed, one changed, one gone): views derived from them follow.
+pub fn containers_changed(state: &mut State) {
+    let (p, shown) = (page(state), state.view);
+    let views = &mut state.views;
+    if views.containers_changed(state.containers.values(), shown, &state.filter.text, p) {
+        state.dirty = true;
+    }
+}
+
 /// A (re)connected engine: every view keeps what it listed fresh and asks again for what
 /// failed.
 pub fn reconnected(state: &mut State, out: &mut Vec<Cmd>) {

@@ -94,6 +94,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             // Every view keeps what it listed fresh and asks again for what failed.
             super::router::reconnected(state, out);
             state.containers = list.into_iter().map(|c| (c.id.clone(), c)).collect();
+            super::router::containers_changed(state);
             state.pending.retain(|id| state.containers.contains_key(id));
             state
                 .stats
@@ -118,6 +119,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 state.stats.remove(&id);
             }
             state.containers.insert(id.clone(), c);
+            super::router::containers_changed(state);
             let just_ran = state.select_when_listed.as_deref() == Some(id.as_str());
             if just_ran {
                 state.select_when_listed = None;
@@ -149,6 +151,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         Msg::Gone(id) => {
             state.exec.container_gone(&id);
             state.containers.remove(&id);
+            super::router::containers_changed(state);
             state.stats.remove(&id);
             state.pending.forget(&id);
             state.recompute_rows();
@@ -531,6 +534,7 @@ fn global_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handl
         Action::ViewNetworks => View::Networks,
         Action::ViewEngine => View::Engine,
         Action::ViewEvents => View::Events,
+        Action::ViewProjects => View::Projects,
         Action::Engines => {
             state.set_status(StatusKind::Progress, "reading docker contexts…");
             out.push(Cmd::Engine(Req::ListEngines));
@@ -719,7 +723,7 @@ mod tests {
     use crate::views::View;
 
     /// The places a user reaches, by name: each context is active in one of them at least.
-    const PLACES: [&str; 12] = [
+    const PLACES: [&str; 13] = [
         "containers list",
         "logs",
         "stats",
@@ -732,6 +736,7 @@ mod tests {
         "Networks",
         "Engine",
         "Events",
+        "Projects",
     ];
 
     /// A state at one of [`PLACES`], reached as a user would.
@@ -761,6 +766,7 @@ mod tests {
             View::Networks,
             View::Engine,
             View::Events,
+            View::Projects,
         ] {
             if view.title() == name {
                 super::super::router::switch(&mut s, view, &mut out);
@@ -817,11 +823,7 @@ mod tests {
             }
         }
         for ctx in Context::ALL {
-            assert!(
-                reached.contains(&ctx),
-                "no state reaches [[{}]]",
-                ctx.name()
-            );
+            assert!(reached.contains(ctx), "no state reaches [[{}]]", ctx.name());
         }
     }
 

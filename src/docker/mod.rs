@@ -22,6 +22,7 @@ pub mod lists;
 pub mod logs;
 pub mod networks;
 pub mod progress;
+pub mod projects;
 pub mod query;
 pub mod refuse;
 pub mod session;

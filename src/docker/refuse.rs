@@ -99,5 +99,6 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
         ResCmd::Disconnect { .. } => done("disconnect", why),
         ResCmd::PruneNetworks => done("prune networks", why),
         ResCmd::SystemPrune => done("system prune", why),
+        ResCmd::ComposeDown { .. } => done("down", why),
     })
 }

@@ -14,6 +14,7 @@ use super::client::Target;
 use super::container_list::{ContainerList, relevant};
 use super::events::EventRx;
 use super::lists::ListWatch;
+use super::projects;
 use super::task::{AbortOnDrop, OpTask, Requests};
 use super::{build, containers, events, exec, images, logs, networks, stats, system, volumes};
 use crate::app::images::{Progress, short_id};
@@ -392,6 +393,25 @@ impl Session {
             ResCmd::Run(spec) => {
                 r.reply(move |d| async move { res(ResMsg::Ran(containers::run(&d, &spec).await)) })
             }
+            ResCmd::ComposeDown {
+                projects,
+                service,
+                volumes,
+            } => r.reply(move |d| async move {
+                let mut texts = Vec::new();
+                let mut result = Ok(());
+                for p in &projects {
+                    match projects::down(&d, p, service.as_deref(), volumes).await {
+                        Ok(t) => texts.push(format!("{p}: {t}")),
+                        Err(e) => result = Err(format!("{p}: {e}")),
+                    }
+                }
+                let what = match &service {
+                    Some(s) => format!("down {s} of {}", projects.join(", ")),
+                    None => format!("down {}", projects.join(", ")),
+                };
+                done(what, result.map(|()| texts.join("; ")))
+            }),
         }
     }
 

@@ -16,6 +16,7 @@ pub mod events;
 pub mod images;
 pub mod list;
 pub mod networks;
+pub mod projects;
 pub mod volumes;
 pub mod widgets;
 
@@ -38,16 +39,18 @@ pub enum View {
     Networks,
     Engine,
     Events,
+    Projects,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Containers,
         View::Images,
         View::Volumes,
         View::Networks,
         View::Engine,
         View::Events,
+        View::Projects,
     ];
 
     pub fn title(self) -> &'static str {
@@ -58,6 +61,7 @@ impl View {
             View::Networks => "Networks",
             View::Engine => "Engine",
             View::Events => "Events",
+            View::Projects => "Projects",
         }
     }
 }
@@ -106,6 +110,7 @@ pub struct Views {
     pub networks: networks::NetworksView,
     pub engine: engine::EngineView,
     pub events: events::EventsView,
+    pub projects: projects::ProjectsView,
 }
 
 impl Views {
@@ -117,6 +122,7 @@ impl Views {
             View::Networks => &self.networks,
             View::Engine => &self.engine,
             View::Events => &self.events,
+            View::Projects => &self.projects,
         })
     }
 
@@ -128,24 +134,45 @@ impl Views {
             View::Networks => &mut self.networks,
             View::Engine => &mut self.engine,
             View::Events => &mut self.events,
+            View::Projects => &mut self.projects,
         })
     }
 
     /// Every view but the containers view.
-    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 5] {
+    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 6] {
         [
             (View::Images, &mut self.images),
             (View::Volumes, &mut self.volumes),
             (View::Networks, &mut self.networks),
             (View::Engine, &mut self.engine),
             (View::Events, &mut self.events),
+            (View::Projects, &mut self.projects),
         ]
+    }
+
+    /// The containers changed: the views derived from them follow (`filter` and `page`: of
+    /// the view shown). True when the view shown changed.
+    pub fn containers_changed<'a>(
+        &mut self,
+        containers: impl Iterator<Item = &'a crate::app::model::Container>,
+        shown: View,
+        filter: &str,
+        page: usize,
+    ) -> bool {
+        let filter = if shown == View::Projects { filter } else { "" };
+        self.projects.containers_changed(containers, filter, page);
+        shown == View::Projects
     }
 
     /// An engine answer for a view, routed by its type to the view it belongs to. `Ran` and
     /// `Done` are the root's (they are about containers or the status line).
     pub fn on_msg(&mut self, msg: ResMsg, shown: View, cx: &mut Cx) -> Handled {
         let (owner, handled) = match msg {
+            // The projects view's outdated badge reads the images list too.
+            ResMsg::Images(r) if self.projects.images_changed(&r) && shown == View::Projects => {
+                self.images.on_list(r, cx);
+                return Handled::Redraw;
+            }
             ResMsg::Images(r) => (View::Images, self.images.on_list(r, cx)),
             ResMsg::ImageDetail(r) => (View::Images, self.images.on_detail(r, cx)),
             ResMsg::Job { id, progress } => (View::Images, self.images.on_job(id, progress, cx)),
