@@ -43,7 +43,7 @@ fn hints(state: &State, theme: &Theme) -> Line<'static> {
         if let Some(k) = key(Action::Help) {
             push(k, "help");
         }
-        push("1-6".into(), "views");
+        push(format!("1-{}", crate::views::View::ALL.len()), "views");
         for b in km.bindings(contexts[0]) {
             if let Some(k) = b.keys.first() {
                 push(k.label(), &b.action.name().replace('_', " "));

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::{PState, Project, ProjectsView, Service};
 use crate::app::action::Action;
@@ -104,7 +104,7 @@ fn projects(v: &ProjectsView, f: &mut Frame, area: Rect, dx: &Dx) {
     .style(theme.header_row());
     let widths = [
         Constraint::Fill(2),
-        Constraint::Length(24),
+        Constraint::Length(22),
         Constraint::Fill(3),
         Constraint::Length(4),
         Constraint::Length(14),
@@ -191,16 +191,22 @@ pub fn detail(v: &ProjectsView, f: &mut Frame, area: Rect, dx: &Dx) {
     let Some(p) = v.selected() else {
         return dx.details(f, area, vec![hint()]);
     };
+    let wide = area.width >= 120;
     let lines = match (&v.open, v.selected_service()) {
-        (Some(_), Some(s)) => service_lines(s, dx),
+        (Some(_), Some(s)) => service_lines(s, dx, wide),
         (Some(_), None) => vec![hint()],
-        (None, _) => project_lines(p, dx),
+        (None, _) => project_lines(p, dx, wide),
     };
-    dx.details(f, area, lines);
+    // Tables: cut at the edge, not wrapped.
+    f.render_widget(
+        Paragraph::new(lines).block(dx.detail_block("Details")),
+        area,
+    );
 }
 
-fn project_lines(p: &Project, dx: &Dx) -> Vec<Line<'static>> {
+fn project_lines(p: &Project, dx: &Dx, wide: bool) -> Vec<Line<'static>> {
     let theme = dx.theme;
+    let (nw, iw) = if wide { (20, 28) } else { (14, 18) };
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("{:<15}", "Project"), theme.accent()),
@@ -213,8 +219,8 @@ fn project_lines(p: &Project, dx: &Dx) -> Vec<Line<'static>> {
         dx.kv("Volumes", p.volumes.join(", ")),
         Line::from(Span::styled(
             format!(
-                "{:<20} {:<28} {:>5}  {:<9} {:<8} {}",
-                "SERVICE", "IMAGE", "UP", "HEALTH", "", "PORTS"
+                "{:<nw$} {:<iw$} {:>5}  {:<9} {:<8} {}",
+                "SERVICE", "IMAGE", "UP", "HEALTH", "UPDATE", "PORTS"
             ),
             theme.header_row(),
         )),
@@ -223,9 +229,9 @@ fn project_lines(p: &Project, dx: &Dx) -> Vec<Line<'static>> {
         let (up, total) = s.running();
         lines.push(Line::from(vec![
             Span::raw(format!(
-                "{:<20} {:<28} ",
-                cut(&s.name, 20),
-                cut(&s.image, 28)
+                "{:<nw$} {:<iw$} ",
+                cut(&s.name, nw),
+                cut(&s.image, iw)
             )),
             Span::styled(
                 format!("{:>5}", format!("{up}/{total}")),
@@ -242,15 +248,16 @@ fn project_lines(p: &Project, dx: &Dx) -> Vec<Line<'static>> {
     lines
 }
 
-fn service_lines(s: &Service, dx: &Dx) -> Vec<Line<'static>> {
+fn service_lines(s: &Service, dx: &Dx, wide: bool) -> Vec<Line<'static>> {
     let theme = dx.theme;
+    let (nw, sw) = if wide { (28, 30) } else { (20, 24) };
     let mut lines = vec![
         dx.kv("Service", s.name.clone()),
         dx.kv("Image", s.image.clone()),
         dx.kv("Ports", s.ports()),
         Line::from(Span::styled(
             format!(
-                "{:<28} {:<10} {:<30} {}",
+                "{:<nw$} {:<10} {:<sw$} {}",
                 "CONTAINER", "STATE", "STATUS", "IMAGE"
             ),
             theme.header_row(),
@@ -258,14 +265,14 @@ fn service_lines(s: &Service, dx: &Dx) -> Vec<Line<'static>> {
     ];
     for m in &s.members {
         let mut spans = vec![
-            Span::raw(format!("{:<28} ", cut(&m.c.name, 28))),
+            Span::raw(format!("{:<nw$} ", cut(&m.c.name, nw))),
             Span::styled(
                 format!("{:<10} ", m.c.state.as_str()),
                 cstate_style(m.c.state, dx),
             ),
             Span::raw(format!(
-                "{:<30} {}",
-                cut(&m.c.status_text(dx.now), 30),
+                "{:<sw$} {}",
+                cut(&m.c.status_text(dx.now), sw),
                 m.c.image
             )),
         ];

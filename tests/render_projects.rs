@@ -1,0 +1,237 @@
+//! Rendering snapshots of the projects view at 80x24 and 200x50 (no engine, no terminal).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use dockside::app::fixtures::{self, NOW};
+use dockside::app::images::Image;
+use dockside::app::model::{CState, Compose, Container, Health, Port};
+use dockside::app::msg::{Cmd, Msg, Req, ResCmd, ResMsg};
+use dockside::app::{State, update};
+use dockside::views::View;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (200, 50)];
+
+fn render(state: &State) -> String {
+    let backend = TestBackend::new(state.width, state.height);
+    let mut term = Terminal::new(backend).expect("terminal");
+    term.draw(|f| dockside::ui::draw(f, state)).expect("draw");
+    term.backend().to_string()
+}
+
+fn send(s: &mut State, msg: Msg) -> Vec<Cmd> {
+    let mut out = Vec::new();
+    update(s, msg, &mut out);
+    out
+}
+
+fn press(s: &mut State, c: char) -> Vec<Cmd> {
+    let mods = if c.is_ascii_uppercase() {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    let code = match c {
+        '\n' => KeyCode::Enter,
+        '\x1b' => KeyCode::Esc,
+        c => KeyCode::Char(c),
+    };
+    send(s, Msg::Key(KeyEvent::new(code, mods)))
+}
+
+const OLD: &str = "sha256:0000aaaa1111bbbb2222cccc3333dddd4444eeee5555ffff6666aaaa7777bbbb";
+const NEW: &str = "sha256:9999aaaa1111bbbb2222cccc3333dddd4444eeee5555ffff6666aaaa7777bbbb";
+
+fn member(n: u32, project: &str, service: &str, num: u32, image: &str, state: CState) -> Container {
+    let mut c = fixtures::container(n, &format!("{project}-{service}-{num}"), image, state);
+    c.project = Some(project.into());
+    c.service = Some(service.into());
+    c.compose = Some(Box::new(Compose {
+        number: Some(num),
+        oneoff: false,
+        working_dir: format!("/srv/{project}"),
+        config_files: format!("/srv/{project}/docker-compose.yml"),
+        image_id: OLD.into(),
+        networks: vec![format!("{project}_default")],
+        volumes: if service == "mongo" {
+            vec![format!("{project}_data")]
+        } else {
+            vec![]
+        },
+    }));
+    c
+}
+
+/// Two stacks: one partly up, with an outdated api and an unhealthy mongo; one fully stopped.
+fn stacks() -> Vec<Container> {
+    let mut nginx = member(20, "stack", "nginx", 1, "nginx:1.27", CState::Running);
+    nginx.ports = vec![Port {
+        ip: Some("0.0.0.0".into()),
+        private: 80,
+        public: Some(8080),
+        proto: "tcp".into(),
+    }];
+    let api1 = member(21, "stack", "api", 1, "stack/api:latest", CState::Running);
+    let api2 = member(22, "stack", "api", 2, "stack/api:latest", CState::Running);
+    let api3 = member(23, "stack", "api", 3, "stack/api:latest", CState::Exited);
+    let mut mongo = member(24, "stack", "mongo", 1, "mongo:7", CState::Running);
+    mongo.health = Some(Health::Unhealthy);
+    let redis = member(25, "stack", "redis", 1, "redis:7", CState::Running);
+    let web = member(30, "blog", "web", 1, "ghost:5", CState::Exited);
+    let db = member(31, "blog", "db", 1, "mysql:8", CState::Exited);
+    let mut all = fixtures::fleet();
+    all.extend([nginx, api1, api2, api3, mongo, redis, web, db]);
+    all
+}
+
+fn images() -> Vec<Image> {
+    let image = |id: &str, tags: &[&str]| Image {
+        id: id.into(),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        size: 1,
+        created: NOW,
+        containers: 1,
+        dangling: false,
+    };
+    vec![
+        // stack/api:latest moved on: its containers run OLD.
+        image(NEW, &["stack/api:latest"]),
+        image(
+            OLD,
+            &["nginx:1.27", "mongo:7", "redis:7", "ghost:5", "mysql:8"],
+        ),
+    ]
+}
+
+fn projects_state(w: u16, h: u16) -> State {
+    let mut s = fixtures::state(w, h);
+    send(&mut s, Msg::Snapshot(stacks()));
+    let out = press(&mut s, '7');
+    assert_eq!(s.view, View::Projects);
+    assert!(
+        out.contains(&Cmd::Engine(Req::Res(ResCmd::Watch(
+            dockside::app::msg::Kind::Images
+        )))),
+        "the outdated badge asks for the images list: {out:?}"
+    );
+    send(&mut s, Msg::Res(ResMsg::Images(Ok(images()))));
+    s
+}
+
+#[test]
+fn projects_view() {
+    for (w, h) in SIZES {
+        let mut s = projects_state(w, h);
+        let names: Vec<&str> = s
+            .views
+            .projects
+            .projects
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(names, ["blog", "shop", "stack"]);
+        press(&mut s, 'j');
+        press(&mut s, 'j');
+        insta::assert_snapshot!(format!("projects_{w}x{h}"), render(&s));
+    }
+}
+
+#[test]
+fn services_of_a_project() {
+    for (w, h) in SIZES {
+        let mut s = projects_state(w, h);
+        press(&mut s, 'j');
+        press(&mut s, 'j');
+        press(&mut s, '\n');
+        assert_eq!(s.views.projects.open.as_deref(), Some("stack"));
+        let api = &s.views.projects.selected_service().expect("a service");
+        assert_eq!(api.name, "api");
+        assert_eq!(api.running(), (2, 3));
+        assert!(api.outdated());
+        insta::assert_snapshot!(format!("projects_services_{w}x{h}"), render(&s));
+        press(&mut s, '\x1b');
+        assert_eq!(s.views.projects.open, None, "esc goes back to the projects");
+    }
+}
+
+#[test]
+fn project_actions_reach_its_containers_and_down_asks() {
+    let mut s = projects_state(120, 40);
+    // blog is fully stopped: start starts both its containers.
+    let out = press(&mut s, 'S');
+    let started: Vec<&str> = out
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::Engine(Req::Container { name, .. }) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(started, ["blog-db-1", "blog-web-1"]);
+    // Stopping it: nothing to stop.
+    let out = press(&mut s, 's');
+    assert!(out.is_empty(), "{out:?}");
+    // Mark blog and stack, stop: only the running ones of stack.
+    press(&mut s, ' ');
+    press(&mut s, 'j');
+    press(&mut s, ' ');
+    assert_eq!(s.views.projects.marked.len(), 2);
+    let out = press(&mut s, 's');
+    assert_eq!(out.len(), 5, "stack's 5 running containers: {out:?}");
+    // Down asks first, with the volumes as an option.
+    let out = press(&mut s, 'D');
+    assert!(out.is_empty());
+    insta::assert_snapshot!("projects_down_ask_120x40", render(&s));
+    let out = press(&mut s, 'f');
+    assert_eq!(
+        out,
+        [Cmd::Engine(Req::Res(ResCmd::ComposeDown {
+            projects: vec!["blog".into(), "stack".into()],
+            service: None,
+            volumes: true,
+        }))]
+    );
+    // A service's containers: only them.
+    press(&mut s, '\x1b');
+    press(&mut s, 'g');
+    press(&mut s, 'j');
+    press(&mut s, 'j');
+    press(&mut s, '\n');
+    press(&mut s, 'j');
+    let out = press(&mut s, 'r');
+    let restarted: Vec<&str> = out
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::Engine(Req::Container { name, .. }) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(restarted, ["stack-mongo-1"]);
+}
+
+#[test]
+fn projects_follow_the_containers() {
+    let mut s = projects_state(120, 40);
+    let gone: Vec<String> = stacks()
+        .into_iter()
+        .filter(|c| c.project.as_deref() == Some("blog"))
+        .map(|c| c.id)
+        .collect();
+    for id in gone {
+        send(&mut s, Msg::Gone(id));
+    }
+    let names: Vec<&str> = s
+        .views
+        .projects
+        .projects
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, ["shop", "stack"]);
+    let mut c = stacks()
+        .into_iter()
+        .find(|c| c.name == "stack-api-3")
+        .expect("api-3");
+    c.state = CState::Running;
+    send(&mut s, Msg::Upsert(c));
+    assert_eq!(s.views.projects.projects[1].state_text(), "running 6/6");
+}
