@@ -1,0 +1,268 @@
+//! The projects view against a real engine: a compose project brought up with the compose
+//! CLI (Debian's docker-compose), shown as `docker-compose ps` shows it, acted on by keys
+//! (a service stopped, the project stopped and started, down with its volumes) and checked
+//! on the engine.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyModifiers};
+use dockside::app::State;
+use dockside::views::View;
+use support::driver::Driver;
+use support::engine::{self, docker, docker_ok, unique_name};
+
+const T: Duration = Duration::from_secs(60);
+
+/// A compose project on the engine, taken down (with its volumes) and its files and image
+/// tags removed however the test ends.
+struct Stack {
+    name: String,
+    dir: PathBuf,
+    file: PathBuf,
+    tags: Vec<String>,
+}
+
+impl Stack {
+    fn compose(&self, args: &[&str]) -> Output {
+        let file = self.file.to_string_lossy().to_string();
+        let mut all = vec!["-p", self.name.as_str(), "-f", file.as_str()];
+        all.extend_from_slice(args);
+        Command::new("docker-compose")
+            .args(&all)
+            .output()
+            .expect("docker-compose runs (scripts/engine.sh installs it)")
+    }
+
+    fn compose_ok(&self, args: &[&str]) -> String {
+        let out = self.compose(args);
+        assert!(
+            out.status.success(),
+            "docker-compose {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// `docker-compose ps`: container name → running.
+    fn ps(&self) -> BTreeMap<String, bool> {
+        let text = self.compose_ok(&["ps"]);
+        text.lines()
+            .skip_while(|l| !l.starts_with("---"))
+            .skip(1)
+            .filter_map(|l| {
+                let name = l.split_whitespace().next()?;
+                let up = l.split_whitespace().any(|w| w == "Up");
+                Some((name.to_string(), up))
+            })
+            .collect()
+    }
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        let _ = self.compose(&["down", "-v", "--remove-orphans"]);
+        for t in &self.tags {
+            let _ = docker(&["rmi", "-f", t]);
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// web, api ×2 (its own tag, to be moved), db with a named volume, worker stopped.
+fn bring_up() -> Stack {
+    let name = unique_name("dsproj");
+    let image = engine::test_image();
+    let api_tag = format!("dockside-test/{name}-api:latest");
+    docker_ok(&["tag", &image, &api_tag]);
+    let dir = std::env::temp_dir().join(&name);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("docker-compose.yml");
+    let cmd = r#"["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]"#;
+    let yml = format!(
+        "version: \"2.4\"\nservices:\n  web:\n    image: {image}\n    command: {cmd}\n    links: [api]\n  api:\n    image: {api_tag}\n    command: {cmd}\n    links: [db]\n  db:\n    image: {image}\n    command: {cmd}\n    volumes: [\"data:/data\"]\n  worker:\n    image: {image}\n    command: {cmd}\nvolumes:\n  data: {{}}\n"
+    );
+    std::fs::write(&file, yml).expect("compose file");
+    let stack = Stack {
+        name,
+        dir,
+        file,
+        tags: vec![api_tag],
+    };
+    stack.compose_ok(&["up", "-d", "--scale", "api=2"]);
+    stack.compose_ok(&["stop", "worker"]);
+    stack
+}
+
+fn project<'a>(s: &'a State, name: &str) -> Option<&'a dockside::views::projects::Project> {
+    s.views.projects.projects.iter().find(|p| p.name == name)
+}
+
+/// The view's containers of the project: name → running.
+fn shown(s: &State, name: &str) -> BTreeMap<String, bool> {
+    project(s, name)
+        .map(|p| {
+            p.members()
+                .map(|m| {
+                    let up = m.c.state == dockside::app::model::CState::Running;
+                    (m.c.name.clone(), up)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn type_filter(d: &mut Driver, text: &str) {
+    d.key('/');
+    for ch in text.chars() {
+        d.key_code(KeyCode::Char(ch), KeyModifiers::NONE);
+    }
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn projects_view_shows_acts_on_and_takes_down_a_compose_project() {
+    if !engine::available() {
+        return;
+    }
+    let stack = bring_up();
+    let p = stack.name.clone();
+    let mut d = Driver::start(None);
+    d.key('7');
+    assert_eq!(d.state.view, View::Projects);
+
+    // The view shows what docker-compose ps shows.
+    let ps = stack.ps();
+    assert_eq!(ps.len(), 5, "{ps:?}");
+    assert!(
+        d.until(T, |s| shown(s, &p) == ps).await,
+        "view {:?} != docker-compose ps {ps:?}",
+        shown(&d.state, &p)
+    );
+    {
+        let proj = project(&d.state, &p).expect("listed");
+        assert_eq!(proj.state_text(), "partly up 4/5");
+        let services: Vec<&str> = proj.services.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(services, ["api", "db", "web", "worker"]);
+        assert_eq!(proj.services[0].running(), (2, 2));
+        assert_eq!(proj.networks, [format!("{p}_default")]);
+        assert_eq!(proj.volumes, [format!("{p}_data")]);
+        assert_eq!(
+            proj.config_files,
+            [stack.file.to_string_lossy().to_string()]
+        );
+        assert!(!proj.outdated(), "nothing moved yet");
+    }
+
+    // The api's tag moves to another image: its service is outdated.
+    let other = format!("dockside-test/{p}-other:latest");
+    let web = stack.compose_ok(&["ps", "-q", "web"]);
+    docker_ok(&["commit", web.trim(), &other]);
+    docker_ok(&["tag", &other, &stack.tags[0]]);
+    let mut stack = stack;
+    stack.tags.push(other);
+    assert!(
+        d.until(T, |s| project(s, &p)
+            .is_some_and(|x| x.services[0].outdated()))
+            .await,
+        "api shows outdated after its tag moved"
+    );
+    assert!(
+        !project(&d.state, &p).is_some_and(|x| x.services[1..].iter().any(|s| s.outdated())),
+        "only api is outdated"
+    );
+
+    // Select the project through the filter, then its api service: stop only it.
+    type_filter(&mut d, &p);
+    assert_eq!(
+        d.state.views.projects.selected().map(|x| x.name.clone()),
+        Some(p.clone())
+    );
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(
+        d.state
+            .views
+            .projects
+            .selected_service()
+            .map(|s| s.name.clone()),
+        Some("api".to_string())
+    );
+    d.key('s');
+    let api_down = |m: &BTreeMap<String, bool>| {
+        m.iter().all(|(n, up)| {
+            if n.contains("_api_") {
+                !up
+            } else {
+                *up || n.contains("_worker_")
+            }
+        })
+    };
+    assert!(
+        engine::wait_until(T, || api_down(&stack.ps())),
+        "api stopped, the rest as it was: {:?}",
+        stack.ps()
+    );
+    assert!(d.until(T, |s| api_down(&shown(s, &p))).await);
+
+    // Back to the projects: stop the whole project.
+    d.key_code(KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(d.state.views.projects.open, None);
+    d.key('s');
+    assert!(
+        engine::wait_until(T, || stack.ps().values().all(|up| !up)),
+        "everything stopped: {:?}",
+        stack.ps()
+    );
+    assert!(
+        d.until(T, |s| project(s, &p)
+            .is_some_and(|x| x.state_text() == "exited 0/5"))
+            .await,
+        "the fully stopped project is still listed, as exited"
+    );
+    assert_eq!(shown(&d.state, &p), stack.ps());
+
+    // Start it again: every replica (worker too).
+    d.key('S');
+    assert!(
+        engine::wait_until(T, || stack.ps().values().all(|up| *up)),
+        "everything started: {:?}",
+        stack.ps()
+    );
+    assert!(
+        d.until(T, |s| project(s, &p)
+            .is_some_and(|x| x.state_text() == "running 5/5"))
+            .await
+    );
+
+    // Down asks first; `f` takes the named volume too.
+    d.key('D');
+    assert!(
+        matches!(d.state.overlay, dockside::app::state::Overlay::Ask { .. }),
+        "down asks"
+    );
+    assert!(stack.ps().len() == 5, "nothing removed before the answer");
+    d.key('f');
+    let label = format!("label=com.docker.compose.project={p}");
+    assert!(
+        engine::wait_until(T, || {
+            docker_ok(&["ps", "-aq", "--filter", &label])
+                .trim()
+                .is_empty()
+                && docker_ok(&["network", "ls", "-q", "--filter", &label])
+                    .trim()
+                    .is_empty()
+                && docker_ok(&["volume", "ls", "-q", "--filter", &label])
+                    .trim()
+                    .is_empty()
+        }),
+        "containers, network and volume of {p} removed"
+    );
+    assert!(
+        d.until(T, |s| project(s, &p).is_none()).await,
+        "the project leaves the view"
+    );
+}
