@@ -235,3 +235,86 @@ fn projects_follow_the_containers() {
     send(&mut s, Msg::Upsert(c));
     assert_eq!(s.views.projects.projects[1].state_text(), "running 6/6");
 }
+
+fn logs_req(out: &[Cmd]) -> Option<dockside::app::msg::LogsRequest> {
+    out.iter().find_map(|c| match c {
+        Cmd::Engine(Req::Logs(Some(r))) => Some(r.clone()),
+        _ => None,
+    })
+}
+
+#[test]
+fn project_logs_are_interleaved_and_follow_the_project() {
+    use dockside::app::logbuf::{LogLine, LogStream};
+    use dockside::app::msg::{LogEvent, LogEventKind};
+    use dockside::app::sanitize::sanitize_line;
+    use dockside::docker::group_logs::{merge, prefixed};
+    for (w, h) in SIZES {
+        let mut s = projects_state(w, h);
+        press(&mut s, 'j');
+        press(&mut s, 'j');
+        let out = press(&mut s, 'l');
+        assert_eq!(
+            s.view,
+            View::Containers,
+            "the logs pane of the containers view"
+        );
+        let req = logs_req(&out).expect("an aggregated log is opened");
+        let prefixes: Vec<(&str, bool)> = req
+            .group
+            .iter()
+            .map(|g| (g.prefix.as_str(), g.live))
+            .collect();
+        assert_eq!(
+            prefixes,
+            [
+                ("api-1", true),
+                ("api-2", true),
+                ("api-3", false),
+                ("mongo", true),
+                ("nginx", true),
+                ("redis", true)
+            ]
+        );
+        // The docker layer's lines: prefixed, merged by time.
+        let line = |ts: i64, who: usize, text: &str| {
+            let l = LogLine {
+                stream: LogStream::Stdout,
+                ts_nanos: Some((NOW - 60 + ts) * 1_000_000_000),
+                body: sanitize_line(text.as_bytes(), 4096),
+            };
+            prefixed(l, req.group[who].prefix.as_str(), 5, who)
+        };
+        let lines = merge(vec![
+            line(3, 4, "GET /api/orders 200 → api-1"),
+            line(1, 3, "waiting for connections on port 27017"),
+            line(2, 0, "listening on :8000"),
+            line(4, 1, "listening on :8000"),
+            line(5, 5, "Ready to accept connections tcp"),
+        ]);
+        let generation = s.logs.generation;
+        send(
+            &mut s,
+            Msg::Logs(LogEvent {
+                generation,
+                kind: LogEventKind::Lines(lines),
+            }),
+        );
+        insta::assert_snapshot!(format!("projects_logs_{w}x{h}"), render(&s));
+        // A replica joins (scale up): the log follows it from the last line seen.
+        let mut api4 = member(26, "stack", "api", 4, "stack/api:latest", CState::Running);
+        api4.since = Some(NOW);
+        let out = send(&mut s, Msg::Upsert(api4));
+        let req = logs_req(&out).expect("followed again with the new replica");
+        assert_eq!(req.group.len(), 7);
+        assert!(req.group.iter().any(|g| g.prefix == "api-4" && g.live));
+        assert_eq!(req.after_nanos, Some((NOW - 55) * 1_000_000_000));
+        assert_eq!(s.logs.buf.len(), 5, "the lines seen stay");
+        // Nothing changed: no new stream.
+        let same = stacks()
+            .into_iter()
+            .find(|c| c.name == "stack-redis-1")
+            .expect("redis");
+        assert!(logs_req(&send(&mut s, Msg::Upsert(same))).is_none());
+    }
+}

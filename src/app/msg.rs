@@ -203,6 +203,19 @@ pub struct LogsRequest {
     /// before it are skipped.
     pub after_nanos: Option<i64>,
     pub follow: bool,
+    /// An aggregated log (a compose project or service): these containers' lines interleaved
+    /// by time, each prefixed with its name (`id` is then the first one's). Empty: `id` alone.
+    pub group: Vec<LogSource>,
+}
+
+/// One container of an aggregated log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogSource {
+    pub id: String,
+    /// `api`, or `api-2` for a replica: the prefix of its lines.
+    pub prefix: String,
+    /// Running (followed); a stopped one gives its past lines only.
+    pub live: bool,
 }
 
 /// What the app asks of the outside world: the engine (carried out by `docker/`) or the

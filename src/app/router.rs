@@ -69,6 +69,14 @@ fn apply(
             state.dirty = true;
             super::containers::selection_changed(state, out);
         }
+        Some(Goto::Logs(group)) => {
+            switch(state, View::Containers, out);
+            state.tab = super::state::DetailTab::Logs;
+            state.focus = Focus::Detail;
+            let req = state.logs.open_group(group, state.now);
+            out.push(Cmd::Engine(super::msg::Req::Logs(req)));
+            state.dirty = true;
+        }
         Some(Goto::Item(view, key)) => {
             switch(state, view, out);
             let p = page(state);
@@ -222,11 +230,22 @@ pub fn on_event(state: &mut State, ev: EngineEvent) {
 }
 
 /// The containers changed (listed, one changed, one gone): views derived from them follow.
-pub fn containers_changed(state: &mut State) {
+/// An aggregated log follows its project's containers as they come, go, stop and start.
+pub fn containers_changed(state: &mut State, out: &mut Vec<Cmd>) {
     let (p, shown) = (page(state), state.view);
     let views = &mut state.views;
     if views.containers_changed(state.containers.values(), shown, &state.filter.text, p) {
         state.dirty = true;
+    }
+    if let Some(g) = &state.logs.group {
+        let sources = crate::views::projects::model::log_sources(
+            state.containers.values(),
+            &g.project,
+            g.service.as_deref(),
+        );
+        if let Some(req) = state.logs.regroup(sources, state.now) {
+            out.push(Cmd::Engine(super::msg::Req::Logs(Some(req))));
+        }
     }
 }
 

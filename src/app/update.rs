@@ -94,18 +94,20 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             // Every view keeps what it listed fresh and asks again for what failed.
             super::router::reconnected(state, out);
             state.containers = list.into_iter().map(|c| (c.id.clone(), c)).collect();
-            super::router::containers_changed(state);
+            super::router::containers_changed(state, out);
             state.pending.retain(|id| state.containers.contains_key(id));
             state
                 .stats
                 .retain(|id, _| state.containers.contains_key(id));
             state.recompute_rows();
-            if state.logs.target.is_none()
-                || !state
-                    .logs
-                    .target
-                    .as_ref()
-                    .is_some_and(|t| state.containers.contains_key(t))
+            // An aggregated log stays (it follows its project).
+            if state.logs.group.is_none()
+                && (state.logs.target.is_none()
+                    || !state
+                        .logs
+                        .target
+                        .as_ref()
+                        .is_some_and(|t| state.containers.contains_key(t)))
             {
                 open_logs_for_selection(state, out);
             }
@@ -119,7 +121,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 state.stats.remove(&id);
             }
             state.containers.insert(id.clone(), c);
-            super::router::containers_changed(state);
+            super::router::containers_changed(state, out);
             let just_ran = state.select_when_listed.as_deref() == Some(id.as_str());
             if just_ran {
                 state.select_when_listed = None;
@@ -144,14 +146,14 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             {
                 out.push(Cmd::Engine(Req::Logs(Some(req))));
             }
-            if state.logs.target.is_none() {
+            if state.logs.target.is_none() && state.logs.group.is_none() {
                 open_logs_for_selection(state, out);
             }
         }
         Msg::Gone(id) => {
             state.exec.container_gone(&id);
             state.containers.remove(&id);
-            super::router::containers_changed(state);
+            super::router::containers_changed(state, out);
             state.stats.remove(&id);
             state.pending.forget(&id);
             state.recompute_rows();
@@ -188,6 +190,9 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                             format!("container {} — waiting for it to start", c.state.as_str())
                         }
                         Some(_) => "stream ended".to_string(),
+                        None if state.logs.group.is_some() => {
+                            "every container stopped — waiting for one to start".to_string()
+                        }
                         None => "container removed".to_string(),
                     };
                     state.logs.state = StreamState::Ended(why);

@@ -15,6 +15,8 @@ pub enum Goto {
     Container(String),
     /// Another view, the row of this key (image id or tag, volume name, network id) selected.
     Item(View, String),
+    /// The logs pane of the containers view, showing these containers interleaved.
+    Logs(crate::app::logs::LogGroup),
 }
 
 pub struct Cx<'a> {

@@ -350,6 +350,23 @@ impl Shape for ProjectsView {
                 self.act(action, cx)
             }
             Action::Remove => self.down(cx),
+            Action::TabLogs => {
+                let Some(p) = self.selected() else {
+                    return Handled::Quiet;
+                };
+                let service = self.selected_service().map(|s| s.name.clone());
+                let sources =
+                    model::log_sources(p.members().map(|m| &m.c), &p.name, service.as_deref());
+                if sources.is_empty() {
+                    return Handled::Quiet;
+                }
+                cx.goto = Some(Goto::Logs(crate::app::logs::LogGroup {
+                    project: p.name.clone(),
+                    service,
+                    sources,
+                }));
+                Handled::Redraw
+            }
             _ => Handled::No,
         }
     }

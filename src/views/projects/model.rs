@@ -5,6 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::app::model::{CState, Container, Health, ports_display};
+use crate::app::msg::LogSource;
 
 use crate::views::list::natural_cmp;
 
@@ -261,6 +262,51 @@ fn names_by_id(image: &str, image_id: &str) -> bool {
         && image_id.trim_start_matches("sha256:").starts_with(bare)
 }
 
+/// The containers of `project` (of its `service` only, when given) for an aggregated log:
+/// by service and number, each named `service`, or `service-N` when the service has several;
+/// one-off `run` containers left out.
+pub fn log_sources<'a>(
+    containers: impl Iterator<Item = &'a Container>,
+    project: &str,
+    service: Option<&str>,
+) -> Vec<LogSource> {
+    let mut cs: Vec<&Container> = containers
+        .filter(|c| c.project.as_deref() == Some(project))
+        .filter(|c| service.is_none() || c.service.as_deref() == service)
+        .filter(|c| !c.compose.as_ref().is_some_and(|x| x.oneoff))
+        .collect();
+    let number = |c: &Container| c.compose.as_ref().and_then(|x| x.number).unwrap_or(0);
+    cs.sort_by(|a, b| {
+        natural_cmp(
+            a.service.as_deref().unwrap_or(""),
+            b.service.as_deref().unwrap_or(""),
+        )
+        .then_with(|| number(a).cmp(&number(b)))
+        .then_with(|| a.id.cmp(&b.id))
+    });
+    let mut per_service: HashMap<&str, usize> = HashMap::new();
+    for c in &cs {
+        *per_service
+            .entry(c.service.as_deref().unwrap_or(""))
+            .or_default() += 1;
+    }
+    cs.into_iter()
+        .map(|c| {
+            let s = c.service.as_deref().unwrap_or(&c.name);
+            let prefix = if per_service.get(s).copied().unwrap_or(0) > 1 {
+                format!("{s}-{}", number(c))
+            } else {
+                s.to_string()
+            };
+            LogSource {
+                id: c.id.clone(),
+                prefix,
+                live: c.state.is_live(),
+            }
+        })
+        .collect()
+}
+
 /// `busybox` → `busybox:latest`; a digest or a tag is kept.
 pub fn normalize(reference: &str) -> String {
     let last = reference.rsplit('/').next().unwrap_or(reference);
@@ -377,6 +423,21 @@ mod tests {
         assert!(!by("api"));
         assert!(by("db"), "db:latest is another image now");
         assert!(ps[0].outdated());
+        let mut api2 = member(4, "p", "api", 2, CState::Exited);
+        api2.image = "app:1".into();
+        let cs = [
+            member(5, "p", "api", 1, CState::Running),
+            api2,
+            member(6, "p", "db", 1, CState::Running),
+            member(7, "q", "db", 1, CState::Running),
+        ];
+        let sources = log_sources(cs.iter(), "p", None);
+        let names: Vec<(&str, bool)> = sources
+            .iter()
+            .map(|s| (s.prefix.as_str(), s.live))
+            .collect();
+        assert_eq!(names, [("api-1", true), ("api-2", false), ("db", true)]);
+        assert_eq!(log_sources(cs.iter(), "p", Some("db")).len(), 1);
         assert_eq!(normalize("reg:5000/x"), "reg:5000/x:latest");
         assert_eq!(normalize("x:1"), "x:1");
     }
