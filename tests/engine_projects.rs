@@ -266,3 +266,111 @@ async fn projects_view_shows_acts_on_and_takes_down_a_compose_project() {
         "the project leaves the view"
     );
 }
+
+/// Three services writing lines at interleaved times; then `a` scaled to 2.
+fn bring_up_loggers() -> Stack {
+    let name = unique_name("dsplogs");
+    let image = engine::test_image();
+    let dir = std::env::temp_dir().join(&name);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("docker-compose.yml");
+    let svc = |n: &str, offset: &str| {
+        format!(
+            "  {n}:\n    image: {image}\n    command: [\"sh\", \"-c\", \"sleep {offset}; for i in 1 2 3; do echo line $$i; sleep 0.6; done; trap 'exit 0' TERM; while true; do sleep 1; done\"]\n"
+        )
+    };
+    let yml = format!(
+        "version: \"2.4\"\nservices:\n{}{}{}",
+        svc("a", "0"),
+        svc("b", "0.2"),
+        svc("c", "0.4")
+    );
+    std::fs::write(&file, yml).expect("compose file");
+    let stack = Stack {
+        name,
+        dir,
+        file,
+        tags: Vec::new(),
+    };
+    stack.compose_ok(&["up", "-d"]);
+    stack
+}
+
+/// The aggregated log's lines: (prefix, text, timestamp).
+fn log_lines(s: &State) -> Vec<(String, String, i64)> {
+    s.logs
+        .buf
+        .iter()
+        .filter_map(|(_, l)| {
+            let (p, t) = l.body.text.split_once(" | ")?;
+            Some((p.trim().to_string(), t.to_string(), l.ts_nanos.unwrap_or(0)))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn project_logs_are_interleaved_by_time_and_follow_a_new_replica() {
+    if !engine::available() {
+        return;
+    }
+    let stack = bring_up_loggers();
+    let p = stack.name.clone();
+    // Every container has written its three lines.
+    let ids = stack.compose_ok(&["ps", "-q"]);
+    let ids: Vec<&str> = ids.lines().collect();
+    assert_eq!(ids.len(), 3);
+    assert!(
+        engine::wait_until(T, || ids
+            .iter()
+            .all(|id| docker_ok(&["logs", id]).contains("line 3"))),
+        "the services wrote their lines"
+    );
+    let mut d = Driver::start(None);
+    d.key('7');
+    assert!(
+        d.until(T, |s| project(s, &p).is_some_and(|x| x.containers() == 3))
+            .await
+    );
+    type_filter(&mut d, &p);
+    d.key('l');
+    assert_eq!(d.state.view, View::Containers);
+    assert!(
+        d.until(T, |s| log_lines(s).len() >= 9).await,
+        "9 lines: {:?}",
+        log_lines(&d.state)
+    );
+    let lines = log_lines(&d.state);
+    assert_eq!(lines.len(), 9, "{lines:?}");
+    let ts: Vec<i64> = lines.iter().map(|l| l.2).collect();
+    assert!(
+        ts.windows(2).all(|w| w[0] <= w[1]),
+        "in time order: {lines:?}"
+    );
+    for who in ["a", "b", "c"] {
+        let texts: Vec<&str> = lines
+            .iter()
+            .filter(|l| l.0 == who)
+            .map(|l| l.1.as_str())
+            .collect();
+        assert_eq!(texts, ["line 1", "line 2", "line 3"], "{who}: {lines:?}");
+    }
+    // Interleaved, not one container after another.
+    let order: Vec<&str> = lines.iter().map(|l| l.0.as_str()).collect();
+    assert_ne!(&order[..3], ["a", "a", "a"], "{order:?}");
+
+    // A replica added by scale is followed.
+    stack.compose_ok(&["up", "-d", "--scale", "a=2"]);
+    assert!(
+        d.until(T, |s| log_lines(s).iter().filter(|l| l.0 == "a-2").count()
+            == 3)
+            .await,
+        "a-2's lines: {:?}",
+        log_lines(&d.state)
+    );
+    assert_eq!(
+        log_lines(&d.state).len(),
+        12,
+        "nothing repeated: {:?}",
+        log_lines(&d.state)
+    );
+}
