@@ -374,3 +374,82 @@ async fn project_logs_are_interleaved_by_time_and_follow_a_new_replica() {
         log_lines(&d.state)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compose_cli_up_and_scale_with_their_output_on_screen() {
+    if !engine::available() {
+        return;
+    }
+    let stack = bring_up();
+    let p = stack.name.clone();
+    let mut d = Driver::start(None);
+    d.key('7');
+    assert!(
+        d.until(T, |s| project(s, &p).is_some_and(|x| x.containers() == 5))
+            .await
+    );
+    type_filter(&mut d, &p);
+    // up -d starts the stopped worker; its output is shown as it comes.
+    d.key('u');
+    let done = |s: &State| {
+        s.views
+            .projects
+            .cli
+            .as_ref()
+            .is_some_and(|c| c.progress.is_finished())
+    };
+    assert!(d.until(T, done).await, "the up run finishes");
+    {
+        let run = d.state.views.projects.cli.as_ref().expect("a run");
+        assert_eq!(
+            run.progress.error(),
+            None,
+            "{:?}",
+            run.progress.lines().collect::<Vec<_>>()
+        );
+        assert!(run.title.contains(&format!("-p {p}")), "{}", run.title);
+        assert!(run.title.ends_with("up -d"), "{}", run.title);
+        let out: Vec<&str> = run.progress.lines().collect();
+        assert!(
+            out.iter().any(|l| l.contains("worker")),
+            "compose's output names the worker: {out:?}"
+        );
+    }
+    assert!(
+        engine::wait_until(T, || stack.ps().values().all(|up| *up)),
+        "everything up: {:?}",
+        stack.ps()
+    );
+    // Scale api to 3 from its service row, through the prompt.
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(
+        d.state
+            .views
+            .projects
+            .selected_service()
+            .map(|s| s.name.clone()),
+        Some("api".to_string())
+    );
+    d.key('+');
+    d.key('3');
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    assert!(
+        d.until(T, |s| s
+            .views
+            .projects
+            .cli
+            .as_ref()
+            .is_some_and(|c| c.title.contains("api=3")))
+            .await,
+        "the scale run is shown"
+    );
+    assert!(d.until(T, done).await, "the scale run finishes");
+    assert!(
+        d.until(T, |s| project(s, &p)
+            .is_some_and(|x| x.services[0].running() == (3, 3)))
+            .await,
+        "api has 3 running replicas in the view"
+    );
+    let api = stack.compose_ok(&["ps", "-q", "api"]);
+    assert_eq!(api.lines().count(), 3);
+}

@@ -318,3 +318,57 @@ fn project_logs_are_interleaved_and_follow_the_project() {
         assert!(logs_req(&send(&mut s, Msg::Upsert(same))).is_none());
     }
 }
+
+#[test]
+fn compose_cli_output_is_shown_live() {
+    use dockside::app::images::Progress;
+    for (w, h) in SIZES {
+        let mut s = projects_state(w, h);
+        press(&mut s, 'j');
+        press(&mut s, 'j');
+        let out = press(&mut s, 'u');
+        let run = out
+            .iter()
+            .find_map(|c| match c {
+                Cmd::Engine(Req::Res(ResCmd::Compose(r))) => Some(r.clone()),
+                _ => None,
+            })
+            .expect("a compose run");
+        assert_eq!(run.project, "stack");
+        assert_eq!(run.working_dir, "/srv/stack");
+        assert_eq!(run.files, ["/srv/stack/docker-compose.yml"]);
+        assert_eq!(run.args, ["up", "-d"]);
+        for line in [
+            "$ docker-compose -p stack -f /srv/stack/docker-compose.yml up -d",
+            "stack_mongo_1 is up-to-date",
+            "Starting stack_api_3 ...",
+            "Starting stack_api_3 ... done",
+        ] {
+            let progress = Progress::Line(line.into());
+            send(
+                &mut s,
+                Msg::Res(ResMsg::Compose {
+                    job: run.job,
+                    progress,
+                }),
+            );
+        }
+        insta::assert_snapshot!(format!("projects_cli_{w}x{h}"), render(&s));
+        // Scale asks how many, on a service only.
+        let out = press(&mut s, '+');
+        assert!(out.is_empty());
+        press(&mut s, '\n');
+        press(&mut s, '+');
+        for c in "4\n".chars() {
+            let out = press(&mut s, c);
+            if c == '\n' {
+                assert!(
+                    out.iter().any(|c| matches!(c,
+                        Cmd::Engine(Req::Res(ResCmd::Compose(r)))
+                            if r.args.ends_with(&["--scale".to_string(), "api=4".to_string()]))),
+                    "{out:?}"
+                );
+            }
+        }
+    }
+}

@@ -128,6 +128,10 @@ actions! {
     Disconnect => "disconnect",
     SystemPrune => "system_prune",
     Refresh => "refresh",
+    // Compose projects.
+    ComposeUp => "compose_up",
+    Recreate => "recreate",
+    Scale => "scale",
 }
 
 /// What a handler did with an action or a key: the root learns from it whether to look

@@ -337,6 +337,11 @@ pub enum ResMsg {
     },
     /// A container was created and started from the run prompt.
     Ran(Result<String, String>),
+    /// Output of a compose CLI run ([`ResCmd::Compose`]); its first line is the command.
+    Compose {
+        job: u64,
+        progress: Progress,
+    },
 }
 
 /// Commands for these views.
@@ -410,4 +415,17 @@ pub enum ResCmd {
         service: Option<String>,
         volumes: bool,
     },
+    /// Run the compose CLI for a project (up, build, pull, scale), its output streamed;
+    /// cancelled with [`ResCmd::CancelJob`].
+    Compose(ComposeRun),
+}
+
+/// A compose CLI run: `docker compose -p PROJECT -f FILE… ARGS…` in the project's directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComposeRun {
+    pub job: u64,
+    pub project: String,
+    pub working_dir: String,
+    pub files: Vec<String>,
+    pub args: Vec<String>,
 }

@@ -67,6 +67,11 @@ pub enum PromptKind {
     },
     /// Another engine's address (`unix://`, `tcp://`, `ssh://`).
     Host,
+    /// How many containers a compose service should have (`run`'s args get `--scale`).
+    Scale {
+        run: super::msg::ComposeRun,
+        service: String,
+    },
 }
 
 impl PromptKind {
@@ -97,6 +102,9 @@ impl PromptKind {
             PromptKind::Disconnect { network } => format!("Disconnect from {network}: CONTAINER"),
             PromptKind::Host => {
                 "Engine address: unix:///path.sock, tcp://host:2376 or ssh://user@host".into()
+            }
+            PromptKind::Scale { run, service } => {
+                format!("Scale {service} of {} to how many containers?", run.project)
             }
         }
     }

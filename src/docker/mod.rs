@@ -10,6 +10,7 @@
 pub mod build;
 pub mod build_context;
 pub mod client;
+pub mod compose_cli;
 pub mod container_list;
 pub mod containers;
 pub mod credentials;

@@ -100,5 +100,9 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
         ResCmd::PruneNetworks => done("prune networks", why),
         ResCmd::SystemPrune => done("system prune", why),
         ResCmd::ComposeDown { .. } => done("down", why),
+        ResCmd::Compose(run) => ResMsg::Compose {
+            job: run.job,
+            progress: Progress::Error(why),
+        },
     })
 }

@@ -14,9 +14,9 @@ use super::client::Target;
 use super::container_list::{ContainerList, relevant};
 use super::events::EventRx;
 use super::lists::ListWatch;
-use super::projects;
 use super::task::{AbortOnDrop, OpTask, Requests};
 use super::{build, containers, events, exec, images, logs, networks, stats, system, volumes};
+use super::{compose_cli, projects};
 use crate::app::images::{Progress, short_id};
 use crate::app::model::Container;
 use crate::app::msg::{ConnStatus, Msg, Req};
@@ -392,6 +392,11 @@ impl Session {
             }),
             ResCmd::Run(spec) => {
                 r.reply(move |d| async move { res(ResMsg::Ran(containers::run(&d, &spec).await)) })
+            }
+            ResCmd::Compose(run) => {
+                let job = run.job;
+                self.jobs
+                    .insert(job, compose_cli::run(run, self.tx.clone()));
             }
             ResCmd::ComposeDown {
                 projects,

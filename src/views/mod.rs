@@ -180,6 +180,9 @@ impl Views {
             ResMsg::Networks(r) => (View::Networks, self.networks.on_list(r, cx)),
             ResMsg::Disk(r) => (View::Engine, self.engine.on_disk(r)),
             ResMsg::Info(r) => (View::Engine, self.engine.on_info(r, cx)),
+            ResMsg::Compose { job, progress } => {
+                (View::Projects, self.projects.on_compose(job, progress, cx))
+            }
             ResMsg::Ran(_) | ResMsg::Done { .. } => return Handled::No,
         };
         // Only the view on screen needs a redraw (a status line set by any does too).

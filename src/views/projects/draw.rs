@@ -188,6 +188,11 @@ pub fn detail(v: &ProjectsView, f: &mut Frame, area: Rect, dx: &Dx) {
             dx.theme.dim(),
         ))
     };
+    if v.show_cli
+        && let Some(run) = &v.cli
+    {
+        return cli(run, f, area, dx);
+    }
     let Some(p) = v.selected() else {
         return dx.details(f, area, vec![hint()]);
     };
@@ -296,4 +301,32 @@ fn cut(s: &str, n: usize) -> String {
         t.push('…');
         t
     }
+}
+
+/// The compose CLI run's output, newest at the bottom.
+fn cli(run: &super::CliRun, f: &mut Frame, area: Rect, dx: &Dx) {
+    let theme = dx.theme;
+    let state = match (run.progress.error(), run.progress.is_finished()) {
+        (Some(e), _) => Span::styled(format!(" {e} "), theme.bad()),
+        (None, true) => Span::styled(" done ".to_string(), theme.ok()),
+        (None, false) => Span::styled(" running… ".to_string(), theme.warn()),
+    };
+    let keys = dx.hints(
+        Context::Projects,
+        &[(Action::Cancel, "cancels"), (Action::Jobs, "hides")],
+    );
+    let b = dx.detail_block(&run.title).title_bottom(Line::from(vec![
+        state,
+        Span::styled(format!(" {keys} "), theme.dim()),
+    ]));
+    let rows = usize::from(area.height.saturating_sub(2));
+    let lines: Vec<Line> = run
+        .progress
+        .lines()
+        .rev()
+        .take(rows)
+        .rev()
+        .map(|l| Line::from(l.to_string()))
+        .collect();
+    f.render_widget(Paragraph::new(lines).block(b), area);
 }

@@ -8,11 +8,11 @@ pub mod model;
 use std::collections::{BTreeSet, HashMap};
 
 use crate::app::action::{Action, Handled};
-use crate::app::images::Image;
+use crate::app::images::{Image, Progress, ProgressView};
 use crate::app::keymap::Context;
 use crate::app::model::{CState, Container};
-use crate::app::msg::{Cmd, ContainerAction, Kind, Req, ResCmd};
-use crate::app::overlay::StatusKind;
+use crate::app::msg::{Cmd, ComposeRun, ContainerAction, Kind, Req, ResCmd};
+use crate::app::overlay::{PromptKind, StatusKind};
 
 use super::list::{ListView, natural_cmp};
 use super::{Cx, Goto, Shape};
@@ -31,6 +31,21 @@ pub struct ProjectsView {
     pub services: ListView,
     /// Tag → image id, from the images list (for the outdated badge); None until listed.
     tags: Option<HashMap<String, String>>,
+    /// The last compose CLI run, its output in the detail pane while `show_cli`.
+    pub cli: Option<CliRun>,
+    pub show_cli: bool,
+    /// Job ids of compose runs (apart from the images view's).
+    next_job: u64,
+}
+
+/// Job ids of compose runs start here, far from the images view's pulls and builds.
+const JOB_BASE: u64 = 1 << 40;
+
+/// A compose CLI run: its command line (the first line of its output) and its output.
+pub struct CliRun {
+    pub job: u64,
+    pub title: String,
+    pub progress: ProgressView,
 }
 
 impl ProjectsView {
@@ -90,6 +105,88 @@ impl ProjectsView {
                 .flat_map(|p| p.members())
                 .map(|m| m.outdated)
                 .collect::<Vec<_>>()
+    }
+
+    /// Output of a compose CLI run; a run started from a prompt shows up with its first line.
+    pub fn on_compose(&mut self, job: u64, progress: Progress, cx: &mut Cx) -> Handled {
+        if job < JOB_BASE {
+            return Handled::Quiet;
+        }
+        if self.cli.as_ref().is_none_or(|c| c.job != job) {
+            self.cli = Some(CliRun {
+                job,
+                title: String::new(),
+                progress: ProgressView::new(),
+            });
+            self.show_cli = true;
+        }
+        let Some(run) = self.cli.as_mut() else {
+            return Handled::Quiet;
+        };
+        if let (true, Progress::Line(l)) = (run.title.is_empty(), &progress) {
+            run.title = l.trim_start_matches("$ ").to_string();
+        }
+        let was = run.progress.is_finished();
+        run.progress.apply(progress);
+        if !was && run.progress.is_finished() {
+            let what = run.title.clone();
+            match run.progress.error() {
+                Some(e) => cx.status(StatusKind::Error, format!("{what}: {e}")),
+                None => cx.status(StatusKind::Info, format!("done: {what}")),
+            }
+        }
+        Handled::Redraw
+    }
+
+    /// A compose CLI run for the selected project (its selected service appended to `args`
+    /// when `service`), with a new job id.
+    fn compose_run(&mut self, mut args: Vec<String>, service: bool) -> Option<ComposeRun> {
+        let p = self.selected()?;
+        if service && let Some(s) = self.selected_service() {
+            args.push(s.name.clone());
+        }
+        let run = ComposeRun {
+            job: JOB_BASE + self.next_job,
+            project: p.name.clone(),
+            working_dir: p.working_dir.clone(),
+            files: p.config_files.clone(),
+            args,
+        };
+        self.next_job += 1;
+        Some(run)
+    }
+
+    /// Up, build, pull, recreate or scale through the compose CLI.
+    fn compose(&mut self, action: Action, cx: &mut Cx) -> Handled {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let run = match action {
+            Action::ComposeUp => self.compose_run(args(&["up", "-d"]), true),
+            Action::Recreate => self.compose_run(args(&["up", "-d", "--force-recreate"]), true),
+            Action::Build => self.compose_run(args(&["build"]), true),
+            Action::Pull => self.compose_run(args(&["pull"]), true),
+            Action::Scale => {
+                let Some(service) = self.selected_service().map(|s| s.name.clone()) else {
+                    cx.status(StatusKind::Info, "scale: pick a service first (enter)");
+                    return Handled::Redraw;
+                };
+                let Some(run) =
+                    self.compose_run(args(&["up", "-d", "--no-recreate", "--scale"]), false)
+                else {
+                    return Handled::Quiet;
+                };
+                return cx.prompt(PromptKind::Scale { run, service }, String::new());
+            }
+            _ => return Handled::No,
+        };
+        let Some(run) = run else {
+            return Handled::Quiet;
+        };
+        cx.status(
+            StatusKind::Progress,
+            format!("docker compose {} ({})…", run.args.join(" "), run.project),
+        );
+        cx.send(ResCmd::Compose(run));
+        Handled::Redraw
     }
 
     /// What an action applies to: the open project's selected service, else the marked
@@ -350,6 +447,24 @@ impl Shape for ProjectsView {
                 self.act(action, cx)
             }
             Action::Remove => self.down(cx),
+            Action::ComposeUp | Action::Recreate | Action::Build | Action::Pull | Action::Scale => {
+                self.compose(action, cx)
+            }
+            Action::Jobs => {
+                self.show_cli = !self.show_cli && self.cli.is_some();
+                Handled::Redraw
+            }
+            Action::Cancel => match &self.cli {
+                Some(run) if !run.progress.is_finished() => {
+                    cx.send(ResCmd::CancelJob(run.job));
+                    cx.status(StatusKind::Info, format!("cancelled: {}", run.title));
+                    if let Some(run) = self.cli.as_mut() {
+                        run.progress.apply(Progress::Error("cancelled".into()));
+                    }
+                    Handled::Redraw
+                }
+                _ => Handled::Quiet,
+            },
             Action::TabLogs => {
                 let Some(p) = self.selected() else {
                     return Handled::Quiet;
