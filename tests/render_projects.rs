@@ -372,3 +372,33 @@ fn compose_cli_output_is_shown_live() {
         }
     }
 }
+
+#[test]
+fn the_projects_filter_does_not_filter_the_services() {
+    let mut s = projects_state(120, 40);
+    for c in "/stack\n".chars() {
+        press(&mut s, c);
+    }
+    assert_eq!(s.views.projects.list.len(), 1);
+    press(&mut s, '\n');
+    assert_eq!(s.views.projects.services.len(), 4, "every service of stack");
+    // A container changing keeps them all.
+    let redis = stacks()
+        .into_iter()
+        .find(|c| c.name == "stack-redis-1")
+        .expect("redis");
+    send(&mut s, Msg::Upsert(redis));
+    assert_eq!(s.views.projects.services.len(), 4);
+    // A filter typed here filters them.
+    press(&mut s, '/');
+    for _ in "stack".chars() {
+        send(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)),
+        );
+    }
+    for c in "mongo\n".chars() {
+        press(&mut s, c);
+    }
+    assert_eq!(s.views.projects.services.len(), 1);
+}

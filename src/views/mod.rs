@@ -168,12 +168,15 @@ impl Views {
     /// `Done` are the root's (they are about containers or the status line).
     pub fn on_msg(&mut self, msg: ResMsg, shown: View, cx: &mut Cx) -> Handled {
         let (owner, handled) = match msg {
-            // The projects view's outdated badge reads the images list too.
-            ResMsg::Images(r) if self.projects.images_changed(&r) && shown == View::Projects => {
-                self.images.on_list(r, cx);
-                return Handled::Redraw;
+            ResMsg::Images(r) => {
+                // The projects view's outdated badge reads the images list too.
+                let badges = self.projects.images_changed(&r);
+                let handled = self.images.on_list(r, cx);
+                if badges && shown == View::Projects {
+                    return Handled::Redraw;
+                }
+                (View::Images, handled)
             }
-            ResMsg::Images(r) => (View::Images, self.images.on_list(r, cx)),
             ResMsg::ImageDetail(r) => (View::Images, self.images.on_detail(r, cx)),
             ResMsg::Job { id, progress } => (View::Images, self.images.on_job(id, progress, cx)),
             ResMsg::Volumes(r) => (View::Volumes, self.volumes.on_list(r, cx)),

@@ -36,6 +36,8 @@ pub struct ProjectsView {
     pub show_cli: bool,
     /// Job ids of compose runs (apart from the images view's).
     next_job: u64,
+    /// The projects' filter when the services were opened: it does not filter them.
+    outer_filter: String,
 }
 
 /// Job ids of compose runs start here, far from the images view's pulls and builds.
@@ -363,6 +365,11 @@ impl Shape for ProjectsView {
     fn refilter(&mut self, filter: &str, page: usize) {
         match &self.open {
             Some(name) => {
+                let filter = if filter == self.outer_filter {
+                    ""
+                } else {
+                    filter
+                };
                 if let Some(p) = self.projects.iter().find(|p| &p.name == name) {
                     self.services.refilter(
                         &p.services,
@@ -409,7 +416,8 @@ impl Shape for ProjectsView {
                 (None, Some(p)) => {
                     self.open = Some(p.name.clone());
                     self.services = ListView::default();
-                    self.refilter("", cx.page);
+                    self.outer_filter = cx.filter.to_string();
+                    self.refilter(cx.filter, cx.page);
                     Handled::Redraw
                 }
                 // On a service: its first container in the containers view.
