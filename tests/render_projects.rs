@@ -338,6 +338,11 @@ fn compose_cli_output_is_shown_live() {
         assert_eq!(run.working_dir, "/srv/stack");
         assert_eq!(run.files, ["/srv/stack/docker-compose.yml"]);
         assert_eq!(run.args, ["up", "-d"]);
+        assert_eq!(
+            run.host.as_deref(),
+            Some("unix:///var/run/docker.sock"),
+            "the CLI goes to the engine dockside is on"
+        );
         for line in [
             "$ docker-compose -p stack -f /srv/stack/docker-compose.yml up -d",
             "stack_mongo_1 is up-to-date",

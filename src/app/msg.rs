@@ -428,4 +428,6 @@ pub struct ComposeRun {
     pub working_dir: String,
     pub files: Vec<String>,
     pub args: Vec<String>,
+    /// The engine dockside is on (`DOCKER_HOST` for the CLI); None: the environment's.
+    pub host: Option<String>,
 }

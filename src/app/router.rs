@@ -22,10 +22,12 @@ fn with_view(
     let page = page(state);
     let now = state.now;
     let filter = state.filter.text.clone();
+    let engine = state.conn.addr().to_string();
     let Some(v) = state.views.get_mut(view) else {
         return Handled::No;
     };
     let mut cx = Cx::new(&filter, page, now, out);
+    cx.engine = &engine;
     let handled = f(v, &mut cx);
     let Cx {
         status,

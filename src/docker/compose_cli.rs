@@ -110,7 +110,12 @@ pub fn run(run: ComposeRun, tx: mpsc::Sender<Msg>) -> OpTask {
         if !send(Progress::Line(format!("$ {name} {}", args.join(" ")))).await {
             return;
         }
-        let child = Command::new(&program)
+        let mut cmd = Command::new(&program);
+        // The engine dockside is on, not the environment's default.
+        if let Some(host) = &run.host {
+            cmd.env("DOCKER_HOST", host).env_remove("DOCKER_CONTEXT");
+        }
+        let child = cmd
             .args(&args)
             .current_dir(&run.working_dir)
             .stdin(Stdio::null())
@@ -168,6 +173,7 @@ mod tests {
             working_dir: "/nonexistent/dockside/shop".into(),
             files: vec!["/nonexistent/dockside/shop/docker-compose.yml".into()],
             args: vec!["up".into(), "-d".into()],
+            host: None,
         };
         let e = check(&run).expect_err("cannot run");
         // Without any compose CLI, that is what is said instead.

@@ -28,6 +28,9 @@ pub struct Cx<'a> {
     pub now: i64,
     /// Requests for the engine and the runtime.
     pub out: &'a mut Vec<Cmd>,
+    /// The engine's address as shown (`unix:///var/run/docker.sock (DOCKER_HOST)`); empty
+    /// when not given (engine answers).
+    pub engine: &'a str,
     /// Asked of the root, carried out when the view returns.
     pub status: Option<(StatusKind, String)>,
     pub overlay: Option<Overlay>,
@@ -41,6 +44,7 @@ impl<'a> Cx<'a> {
             page,
             now,
             out,
+            engine: "",
             status: None,
             overlay: None,
             goto: None,

@@ -40,6 +40,16 @@ pub struct ProjectsView {
     outer_filter: String,
 }
 
+/// The address to hand the compose CLI (`DOCKER_HOST`), from the address shown
+/// (`unix:///run/docker.sock (DOCKER_HOST)`): its first word, when it is one.
+pub fn engine_host(shown: &str) -> Option<String> {
+    let addr = shown.split_whitespace().next()?;
+    ["unix://", "tcp://", "ssh://", "npipe://"]
+        .iter()
+        .any(|s| addr.starts_with(s))
+        .then(|| addr.to_string())
+}
+
 /// Job ids of compose runs start here, far from the images view's pulls and builds.
 const JOB_BASE: u64 = 1 << 40;
 
@@ -142,7 +152,12 @@ impl ProjectsView {
 
     /// A compose CLI run for the selected project (its selected service appended to `args`
     /// when `service`), with a new job id.
-    fn compose_run(&mut self, mut args: Vec<String>, service: bool) -> Option<ComposeRun> {
+    fn compose_run(
+        &mut self,
+        mut args: Vec<String>,
+        service: bool,
+        engine: &str,
+    ) -> Option<ComposeRun> {
         let p = self.selected()?;
         if service && let Some(s) = self.selected_service() {
             args.push(s.name.clone());
@@ -153,6 +168,7 @@ impl ProjectsView {
             working_dir: p.working_dir.clone(),
             files: p.config_files.clone(),
             args,
+            host: engine_host(engine),
         };
         self.next_job += 1;
         Some(run)
@@ -162,18 +178,22 @@ impl ProjectsView {
     fn compose(&mut self, action: Action, cx: &mut Cx) -> Handled {
         let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let run = match action {
-            Action::ComposeUp => self.compose_run(args(&["up", "-d"]), true),
-            Action::Recreate => self.compose_run(args(&["up", "-d", "--force-recreate"]), true),
-            Action::Build => self.compose_run(args(&["build"]), true),
-            Action::Pull => self.compose_run(args(&["pull"]), true),
+            Action::ComposeUp => self.compose_run(args(&["up", "-d"]), true, cx.engine),
+            Action::Recreate => {
+                self.compose_run(args(&["up", "-d", "--force-recreate"]), true, cx.engine)
+            }
+            Action::Build => self.compose_run(args(&["build"]), true, cx.engine),
+            Action::Pull => self.compose_run(args(&["pull"]), true, cx.engine),
             Action::Scale => {
                 let Some(service) = self.selected_service().map(|s| s.name.clone()) else {
                     cx.status(StatusKind::Info, "scale: pick a service first (enter)");
                     return Handled::Redraw;
                 };
-                let Some(run) =
-                    self.compose_run(args(&["up", "-d", "--no-recreate", "--scale"]), false)
-                else {
+                let Some(run) = self.compose_run(
+                    args(&["up", "-d", "--no-recreate", "--scale"]),
+                    false,
+                    cx.engine,
+                ) else {
                     return Handled::Quiet;
                 };
                 return cx.prompt(PromptKind::Scale { run, service }, String::new());
@@ -500,5 +520,24 @@ impl Shape for ProjectsView {
 
     fn draw_detail(&self, f: &mut ratatui::Frame, area: ratatui::layout::Rect, dx: &super::Dx) {
         draw::detail(self, f, area, dx);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::engine_host;
+
+    #[test]
+    fn the_cli_gets_the_engine_dockside_is_on() {
+        assert_eq!(
+            engine_host("unix:///var/run/docker.sock (DOCKER_HOST)").as_deref(),
+            Some("unix:///var/run/docker.sock")
+        );
+        assert_eq!(
+            engine_host("ssh://me@box (docker context `box`)").as_deref(),
+            Some("ssh://me@box")
+        );
+        assert_eq!(engine_host(""), None);
+        assert_eq!(engine_host("somewhere"), None);
     }
 }
