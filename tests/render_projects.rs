@@ -407,3 +407,49 @@ fn the_projects_filter_does_not_filter_the_services() {
     }
     assert_eq!(s.views.projects.services.len(), 1);
 }
+
+/// Not a check (no timed assertion): prints how long the projects view's first frame takes
+/// after its key with 50 projects × 4 services (200 containers). `cargo test --release --test
+/// render_projects -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn first_frame_of_fifty_projects() {
+    let mut cs = Vec::new();
+    for p in 0..50 {
+        for (i, svc) in ["web", "api", "db", "cache"].iter().enumerate() {
+            let n = 1000 + p * 4 + i as u32;
+            cs.push(member(
+                n,
+                &format!("proj{p}"),
+                svc,
+                1,
+                "app:1",
+                CState::Running,
+            ));
+        }
+    }
+    let mut s = fixtures::state(200, 50);
+    let t = std::time::Instant::now();
+    send(&mut s, Msg::Snapshot(cs));
+    let listed = t.elapsed();
+    let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+    let (mut keys, mut frames) = (Vec::new(), Vec::new());
+    for _ in 0..20 {
+        let t = std::time::Instant::now();
+        press(&mut s, '7');
+        keys.push(t.elapsed());
+        let t = std::time::Instant::now();
+        term.draw(|f| dockside::ui::draw(f, &s)).expect("draw");
+        frames.push(t.elapsed());
+        press(&mut s, '1');
+    }
+    keys.sort();
+    frames.sort();
+    println!(
+        "200 containers listed (projects derived) in {listed:?}; key 7 handled: median {:?}; \
+         its frame drawn: median {:?}, max {:?}",
+        keys[keys.len() / 2],
+        frames[frames.len() / 2],
+        frames[frames.len() - 1]
+    );
+}
