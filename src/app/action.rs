@@ -59,6 +59,7 @@ actions! {
     ViewEngine => "view_engine",
     ViewEvents => "view_events",
     ViewCommands => "view_commands",
+    ViewProjects => "view_projects",
     Engines => "engines",
     // Moving in lists and text.
     Down => "down",
@@ -157,6 +158,9 @@ actions! {
     No => "no",
     ToggleVolumes => "toggle_volumes",
     Force => "force",
+    // Compose projects.
+    ComposeUp => "compose_up",
+    Recreate => "recreate",
 }
 
 /// What a handler did with an action or a key: the root learns from it whether to look

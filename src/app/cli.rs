@@ -174,6 +174,32 @@ fn res_cli(r: &ResCmd) -> Option<String> {
                 w(name)
             )
         }
+        ResCmd::ComposeDown {
+            projects,
+            service,
+            volumes,
+        } => {
+            // What `down` removes: `docker compose -p P down [-v]` (one service: stop and rm).
+            let v = if *volumes { " -v" } else { "" };
+            let each: Vec<String> = projects
+                .iter()
+                .map(|p| match service {
+                    Some(s) => format!("docker compose -p {} rm -s -f{v} {}", w(p), w(s)),
+                    None => format!("docker compose -p {} down{v}", w(p)),
+                })
+                .collect();
+            each.join(" && ")
+        }
+        ResCmd::Compose(run) => {
+            let mut s = format!("docker compose -p {}", w(&run.project));
+            for f in &run.files {
+                s.push_str(&format!(" -f {}", w(f)));
+            }
+            for a in &run.args {
+                s.push_str(&format!(" {}", w(a)));
+            }
+            s
+        }
         ResCmd::Watch(_)
         | ResCmd::Tasks(_)
         | ResCmd::InspectService { .. }

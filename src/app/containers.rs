@@ -573,8 +573,7 @@ pub(crate) fn detail_action(state: &mut State, action: Action, out: &mut Vec<Cmd
                 Action::SinceAll => LogWindow::All,
                 _ => LogWindow::Tail(logs.tail),
             };
-            let target = logs.target.clone();
-            let req = logs.open(target, state.now);
+            let req = logs.reopen(state.now);
             out.push(Cmd::Engine(Req::Logs(req)));
         }
         Action::Save => {

@@ -28,6 +28,7 @@ pub fn container(n: u32, name: &str, image: &str, state: CState) -> Container {
         ports: Vec::new(),
         project: None,
         service: None,
+        compose: None,
     }
 }
 

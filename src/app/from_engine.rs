@@ -49,17 +49,20 @@ pub(crate) fn on_snapshot(state: &mut State, list: Vec<Container>, out: &mut Vec
     // Every view keeps what it listed fresh and asks again for what failed.
     super::router::reconnected(state, out);
     state.containers = list.into_iter().map(|c| (c.id.clone(), c)).collect();
+    super::router::containers_changed(state, out);
     state.pending.retain(|id| state.containers.contains_key(id));
     // Samples of the previous session are stale (an engine restart stops what ran):
     // the header's totals are rebuilt from this session's samples only.
     state.stats.clear();
     state.recompute_rows();
-    if state.logs.target.is_none()
-        || !state
-            .logs
-            .target
-            .as_ref()
-            .is_some_and(|t| state.containers.contains_key(t))
+    // An aggregated log stays (it follows its project).
+    if state.logs.group.is_none()
+        && (state.logs.target.is_none()
+            || !state
+                .logs
+                .target
+                .as_ref()
+                .is_some_and(|t| state.containers.contains_key(t)))
     {
         open_logs_for_selection(state, out);
     }
@@ -75,6 +78,7 @@ pub(crate) fn on_upsert(state: &mut State, c: Container, out: &mut Vec<Cmd>) {
         state.stats.remove(&id);
     }
     state.containers.insert(id.clone(), c);
+    super::router::containers_changed(state, out);
     let just_ran = state.select_when_listed.as_deref() == Some(id.as_str());
     if just_ran {
         state.select_when_listed = None;
@@ -99,15 +103,16 @@ pub(crate) fn on_upsert(state: &mut State, c: Container, out: &mut Vec<Cmd>) {
     {
         out.push(Cmd::Engine(Req::Logs(Some(req))));
     }
-    if state.logs.target.is_none() {
+    if state.logs.target.is_none() && state.logs.group.is_none() {
         open_logs_for_selection(state, out);
     }
 }
 
 /// A container no longer exists.
-pub(crate) fn on_gone(state: &mut State, id: String, _out: &mut Vec<Cmd>) {
+pub(crate) fn on_gone(state: &mut State, id: String, out: &mut Vec<Cmd>) {
     state.exec.container_gone(&id);
     state.containers.remove(&id);
+    super::router::containers_changed(state, out);
     state.stats.remove(&id);
     state.pending.forget(&id);
     state.recompute_rows();

@@ -1,7 +1,7 @@
 //! The logs pane's state: which stream, the bounded buffer, scrolling, search and filter.
 
 use super::logbuf::{LogBuffer, LogLine, LogQuery};
-use super::msg::{LogWindow, LogsRequest};
+use super::msg::{LogSource, LogWindow, LogsRequest};
 
 /// Default lines fetched when a log opens (`--tail`).
 pub const DEFAULT_TAIL: u64 = 1000;
@@ -26,9 +26,29 @@ pub enum StreamState {
     Error(String),
 }
 
+/// An aggregated log: a compose project's (or one service's) containers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogGroup {
+    pub project: String,
+    pub service: Option<String>,
+    pub sources: Vec<LogSource>,
+}
+
+impl LogGroup {
+    /// "project shop", "service api of shop".
+    pub fn title(&self) -> String {
+        match &self.service {
+            Some(s) => format!("{s} of {}", self.project),
+            None => format!("project {}", self.project),
+        }
+    }
+}
+
 pub struct LogsView {
     /// The container whose logs are shown.
     pub target: Option<String>,
+    /// Or the containers of a compose project, interleaved.
+    pub group: Option<LogGroup>,
     pub generation: u64,
     pub buf: LogBuffer,
     pub state: StreamState,
@@ -72,6 +92,7 @@ impl LogsView {
     pub fn new(max_lines: usize, tail: u64) -> Self {
         LogsView {
             target: None,
+            group: None,
             generation: 0,
             buf: LogBuffer::new(max_lines),
             state: StreamState::Idle,
@@ -98,6 +119,7 @@ impl LogsView {
     pub fn open(&mut self, id: Option<String>, now: i64) -> Option<LogsRequest> {
         self.generation += 1;
         self.target = id;
+        self.group = None;
         self.buf.clear();
         self.matches = 0;
         self.follow = true;
@@ -109,6 +131,38 @@ impl LogsView {
         let id = self.target.clone()?;
         self.state = StreamState::Loading;
         Some(self.request(id, now, None))
+    }
+
+    /// Point the pane at a compose project's containers, interleaved.
+    pub fn open_group(&mut self, group: LogGroup, now: i64) -> Option<LogsRequest> {
+        self.open(None, now);
+        let id = group.sources.first()?.id.clone();
+        self.group = Some(group);
+        self.state = StreamState::Loading;
+        Some(self.request(id, now, None))
+    }
+
+    /// The same stream again (another window): the container, or the group.
+    pub fn reopen(&mut self, now: i64) -> Option<LogsRequest> {
+        match self.group.clone() {
+            Some(g) => self.open_group(g, now),
+            None => self.open(self.target.clone(), now),
+        }
+    }
+
+    /// The group's containers changed (one joined, left, stopped or started): follow the new
+    /// set from the last line seen. None when nothing changed.
+    pub fn regroup(&mut self, sources: Vec<LogSource>, now: i64) -> Option<LogsRequest> {
+        let g = self.group.as_mut()?;
+        if g.sources == sources {
+            return None;
+        }
+        let id = sources.first().map(|s| s.id.clone()).unwrap_or_default();
+        g.sources = sources;
+        self.generation += 1;
+        self.state = StreamState::Streaming;
+        let after = self.last_ts.unwrap_or(now.saturating_mul(1_000_000_000));
+        Some(self.request(id, now, Some(after)))
     }
 
     fn request(&self, id: String, now: i64, after_nanos: Option<i64>) -> LogsRequest {
@@ -125,6 +179,11 @@ impl LogsView {
             since,
             after_nanos,
             follow: true,
+            group: self
+                .group
+                .as_ref()
+                .map(|g| g.sources.clone())
+                .unwrap_or_default(),
         }
     }
 

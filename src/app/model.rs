@@ -144,6 +144,26 @@ pub struct Container {
     pub ports: Vec<Port>,
     pub project: Option<String>,
     pub service: Option<String>,
+    /// What compose wrote on it, for the projects view (None outside a compose project).
+    pub compose: Option<Box<Compose>>,
+}
+
+/// A compose container's labels beyond project and service, and what the projects view shows
+/// of it: the image it runs, its networks and named volumes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Compose {
+    /// `com.docker.compose.container-number`.
+    pub number: Option<u32>,
+    /// `com.docker.compose.oneoff`: a `run` container, not a replica.
+    pub oneoff: bool,
+    pub working_dir: String,
+    /// Comma-separated, as compose writes them.
+    pub config_files: String,
+    /// The id of the image it runs (`sha256:…`).
+    pub image_id: String,
+    pub networks: Vec<String>,
+    /// Named volumes it mounts.
+    pub volumes: Vec<String>,
 }
 
 impl Container {
@@ -345,6 +365,7 @@ mod tests {
             ports: vec![],
             project: None,
             service: None,
+            compose: None,
         };
         assert_eq!(c.status_text(1000 + 7200), "Exited (137) 2 hours ago");
         assert_eq!(c.short_id(), "0123456789ab");

@@ -221,6 +221,19 @@ pub struct LogsRequest {
     /// before it are skipped.
     pub after_nanos: Option<i64>,
     pub follow: bool,
+    /// An aggregated log (a compose project or service): these containers' lines interleaved
+    /// by time, each prefixed with its name (`id` is then the first one's). Empty: `id` alone.
+    pub group: Vec<LogSource>,
+}
+
+/// One container of an aggregated log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogSource {
+    pub id: String,
+    /// `api`, or `api-2` for a replica: the prefix of its lines.
+    pub prefix: String,
+    /// Running (followed); a stopped one gives its past lines only.
+    pub live: bool,
 }
 
 /// What the app asks of the outside world: the engine (carried out by `docker/`) or the
@@ -339,7 +352,9 @@ impl ResCmd {
             ResCmd::ChangeService { .. }
             | ResCmd::RemoveService { .. }
             | ResCmd::ChangeNode { .. }
-            | ResCmd::RemoveNode { .. } => true,
+            | ResCmd::RemoveNode { .. }
+            | ResCmd::ComposeDown { .. }
+            | ResCmd::Compose(_) => true,
         }
     }
 }
@@ -411,6 +426,11 @@ pub enum ResMsg {
     ServiceInspect {
         name: String,
         result: Result<String, String>,
+    },
+    /// Output of a compose CLI run ([`ResCmd::Compose`]); its first line is the command.
+    Compose {
+        job: u64,
+        progress: Progress,
     },
 }
 
@@ -503,4 +523,26 @@ pub enum ResCmd {
         name: String,
         force: bool,
     },
+    /// `docker-compose down` through the API: each project's containers (only `service`'s
+    /// when given), then its networks and, with `volumes`, its named volumes.
+    ComposeDown {
+        projects: Vec<String>,
+        service: Option<String>,
+        volumes: bool,
+    },
+    /// Run the compose CLI for a project (up, build, pull, scale), its output streamed;
+    /// cancelled with [`ResCmd::CancelJob`].
+    Compose(ComposeRun),
+}
+
+/// A compose CLI run: `docker compose -p PROJECT -f FILE… ARGS…` in the project's directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComposeRun {
+    pub job: u64,
+    pub project: String,
+    pub working_dir: String,
+    pub files: Vec<String>,
+    pub args: Vec<String>,
+    /// The engine dockside is on (`DOCKER_HOST` for the CLI); None: the environment's.
+    pub host: Option<String>,
 }

@@ -74,6 +74,11 @@ pub enum PromptKind {
         id: String,
         name: String,
     },
+    /// How many containers a compose service should have (`run`'s args get `--scale`).
+    ComposeScale {
+        run: super::msg::ComposeRun,
+        service: String,
+    },
 }
 
 impl PromptKind {
@@ -106,6 +111,9 @@ impl PromptKind {
                 "Engine address: unix:///path.sock, tcp://host:2376 or ssh://user@host".into()
             }
             PromptKind::Scale { name, .. } => format!("Scale {name} to how many replicas?"),
+            PromptKind::ComposeScale { run, service } => {
+                format!("Scale {service} of {} to how many containers?", run.project)
+            }
         }
     }
 }

@@ -291,6 +291,14 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
                 format!("scale {name}: `{text}` is not a number of replicas"),
             ),
         },
+        PromptKind::ComposeScale { mut run, service } => match text.parse::<u32>() {
+            Ok(n) => {
+                run.args.push(format!("{service}={n}"));
+                state.set_status(StatusKind::Progress, format!("Scaling {service} to {n}…"));
+                out.push(Cmd::Engine(Req::Res(ResCmd::Compose(run))));
+            }
+            Err(_) => err(state, format!("scale {service}: `{text}` is not a number")),
+        },
         _ => {}
     }
 }

@@ -22,10 +22,12 @@ fn with_view(
     let page = page(state);
     let now = state.now;
     let filter = state.filter.text.clone();
+    let engine = state.conn.addr().to_string();
     let Some(v) = state.views.get_mut(view) else {
         return Handled::No;
     };
     let mut cx = Cx::new(&filter, page, now, out);
+    cx.engine = &engine;
     let handled = f(v, &mut cx);
     let Cx {
         status,
@@ -68,6 +70,14 @@ fn apply(
             state.clamp_offset();
             state.dirty = true;
             super::containers::selection_changed(state, out);
+        }
+        Some(Goto::Logs(group)) => {
+            switch(state, View::Containers, out);
+            state.tab = super::state::DetailTab::Logs;
+            state.focus = Focus::Detail;
+            let req = state.logs.open_group(group, state.now);
+            out.push(Cmd::Engine(super::msg::Req::Logs(req)));
+            state.dirty = true;
         }
         Some(Goto::Item(view, key)) => {
             switch(state, view, out);
@@ -218,6 +228,26 @@ pub fn on_event(state: &mut State, ev: EngineEvent) {
     state.views.events.push(ev, p);
     if state.view == View::Events {
         state.dirty = true;
+    }
+}
+
+/// The containers changed (listed, one changed, one gone): views derived from them follow.
+/// An aggregated log follows its project's containers as they come, go, stop and start.
+pub fn containers_changed(state: &mut State, out: &mut Vec<Cmd>) {
+    let (p, shown) = (page(state), state.view);
+    let views = &mut state.views;
+    if views.containers_changed(state.containers.values(), shown, &state.filter.text, p) {
+        state.dirty = true;
+    }
+    if let Some(g) = &state.logs.group {
+        let sources = crate::views::projects::model::log_sources(
+            state.containers.values(),
+            &g.project,
+            g.service.as_deref(),
+        );
+        if let Some(req) = state.logs.regroup(sources, state.now) {
+            out.push(Cmd::Engine(super::msg::Req::Logs(Some(req))));
+        }
     }
 }
 

@@ -111,6 +111,9 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                             format!("container {} — waiting for it to start", c.state.as_str())
                         }
                         Some(_) => "stream ended".to_string(),
+                        None if state.logs.group.is_some() => {
+                            "every container stopped — waiting for one to start".to_string()
+                        }
                         None => "container removed".to_string(),
                     };
                     state.logs.state = StreamState::Ended(why);
@@ -538,7 +541,7 @@ mod tests {
     use crate::views::View;
 
     /// The places a user reaches, by name: each context is active in one of them at least.
-    const PLACES: [&str; 19] = [
+    const PLACES: [&str; 20] = [
         "containers list",
         "logs",
         "stats",
@@ -558,6 +561,7 @@ mod tests {
         "question",
         "help",
         "engine picker",
+        "Projects",
     ];
 
     /// A state at one of [`PLACES`], reached as a user would.
@@ -590,6 +594,7 @@ mod tests {
             View::Commands,
             View::Services,
             View::Nodes,
+            View::Projects,
         ] {
             if view.title() == name {
                 super::super::router::switch(&mut s, view, &mut out);

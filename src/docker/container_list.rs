@@ -234,6 +234,7 @@ mod tests {
             ports: Vec::new(),
             project: None,
             service: None,
+            compose: None,
         }
     }
 

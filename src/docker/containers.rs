@@ -17,7 +17,7 @@ use bollard::query_parameters::{
 };
 
 use super::client::{friendly, friendly_error};
-use crate::app::model::{CState, Container, Port, parse_status};
+use crate::app::model::{CState, Compose, Container, Port, parse_status};
 use crate::app::msg::ContainerAction;
 use crate::app::runform::{Restart, RunSpec};
 use crate::app::sanitize::plain;
@@ -32,6 +32,7 @@ pub fn unix_now() -> i64 {
 
 /// Convert a list entry. `now` (unix seconds) turns "Up 3 minutes" into an approximate start time.
 pub fn container(s: ContainerSummary, now: i64) -> Option<Container> {
+    let compose = compose_of(&s);
     let id = s.id?;
     let name = s
         .names
@@ -71,6 +72,7 @@ pub fn container(s: ContainerSummary, now: i64) -> Option<Container> {
         ))
     });
     Some(Container {
+        compose,
         name,
         image: plain(s.image.as_deref().unwrap_or("")),
         command: plain(s.command.as_deref().unwrap_or("")),
@@ -85,6 +87,38 @@ pub fn container(s: ContainerSummary, now: i64) -> Option<Container> {
         service: labels.get("com.docker.compose.service").map(|p| plain(p)),
         id,
     })
+}
+
+/// What compose wrote on a container (None without a project label), with its image id,
+/// networks and named volumes.
+fn compose_of(s: &ContainerSummary) -> Option<Box<Compose>> {
+    let labels = s.labels.as_ref()?;
+    labels.get("com.docker.compose.project")?;
+    let label = |k: &str| labels.get(k).map(|v| plain(v)).unwrap_or_default();
+    let mut networks: Vec<String> = s
+        .network_settings
+        .as_ref()
+        .and_then(|n| n.networks.as_ref())
+        .map(|n| n.keys().map(|k| plain(k)).collect())
+        .unwrap_or_default();
+    networks.sort();
+    let mut volumes: Vec<String> = s
+        .mounts
+        .iter()
+        .flatten()
+        .filter(|m| m.typ.as_deref() == Some("volume"))
+        .filter_map(|m| m.name.as_deref().map(plain))
+        .collect();
+    volumes.sort();
+    Some(Box::new(Compose {
+        number: label("com.docker.compose.container-number").parse().ok(),
+        oneoff: label("com.docker.compose.oneoff").eq_ignore_ascii_case("true"),
+        working_dir: label("com.docker.compose.project.working_dir"),
+        config_files: label("com.docker.compose.project.config_files"),
+        image_id: s.image_id.clone().unwrap_or_default(),
+        networks,
+        volumes,
+    }))
 }
 
 /// Every container, running or not.

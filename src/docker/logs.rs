@@ -27,7 +27,11 @@ impl LogTask {
     pub fn replace(&mut self, docker: &Docker, tx: &mpsc::Sender<Msg>, req: Option<LogsRequest>) {
         self.current = None;
         if let Some(req) = req {
-            let handle = tokio::spawn(stream(docker.clone(), tx.clone(), req));
+            let handle = if req.group.is_empty() {
+                tokio::spawn(stream(docker.clone(), tx.clone(), req))
+            } else {
+                tokio::spawn(super::group_logs::stream(docker.clone(), tx.clone(), req))
+            };
             self.current = Some(AbortOnDrop(handle.abort_handle()));
         }
     }

@@ -115,5 +115,10 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
         ResCmd::RemoveService { name, .. } => done(&format!("remove service {name}"), why),
         ResCmd::ChangeNode { name, change, .. } => done(&format!("{} {name}", change.verb()), why),
         ResCmd::RemoveNode { name, .. } => done(&format!("remove node {name}"), why),
+        ResCmd::ComposeDown { .. } => done("down", why),
+        ResCmd::Compose(run) => ResMsg::Compose {
+            job: run.job,
+            progress: Progress::Error(why),
+        },
     })
 }

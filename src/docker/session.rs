@@ -17,6 +17,7 @@ use super::lists::ListWatch;
 use super::swarm;
 use super::task::{AbortOnDrop, OpTask, Requests};
 use super::{build, containers, events, exec, images, logs, networks, stats, system, volumes};
+use super::{compose_cli, projects};
 use crate::app::images::{Progress, short_id};
 use crate::app::model::Container;
 use crate::app::msg::{ConnStatus, Msg, Req};
@@ -416,6 +417,30 @@ impl Session {
             ResCmd::RemoveNode { id, name, force } => r.reply(move |d| async move {
                 let result = empty(swarm::remove_node(&d, &id, force).await);
                 done(format!("remove node {name}"), result)
+            }),
+            ResCmd::Compose(run) => {
+                let job = run.job;
+                self.jobs
+                    .insert(job, compose_cli::run(run, self.tx.clone()));
+            }
+            ResCmd::ComposeDown {
+                projects,
+                service,
+                volumes,
+            } => r.reply(move |d| async move {
+                let mut texts = Vec::new();
+                let mut result = Ok(());
+                for p in &projects {
+                    match projects::down(&d, p, service.as_deref(), volumes).await {
+                        Ok(t) => texts.push(format!("{p}: {t}")),
+                        Err(e) => result = Err(format!("{p}: {e}")),
+                    }
+                }
+                let what = match &service {
+                    Some(s) => format!("down {s} of {}", projects.join(", ")),
+                    None => format!("down {}", projects.join(", ")),
+                };
+                done(what, result.map(|()| texts.join("; ")))
             }),
         }
     }

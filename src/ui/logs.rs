@@ -89,12 +89,15 @@ fn gutter(line: &LogLine, theme: &Theme) -> Span<'static> {
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bool) {
     let logs = &state.logs;
-    let name = logs
-        .target
-        .as_ref()
-        .and_then(|id| state.containers.get(id))
-        .map(|c| c.name.clone())
-        .unwrap_or_default();
+    let name = match &logs.group {
+        Some(g) => g.title(),
+        None => logs
+            .target
+            .as_ref()
+            .and_then(|id| state.containers.get(id))
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
+    };
     let mut info = vec![Span::raw(" ")];
     if !name.is_empty() {
         info.push(Span::styled(name, theme.accent()));
@@ -160,7 +163,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
     let lines = logs.window_lines(rows);
     if lines.is_empty() {
         let msg = match (&logs.state, logs.target.as_ref()) {
-            (_, None) => "Select a container to see its logs.".to_string(),
+            (_, None) if logs.group.is_none() => "Select a container to see its logs.".to_string(),
             (StreamState::Loading, _) => "Loading…".to_string(),
             (StreamState::Error(e), _) => format!("Cannot read logs: {e}"),
             (StreamState::Ended(why), _) => format!("No output. ({why})"),

@@ -15,6 +15,8 @@ pub enum Goto {
     Container(String),
     /// Another view, the row of this key (image id or tag, volume name, network id) selected.
     Item(View, String),
+    /// The logs pane of the containers view, showing these containers interleaved.
+    Logs(crate::app::logs::LogGroup),
 }
 
 pub struct Cx<'a> {
@@ -26,6 +28,9 @@ pub struct Cx<'a> {
     pub now: i64,
     /// Requests for the engine and the runtime.
     pub out: &'a mut Vec<Cmd>,
+    /// The engine's address as shown (`unix:///var/run/docker.sock (DOCKER_HOST)`); empty
+    /// when not given (engine answers).
+    pub engine: &'a str,
     /// Asked of the root, carried out when the view returns.
     pub status: Option<(StatusKind, String)>,
     pub overlay: Option<Overlay>,
@@ -39,6 +44,7 @@ impl<'a> Cx<'a> {
             page,
             now,
             out,
+            engine: "",
             status: None,
             overlay: None,
             goto: None,

@@ -18,6 +18,7 @@ pub mod images;
 pub mod list;
 pub mod networks;
 pub mod nodes;
+pub mod projects;
 pub mod services;
 pub mod volumes;
 pub mod widgets;
@@ -44,19 +45,21 @@ pub enum View {
     Commands,
     Services,
     Nodes,
+    Projects,
 }
 
 impl View {
-    pub const ALL: [View; 9] = [
+    pub const ALL: [View; 10] = [
         View::Containers,
         View::Images,
         View::Volumes,
         View::Networks,
         View::Engine,
         View::Events,
-        View::Commands,
+        View::Projects,
         View::Services,
         View::Nodes,
+        View::Commands,
     ];
 
     /// The global action that shows it (its key labels its tab).
@@ -71,6 +74,7 @@ impl View {
             View::Commands => Action::ViewCommands,
             View::Services => Action::ViewServices,
             View::Nodes => Action::ViewNodes,
+            View::Projects => Action::ViewProjects,
         }
     }
 
@@ -85,6 +89,7 @@ impl View {
             View::Commands => "Commands",
             View::Services => "Services",
             View::Nodes => "Nodes",
+            View::Projects => "Projects",
         }
     }
 }
@@ -136,6 +141,7 @@ pub struct Views {
     pub commands: commands::CommandsView,
     pub services: services::ServicesView,
     pub nodes: nodes::NodesView,
+    pub projects: projects::ProjectsView,
 }
 
 impl Views {
@@ -150,6 +156,7 @@ impl Views {
             View::Commands => &self.commands,
             View::Services => &self.services,
             View::Nodes => &self.nodes,
+            View::Projects => &self.projects,
         })
     }
 
@@ -164,11 +171,12 @@ impl Views {
             View::Commands => &mut self.commands,
             View::Services => &mut self.services,
             View::Nodes => &mut self.nodes,
+            View::Projects => &mut self.projects,
         })
     }
 
     /// Every view but the containers view.
-    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 8] {
+    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 9] {
         [
             (View::Images, &mut self.images),
             (View::Volumes, &mut self.volumes),
@@ -178,14 +186,37 @@ impl Views {
             (View::Commands, &mut self.commands),
             (View::Services, &mut self.services),
             (View::Nodes, &mut self.nodes),
+            (View::Projects, &mut self.projects),
         ]
+    }
+
+    /// The containers changed: the views derived from them follow (`filter` and `page`: of
+    /// the view shown). True when the view shown changed.
+    pub fn containers_changed<'a>(
+        &mut self,
+        containers: impl Iterator<Item = &'a crate::app::model::Container>,
+        shown: View,
+        filter: &str,
+        page: usize,
+    ) -> bool {
+        let filter = if shown == View::Projects { filter } else { "" };
+        self.projects.containers_changed(containers, filter, page);
+        shown == View::Projects
     }
 
     /// An engine answer for a view, routed by its type to the view it belongs to. `Ran` and
     /// `Done` are the root's (they are about containers or the status line).
     pub fn on_msg(&mut self, msg: ResMsg, shown: View, cx: &mut Cx) -> Handled {
         let (owner, handled) = match msg {
-            ResMsg::Images(r) => (View::Images, self.images.on_list(r, cx)),
+            ResMsg::Images(r) => {
+                // The projects view's outdated badge reads the images list too.
+                let badges = self.projects.images_changed(&r);
+                let handled = self.images.on_list(r, cx);
+                if badges && shown == View::Projects {
+                    return Handled::Redraw;
+                }
+                (View::Images, handled)
+            }
             ResMsg::ImageDetail(r) => (View::Images, self.images.on_detail(r, cx)),
             ResMsg::Job { id, progress } => (View::Images, self.images.on_job(id, progress, cx)),
             ResMsg::Volumes(r) => (View::Volumes, self.volumes.on_list(r, cx)),
@@ -200,6 +231,9 @@ impl Views {
                 (View::Services, self.services.on_inspect(name, result, cx))
             }
             ResMsg::Nodes(r) => (View::Nodes, self.nodes.on_list(r, cx)),
+            ResMsg::Compose { job, progress } => {
+                (View::Projects, self.projects.on_compose(job, progress, cx))
+            }
             ResMsg::Ran(_) | ResMsg::Done { .. } => return Handled::No,
         };
         // Only the view on screen needs a redraw (a status line set by any does too).

@@ -13,6 +13,7 @@
 //! hence the blanket `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod compose;
 pub mod engine;
 // Not every test crate drives a pty.
 #[allow(unused_imports)]

@@ -1,0 +1,195 @@
+//! The compose CLI for what needs the compose file (up, build, pull, scale, recreate):
+//! `docker compose` when the plugin is installed, else `docker-compose`, run in the project's
+//! working directory with its config files, its output streamed line by line. The engine is
+//! the one the environment names (`DOCKER_HOST`, the current context), as for dockside.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+use tokio::sync::mpsc;
+
+use super::task::OpTask;
+use crate::app::images::Progress;
+use crate::app::msg::{ComposeRun, Msg, ResMsg};
+use crate::app::sanitize::plain;
+
+/// Where the docker CLI looks for its plugins.
+const PLUGIN_DIRS: [&str; 4] = [
+    "/usr/local/lib/docker/cli-plugins",
+    "/usr/libexec/docker/cli-plugins",
+    "/usr/lib/docker/cli-plugins",
+    "/usr/local/libexec/docker/cli-plugins",
+];
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// The compose CLI to run: program and its first arguments. None when neither is installed.
+pub fn find() -> Option<(PathBuf, Vec<String>)> {
+    let home_plugin =
+        std::env::var_os("HOME").map(|h| Path::new(&h).join(".docker/cli-plugins/docker-compose"));
+    let plugin = home_plugin
+        .into_iter()
+        .chain(
+            PLUGIN_DIRS
+                .iter()
+                .map(|d| Path::new(d).join("docker-compose")),
+        )
+        .any(|p| p.is_file());
+    if plugin && let Some(docker) = on_path("docker") {
+        return Some((docker, vec!["compose".into()]));
+    }
+    on_path("docker-compose").map(|p| (p, Vec::new()))
+}
+
+/// Why `run` cannot run here: no CLI, or the project's files are not on this machine.
+pub fn check(run: &ComposeRun) -> Result<(PathBuf, Vec<String>), String> {
+    let cli = find().ok_or_else(|| {
+        "no compose CLI on this machine (neither `docker compose` nor `docker-compose`); \
+         the project's other actions work through the engine"
+            .to_string()
+    })?;
+    if run.working_dir.is_empty() || run.files.is_empty() {
+        return Err("the project's labels name no working dir or compose file".into());
+    }
+    let missing: Vec<&str> = run
+        .files
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !Path::new(&run.working_dir).join(f).is_file())
+        .collect();
+    if !Path::new(&run.working_dir).is_dir() || !missing.is_empty() {
+        return Err(format!(
+            "the compose files are not on this machine: {}",
+            if missing.is_empty() {
+                run.working_dir.clone()
+            } else {
+                missing.join(", ")
+            }
+        ));
+    }
+    Ok(cli)
+}
+
+/// Run it; every line of its output (stdout and stderr) comes as a [`Progress::Line`], the
+/// first being the command; then `Done` or the exit status as an error. Aborting the task
+/// kills the process.
+pub fn run(run: ComposeRun, tx: mpsc::Sender<Msg>) -> OpTask {
+    OpTask::spawn(async move {
+        let job = run.job;
+        let send = |progress| {
+            let tx = tx.clone();
+            async move {
+                tx.send(Msg::Res(ResMsg::Compose { job, progress }))
+                    .await
+                    .is_ok()
+            }
+        };
+        let (program, mut args) = match check(&run) {
+            Ok(cli) => cli,
+            Err(e) => {
+                let _ = send(Progress::Error(e)).await;
+                return;
+            }
+        };
+        args.extend(["-p".to_string(), run.project.clone()]);
+        for f in &run.files {
+            args.extend(["-f".to_string(), f.clone()]);
+        }
+        args.extend(run.args.iter().cloned());
+        let name = program
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !send(Progress::Line(format!("$ {name} {}", args.join(" ")))).await {
+            return;
+        }
+        let mut cmd = Command::new(&program);
+        // The engine dockside is on, not the environment's default.
+        if let Some(host) = &run.host {
+            cmd.env("DOCKER_HOST", host).env_remove("DOCKER_CONTEXT");
+        }
+        let child = cmd
+            .args(&args)
+            .current_dir(&run.working_dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn();
+        let mut child = match child {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = send(Progress::Error(format!("cannot run {name}: {e}"))).await;
+                return;
+            }
+        };
+        let (Some(out), Some(err)) = (child.stdout.take(), child.stderr.take()) else {
+            let _ = send(Progress::Error("no output pipes".into())).await;
+            return;
+        };
+        let (mut out, mut err) = (BufReader::new(out).lines(), BufReader::new(err).lines());
+        let (mut out_open, mut err_open) = (true, true);
+        while out_open || err_open {
+            let line = tokio::select! {
+                l = out.next_line(), if out_open => l.ok().flatten().or_else(|| { out_open = false; None }),
+                l = err.next_line(), if err_open => l.ok().flatten().or_else(|| { err_open = false; None }),
+            };
+            if let Some(l) = line {
+                // Progress redraws (`\r`) keep their last state.
+                let l = l.rsplit('\r').next().unwrap_or(&l).to_string();
+                if !send(Progress::Line(plain(&l))).await {
+                    return;
+                }
+            }
+        }
+        let done = match child.wait().await {
+            Ok(s) if s.success() => Progress::Done { image_id: None },
+            Ok(s) => Progress::Error(match s.code() {
+                Some(c) => format!("{name} exited with status {c}"),
+                None => format!("{name} was killed"),
+            }),
+            Err(e) => Progress::Error(format!("{name}: {e}")),
+        };
+        let _ = send(done).await;
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_not_on_this_machine_are_named() {
+        let run = ComposeRun {
+            job: 1,
+            project: "shop".into(),
+            working_dir: "/nonexistent/dockside/shop".into(),
+            files: vec!["/nonexistent/dockside/shop/docker-compose.yml".into()],
+            args: vec!["up".into(), "-d".into()],
+            host: None,
+        };
+        let e = check(&run).expect_err("cannot run");
+        // Without any compose CLI, that is what is said instead.
+        assert!(
+            e.contains("not on this machine: /nonexistent/dockside/shop/docker-compose.yml")
+                || e.contains("no compose CLI"),
+            "{e}"
+        );
+        let none = ComposeRun {
+            files: Vec::new(),
+            ..run
+        };
+        let e = check(&none).expect_err("cannot run");
+        assert!(
+            e.contains("no working dir") || e.contains("no compose CLI"),
+            "{e}"
+        );
+    }
+}
