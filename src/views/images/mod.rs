@@ -216,15 +216,22 @@ impl Shape for ImagesView {
                 return Handled::Quiet;
             }
             Action::Prune => {
-                let n = self
-                    .images
-                    .as_ref()
-                    .map_or(0, |v| v.iter().filter(|i| i.dangling).count());
-                return cx.ask(
-                    format!("Prune dangling images ({n} listed)? (y/n)"),
-                    ResCmd::PruneImages { all: false },
-                    None,
-                );
+                // One image per id (rows are per tag), its size once.
+                let mut ids = std::collections::BTreeMap::new();
+                for i in self.images.iter().flatten().filter(|i| i.dangling) {
+                    ids.insert(i.id.as_str(), i.size.max(0));
+                }
+                let (n, size) = (ids.len(), ids.values().sum::<i64>());
+                let question = if n == 0 {
+                    "Prune dangling images? None is listed: nothing would go. (y/n)".to_string()
+                } else {
+                    format!(
+                        "Prune {n} dangling image{} (untagged, {})? (y/n)",
+                        if n == 1 { "" } else { "s" },
+                        crate::app::images::human_size(size)
+                    )
+                };
+                return cx.ask(question, ResCmd::PruneImages { all: false }, None);
             }
             Action::Jobs => {
                 self.show_jobs = !self.show_jobs;

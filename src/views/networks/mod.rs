@@ -109,11 +109,30 @@ impl Shape for NetworksView {
                 cx.prompt(PromptKind::Disconnect { network }, String::new())
             }
             (Action::Remove | Action::Connect | Action::Disconnect, None) => Handled::Quiet,
-            (Action::Prune, _) => cx.ask(
-                "Prune unused networks? (y/n)".into(),
-                ResCmd::PruneNetworks,
-                None,
-            ),
+            (Action::Prune, _) => {
+                // What a prune removes: the networks of no container, but the engine's own.
+                let unused: Vec<&str> = self
+                    .networks
+                    .iter()
+                    .flatten()
+                    .filter(|n| {
+                        n.containers.is_empty()
+                            && !matches!(n.name.as_str(), "bridge" | "host" | "none")
+                    })
+                    .map(|n| n.name.as_str())
+                    .collect();
+                let question = if unused.is_empty() {
+                    "Prune unused networks? None is unused now: nothing would go. (y/n)".into()
+                } else {
+                    format!(
+                        "Prune {} unused network{} ({})? (y/n)",
+                        unused.len(),
+                        if unused.len() == 1 { "" } else { "s" },
+                        unused.join(", ")
+                    )
+                };
+                cx.ask(question, ResCmd::PruneNetworks, None)
+            }
             (Action::Clear, _) => Handled::Quiet,
             _ => Handled::No,
         }

@@ -38,6 +38,40 @@ impl VolumesView {
     }
 }
 
+/// What a prune removes: the volumes no container uses, by count, names and size (as far
+/// as the sizes were measured).
+fn prune_question(volumes: &[Volume]) -> String {
+    let unused: Vec<&Volume> = volumes.iter().filter(|v| !v.in_use()).collect();
+    if unused.is_empty() {
+        return "Prune unused volumes? None is unused now: nothing would go. (y/n)".into();
+    }
+    let names: Vec<&str> = unused.iter().take(4).map(|v| v.display_name()).collect();
+    let more = if unused.len() > names.len() {
+        ", …"
+    } else {
+        ""
+    };
+    let sizes: Vec<i64> = unused
+        .iter()
+        .filter_map(|v| v.size)
+        .filter(|s| *s >= 0)
+        .collect();
+    let size = if sizes.len() == unused.len() {
+        format!(
+            ", {}",
+            crate::app::resources::human_size(sizes.iter().sum::<i64>() as u64)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "Prune {} unused volume{} ({}{more}{size})? Their data is lost. (y/n)",
+        unused.len(),
+        if unused.len() == 1 { "" } else { "s" },
+        names.join(", ")
+    )
+}
+
 impl Shape for VolumesView {
     fn contexts(&self) -> &'static [Context] {
         &[Context::Volumes, Context::List, Context::Global]
@@ -112,11 +146,10 @@ impl Shape for VolumesView {
                 }
                 None => Handled::Quiet,
             },
-            Action::Prune => cx.ask(
-                "Prune unused volumes? (y/n)".into(),
-                ResCmd::PruneVolumes,
-                None,
-            ),
+            Action::Prune => {
+                let question = prune_question(self.volumes.as_deref().unwrap_or_default());
+                cx.ask(question, ResCmd::PruneVolumes, None)
+            }
             Action::Clear => Handled::Quiet,
             _ => Handled::No,
         }
@@ -128,5 +161,36 @@ impl Shape for VolumesView {
 
     fn draw_detail(&self, f: &mut ratatui::Frame, area: ratatui::layout::Rect, dx: &super::Dx) {
         draw::detail(self, f, area, dx);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vol(name: &str, used_by: &[&str], size: Option<i64>) -> Volume {
+        Volume {
+            name: name.into(),
+            used_by: used_by.iter().map(|s| s.to_string()).collect(),
+            size,
+            ..Volume::default()
+        }
+    }
+
+    #[test]
+    fn the_prune_question_names_exactly_what_goes() {
+        let q = prune_question(&[
+            vol("data", &["db"], Some(10)),
+            vol("old", &[], Some(2_000_000)),
+            vol("cache", &[], Some(1_000_000)),
+        ]);
+        assert!(
+            q.starts_with("Prune 2 unused volumes (old, cache, 3MB)"),
+            "{q}"
+        );
+        let q = prune_question(&[vol("data", &["db"], None)]);
+        assert!(q.contains("nothing would go"), "{q}");
+        let q = prune_question(&[vol("old", &[], None)]);
+        assert!(q.starts_with("Prune 1 unused volume (old)?"), "{q}");
     }
 }
