@@ -14,6 +14,8 @@ pub struct Config {
     pub logs: LogsConfig,
     pub containers: ContainersConfig,
     pub ui: UiConfig,
+    /// Registries to browse (the registries view), besides those of `~/.docker/config.json`.
+    pub registries: Vec<crate::app::registry::RegistryConfig>,
     /// The colours `ui.theme` names, resolved when the config is loaded.
     #[serde(skip)]
     pub palette: crate::app::palette::Palette,
@@ -161,6 +163,7 @@ impl Config {
         state.live_stats = self.containers.live_stats;
         state.palette = self.palette;
         state.readonly = self.ui.readonly;
+        state.views.registries.configure(&self.registries);
     }
 }
 

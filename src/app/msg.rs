@@ -336,6 +336,11 @@ impl ResCmd {
             | ResCmd::SystemPrune
             | ResCmd::Run(_) => true,
             ResCmd::Tasks(_) | ResCmd::InspectService { .. } => false,
+            ResCmd::Registries
+            | ResCmd::Catalog(_)
+            | ResCmd::RegistryTags { .. }
+            | ResCmd::RegistryTag { .. } => false,
+            ResCmd::DeleteTag { .. } => true,
             ResCmd::ChangeService { .. }
             | ResCmd::RemoveService { .. }
             | ResCmd::ChangeNode { .. }
@@ -411,6 +416,29 @@ pub enum ResMsg {
     ServiceInspect {
         name: String,
         result: Result<String, String>,
+    },
+    /// The registries the docker CLI knows (`config.json`).
+    Registries(Result<Vec<super::registry::Registry>, String>),
+    Catalog {
+        host: String,
+        result: Result<Vec<String>, String>,
+    },
+    RegistryTags {
+        host: String,
+        repo: String,
+        result: Result<Vec<String>, String>,
+    },
+    RegistryTag {
+        host: String,
+        repo: String,
+        tag: String,
+        result: Result<Box<super::registry::TagInfo>, String>,
+    },
+    TagDeleted {
+        host: String,
+        repo: String,
+        tag: String,
+        result: Result<(), String>,
     },
 }
 
@@ -502,5 +530,26 @@ pub enum ResCmd {
         id: String,
         name: String,
         force: bool,
+    },
+    /// The registries of `config.json` (the config's own are the view's).
+    Registries,
+    /// A registry's repositories.
+    Catalog(super::registry::Registry),
+    RegistryTags {
+        registry: super::registry::Registry,
+        repo: String,
+    },
+    /// What a tag points at.
+    RegistryTag {
+        registry: super::registry::Registry,
+        repo: String,
+        tag: String,
+    },
+    /// Delete a tag's manifest from its registry.
+    DeleteTag {
+        registry: super::registry::Registry,
+        repo: String,
+        tag: String,
+        digest: String,
     },
 }

@@ -537,7 +537,7 @@ mod tests {
     use crate::views::View;
 
     /// The places a user reaches, by name: each context is active in one of them at least.
-    const PLACES: [&str; 19] = [
+    const PLACES: [&str; 20] = [
         "containers list",
         "logs",
         "stats",
@@ -553,6 +553,7 @@ mod tests {
         "Commands",
         "Services",
         "Nodes",
+        "Registries",
         "remove dialog",
         "question",
         "help",
@@ -589,6 +590,7 @@ mod tests {
             View::Commands,
             View::Services,
             View::Nodes,
+            View::Registries,
         ] {
             if view.title() == name {
                 super::super::router::switch(&mut s, view, &mut out);

@@ -24,6 +24,7 @@ pub mod networks;
 pub mod progress;
 pub mod query;
 pub mod refuse;
+pub mod registry;
 pub mod session;
 pub mod ssh;
 pub mod stats;

@@ -115,5 +115,36 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
         ResCmd::RemoveService { name, .. } => done(&format!("remove service {name}"), why),
         ResCmd::ChangeNode { name, change, .. } => done(&format!("{} {name}", change.verb()), why),
         ResCmd::RemoveNode { name, .. } => done(&format!("remove node {name}"), why),
+        ResCmd::Registries => ResMsg::Registries(Err(why)),
+        ResCmd::Catalog(reg) => ResMsg::Catalog {
+            host: reg.host,
+            result: Err(why),
+        },
+        ResCmd::RegistryTags { registry, repo } => ResMsg::RegistryTags {
+            host: registry.host,
+            repo,
+            result: Err(why),
+        },
+        ResCmd::RegistryTag {
+            registry,
+            repo,
+            tag,
+        } => ResMsg::RegistryTag {
+            host: registry.host,
+            repo,
+            tag,
+            result: Err(why),
+        },
+        ResCmd::DeleteTag {
+            registry,
+            repo,
+            tag,
+            ..
+        } => ResMsg::TagDeleted {
+            host: registry.host,
+            repo,
+            tag,
+            result: Err(why),
+        },
     })
 }

@@ -18,6 +18,7 @@ pub mod images;
 pub mod list;
 pub mod networks;
 pub mod nodes;
+pub mod registries;
 pub mod services;
 pub mod volumes;
 pub mod widgets;
@@ -44,10 +45,11 @@ pub enum View {
     Commands,
     Services,
     Nodes,
+    Registries,
 }
 
 impl View {
-    pub const ALL: [View; 9] = [
+    pub const ALL: [View; 10] = [
         View::Containers,
         View::Images,
         View::Volumes,
@@ -57,6 +59,7 @@ impl View {
         View::Commands,
         View::Services,
         View::Nodes,
+        View::Registries,
     ];
 
     /// The global action that shows it (its key labels its tab).
@@ -71,6 +74,7 @@ impl View {
             View::Commands => Action::ViewCommands,
             View::Services => Action::ViewServices,
             View::Nodes => Action::ViewNodes,
+            View::Registries => Action::ViewRegistries,
         }
     }
 
@@ -85,6 +89,7 @@ impl View {
             View::Commands => "Commands",
             View::Services => "Services",
             View::Nodes => "Nodes",
+            View::Registries => "Registries",
         }
     }
 }
@@ -136,6 +141,7 @@ pub struct Views {
     pub commands: commands::CommandsView,
     pub services: services::ServicesView,
     pub nodes: nodes::NodesView,
+    pub registries: registries::RegistriesView,
 }
 
 impl Views {
@@ -150,6 +156,7 @@ impl Views {
             View::Commands => &self.commands,
             View::Services => &self.services,
             View::Nodes => &self.nodes,
+            View::Registries => &self.registries,
         })
     }
 
@@ -164,11 +171,12 @@ impl Views {
             View::Commands => &mut self.commands,
             View::Services => &mut self.services,
             View::Nodes => &mut self.nodes,
+            View::Registries => &mut self.registries,
         })
     }
 
     /// Every view but the containers view.
-    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 8] {
+    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 9] {
         [
             (View::Images, &mut self.images),
             (View::Volumes, &mut self.volumes),
@@ -178,6 +186,7 @@ impl Views {
             (View::Commands, &mut self.commands),
             (View::Services, &mut self.services),
             (View::Nodes, &mut self.nodes),
+            (View::Registries, &mut self.registries),
         ]
     }
 
@@ -187,6 +196,9 @@ impl Views {
         let (owner, handled) = match msg {
             ResMsg::Images(r) => (View::Images, self.images.on_list(r, cx)),
             ResMsg::ImageDetail(r) => (View::Images, self.images.on_detail(r, cx)),
+            ResMsg::Job { id, progress } if id >= registries::FIRST_JOB => {
+                (View::Registries, self.registries.on_job(id, progress, cx))
+            }
             ResMsg::Job { id, progress } => (View::Images, self.images.on_job(id, progress, cx)),
             ResMsg::Volumes(r) => (View::Volumes, self.volumes.on_list(r, cx)),
             ResMsg::Networks(r) => (View::Networks, self.networks.on_list(r, cx)),
@@ -200,6 +212,11 @@ impl Views {
                 (View::Services, self.services.on_inspect(name, result, cx))
             }
             ResMsg::Nodes(r) => (View::Nodes, self.nodes.on_list(r, cx)),
+            ResMsg::Registries(_)
+            | ResMsg::Catalog { .. }
+            | ResMsg::RegistryTags { .. }
+            | ResMsg::RegistryTag { .. }
+            | ResMsg::TagDeleted { .. } => (View::Registries, self.registries.on_msg(msg, cx)),
             ResMsg::Ran(_) | ResMsg::Done { .. } => return Handled::No,
         };
         // Only the view on screen needs a redraw (a status line set by any does too).
