@@ -210,12 +210,12 @@ pub async fn list_registries() -> Result<Vec<Registry>, String> {
 // ---- transport ---------------------------------------------------------------------------
 
 /// A TLS client trusting the system roots and the registry's own CA (`certs.d/<host>/*.crt`).
-fn client(host: &str) -> Result<HttpsClient, String> {
+fn client(host: &str, certs_d: &std::path::Path) -> Result<HttpsClient, String> {
     let mut roots = rustls::RootCertStore::empty();
     for cert in rustls_native_certs::load_native_certs().certs {
         let _ = roots.add(cert);
     }
-    let dir = certs_d().join(host);
+    let dir = certs_d.join(host);
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for e in entries.flatten() {
             let p = e.path();
@@ -279,7 +279,17 @@ pub struct Conn {
 impl Conn {
     /// Reach `reg`: HTTPS, or HTTP when it is insecure, or loopback and not speaking TLS.
     pub async fn open(reg: &Registry) -> Result<Conn, String> {
-        let client = client(&reg.host)?;
+        let creds = credentials(&reg.host).await;
+        Conn::connect(reg, creds, &certs_d()).await
+    }
+
+    /// Reach `reg` with these credentials and CAs from `certs_d/<host>/*.crt`.
+    pub async fn connect(
+        reg: &Registry,
+        creds: Option<Creds>,
+        certs_d: &std::path::Path,
+    ) -> Result<Conn, String> {
+        let client = client(&reg.host, certs_d)?;
         let host = reg.host.clone();
         let api = if host == "docker.io" {
             "registry-1.docker.io".to_string()
@@ -290,7 +300,7 @@ impl Conn {
             client,
             host: host.clone(),
             base: format!("{}://{api}", if reg.insecure { "http" } else { "https" }),
-            creds: credentials(&host).await,
+            creds,
             auth: None,
         };
         if let Err(e) = conn.raw(Method::GET, "/v2/", None).await {
@@ -585,7 +595,10 @@ fn check(a: &Answer, host: &str, what: &str) -> Result<(), String> {
 
 /// Every repository of the catalog, sorted.
 pub async fn catalog(reg: &Registry) -> Result<Vec<String>, String> {
-    let mut c = Conn::open(reg).await?;
+    catalog_on(&mut Conn::open(reg).await?).await
+}
+
+pub async fn catalog_on(c: &mut Conn) -> Result<Vec<String>, String> {
     let pages = c.pages("/v2/_catalog?n=1000", "the catalog").await?;
     let mut repos: Vec<String> = pages
         .iter()
@@ -600,7 +613,10 @@ pub async fn catalog(reg: &Registry) -> Result<Vec<String>, String> {
 
 /// Every tag of `repo`, sorted.
 pub async fn tags(reg: &Registry, repo: &str) -> Result<Vec<String>, String> {
-    let mut c = Conn::open(reg).await?;
+    tags_on(&mut Conn::open(reg).await?, repo).await
+}
+
+pub async fn tags_on(c: &mut Conn, repo: &str) -> Result<Vec<String>, String> {
     let pages = c
         .pages(
             &format!("/v2/{repo}/tags/list?n=1000"),
@@ -648,7 +664,10 @@ pub fn parse_image_manifest(m: &Value) -> (Option<String>, Vec<Layer>, u64) {
 /// What `repo:tag` points at: its digest, platforms, and the image (the first platform of an
 /// index) with its size, created time, labels and layers.
 pub async fn tag_info(reg: &Registry, repo: &str, tag: &str) -> Result<TagInfo, String> {
-    let mut c = Conn::open(reg).await?;
+    tag_info_on(&mut Conn::open(reg).await?, repo, tag).await
+}
+
+pub async fn tag_info_on(c: &mut Conn, repo: &str, tag: &str) -> Result<TagInfo, String> {
     let what = format!("{repo}:{tag}");
     let a = c
         .call(
