@@ -261,9 +261,9 @@ async fn catalog_tags_and_digest_as_the_registries_have_them() {
     // The view shows them as they come.
     let mut view = RegistriesView::default();
     let mut out = Vec::new();
-    let mut cx = Cx::new(&repo, 10, 0, &mut out);
+    let mut cx = Cx::new("", 10, 0, &mut out);
     view.on_msg(ResMsg::Registries(Ok(vec![reg.clone()])), &mut cx);
-    assert_eq!(view.names(), [reg.name.clone()]);
+    assert_eq!(view.names(), [reg.name.as_str()]);
 
     // TLS with the test's CA (certs.d layout) and Basic auth.
     let certs_d = secure.dir.join("certs.d");

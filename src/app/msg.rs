@@ -541,13 +541,13 @@ pub enum ResCmd {
     },
     /// What a tag points at.
     RegistryTag {
-        registry: super::registry::Registry,
+        registry: Box<super::registry::Registry>,
         repo: String,
         tag: String,
     },
     /// Delete a tag's manifest from its registry.
     DeleteTag {
-        registry: super::registry::Registry,
+        registry: Box<super::registry::Registry>,
         repo: String,
         tag: String,
         digest: String,

@@ -157,7 +157,7 @@ impl RegistriesView {
                 if let (Some(reg), Some(repo)) = (self.registry().cloned(), self.repo.clone()) {
                     self.info.remove(&name);
                     cx.send(ResCmd::RegistryTag {
-                        registry: reg,
+                        registry: Box::new(reg),
                         repo,
                         tag: name,
                     });
@@ -212,7 +212,7 @@ impl RegistriesView {
                 if let (Ok(tags), Some(reg)) = (&result, self.registry().cloned()) {
                     for tag in tags.iter().take(200) {
                         cx.send(ResCmd::RegistryTag {
-                            registry: reg.clone(),
+                            registry: Box::new(reg.clone()),
                             repo: repo.clone(),
                             tag: tag.clone(),
                         });
@@ -295,7 +295,7 @@ impl RegistriesView {
                     cx.ask(
                         question,
                         ResCmd::DeleteTag {
-                            registry: reg,
+                            registry: Box::new(reg),
                             repo,
                             tag,
                             digest,
