@@ -14,6 +14,8 @@ pub struct Config {
     pub logs: LogsConfig,
     pub containers: ContainersConfig,
     pub ui: UiConfig,
+    /// Registries to browse (the registries view), besides those of `~/.docker/config.json`.
+    pub registries: Vec<crate::app::registry::RegistryConfig>,
     /// The colours `ui.theme` names, resolved when the config is loaded.
     #[serde(skip)]
     pub palette: crate::app::palette::Palette,
@@ -196,6 +198,7 @@ impl Config {
         state.confirm = self
             .confirm_actions()
             .unwrap_or_else(|_| DEFAULT_CONFIRM.to_vec());
+        state.views.registries.configure(&self.registries);
     }
 }
 

@@ -146,6 +146,9 @@ actions! {
     // Swarm.
     ViewServices => "view_services",
     ViewNodes => "view_nodes",
+    // Registries.
+    ViewRegistries => "view_registries",
+    Compare => "compare",
     Scale => "scale",
     ForceUpdate => "force_update",
     Rollback => "rollback",

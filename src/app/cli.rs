@@ -200,6 +200,24 @@ fn res_cli(r: &ResCmd) -> Option<String> {
             }
             s
         }
+        // No docker command deletes from a registry: the registry API call itself.
+        ResCmd::DeleteTag {
+            registry,
+            repo,
+            digest,
+            ..
+        } => format!(
+            "curl -X DELETE {}",
+            w(&format!(
+                "{}://{}/v2/{repo}/manifests/{digest}",
+                if registry.insecure { "http" } else { "https" },
+                registry.host
+            ))
+        ),
+        ResCmd::Registries
+        | ResCmd::Catalog(_)
+        | ResCmd::RegistryTags { .. }
+        | ResCmd::RegistryTag { .. } => return None,
         ResCmd::Watch(_)
         | ResCmd::Tasks(_)
         | ResCmd::InspectService { .. }

@@ -65,6 +65,7 @@ contexts! {
     Services => ("services", "Swarm services"),
     Nodes => ("nodes", "Swarm nodes"),
     Projects => ("projects", "Compose projects"),
+    Registries => ("registries", "Registries"),
     // Over everything: while one is open, only its keys count.
     Dialog => ("dialog", "Dialogs (yes/no questions)"),
     HelpPage => ("help_page", "This help"),

@@ -21,6 +21,7 @@ pub mod msg;
 pub mod overlay;
 pub mod palette;
 pub mod prompts;
+pub mod registry;
 pub mod resources;
 pub mod router;
 pub mod runform;

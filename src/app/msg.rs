@@ -349,6 +349,11 @@ impl ResCmd {
             | ResCmd::SystemPrune
             | ResCmd::Run(_) => true,
             ResCmd::Tasks(_) | ResCmd::InspectService { .. } => false,
+            ResCmd::Registries
+            | ResCmd::Catalog(_)
+            | ResCmd::RegistryTags { .. }
+            | ResCmd::RegistryTag { .. } => false,
+            ResCmd::DeleteTag { .. } => true,
             ResCmd::ChangeService { .. }
             | ResCmd::RemoveService { .. }
             | ResCmd::ChangeNode { .. }
@@ -431,6 +436,29 @@ pub enum ResMsg {
     Compose {
         job: u64,
         progress: Progress,
+    },
+    /// The registries the docker CLI knows (`config.json`).
+    Registries(Result<Vec<super::registry::Registry>, String>),
+    Catalog {
+        host: String,
+        result: Result<Vec<String>, String>,
+    },
+    RegistryTags {
+        host: String,
+        repo: String,
+        result: Result<Vec<String>, String>,
+    },
+    RegistryTag {
+        host: String,
+        repo: String,
+        tag: String,
+        result: Result<Box<super::registry::TagInfo>, String>,
+    },
+    TagDeleted {
+        host: String,
+        repo: String,
+        tag: String,
+        result: Result<(), String>,
     },
 }
 
@@ -533,6 +561,27 @@ pub enum ResCmd {
     /// Run the compose CLI for a project (up, build, pull, scale), its output streamed;
     /// cancelled with [`ResCmd::CancelJob`].
     Compose(ComposeRun),
+    /// The registries of `config.json` (the config's own are the view's).
+    Registries,
+    /// A registry's repositories.
+    Catalog(super::registry::Registry),
+    RegistryTags {
+        registry: super::registry::Registry,
+        repo: String,
+    },
+    /// What a tag points at.
+    RegistryTag {
+        registry: Box<super::registry::Registry>,
+        repo: String,
+        tag: String,
+    },
+    /// Delete a tag's manifest from its registry.
+    DeleteTag {
+        registry: Box<super::registry::Registry>,
+        repo: String,
+        tag: String,
+        digest: String,
+    },
 }
 
 /// A compose CLI run: `docker compose -p PROJECT -f FILE… ARGS…` in the project's directory.

@@ -541,7 +541,7 @@ mod tests {
     use crate::views::View;
 
     /// The places a user reaches, by name: each context is active in one of them at least.
-    const PLACES: [&str; 20] = [
+    const PLACES: [&str; 21] = [
         "containers list",
         "logs",
         "stats",
@@ -557,6 +557,7 @@ mod tests {
         "Commands",
         "Services",
         "Nodes",
+        "Registries",
         "remove dialog",
         "question",
         "help",
@@ -595,6 +596,7 @@ mod tests {
             View::Services,
             View::Nodes,
             View::Projects,
+            View::Registries,
         ] {
             if view.title() == name {
                 super::super::router::switch(&mut s, view, &mut out);

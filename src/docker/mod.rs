@@ -27,6 +27,7 @@ pub mod progress;
 pub mod projects;
 pub mod query;
 pub mod refuse;
+pub mod registry;
 pub mod session;
 pub mod ssh;
 pub mod stats;

@@ -120,5 +120,36 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
             job: run.job,
             progress: Progress::Error(why),
         },
+        ResCmd::Registries => ResMsg::Registries(Err(why)),
+        ResCmd::Catalog(reg) => ResMsg::Catalog {
+            host: reg.host,
+            result: Err(why),
+        },
+        ResCmd::RegistryTags { registry, repo } => ResMsg::RegistryTags {
+            host: registry.host,
+            repo,
+            result: Err(why),
+        },
+        ResCmd::RegistryTag {
+            registry,
+            repo,
+            tag,
+        } => ResMsg::RegistryTag {
+            host: registry.host,
+            repo,
+            tag,
+            result: Err(why),
+        },
+        ResCmd::DeleteTag {
+            registry,
+            repo,
+            tag,
+            ..
+        } => ResMsg::TagDeleted {
+            host: registry.host,
+            repo,
+            tag,
+            result: Err(why),
+        },
     })
 }

@@ -442,6 +442,54 @@ impl Session {
                 };
                 done(what, result.map(|()| texts.join("; ")))
             }),
+            // Registries: HTTP to the registry, no engine involved.
+            ResCmd::Registries => r.reply(move |_| async move {
+                res(ResMsg::Registries(super::registry::list_registries().await))
+            }),
+            ResCmd::Catalog(reg) => r.reply(move |_| async move {
+                let result = super::registry::catalog(&reg).await;
+                res(ResMsg::Catalog {
+                    host: reg.host,
+                    result,
+                })
+            }),
+            ResCmd::RegistryTags { registry, repo } => r.reply(move |_| async move {
+                let result = super::registry::tags(&registry, &repo).await;
+                res(ResMsg::RegistryTags {
+                    host: registry.host,
+                    repo,
+                    result,
+                })
+            }),
+            ResCmd::RegistryTag {
+                registry,
+                repo,
+                tag,
+            } => r.reply(move |_| async move {
+                let result = super::registry::tag_info(&registry, &repo, &tag)
+                    .await
+                    .map(Box::new);
+                res(ResMsg::RegistryTag {
+                    host: registry.host,
+                    repo,
+                    tag,
+                    result,
+                })
+            }),
+            ResCmd::DeleteTag {
+                registry,
+                repo,
+                tag,
+                digest,
+            } => r.reply(move |_| async move {
+                let result = super::registry::delete(&registry, &repo, &digest).await;
+                res(ResMsg::TagDeleted {
+                    host: registry.host,
+                    repo,
+                    tag,
+                    result,
+                })
+            }),
         }
     }
 

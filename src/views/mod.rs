@@ -19,6 +19,7 @@ pub mod list;
 pub mod networks;
 pub mod nodes;
 pub mod projects;
+pub mod registries;
 pub mod services;
 pub mod volumes;
 pub mod widgets;
@@ -46,10 +47,11 @@ pub enum View {
     Services,
     Nodes,
     Projects,
+    Registries,
 }
 
 impl View {
-    pub const ALL: [View; 10] = [
+    pub const ALL: [View; 11] = [
         View::Containers,
         View::Images,
         View::Volumes,
@@ -60,6 +62,7 @@ impl View {
         View::Services,
         View::Nodes,
         View::Commands,
+        View::Registries,
     ];
 
     /// The global action that shows it (its key labels its tab).
@@ -75,6 +78,7 @@ impl View {
             View::Services => Action::ViewServices,
             View::Nodes => Action::ViewNodes,
             View::Projects => Action::ViewProjects,
+            View::Registries => Action::ViewRegistries,
         }
     }
 
@@ -90,6 +94,7 @@ impl View {
             View::Services => "Services",
             View::Nodes => "Nodes",
             View::Projects => "Projects",
+            View::Registries => "Registries",
         }
     }
 }
@@ -142,6 +147,7 @@ pub struct Views {
     pub services: services::ServicesView,
     pub nodes: nodes::NodesView,
     pub projects: projects::ProjectsView,
+    pub registries: registries::RegistriesView,
 }
 
 impl Views {
@@ -157,6 +163,7 @@ impl Views {
             View::Services => &self.services,
             View::Nodes => &self.nodes,
             View::Projects => &self.projects,
+            View::Registries => &self.registries,
         })
     }
 
@@ -172,11 +179,12 @@ impl Views {
             View::Services => &mut self.services,
             View::Nodes => &mut self.nodes,
             View::Projects => &mut self.projects,
+            View::Registries => &mut self.registries,
         })
     }
 
     /// Every view but the containers view.
-    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 9] {
+    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 10] {
         [
             (View::Images, &mut self.images),
             (View::Volumes, &mut self.volumes),
@@ -187,6 +195,7 @@ impl Views {
             (View::Services, &mut self.services),
             (View::Nodes, &mut self.nodes),
             (View::Projects, &mut self.projects),
+            (View::Registries, &mut self.registries),
         ]
     }
 
@@ -218,6 +227,9 @@ impl Views {
                 (View::Images, handled)
             }
             ResMsg::ImageDetail(r) => (View::Images, self.images.on_detail(r, cx)),
+            ResMsg::Job { id, progress } if id >= registries::FIRST_JOB => {
+                (View::Registries, self.registries.on_job(id, progress, cx))
+            }
             ResMsg::Job { id, progress } => (View::Images, self.images.on_job(id, progress, cx)),
             ResMsg::Volumes(r) => (View::Volumes, self.volumes.on_list(r, cx)),
             ResMsg::Networks(r) => (View::Networks, self.networks.on_list(r, cx)),
@@ -234,6 +246,11 @@ impl Views {
             ResMsg::Compose { job, progress } => {
                 (View::Projects, self.projects.on_compose(job, progress, cx))
             }
+            ResMsg::Registries(_)
+            | ResMsg::Catalog { .. }
+            | ResMsg::RegistryTags { .. }
+            | ResMsg::RegistryTag { .. }
+            | ResMsg::TagDeleted { .. } => (View::Registries, self.registries.on_msg(msg, cx)),
             ResMsg::Ran(_) | ResMsg::Done { .. } => return Handled::No,
         };
         // Only the view on screen needs a redraw (a status line set by any does too).
