@@ -100,6 +100,11 @@ actions! {
     TabInspect => "tab_inspect",
     TabTop => "tab_top",
     TabShells => "tab_shells",
+    TabFiles => "tab_files",
+    Parent => "parent",
+    Changes => "changes",
+    Download => "download",
+    Upload => "upload": mutates,
     // Logs and inspect text.
     Search => "search",
     Grep => "grep",

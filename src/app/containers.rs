@@ -124,6 +124,7 @@ pub(crate) fn selection_changed(state: &mut State, out: &mut Vec<Cmd>) {
 
 pub(crate) fn after_selection_change(state: &mut State, out: &mut Vec<Cmd>) {
     refresh_top(state, out);
+    super::files::refresh(state, out);
     if state.tab == DetailTab::Stats
         && let Some(id) = state.selected.clone()
         && state.limits.as_ref().map(|(i, _)| i) != Some(&id)
@@ -362,6 +363,7 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
                 state.dirty = true;
             }
         }
+        Action::TabFiles => super::files::show(state, out),
         Action::TabShells => {
             state.tab = DetailTab::Shells;
             state.dirty = true;
@@ -395,6 +397,9 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
 }
 
 pub(crate) fn detail_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled {
+    if state.tab == DetailTab::Files {
+        return super::files::action(state, action, out);
+    }
     if state.tab == DetailTab::Shells {
         let exec = &mut state.exec;
         match action {

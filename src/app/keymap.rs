@@ -64,6 +64,7 @@ contexts! {
     Commands => ("commands", "Command log"),
     Services => ("services", "Swarm services"),
     Nodes => ("nodes", "Swarm nodes"),
+    Files => ("files", "Files tab"),
     // Over everything: while one is open, only its keys count.
     Dialog => ("dialog", "Dialogs (yes/no questions)"),
     HelpPage => ("help_page", "This help"),

@@ -6,6 +6,7 @@ pub mod containers;
 pub mod dialogs;
 pub mod events;
 pub mod exec;
+pub mod files;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod from_engine;

@@ -134,6 +134,8 @@ pub enum Msg {
     HandoffDone(Result<String, String>),
     /// Images, volumes, networks, engine.
     Res(ResMsg),
+    /// The files tab's answers.
+    Files(super::files::FilesMsg),
 }
 
 /// Events from a log stream. `generation` ties them to the request that opened the stream, so
@@ -286,6 +288,8 @@ pub enum Req {
         name: String,
         cmd: Vec<String>,
     },
+    /// The files tab: listings, reads, copies both ways, `docker diff`.
+    Files(super::files::FilesReq),
 }
 
 impl Req {
@@ -298,6 +302,7 @@ impl Req {
             // act on dockside's own session.
             Req::Exec(e) => matches!(e, ExecCmd::Open(_)),
             Req::Res(r) => r.mutates(),
+            Req::Files(f) => matches!(f, super::files::FilesReq::Upload { .. }),
             Req::Logs(_)
             | Req::WatchStats(_)
             | Req::Inspect(_)

@@ -74,6 +74,18 @@ pub enum PromptKind {
         id: String,
         name: String,
     },
+    /// The host directory a container's file or directory is copied to.
+    Download {
+        id: String,
+        name: String,
+        path: String,
+    },
+    /// The host file or directory copied into the container's directory `dir`.
+    Upload {
+        id: String,
+        name: String,
+        dir: String,
+    },
 }
 
 impl PromptKind {
@@ -106,6 +118,12 @@ impl PromptKind {
                 "Engine address: unix:///path.sock, tcp://host:2376 or ssh://user@host".into()
             }
             PromptKind::Scale { name, .. } => format!("Scale {name} to how many replicas?"),
+            PromptKind::Download { name, path, .. } => {
+                format!("Download {name}:{path} into which directory of this host?")
+            }
+            PromptKind::Upload { name, dir, .. } => {
+                format!("Upload which host file or directory into {name}:{dir}?")
+            }
         }
     }
 }

@@ -280,6 +280,12 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
                 container: text.to_string(),
             })));
         }
+        PromptKind::Download { .. } | PromptKind::Upload { .. } => {
+            match super::files::submit(kind, text, out) {
+                Ok(msg) => state.set_status(StatusKind::Progress, msg),
+                Err(e) => state.set_status(StatusKind::Error, e),
+            }
+        }
         PromptKind::Scale { id, name } => match text.parse::<u64>() {
             Ok(n) => out.push(Cmd::Engine(Req::Res(ResCmd::ChangeService {
                 id,

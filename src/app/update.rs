@@ -194,6 +194,12 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             Err(e) => state.set_status(StatusKind::Error, e),
         },
         Msg::Res(m) => super::router::on_msg(state, m, out),
+        Msg::Files(m) => {
+            if let Some((kind, text)) = state.files.on_msg(m) {
+                state.set_status(kind, text);
+            }
+            state.dirty = true;
+        }
         Msg::Event(e) => super::router::on_event(state, e),
         Msg::Mouse(ev) => super::mouse::on_mouse(state, ev, out),
         Msg::EventHistory(r) => {
@@ -334,6 +340,12 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
         }
         state.recompute_rows();
         after_selection_change(state, out);
+        return;
+    }
+    if let Some(mut text) = state.files.input.take() {
+        let mut finished = None;
+        edit_line(&mut text, &key, |done| finished = Some(done));
+        super::files::on_input(state, text, finished);
         return;
     }
     if let Some(mut text) = state.inspect_input.take() {
@@ -537,8 +549,9 @@ mod tests {
     use crate::views::View;
 
     /// The places a user reaches, by name: each context is active in one of them at least.
-    const PLACES: [&str; 19] = [
+    const PLACES: [&str; 20] = [
         "containers list",
+        "files",
         "logs",
         "stats",
         "inspect",
@@ -568,6 +581,7 @@ mod tests {
             "stats" => Some(DetailTab::Stats),
             "inspect" => Some(DetailTab::Inspect),
             "processes" => Some(DetailTab::Top),
+            "files" => Some(DetailTab::Files),
             "shells" => Some(DetailTab::Shells),
             _ => None,
         };

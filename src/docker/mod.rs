@@ -17,6 +17,7 @@ pub mod dockerignore;
 pub mod engine;
 pub mod events;
 pub mod exec;
+pub mod files;
 pub mod images;
 pub mod lists;
 pub mod logs;

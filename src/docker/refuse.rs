@@ -61,6 +61,7 @@ pub fn answer(req: Req, why: &str) -> Option<Msg> {
             title: name,
             result: Err(why),
         },
+        Req::Files(f) => Msg::Files(super::files::refused(f, why)),
     })
 }
 

@@ -246,6 +246,7 @@ impl Session {
                 r.reply(|d| async move { Msg::Notice(logs::save_full(&d, &id, &path).await) });
             }
             Req::Res(cmd) => self.route_res(cmd),
+            Req::Files(f) => super::files::route(r, f),
         }
         None
     }
