@@ -7,6 +7,7 @@ pub mod dialogs;
 pub mod events;
 pub mod exec;
 pub mod files;
+pub mod files_tab;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod from_engine;

@@ -281,7 +281,7 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
             })));
         }
         PromptKind::Download { .. } | PromptKind::Upload { .. } => {
-            match super::files::submit(kind, text, out) {
+            match super::files_tab::submit(kind, text, out) {
                 Ok(msg) => state.set_status(StatusKind::Progress, msg),
                 Err(e) => state.set_status(StatusKind::Error, e),
             }

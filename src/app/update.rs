@@ -195,8 +195,13 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         },
         Msg::Res(m) => super::router::on_msg(state, m, out),
         Msg::Files(m) => {
-            if let Some((kind, text)) = state.files.on_msg(m) {
-                state.set_status(kind, text);
+            match state.files.on_msg(m) {
+                Some(super::files::Notice::Progress(t)) => {
+                    state.set_status(StatusKind::Progress, t)
+                }
+                Some(super::files::Notice::Done(Ok(t))) => state.set_status(StatusKind::Info, t),
+                Some(super::files::Notice::Done(Err(e))) => state.set_status(StatusKind::Error, e),
+                None => {}
             }
             state.dirty = true;
         }
@@ -345,7 +350,7 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
     if let Some(mut text) = state.files.input.take() {
         let mut finished = None;
         edit_line(&mut text, &key, |done| finished = Some(done));
-        super::files::on_input(state, text, finished);
+        super::files_tab::on_input(state, text, finished);
         return;
     }
     if let Some(mut text) = state.inspect_input.take() {
