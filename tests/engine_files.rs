@@ -301,3 +301,76 @@ async fn files_tab_works_on_a_stopped_container() {
     drop(d);
     let _ = std::fs::remove_dir_all(&host);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rename_and_export_a_container() {
+    if !engine::available() {
+        return;
+    }
+    let c = TestContainer::run(
+        "files-export",
+        &[],
+        &["sh", "-c", "echo exported > /marker.txt && sleep 300"],
+    );
+    assert!(c.wait_for_status("running", T), "{}", c.status());
+    let c_name = c.name.clone();
+    assert!(engine::wait_until(T, || {
+        engine::docker(&["exec", &c_name, "cat", "/marker.txt"])
+            .status
+            .success()
+    }));
+    let mut d = Driver::start(None);
+    d.select(&c.id).await;
+    // Rename: the list follows the engine's event.
+    let new_name = unique_name("files-renamed");
+    d.key('R');
+    type_line(&mut d, &new_name);
+    let (id, want) = (c.id.clone(), new_name.clone());
+    assert!(
+        d.until(T, move |s| s
+            .containers
+            .get(&id)
+            .is_some_and(|c| c.name == want))
+            .await,
+        "renamed: {:?}",
+        d.state.status
+    );
+    assert_eq!(c.inspect("{{.Name}}").trim(), format!("/{new_name}"));
+    // Export from the files tab: the tar holds the container's files.
+    d.key('F');
+    assert!(d.until(T, |s| listed(&s.files, "/")).await);
+    let host = temp_dir("dsfiles-export");
+    let file = host.join("fs.tar");
+    d.key('x');
+    type_line(&mut d, &file.to_string_lossy());
+    let status = d.until(T, |s| {
+        s.status
+            .as_ref()
+            .is_some_and(|st| st.text.starts_with("exported"))
+    });
+    assert!(status.await, "{:?}", d.state.status);
+    let mut archive = tar::Archive::new(std::fs::File::open(&file).expect("tar file"));
+    let mut found = None;
+    for e in archive.entries().expect("entries") {
+        let mut e = e.expect("entry");
+        if e.path().expect("path").to_string_lossy() == "marker.txt" {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut e, &mut s).expect("read");
+            found = Some(s);
+        }
+    }
+    assert_eq!(found.as_deref(), Some("exported\n"));
+    // A second export to the same file is refused, the file left as it was.
+    let len = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    d.key('x');
+    type_line(&mut d, &file.to_string_lossy());
+    let refused = d.until(T, |s| {
+        s.status
+            .as_ref()
+            .is_some_and(|st| st.text.contains("exists"))
+    });
+    assert!(refused.await, "{:?}", d.state.status);
+    assert_eq!(std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0), len);
+    drop(d);
+    let _ = std::fs::remove_dir_all(&host);
+}

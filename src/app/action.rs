@@ -105,6 +105,8 @@ actions! {
     Changes => "changes",
     Download => "download",
     Upload => "upload": mutates,
+    Export => "export",
+    Rename => "rename": mutates,
     // Logs and inspect text.
     Search => "search",
     Grep => "grep",

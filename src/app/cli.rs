@@ -78,7 +78,13 @@ pub fn docker_cli(req: &Req) -> Option<String> {
                 shell_word(&format!("{name}:{dir}"))
             )
         }
+        Req::Files(super::files::FilesReq::Export { name, dest, .. }) => {
+            format!("docker export -o {} {}", shell_word(dest), shell_word(name))
+        }
         Req::Files(_) => return None,
+        Req::Rename { name, to, .. } => {
+            format!("docker rename {} {}", shell_word(name), shell_word(to))
+        }
         Req::Exec(_)
         | Req::Logs(_)
         | Req::WatchStats(_)

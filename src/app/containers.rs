@@ -364,6 +364,7 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
             }
         }
         Action::TabFiles => super::files_tab::show(state, out),
+        Action::Rename => super::files_tab::ask_rename(state),
         Action::TabShells => {
             state.tab = DetailTab::Shells;
             state.dirty = true;

@@ -174,6 +174,12 @@ pub enum FilesReq {
     },
     /// `docker diff`.
     Changes(String),
+    /// `docker export -o dest` (the file must not exist yet; `~` is the home).
+    Export {
+        id: String,
+        name: String,
+        dest: String,
+    },
 }
 
 /// The answers.

@@ -233,6 +233,22 @@ fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled
                 text: String::new(),
             };
         }
+        Action::Export => {
+            let (Some(id), Some(name)) = (f.id.clone(), cname) else {
+                return Handled::Quiet;
+            };
+            let file = format!(
+                "{DEFAULT_DOWNLOAD_DIR}/{}.tar",
+                name.replace(
+                    |c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_',
+                    "_"
+                )
+            );
+            state.overlay = Overlay::Prompt {
+                kind: PromptKind::Export { id, name },
+                text: file,
+            };
+        }
         Action::Search => state.set_status(StatusKind::Info, "open a file first (enter)"),
         Action::NextMatch | Action::PrevMatch => {
             state.set_status(StatusKind::Info, "open a file first (enter)")
@@ -283,6 +299,53 @@ pub(crate) fn submit(kind: PromptKind, text: &str, out: &mut Vec<Cmd>) -> Result
             );
             Ok(msg)
         }
+        PromptKind::Export { id, name } => {
+            if text.is_empty() {
+                return Err("export: a file on this host, please".into());
+            }
+            let msg = format!("exporting {name} to {text}…");
+            req(
+                out,
+                FilesReq::Export {
+                    id,
+                    name,
+                    dest: text,
+                },
+            );
+            Ok(msg)
+        }
+        PromptKind::Rename { id, name } => {
+            let ok = !text.is_empty()
+                && text
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+                && text.starts_with(|c: char| c.is_ascii_alphanumeric());
+            if !ok {
+                return Err(format!(
+                    "rename: `{text}` is not a container name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)"
+                ));
+            }
+            let msg = format!("renaming {name} to {text}…");
+            out.push(Cmd::Engine(Req::Rename { id, name, to: text }));
+            Ok(msg)
+        }
         _ => Err("not a files prompt".into()),
     }
+}
+
+/// `R` on the list: ask the new name of the selection.
+pub(crate) fn ask_rename(state: &mut State) {
+    let Some(c) = state.selected_container() else {
+        state.set_status(StatusKind::Error, "no container selected");
+        return;
+    };
+    let (id, name) = (c.id.clone(), c.name.clone());
+    state.overlay = Overlay::Prompt {
+        kind: PromptKind::Rename {
+            id,
+            name: name.clone(),
+        },
+        text: name,
+    };
+    state.dirty = true;
 }

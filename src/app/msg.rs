@@ -288,8 +288,14 @@ pub enum Req {
         name: String,
         cmd: Vec<String>,
     },
-    /// The files tab: listings, reads, copies both ways, `docker diff`.
+    /// The files tab: listings, reads, copies both ways, `docker diff`, export.
     Files(super::files::FilesReq),
+    /// `docker rename`.
+    Rename {
+        id: String,
+        name: String,
+        to: String,
+    },
 }
 
 impl Req {
@@ -298,6 +304,7 @@ impl Req {
     pub fn mutates(&self) -> bool {
         match self {
             Req::Container { .. } | Req::Update { .. } | Req::ExecOnce { .. } => true,
+            Req::Rename { .. } => true,
             // Opening a shell runs a process in the container; typing, resizing and closing
             // act on dockside's own session.
             Req::Exec(e) => matches!(e, ExecCmd::Open(_)),

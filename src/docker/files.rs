@@ -4,7 +4,7 @@
 //! on a blocking thread as the bytes come, so a large directory is never held in memory.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use bollard::Docker;
 use bollard::query_parameters::{DownloadFromContainerOptionsBuilder, UploadToContainerOptions};
@@ -263,6 +263,14 @@ pub async fn download(
 ) -> Result<String, String> {
     let dest = expand(dir)?;
     std::fs::create_dir_all(&dest).map_err(|e| format!("{}: {e}", dest.display()))?;
+    let base = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let target = dest.join(if base.is_empty() { "." } else { base });
+    if !base.is_empty() && std::fs::symlink_metadata(&target).is_ok() {
+        return Err(format!(
+            "{} already exists: nothing overwritten, choose another directory",
+            target.display()
+        ));
+    }
     let what = format!("downloading {name}:{path}");
     let progress = tx.clone();
     let mut last = 0u64;
@@ -295,10 +303,9 @@ pub async fn download(
         },
     )
     .await?;
-    let base = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
     Ok(format!(
         "downloaded {name}:{path} to {} ({})",
-        Path::new(&dest).join(base).display(),
+        target.display(),
         crate::app::resources::human_size(total)
     ))
 }
@@ -346,6 +353,68 @@ pub async fn upload(
         src.display(),
         crate::app::resources::human_size(size)
     ))
+}
+
+/// `docker export -o dest`: the container's filesystem as a tar file. An existing file is
+/// not overwritten; a failed export leaves no partial file.
+pub async fn export(
+    docker: &Docker,
+    id: &str,
+    name: &str,
+    dest: &str,
+    tx: &mpsc::Sender<crate::app::Msg>,
+) -> Result<String, String> {
+    use tokio::io::AsyncWriteExt;
+    let dest = expand(dest)?;
+    if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let mut file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&dest)
+        .await
+        .map_err(|e| format!("{}: {e}", dest.display()))?;
+    let what = format!("exporting {name}");
+    let mut stream = docker.export_container(id);
+    let (mut total, mut last) = (0u64, 0u64);
+    let result: Result<(), String> = async {
+        while let Some(chunk) = stream.next().await {
+            let b = chunk.map_err(friendly)?;
+            file.write_all(&b).await.map_err(|e| e.to_string())?;
+            total += b.len() as u64;
+            if total - last >= 1 << 20 {
+                last = total;
+                let _ = tx.try_send(crate::app::Msg::Files(FilesMsg::Progress {
+                    what: what.clone(),
+                    bytes: total,
+                }));
+            }
+        }
+        file.flush().await.map_err(|e| e.to_string())
+    }
+    .await;
+    if let Err(e) = result {
+        drop(file);
+        let _ = std::fs::remove_file(&dest);
+        return Err(format!("export {name}: {e}"));
+    }
+    Ok(format!(
+        "exported {name} to {} ({})",
+        dest.display(),
+        crate::app::resources::human_size(total)
+    ))
+}
+
+/// `docker rename`.
+pub async fn rename(docker: &Docker, id: &str, to: &str) -> Result<(), String> {
+    let opts = bollard::query_parameters::RenameContainerOptions {
+        name: to.to_string(),
+    };
+    docker
+        .rename_container(id, opts)
+        .await
+        .map_err(|e| friendly_error(&e.to_string()))
 }
 
 /// `docker diff`: A, C or D and the path.
@@ -396,6 +465,10 @@ pub fn route(r: &mut super::task::Requests<Docker, crate::app::Msg>, req: FilesR
             let result = upload(&d, &id, &name, &src, &dir).await;
             Msg::Files(FilesMsg::Done { id, result })
         }),
+        FilesReq::Export { id, name, dest } => r.spawn(|d, tx| async move {
+            let result = export(&d, &id, &name, &dest, &tx).await;
+            let _ = tx.send(Msg::Files(FilesMsg::Done { id, result })).await;
+        }),
         FilesReq::Changes(id) => r.reply(|d| async move {
             let result = changes(&d, &id).await;
             Msg::Files(FilesMsg::Changes { id, result })
@@ -415,7 +488,9 @@ pub fn refused(req: FilesReq, why: String) -> FilesMsg {
             id,
             result: Err(why),
         },
-        FilesReq::Download { id, .. } | FilesReq::Upload { id, .. } => FilesMsg::Done {
+        FilesReq::Download { id, .. }
+        | FilesReq::Upload { id, .. }
+        | FilesReq::Export { id, .. } => FilesMsg::Done {
             id,
             result: Err(why),
         },

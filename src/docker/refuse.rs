@@ -62,6 +62,11 @@ pub fn answer(req: Req, why: &str) -> Option<Msg> {
             result: Err(why),
         },
         Req::Files(f) => Msg::Files(super::files::refused(f, why)),
+        Req::Rename { id, name, to } => Msg::ActionDone {
+            id,
+            what: format!("rename {name} to {to}"),
+            result: Err(why),
+        },
     })
 }
 

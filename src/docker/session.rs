@@ -247,6 +247,11 @@ impl Session {
             }
             Req::Res(cmd) => self.route_res(cmd),
             Req::Files(f) => super::files::route(r, f),
+            Req::Rename { id, name, to } => r.reply(|d| async move {
+                let result = super::files::rename(&d, &id, &to).await;
+                let what = format!("rename {name} to {to}");
+                Msg::ActionDone { id, what, result }
+            }),
         }
         None
     }
