@@ -140,38 +140,42 @@ pub async fn list(docker: &Docker, id: &str, path: &str) -> Result<(Listing, Vec
         path,
         |_| {},
         |mut archive| {
-            let mut root: Option<(usize, EntryKind)> = None;
+            let mut root: Option<usize> = None;
             let mut out = Vec::new();
+            let mut extra = 0usize;
             for e in archive.entries().map_err(|e| e.to_string())? {
                 let e = e.map_err(|e| e.to_string())?;
                 let p = e.path_bytes();
                 let p = String::from_utf8_lossy(&p).into_owned();
                 let ps = parts(&p);
-                let Some((depth, kind)) = root else {
-                    let kind = entry_of(&e, String::new()).kind;
-                    if kind != EntryKind::Dir {
+                let Some(depth) = root else {
+                    // The first entry is the path itself.
+                    if entry_of(&e, String::new()).kind != EntryKind::Dir {
                         return Err(format!("{} is not a directory", p.trim_end_matches('/')));
                     }
-                    root = Some((ps.len(), kind));
+                    root = Some(ps.len());
                     continue;
                 };
-                let _ = kind;
                 if ps.len() == depth + 1
                     && let Some(name) = ps.last()
                 {
-                    out.push(entry_of(&e, (*name).to_string()));
-                    // Far more than anyone reads: stop here.
-                    if out.len() > MAX_ENTRIES {
-                        break;
+                    // Past the bound only counted: memory stays bounded.
+                    if out.len() < MAX_ENTRIES {
+                        out.push(entry_of(&e, (*name).to_string()));
+                    } else {
+                        extra += 1;
                     }
                 }
             }
-            Ok(out)
+            Ok((out, extra))
         },
     )
     .await?;
+    let (entries, extra) = entries;
+    let mut listing = Listing::new(entries);
+    listing.dropped += extra;
     let mounts = mounts(docker, id).await;
-    Ok((Listing::new(entries), mounts))
+    Ok((listing, mounts))
 }
 
 /// The container's mounts (none when inspect fails: the listing still shows).

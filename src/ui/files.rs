@@ -35,7 +35,11 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
     } else if fv.show_changes {
         Line::from(Span::styled(" changes (docker diff) ", theme.dim()))
     } else {
-        Line::from(Span::styled(format!(" {} ", fv.path), theme.dim()))
+        let more = match &fv.listing {
+            Some(Ok(l)) if l.dropped > 0 => format!(" (+{} not shown)", l.dropped),
+            _ => String::new(),
+        };
+        Line::from(Span::styled(format!(" {}{more} ", fv.path), theme.dim()))
     };
     let block = detail_block(state.tab, extra, theme, focused);
     let inner = block.inner(area);
