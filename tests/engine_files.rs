@@ -64,6 +64,15 @@ fn stat_of(c: &TestContainer, dir: &str) -> Vec<(String, u64, String, [String; 2
         .collect()
 }
 
+/// Removes a test volume when dropped.
+struct VolumeGuard(String);
+
+impl Drop for VolumeGuard {
+    fn drop(&mut self) {
+        let _ = engine::docker(&["volume", "rm", "-f", &self.0]);
+    }
+}
+
 fn temp_dir(tag: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(unique_name(tag));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -76,6 +85,8 @@ async fn files_tab_lists_views_downloads_uploads_and_diffs() {
         return;
     }
     let vol = unique_name("dsfiles-vol");
+    // Dropped after the container (declared first), even when an assertion fails.
+    let _vol = VolumeGuard(vol.clone());
     let c = TestContainer::run(
         "files",
         &["-v", &format!("{vol}:/data/vol")],
@@ -255,8 +266,6 @@ async fn files_tab_lists_views_downloads_uploads_and_diffs() {
 
     drop(d);
     let _ = std::fs::remove_dir_all(&host);
-    drop(c);
-    let _ = engine::docker(&["volume", "rm", "-f", &vol]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
