@@ -101,6 +101,13 @@ actions! {
     TabInspect => "tab_inspect",
     TabTop => "tab_top",
     TabShells => "tab_shells",
+    TabFiles => "tab_files",
+    Parent => "parent",
+    Changes => "changes",
+    Download => "download",
+    Upload => "upload": mutates,
+    Export => "export",
+    Rename => "rename": mutates,
     // Logs and inspect text.
     Search => "search",
     Grep => "grep",

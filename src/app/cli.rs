@@ -62,6 +62,29 @@ pub fn docker_cli(req: &Req) -> Option<String> {
             }
         }
         Req::Res(r) => res_cli(r)?,
+        Req::Files(super::files::FilesReq::Download {
+            name, path, dir, ..
+        }) => {
+            format!(
+                "docker cp {} {}",
+                shell_word(&format!("{name}:{path}")),
+                shell_word(dir)
+            )
+        }
+        Req::Files(super::files::FilesReq::Upload { name, src, dir, .. }) => {
+            format!(
+                "docker cp {} {}",
+                shell_word(src),
+                shell_word(&format!("{name}:{dir}"))
+            )
+        }
+        Req::Files(super::files::FilesReq::Export { name, dest, .. }) => {
+            format!("docker export -o {} {}", shell_word(dest), shell_word(name))
+        }
+        Req::Files(_) => return None,
+        Req::Rename { name, to, .. } => {
+            format!("docker rename {} {}", shell_word(name), shell_word(to))
+        }
         Req::Exec(_)
         | Req::Logs(_)
         | Req::WatchStats(_)

@@ -124,6 +124,7 @@ pub(crate) fn selection_changed(state: &mut State, out: &mut Vec<Cmd>) {
 
 pub(crate) fn after_selection_change(state: &mut State, out: &mut Vec<Cmd>) {
     refresh_top(state, out);
+    super::files_tab::refresh(state, out);
     if state.tab == DetailTab::Stats
         && let Some(id) = state.selected.clone()
         && state.limits.as_ref().map(|(i, _)| i) != Some(&id)
@@ -382,6 +383,8 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
                 state.dirty = true;
             }
         }
+        Action::TabFiles => super::files_tab::show(state, out),
+        Action::Rename => super::files_tab::ask_rename(state),
         Action::TabShells => {
             state.tab = DetailTab::Shells;
             state.dirty = true;
@@ -415,6 +418,9 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
 }
 
 pub(crate) fn detail_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled {
+    if state.tab == DetailTab::Files {
+        return super::files_tab::action(state, action, out);
+    }
     if state.tab == DetailTab::Shells {
         let exec = &mut state.exec;
         match action {

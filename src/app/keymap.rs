@@ -66,6 +66,7 @@ contexts! {
     Nodes => ("nodes", "Swarm nodes"),
     Projects => ("projects", "Compose projects"),
     Registries => ("registries", "Registries"),
+    Files => ("files", "Files tab"),
     // Over everything: while one is open, only its keys count.
     Dialog => ("dialog", "Dialogs (yes/no questions)"),
     HelpPage => ("help_page", "This help"),

@@ -6,6 +6,8 @@ pub mod containers;
 pub mod dialogs;
 pub mod events;
 pub mod exec;
+pub mod files;
+pub mod files_tab;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod from_engine;

@@ -138,6 +138,7 @@ fn click_detail(state: &mut State, detail: Rect, pos: Position, out: &mut Vec<Cm
         Some(DetailTab::Inspect) => Action::TabInspect,
         Some(DetailTab::Top) => Action::TabTop,
         Some(DetailTab::Shells) => Action::TabShells,
+        Some(DetailTab::Files) => Action::TabFiles,
         None => return,
     };
     list_action(state, action, out);

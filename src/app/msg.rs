@@ -134,6 +134,8 @@ pub enum Msg {
     HandoffDone(Result<String, String>),
     /// Images, volumes, networks, engine.
     Res(ResMsg),
+    /// The files tab's answers.
+    Files(super::files::FilesMsg),
 }
 
 /// Events from a log stream. `generation` ties them to the request that opened the stream, so
@@ -299,6 +301,14 @@ pub enum Req {
         name: String,
         cmd: Vec<String>,
     },
+    /// The files tab: listings, reads, copies both ways, `docker diff`, export.
+    Files(super::files::FilesReq),
+    /// `docker rename`.
+    Rename {
+        id: String,
+        name: String,
+        to: String,
+    },
 }
 
 impl Req {
@@ -307,10 +317,12 @@ impl Req {
     pub fn mutates(&self) -> bool {
         match self {
             Req::Container { .. } | Req::Update { .. } | Req::ExecOnce { .. } => true,
+            Req::Rename { .. } => true,
             // Opening a shell runs a process in the container; typing, resizing and closing
             // act on dockside's own session.
             Req::Exec(e) => matches!(e, ExecCmd::Open(_)),
             Req::Res(r) => r.mutates(),
+            Req::Files(f) => matches!(f, super::files::FilesReq::Upload { .. }),
             Req::Logs(_)
             | Req::WatchStats(_)
             | Req::Inspect(_)

@@ -79,6 +79,28 @@ pub enum PromptKind {
         run: super::msg::ComposeRun,
         service: String,
     },
+    /// The host directory a container's file or directory is copied to.
+    Download {
+        id: String,
+        name: String,
+        path: String,
+    },
+    /// A container's new name.
+    Rename {
+        id: String,
+        name: String,
+    },
+    /// The host file a container's filesystem is exported to.
+    Export {
+        id: String,
+        name: String,
+    },
+    /// The host file or directory copied into the container's directory `dir`.
+    Upload {
+        id: String,
+        name: String,
+        dir: String,
+    },
 }
 
 impl PromptKind {
@@ -113,6 +135,16 @@ impl PromptKind {
             PromptKind::Scale { name, .. } => format!("Scale {name} to how many replicas?"),
             PromptKind::ComposeScale { run, service } => {
                 format!("Scale {service} of {} to how many containers?", run.project)
+            }
+            PromptKind::Download { name, path, .. } => {
+                format!("Download {name}:{path} into which directory of this host?")
+            }
+            PromptKind::Rename { name, .. } => format!("Rename {name} to"),
+            PromptKind::Export { name, .. } => {
+                format!("Export the filesystem of {name} to which tar file of this host?")
+            }
+            PromptKind::Upload { name, dir, .. } => {
+                format!("Upload which host file or directory into {name}:{dir}?")
             }
         }
     }

@@ -280,6 +280,13 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
                 container: text.to_string(),
             })));
         }
+        PromptKind::Download { .. }
+        | PromptKind::Upload { .. }
+        | PromptKind::Rename { .. }
+        | PromptKind::Export { .. } => match super::files_tab::submit(kind, text, out) {
+            Ok(msg) => state.set_status(StatusKind::Progress, msg),
+            Err(e) => state.set_status(StatusKind::Error, e),
+        },
         PromptKind::Scale { id, name } => match text.parse::<u64>() {
             Ok(n) => out.push(Cmd::Engine(Req::Res(ResCmd::ChangeService {
                 id,

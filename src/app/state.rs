@@ -29,15 +29,17 @@ pub enum DetailTab {
     Inspect,
     Top,
     Shells,
+    Files,
 }
 
 impl DetailTab {
-    pub const ALL: [DetailTab; 5] = [
+    pub const ALL: [DetailTab; 6] = [
         DetailTab::Logs,
         DetailTab::Stats,
         DetailTab::Inspect,
         DetailTab::Top,
         DetailTab::Shells,
+        DetailTab::Files,
     ];
     pub fn title(self) -> &'static str {
         match self {
@@ -46,6 +48,7 @@ impl DetailTab {
             DetailTab::Inspect => "Inspect",
             DetailTab::Top => "Processes",
             DetailTab::Shells => "Shells",
+            DetailTab::Files => "Files",
         }
     }
 }
@@ -161,6 +164,8 @@ pub struct State {
     pub help_scroll: usize,
     /// The processes tab (`docker top`).
     pub top: super::top::TopView,
+    /// The files tab.
+    pub files: super::files::FilesView,
     pub view: crate::views::View,
     pub views: crate::views::Views,
     /// Show jobs (pull/push/build) in the detail pane of the images view.
@@ -219,6 +224,7 @@ impl State {
             stats: HashMap::new(),
             inspect: None,
             top: Default::default(),
+            files: Default::default(),
             inspect_search: None,
             inspect_input: None,
             help_scroll: 0,
@@ -512,6 +518,7 @@ impl State {
             }
             (Focus::List, _) => vec![Context::Containers, Context::List, Context::Global],
             (Focus::Detail, DetailTab::Logs) => vec![Context::Logs, Context::Global],
+            (Focus::Detail, DetailTab::Files) => vec![Context::Files, Context::Global],
             (Focus::Detail, DetailTab::Inspect) => {
                 vec![Context::Inspect, Context::List, Context::Global]
             }

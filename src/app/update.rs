@@ -197,6 +197,17 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             Err(e) => state.set_status(StatusKind::Error, e),
         },
         Msg::Res(m) => super::router::on_msg(state, m, out),
+        Msg::Files(m) => {
+            match state.files.on_msg(m) {
+                Some(super::files::Notice::Progress(t)) => {
+                    state.set_status(StatusKind::Progress, t)
+                }
+                Some(super::files::Notice::Done(Ok(t))) => state.set_status(StatusKind::Info, t),
+                Some(super::files::Notice::Done(Err(e))) => state.set_status(StatusKind::Error, e),
+                None => {}
+            }
+            state.dirty = true;
+        }
         Msg::Event(e) => super::router::on_event(state, e),
         Msg::Mouse(ev) => super::mouse::on_mouse(state, ev, out),
         Msg::EventHistory(r) => {
@@ -338,6 +349,12 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
         }
         state.recompute_rows();
         after_selection_change(state, out);
+        return;
+    }
+    if let Some(mut text) = state.files.input.take() {
+        let mut finished = None;
+        edit_line(&mut text, &key, |done| finished = Some(done));
+        super::files_tab::on_input(state, text, finished);
         return;
     }
     if let Some(mut text) = state.inspect_input.take() {
@@ -541,8 +558,9 @@ mod tests {
     use crate::views::View;
 
     /// The places a user reaches, by name: each context is active in one of them at least.
-    const PLACES: [&str; 21] = [
+    const PLACES: [&str; 22] = [
         "containers list",
+        "files",
         "logs",
         "stats",
         "inspect",
@@ -574,6 +592,7 @@ mod tests {
             "stats" => Some(DetailTab::Stats),
             "inspect" => Some(DetailTab::Inspect),
             "processes" => Some(DetailTab::Top),
+            "files" => Some(DetailTab::Files),
             "shells" => Some(DetailTab::Shells),
             _ => None,
         };

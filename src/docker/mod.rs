@@ -18,6 +18,7 @@ pub mod dockerignore;
 pub mod engine;
 pub mod events;
 pub mod exec;
+pub mod files;
 pub mod group_logs;
 pub mod images;
 pub mod lists;

@@ -61,6 +61,12 @@ pub fn answer(req: Req, why: &str) -> Option<Msg> {
             title: name,
             result: Err(why),
         },
+        Req::Files(f) => Msg::Files(super::files::refused(f, why)),
+        Req::Rename { id, name, to } => Msg::ActionDone {
+            id,
+            what: format!("rename {name} to {to}"),
+            result: Err(why),
+        },
     })
 }
 

@@ -247,6 +247,12 @@ impl Session {
                 r.reply(|d| async move { Msg::Notice(logs::save_full(&d, &id, &path).await) });
             }
             Req::Res(cmd) => self.route_res(cmd),
+            Req::Files(f) => super::files::route(r, f),
+            Req::Rename { id, name, to } => r.reply(|d| async move {
+                let result = super::files::rename(&d, &id, &to).await;
+                let what = format!("rename {name} to {to}");
+                Msg::ActionDone { id, what, result }
+            }),
         }
         None
     }

@@ -2,6 +2,7 @@
 
 pub mod containers;
 pub mod exec;
+pub mod files;
 pub mod header;
 pub mod inspect;
 pub mod logs;
@@ -54,6 +55,7 @@ pub fn draw(f: &mut Frame, state: &State) {
             DetailTab::Stats => stats::draw(f, areas.detail, state, &theme, focused),
             DetailTab::Inspect => inspect::draw(f, areas.detail, state, &theme, focused),
             DetailTab::Top => top::draw(f, areas.detail, state, &theme, focused),
+            DetailTab::Files => files::draw(f, areas.detail, state, &theme, focused),
             DetailTab::Shells if state.exec.is_empty() => {
                 inspect::empty_shells(f, areas.detail, state, &theme, focused)
             }

@@ -1,0 +1,385 @@
+//! The files tab against a real engine: listings match `stat` in the container, a file
+//! downloads byte for byte, an upload reads back with `cat`, `docker diff` matches the
+//! changes shown; on a running and on a stopped container.
+
+mod support;
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyModifiers};
+use dockside::app::files::{EntryKind, FilesView, mode_string};
+use support::driver::Driver;
+use support::engine::{self, TestContainer, docker_ok, unique_name};
+
+const T: Duration = Duration::from_secs(30);
+
+fn type_line(d: &mut Driver, text: &str) {
+    // Clear what the prompt offers first.
+    for _ in 0..64 {
+        d.key_code(KeyCode::Backspace, KeyModifiers::NONE);
+    }
+    for ch in text.chars() {
+        d.key_code(KeyCode::Char(ch), KeyModifiers::NONE);
+    }
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+}
+
+fn listed(f: &FilesView, path: &str) -> bool {
+    f.path == path && matches!(f.listing, Some(Ok(_)))
+}
+
+/// Move the cursor onto `name`.
+fn cursor_to(d: &mut Driver, name: &str) {
+    d.key('g');
+    for _ in 0..200 {
+        if d.state.files.selected().map(|e| e.name.as_str()) == Some(name) {
+            return;
+        }
+        d.key('j');
+    }
+    panic!("no entry {name} in {:?}", d.state.files.listing);
+}
+
+/// `stat` in the container, one line per file: name, size, mode, owner.
+fn stat_of(c: &TestContainer, dir: &str) -> Vec<(String, u64, String, [String; 2])> {
+    let out = docker_ok(&[
+        "exec",
+        &c.name,
+        "sh",
+        "-c",
+        &format!("cd {dir} && stat -c '%n|%s|%A|%u:%g|%U:%G' * "),
+    ]);
+    out.lines()
+        .filter_map(|l| {
+            let p: Vec<&str> = l.split('|').collect();
+            // Names where the archive has them, else numbers.
+            let owner = [p.get(3)?.to_string(), p.get(4)?.to_string()];
+            Some((
+                p.first()?.to_string(),
+                p.get(1)?.parse().ok()?,
+                p.get(2)?.to_string(),
+                owner,
+            ))
+        })
+        .collect()
+}
+
+/// Removes a test volume when dropped.
+struct VolumeGuard(String);
+
+impl Drop for VolumeGuard {
+    fn drop(&mut self) {
+        let _ = engine::docker(&["volume", "rm", "-f", &self.0]);
+    }
+}
+
+fn temp_dir(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(unique_name(tag));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_tab_lists_views_downloads_uploads_and_diffs() {
+    if !engine::available() {
+        return;
+    }
+    let vol = unique_name("dsfiles-vol");
+    // Dropped after the container (declared first), even when an assertion fails.
+    let _vol = VolumeGuard(vol.clone());
+    let c = TestContainer::run(
+        "files",
+        &["-v", &format!("{vol}:/data/vol")],
+        &["sleep", "300"],
+    );
+    docker_ok(&[
+        "exec",
+        &c.name,
+        "sh",
+        "-c",
+        "mkdir -p /data/sub && printf 'hello files\\nsecond line\\n' > /data/hello.txt \
+         && head -c 3000 /dev/urandom > /data/blob.bin && chmod 600 /data/blob.bin \
+         && chown 1234:4321 /data/hello.txt && ln -s /etc/passwd /data/pw \
+         && rm /bin/yes",
+    ]);
+    let mut d = Driver::start(None);
+    d.select(&c.id).await;
+    d.key('F');
+    assert!(
+        d.until(T, |s| listed(&s.files, "/")).await,
+        "/ listed: {:?}",
+        d.state.files.listing
+    );
+    cursor_to(&mut d, "data");
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    assert!(
+        d.until(T, |s| listed(&s.files, "/data")).await,
+        "/data listed: {:?}",
+        d.state.files.listing
+    );
+    // Every entry as `stat` sees it.
+    let Some(Ok(listing)) = d.state.files.listing.clone() else {
+        panic!("no listing");
+    };
+    let stat = stat_of(&c, "/data");
+    let mut names: Vec<&str> = listing.entries.iter().map(|e| e.name.as_str()).collect();
+    names.sort();
+    let mut want: Vec<&str> = stat.iter().map(|s| s.0.as_str()).collect();
+    want.sort();
+    assert_eq!(names, want);
+    for (name, size, mode, owner) in &stat {
+        let e = listing
+            .entries
+            .iter()
+            .find(|e| e.name == *name)
+            .expect("listed");
+        assert_eq!(mode_string(e.kind, e.mode), *mode, "{name}");
+        assert!(
+            owner.contains(&e.owner),
+            "{name}: {} not in {owner:?}",
+            e.owner
+        );
+        if e.kind == EntryKind::File {
+            assert_eq!(e.size, *size, "{name}");
+        }
+    }
+    let pw = listing.entries.iter().find(|e| e.name == "pw").expect("pw");
+    assert_eq!(pw.link.as_deref(), Some("/etc/passwd"));
+    // The volume is marked.
+    assert_eq!(
+        d.state.files.mount_of("/data/vol").map(|m| m.label()),
+        Some("volume".to_string())
+    );
+
+    // View a text file and search it.
+    cursor_to(&mut d, "hello.txt");
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    assert!(
+        d.until(T, |s| matches!(&s.files.viewer, Some(Ok(_)))).await,
+        "viewer: {:?}",
+        d.state.files.viewer
+    );
+    let Some(Ok(content)) = d.state.files.viewer.clone() else {
+        panic!("no content");
+    };
+    assert!(content.is_text());
+    assert_eq!(content.lines(), ["hello files", "second line"]);
+    d.key('/');
+    for ch in "second".chars() {
+        d.key(ch);
+    }
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(d.state.files.scroll, 1, "the search went to the match");
+    d.key_code(KeyCode::Esc, KeyModifiers::NONE);
+    d.key_code(KeyCode::Esc, KeyModifiers::NONE);
+    assert!(d.state.files.viewer.is_none());
+
+    // A binary file shows as hex.
+    cursor_to(&mut d, "blob.bin");
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    assert!(d.until(T, |s| matches!(&s.files.viewer, Some(Ok(_)))).await);
+    let Some(Ok(blob)) = d.state.files.viewer.clone() else {
+        panic!("no content");
+    };
+    assert_eq!(blob.size, 3000);
+    d.key('h');
+    assert!(d.state.files.viewer.is_none());
+
+    // Download it and compare bytes.
+    let host = temp_dir("dsfiles-dl");
+    d.key('d');
+    type_line(&mut d, &host.to_string_lossy());
+    let got = host.join("blob.bin");
+    assert!(
+        d.until(T, |_| got.exists()
+            && std::fs::metadata(&got).map(|m| m.len()).unwrap_or(0) == 3000)
+            .await,
+        "downloaded: {:?}",
+        d.state.status
+    );
+    let want = std::process::Command::new("docker")
+        .args(["exec", &c.name, "cat", "/data/blob.bin"])
+        .output()
+        .expect("docker exec cat");
+    assert_eq!(std::fs::read(&got).expect("read download"), want.stdout);
+    // A directory downloads too.
+    cursor_to(&mut d, "sub");
+    d.key('d');
+    type_line(&mut d, &host.to_string_lossy());
+    assert!(
+        d.until(T, |_| host.join("sub").is_dir()).await,
+        "{:?}",
+        d.state.status
+    );
+
+    // Upload a host file into /data and read it back.
+    let up = host.join("uploaded.txt");
+    std::fs::write(&up, "from the host\n").expect("write upload");
+    d.key('u');
+    type_line(&mut d, &up.to_string_lossy());
+    let c_name = c.name.clone();
+    assert!(
+        engine::wait_until(T, || {
+            std::process::Command::new("docker")
+                .args(["exec", &c_name, "cat", "/data/uploaded.txt"])
+                .output()
+                .is_ok_and(|o| o.stdout == b"from the host\n")
+        }),
+        "uploaded: {:?}",
+        d.state.status
+    );
+
+    // docker diff, as the tab shows it.
+    d.key('c');
+    assert!(
+        d.until(T, |s| matches!(s.files.changes, Some(Ok(_)))).await,
+        "{:?}",
+        d.state.files.changes
+    );
+    let Some(Ok(changes)) = d.state.files.changes.clone() else {
+        panic!("no changes");
+    };
+    let mut shown: Vec<String> = changes
+        .iter()
+        .map(|c| format!("{} {}", c.kind, c.path))
+        .collect();
+    shown.sort();
+    let mut want: Vec<String> = docker_ok(&["diff", &c.name])
+        .lines()
+        .map(str::to_string)
+        .collect();
+    want.sort();
+    assert_eq!(shown, want);
+    assert!(shown.contains(&"D /bin/yes".to_string()), "{shown:?}");
+    // Enter on a change opens its directory.
+    let i = changes
+        .iter()
+        .position(|c| c.path == "/data/hello.txt")
+        .expect("hello.txt changed");
+    d.key('g');
+    for _ in 0..i {
+        d.key('j');
+    }
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    assert!(d.until(T, |s| listed(&s.files, "/data")).await);
+    assert!(d.until(T, |s| matches!(&s.files.viewer, Some(Ok(_)))).await);
+
+    drop(d);
+    let _ = std::fs::remove_dir_all(&host);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_tab_works_on_a_stopped_container() {
+    if !engine::available() {
+        return;
+    }
+    let c = TestContainer::run(
+        "files-stopped",
+        &[],
+        &["sh", "-c", "echo stopped-content > /note.txt"],
+    );
+    assert!(c.wait_for_status("exited", T), "{}", c.status());
+    let mut d = Driver::start(None);
+    // Stopped containers are shown by default.
+    d.select(&c.id).await;
+    d.key('F');
+    assert!(d.until(T, |s| listed(&s.files, "/")).await);
+    cursor_to(&mut d, "note.txt");
+    let host = temp_dir("dsfiles-stopped");
+    d.key('d');
+    type_line(&mut d, &host.to_string_lossy());
+    let got = host.join("note.txt");
+    assert!(
+        d.until(T, |_| std::fs::read(&got)
+            .is_ok_and(|b| b == b"stopped-content\n"))
+            .await,
+        "{:?}",
+        d.state.status
+    );
+    d.key('c');
+    assert!(d.until(T, |s| matches!(s.files.changes, Some(Ok(_)))).await);
+    let Some(Ok(changes)) = d.state.files.changes.clone() else {
+        panic!("no changes");
+    };
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.kind == 'A' && c.path == "/note.txt"),
+        "{changes:?}"
+    );
+    drop(d);
+    let _ = std::fs::remove_dir_all(&host);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rename_and_export_a_container() {
+    if !engine::available() {
+        return;
+    }
+    let c = TestContainer::run(
+        "files-export",
+        &[],
+        &["sh", "-c", "echo exported > /marker.txt && sleep 300"],
+    );
+    assert!(c.wait_for_status("running", T), "{}", c.status());
+    let c_name = c.name.clone();
+    assert!(engine::wait_until(T, || {
+        engine::docker(&["exec", &c_name, "cat", "/marker.txt"])
+            .status
+            .success()
+    }));
+    let mut d = Driver::start(None);
+    d.select(&c.id).await;
+    // Rename: the list follows the engine's event.
+    let new_name = unique_name("files-renamed");
+    d.key('R');
+    type_line(&mut d, &new_name);
+    let (id, want) = (c.id.clone(), new_name.clone());
+    assert!(
+        d.until(T, move |s| s
+            .containers
+            .get(&id)
+            .is_some_and(|c| c.name == want))
+            .await,
+        "renamed: {:?}",
+        d.state.status
+    );
+    assert_eq!(c.inspect("{{.Name}}").trim(), format!("/{new_name}"));
+    // Export from the files tab: the tar holds the container's files.
+    d.key('F');
+    assert!(d.until(T, |s| listed(&s.files, "/")).await);
+    let host = temp_dir("dsfiles-export");
+    let file = host.join("fs.tar");
+    d.key('x');
+    type_line(&mut d, &file.to_string_lossy());
+    let status = d.until(T, |s| {
+        s.status
+            .as_ref()
+            .is_some_and(|st| st.text.starts_with("exported"))
+    });
+    assert!(status.await, "{:?}", d.state.status);
+    let mut archive = tar::Archive::new(std::fs::File::open(&file).expect("tar file"));
+    let mut found = None;
+    for e in archive.entries().expect("entries") {
+        let mut e = e.expect("entry");
+        if e.path().expect("path").to_string_lossy() == "marker.txt" {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut e, &mut s).expect("read");
+            found = Some(s);
+        }
+    }
+    assert_eq!(found.as_deref(), Some("exported\n"));
+    // A second export to the same file is refused, the file left as it was.
+    let len = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    d.key('x');
+    type_line(&mut d, &file.to_string_lossy());
+    let refused = d.until(T, |s| {
+        s.status
+            .as_ref()
+            .is_some_and(|st| st.text.contains("exists"))
+    });
+    assert!(refused.await, "{:?}", d.state.status);
+    assert_eq!(std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0), len);
+    drop(d);
+    let _ = std::fs::remove_dir_all(&host);
+}
