@@ -195,6 +195,30 @@ sleep 0.5
 shot events
 keys 1; sleep 0.5
 
+say "projects"
+keys 7
+wait_for "shop" 10
+sleep 0.5
+keys Enter; sleep 0.5    # the project's services
+shot projects
+keys Escape; sleep 0.3
+keys 1; sleep 0.5
+
+say "files"
+select_row web
+keys F
+wait_for "bin" 10
+sleep 0.5
+shot files
+keys l; sleep 0.3
+
+say "command log"
+keys H
+wait_for "docker exec" 10
+sleep 0.5
+shot commands
+keys 1; sleep 0.5
+
 say "80x24"
 "${T[@]}" resize-window -t "$S" -x 80 -y 24
 sleep 1

@@ -50,10 +50,25 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Span::raw(format!(" {}/{} ", state.rows.len(), total)),
     ];
     if area.width >= 100 {
-        title.push(Span::styled(
-            "· 2 Images 3 Volumes 4 Networks 5 Engine 6 Events ",
-            theme.dim(),
-        ));
+        // The other views, each with the key that shows it.
+        let others: Vec<String> = crate::views::View::ALL
+            .iter()
+            .filter(|v| **v != crate::views::View::Containers)
+            .filter_map(|v| {
+                let key = state
+                    .keymap
+                    .key_for(crate::app::keymap::Context::Global, v.action())?;
+                Some(format!("{key} {}", v.title()))
+            })
+            .collect();
+        let wide = area.width >= 160;
+        let text = if wide {
+            format!("· {} ", others.join(" "))
+        } else {
+            let keys: Vec<&str> = others.iter().filter_map(|o| o.split(' ').next()).collect();
+            format!("· views {} ", keys.join(" "))
+        };
+        title.push(Span::styled(text, theme.dim()));
     }
     if !state.show_all {
         title.push(Span::styled("(running only) ", theme.dim()));

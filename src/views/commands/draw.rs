@@ -22,7 +22,8 @@ fn clock(dx: &Dx, at: i64) -> String {
 pub fn list(v: &CommandsView, f: &mut Frame, area: Rect, dx: &Dx) {
     let theme = dx.theme;
     let page = usize::from(area.height.saturating_sub(3));
-    let b = dx.block(format!("{} commands sent", v.entries().len()));
+    let n = v.entries().len();
+    let b = dx.block(format!("{n} command{} sent", if n == 1 { "" } else { "s" }));
     if v.list.is_empty() {
         let text = if v.entries().is_empty() {
             "Nothing sent yet. Every action that changes the engine (start, stop, remove, run, \
