@@ -112,6 +112,16 @@ pub fn available() -> bool {
                 );
             }
             eprintln!("skipping: no Docker engine (DOCKER_HOST={host}): {why}");
+            // Test output is captured: leave a mark scripts/test.sh reports at the end.
+            let mark = concat!(env!("CARGO_TARGET_TMPDIR"), "/engine-tests-skipped");
+            if let Ok(mut f) = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(mark)
+            {
+                use std::io::Write;
+                let _ = writeln!(f, "{why}");
+            }
             false
         }
     }
