@@ -169,7 +169,6 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
         Action::Bottom => move_selection(state, i64::MAX / 2),
         Action::Filter => {
             state.filter.active = true;
-            state.dirty = true;
         }
         Action::Clear => {
             state.filter.text.clear();
@@ -194,7 +193,6 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
                     state.marked.insert(id);
                 }
                 move_selection(state, 1);
-                state.dirty = true;
             }
         }
         Action::MarkProject => {
@@ -310,14 +308,12 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
                 force: false,
                 volumes: false,
             });
-            state.dirty = true;
         }
         Action::Open | Action::TabLogs => {
             state.tab = DetailTab::Logs;
             if action == Action::Open {
                 state.focus = Focus::Detail;
             }
-            state.dirty = true;
         }
         Action::ExecShell | Action::Attach => {
             let Some(c) = state.selected_container() else {
@@ -340,7 +336,6 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
             let (cols, rows) = state.shell_size();
             let cmd = state.exec.open(&id, &name, kind, None, cols, rows);
             out.push(Cmd::Engine(Req::Exec(cmd)));
-            state.dirty = true;
         }
         Action::UpdateLimits | Action::ExecCommand | Action::ExecOnce | Action::ExecHandoff => {
             let Some(c) = state.selected_container() else {
@@ -371,7 +366,6 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
                 kind,
                 text: String::new(),
             };
-            state.dirty = true;
         }
         Action::Commit => {
             if let Some(c) = state.selected_container() {
@@ -380,26 +374,22 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
                     kind: PromptKind::Commit { id, name },
                     text: String::new(),
                 };
-                state.dirty = true;
             }
         }
         Action::TabFiles => super::files_tab::show(state, out),
         Action::Rename => super::files_tab::ask_rename(state),
         Action::TabShells => {
             state.tab = DetailTab::Shells;
-            state.dirty = true;
         }
         Action::TabStats => {
             state.tab = DetailTab::Stats;
             if let Some(id) = state.selected.clone() {
                 out.push(Cmd::Engine(Req::Limits(id)));
             }
-            state.dirty = true;
         }
         Action::TabTop => {
             state.tab = DetailTab::Top;
             state.inspect_scroll = 0;
-            state.dirty = true;
             refresh_top(state, out);
         }
         Action::TabInspect => {
@@ -409,7 +399,6 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
             if let Some(id) = state.selected.clone() {
                 out.push(Cmd::Engine(Req::Inspect(id)));
             }
-            state.dirty = true;
         }
         _ => return Handled::No,
     }

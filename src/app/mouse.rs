@@ -4,7 +4,7 @@
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
-use super::action::Action;
+use super::action::{Action, Handled};
 use super::containers::{detail_action, list_action};
 use super::msg::Cmd;
 use super::state::{DetailTab, Focus, Overlay, State};
@@ -54,7 +54,9 @@ pub(super) fn on_mouse(state: &mut State, ev: MouseEvent, out: &mut Vec<Cmd>) {
 
 fn scroll_list(state: &mut State, dir: Action, out: &mut Vec<Cmd>) {
     if state.view == View::Containers {
-        list_action(state, dir, out);
+        if list_action(state, dir, out) == Handled::Redraw {
+            state.dirty = true;
+        }
     } else {
         super::router::action(state, dir, out);
     }
@@ -76,7 +78,9 @@ fn scroll_detail(state: &mut State, dir: Action, out: &mut Vec<Cmd>) {
         return;
     }
     for _ in 0..3 {
-        detail_action(state, dir, out);
+        if detail_action(state, dir, out) == Handled::Redraw {
+            state.dirty = true;
+        }
     }
 }
 
@@ -141,6 +145,8 @@ fn click_detail(state: &mut State, detail: Rect, pos: Position, out: &mut Vec<Cm
         Some(DetailTab::Files) => Action::TabFiles,
         None => return,
     };
-    list_action(state, action, out);
+    if list_action(state, action, out) == Handled::Redraw {
+        state.dirty = true;
+    }
     state.focus = Focus::Detail;
 }
