@@ -10,27 +10,8 @@ use dockside::app::{State, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (200, 50)];
-
-fn render(state: &State) -> String {
-    let backend = TestBackend::new(state.width, state.height);
-    let mut term = Terminal::new(backend).expect("terminal");
-    term.draw(|f| dockside::ui::draw(f, state)).expect("draw");
-    term.backend().to_string()
-}
-
-fn send(s: &mut State, msg: Msg) {
-    let mut out = Vec::new();
-    update(s, msg, &mut out);
-}
-
-fn press(s: &mut State, code: KeyCode) {
-    let mods = match code {
-        KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
-        _ => KeyModifiers::NONE,
-    };
-    send(s, Msg::Key(KeyEvent::new(code, mods)));
-}
+mod support;
+use support::screen::{SIZES, press, render, send};
 
 /// `e` on the selection: the id of the shell session it opens.
 fn open_shell(s: &mut State) -> dockside::app::exec::SessionId {

@@ -1,35 +1,14 @@
 //! The files tab drawn: a directory with a mount and a link, a text file with a search, a
 //! binary as hex, `docker diff` (80x24 and 200x50).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
+use dockside::app::State;
 use dockside::app::files::{Change, Content, Entry, EntryKind, FilesMsg, Listing, Mount};
 use dockside::app::fixtures::{self, NOW};
 use dockside::app::msg::Msg;
-use dockside::app::{State, update};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (200, 50)];
-
-fn render(state: &State) -> String {
-    let backend = TestBackend::new(state.width, state.height);
-    let mut term = Terminal::new(backend).expect("terminal");
-    term.draw(|f| dockside::ui::draw(f, state)).expect("draw");
-    term.backend().to_string()
-}
-
-fn send(s: &mut State, msg: Msg) {
-    let mut out = Vec::new();
-    update(s, msg, &mut out);
-}
-
-fn press(s: &mut State, code: KeyCode) {
-    let mods = match code {
-        KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
-        _ => KeyModifiers::NONE,
-    };
-    send(s, Msg::Key(KeyEvent::new(code, mods)));
-}
+mod support;
+use support::screen::{SIZES, press, render, send};
 
 fn entry(name: &str, kind: EntryKind, size: u64, mode: u32, link: Option<&str>) -> Entry {
     Entry {

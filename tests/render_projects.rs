@@ -10,14 +10,8 @@ use dockside::views::View;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (200, 50)];
-
-fn render(state: &State) -> String {
-    let backend = TestBackend::new(state.width, state.height);
-    let mut term = Terminal::new(backend).expect("terminal");
-    term.draw(|f| dockside::ui::draw(f, state)).expect("draw");
-    term.backend().to_string()
-}
+mod support;
+use support::screen::{SIZES, render};
 
 fn send(s: &mut State, msg: Msg) -> Vec<Cmd> {
     let mut out = Vec::new();

@@ -3,26 +3,13 @@
 use std::collections::BTreeMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use dockside::app::State;
 use dockside::app::fixtures::{self, NOW};
 use dockside::app::msg::{Msg, ResMsg};
 use dockside::app::swarm::{Node, STACK_LABEL, Service, Task};
-use dockside::app::{State, update};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (200, 50)];
-
-fn render(state: &State) -> String {
-    let backend = TestBackend::new(state.width, state.height);
-    let mut term = Terminal::new(backend).expect("terminal");
-    term.draw(|f| dockside::ui::draw(f, state)).expect("draw");
-    term.backend().to_string()
-}
-
-fn send(s: &mut State, msg: Msg) {
-    let mut out = Vec::new();
-    update(s, msg, &mut out);
-}
+mod support;
+use support::screen::{SIZES, render, send};
 
 fn press(s: &mut State, c: char) {
     send(

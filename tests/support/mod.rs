@@ -25,3 +25,4 @@ pub fn wait_until(timeout: std::time::Duration, f: impl FnMut() -> bool) -> bool
     engine::wait_until(timeout, f)
 }
 pub mod driver;
+pub mod screen;
