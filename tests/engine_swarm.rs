@@ -301,6 +301,89 @@ async fn services_tasks_and_nodes_follow_the_swarm_and_act_on_it() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stack_is_removed_whole_after_asking() {
+    if !swarm_available() {
+        return;
+    }
+    let stack = unique_name("dsstack");
+    let (a, b) = (format!("{stack}_a"), format!("{stack}_b"));
+    let net = format!("{stack}_default");
+    let _guard = Services(vec![a.clone(), b.clone()]);
+    let label = format!("com.docker.stack.namespace={stack}");
+    sw_ok(&[
+        "network", "create", "--driver", "overlay", "--label", &label, &net,
+    ]);
+    for name in [&a, &b] {
+        sw_ok(&[
+            "service",
+            "create",
+            "--detach",
+            "--name",
+            name,
+            "--label",
+            &label,
+            "--network",
+            &net,
+            &engine::test_image(),
+            "sleep",
+            "1d",
+        ]);
+    }
+    let mut d = Driver::start(Some(SOCK));
+    d.key('8');
+    let (na, nb) = (a.clone(), b.clone());
+    assert!(
+        d.until(T, |s| service(s, &na).is_some()
+            && service(s, &nb).is_some())
+            .await,
+        "both services of the stack are listed"
+    );
+    d.key('/');
+    type_line(&mut d, &a);
+    d.key('X');
+    match &d.state.overlay {
+        dockside::app::overlay::Overlay::Ask { question, .. } => {
+            assert!(
+                question.contains(&stack) && question.contains("2 services"),
+                "{question}"
+            )
+        }
+        other => panic!("removing a stack asks first: {other:?}"),
+    }
+    d.key('y');
+    let (na, nb) = (a.clone(), b.clone());
+    assert!(
+        d.until(T, |s| s.views.services.services.is_some()
+            && service(s, &na).is_none()
+            && service(s, &nb).is_none())
+            .await,
+        "the stack's services leave the list"
+    );
+    let left = sw_ok(&["service", "ls", "--filter", &format!("label={label}"), "-q"]);
+    assert!(left.is_empty(), "services left on the engine: {left}");
+    assert!(
+        wait_until(T, || sw_ok(&[
+            "network",
+            "ls",
+            "--filter",
+            &format!("label={label}"),
+            "-q"
+        ])
+        .is_empty()),
+        "the stack's network is removed too"
+    );
+    assert!(
+        d.state
+            .views
+            .commands
+            .entries()
+            .iter()
+            .any(|e| e.cli == format!("docker stack rm {stack}")),
+        "the command log says what it did"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plain_engine_says_it_is_no_swarm_manager() {
     if !engine::available() {
         return;

@@ -159,6 +159,7 @@ actions! {
     Scale => "scale",
     ForceUpdate => "force_update",
     Rollback => "rollback",
+    RemoveStack => "remove_stack": mutates,
     Drain => "drain",
     Activate => "activate",
     Promote => "promote",

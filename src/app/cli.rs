@@ -183,6 +183,7 @@ fn res_cli(r: &ResCmd) -> Option<String> {
             ServiceChange::Rollback => format!("docker service rollback {}", w(name)),
         },
         ResCmd::RemoveService { name, .. } => format!("docker service rm {}", w(name)),
+        ResCmd::RemoveStack(name) => format!("docker stack rm {}", w(name)),
         ResCmd::ChangeNode { name, change, .. } => match change {
             NodeChange::Availability(a) => {
                 format!("docker node update --availability {a} {}", w(name))

@@ -370,6 +370,7 @@ impl ResCmd {
             | ResCmd::RemoveService { .. }
             | ResCmd::ChangeNode { .. }
             | ResCmd::RemoveNode { .. }
+            | ResCmd::RemoveStack(_)
             | ResCmd::ComposeDown { .. }
             | ResCmd::Compose(_) => true,
         }
@@ -549,6 +550,8 @@ pub enum ResCmd {
         id: String,
         name: String,
     },
+    /// `docker stack rm`: the stack's services, networks, secrets and configs.
+    RemoveStack(String),
     InspectService {
         id: String,
         name: String,

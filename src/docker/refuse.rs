@@ -119,6 +119,7 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
             done(&format!("{} {name}", change.verb()), why)
         }
         ResCmd::RemoveService { name, .. } => done(&format!("remove service {name}"), why),
+        ResCmd::RemoveStack(name) => done(&format!("remove stack {name}"), why),
         ResCmd::ChangeNode { name, change, .. } => done(&format!("{} {name}", change.verb()), why),
         ResCmd::RemoveNode { name, .. } => done(&format!("remove node {name}"), why),
         ResCmd::ComposeDown { .. } => done("down", why),

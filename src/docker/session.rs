@@ -416,6 +416,10 @@ impl Session {
                 let result = empty(swarm::remove_service(&d, &id).await);
                 done(format!("remove service {name}"), result)
             }),
+            ResCmd::RemoveStack(name) => r.reply(move |d| async move {
+                let result = swarm::remove_stack(&d, &name).await;
+                done(format!("remove stack {name}"), result)
+            }),
             ResCmd::ChangeNode { id, name, change } => r.reply(move |d| async move {
                 let result = empty(swarm::change_node(&d, &id, change).await);
                 done(format!("{} {name}", change.verb()), result)

@@ -274,6 +274,82 @@ pub async fn remove_service(docker: &Docker, id: &str) -> Result<(), String> {
     docker.delete_service(id).await.map_err(friendly)
 }
 
+/// `docker stack rm NAME`: the stack's services, then its networks, secrets and configs
+/// (everything carrying its namespace label), as the CLI does. A network still in use by
+/// tasks that are stopping is tried again for a few seconds.
+pub async fn remove_stack(docker: &Docker, name: &str) -> Result<String, String> {
+    use bollard::query_parameters::{ListConfigsOptions, ListNetworksOptions, ListSecretsOptions};
+    let label = format!("{}={name}", crate::app::swarm::STACK_LABEL);
+    let filters = super::query::label_filter(Some(&label));
+    let services = docker
+        .list_services(Some(ListServicesOptions {
+            filters: Some(filters.clone()),
+            ..Default::default()
+        }))
+        .await
+        .map_err(friendly)?;
+    if services.is_empty() {
+        return Err(format!("no service carries the stack label {label}"));
+    }
+    let mut errors = Vec::new();
+    let mut removed = 0;
+    for id in services.iter().filter_map(|s| s.id.as_deref()) {
+        match docker.delete_service(id).await {
+            Ok(_) => removed += 1,
+            Err(e) => errors.push(friendly(e)),
+        }
+    }
+    let networks = docker
+        .list_networks(Some(ListNetworksOptions {
+            filters: Some(filters.clone()),
+        }))
+        .await
+        .map_err(friendly)?;
+    let mut nets = 0;
+    for id in networks.iter().filter_map(|n| n.id.as_deref()) {
+        let mut last = None;
+        for _ in 0..20 {
+            match docker.remove_network(id).await {
+                Ok(()) => {
+                    last = None;
+                    nets += 1;
+                    break;
+                }
+                Err(e) => last = Some(friendly(e)),
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        errors.extend(last);
+    }
+    let secrets = docker
+        .list_secrets(Some(ListSecretsOptions {
+            filters: Some(filters.clone()),
+        }))
+        .await
+        .map_err(friendly)?;
+    for id in secrets.iter().filter_map(|s| s.id.as_deref()) {
+        if let Err(e) = docker.delete_secret(id).await {
+            errors.push(friendly(e));
+        }
+    }
+    let configs = docker
+        .list_configs(Some(ListConfigsOptions {
+            filters: Some(filters),
+        }))
+        .await
+        .map_err(friendly)?;
+    for id in configs.iter().filter_map(|c| c.id.as_deref()) {
+        if let Err(e) = docker.delete_config(id).await {
+            errors.push(friendly(e));
+        }
+    }
+    if errors.is_empty() {
+        Ok(format!("removed {removed} services, {nets} networks"))
+    } else {
+        Err(errors.join("; "))
+    }
+}
+
 /// The service as the engine has it, as JSON.
 pub async fn inspect_service(docker: &Docker, id: &str) -> Result<String, String> {
     let svc = docker

@@ -162,6 +162,7 @@ impl Shape for ServicesView {
                 | Action::ForceUpdate
                 | Action::Rollback
                 | Action::Remove
+                | Action::RemoveStack
                 | Action::Clear => Handled::Quiet,
                 _ => Handled::No,
             };
@@ -211,6 +212,29 @@ impl Shape for ServicesView {
                 },
                 None,
             ),
+            Action::RemoveStack => {
+                let Some(stack) = self.selected().and_then(|s| s.stack()).map(str::to_owned) else {
+                    cx.status(StatusKind::Info, format!("{name} is not part of a stack"));
+                    return Handled::Redraw;
+                };
+                let members: Vec<&str> = self
+                    .services
+                    .iter()
+                    .flatten()
+                    .filter(|s| s.stack() == Some(stack.as_str()))
+                    .map(|s| s.name.as_str())
+                    .collect();
+                cx.ask(
+                    format!(
+                        "Remove stack {stack}: {} service{} ({}), and its networks, secrets and configs? (y/n)",
+                        members.len(),
+                        if members.len() == 1 { "" } else { "s" },
+                        members.join(", ")
+                    ),
+                    ResCmd::RemoveStack(stack),
+                    None,
+                )
+            }
             Action::Clear => Handled::Quiet,
             _ => Handled::No,
         }
