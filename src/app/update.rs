@@ -44,11 +44,12 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         }
     }
     // The command log: what was sent that changes the engine, as the CLI would say it.
-    let page = state.areas().list_rows().max(1);
+    // (The layout is worked out only when there is one: not on every log line or sample.)
     for cmd in &out[before.min(out.len())..] {
         if let Cmd::Engine(req) = cmd
             && let Some(cli) = super::cli::docker_cli(req)
         {
+            let page = state.areas().list_rows().max(1);
             state.views.commands.record(state.now, cli, page);
         }
     }
