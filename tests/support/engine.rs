@@ -145,7 +145,11 @@ pub fn docker(args: &[&str]) -> Output {
 /// Runs `docker <args>`, panics (showing stderr) unless it succeeds, and
 /// returns the trimmed stdout.
 pub fn docker_ok(args: &[&str]) -> String {
-    let out = docker(args);
+    checked(args, docker(args))
+}
+
+/// The trimmed stdout of a finished `docker <args>`; panics (showing stderr) unless it succeeded.
+fn checked(args: &[&str], out: Output) -> String {
     if !out.status.success() {
         panic!(
             "`docker {}` failed ({}):\nstderr: {}\nstdout: {}",
@@ -171,7 +175,8 @@ pub fn docker_ok_exclusive(args: &[&str]) -> String {
             thread::sleep(Duration::from_millis(200));
             continue;
         }
-        return docker_ok(args);
+        // Judge this very run: running the command again could meet another caller's.
+        return checked(args, out);
     }
 }
 
