@@ -16,9 +16,39 @@ pub struct Config {
     pub ui: UiConfig,
     /// Registries to browse (the registries view), besides those of `~/.docker/config.json`.
     pub registries: Vec<crate::app::registry::RegistryConfig>,
+    /// Engines to show at once when none is given on the command line.
+    pub engines: Vec<EngineConfig>,
     /// The colours `ui.theme` names, resolved when the config is loaded.
     #[serde(skip)]
     pub palette: crate::app::palette::Palette,
+}
+
+/// An engine of `[[engines]]`: its address, what to call it, and its TLS material (a
+/// directory with `ca.pem`, `cert.pem` and `key.pem`, or each file).
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct EngineConfig {
+    pub name: Option<String>,
+    /// `unix:///…sock`, `tcp://host:2376`, `ssh://user@host:port`.
+    pub host: String,
+    pub tls_dir: Option<std::path::PathBuf>,
+    pub tls_ca: Option<std::path::PathBuf>,
+    pub tls_cert: Option<std::path::PathBuf>,
+    pub tls_key: Option<std::path::PathBuf>,
+}
+
+impl EngineConfig {
+    /// CA, certificate and key, when given.
+    pub fn tls(&self) -> Option<(std::path::PathBuf, std::path::PathBuf, std::path::PathBuf)> {
+        if let Some(d) = &self.tls_dir {
+            return Some((d.join("ca.pem"), d.join("cert.pem"), d.join("key.pem")));
+        }
+        Some((
+            self.tls_ca.clone()?,
+            self.tls_cert.clone()?,
+            self.tls_key.clone()?,
+        ))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -246,6 +246,7 @@ fn res_cli(r: &ResCmd) -> Option<String> {
         | ResCmd::Tasks(_)
         | ResCmd::InspectService { .. }
         | ResCmd::Info
+        | ResCmd::HostFacts { .. }
         | ResCmd::ImageDetail(_)
         | ResCmd::VolumeSizes
         | ResCmd::CancelJob(_) => return None,

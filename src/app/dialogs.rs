@@ -83,6 +83,29 @@ pub fn action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled 
                 }
             }
         },
+        (Overlay::Engines { list, sel }, Action::AddHost) => match list.get(*sel).cloned() {
+            Some(e) => {
+                state.overlay = Overlay::None;
+                let (name, source) = if e.name == "default" {
+                    (super::fleet::short_name(&e.addr), e.description.clone())
+                } else {
+                    (e.name.clone(), format!("docker context `{}`", e.name))
+                };
+                let spec = super::fleet::HostSpec {
+                    name,
+                    addr: e.addr,
+                    source,
+                    tls: None,
+                };
+                super::fleet::apply_op(state, super::fleet::FleetOp::Add(spec), out);
+            }
+            None => {
+                state.overlay = Overlay::Prompt {
+                    kind: PromptKind::AddHost,
+                    text: String::new(),
+                }
+            }
+        },
         (Overlay::Engines { .. }, Action::Close) => state.overlay = Overlay::None,
         _ => return Handled::No,
     }

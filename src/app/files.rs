@@ -182,6 +182,20 @@ pub enum FilesReq {
     },
 }
 
+impl FilesReq {
+    /// The container it is about (its engine is the one to ask).
+    pub fn container(&self) -> &str {
+        match self {
+            FilesReq::List { id, .. }
+            | FilesReq::Read { id, .. }
+            | FilesReq::Download { id, .. }
+            | FilesReq::Upload { id, .. }
+            | FilesReq::Changes(id)
+            | FilesReq::Export { id, .. } => id,
+        }
+    }
+}
+
 /// The answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FilesMsg {

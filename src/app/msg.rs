@@ -54,9 +54,7 @@ impl ConnStatus {
     }
 }
 
-/// Which engine task a message came from: several engines at once are several ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct EngineId(pub u32);
+pub use super::model::EngineId;
 
 /// An engine and the connection epoch of the message: the epoch goes up on every switch of
 /// engine, so whatever the old one still sends is dropped by this tag, not by guessing.
@@ -242,7 +240,10 @@ pub struct LogSource {
 /// runtime (the process, the terminal, files, the clipboard). Two types, routed by type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
+    /// For the engine [`super::fleet::route`] picks (the row's, or the primary).
     Engine(Req),
+    /// For this engine.
+    At(EngineId, Req),
     Effect(Effect),
 }
 
@@ -340,6 +341,7 @@ impl ResCmd {
         match self {
             ResCmd::Watch(_)
             | ResCmd::Info
+            | ResCmd::HostFacts { .. }
             | ResCmd::ImageDetail(_)
             | ResCmd::VolumeSizes
             | ResCmd::CancelJob(_) => false,
@@ -380,8 +382,9 @@ impl ResCmd {
 /// An effect for the runtime.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Leave the current engine and connect to this one; its messages carry `epoch`.
+    /// Leave the primary engine `id`'s address for this one; its messages carry `epoch`.
     SwitchEngine {
+        id: EngineId,
         addr: String,
         source: String,
         epoch: u64,
@@ -395,11 +398,21 @@ pub enum Effect {
     Clipboard(String),
     /// Suspend the UI and run a shell in the user's terminal (runtime).
     Handoff {
+        /// The engine's address (`-H` for the CLI).
+        addr: String,
         id: String,
         name: String,
         user: Option<String>,
         cmd: Vec<String>,
     },
+    /// Start the task of an engine of the fleet (or restart it); its messages carry `epoch`.
+    StartEngine {
+        id: EngineId,
+        spec: super::fleet::HostSpec,
+        epoch: u64,
+    },
+    /// End the task of an engine of the fleet (its streams and sessions end with it).
+    StopEngine(EngineId),
     Quit,
 }
 
@@ -422,6 +435,7 @@ pub enum ResMsg {
     Networks(Result<Vec<Network>, String>),
     Disk(Result<DiskUsage, String>),
     Info(Result<Vec<(String, String)>, String>),
+    HostFacts(Result<super::fleet::HostFacts, String>),
     ImageDetail(Result<Box<ImageDetail>, String>),
     Job {
         id: u64,
@@ -481,6 +495,10 @@ pub enum ResCmd {
     /// Fetch this list now and keep it fresh from the events stream.
     Watch(Kind),
     Info,
+    /// What the hosts view shows of an engine (`docker info`; with `disk`, `system df` too).
+    HostFacts {
+        disk: bool,
+    },
     ImageDetail(String),
     RemoveImage {
         id: String,

@@ -61,6 +61,8 @@ pub enum PromptKind {
     },
     CreateVolume,
     CreateNetwork,
+    /// An engine to add beside the others (`unix://`, `tcp://`, `ssh://`).
+    AddHost,
     Connect {
         network: String,
     },
@@ -127,6 +129,10 @@ impl PromptKind {
             }
             PromptKind::CreateVolume => "New volume name".into(),
             PromptKind::CreateNetwork => "New network: NAME [SUBNET e.g. 10.10.0.0/24]".into(),
+            PromptKind::AddHost => {
+                "Add an engine: [NAME=]ADDRESS (unix:///…sock, tcp://host:2376, ssh://user@host)"
+                    .into()
+            }
             PromptKind::Connect { network } => format!("Connect to {network}: CONTAINER [ALIAS]"),
             PromptKind::Disconnect { network } => format!("Disconnect from {network}: CONTAINER"),
             PromptKind::Host => {

@@ -250,6 +250,28 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
         PromptKind::CreateVolume => out.push(Cmd::Engine(Req::Res(ResCmd::CreateVolume(
             text.to_string(),
         )))),
+        PromptKind::AddHost => {
+            let text = text.trim();
+            let (name, addr) = match text.split_once('=') {
+                Some((n, a)) if !n.contains("://") => (n.trim().to_string(), a.trim()),
+                _ => (super::fleet::short_name(text), text),
+            };
+            if !(addr.starts_with('/') || addr.contains("://")) {
+                return err(
+                    state,
+                    format!(
+                        "{addr}: not an engine address (unix:///path, tcp://host:port, ssh://user@host)"
+                    ),
+                );
+            }
+            let spec = super::fleet::HostSpec {
+                name,
+                addr: addr.to_string(),
+                source: "added".into(),
+                tls: None,
+            };
+            super::fleet::apply_op(state, super::fleet::FleetOp::Add(spec), out);
+        }
         PromptKind::CreateNetwork => {
             let mut words = text.split_whitespace();
             let Some(name) = words.next() else {

@@ -72,6 +72,7 @@ pub fn container(s: ContainerSummary, now: i64) -> Option<Container> {
         ))
     });
     Some(Container {
+        host: Default::default(),
         compose,
         name,
         image: plain(s.image.as_deref().unwrap_or("")),

@@ -37,7 +37,7 @@ pub mod system;
 pub mod task;
 pub mod volumes;
 
-pub use engine::spawn;
+pub use engine::{Engines, spawn, spawn_engine};
 
 use crate::app::msg::Req;
 use client::Target;

@@ -82,6 +82,7 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
         ResCmd::Watch(Kind::Networks) => ResMsg::Networks(Err(why)),
         ResCmd::Watch(Kind::DiskUsage) => ResMsg::Disk(Err(why)),
         ResCmd::Info => ResMsg::Info(Err(why)),
+        ResCmd::HostFacts { .. } => ResMsg::HostFacts(Err(why)),
         ResCmd::ImageDetail(_) => ResMsg::ImageDetail(Err(why)),
         ResCmd::Pull { job, .. } | ResCmd::Push { job, .. } | ResCmd::Build { job, .. } => {
             ResMsg::Job {

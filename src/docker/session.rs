@@ -267,6 +267,11 @@ impl Session {
         let empty = |r: Result<(), String>| r.map(|()| String::new());
         match cmd {
             ResCmd::Watch(kind) => self.lists.watch(&self.docker, &self.tx, kind),
+            ResCmd::HostFacts { disk } => {
+                r.reply(
+                    |d| async move { res(ResMsg::HostFacts(system::host_facts(&d, disk).await)) },
+                )
+            }
             ResCmd::Info => {
                 r.reply(|d| async move { res(ResMsg::Info(system::info(&d).await.map(info_rows))) })
             }

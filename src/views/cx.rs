@@ -17,6 +17,8 @@ pub enum Goto {
     Item(View, String),
     /// The logs pane of the containers view, showing these containers interleaved.
     Logs(crate::app::logs::LogGroup),
+    /// Something about the engines shown (the hosts view).
+    Fleet(crate::app::fleet::FleetOp),
 }
 
 pub struct Cx<'a> {
