@@ -4,6 +4,7 @@ pub mod action;
 pub mod cli;
 pub mod containers;
 pub mod dialogs;
+pub mod engines;
 pub mod events;
 pub mod exec;
 pub mod files;

@@ -10,28 +10,7 @@ use super::model::{Container, LimitUpdate, Limits};
 use super::resources::{DiskUsage, Network, Volume};
 use super::stats::StatsSample;
 
-/// The engine connection, as the user should see it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ConnStatus {
-    Connecting {
-        addr: String,
-    },
-    Connected {
-        addr: String,
-        version: String,
-        api: String,
-        os: String,
-        ncpu: i64,
-        mem_total: i64,
-    },
-    /// The last attempt failed; the next one is in `retry_in_ms`.
-    Failed {
-        addr: String,
-        error: String,
-        retry_in_ms: u64,
-        attempt: u32,
-    },
-}
+pub use super::engines::ConnStatus;
 
 /// An engine the user can switch to: a docker context, or the address the CLI would use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,17 +20,6 @@ pub struct EngineChoice {
     pub addr: String,
     /// The context's description, or where the address comes from.
     pub description: String,
-}
-
-impl ConnStatus {
-    /// The address shown (with where it came from).
-    pub fn addr(&self) -> &str {
-        match self {
-            ConnStatus::Connecting { addr }
-            | ConnStatus::Connected { addr, .. }
-            | ConnStatus::Failed { addr, .. } => addr,
-        }
-    }
 }
 
 pub use super::model::EngineId;
@@ -408,7 +376,7 @@ pub enum Effect {
     /// Start the task of an engine of the fleet (or restart it); its messages carry `epoch`.
     StartEngine {
         id: EngineId,
-        spec: super::fleet::HostSpec,
+        spec: super::engines::HostSpec,
         epoch: u64,
     },
     /// End the task of an engine of the fleet (its streams and sessions end with it).
@@ -435,7 +403,7 @@ pub enum ResMsg {
     Networks(Result<Vec<Network>, String>),
     Disk(Result<DiskUsage, String>),
     Info(Result<Vec<(String, String)>, String>),
-    HostFacts(Result<super::fleet::HostFacts, String>),
+    HostFacts(Result<super::engines::HostFacts, String>),
     ImageDetail(Result<Box<ImageDetail>, String>),
     Job {
         id: u64,

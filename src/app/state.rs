@@ -190,7 +190,7 @@ pub struct State {
     /// The engine shown and its connection epoch: messages tagged otherwise are dropped.
     pub engine: super::msg::EngineRef,
     /// Every engine shown (one unless several were asked for); `engine` is its primary.
-    pub fleet: super::fleet::Fleet,
+    pub fleet: super::engines::Fleet,
     pub keymap: Keymap,
     /// Something visible changed since the last draw.
     pub dirty: bool,
@@ -206,8 +206,8 @@ pub struct State {
 impl State {
     pub fn new(keymap: Keymap, addr: String, now: i64) -> State {
         State {
-            fleet: super::fleet::Fleet::new(vec![super::fleet::HostSpec {
-                name: super::fleet::short_name(&addr),
+            fleet: super::engines::Fleet::new(vec![super::engines::HostSpec {
+                name: super::engines::short_name(&addr),
                 addr: addr.clone(),
                 source: String::new(),
                 tls: None,
@@ -327,7 +327,7 @@ impl State {
         let (sort, desc) = (self.sort, self.sort_desc);
         // `host:NAME` words keep the rows of the engines whose name contains NAME; the
         // hosts view's focus keeps one engine's.
-        let (text, hosts) = super::fleet::split_host_filter(&self.filter.text);
+        let (text, hosts) = super::engines::split_host_filter(&self.filter.text);
         let fleet = &self.fleet;
         let host_ok = |c: &Container| {
             fleet.focus.is_none_or(|f| f == c.host)

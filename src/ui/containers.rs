@@ -206,7 +206,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 _ if down.is_some() => Span::styled(
                     format!(
                         "unreachable {}",
-                        crate::app::model::human_duration(state.now - down.unwrap_or(state.now))
+                        crate::app::engines::short_duration(state.now - down.unwrap_or(state.now))
                     ),
                     theme.bad(),
                 ),

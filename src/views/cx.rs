@@ -18,7 +18,7 @@ pub enum Goto {
     /// The logs pane of the containers view, showing these containers interleaved.
     Logs(crate::app::logs::LogGroup),
     /// Something about the engines shown (the hosts view).
-    Fleet(crate::app::fleet::FleetOp),
+    Fleet(crate::app::engines::FleetOp),
 }
 
 pub struct Cx<'a> {

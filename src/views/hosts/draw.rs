@@ -42,11 +42,39 @@ fn version(h: &HostRow) -> String {
     }
 }
 
+/// The STATE column, short: `connected`, `unreachable 2m`, `connecting…`, `off`.
+fn state_short(h: &HostRow, dx: &Dx) -> String {
+    if h.off {
+        return "disconnected".into();
+    }
+    match &h.conn {
+        Some(ConnStatus::Connected { .. }) => "connected".into(),
+        Some(ConnStatus::Failed { .. }) => match h.down_since {
+            Some(t) => format!(
+                "unreachable {}",
+                crate::app::engines::short_duration(dx.now - t)
+            ),
+            None => "unreachable".into(),
+        },
+        Some(ConnStatus::Connecting { .. }) | None => "connecting…".into(),
+    }
+}
+
 pub fn list(v: &HostsView, f: &mut Frame, area: Rect, dx: &Dx) {
     let theme = dx.theme;
     let page = usize::from(area.height.saturating_sub(3));
     let up = v.hosts.iter().filter(|h| h.connected()).count();
     let b = dx.block(format!("{} engines, {up} connected", v.hosts.len()));
+    let inner = area.width.saturating_sub(2);
+    // Narrow: name, state, version, containers, images; wide: everything.
+    let wide = inner >= 110;
+    let name_w = v
+        .hosts
+        .iter()
+        .map(|h| unicode_width::UnicodeWidthStr::width(h.name.as_str()) + 2)
+        .max()
+        .unwrap_or(6)
+        .clamp(6, 24) as u16;
     let rows = page_rows(
         &v.list,
         page,
@@ -67,42 +95,52 @@ pub fn list(v: &HostsView, f: &mut Frame, area: Rect, dx: &Dx) {
                 theme.bad()
             };
             let fact =
-                |g: fn(&crate::app::fleet::HostFacts) -> String| facts.map(g).unwrap_or_default();
-            vec![
+                |g: fn(&crate::app::engines::HostFacts) -> String| facts.map(g).unwrap_or_default();
+            let mut cells = vec![
                 Cell::from(format!("{mark}{}", h.name)),
-                Cell::from(Span::styled(state_text(h, dx), state_style)),
+                Cell::from(Span::styled(state_short(h, dx), state_style)),
                 Cell::from(version(h)),
-                Cell::from(fact(|f| format!("{}/{}", short_os(&f.os), f.arch))),
-                Cell::from(fact(|f| f.ncpu.to_string())),
-                Cell::from(fact(|f| human_size(f.mem_total))),
                 Cell::from(format!("{}/{}", h.running, h.total)),
                 Cell::from(fact(|f| f.images.to_string())),
-                Cell::from(fact(|f| {
-                    f.disk.map(human_size).unwrap_or_else(|| "-".into())
-                })),
-                Cell::from(fact(|f| f.swarm.clone())),
-                Cell::from(Span::styled(h.addr.clone(), theme.dim())),
-            ]
+            ];
+            if wide {
+                cells.extend([
+                    Cell::from(fact(|f| format!("{}/{}", short_os(&f.os), f.arch))),
+                    Cell::from(fact(|f| f.ncpu.to_string())),
+                    Cell::from(fact(|f| human_size(f.mem_total))),
+                    Cell::from(fact(|f| {
+                        f.disk.map(human_size).unwrap_or_else(|| "-".into())
+                    })),
+                    Cell::from(fact(|f| f.swarm.clone())),
+                    Cell::from(Span::styled(h.addr.clone(), theme.dim())),
+                ]);
+            }
+            cells
         },
     );
-    let header = Row::new(vec![
-        "HOST", "STATE", "VERSION", "OS/ARCH", "CPUS", "MEMORY", "CTRS", "IMAGES", "DISK", "SWARM",
-        "ADDRESS",
-    ])
-    .style(theme.header_row());
-    let widths = [
-        Constraint::Fill(2),
-        Constraint::Fill(3),
+    let mut header = vec!["HOST", "STATE", "VERSION", "CTRS", "IMAGES"];
+    let mut widths = vec![
+        Constraint::Length(name_w),
+        Constraint::Length(17),
         Constraint::Length(9),
-        Constraint::Length(14),
-        Constraint::Length(4),
-        Constraint::Length(8),
-        Constraint::Length(7),
+        Constraint::Length(9),
         Constraint::Length(6),
-        Constraint::Length(8),
-        Constraint::Length(7),
-        Constraint::Fill(2),
     ];
+    if wide {
+        header.extend(["OS/ARCH", "CPUS", "MEMORY", "DISK", "SWARM", "ADDRESS"]);
+        widths.extend([
+            Constraint::Length(14),
+            Constraint::Length(4),
+            Constraint::Length(8),
+            Constraint::Length(8),
+            Constraint::Length(7),
+            Constraint::Fill(1),
+        ]);
+    } else {
+        widths.push(Constraint::Fill(1));
+        header.push("");
+    }
+    let header = Row::new(header).style(theme.header_row());
     f.render_widget(Table::new(rows, widths).header(header).block(b), area);
 }
 

@@ -5,7 +5,7 @@
 mod draw;
 
 use crate::app::action::{Action, Handled};
-use crate::app::fleet::{FleetOp, HostFacts};
+use crate::app::engines::{FleetOp, HostFacts};
 use crate::app::keymap::Context;
 use crate::app::model::EngineId;
 use crate::app::msg::ConnStatus;
