@@ -122,7 +122,10 @@ fn every_engine_asked_for_is_checked_before_the_terminal_is_touched() {
         .expect("run dockside");
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("nosuchctx") && err.contains("no such docker context"), "{err}");
+    assert!(
+        err.contains("nosuchctx") && err.contains("no such docker context"),
+        "{err}"
+    );
     // `[[engines]]` without a host names the entry.
     let cfg = dir.join("config.toml");
     std::fs::write(&cfg, "[[engines]]\nname = \"prod1\"\n").expect("write config");

@@ -235,3 +235,111 @@ async fn three_engines_in_one_list() {
     drop(d);
     drop(main);
 }
+
+/// From a registry on loopback, to two of three engines, with an environment: each engine
+/// pulls and runs the container with the environment's variables, labels and ports; the
+/// third engine gets nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_to_two_engines_with_an_environment() {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    if !engine::available() {
+        return;
+    }
+    let Some(reg) = support::registry::Registry::start("fleet-reg") else {
+        return;
+    };
+    let Some(ec) = Engine2::start("fleetc", &[]) else {
+        return;
+    };
+    let Some(ed) = Engine2::start("fleetd", &[]) else {
+        return;
+    };
+    let image = reg.push(&engine::test_image(), "dockside-fleet/app", "1");
+    let name = engine::unique_name("deployed");
+    let main_spec = dockside::docker::client::resolve(None, None).spec("main".into());
+    let spec = |n: &str, e: &Engine2| dockside::app::fleet::HostSpec {
+        name: n.into(),
+        addr: e.sock(),
+        source: "test".into(),
+        tls: None,
+    };
+    let mut d = Driver::fleet(vec![main_spec, spec("fleetc", &ec), spec("fleetd", &ed)]);
+    d.state.fleet.environments = vec![dockside::app::engines::Environment {
+        name: "beta".into(),
+        env: vec!["MODE=beta".into()],
+        labels: vec![("env".into(), "beta".into())],
+        ports: vec!["127.0.0.1::80".into()],
+    }];
+    assert!(
+        d.until(T, |s| s.fleet.hosts.iter().all(|h| h.connected()))
+            .await,
+        "three engines connected"
+    );
+    // Hosts view: mark fleetc and fleetd, deploy.
+    d.key('*');
+    d.key('j');
+    d.key(' ');
+    d.key(' ');
+    d.key('r');
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE); // environment: beta
+    for c in image.chars() {
+        d.key(c);
+    }
+    d.key_code(KeyCode::Tab, KeyModifiers::NONE);
+    for c in name.chars() {
+        d.key(c);
+    }
+    d.key_code(KeyCode::Tab, KeyModifiers::NONE);
+    for c in "sleep 600".chars() {
+        d.key(c);
+    }
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(
+        d.state.views.images.jobs.list.len(),
+        2,
+        "{:?}",
+        d.state.status
+    );
+    assert!(
+        d.until(Duration::from_secs(90), |s| s
+            .views
+            .images
+            .jobs
+            .list
+            .iter()
+            .all(|j| j.progress.is_finished()))
+            .await,
+        "the deploys did not finish"
+    );
+    for j in &d.state.views.images.jobs.list {
+        assert_eq!(j.progress.error(), None, "{}", j.title);
+    }
+    for e in [&ec, &ed] {
+        let got = e.docker_ok(&[
+            "inspect",
+            "-f",
+            "{{.State.Running}}|{{.Config.Image}}|{{json .Config.Env}}|{{index .Config.Labels \"env\"}}|{{json .HostConfig.PortBindings}}",
+            &name,
+        ]);
+        let parts: Vec<&str> = got.split('|').collect();
+        assert_eq!(parts[0], "true", "{got}");
+        assert_eq!(parts[1], image, "{got}");
+        assert!(parts[2].contains("MODE=beta"), "{got}");
+        assert_eq!(parts[3], "beta", "{got}");
+        assert!(
+            parts[4].contains("80/tcp") && parts[4].contains("127.0.0.1"),
+            "{got}"
+        );
+    }
+    assert!(
+        !engine::docker(&["inspect", &name]).status.success(),
+        "the main engine was not marked, yet got the container"
+    );
+    // dockside lists them, one per engine.
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| s.containers.values().filter(|c| c.name == n).count()
+            == 2)
+            .await
+    );
+}

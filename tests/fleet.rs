@@ -390,3 +390,81 @@ fn snapshots_of_the_merged_list_and_the_hosts_view() {
         insta::assert_snapshot!(format!("fleet_hosts_{w}x{h}"), render(&s));
     }
 }
+
+#[test]
+fn a_deploy_runs_the_form_on_each_marked_engine_with_its_environment() {
+    let mut s = three(120, 30);
+    s.fleet.environments = vec![dockside::app::engines::Environment {
+        name: "beta".into(),
+        env: vec!["MODE=beta".into(), "GREETING=hello world".into()],
+        labels: vec![("env".into(), "beta".into())],
+        ports: vec!["8080:80".into()],
+    }];
+    send(&mut s, Msg::Key(key('*')));
+    // Mark prod2 and beta (space marks and moves down).
+    send(&mut s, Msg::Key(key('j')));
+    send(&mut s, Msg::Key(key(' ')));
+    send(&mut s, Msg::Key(key(' ')));
+    assert_eq!(s.views.hosts.marked.len(), 2);
+    send(&mut s, Msg::Key(key('r')));
+    // The environment is asked for (the first one offered); enter takes it.
+    assert!(
+        matches!(&s.overlay, dockside::app::overlay::Overlay::Prompt { text, .. } if text == "beta"),
+        "{:?}",
+        s.overlay
+    );
+    send(&mut s, Msg::Key(enter()));
+    let form = match &s.overlay {
+        dockside::app::overlay::Overlay::RunForm { form, .. } => form.clone(),
+        o => panic!("no run form: {o:?}"),
+    };
+    assert_eq!(form.ports, "8080:80");
+    assert_eq!(form.env, "MODE=beta 'GREETING=hello world'");
+    // The image, typed into the form's first field.
+    for c in "registry.local:5000/shop/api:2.1".chars() {
+        send(&mut s, Msg::Key(key(c)));
+    }
+    let out = send(&mut s, Msg::Key(enter()));
+    let sent: Vec<(EngineId, Req)> = out
+        .into_iter()
+        .filter_map(|c| match c {
+            Cmd::At(h, r) => Some((h, r)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    let hosts: Vec<EngineId> = sent.iter().map(|(h, _)| *h).collect();
+    assert_eq!(hosts, vec![EngineId(1), EngineId(2)]);
+    for (_, r) in &sent {
+        let Req::Res(ResCmd::Deploy { spec, labels, .. }) = r else {
+            panic!("not a deploy: {r:?}");
+        };
+        assert_eq!(spec.image, "registry.local:5000/shop/api:2.1");
+        assert_eq!(spec.env.len(), 2);
+        assert_eq!(spec.ports.len(), 1);
+        assert_eq!(labels, &vec![("env".to_string(), "beta".to_string())]);
+    }
+    // Each is a job of the images view; the command log says what each engine was told.
+    assert_eq!(s.views.images.jobs.list.len(), 2);
+    assert!(s.fleet.deploy.is_none());
+    let log: Vec<&str> = s
+        .views
+        .commands
+        .entries()
+        .iter()
+        .map(|e| e.cli.as_str())
+        .collect();
+    assert!(
+        log.iter().any(|l| l
+            .starts_with("docker pull registry.local:5000/shop/api:2.1 && docker run -d")
+            && l.contains("--label env=beta")),
+        "{log:?}"
+    );
+}
+
+fn enter() -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Enter,
+        crossterm::event::KeyModifiers::NONE,
+    )
+}

@@ -162,6 +162,7 @@ actions! {
     ConnectHost => "connect_host",
     DisconnectHost => "disconnect_host",
     AddHost => "add_host",
+    Deploy => "deploy": mutates,
     Compare => "compare",
     Scale => "scale",
     ForceUpdate => "force_update",

@@ -177,6 +177,20 @@ fn res_cli(r: &ResCmd) -> Option<String> {
         ResCmd::PruneNetworks => "docker network prune -f".into(),
         ResCmd::SystemPrune => "docker system prune -f".into(),
         ResCmd::Run(spec) => spec.docker_command(),
+        ResCmd::Deploy { spec, labels, .. } => {
+            // `docker run -d` with the labels before the image.
+            let run = spec.docker_command();
+            let image = format!(" {}", shell_word(&spec.image));
+            let extra: String = labels
+                .iter()
+                .map(|(k, v)| format!(" --label {}", shell_word(&format!("{k}={v}"))))
+                .collect();
+            let run = match run.rfind(&image) {
+                Some(i) => format!("{}{extra}{}", &run[..i], &run[i..]),
+                None => run,
+            };
+            format!("docker pull {} && {run}", shell_word(&spec.image))
+        }
         ResCmd::ChangeService { name, change, .. } => match change {
             ServiceChange::Scale(n) => format!("docker service scale {}={n}", w(name)),
             ServiceChange::Force => format!("docker service update --force {}", w(name)),

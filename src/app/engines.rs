@@ -137,12 +137,38 @@ impl Host {
     }
 }
 
+/// Named settings a deploy applies (`[environments.NAME]` in the config): environment
+/// variables, labels and published ports, so the same image runs as beta on one server and
+/// production on another.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Environment {
+    pub name: String,
+    /// `KEY=VALUE`.
+    pub env: Vec<String>,
+    pub labels: Vec<(String, String)>,
+    /// As `-p` takes them (`8080:80`).
+    pub ports: Vec<String>,
+}
+
+/// A deploy being set up: the run form is open, its container goes to these engines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deploy {
+    pub hosts: Vec<EngineId>,
+    /// The environment's labels (the form has no labels field).
+    pub labels: Vec<(String, String)>,
+    pub environment: Option<String>,
+}
+
 /// The engines dockside shows.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Fleet {
     pub hosts: Vec<Host>,
     /// Show only this engine's rows (the hosts view's focus); None: all of them.
     pub focus: Option<EngineId>,
+    /// The config's environments, by name.
+    pub environments: Vec<Environment>,
+    /// The deploy whose run form is open.
+    pub deploy: Option<Deploy>,
     /// The next id to give an engine added while running.
     next: u32,
 }
@@ -158,7 +184,7 @@ impl Fleet {
         Fleet {
             next: hosts.len() as u32,
             hosts,
-            focus: None,
+            ..Fleet::default()
         }
     }
 
@@ -279,4 +305,7 @@ pub enum FleetOp {
     Facts,
     /// Add an engine beside the others.
     Add(HostSpec),
+    /// Run a container on these engines (the run form opens; an environment is asked for
+    /// first when the config has some).
+    Deploy(Vec<EngineId>),
 }

@@ -132,6 +132,33 @@ pub(crate) fn apply_op(state: &mut State, op: FleetOp, out: &mut Vec<Cmd>) {
                 "asking every engine (docker info, system df)…",
             );
         }
+        FleetOp::Deploy(hosts) => {
+            let hosts: Vec<EngineId> = hosts
+                .into_iter()
+                .filter(|h| state.fleet.host(*h).is_some_and(|h| h.connected()))
+                .collect();
+            if hosts.is_empty() {
+                state.set_status(StatusKind::Error, "deploy: no connected engine marked");
+            } else if state.fleet.environments.is_empty() {
+                open_deploy_form(state, hosts, None);
+            } else {
+                let names: Vec<&str> = state
+                    .fleet
+                    .environments
+                    .iter()
+                    .map(|e| e.name.as_str())
+                    .collect();
+                let first = names.first().map(|n| n.to_string()).unwrap_or_default();
+                state.overlay = super::overlay::Overlay::Prompt {
+                    kind: super::overlay::PromptKind::DeployEnv {
+                        hosts,
+                        choices: names.join(", "),
+                    },
+                    text: first,
+                };
+                state.dirty = true;
+            }
+        }
         FleetOp::Add(spec) => {
             let name = spec.name.clone();
             let (id, start) = state.fleet.add(spec);
@@ -145,6 +172,82 @@ pub(crate) fn apply_op(state: &mut State, op: FleetOp, out: &mut Vec<Cmd>) {
         }
     }
     sync_view(state);
+}
+
+/// Open the run form for a deploy to `hosts`, with environment `env`'s variables and ports
+/// filled in (its labels go with the deploy).
+pub(crate) fn open_deploy_form(state: &mut State, hosts: Vec<EngineId>, env: Option<&str>) {
+    use super::runform::{RunForm, shell_quote};
+    let env = env
+        .and_then(|n| state.fleet.environments.iter().find(|e| e.name == n))
+        .cloned();
+    let image = state.views.images.selected_ref().unwrap_or_default();
+    let mut form = RunForm::for_image(&image);
+    if let Some(e) = &env {
+        let words = |v: &[String]| {
+            v.iter()
+                .map(|s| shell_quote(s))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        form.env = words(&e.env);
+        form.ports = words(&e.ports);
+    }
+    let names: Vec<String> = hosts
+        .iter()
+        .map(|h| state.fleet.name(*h).to_string())
+        .collect();
+    state.fleet.deploy = Some(super::engines::Deploy {
+        hosts,
+        labels: env.as_ref().map(|e| e.labels.clone()).unwrap_or_default(),
+        environment: env.map(|e| e.name),
+    });
+    state.overlay = super::overlay::Overlay::RunForm {
+        form: Box::new(form),
+        field: 0,
+    };
+    state.set_status(
+        super::state::StatusKind::Info,
+        format!(
+            "deploy to {}: fill in the form, enter runs it on each",
+            names.join(", ")
+        ),
+    );
+}
+
+/// The run form of a deploy was submitted: pull and run on each engine, each a job of the
+/// images view (its progress, its result).
+pub(crate) fn deploy(
+    state: &mut State,
+    d: super::engines::Deploy,
+    spec: super::runform::RunSpec,
+    out: &mut Vec<Cmd>,
+) {
+    let env = d
+        .environment
+        .as_deref()
+        .map(|e| format!(" ({e})"))
+        .unwrap_or_default();
+    for h in &d.hosts {
+        let title = format!("deploy {}{env} on {}", spec.image, state.fleet.name(*h));
+        let job = state.views.images.start_job(title);
+        out.push(Cmd::At(
+            *h,
+            Req::Res(ResCmd::Deploy {
+                job,
+                spec: Box::new(spec.clone()),
+                labels: d.labels.clone(),
+            }),
+        ));
+    }
+    state.set_status(
+        super::state::StatusKind::Progress,
+        format!(
+            "deploying {} to {} engine(s): the images view's jobs show each",
+            spec.image,
+            d.hosts.len()
+        ),
+    );
 }
 
 /// The hosts view's rows, from the fleet and the containers.

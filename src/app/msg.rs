@@ -329,7 +329,8 @@ impl ResCmd {
             | ResCmd::Disconnect { .. }
             | ResCmd::PruneNetworks
             | ResCmd::SystemPrune
-            | ResCmd::Run(_) => true,
+            | ResCmd::Run(_)
+            | ResCmd::Deploy { .. } => true,
             ResCmd::Tasks(_) | ResCmd::InspectService { .. } => false,
             ResCmd::Registries
             | ResCmd::Catalog(_)
@@ -524,6 +525,13 @@ pub enum ResCmd {
     PruneNetworks,
     SystemPrune,
     Run(Box<super::runform::RunSpec>),
+    /// Pull the image (progress on job `job`), then create and start the container with
+    /// these labels besides the spec's; the last line says what runs.
+    Deploy {
+        job: u64,
+        spec: Box<super::runform::RunSpec>,
+        labels: Vec<(String, String)>,
+    },
     CancelJob(u64),
     /// The tasks of a service.
     Tasks(String),

@@ -14,6 +14,7 @@ pub mod compose_cli;
 pub mod container_list;
 pub mod containers;
 pub mod credentials;
+pub mod deploy;
 pub mod dockerignore;
 pub mod engine;
 pub mod events;

@@ -84,12 +84,13 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
         ResCmd::Info => ResMsg::Info(Err(why)),
         ResCmd::HostFacts { .. } => ResMsg::HostFacts(Err(why)),
         ResCmd::ImageDetail(_) => ResMsg::ImageDetail(Err(why)),
-        ResCmd::Pull { job, .. } | ResCmd::Push { job, .. } | ResCmd::Build { job, .. } => {
-            ResMsg::Job {
-                id: job,
-                progress: Progress::Error(why),
-            }
-        }
+        ResCmd::Pull { job, .. }
+        | ResCmd::Push { job, .. }
+        | ResCmd::Build { job, .. }
+        | ResCmd::Deploy { job, .. } => ResMsg::Job {
+            id: job,
+            progress: Progress::Error(why),
+        },
         ResCmd::Run(_) => ResMsg::Ran(Err(why)),
         // The job it would cancel was refused too.
         ResCmd::CancelJob(_) => return None,

@@ -280,6 +280,11 @@ impl Session {
                     images::inspect(&d, &id).await.map(Box::new),
                 ))
             }),
+            ResCmd::Deploy { job, spec, labels } => {
+                let (ptx, prx) = mpsc::channel(64);
+                let task = super::deploy::deploy(&self.docker, *spec, labels, &ptx);
+                self.job(job, task, prx);
+            }
             ResCmd::Pull { job, reference } => {
                 let (ptx, prx) = mpsc::channel(64);
                 let task = images::pull(&self.docker, &reference, &ptx, identity);

@@ -82,9 +82,10 @@ pub fn list(v: &HostsView, f: &mut Frame, area: Rect, dx: &Dx) {
         |i| v.hosts.get(i),
         |h| {
             let facts = h.facts.as_ref();
-            let mark = match (h.primary, h.focused) {
-                (_, true) => "◉ ",
-                (true, false) => "● ",
+            let mark = match (v.marked.contains(&h.id), h.primary, h.focused) {
+                (true, ..) => "▌ ",
+                (_, _, true) => "◉ ",
+                (_, true, false) => "● ",
                 _ => "  ",
             };
             let state_style = if h.connected() {
@@ -200,6 +201,8 @@ pub fn detail(v: &HostsView, f: &mut Frame, area: Rect, dx: &Dx) {
                         (Action::ConnectHost, "connects"),
                         (Action::DisconnectHost, "disconnects"),
                         (Action::AddHost, "adds an engine"),
+                        (Action::Mark, "marks"),
+                        (Action::Deploy, "deploys to the marked ones"),
                         (Action::Refresh, "measures disk use"),
                     ],
                 ),

@@ -44,6 +44,8 @@ impl HostRow {
 pub struct HostsView {
     pub hosts: Vec<HostRow>,
     pub list: ListView,
+    /// Engines marked for a deploy.
+    pub marked: std::collections::BTreeSet<EngineId>,
 }
 
 impl HostsView {
@@ -57,6 +59,7 @@ impl HostsView {
         if hosts == self.hosts {
             return false;
         }
+        self.marked.retain(|m| hosts.iter().any(|h| h.id == *m));
         self.hosts = hosts;
         self.refilter(filter, page);
         true
@@ -101,6 +104,20 @@ impl Shape for HostsView {
             (Action::ConnectHost, Some((id, _))) => FleetOp::Connect(id),
             (Action::DisconnectHost, Some((id, _))) => FleetOp::Disconnect(id),
             (Action::Refresh, _) => FleetOp::Facts,
+            (Action::Mark, Some((id, _))) => {
+                if !self.marked.remove(&id) {
+                    self.marked.insert(id);
+                }
+                self.list.go(1, cx.page);
+                return Handled::Redraw;
+            }
+            (Action::Deploy, Some((id, _))) => {
+                let mut hosts: Vec<EngineId> = self.marked.iter().copied().collect();
+                if hosts.is_empty() {
+                    hosts.push(id);
+                }
+                FleetOp::Deploy(hosts)
+            }
             (Action::AddHost, _) => {
                 return cx.prompt(PromptKind::AddHost, String::new());
             }
@@ -109,7 +126,9 @@ impl Shape for HostsView {
                 | Action::Enter
                 | Action::Open
                 | Action::ConnectHost
-                | Action::DisconnectHost,
+                | Action::DisconnectHost
+                | Action::Mark
+                | Action::Deploy,
                 None,
             ) => return Handled::Quiet,
             _ => return Handled::No,
@@ -160,5 +179,22 @@ mod tests {
         let mut cx = Cx::new("", 10, 0, &mut out);
         v.on_action(Action::AddHost, &mut cx);
         assert!(cx.overlay.is_some(), "asks for an address");
+        // Deploy goes to the marked engines, else the selected one.
+        let mut cx = Cx::new("", 10, 0, &mut out);
+        v.on_action(Action::Deploy, &mut cx);
+        assert_eq!(
+            cx.goto,
+            Some(Goto::Fleet(FleetOp::Deploy(vec![EngineId(1)])))
+        );
+        v.list.go(-1, 10);
+        let mut cx = Cx::new("", 10, 0, &mut out);
+        v.on_action(Action::Mark, &mut cx);
+        v.on_action(Action::Mark, &mut cx);
+        let mut cx = Cx::new("", 10, 0, &mut out);
+        v.on_action(Action::Deploy, &mut cx);
+        assert_eq!(
+            cx.goto,
+            Some(Goto::Fleet(FleetOp::Deploy(vec![EngineId(0), EngineId(1)])))
+        );
     }
 }

@@ -39,7 +39,7 @@ impl ImagesView {
     }
 
     /// The reference to act on: the row's tag, or the id of an untagged image.
-    fn selected_ref(&self) -> Option<String> {
+    pub fn selected_ref(&self) -> Option<String> {
         self.selected()
             .map(|img| img.tags.first().cloned().unwrap_or_else(|| img.id.clone()))
     }
