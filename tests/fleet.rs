@@ -455,9 +455,9 @@ fn a_deploy_runs_the_form_on_each_marked_engine_with_its_environment() {
         .map(|e| e.cli.as_str())
         .collect();
     assert!(
-        log.iter().any(|l| l
-            .starts_with("docker pull registry.local:5000/shop/api:2.1 && docker run -d")
-            && l.contains("--label env=beta")),
+        log.iter().any(|l| l.starts_with(
+            "docker -H ssh://deploy@beta:22 pull registry.local:5000/shop/api:2.1 && docker -H ssh://deploy@beta:22 run -d"
+        ) && l.contains("--label env=beta")),
         "{log:?}"
     );
 }
@@ -467,4 +467,25 @@ fn enter() -> crossterm::event::KeyEvent {
         crossterm::event::KeyCode::Enter,
         crossterm::event::KeyModifiers::NONE,
     )
+}
+
+#[test]
+fn the_command_log_names_the_engine_a_row_lives_on() {
+    let mut s = three(120, 30);
+    for c in "/host:prod2 web".chars() {
+        send(&mut s, Msg::Key(key(c)));
+    }
+    send(&mut s, Msg::Key(enter()));
+    assert_eq!(s.selected, Some(id(101)));
+    let out = send(&mut s, Msg::Key(key('s')));
+    assert!(
+        out.iter()
+            .any(|c| matches!(c, Cmd::Engine(Req::Container { id: i, .. }) if *i == id(101))),
+        "{out:?}"
+    );
+    let last = s.views.commands.entries().front().map(|e| e.cli.clone());
+    assert_eq!(
+        last.as_deref(),
+        Some("docker -H ssh://deploy@prod2:22 stop web")
+    );
 }

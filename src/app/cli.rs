@@ -97,6 +97,19 @@ pub fn docker_cli(req: &Req) -> Option<String> {
     })
 }
 
+/// `docker …` as said to the engine at `addr`: `docker -H addr …`, for each command of a
+/// `&&` chain.
+pub fn with_host(cli: &str, addr: &str) -> String {
+    let h = format!("docker -H {} ", shell_word(addr));
+    cli.split(" && ")
+        .map(|part| match part.strip_prefix("docker ") {
+            Some(rest) => format!("{h}{rest}"),
+            None => part.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" && ")
+}
+
 fn res_cli(r: &ResCmd) -> Option<String> {
     let w = |s: &str| shell_word(s);
     Some(match r {

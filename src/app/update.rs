@@ -49,6 +49,18 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         if let Cmd::Engine(req) | Cmd::At(_, req) = cmd
             && let Some(cli) = super::cli::docker_cli(req)
         {
+            // Several engines: what went to another than the primary names it, as `-H`.
+            let host = match cmd {
+                Cmd::At(h, _) => Some(*h),
+                _ if state.fleet.several() => super::fleet::route(state, req.clone())
+                    .first()
+                    .map(|(h, _)| *h),
+                _ => None,
+            };
+            let cli = match host.and_then(|h| state.fleet.host(h)) {
+                Some(h) if state.fleet.several() => super::cli::with_host(&cli, &h.spec.addr),
+                _ => cli,
+            };
             let page = state.areas().list_rows().max(1);
             state.views.commands.record(state.now, cli, page);
         }
