@@ -174,8 +174,19 @@ pub struct Fleet {
 }
 
 impl Fleet {
-    /// The engines given at start; the first one is the primary.
-    pub fn new(specs: Vec<HostSpec>) -> Fleet {
+    /// The engines given at start; the first one is the primary. Two with the same name
+    /// are told apart (`web`, `web-2`).
+    pub fn new(mut specs: Vec<HostSpec>) -> Fleet {
+        let mut seen: Vec<String> = Vec::new();
+        for s in &mut specs {
+            let base = s.name.clone();
+            let mut n = 2;
+            while seen.contains(&s.name) {
+                s.name = format!("{base}-{n}");
+                n += 1;
+            }
+            seen.push(s.name.clone());
+        }
         let hosts: Vec<Host> = specs
             .into_iter()
             .enumerate()
@@ -263,12 +274,19 @@ pub fn short_duration(secs: i64) -> String {
 pub fn short_name(addr: &str) -> String {
     let rest = addr.split_once("://").map_or(addr, |(_, r)| r);
     if addr.starts_with("unix://") || addr.starts_with('/') {
-        let file = rest.rsplit('/').next().unwrap_or(rest);
+        // `/tmp/e/prod1.sock` → prod1; `…/prod1/docker.sock` → prod1; the usual socket → local.
+        let mut parts = rest.rsplit('/').filter(|p| !p.is_empty());
+        let file = parts.next().unwrap_or("");
         let stem = file.strip_suffix(".sock").unwrap_or(file);
-        return if stem.is_empty() {
-            "local".into()
-        } else {
-            stem.into()
+        if rest.contains("/run/user/") {
+            return "rootless".into();
+        }
+        if stem != "docker" && !stem.is_empty() {
+            return stem.into();
+        }
+        return match parts.next() {
+            Some("run" | "var" | "tmp") | None => "local".into(),
+            Some(dir) => dir.into(),
         };
     }
     let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);

@@ -458,7 +458,15 @@ mod tests {
 
     #[test]
     fn names_from_addresses() {
-        assert_eq!(short_name("unix:///var/run/docker.sock"), "docker");
+        assert_eq!(short_name("unix:///var/run/docker.sock"), "local");
+        assert_eq!(short_name("unix:///run/user/1000/docker.sock"), "rootless");
+        assert_eq!(
+            short_name("unix:///tmp/dockside-engines/e2/docker.sock"),
+            "e2"
+        );
+        let f = Fleet::new(vec![spec("a"), spec("a"), spec("a")]);
+        let names: Vec<&str> = f.hosts.iter().map(|h| h.spec.name.as_str()).collect();
+        assert_eq!(names, ["a", "a-2", "a-3"]);
         assert_eq!(short_name("unix:///tmp/e/prod1.sock"), "prod1");
         assert_eq!(short_name("tcp://10.0.0.5:2376"), "10.0.0.5");
         assert_eq!(short_name("ssh://deploy@web1:2222"), "web1");
