@@ -489,3 +489,30 @@ fn the_command_log_names_the_engine_a_row_lives_on() {
         Some("docker -H ssh://deploy@prod2:22 stop web")
     );
 }
+
+#[test]
+fn compose_actions_refuse_a_project_of_another_engine_than_the_primary() {
+    let mut s = three(120, 30);
+    let mut far = container(150, "shop-api-2", "shop/api:latest", CState::Running);
+    far.project = Some("edge".into());
+    far.service = Some("api".into());
+    let m = from(&s, 1, Msg::Upsert(far));
+    send(&mut s, m);
+    send(&mut s, Msg::Key(key('7')));
+    for c in "/edge".chars() {
+        send(&mut s, Msg::Key(key(c)));
+    }
+    send(&mut s, Msg::Key(enter()));
+    let out = send(&mut s, Msg::Key(key('u')));
+    assert!(
+        !out.iter()
+            .any(|c| matches!(c, Cmd::Engine(Req::Res(ResCmd::Compose(_))))),
+        "{out:?}"
+    );
+    let said = s
+        .status
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("another engine"), "{said}");
+}

@@ -26,8 +26,10 @@ fn with_view(
     let Some(v) = state.views.get_mut(view) else {
         return Handled::No;
     };
+    let primary = state.engine.id;
     let mut cx = Cx::new(&filter, page, now, out);
     cx.engine = &engine;
+    cx.primary = primary;
     let handled = f(v, &mut cx);
     let Cx {
         status,

@@ -78,15 +78,12 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             }
             let primary = from.id == state.engine.id;
             match *msg {
+                Msg::Conn(c) if primary => return apply(state, Msg::Conn(c), out),
                 Msg::Conn(c) => {
                     super::fleet::on_conn(state, from.id, &c, out);
-                    if !primary {
-                        // Its rows are greyed or back: the list shows it.
-                        state.recompute_rows();
-                        state.dirty = true;
-                    } else {
-                        return apply(state, Msg::Conn(c), out);
-                    }
+                    // Its rows are greyed or back: the list shows it.
+                    state.recompute_rows();
+                    state.dirty = true;
                 }
                 Msg::Snapshot(mut list) => {
                     for c in &mut list {
@@ -139,7 +136,11 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 state.dirty = true;
             }
         }
-        Msg::Conn(c) => super::from_engine::on_conn(state, c),
+        Msg::Conn(c) => {
+            let primary = state.engine.id;
+            super::fleet::on_conn(state, primary, &c, out);
+            super::from_engine::on_conn(state, c);
+        }
         Msg::Snapshot(list) => {
             let id = state.engine.id;
             super::from_engine::on_snapshot(state, id, true, list, out)

@@ -200,7 +200,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             let down = state
                 .fleet
                 .host(c.host)
-                .filter(|h| !h.connected())
+                .filter(|h| show_host && !h.connected())
                 .map(|h| h.down_since.unwrap_or(state.now));
             let status = match state.pending.get(&c.id) {
                 _ if down.is_some() => Span::styled(

@@ -33,6 +33,8 @@ pub struct Cx<'a> {
     /// The engine's address as shown (`unix:///var/run/docker.sock (DOCKER_HOST)`); empty
     /// when not given (engine answers).
     pub engine: &'a str,
+    /// The primary engine (the one the compose CLI and the resource views reach).
+    pub primary: crate::app::model::EngineId,
     /// Asked of the root, carried out when the view returns.
     pub status: Option<(StatusKind, String)>,
     pub overlay: Option<Overlay>,
@@ -47,6 +49,7 @@ impl<'a> Cx<'a> {
             now,
             out,
             engine: "",
+            primary: Default::default(),
             status: None,
             overlay: None,
             goto: None,
