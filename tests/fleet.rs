@@ -516,3 +516,44 @@ fn compose_actions_refuse_a_project_of_another_engine_than_the_primary() {
         .unwrap_or_default();
     assert!(said.contains("another engine"), "{said}");
 }
+
+#[test]
+fn the_engine_picker_adds_and_takes_away_engines() {
+    let mut s = three(120, 30);
+    let choices = vec![
+        dockside::app::msg::EngineChoice {
+            name: "default".into(),
+            addr: "ssh://deploy@prod1:22".into(),
+            description: "DOCKER_HOST".into(),
+        },
+        dockside::app::msg::EngineChoice {
+            name: "lab".into(),
+            addr: "tcp://lab:2376".into(),
+            description: "a lab engine".into(),
+        },
+        dockside::app::msg::EngineChoice {
+            name: "p2".into(),
+            addr: "ssh://deploy@prod2:22".into(),
+            description: String::new(),
+        },
+    ];
+    send(&mut s, Msg::Engines(choices.clone()));
+    send(&mut s, Msg::Key(key('j')));
+    let out = send(&mut s, Msg::Key(key('a')));
+    assert!(
+        out.iter().any(
+            |c| matches!(c, Cmd::Effect(Effect::StartEngine { spec, .. })
+            if spec.name == "lab" && spec.source == "docker context `lab`")
+        ),
+        "{out:?}"
+    );
+    assert_eq!(s.fleet.hosts.len(), 4);
+    send(&mut s, Msg::Engines(choices));
+    send(&mut s, Msg::Key(key('j')));
+    send(&mut s, Msg::Key(key('j')));
+    let out = send(&mut s, Msg::Key(key('D')));
+    assert!(
+        out.contains(&Cmd::Effect(Effect::StopEngine(EngineId(1)))),
+        "{out:?}"
+    );
+}
