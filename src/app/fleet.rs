@@ -88,22 +88,16 @@ pub fn route(state: &State, req: Req) -> Vec<(EngineId, Req)> {
 pub(crate) fn apply_op(state: &mut State, op: FleetOp, out: &mut Vec<Cmd>) {
     use super::state::StatusKind;
     match op {
+        // The header says which engine is shown (`only prod1`, `primary prod1`).
         FleetOp::Focus(id) => {
-            let name = state.fleet.name(id).to_string();
             state.fleet.focus = Some(id);
             make_primary(state, id, out);
             state.recompute_rows();
-            state.set_status(
-                StatusKind::Info,
-                format!(
-                    "showing {name} only (every view); all engines again: the hosts view's all"
-                ),
-            );
         }
         FleetOp::All => {
             state.fleet.focus = None;
             state.recompute_rows();
-            state.set_status(StatusKind::Info, "showing every engine");
+            state.dirty = true;
         }
         FleetOp::Connect(id) => {
             let connected = state
