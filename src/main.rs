@@ -23,6 +23,13 @@ struct Cli {
     /// Show every docker context's engine at once (and the default one).
     #[arg(long)]
     all_contexts: bool,
+    /// Bring up this compose file's project at start (`docker compose -f FILE up -d`, its
+    /// output in the projects view).
+    #[arg(short = 'f', long = "file")]
+    file: Option<String>,
+    /// The project name for `--file` (default: its folder's name, as compose names it).
+    #[arg(short = 'p', long = "project-name", requires = "file")]
+    project_name: Option<String>,
     /// Configuration file (default: ~/.config/dockside/config.toml).
     #[arg(long)]
     config: Option<PathBuf>,
@@ -205,6 +212,7 @@ fn main() -> ExitCode {
     };
     let result = rt.block_on(runtime::run(runtime::Options {
         hosts,
+        compose_file: cli.file.map(|f| (f, cli.project_name)),
         keymap,
         config,
     }));

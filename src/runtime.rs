@@ -27,6 +27,8 @@ const DRAIN: Duration = Duration::from_millis(8);
 pub struct Options {
     /// The engines to show; the first is the primary (never empty).
     pub hosts: Vec<app::fleet::HostSpec>,
+    /// A compose file to bring up at start, and its project's name.
+    pub compose_file: Option<(String, Option<String>)>,
     pub keymap: app::keymap::Keymap,
     pub config: crate::config::Config,
 }
@@ -80,6 +82,10 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
     let mut out: Vec<Cmd> = Vec::new();
     if let Ok(size) = terminal.size() {
         app::update(&mut state, Msg::Resize(size.width, size.height), &mut out);
+    }
+
+    if let Some((path, project)) = opts.compose_file {
+        app::update(&mut state, Msg::ComposeFile { path, project }, &mut out);
     }
 
     let mut input = Some(EventStream::new());

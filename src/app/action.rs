@@ -179,6 +179,7 @@ actions! {
     Force => "force",
     // Compose projects.
     ComposeUp => "compose_up",
+    ComposeFile => "compose_file": mutates,
     Recreate => "recreate",
 }
 

@@ -102,6 +102,12 @@ pub enum Msg {
     Res(ResMsg),
     /// The files tab's answers.
     Files(super::files::FilesMsg),
+    /// Bring up the project of this compose file (`dockside -f FILE`, or typed in the projects
+    /// view), named `project` or after its folder.
+    ComposeFile {
+        path: String,
+        project: Option<String>,
+    },
 }
 
 /// Events from a log stream. `generation` ties them to the request that opened the stream, so

@@ -63,6 +63,8 @@ pub enum PromptKind {
     CreateNetwork,
     /// An engine to add beside the others (`unix://`, `tcp://`, `ssh://`).
     AddHost,
+    /// A compose file to bring up (`PATH [PROJECT]`).
+    ComposeFile,
     /// The environment of a deploy to these engines (one of `choices`, or none).
     DeployEnv {
         hosts: Vec<crate::app::model::EngineId>,
@@ -138,6 +140,9 @@ impl PromptKind {
                 "Deploy to {} engine(s), environment ({choices}; empty: none)",
                 hosts.len()
             ),
+            PromptKind::ComposeFile => {
+                "Bring up a compose file: PATH [PROJECT NAME] (docker compose up -d)".into()
+            }
             PromptKind::AddHost => {
                 "Add an engine: [NAME=]ADDRESS (unix:///…sock, tcp://host:2376, ssh://user@host)"
                     .into()

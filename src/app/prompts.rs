@@ -281,6 +281,17 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
             }
             super::fleet::open_deploy_form(state, hosts, (!name.is_empty()).then_some(name));
         }
+        PromptKind::ComposeFile => {
+            let words = match split_command(text) {
+                Ok(w) => w,
+                Err(e) => return err(state, format!("compose file: {e}")),
+            };
+            let mut it = words.into_iter();
+            let Some(path) = it.next() else {
+                return err(state, "no compose file given".into());
+            };
+            super::router::open_compose_file(state, path, it.next(), out);
+        }
         PromptKind::AddHost => {
             let text = text.trim();
             let (name, addr) = match text.split_once('=') {

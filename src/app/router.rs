@@ -267,3 +267,23 @@ pub fn reconnected(state: &mut State, out: &mut Vec<Cmd>) {
         v.reconnected(view == shown, &mut cx);
     }
 }
+
+/// Bring up a compose file's project: the projects view shows its output, then the project.
+pub fn open_compose_file(
+    state: &mut State,
+    path: String,
+    project: Option<String>,
+    out: &mut Vec<Cmd>,
+) {
+    switch(state, View::Projects, out);
+    let engine = state.conn.addr().to_string();
+    let run = state.views.projects.open_file(&path, project, &engine);
+    state.set_status(
+        StatusKind::Progress,
+        format!("docker compose -f {path} up -d…"),
+    );
+    out.push(Cmd::Engine(super::msg::Req::Res(
+        super::msg::ResCmd::Compose(run),
+    )));
+    state.dirty = true;
+}

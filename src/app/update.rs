@@ -295,6 +295,9 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             state.status = None;
             state.dirty = true;
         }
+        Msg::ComposeFile { path, project } => {
+            super::router::open_compose_file(state, path, project, out);
+        }
         Msg::Notice(r) => match r {
             Ok(t) => state.set_status(StatusKind::Info, t),
             Err(e) => state.set_status(StatusKind::Error, e),

@@ -48,6 +48,44 @@ pub fn find() -> Option<(PathBuf, Vec<String>)> {
     on_path("docker-compose").map(|p| (p, Vec::new()))
 }
 
+/// A compose file given by path (`dockside -f FILE`, the projects view's prompt): its folder
+/// becomes the working dir (relative to `cwd`, `~` the home), the file its name in it, and
+/// the project is named after the folder as compose names it (lower case, `[a-z0-9_-]`)
+/// unless a name was given.
+pub fn resolve_file(run: &mut ComposeRun, cwd: &Path, home: Option<&Path>) {
+    if !run.working_dir.is_empty() || run.files.len() != 1 {
+        return;
+    }
+    let given = run.files[0].clone();
+    let path = match (given.strip_prefix("~/"), home) {
+        (Some(rest), Some(h)) => h.join(rest),
+        _ => cwd.join(&given),
+    };
+    let dir = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| cwd.to_path_buf());
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or(given);
+    if run.project.is_empty() {
+        let folder = dir
+            .file_name()
+            .map(|f| f.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        run.project = folder
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+            .collect();
+        if run.project.is_empty() {
+            run.project = "default".into();
+        }
+    }
+    run.working_dir = dir.display().to_string();
+    run.files = vec![file];
+}
+
 /// Why `run` cannot run here: no CLI, or the project's files are not on this machine.
 pub fn check(run: &ComposeRun) -> Result<(PathBuf, Vec<String>), String> {
     let cli = find().ok_or_else(|| {
@@ -91,6 +129,11 @@ pub fn run(run: ComposeRun, tx: mpsc::Sender<Msg>) -> OpTask {
                     .is_ok()
             }
         };
+        let mut run = run;
+        if let Ok(cwd) = std::env::current_dir() {
+            let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
+            resolve_file(&mut run, &cwd, home.as_deref());
+        }
         let (program, mut args) = match check(&run) {
             Ok(cli) => cli,
             Err(e) => {
@@ -164,6 +207,33 @@ pub fn run(run: ComposeRun, tx: mpsc::Sender<Msg>) -> OpTask {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_compose_file_by_path_runs_in_its_folder_named_after_it() {
+        let mut run = ComposeRun {
+            job: 1,
+            project: String::new(),
+            working_dir: String::new(),
+            files: vec!["stacks/My Shop/docker-compose.yml".into()],
+            args: vec!["up".into(), "-d".into()],
+            host: None,
+        };
+        resolve_file(&mut run, Path::new("/srv"), Some(Path::new("/home/me")));
+        assert_eq!(run.working_dir, "/srv/stacks/My Shop");
+        assert_eq!(run.files, ["docker-compose.yml"]);
+        assert_eq!(run.project, "myshop");
+        let mut named = ComposeRun {
+            project: "prod".into(),
+            working_dir: String::new(),
+            files: vec!["~/app/compose.yaml".into()],
+            ..run.clone()
+        };
+        resolve_file(&mut named, Path::new("/srv"), Some(Path::new("/home/me")));
+        assert_eq!(
+            (named.working_dir.as_str(), named.project.as_str()),
+            ("/home/me/app", "prod")
+        );
+    }
 
     #[test]
     fn files_not_on_this_machine_are_named() {

@@ -174,6 +174,23 @@ impl ProjectsView {
         Some(run)
     }
 
+    /// `docker compose -f FILE up -d` for a file that may not be on the engine yet: its
+    /// folder and name are worked out where the CLI runs (`compose_cli`), the project named
+    /// `project` or after that folder. Its output shows in this view's pane.
+    pub fn open_file(&mut self, path: &str, project: Option<String>, engine: &str) -> ComposeRun {
+        let run = ComposeRun {
+            job: JOB_BASE + self.next_job,
+            project: project.unwrap_or_default(),
+            working_dir: String::new(),
+            files: vec![path.to_string()],
+            args: vec!["up".into(), "-d".into()],
+            host: engine_host(engine),
+        };
+        self.next_job += 1;
+        self.show_cli = true;
+        run
+    }
+
     /// Up, build, pull, recreate or scale through the compose CLI.
     fn compose(&mut self, action: Action, cx: &mut Cx) -> Handled {
         let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
@@ -503,6 +520,7 @@ impl Shape for ProjectsView {
             {
                 Handled::Redraw
             }
+            Action::ComposeFile => cx.prompt(PromptKind::ComposeFile, String::new()),
             Action::Remove => self.down(cx),
             Action::ComposeUp | Action::Recreate | Action::Build | Action::Pull | Action::Scale => {
                 self.compose(action, cx)
