@@ -78,6 +78,7 @@ actions! {
     SortReverse => "sort_reverse",
     Mark => "mark",
     MarkProject => "mark_project",
+    LogsMarked => "logs_marked",
     Open => "open",
     Enter => "enter",
     // Containers.

@@ -195,6 +195,47 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
                 move_selection(state, 1);
             }
         }
+        // The marked containers' logs, interleaved by time, each line prefixed with its name.
+        Action::LogsMarked => {
+            let mut cs: Vec<&super::model::Container> = state
+                .marked
+                .iter()
+                .filter_map(|id| state.containers.get(id))
+                .collect();
+            if cs.len() < 2 {
+                state.set_status(
+                    StatusKind::Info,
+                    "mark two or more containers first (space): their logs are shown together",
+                );
+                return Handled::Redraw;
+            }
+            if cs.iter().any(|c| c.host != cs[0].host) {
+                state.set_status(
+                    StatusKind::Error,
+                    "the marked containers are on several engines: mark those of one engine (/host:NAME)",
+                );
+                return Handled::Redraw;
+            }
+            cs.sort_by(|a, b| crate::views::list::natural_cmp(&a.name, &b.name));
+            let sources = cs
+                .iter()
+                .map(|c| super::msg::LogSource {
+                    id: c.id.clone(),
+                    prefix: c.name.clone(),
+                    live: c.state.is_live(),
+                })
+                .collect();
+            let group = super::logs::LogGroup {
+                project: String::new(),
+                service: None,
+                sources,
+            };
+            state.tab = DetailTab::Logs;
+            state.focus = Focus::Detail;
+            let req = state.logs.open_group(group, state.now);
+            out.push(Cmd::Engine(Req::Logs(req)));
+            return Handled::Redraw;
+        }
         Action::MarkProject => {
             let Some(project) = state.selected_container().and_then(|c| c.project.clone()) else {
                 state.set_status(StatusKind::Error, "not part of a compose project");

@@ -37,6 +37,9 @@ pub struct LogGroup {
 impl LogGroup {
     /// "project shop", "service api of shop".
     pub fn title(&self) -> String {
+        if self.project.is_empty() {
+            return format!("{} marked containers", self.sources.len());
+        }
         match &self.service {
             Some(s) => format!("{s} of {}", self.project),
             None => format!("project {}", self.project),

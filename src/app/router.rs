@@ -245,7 +245,11 @@ pub fn containers_changed(state: &mut State, out: &mut Vec<Cmd>) {
     if views.containers_changed(state.containers.values(), shown, &state.filter.text, p) {
         state.dirty = true;
     }
-    if let Some(g) = &state.logs.group {
+    // A project's (or service's) log follows its containers; marked containers stay as
+    // they were marked.
+    if let Some(g) = &state.logs.group
+        && !g.project.is_empty()
+    {
         let sources = crate::views::projects::model::log_sources(
             state.containers.values(),
             &g.project,
