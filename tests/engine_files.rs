@@ -383,3 +383,191 @@ async fn rename_and_export_a_container() {
     drop(d);
     let _ = std::fs::remove_dir_all(&host);
 }
+
+fn status_text(d: &Driver) -> String {
+    d.state
+        .status
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
+}
+
+/// `e` on a file: fetched into a private copy, edited (a stand-in editor), written back with
+/// its mode and owner, a restart offered; the copy is gone afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edit_a_file_and_it_is_written_back_as_it_was() {
+    use std::os::unix::fs::PermissionsExt;
+    if !engine::available() {
+        return;
+    }
+    let c = TestContainer::run("files-edit", &[], &["sleep", "300"]);
+    docker_ok(&[
+        "exec",
+        &c.name,
+        "sh",
+        "-c",
+        "mkdir -p /srv && printf 'a=1\\nb=2\\n' > /srv/app.conf \
+         && chown 1234:4321 /srv/app.conf && chmod 640 /srv/app.conf \
+         && head -c 100 /dev/urandom > /srv/blob.bin",
+    ]);
+    let mut d = Driver::start(None);
+    d.select(&c.id).await;
+    d.key('F');
+    assert!(d.until(T, |s| listed(&s.files, "/")).await);
+    cursor_to(&mut d, "srv");
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    assert!(d.until(T, |s| listed(&s.files, "/srv")).await);
+
+    // A binary file is refused before any editor opens.
+    cursor_to(&mut d, "blob.bin");
+    d.key('e');
+    assert!(
+        d.until(T, |s| s
+            .status
+            .as_ref()
+            .is_some_and(|m| m.text.contains("binary")))
+            .await,
+        "{}",
+        status_text(&d)
+    );
+    assert!(d.edits.lock().map(|e| e.is_empty()).unwrap_or(false));
+
+    cursor_to(&mut d, "app.conf");
+    d.key('e');
+    assert!(
+        d.until(T, |s| s
+            .status
+            .as_ref()
+            .is_some_and(|m| m.text.starts_with("editing")))
+            .await,
+        "{}",
+        status_text(&d)
+    );
+    let file = d
+        .edits
+        .lock()
+        .ok()
+        .and_then(|mut e| e.pop())
+        .expect("the editor asked for");
+    // A private copy: the directory 0700, the file 0600, the container's bytes.
+    let dir = file.scratch.path().to_path_buf();
+    let mode = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0)
+    };
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&file.local), 0o600);
+    assert_eq!(
+        std::fs::read_to_string(&file.local).expect("copy"),
+        "a=1\nb=2\n"
+    );
+    assert_eq!((file.mode, file.uid, file.gid), (0o640, 1234, 4321));
+
+    let outcome = dockside::editor::run_editor("sed -i s/a=1/a=42/", &file).await;
+    assert_eq!(
+        outcome,
+        dockside::app::files::EditOutcome::Changed(9),
+        "a=42 b=2"
+    );
+    let mut out = Vec::new();
+    dockside::app::update(
+        &mut d.state,
+        dockside::app::Msg::Files(dockside::app::files::FilesMsg::Edited {
+            file: Box::new(file),
+            outcome,
+        }),
+        &mut out,
+    );
+    for cmd in out {
+        d.send_cmd(cmd);
+    }
+    assert!(
+        d.until(T, |s| s
+            .status
+            .as_ref()
+            .is_some_and(|m| m.text.starts_with("wrote")))
+            .await,
+        "{}",
+        status_text(&d)
+    );
+    assert_eq!(
+        engine::docker(&["exec", &c.name, "cat", "/srv/app.conf"]).stdout,
+        b"a=42\nb=2\n"
+    );
+    assert_eq!(
+        docker_ok(&["exec", &c.name, "stat", "-c", "%a %u:%g", "/srv/app.conf"]).trim(),
+        "640 1234:4321",
+        "mode and owner kept"
+    );
+    assert!(
+        matches!(&d.state.overlay, dockside::app::state::Overlay::Ask { question, .. } if question.contains("Restart")),
+        "a restart is offered: {:?}",
+        d.state.overlay
+    );
+    assert!(!dir.exists(), "the private copy is removed");
+}
+
+/// What could not be written back is refused before the editor opens, with its line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_that_could_not_be_written_back_are_refused_first() {
+    if !engine::available() {
+        return;
+    }
+    let vol = unique_name("dsfiles-edit-vol");
+    let _vol = VolumeGuard(vol.clone());
+    let host = temp_dir("dsfiles-edit-bind");
+    let _host = DirGuard(host.clone());
+    std::fs::write(host.join("app.conf"), "x=1\n").expect("bind file");
+    let c = TestContainer::run(
+        "files-edit-ro",
+        &[
+            "--read-only",
+            "-v",
+            &format!("{vol}:/data"),
+            "-v",
+            &format!("{}:/etc/app.conf", host.join("app.conf").display()),
+            "-v",
+            &format!("{}:/conf:ro", host.display()),
+        ],
+        &["sh", "-c", "echo v=1 > /data/v.conf && sleep 300"],
+    );
+    assert!(c.wait_for_status("running", T), "{}", c.status());
+    let docker =
+        dockside::docker::client::connect(&dockside::docker::client::resolve(None, None).addr)
+            .await
+            .expect("engine");
+    let fetch = |path: &'static str| {
+        let (docker, id, name) = (docker.clone(), c.id.clone(), c.name.clone());
+        async move { dockside::docker::edit::fetch(&docker, &id, &name, path).await }
+    };
+    let said = |r: Result<dockside::app::files::EditFile, String>| match r {
+        Ok(f) => panic!("{} was not refused", f.path),
+        Err(e) => e,
+    };
+    let ro = said(fetch("/etc/passwd").await);
+    assert!(ro.contains("read-only root filesystem"), "{ro}");
+    let ro_mount = said(fetch("/conf/app.conf").await);
+    assert!(ro_mount.contains("read-only bind mount"), "{ro_mount}");
+    let single = said(fetch("/etc/app.conf").await);
+    assert!(single.contains("bind-mounted from the host"), "{single}");
+    let hosts = said(fetch("/etc/hosts").await);
+    assert!(hosts.contains("written by the engine"), "{hosts}");
+    let dir = said(fetch("/data").await);
+    assert!(dir.contains("directory"), "{dir}");
+    // A writable volume of a read-only container can be edited.
+    let ok = fetch("/data/v.conf")
+        .await
+        .expect("a file on a writable volume");
+    assert_eq!(std::fs::read_to_string(&ok.local).expect("copy"), "v=1\n");
+    drop(ok);
+}
+
+/// Removes a host directory of a test when dropped.
+struct DirGuard(std::path::PathBuf);
+
+impl Drop for DirGuard {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

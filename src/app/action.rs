@@ -107,6 +107,7 @@ actions! {
     Download => "download",
     Upload => "upload": mutates,
     Export => "export",
+    EditFile => "edit_file": mutates,
     Rename => "rename": mutates,
     // Logs and inspect text.
     Search => "search",

@@ -81,6 +81,13 @@ pub fn docker_cli(req: &Req) -> Option<String> {
         Req::Files(super::files::FilesReq::Export { name, dest, .. }) => {
             format!("docker export -o {} {}", shell_word(dest), shell_word(name))
         }
+        Req::Files(super::files::FilesReq::PutBack(f)) => {
+            format!(
+                "docker cp {} {}",
+                shell_word(&f.local.display().to_string()),
+                shell_word(&format!("{}:{}", f.name, f.path))
+            )
+        }
         Req::Files(_) => return None,
         Req::Rename { name, to, .. } => {
             format!("docker rename {} {}", shell_word(name), shell_word(to))

@@ -322,7 +322,10 @@ impl Req {
             // act on dockside's own session.
             Req::Exec(e) => matches!(e, ExecCmd::Open(_)),
             Req::Res(r) => r.mutates(),
-            Req::Files(f) => matches!(f, super::files::FilesReq::Upload { .. }),
+            Req::Files(f) => matches!(
+                f,
+                super::files::FilesReq::Upload { .. } | super::files::FilesReq::PutBack(_)
+            ),
             Req::Logs(_)
             | Req::WatchStats(_)
             | Req::Inspect(_)
@@ -400,6 +403,10 @@ pub enum Effect {
         user: Option<String>,
         cmd: Vec<String>,
     },
+    /// Suspend the UI and edit a container's file (fetched into a private scratch file) in
+    /// `$VISUAL`/`$EDITOR`; answered with [`super::files::FilesMsg::Edited`] (runtime,
+    /// `src/editor.rs`).
+    EditFile(Box<super::files::EditFile>),
     Quit,
 }
 

@@ -7,6 +7,7 @@
 //! [`stats`], and [`lists`] for the resource views' lists. [`client`] says which engine and
 //! how to reach it; [`task`] and [`query`] are leaves shared by the rest.
 
+pub mod archive;
 pub mod build;
 pub mod build_context;
 pub mod client;
@@ -15,6 +16,7 @@ pub mod container_list;
 pub mod containers;
 pub mod credentials;
 pub mod dockerignore;
+pub mod edit;
 pub mod engine;
 pub mod events;
 pub mod exec;

@@ -15,6 +15,8 @@ pub struct Driver {
     rx: mpsc::Receiver<Msg>,
     cmds: mpsc::UnboundedSender<ToEngine>,
     pub received: usize,
+    /// Files the app asked to edit in `$EDITOR` (the runtime's part is the test's).
+    pub edits: std::sync::Mutex<Vec<dockside::app::files::EditFile>>,
 }
 
 impl Driver {
@@ -37,6 +39,7 @@ impl Driver {
             rx,
             cmds,
             received: 0,
+            edits: Default::default(),
         }
     }
 
@@ -138,6 +141,12 @@ impl Driver {
                 epoch,
             }) => ToEngine::Switch(Target { addr, source }, epoch),
             Cmd::Effect(Effect::Quit) => ToEngine::Quit,
+            Cmd::Effect(Effect::EditFile(f)) => {
+                if let Ok(mut edits) = self.edits.lock() {
+                    edits.push(*f);
+                }
+                return;
+            }
             Cmd::Effect(
                 Effect::SaveFile { .. } | Effect::Clipboard(_) | Effect::Handoff { .. },
             ) => {
