@@ -137,6 +137,8 @@ actions! {
     Inspect => "inspect",
     Pull => "pull": mutates,
     Push => "push": mutates,
+    SaveImages => "save_images",
+    LoadImages => "load_images": mutates,
     Build => "build": mutates,
     Tag => "tag": mutates,
     Run => "run": mutates,

@@ -119,6 +119,11 @@ fn res_cli(r: &ResCmd) -> Option<String> {
         }
         ResCmd::Pull { reference, .. } => format!("docker pull {}", w(reference)),
         ResCmd::Push { reference, .. } => format!("docker push {}", w(reference)),
+        ResCmd::SaveImages { refs, dest, .. } => {
+            let refs: Vec<String> = refs.iter().map(|r| w(r)).collect();
+            format!("docker save -o {} {}", w(dest), refs.join(" "))
+        }
+        ResCmd::LoadImages { src, .. } => format!("docker load -i {}", w(src)),
         ResCmd::Build {
             dir,
             tag,

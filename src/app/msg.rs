@@ -345,11 +345,13 @@ impl ResCmd {
             | ResCmd::Info
             | ResCmd::ImageDetail(_)
             | ResCmd::VolumeSizes
-            | ResCmd::CancelJob(_) => false,
+            | ResCmd::CancelJob(_)
+            | ResCmd::SaveImages { .. } => false,
             ResCmd::RemoveImage { .. }
             | ResCmd::PruneImages { .. }
             | ResCmd::Pull { .. }
             | ResCmd::Push { .. }
+            | ResCmd::LoadImages { .. }
             | ResCmd::Build { .. }
             | ResCmd::Tag { .. }
             | ResCmd::Commit { .. }
@@ -503,6 +505,19 @@ pub enum ResCmd {
     Push {
         job: u64,
         reference: String,
+    },
+    /// `docker save -o dest refs…` (the file must not exist yet; `~` is the home);
+    /// `estimate`: the images' size, for the bar.
+    SaveImages {
+        job: u64,
+        refs: Vec<String>,
+        dest: String,
+        estimate: u64,
+    },
+    /// `docker load -i src`.
+    LoadImages {
+        job: u64,
+        src: String,
     },
     Build {
         job: u64,

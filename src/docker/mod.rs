@@ -22,6 +22,7 @@ pub mod events;
 pub mod exec;
 pub mod files;
 pub mod group_logs;
+pub mod image_tar;
 pub mod images;
 pub mod lists;
 pub mod logs;

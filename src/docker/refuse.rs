@@ -83,12 +83,14 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
         ResCmd::Watch(Kind::DiskUsage) => ResMsg::Disk(Err(why)),
         ResCmd::Info => ResMsg::Info(Err(why)),
         ResCmd::ImageDetail(_) => ResMsg::ImageDetail(Err(why)),
-        ResCmd::Pull { job, .. } | ResCmd::Push { job, .. } | ResCmd::Build { job, .. } => {
-            ResMsg::Job {
-                id: job,
-                progress: Progress::Error(why),
-            }
-        }
+        ResCmd::Pull { job, .. }
+        | ResCmd::Push { job, .. }
+        | ResCmd::Build { job, .. }
+        | ResCmd::SaveImages { job, .. }
+        | ResCmd::LoadImages { job, .. } => ResMsg::Job {
+            id: job,
+            progress: Progress::Error(why),
+        },
         ResCmd::Run(_) => ResMsg::Ran(Err(why)),
         // The job it would cancel was refused too.
         ResCmd::CancelJob(_) => return None,
