@@ -128,6 +128,8 @@ actions! {
     SaveAll => "save_all",
     Select => "select",
     Copy => "copy",
+    RawJson => "raw_json",
+    Reveal => "reveal",
     // Shell sessions.
     Leave => "leave",
     NextSession => "next_session",

@@ -12,6 +12,8 @@ pub mod files_tab;
 pub mod fixtures;
 pub mod from_engine;
 pub mod images;
+pub mod inspect;
+pub mod inspect_tab;
 pub mod keymap;
 pub mod keys;
 pub mod layout;

@@ -155,10 +155,7 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 state.dirty = true;
             }
         }
-        Msg::Inspect { id, text } => {
-            state.inspect = Some((id, text));
-            state.dirty = true;
-        }
+        Msg::Inspect { id, text } => super::inspect_tab::on_inspect(state, id, text),
         Msg::Top { id, result } => {
             if state.top.answer(id, result, state.now) && state.tab == DetailTab::Top {
                 state.dirty = true;
