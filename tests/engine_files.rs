@@ -97,7 +97,8 @@ async fn files_tab_lists_views_downloads_uploads_and_diffs() {
         &c.name,
         "sh",
         "-c",
-        "mkdir -p /data/sub && printf 'hello files\\nsecond line\\n' > /data/hello.txt \
+        "mkdir -p /data/sub/deeper && printf 'hello files\\nsecond line\\n' > /data/hello.txt \
+         && echo in-sub > /data/sub/a.txt && head -c 5000 /dev/urandom > /data/sub/deeper/b.bin \
          && head -c 3000 /dev/urandom > /data/blob.bin && chmod 600 /data/blob.bin \
          && chown 1234:4321 /data/hello.txt && ln -s /etc/passwd /data/pw \
          && rm /bin/yes",
@@ -109,6 +110,27 @@ async fn files_tab_lists_views_downloads_uploads_and_diffs() {
         d.until(T, |s| listed(&s.files, "/")).await,
         "/ listed: {:?}",
         d.state.files.listing
+    );
+    // /etc: the entries `ls -A` gives; back up to / lands on it.
+    cursor_to(&mut d, "etc");
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    assert!(d.until(T, |s| listed(&s.files, "/etc")).await);
+    let Some(Ok(etc)) = d.state.files.listing.clone() else {
+        panic!("no /etc listing");
+    };
+    let mut names: Vec<&str> = etc.entries.iter().map(|e| e.name.as_str()).collect();
+    names.sort_unstable();
+    let ls = docker_ok(&["exec", &c.name, "ls", "-A", "/etc"]);
+    let mut want: Vec<&str> = ls.split_whitespace().collect();
+    want.sort_unstable();
+    assert_eq!(names, want);
+    assert!(names.contains(&"passwd"), "{names:?}");
+    d.key('h');
+    assert!(d.until(T, |s| listed(&s.files, "/")).await);
+    assert_eq!(
+        d.state.files.selected().map(|e| e.name.as_str()),
+        Some("etc"),
+        "back on the directory we came from"
     );
     cursor_to(&mut d, "data");
     d.key_code(KeyCode::Enter, KeyModifiers::NONE);
@@ -206,11 +228,23 @@ async fn files_tab_lists_views_downloads_uploads_and_diffs() {
     cursor_to(&mut d, "sub");
     d.key('d');
     type_line(&mut d, &host.to_string_lossy());
+    let deep = host.join("sub/deeper/b.bin");
     assert!(
-        d.until(T, |_| host.join("sub").is_dir()).await,
+        d.until(T, |_| std::fs::metadata(&deep)
+            .is_ok_and(|m| m.len() == 5000))
+            .await,
         "{:?}",
         d.state.status
     );
+    // Its files, byte for byte.
+    for f in ["sub/a.txt", "sub/deeper/b.bin"] {
+        let want = engine::docker(&["exec", &c.name, "cat", &format!("/data/{f}")]).stdout;
+        assert_eq!(
+            std::fs::read(host.join(f)).expect("downloaded"),
+            want,
+            "{f}"
+        );
+    }
 
     // Upload a host file into /data and read it back.
     let up = host.join("uploaded.txt");
