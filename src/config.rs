@@ -16,9 +16,115 @@ pub struct Config {
     pub ui: UiConfig,
     /// Registries to browse (the registries view), besides those of `~/.docker/config.json`.
     pub registries: Vec<crate::app::registry::RegistryConfig>,
+    /// Engines to show at once when none is given on the command line.
+    pub engines: Vec<EngineConfig>,
+    /// Settings a deploy applies by name (`[environments.beta]`).
+    pub environments: std::collections::BTreeMap<String, EnvironmentConfig>,
+    /// The environments with their env files read, when the config was loaded.
+    #[serde(skip)]
+    pub resolved_environments: Vec<crate::app::engines::Environment>,
     /// The colours `ui.theme` names, resolved when the config is loaded.
     #[serde(skip)]
     pub palette: crate::app::palette::Palette,
+}
+
+/// `[environments.NAME]`: what a deploy with this environment applies.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct EnvironmentConfig {
+    /// `KEY=VALUE` each.
+    pub env: Vec<String>,
+    /// A file of `KEY=VALUE` lines (`#` comments), as `docker run --env-file` reads it;
+    /// relative to the config file.
+    pub env_file: Option<std::path::PathBuf>,
+    /// `key=value` each.
+    pub labels: Vec<String>,
+    /// As `-p` takes them: `8080:80`, `127.0.0.1:8443:443/tcp`.
+    pub ports: Vec<String>,
+}
+
+impl EnvironmentConfig {
+    /// The environment named `name`, its env file read (from `base` when relative). An
+    /// error names the environment, and the file and line.
+    pub fn resolve(
+        &self,
+        name: &str,
+        base: Option<&std::path::Path>,
+    ) -> Result<crate::app::engines::Environment, String> {
+        let mut env = Vec::new();
+        if let Some(f) = &self.env_file {
+            let path = match base {
+                Some(b) if f.is_relative() => b.join(f),
+                _ => f.clone(),
+            };
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("environments.{name}.env_file: {}: {e}", path.display()))?;
+            for (i, line) in text.lines().enumerate() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                if line
+                    .split_once('=')
+                    .is_none_or(|(k, _)| k.trim().is_empty())
+                {
+                    return Err(format!(
+                        "{}:{}: not KEY=VALUE: `{line}`",
+                        path.display(),
+                        i + 1
+                    ));
+                }
+                env.push(line.to_string());
+            }
+        }
+        for e in &self.env {
+            if e.split_once('=').is_none_or(|(k, _)| k.is_empty()) {
+                return Err(format!("environments.{name}.env: not KEY=VALUE: `{e}`"));
+            }
+            env.push(e.clone());
+        }
+        let mut labels = Vec::new();
+        for l in &self.labels {
+            match l.split_once('=') {
+                Some((k, v)) if !k.is_empty() => labels.push((k.to_string(), v.to_string())),
+                _ => return Err(format!("environments.{name}.labels: not key=value: `{l}`")),
+            }
+        }
+        Ok(crate::app::engines::Environment {
+            name: name.to_string(),
+            env,
+            labels,
+            ports: self.ports.clone(),
+        })
+    }
+}
+
+/// An engine of `[[engines]]`: its address, what to call it, and its TLS material (a
+/// directory with `ca.pem`, `cert.pem` and `key.pem`, or each file).
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct EngineConfig {
+    pub name: Option<String>,
+    /// `unix:///…sock`, `tcp://host:2376`, `ssh://user@host:port`.
+    pub host: String,
+    pub tls_dir: Option<std::path::PathBuf>,
+    pub tls_ca: Option<std::path::PathBuf>,
+    pub tls_cert: Option<std::path::PathBuf>,
+    pub tls_key: Option<std::path::PathBuf>,
+}
+
+impl EngineConfig {
+    /// CA, certificate and key, when given.
+    pub fn tls(&self) -> Option<(std::path::PathBuf, std::path::PathBuf, std::path::PathBuf)> {
+        if let Some(d) = &self.tls_dir {
+            return Some((d.join("ca.pem"), d.join("cert.pem"), d.join("key.pem")));
+        }
+        Some((
+            self.tls_ca.clone()?,
+            self.tls_cert.clone()?,
+            self.tls_key.clone()?,
+        ))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -142,6 +248,11 @@ impl Config {
             return Err("logs.max_lines must be at least 1".into());
         }
         c.palette = theme_palette(&c.ui.theme, base)?;
+        c.resolved_environments = c
+            .environments
+            .iter()
+            .map(|(n, e)| e.resolve(n, base))
+            .collect::<Result<_, _>>()?;
         c.confirm_actions()?;
         Ok(c)
     }
@@ -199,6 +310,7 @@ impl Config {
             .confirm_actions()
             .unwrap_or_else(|_| DEFAULT_CONFIRM.to_vec());
         state.views.registries.configure(&self.registries);
+        state.fleet.environments = self.resolved_environments.clone();
     }
 }
 
@@ -209,6 +321,27 @@ mod tests {
     #[test]
     fn shipped_config_is_the_default() {
         assert_eq!(Config::parse(DEFAULT_CONFIG), Ok(Config::default()));
+    }
+
+    #[test]
+    fn environments_read_their_env_file_and_name_a_bad_line() {
+        let dir = std::env::temp_dir().join(format!("dockside-envs-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(dir.join("beta.env"), "# beta\nDB=beta-db\n\nMODE=beta\n").expect("w");
+        let text = "[environments.beta]\nenv_file = \"beta.env\"\nenv = [\"TIER=2\"]\nlabels = [\"env=beta\"]\nports = [\"8080:80\"]\n";
+        let c = Config::parse_in(text, Some(&dir)).expect("parses");
+        let e = &c.resolved_environments[0];
+        assert_eq!(e.name, "beta");
+        assert_eq!(e.env, ["DB=beta-db", "MODE=beta", "TIER=2"]);
+        assert_eq!(e.labels, [("env".to_string(), "beta".to_string())]);
+        assert_eq!(e.ports, ["8080:80"]);
+        std::fs::write(dir.join("bad.env"), "A=1\nnonsense\n").expect("w");
+        let e = Config::parse_in("[environments.x]\nenv_file = \"bad.env\"\n", Some(&dir))
+            .expect_err("bad line");
+        assert!(e.contains("bad.env:2") && e.contains("nonsense"), "{e}");
+        let e = Config::parse_in("[environments.x]\nlabels = [\"oops\"]\n", None)
+            .expect_err("bad label");
+        assert!(e.contains("environments.x.labels"), "{e}");
     }
 
     #[test]

@@ -11,13 +11,18 @@ use dockside::runtime;
 #[derive(Parser, Debug)]
 #[command(name = "dockside", version, about, long_about = None)]
 struct Cli {
-    /// Engine address (unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host).
-    /// Default: DOCKER_HOST, then the current docker context, then the local socket.
+    /// Engine address (unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host:port).
+    /// Give it several times to show several engines at once.
+    /// Default: the config's [[engines]], else DOCKER_HOST, the current docker context, the
+    /// local socket.
     #[arg(short = 'H', long = "host")]
-    host: Option<String>,
-    /// Use this docker context (see `docker context ls`).
+    host: Vec<String>,
+    /// Use this docker context (see `docker context ls`); several times for several engines.
     #[arg(long)]
-    context: Option<String>,
+    context: Vec<String>,
+    /// Show every docker context's engine at once (and the default one).
+    #[arg(long)]
+    all_contexts: bool,
     /// Configuration file (default: ~/.config/dockside/config.toml).
     #[arg(long)]
     config: Option<PathBuf>,
@@ -68,6 +73,65 @@ fn load_keymap(path: Option<&PathBuf>) -> Result<Keymap, String> {
         }
         Err(e) => Err(format!("{}: {e}", path.display())),
     }
+}
+
+/// The engines to show: `-H` and `--context` (each as often as given) and `--all-contexts`;
+/// else the config's `[[engines]]`; else the one the docker CLI would use. An address
+/// dockside cannot use is an error naming it.
+fn engines(cli: &Cli, config: &Config) -> Result<Vec<dockside::app::fleet::HostSpec>, String> {
+    let mut targets: Vec<(Option<String>, client::Target)> = Vec::new();
+    for h in &cli.host {
+        targets.push((None, client::resolve(Some(h), None)));
+    }
+    for c in &cli.context {
+        let t = client::resolve(None, Some(c));
+        if client::context_of(&t).is_none() && c != "default" {
+            return Err(format!(
+                "--context {c}: no such docker context (see `docker context ls`)"
+            ));
+        }
+        targets.push((Some(c.clone()), t));
+    }
+    if cli.all_contexts {
+        for e in client::engine_choices() {
+            let t = if e.name == "default" {
+                client::resolve(None, None)
+            } else {
+                client::resolve(None, Some(&e.name))
+            };
+            targets.push((Some(e.name), t));
+        }
+    }
+    if targets.is_empty() {
+        for (i, e) in config.engines.iter().enumerate() {
+            let t = client::Target {
+                addr: e.host.clone(),
+                source: "config".into(),
+                tls: e
+                    .tls()
+                    .map(|(ca, cert, key)| client::TlsFiles { ca, cert, key }),
+            };
+            let name = e.name.clone().unwrap_or_else(|| t.name());
+            if e.host.is_empty() {
+                return Err(format!("config: engines[{i}] ({name}) has no host"));
+            }
+            targets.push((Some(name), t));
+        }
+    }
+    if targets.is_empty() {
+        targets.push((None, client::resolve(None, None)));
+    }
+    let mut specs: Vec<dockside::app::fleet::HostSpec> = Vec::new();
+    for (name, t) in targets {
+        client::validate(&t.addr).map_err(|e| format!("{} ({}): {e}", t.addr, t.source))?;
+        // The same engine twice would list its containers twice.
+        if specs.iter().any(|s| s.addr == t.addr) {
+            continue;
+        }
+        let name = name.unwrap_or_else(|| t.name());
+        specs.push(t.spec(name));
+    }
+    Ok(specs)
 }
 
 fn main() -> ExitCode {
@@ -121,11 +185,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let target = client::resolve(cli.host.as_deref(), cli.context.as_deref());
-    if let Err(e) = client::validate(&target.addr) {
-        eprintln!("dockside: {} ({}): {e}", target.addr, target.source);
-        return ExitCode::from(2);
-    }
+    let hosts = match engines(&cli, &config) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("dockside: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -138,7 +204,7 @@ fn main() -> ExitCode {
         }
     };
     let result = rt.block_on(runtime::run(runtime::Options {
-        target,
+        hosts,
         keymap,
         config,
     }));

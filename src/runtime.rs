@@ -25,7 +25,8 @@ const FRAME: Duration = Duration::from_millis(10);
 const DRAIN: Duration = Duration::from_millis(8);
 
 pub struct Options {
-    pub target: Target,
+    /// The engines to show; the first is the primary (never empty).
+    pub hosts: Vec<app::fleet::HostSpec>,
     pub keymap: app::keymap::Keymap,
     pub config: crate::config::Config,
 }
@@ -57,11 +58,17 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
     let _guard = term::Guard;
 
     let (tx, mut rx) = mpsc::channel::<Msg>(1024);
-    let addr = opts.target.addr.clone();
-    let mut engine_addr = addr.clone();
-    let cmds = docker::spawn(opts.target, tx.clone());
-
+    let addr = opts
+        .hosts
+        .first()
+        .map(|h| format!("{} ({})", h.addr, h.source))
+        .unwrap_or_default();
     let mut state = State::new(opts.keymap, addr, unix_now());
+    state.fleet = app::fleet::Fleet::new(opts.hosts);
+    let mut engines = docker::Engines::default();
+    for h in &state.fleet.hosts {
+        engines.start(h.id, Target::of(&h.spec), h.epoch, &tx);
+    }
     opts.config.apply(&mut state);
     state.utc_offset = chrono::Local::now().offset().local_minus_utc();
     let env = |k: &str| std::env::var(k).ok();
@@ -130,6 +137,7 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
                     let _ = term::osc52(&text);
                 }
                 Cmd::Effect(Effect::Handoff {
+                    addr,
                     id,
                     name,
                     user,
@@ -139,7 +147,7 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
                     // Stop reading keys so the shell gets them all.
                     drop(input.take());
                     term::restore();
-                    let result = handoff(&engine_addr, &id, &name, user, cmd).await;
+                    let result = handoff(&addr, &id, &name, user, cmd).await;
                     term::enter().map_err(|e| format!("cannot restore the terminal: {e}"))?;
                     let _ = terminal.clear();
                     input = Some(EventStream::new());
@@ -150,16 +158,28 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
                     crate::editor::edit(*file, &mut input, &mut terminal, &tx).await?
                 }
                 Cmd::Effect(Effect::SwitchEngine {
+                    id,
                     addr,
                     source,
                     epoch,
                 }) => {
-                    engine_addr = addr.clone();
-                    let _ = cmds.send(ToEngine::Switch(Target { addr, source }, epoch));
+                    let to = Target {
+                        addr,
+                        source,
+                        tls: None,
+                    };
+                    engines.send(id, ToEngine::Switch(to, epoch));
                 }
+                Cmd::Effect(Effect::StartEngine { id, spec, epoch }) => {
+                    engines.start(id, Target::of(&spec), epoch, &tx);
+                }
+                Cmd::Effect(Effect::StopEngine(id)) => engines.stop(id),
                 Cmd::Engine(req) => {
-                    let _ = cmds.send(ToEngine::Req(req));
+                    for (id, req) in app::fleet::route(&state, req) {
+                        engines.send(id, ToEngine::Req(req));
+                    }
                 }
+                Cmd::At(id, req) => engines.send(id, ToEngine::Req(req)),
             }
         }
         if state.quit {
@@ -171,7 +191,7 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
         }
     }
     // The engine task ends its sessions too (a signal does not pass through `state.quit`).
-    let _ = cmds.send(ToEngine::Quit);
+    engines.quit_all();
     drop(terminal);
     term::restore();
     Ok(exit)

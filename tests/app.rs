@@ -505,6 +505,7 @@ fn switching_engine_starts_afresh_on_the_new_one() {
     let out = code(&mut s, KeyCode::Enter);
     assert!(
         out.contains(&Cmd::Effect(Effect::SwitchEngine {
+            id: Default::default(),
             addr: "tcp://lab:2376".into(),
             source: "docker context `lab`".into(),
             epoch: 1,
@@ -568,6 +569,7 @@ fn another_address_can_be_typed() {
     }
     let out = code(&mut s, KeyCode::Enter);
     assert!(out.contains(&Cmd::Effect(Effect::SwitchEngine {
+        id: Default::default(),
         addr: "ssh://me@box".into(),
         source: "typed in".into(),
         epoch: 1,

@@ -104,3 +104,37 @@ fn completions_and_man_page_come_from_the_cli_definition() {
     assert!(text.starts_with(".ie") || text.contains(".TH"), "{text}");
     assert!(text.contains("readonly"), "{text}");
 }
+
+#[test]
+fn every_engine_asked_for_is_checked_before_the_terminal_is_touched() {
+    // The second of two addresses is malformed: refused by name, exit 2.
+    let (code, err) = dockside(&["-H", "unix:///tmp/a.sock", "-H", "tcp://"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("tcp://") && err.contains("--host"), "{err}");
+    // A context that does not exist.
+    let dir = std::env::temp_dir().join(format!("dockside-cli-ctx-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_dockside"))
+        .args(["--context", "nosuchctx"])
+        .env("DOCKER_CONFIG", &dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run dockside");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("nosuchctx") && err.contains("no such docker context"),
+        "{err}"
+    );
+    // `[[engines]]` without a host names the entry.
+    let cfg = dir.join("config.toml");
+    std::fs::write(&cfg, "[[engines]]\nname = \"prod1\"\n").expect("write config");
+    let (code, err) = dockside(&["--config", &cfg.display().to_string()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("engines[0]") && err.contains("prod1"), "{err}");
+    // An unknown field of `[[engines]]` is refused with the config's message.
+    std::fs::write(&cfg, "[[engines]]\nhost = \"unix:///x.sock\"\nport = 3\n").expect("write");
+    let (code, err) = dockside(&["--config", &cfg.display().to_string()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("port"), "{err}");
+}

@@ -723,51 +723,7 @@ fn ssh_refused_key_is_named() {
 
 // ----- extra engines (scripts/engine2.sh): TLS, outages --------------------------------
 
-fn script(args: &[&str]) -> std::process::Output {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/engine2.sh");
-    std::process::Command::new(path)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {path}: {e}"))
-}
-
-/// A second engine of the test's own, stopped (and its data root removed) when dropped.
-struct Engine2 {
-    name: String,
-}
-
-impl Engine2 {
-    /// `None` when not root (skipped unless an engine is required).
-    fn start(name: &str, args: &[&str]) -> Option<Engine2> {
-        let uid = std::process::Command::new("id").arg("-u").output().ok()?;
-        if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
-            assert!(!engine::engine_required(), "a second engine needs root");
-            eprintln!("skipping: a second engine needs root");
-            return None;
-        }
-        let mut a = vec!["start", name];
-        a.extend_from_slice(args);
-        let out = script(&a);
-        assert!(
-            out.status.success(),
-            "engine2 start: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Some(Engine2 { name: name.into() })
-    }
-
-    fn sock(&self) -> String {
-        let out = script(&["sock", &self.name]);
-        format!("unix://{}", String::from_utf8_lossy(&out.stdout).trim())
-    }
-}
-
-impl Drop for Engine2 {
-    fn drop(&mut self) {
-        let _ = script(&["stop", &self.name]);
-    }
-}
+use support::engine2::Engine2;
 
 /// A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl.
 fn make_certs(dir: &std::path::Path) {
@@ -920,13 +876,8 @@ async fn engine_killed_and_restarted_reconnects_and_converges() {
         a.extend_from_slice(args);
         docker(&a)
     };
-    let out = script(&["load", "outage"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let image = engine::test_image();
+    e2.load(&image);
     for i in 0..3 {
         let name = format!("outage-{i}");
         let out = d2(&["run", "-d", "--name", &name, &image, "sleep", "600"]);
@@ -952,19 +903,13 @@ async fn engine_killed_and_restarted_reconnects_and_converges() {
     d.until(Duration::from_secs(5), |s| !s.stats.is_empty())
         .await;
 
-    let out = script(&["kill", "outage"]);
-    assert!(out.status.success());
+    e2.kill();
     assert!(
         d.until(T, |s| matches!(s.conn, ConnStatus::Failed { .. }))
             .await,
         "the outage was not shown"
     );
-    let out = script(&["start", "outage"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    e2.restart(&[]);
     let answered = std::time::Instant::now();
     assert!(
         d.until(T, |s| matches!(s.conn, ConnStatus::Connected { .. }))

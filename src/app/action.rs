@@ -160,6 +160,14 @@ actions! {
     ViewNodes => "view_nodes",
     // Registries.
     ViewRegistries => "view_registries",
+    // Hosts (several engines).
+    ViewHosts => "view_hosts",
+    FocusHost => "focus_host",
+    AllHosts => "all_hosts",
+    ConnectHost => "connect_host",
+    DisconnectHost => "disconnect_host",
+    AddHost => "add_host",
+    Deploy => "deploy": mutates,
     Compare => "compare",
     Scale => "scale",
     ForceUpdate => "force_update",

@@ -104,6 +104,19 @@ pub fn docker_cli(req: &Req) -> Option<String> {
     })
 }
 
+/// `docker …` as said to the engine at `addr`: `docker -H addr …`, for each command of a
+/// `&&` chain.
+pub fn with_host(cli: &str, addr: &str) -> String {
+    let h = format!("docker -H {} ", shell_word(addr));
+    cli.split(" && ")
+        .map(|part| match part.strip_prefix("docker ") {
+            Some(rest) => format!("{h}{rest}"),
+            None => part.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" && ")
+}
+
 fn res_cli(r: &ResCmd) -> Option<String> {
     let w = |s: &str| shell_word(s);
     Some(match r {
@@ -189,6 +202,20 @@ fn res_cli(r: &ResCmd) -> Option<String> {
         ResCmd::PruneNetworks => "docker network prune -f".into(),
         ResCmd::SystemPrune => "docker system prune -f".into(),
         ResCmd::Run(spec) => spec.docker_command(),
+        ResCmd::Deploy { spec, labels, .. } => {
+            // `docker run -d` with the labels before the image.
+            let run = spec.docker_command();
+            let image = format!(" {}", shell_word(&spec.image));
+            let extra: String = labels
+                .iter()
+                .map(|(k, v)| format!(" --label {}", shell_word(&format!("{k}={v}"))))
+                .collect();
+            let run = match run.rfind(&image) {
+                Some(i) => format!("{}{extra}{}", &run[..i], &run[i..]),
+                None => run,
+            };
+            format!("docker pull {} && {run}", shell_word(&spec.image))
+        }
         ResCmd::ChangeService { name, change, .. } => match change {
             ServiceChange::Scale(n) => format!("docker service scale {}={n}", w(name)),
             ServiceChange::Force => format!("docker service update --force {}", w(name)),
@@ -258,6 +285,7 @@ fn res_cli(r: &ResCmd) -> Option<String> {
         | ResCmd::Tasks(_)
         | ResCmd::InspectService { .. }
         | ResCmd::Info
+        | ResCmd::HostFacts { .. }
         | ResCmd::ImageDetail(_)
         | ResCmd::VolumeSizes
         | ResCmd::CancelJob(_) => return None,

@@ -353,7 +353,16 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
                 Action::ExecCommand => PromptKind::ExecCommand { id, name },
                 Action::ExecOnce => PromptKind::ExecOnce { id, name },
                 _ => {
+                    let host = state
+                        .containers
+                        .get(&id)
+                        .map_or(state.engine.id, |c| c.host);
+                    let addr = state
+                        .fleet
+                        .host(host)
+                        .map_or_else(|| state.conn.addr().to_string(), |h| h.spec.addr.clone());
                     out.push(Cmd::Effect(Effect::Handoff {
+                        addr,
                         id,
                         name,
                         user: None,

@@ -4,7 +4,7 @@
 use super::action::{Action, Handled};
 use super::containers::issue;
 use super::msg::{Cmd, ContainerAction};
-use super::state::{Overlay, PromptKind, State};
+use super::state::{Overlay, PromptKind, State, StatusKind};
 
 /// An action of the overlay's context.
 pub fn action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled {
@@ -83,6 +83,48 @@ pub fn action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled 
                 }
             }
         },
+        (Overlay::Engines { list, sel }, Action::AddHost) => match list.get(*sel).cloned() {
+            Some(e) => {
+                state.overlay = Overlay::None;
+                let (name, source) = if e.name == "default" {
+                    (super::fleet::short_name(&e.addr), e.description.clone())
+                } else {
+                    (e.name.clone(), format!("docker context `{}`", e.name))
+                };
+                let spec = super::fleet::HostSpec {
+                    name,
+                    addr: e.addr,
+                    source,
+                    tls: None,
+                };
+                super::fleet::apply_op(state, super::fleet::FleetOp::Add(spec), out);
+            }
+            None => {
+                state.overlay = Overlay::Prompt {
+                    kind: PromptKind::AddHost,
+                    text: String::new(),
+                }
+            }
+        },
+        // Take a shown engine away (its rows go; the primary stays).
+        (Overlay::Engines { list, sel }, Action::DisconnectHost) => {
+            let Some(e) = list.get(*sel).cloned() else {
+                return Handled::Quiet;
+            };
+            let shown = state
+                .fleet
+                .hosts
+                .iter()
+                .find(|h| h.spec.addr == e.addr && !h.off)
+                .map(|h| h.id);
+            match shown {
+                Some(id) => {
+                    state.overlay = Overlay::None;
+                    super::fleet::apply_op(state, super::fleet::FleetOp::Disconnect(id), out);
+                }
+                None => state.set_status(StatusKind::Info, format!("{} is not shown", e.name)),
+            }
+        }
         (Overlay::Engines { .. }, Action::Close) => state.overlay = Overlay::None,
         _ => return Handled::No,
     }

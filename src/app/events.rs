@@ -20,7 +20,15 @@ pub struct EngineEvent {
 }
 
 /// Attributes shown in a row, in this order, when present.
-const ROW_ATTRS: [&str; 6] = ["image", "exitCode", "signal", "container", "driver", "type"];
+const ROW_ATTRS: [&str; 7] = [
+    "host",
+    "image",
+    "exitCode",
+    "signal",
+    "container",
+    "driver",
+    "type",
+];
 
 impl EngineEvent {
     /// A mark of dockside's own (a reconnect, a switch of engine) at `now` (unix seconds).

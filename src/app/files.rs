@@ -293,6 +293,22 @@ pub fn editor_command(visual: Option<&str>, editor: Option<&str>) -> String {
         .to_string()
 }
 
+impl FilesReq {
+    /// The container it is about (its engine is the one to ask).
+    pub fn container(&self) -> &str {
+        match self {
+            FilesReq::List { id, .. }
+            | FilesReq::Read { id, .. }
+            | FilesReq::Download { id, .. }
+            | FilesReq::Upload { id, .. }
+            | FilesReq::Changes(id)
+            | FilesReq::Export { id, .. }
+            | FilesReq::Fetch { id, .. } => id,
+            FilesReq::PutBack(f) => &f.id,
+        }
+    }
+}
+
 /// The answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FilesMsg {

@@ -11,6 +11,7 @@ pub const NOW: i64 = 1_790_000_000;
 pub fn container(n: u32, name: &str, image: &str, state: CState) -> Container {
     let id = format!("{n:04x}a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0");
     Container {
+        host: Default::default(),
         id,
         name: name.into(),
         image: image.into(),

@@ -32,11 +32,39 @@ pub(crate) fn on_conn(state: &mut State, c: ConnStatus) {
     state.dirty = true;
 }
 
-/// The whole list, on (re)connection: a new session.
-pub(crate) fn on_snapshot(state: &mut State, list: Vec<Container>, out: &mut Vec<Cmd>) {
+/// The whole list of engine `host`, on (re)connection: a new session. Only that engine's
+/// rows are replaced; the rest of the state starts again only for the primary.
+pub(crate) fn on_snapshot(
+    state: &mut State,
+    host: super::model::EngineId,
+    primary: bool,
+    list: Vec<Container>,
+    out: &mut Vec<Cmd>,
+) {
     // A new session: it has no stats watch yet, and a history request of the old one
     // died with it.
     state.watching.clear();
+    // Samples of the previous session are stale (an engine restart stops what ran):
+    // the header's totals are rebuilt from this session's samples only.
+    let old: Vec<String> = state
+        .containers
+        .values()
+        .filter(|c| c.host == host)
+        .map(|c| c.id.clone())
+        .collect();
+    for id in &old {
+        state.stats.remove(id);
+        state.containers.remove(id);
+    }
+    state
+        .containers
+        .extend(list.into_iter().map(|c| (c.id.clone(), c)));
+    if !primary {
+        super::router::containers_changed(state, out);
+        state.recompute_rows();
+        state.dirty = true;
+        return;
+    }
     state.top.inflight = false;
     if !state.views.events.is_empty() {
         let mark = super::events::EngineEvent::ours(
@@ -48,12 +76,8 @@ pub(crate) fn on_snapshot(state: &mut State, list: Vec<Container>, out: &mut Vec
     }
     // Every view keeps what it listed fresh and asks again for what failed.
     super::router::reconnected(state, out);
-    state.containers = list.into_iter().map(|c| (c.id.clone(), c)).collect();
     super::router::containers_changed(state, out);
     state.pending.retain(|id| state.containers.contains_key(id));
-    // Samples of the previous session are stale (an engine restart stops what ran):
-    // the header's totals are rebuilt from this session's samples only.
-    state.stats.clear();
     state.recompute_rows();
     // An aggregated log stays (it follows its project).
     if state.logs.group.is_none()

@@ -66,6 +66,7 @@ contexts! {
     Nodes => ("nodes", "Swarm nodes"),
     Projects => ("projects", "Compose projects"),
     Registries => ("registries", "Registries"),
+    Hosts => ("hosts", "Hosts (engines)"),
     Files => ("files", "Files tab"),
     // Over everything: while one is open, only its keys count.
     Dialog => ("dialog", "Dialogs (yes/no questions)"),

@@ -4,12 +4,14 @@ pub mod action;
 pub mod cli;
 pub mod containers;
 pub mod dialogs;
+pub mod engines;
 pub mod events;
 pub mod exec;
 pub mod files;
 pub mod files_tab;
 #[doc(hidden)]
 pub mod fixtures;
+pub mod fleet;
 pub mod from_engine;
 pub mod images;
 pub mod inspect;

@@ -123,10 +123,17 @@ pub fn ports_display(ports: &[Port]) -> String {
     out
 }
 
+/// Which engine something lives on (and which engine task a message came from): several
+/// engines at once are several ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct EngineId(pub u32);
+
 /// One container, as the list shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Container {
     pub id: String,
+    /// The engine it runs on (set by the app from the message's tag).
+    pub host: EngineId,
     pub name: String,
     pub image: String,
     pub command: String,
@@ -352,6 +359,7 @@ mod tests {
     #[test]
     fn status_text_round_trips() {
         let c = Container {
+            host: Default::default(),
             id: "0123456789abcdef".into(),
             name: "web".into(),
             image: "nginx".into(),
@@ -370,6 +378,7 @@ mod tests {
         assert_eq!(c.status_text(1000 + 7200), "Exited (137) 2 hours ago");
         assert_eq!(c.short_id(), "0123456789ab");
         let up = Container {
+            host: Default::default(),
             state: CState::Running,
             health: Some(Health::Unhealthy),
             ..c

@@ -10,28 +10,7 @@ use super::model::{Container, LimitUpdate, Limits};
 use super::resources::{DiskUsage, Network, Volume};
 use super::stats::StatsSample;
 
-/// The engine connection, as the user should see it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ConnStatus {
-    Connecting {
-        addr: String,
-    },
-    Connected {
-        addr: String,
-        version: String,
-        api: String,
-        os: String,
-        ncpu: i64,
-        mem_total: i64,
-    },
-    /// The last attempt failed; the next one is in `retry_in_ms`.
-    Failed {
-        addr: String,
-        error: String,
-        retry_in_ms: u64,
-        attempt: u32,
-    },
-}
+pub use super::engines::ConnStatus;
 
 /// An engine the user can switch to: a docker context, or the address the CLI would use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,20 +22,7 @@ pub struct EngineChoice {
     pub description: String,
 }
 
-impl ConnStatus {
-    /// The address shown (with where it came from).
-    pub fn addr(&self) -> &str {
-        match self {
-            ConnStatus::Connecting { addr }
-            | ConnStatus::Connected { addr, .. }
-            | ConnStatus::Failed { addr, .. } => addr,
-        }
-    }
-}
-
-/// Which engine task a message came from: several engines at once are several ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct EngineId(pub u32);
+pub use super::model::EngineId;
 
 /// An engine and the connection epoch of the message: the epoch goes up on every switch of
 /// engine, so whatever the old one still sends is dropped by this tag, not by guessing.
@@ -242,7 +208,10 @@ pub struct LogSource {
 /// runtime (the process, the terminal, files, the clipboard). Two types, routed by type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
+    /// For the engine [`super::fleet::route`] picks (the row's, or the primary).
     Engine(Req),
+    /// For this engine.
+    At(EngineId, Req),
     Effect(Effect),
 }
 
@@ -343,6 +312,7 @@ impl ResCmd {
         match self {
             ResCmd::Watch(_)
             | ResCmd::Info
+            | ResCmd::HostFacts { .. }
             | ResCmd::ImageDetail(_)
             | ResCmd::VolumeSizes
             | ResCmd::CancelJob(_)
@@ -364,7 +334,8 @@ impl ResCmd {
             | ResCmd::Disconnect { .. }
             | ResCmd::PruneNetworks
             | ResCmd::SystemPrune
-            | ResCmd::Run(_) => true,
+            | ResCmd::Run(_)
+            | ResCmd::Deploy { .. } => true,
             ResCmd::Tasks(_) | ResCmd::InspectService { .. } => false,
             ResCmd::Registries
             | ResCmd::Catalog(_)
@@ -385,8 +356,9 @@ impl ResCmd {
 /// An effect for the runtime.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Leave the current engine and connect to this one; its messages carry `epoch`.
+    /// Leave the primary engine `id`'s address for this one; its messages carry `epoch`.
     SwitchEngine {
+        id: EngineId,
         addr: String,
         source: String,
         epoch: u64,
@@ -400,6 +372,8 @@ pub enum Effect {
     Clipboard(String),
     /// Suspend the UI and run a shell in the user's terminal (runtime).
     Handoff {
+        /// The engine's address (`-H` for the CLI).
+        addr: String,
         id: String,
         name: String,
         user: Option<String>,
@@ -409,6 +383,14 @@ pub enum Effect {
     /// `$VISUAL`/`$EDITOR`; answered with [`super::files::FilesMsg::Edited`] (runtime,
     /// `src/editor.rs`).
     EditFile(Box<super::files::EditFile>),
+    /// Start the task of an engine of the fleet (or restart it); its messages carry `epoch`.
+    StartEngine {
+        id: EngineId,
+        spec: super::engines::HostSpec,
+        epoch: u64,
+    },
+    /// End the task of an engine of the fleet (its streams and sessions end with it).
+    StopEngine(EngineId),
     Quit,
 }
 
@@ -431,6 +413,7 @@ pub enum ResMsg {
     Networks(Result<Vec<Network>, String>),
     Disk(Result<DiskUsage, String>),
     Info(Result<Vec<(String, String)>, String>),
+    HostFacts(Result<super::engines::HostFacts, String>),
     ImageDetail(Result<Box<ImageDetail>, String>),
     Job {
         id: u64,
@@ -490,6 +473,10 @@ pub enum ResCmd {
     /// Fetch this list now and keep it fresh from the events stream.
     Watch(Kind),
     Info,
+    /// What the hosts view shows of an engine (`docker info`; with `disk`, `system df` too).
+    HostFacts {
+        disk: bool,
+    },
     ImageDetail(String),
     RemoveImage {
         id: String,
@@ -560,6 +547,13 @@ pub enum ResCmd {
     PruneNetworks,
     SystemPrune,
     Run(Box<super::runform::RunSpec>),
+    /// Pull the image (progress on job `job`), then create and start the container with
+    /// these labels besides the spec's; the last line says what runs.
+    Deploy {
+        job: u64,
+        spec: Box<super::runform::RunSpec>,
+        labels: Vec<(String, String)>,
+    },
     CancelJob(u64),
     /// The tasks of a service.
     Tasks(String),

@@ -61,6 +61,13 @@ pub enum PromptKind {
     },
     CreateVolume,
     CreateNetwork,
+    /// An engine to add beside the others (`unix://`, `tcp://`, `ssh://`).
+    AddHost,
+    /// The environment of a deploy to these engines (one of `choices`, or none).
+    DeployEnv {
+        hosts: Vec<crate::app::model::EngineId>,
+        choices: String,
+    },
     Connect {
         network: String,
     },
@@ -134,6 +141,14 @@ impl PromptKind {
             }
             PromptKind::CreateVolume => "New volume name".into(),
             PromptKind::CreateNetwork => "New network: NAME [SUBNET e.g. 10.10.0.0/24]".into(),
+            PromptKind::DeployEnv { hosts, choices } => format!(
+                "Deploy to {} engine(s), environment ({choices}; empty: none)",
+                hosts.len()
+            ),
+            PromptKind::AddHost => {
+                "Add an engine: [NAME=]ADDRESS (unix:///…sock, tcp://host:2376, ssh://user@host)"
+                    .into()
+            }
             PromptKind::Connect { network } => format!("Connect to {network}: CONTAINER [ALIAS]"),
             PromptKind::Disconnect { network } => format!("Disconnect from {network}: CONTAINER"),
             PromptKind::Host => {

@@ -85,15 +85,36 @@ pub fn form_key(state: &mut State, key: &super::keymap::Key, out: &mut Vec<Cmd>)
     let n = Field::ALL.len();
     let f = Field::ALL[(*field).min(n - 1)];
     match key.code {
-        KeyCode::Esc => state.overlay = Overlay::None,
+        KeyCode::Esc => {
+            state.overlay = Overlay::None;
+            state.fleet.deploy = None;
+        }
         KeyCode::Tab | KeyCode::Down => *field = (*field + 1) % n,
         KeyCode::BackTab | KeyCode::Up => *field = (*field + n - 1) % n,
         KeyCode::Enter => {
-            match check_form_parts(
-                &state.containers,
-                state.views.images.images.as_deref(),
-                form,
-            ) {
+            // A deploy checks the name against the containers of its engines only.
+            let deploy_hosts = state.fleet.deploy.as_ref().map(|d| d.hosts.clone());
+            let containers = match &deploy_hosts {
+                Some(hosts) => state
+                    .containers
+                    .iter()
+                    .filter(|(_, c)| hosts.contains(&c.host))
+                    .map(|(k, c)| (k.clone(), c.clone()))
+                    .collect(),
+                None => std::collections::HashMap::new(),
+            };
+            let containers = if deploy_hosts.is_some() {
+                &containers
+            } else {
+                &state.containers
+            };
+            match check_form_parts(containers, state.views.images.images.as_deref(), form) {
+                Ok(spec) if state.fleet.deploy.is_some() => {
+                    state.overlay = Overlay::None;
+                    if let Some(d) = state.fleet.deploy.take() {
+                        super::fleet::deploy(state, d, spec, out);
+                    }
+                }
                 Ok(spec) => {
                     state.set_status(
                         StatusKind::Progress,
@@ -250,6 +271,38 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
         PromptKind::CreateVolume => out.push(Cmd::Engine(Req::Res(ResCmd::CreateVolume(
             text.to_string(),
         )))),
+        PromptKind::DeployEnv { hosts, choices } => {
+            let name = text.trim();
+            if !name.is_empty() && !state.fleet.environments.iter().any(|e| e.name == name) {
+                return err(
+                    state,
+                    format!("no environment `{name}` (the config has: {choices})"),
+                );
+            }
+            super::fleet::open_deploy_form(state, hosts, (!name.is_empty()).then_some(name));
+        }
+        PromptKind::AddHost => {
+            let text = text.trim();
+            let (name, addr) = match text.split_once('=') {
+                Some((n, a)) if !n.contains("://") => (n.trim().to_string(), a.trim()),
+                _ => (super::fleet::short_name(text), text),
+            };
+            if !(addr.starts_with('/') || addr.contains("://")) {
+                return err(
+                    state,
+                    format!(
+                        "{addr}: not an engine address (unix:///path, tcp://host:port, ssh://user@host)"
+                    ),
+                );
+            }
+            let spec = super::fleet::HostSpec {
+                name,
+                addr: addr.to_string(),
+                source: "added".into(),
+                tls: None,
+            };
+            super::fleet::apply_op(state, super::fleet::FleetOp::Add(spec), out);
+        }
         PromptKind::CreateNetwork => {
             let mut words = text.split_whitespace();
             let Some(name) = words.next() else {

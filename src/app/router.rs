@@ -26,8 +26,10 @@ fn with_view(
     let Some(v) = state.views.get_mut(view) else {
         return Handled::No;
     };
+    let primary = state.engine.id;
     let mut cx = Cx::new(&filter, page, now, out);
     cx.engine = &engine;
+    cx.primary = primary;
     let handled = f(v, &mut cx);
     let Cx {
         status,
@@ -79,6 +81,7 @@ fn apply(
             out.push(Cmd::Engine(super::msg::Req::Logs(req)));
             state.dirty = true;
         }
+        Some(Goto::Fleet(op)) => super::fleet::apply_op(state, op, out),
         Some(Goto::Item(view, key)) => {
             switch(state, view, out);
             let p = page(state);
@@ -234,6 +237,9 @@ pub fn on_event(state: &mut State, ev: EngineEvent) {
 /// The containers changed (listed, one changed, one gone): views derived from them follow.
 /// An aggregated log follows its project's containers as they come, go, stop and start.
 pub fn containers_changed(state: &mut State, out: &mut Vec<Cmd>) {
+    if state.fleet.several() {
+        super::fleet::sync_view(state);
+    }
     let (p, shown) = (page(state), state.view);
     let views = &mut state.views;
     if views.containers_changed(state.containers.values(), shown, &state.filter.text, p) {

@@ -194,6 +194,8 @@ pub struct State {
     pub confirm: Vec<super::action::Action>,
     /// The engine shown and its connection epoch: messages tagged otherwise are dropped.
     pub engine: super::msg::EngineRef,
+    /// Every engine shown (one unless several were asked for); `engine` is its primary.
+    pub fleet: super::engines::Fleet,
     pub keymap: Keymap,
     /// Something visible changed since the last draw.
     pub dirty: bool,
@@ -209,6 +211,12 @@ pub struct State {
 impl State {
     pub fn new(keymap: Keymap, addr: String, now: i64) -> State {
         State {
+            fleet: super::engines::Fleet::new(vec![super::engines::HostSpec {
+                name: super::engines::short_name(&addr),
+                addr: addr.clone(),
+                source: String::new(),
+                tls: None,
+            }]),
             conn: ConnStatus::Connecting { addr },
             containers: HashMap::new(),
             rows: Vec::new(),
@@ -325,14 +333,30 @@ impl State {
         let cpu = |c: &Container| self.cpu_of(&c.id).unwrap_or(-1.0);
         let mem = |c: &Container| self.mem_of(&c.id).unwrap_or(0);
         let (sort, desc) = (self.sort, self.sort_desc);
+        // `host:NAME` words keep the rows of the engines whose name contains NAME; the
+        // hosts view's focus keeps one engine's.
+        let (text, hosts) = super::engines::split_host_filter(&self.filter.text);
+        let fleet = &self.fleet;
+        let host_ok = |c: &Container| {
+            fleet.focus.is_none_or(|f| f == c.host)
+                && (hosts.is_empty() || {
+                    let name = fleet.name(c.host).to_lowercase();
+                    hosts.iter().any(|h| name.contains(h.as_str()))
+                })
+        };
         // Fuzzy over name, image, state, status, project and service; best matches first.
         self.rows = crate::views::list::rank(
             self.containers
                 .values()
                 .filter(|c| self.show_all || c.state.is_live())
+                .filter(|c| host_ok(c))
                 .map(|c| (c, c)),
-            &self.filter.text,
+            &text,
             |c, hay| {
+                if fleet.several() {
+                    hay.push_str(fleet.name(c.host));
+                    hay.push(' ');
+                }
                 for part in [&c.name, &c.image, c.state.as_str(), &c.status] {
                     hay.push_str(part);
                     hay.push(' ');

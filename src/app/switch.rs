@@ -6,8 +6,10 @@ use super::state::{Focus, State, StatusKind};
 /// Leave the current engine for `addr`: everything shown came from the old one, so it goes;
 /// shells on it end. The events log stays, with a mark.
 pub(crate) fn switch_engine(state: &mut State, addr: String, source: String, out: &mut Vec<Cmd>) {
-    state.containers.clear();
-    state.rows.clear();
+    // The other engines of the fleet stay, with their rows.
+    let primary = state.engine.id;
+    state.containers.retain(|_, c| c.host != primary);
+    state.recompute_rows();
     state.selected = None;
     state.offset = 0;
     state.marked.clear();
@@ -44,9 +46,22 @@ pub(crate) fn switch_engine(state: &mut State, addr: String, source: String, out
         format!("switching to {addr}{shells}…"),
     );
     // What the old connection still sends carries the old epoch, and is dropped.
-    state.engine.epoch += 1;
-    let epoch = state.engine.epoch;
+    let epoch = match state.fleet.host_mut(primary) {
+        Some(h) => {
+            h.epoch += 1;
+            h.spec.name = super::fleet::short_name(&addr);
+            h.spec.addr = addr.clone();
+            h.spec.source = source.clone();
+            h.spec.tls = None;
+            h.conn = state.conn.clone();
+            h.facts = None;
+            h.epoch
+        }
+        None => state.engine.epoch + 1,
+    };
+    state.engine.epoch = epoch;
     out.push(Cmd::Effect(Effect::SwitchEngine {
+        id: primary,
         addr,
         source,
         epoch,

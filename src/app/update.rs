@@ -23,7 +23,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         let mut i = before;
         while i < out.len() {
             match &out[i] {
-                Cmd::Engine(req) if req.mutates() => {
+                Cmd::Engine(req) | Cmd::At(_, req) if req.mutates() => {
                     refused = Some(format!("{req:?}"));
                     out.remove(i);
                 }
@@ -46,9 +46,21 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
     // The command log: what was sent that changes the engine, as the CLI would say it.
     // (The layout is worked out only when there is one: not on every log line or sample.)
     for cmd in &out[before.min(out.len())..] {
-        if let Cmd::Engine(req) = cmd
+        if let Cmd::Engine(req) | Cmd::At(_, req) = cmd
             && let Some(cli) = super::cli::docker_cli(req)
         {
+            // Several engines: what went to another than the primary names it, as `-H`.
+            let host = match cmd {
+                Cmd::At(h, _) => Some(*h),
+                _ if state.fleet.several() => super::fleet::route(state, req.clone())
+                    .first()
+                    .map(|(h, _)| *h),
+                _ => None,
+            };
+            let cli = match host.and_then(|h| state.fleet.host(h)) {
+                Some(h) if state.fleet.several() => super::cli::with_host(&cli, &h.spec.addr),
+                _ => cli,
+            };
             let page = state.areas().list_rows().max(1);
             state.views.commands.record(state.now, cli, page);
         }
@@ -58,11 +70,55 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
 fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
     match msg {
         // What an engine sent: dropped when it comes from a connection the user left.
+        // What an engine sent: dropped when it comes from a connection the user left (an
+        // engine switched away from, or disconnected).
         Msg::Engine { from, msg } => {
-            if from == state.engine {
-                apply(state, *msg, out);
+            if !state.fleet.accepts(from.id, from.epoch) {
+                return;
             }
-            return;
+            let primary = from.id == state.engine.id;
+            match *msg {
+                Msg::Conn(c) if primary => return apply(state, Msg::Conn(c), out),
+                Msg::Conn(c) => {
+                    super::fleet::on_conn(state, from.id, &c, out);
+                    // Its rows are greyed or back: the list shows it.
+                    state.recompute_rows();
+                    state.dirty = true;
+                }
+                Msg::Snapshot(mut list) => {
+                    for c in &mut list {
+                        c.host = from.id;
+                    }
+                    super::from_engine::on_snapshot(state, from.id, primary, list, out);
+                }
+                Msg::Upsert(mut c) => {
+                    c.host = from.id;
+                    return apply(state, Msg::Upsert(c), out);
+                }
+                Msg::Gone(id) => {
+                    if state.containers.get(&id).is_some_and(|c| c.host == from.id) {
+                        return apply(state, Msg::Gone(id), out);
+                    }
+                }
+                Msg::Res(super::msg::ResMsg::HostFacts(r)) => {
+                    super::fleet::on_facts(state, from.id, r);
+                }
+                // Another engine's lists would replace the primary's: only what answers a
+                // request made of it (a job, an action's outcome) is taken.
+                Msg::Res(
+                    r @ (super::msg::ResMsg::Job { .. }
+                    | super::msg::ResMsg::Done { .. }
+                    | super::msg::ResMsg::Ran(_)),
+                ) if !primary => return apply(state, Msg::Res(r), out),
+                Msg::Res(_) | Msg::EventHistory(_) if !primary => {}
+                Msg::Event(mut e) if state.fleet.several() => {
+                    let host = state.fleet.name(from.id).to_string();
+                    e.attrs.push(("host".into(), host));
+                    e.attrs.sort();
+                    return apply(state, Msg::Event(e), out);
+                }
+                other => return apply(state, other, out),
+            }
         }
         Msg::Key(key) => on_key(state, key, out),
         Msg::Paste(text) => on_paste(state, text, out),
@@ -80,8 +136,15 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 state.dirty = true;
             }
         }
-        Msg::Conn(c) => super::from_engine::on_conn(state, c),
-        Msg::Snapshot(list) => super::from_engine::on_snapshot(state, list, out),
+        Msg::Conn(c) => {
+            let primary = state.engine.id;
+            super::fleet::on_conn(state, primary, &c, out);
+            super::from_engine::on_conn(state, c);
+        }
+        Msg::Snapshot(list) => {
+            let id = state.engine.id;
+            super::from_engine::on_snapshot(state, id, true, list, out)
+        }
         Msg::Upsert(c) => super::from_engine::on_upsert(state, c, out),
         Msg::Gone(id) => super::from_engine::on_gone(state, id, out),
         Msg::ActionDone { id, what, result } => {
@@ -546,7 +609,7 @@ mod tests {
     use crate::views::View;
 
     /// The places a user reaches, by name: each context is active in one of them at least.
-    const PLACES: [&str; 22] = [
+    const PLACES: [&str; 23] = [
         "containers list",
         "files",
         "logs",
@@ -569,6 +632,7 @@ mod tests {
         "help",
         "engine picker",
         "Projects",
+        "Hosts",
     ];
 
     /// A state at one of [`PLACES`], reached as a user would.
@@ -604,7 +668,18 @@ mod tests {
             View::Nodes,
             View::Projects,
             View::Registries,
+            View::Hosts,
         ] {
+            if name == "Hosts" {
+                let spec = |n: &str| crate::app::fleet::HostSpec {
+                    name: n.into(),
+                    addr: format!("ssh://{n}"),
+                    source: "--host".into(),
+                    tls: None,
+                };
+                s.fleet = crate::app::fleet::Fleet::new(vec![spec("a"), spec("b")]);
+                crate::app::fleet::sync_view(&mut s);
+            }
             if view.title() == name {
                 super::super::router::switch(&mut s, view, &mut out);
             }
@@ -714,7 +789,7 @@ mod tests {
                     let sent: Vec<&Cmd> = out
                         .iter()
                         .filter(|c| match c {
-                            Cmd::Engine(r) => r.mutates(),
+                            Cmd::Engine(r) | Cmd::At(_, r) => r.mutates(),
                             Cmd::Effect(e) => matches!(e, Effect::Handoff { .. }),
                         })
                         .collect();

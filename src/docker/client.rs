@@ -12,6 +12,43 @@ pub const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
 pub struct Target {
     pub addr: String,
     pub source: String,
+    /// TLS material given for this engine (the config's `[[engines]]`); None: found the way
+    /// the CLI finds it ([`tls_for`]).
+    pub tls: Option<TlsFiles>,
+}
+
+impl Target {
+    /// An engine of the fleet, as the app names it.
+    pub fn of(spec: &crate::app::fleet::HostSpec) -> Target {
+        Target {
+            addr: spec.addr.clone(),
+            source: spec.source.clone(),
+            tls: spec.tls.as_ref().map(|t| TlsFiles {
+                ca: t.ca.clone(),
+                cert: t.cert.clone(),
+                key: t.key.clone(),
+            }),
+        }
+    }
+
+    /// How the app names it (`name`: what the user calls it).
+    pub fn spec(&self, name: String) -> crate::app::fleet::HostSpec {
+        crate::app::fleet::HostSpec {
+            name,
+            addr: self.addr.clone(),
+            source: self.source.clone(),
+            tls: self.tls.as_ref().map(|t| crate::app::fleet::Tls {
+                ca: t.ca.clone(),
+                cert: t.cert.clone(),
+                key: t.key.clone(),
+            }),
+        }
+    }
+
+    /// The name a user knows it by: its context's, else one made from the address.
+    pub fn name(&self) -> String {
+        context_of(self).map_or_else(|| crate::app::fleet::short_name(&self.addr), str::to_owned)
+    }
 }
 
 /// Resolve the engine address. `flag_host` is `-H/--host`; `flag_context` is `--context`.
@@ -20,6 +57,7 @@ pub fn resolve(flag_host: Option<&str>, flag_context: Option<&str>) -> Target {
         return Target {
             addr: h.to_string(),
             source: "--host".into(),
+            tls: None,
         };
     }
     let env_context = std::env::var("DOCKER_CONTEXT").ok();
@@ -31,6 +69,7 @@ pub fn resolve(flag_host: Option<&str>, flag_context: Option<&str>) -> Target {
         return Target {
             addr: h,
             source: "DOCKER_HOST".into(),
+            tls: None,
         };
     }
     let config_dir = docker_config_dir();
@@ -44,11 +83,13 @@ pub fn resolve(flag_host: Option<&str>, flag_context: Option<&str>) -> Target {
         return Target {
             addr,
             source: format!("docker context `{ctx}`"),
+            tls: None,
         };
     }
     Target {
         addr: DEFAULT_HOST.into(),
         source: "default socket".into(),
+        tls: None,
     }
 }
 
@@ -206,6 +247,9 @@ pub fn context_of(target: &Target) -> Option<&str> {
 /// (`contexts/tls/<context hash>/docker/{ca,cert,key}.pem`); for any other `tcp://` address,
 /// `DOCKER_TLS_VERIFY` with `DOCKER_CERT_PATH` (default `~/.docker`).
 pub fn tls_for(target: &Target) -> Option<TlsFiles> {
+    if let Some(t) = &target.tls {
+        return Some(t.clone());
+    }
     if let Some(ctx) = context_of(target) {
         return tls_in(&docker_config_dir(), ctx);
     }
@@ -259,6 +303,7 @@ fn plain(addr: &str) -> Target {
     Target {
         addr: addr.to_string(),
         source: "--host".into(),
+        tls: None,
     }
 }
 
@@ -592,6 +637,7 @@ mod tests {
         let t = Target {
             addr: "tcp://127.0.0.1:2376".into(),
             source: "docker context `x`".into(),
+            tls: None,
         };
         assert_eq!(context_of(&t), Some("x"));
         let _ = std::fs::remove_dir_all(&dir);

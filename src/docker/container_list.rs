@@ -221,6 +221,7 @@ mod tests {
 
     fn c(id: &str, state: CState) -> Container {
         Container {
+            host: Default::default(),
             id: id.into(),
             name: format!("n-{id}"),
             image: "img".into(),

@@ -72,6 +72,7 @@ pub fn container(s: ContainerSummary, now: i64) -> Option<Container> {
         ))
     });
     Some(Container {
+        host: Default::default(),
         compose,
         name,
         image: plain(s.image.as_deref().unwrap_or("")),
@@ -355,12 +356,27 @@ fn field_error(spec: &RunSpec, message: String) -> String {
 /// [`RunSpec::field_for_error`] or the prefix can point at it. A container that was created
 /// but failed to start is removed again, so the form can be fixed and submitted unchanged.
 pub async fn run(docker: &Docker, spec: &RunSpec) -> Result<String, String> {
+    run_labelled(docker, spec, &[]).await
+}
+
+/// [`run`], with these labels on the container besides the spec's.
+pub async fn run_labelled(
+    docker: &Docker,
+    spec: &RunSpec,
+    labels: &[(String, String)],
+) -> Result<String, String> {
     let mut opts = CreateContainerOptionsBuilder::default();
     if let Some(name) = &spec.name {
         opts = opts.name(name);
     }
+    let mut body = create_body(spec);
+    if !labels.is_empty() {
+        let mut all = body.labels.take().unwrap_or_default();
+        all.extend(labels.iter().cloned());
+        body.labels = Some(all);
+    }
     let created = docker
-        .create_container(Some(opts.build()), create_body(spec))
+        .create_container(Some(opts.build()), body)
         .await
         .map_err(|e| field_error(spec, friendly(e)))?;
     if let Err(e) = docker

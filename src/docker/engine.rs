@@ -18,20 +18,58 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Start the engine task. Commands go in on the returned sender; messages come out on `tx`,
 /// each tagged with the engine and connection epoch it came from ([`Msg::Engine`]).
 pub fn spawn(target: Target, tx: mpsc::Sender<Msg>) -> mpsc::UnboundedSender<ToEngine> {
-    spawn_engine(EngineId::default(), target, tx)
+    spawn_engine(EngineId::default(), target, 0, tx)
 }
 
-/// [`spawn`] for the engine `id` among several.
+/// [`spawn`] for the engine `id` among several; its first connection's messages carry
+/// `epoch`.
 pub fn spawn_engine(
     id: EngineId,
     target: Target,
+    epoch: u64,
     tx: mpsc::Sender<Msg>,
 ) -> mpsc::UnboundedSender<ToEngine> {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     // A weak sender: commands held during a connection attempt are put back in the queue
     // once it succeeds, without keeping the channel open after the app is gone.
-    tokio::spawn(run(id, target, tx, cmd_rx, cmd_tx.downgrade()));
+    tokio::spawn(run(id, target, epoch, tx, cmd_rx, cmd_tx.downgrade()));
     cmd_tx
+}
+
+/// The engine tasks of a fleet, by id: what the runtime (and the tests' driver) sends
+/// requests through.
+#[derive(Default)]
+pub struct Engines {
+    tasks: std::collections::HashMap<EngineId, mpsc::UnboundedSender<ToEngine>>,
+}
+
+impl Engines {
+    /// Start engine `id` (ending a task it already had).
+    pub fn start(&mut self, id: EngineId, target: Target, epoch: u64, tx: &mpsc::Sender<Msg>) {
+        self.stop(id);
+        let task = spawn_engine(id, target, epoch, tx.clone());
+        self.tasks.insert(id, task);
+    }
+
+    /// End engine `id`'s task: its streams and sessions end with it.
+    pub fn stop(&mut self, id: EngineId) {
+        if let Some(t) = self.tasks.remove(&id) {
+            let _ = t.send(ToEngine::Quit);
+        }
+    }
+
+    pub fn send(&self, id: EngineId, msg: ToEngine) {
+        if let Some(t) = self.tasks.get(&id) {
+            let _ = t.send(msg);
+        }
+    }
+
+    /// End every task.
+    pub fn quit_all(&mut self) {
+        for (_, t) in self.tasks.drain() {
+            let _ = t.send(ToEngine::Quit);
+        }
+    }
 }
 
 /// A sender whose messages reach `outer` tagged `from`. Everything a connection starts
@@ -56,13 +94,14 @@ fn tagged(outer: &mpsc::Sender<Msg>, from: EngineRef) -> mpsc::Sender<Msg> {
 async fn run(
     id: EngineId,
     target: Target,
+    first_epoch: u64,
     outer: mpsc::Sender<Msg>,
     mut cmds: mpsc::UnboundedReceiver<ToEngine>,
     requeue: mpsc::WeakUnboundedSender<ToEngine>,
 ) {
     let mut target = target;
     let mut attempt: u32 = 0;
-    let mut epoch = 0;
+    let mut epoch = first_epoch;
     'engine: loop {
         let tx = tagged(&outer, EngineRef { id, epoch });
         let addr = target.addr.clone();

@@ -15,6 +15,7 @@ pub mod compose_cli;
 pub mod container_list;
 pub mod containers;
 pub mod credentials;
+pub mod deploy;
 pub mod dockerignore;
 pub mod edit;
 pub mod engine;
@@ -40,7 +41,7 @@ pub mod system;
 pub mod task;
 pub mod volumes;
 
-pub use engine::spawn;
+pub use engine::{Engines, spawn, spawn_engine};
 
 use crate::app::msg::Req;
 use client::Target;

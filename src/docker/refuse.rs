@@ -82,12 +82,14 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
         ResCmd::Watch(Kind::Networks) => ResMsg::Networks(Err(why)),
         ResCmd::Watch(Kind::DiskUsage) => ResMsg::Disk(Err(why)),
         ResCmd::Info => ResMsg::Info(Err(why)),
+        ResCmd::HostFacts { .. } => ResMsg::HostFacts(Err(why)),
         ResCmd::ImageDetail(_) => ResMsg::ImageDetail(Err(why)),
         ResCmd::Pull { job, .. }
         | ResCmd::Push { job, .. }
         | ResCmd::Build { job, .. }
         | ResCmd::SaveImages { job, .. }
-        | ResCmd::LoadImages { job, .. } => ResMsg::Job {
+        | ResCmd::LoadImages { job, .. }
+        | ResCmd::Deploy { job, .. } => ResMsg::Job {
             id: job,
             progress: Progress::Error(why),
         },

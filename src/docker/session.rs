@@ -267,6 +267,11 @@ impl Session {
         let empty = |r: Result<(), String>| r.map(|()| String::new());
         match cmd {
             ResCmd::Watch(kind) => self.lists.watch(&self.docker, &self.tx, kind),
+            ResCmd::HostFacts { disk } => {
+                r.reply(
+                    |d| async move { res(ResMsg::HostFacts(system::host_facts(&d, disk).await)) },
+                )
+            }
             ResCmd::Info => {
                 r.reply(|d| async move { res(ResMsg::Info(system::info(&d).await.map(info_rows))) })
             }
@@ -275,6 +280,11 @@ impl Session {
                     images::inspect(&d, &id).await.map(Box::new),
                 ))
             }),
+            ResCmd::Deploy { job, spec, labels } => {
+                let (ptx, prx) = mpsc::channel(64);
+                let task = super::deploy::deploy(&self.docker, *spec, labels, &ptx);
+                self.job(job, task, prx);
+            }
             ResCmd::Pull { job, reference } => {
                 let (ptx, prx) = mpsc::channel(64);
                 let task = images::pull(&self.docker, &reference, &ptx, identity);

@@ -239,6 +239,45 @@ pub async fn info(docker: &Docker) -> Result<EngineInfo, String> {
     })
 }
 
+/// What the hosts view shows of an engine: `docker info` (and `system df` with `disk`).
+pub async fn host_facts(
+    docker: &Docker,
+    disk: bool,
+) -> Result<crate::app::fleet::HostFacts, String> {
+    let (info, version) = tokio::join!(raw_get(docker, "/info"), docker.version());
+    let info = info?;
+    let version = version.map_err(friendly)?;
+    let s = |v: &Value, k: &str| {
+        crate::app::sanitize::plain(v.get(k).and_then(Value::as_str).unwrap_or_default())
+    };
+    let swarm = info.get("Swarm").map_or(String::new(), |sw| {
+        match (s(sw, "LocalNodeState").as_str(), sw.get("ControlAvailable")) {
+            ("active", Some(Value::Bool(true))) => "manager".into(),
+            ("active", _) => "worker".into(),
+            ("inactive", _) | ("", _) => String::new(),
+            (other, _) => other.to_string(),
+        }
+    });
+    let disk = if disk {
+        Some(disk_usage(docker).await?.total_size())
+    } else {
+        None
+    };
+    Ok(crate::app::fleet::HostFacts {
+        version: version
+            .version
+            .map(|v| crate::app::sanitize::plain(&v))
+            .unwrap_or_else(|| s(&info, "ServerVersion")),
+        os: s(&info, "OperatingSystem"),
+        arch: s(&info, "Architecture"),
+        ncpu: pos(num(&info, "NCPU")),
+        mem_total: pos(num(&info, "MemTotal")),
+        images: pos(num(&info, "Images")),
+        swarm,
+        disk,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

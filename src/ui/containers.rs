@@ -151,22 +151,31 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .clamp(12, (inner_w * 30 / 100).max(12));
     let image_w = (widest(&|c| c.image.width()) + 1).clamp(10, (inner_w * 22 / 100).max(10));
     let status_w = if inner_w >= 110 { 24 } else { 18 };
-    let mut widths = vec![
-        Constraint::Length(2),
+    // Several engines: which one each row lives on.
+    let show_host = state.fleet.several();
+    let host_w = (widest(&|c| state.fleet.name(c.host).width()) + 1).clamp(5, 16);
+    let mut widths = vec![Constraint::Length(2)];
+    if show_host {
+        widths.push(Constraint::Length(host_w));
+    }
+    widths.extend([
         Constraint::Length(name_w),
         Constraint::Length(image_w),
         Constraint::Length(status_w),
         Constraint::Length(6),
         Constraint::Length(8),
-    ];
-    let mut header = vec![
-        Cell::from(""),
+    ]);
+    let mut header = vec![Cell::from("")];
+    if show_host {
+        header.push(Cell::from("HOST"));
+    }
+    header.extend([
         Cell::from(sort_label(state, SortKey::Name, "NAME")),
         Cell::from(sort_label(state, SortKey::Image, "IMAGE")),
         Cell::from(sort_label(state, SortKey::State, "STATUS")),
         Cell::from(sort_label(state, SortKey::Cpu, "CPU")),
         Cell::from(sort_label(state, SortKey::Mem, "MEM")),
-    ];
+    ]);
     if show_id {
         widths.push(Constraint::Length(12));
         header.push(Cell::from("ID"));
@@ -187,7 +196,20 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             let (icon, icon_style) = state_icon(c, theme);
             let marked = state.marked.contains(&c.id);
             let mark = if marked { "▌" } else { " " };
+            // A row of an engine that stopped answering: greyed, saying since when.
+            let down = state
+                .fleet
+                .host(c.host)
+                .filter(|h| show_host && !h.connected())
+                .map(|h| h.down_since.unwrap_or(state.now));
             let status = match state.pending.get(&c.id) {
+                _ if down.is_some() => Span::styled(
+                    format!(
+                        "unreachable {}",
+                        crate::app::engines::short_duration(state.now - down.unwrap_or(state.now))
+                    ),
+                    theme.bad(),
+                ),
                 Some(p) => Span::styled(format!("{p}…"), theme.warn()),
                 None => {
                     let style = match (c.state, c.health) {
@@ -213,17 +235,23 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 ]),
                 _ => Line::from(c.name.clone()),
             };
-            let mut cells = vec![
-                Cell::from(Line::from(vec![
-                    Span::styled(mark, theme.marked()),
-                    Span::styled(icon, icon_style),
-                ])),
+            let mut cells = vec![Cell::from(Line::from(vec![
+                Span::styled(mark, theme.marked()),
+                Span::styled(icon, icon_style),
+            ]))];
+            if show_host {
+                cells.push(Cell::from(Span::styled(
+                    state.fleet.name(c.host).to_string(),
+                    theme.accent(),
+                )));
+            }
+            cells.extend([
                 Cell::from(name),
                 Cell::from(c.image.clone()),
                 Cell::from(status),
                 Cell::from(cpu),
                 Cell::from(mem),
-            ];
+            ]);
             if show_id {
                 cells.push(Cell::from(Span::styled(
                     c.short_id().to_string(),
@@ -242,6 +270,8 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             let mut row = Row::new(cells);
             if Some(c.id.as_str()) == sel {
                 row = row.style(theme.selected(focused));
+            } else if down.is_some() {
+                row = row.style(theme.dim());
             } else if marked {
                 row = row.style(Style::default().add_modifier(Modifier::BOLD));
             }

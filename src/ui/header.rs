@@ -17,6 +17,45 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     if state.readonly {
         spans.push(Span::styled("READ-ONLY ", theme.warn()));
     }
+    if state.fleet.several() {
+        // Several engines: how many answer, and which one the resource views show.
+        let hosts = &state.fleet.hosts;
+        let on: Vec<_> = hosts.iter().filter(|h| !h.off).collect();
+        let up = on.iter().filter(|h| h.connected()).count();
+        let style = if up == on.len() {
+            theme.ok()
+        } else {
+            theme.warn()
+        };
+        spans.push(Span::styled(format!("● {up}/{} engines ", on.len()), style));
+        let down: Vec<&str> = on
+            .iter()
+            .filter(|h| !h.connected())
+            .map(|h| h.spec.name.as_str())
+            .collect();
+        if !down.is_empty() {
+            spans.push(Span::styled(
+                format!("({} unreachable) ", down.join(", ")),
+                theme.bad(),
+            ));
+        }
+        let primary = state.fleet.name(state.engine.id);
+        let shown = match state.fleet.focus {
+            Some(id) => format!("only {}", state.fleet.name(id)),
+            None => format!("primary {primary}"),
+        };
+        spans.push(Span::styled(shown, theme.dim()));
+        let (running, total) = state.counts();
+        spans.push(Span::styled("  │ ", theme.dim()));
+        spans.push(Span::raw(format!("{running} running / {total}")));
+        let (cpu, mem, n) = state.totals_text();
+        if n > 0 {
+            spans.push(Span::styled("  │ ", theme.dim()));
+            spans.push(Span::raw(format!("CPU {cpu}  MEM {mem} ({n} sampled)")));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), area);
+        return;
+    }
     match &state.conn {
         ConnStatus::Connecting { addr } => {
             spans.push(Span::styled(format!("connecting to {addr}…"), theme.warn()));

@@ -17,6 +17,7 @@ use ratatui::Frame;
 
 use crate::app::State;
 use crate::app::state::{DetailTab, Focus, Overlay};
+use crate::views::View;
 use theme::Theme;
 
 pub fn draw(f: &mut Frame, state: &State) {
@@ -33,6 +34,21 @@ pub fn draw(f: &mut Frame, state: &State) {
             utc_offset: state.utc_offset,
             width: f.area().width,
             keymap: &state.keymap,
+            // Several engines: the resource views say which one they show.
+            engine: match state.view {
+                View::Images
+                | View::Volumes
+                | View::Networks
+                | View::Engine
+                | View::Services
+                | View::Nodes
+                | View::Projects
+                    if state.fleet.several() =>
+                {
+                    Some(state.fleet.name(state.engine.id))
+                }
+                _ => None,
+            },
         };
         if areas.list.height > 0 {
             view.draw_list(f, areas.list, &dx);

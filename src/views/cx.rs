@@ -17,6 +17,8 @@ pub enum Goto {
     Item(View, String),
     /// The logs pane of the containers view, showing these containers interleaved.
     Logs(crate::app::logs::LogGroup),
+    /// Something about the engines shown (the hosts view).
+    Fleet(crate::app::engines::FleetOp),
 }
 
 pub struct Cx<'a> {
@@ -31,6 +33,8 @@ pub struct Cx<'a> {
     /// The engine's address as shown (`unix:///var/run/docker.sock (DOCKER_HOST)`); empty
     /// when not given (engine answers).
     pub engine: &'a str,
+    /// The primary engine (the one the compose CLI and the resource views reach).
+    pub primary: crate::app::model::EngineId,
     /// Asked of the root, carried out when the view returns.
     pub status: Option<(StatusKind, String)>,
     pub overlay: Option<Overlay>,
@@ -45,6 +49,7 @@ impl<'a> Cx<'a> {
             now,
             out,
             engine: "",
+            primary: Default::default(),
             status: None,
             overlay: None,
             goto: None,

@@ -14,6 +14,7 @@ pub mod commands;
 pub mod cx;
 pub mod engine;
 pub mod events;
+pub mod hosts;
 pub mod images;
 pub mod list;
 pub mod networks;
@@ -48,10 +49,11 @@ pub enum View {
     Nodes,
     Projects,
     Registries,
+    Hosts,
 }
 
 impl View {
-    pub const ALL: [View; 11] = [
+    pub const ALL: [View; 12] = [
         View::Containers,
         View::Images,
         View::Volumes,
@@ -63,6 +65,7 @@ impl View {
         View::Nodes,
         View::Commands,
         View::Registries,
+        View::Hosts,
     ];
 
     /// The global action that shows it (its key labels its tab).
@@ -79,6 +82,7 @@ impl View {
             View::Nodes => Action::ViewNodes,
             View::Projects => Action::ViewProjects,
             View::Registries => Action::ViewRegistries,
+            View::Hosts => Action::ViewHosts,
         }
     }
 
@@ -95,6 +99,7 @@ impl View {
             View::Nodes => "Nodes",
             View::Projects => "Projects",
             View::Registries => "Registries",
+            View::Hosts => "Hosts",
         }
     }
 }
@@ -148,6 +153,7 @@ pub struct Views {
     pub nodes: nodes::NodesView,
     pub projects: projects::ProjectsView,
     pub registries: registries::RegistriesView,
+    pub hosts: hosts::HostsView,
 }
 
 impl Views {
@@ -164,6 +170,7 @@ impl Views {
             View::Nodes => &self.nodes,
             View::Projects => &self.projects,
             View::Registries => &self.registries,
+            View::Hosts => &self.hosts,
         })
     }
 
@@ -180,11 +187,12 @@ impl Views {
             View::Nodes => &mut self.nodes,
             View::Projects => &mut self.projects,
             View::Registries => &mut self.registries,
+            View::Hosts => &mut self.hosts,
         })
     }
 
     /// Every view but the containers view.
-    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 10] {
+    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 11] {
         [
             (View::Images, &mut self.images),
             (View::Volumes, &mut self.volumes),
@@ -196,6 +204,7 @@ impl Views {
             (View::Nodes, &mut self.nodes),
             (View::Projects, &mut self.projects),
             (View::Registries, &mut self.registries),
+            (View::Hosts, &mut self.hosts),
         ]
     }
 
@@ -251,6 +260,8 @@ impl Views {
             | ResMsg::RegistryTags { .. }
             | ResMsg::RegistryTag { .. }
             | ResMsg::TagDeleted { .. } => (View::Registries, self.registries.on_msg(msg, cx)),
+            // The root's: about the fleet.
+            ResMsg::HostFacts(_) => return Handled::No,
             ResMsg::Ran(_) | ResMsg::Done { .. } => return Handled::No,
         };
         // Only the view on screen needs a redraw (a status line set by any does too).

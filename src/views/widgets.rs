@@ -31,6 +31,8 @@ pub struct Dx<'a> {
     /// The screen's width: narrow screens get a compact tab strip.
     pub width: u16,
     pub keymap: &'a Keymap,
+    /// The engine the view shows, when several are shown (the primary).
+    pub engine: Option<&'a str>,
 }
 
 impl Dx<'_> {
@@ -55,6 +57,9 @@ impl Dx<'_> {
     pub fn block<'b>(&self, title: String) -> Block<'b> {
         let mut tabs = view_tabs(self.view, self.keymap, self.theme, self.width >= 160);
         tabs.push(Span::styled(format!(" {title} "), self.theme.accent()));
+        if let Some(e) = self.engine {
+            tabs.push(Span::styled(format!("on {e} "), self.theme.warn()));
+        }
         let mut b = Block::default()
             .borders(Borders::ALL)
             .border_style(self.theme.border(self.focused))

@@ -13,7 +13,8 @@ use tokio::sync::mpsc;
 pub struct Driver {
     pub state: State,
     rx: mpsc::Receiver<Msg>,
-    cmds: mpsc::UnboundedSender<ToEngine>,
+    tx: mpsc::Sender<Msg>,
+    engines: dockside::docker::Engines,
     pub received: usize,
     /// Files the app asked to edit in `$EDITOR` (the runtime's part is the test's).
     pub edits: std::sync::Mutex<Vec<dockside::app::files::EditFile>>,
@@ -26,18 +27,31 @@ impl Driver {
             Some(a) => Target {
                 addr: a.to_string(),
                 source: "test".into(),
+                tls: None,
             },
             None => dockside::docker::client::resolve(None, None),
         };
+        let name = target.name();
+        Driver::fleet(vec![target.spec(name)])
+    }
+
+    /// Several engines at once, the first the primary, as `dockside -H a -H b …` runs them.
+    pub fn fleet(hosts: Vec<dockside::app::fleet::HostSpec>) -> Driver {
         let (tx, rx) = mpsc::channel(1024);
-        let cmds = dockside::docker::spawn(target.clone(), tx);
-        let mut state = State::new(Keymap::default_map(), target.addr, now());
+        let addr = hosts.first().map(|h| h.addr.clone()).unwrap_or_default();
+        let mut state = State::new(Keymap::default_map(), addr, now());
+        state.fleet = dockside::app::fleet::Fleet::new(hosts);
+        let mut engines = dockside::docker::Engines::default();
+        for h in &state.fleet.hosts {
+            engines.start(h.id, Target::of(&h.spec), h.epoch, &tx);
+        }
         let mut out = Vec::new();
         update(&mut state, Msg::Resize(200, 50), &mut out);
         Driver {
             state,
             rx,
-            cmds,
+            tx,
+            engines,
             received: 0,
             edits: Default::default(),
         }
@@ -131,35 +145,50 @@ impl Driver {
         assert_eq!(self.state.selected.as_deref(), Some(id.as_str()));
     }
 
-    pub fn send_cmd(&self, c: Cmd) {
+    /// Carry out a command as the runtime does: a request to the engine the fleet's routing
+    /// names, a switch, a start or stop of an engine's task.
+    pub fn send_cmd(&mut self, c: Cmd) {
         use dockside::app::msg::Effect;
-        let to = match c {
-            Cmd::Engine(req) => ToEngine::Req(req),
+        match c {
+            Cmd::Engine(req) => {
+                for (id, req) in dockside::app::fleet::route(&self.state, req) {
+                    self.engines.send(id, ToEngine::Req(req));
+                }
+            }
+            Cmd::At(id, req) => self.engines.send(id, ToEngine::Req(req)),
             Cmd::Effect(Effect::SwitchEngine {
+                id,
                 addr,
                 source,
                 epoch,
-            }) => ToEngine::Switch(Target { addr, source }, epoch),
-            Cmd::Effect(Effect::Quit) => ToEngine::Quit,
+            }) => {
+                let to = Target {
+                    addr,
+                    source,
+                    tls: None,
+                };
+                self.engines.send(id, ToEngine::Switch(to, epoch));
+            }
+            Cmd::Effect(Effect::StartEngine { id, spec, epoch }) => {
+                self.engines.start(id, Target::of(&spec), epoch, &self.tx);
+            }
+            Cmd::Effect(Effect::StopEngine(id)) => self.engines.stop(id),
+            Cmd::Effect(Effect::Quit) => self.engines.quit_all(),
             Cmd::Effect(Effect::EditFile(f)) => {
                 if let Ok(mut edits) = self.edits.lock() {
                     edits.push(*f);
                 }
-                return;
             }
             Cmd::Effect(
                 Effect::SaveFile { .. } | Effect::Clipboard(_) | Effect::Handoff { .. },
-            ) => {
-                return;
-            }
-        };
-        let _ = self.cmds.send(to);
+            ) => {}
+        }
     }
 }
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.cmds.send(ToEngine::Quit);
+        self.engines.quit_all();
     }
 }
 

@@ -41,7 +41,7 @@ impl ImagesView {
     }
 
     /// The reference to act on: the row's tag, or the id of an untagged image.
-    fn selected_ref(&self) -> Option<String> {
+    pub fn selected_ref(&self) -> Option<String> {
         self.selected().map(row_ref)
     }
 

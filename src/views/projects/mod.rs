@@ -211,6 +211,25 @@ impl ProjectsView {
         Handled::Redraw
     }
 
+    /// Several engines: the compose CLI and `down` reach the primary engine only. A target
+    /// with containers on another engine is refused with what to do (true), not run on the
+    /// wrong engine.
+    fn elsewhere(&self, cx: &mut Cx) -> bool {
+        let Some((label, members)) = self.targets() else {
+            return false;
+        };
+        if members.iter().all(|m| m.c.host == cx.primary) {
+            return false;
+        }
+        cx.status(
+            StatusKind::Error,
+            format!(
+                "{label} runs on another engine than the primary: focus that engine in the hosts view first (compose and down act on the primary)"
+            ),
+        );
+        true
+    }
+
     /// What an action applies to: the open project's selected service, else the marked
     /// projects, else the selected one. Its label and its containers.
     fn targets(&self) -> Option<(String, Vec<&Member>)> {
@@ -473,6 +492,16 @@ impl Shape for ProjectsView {
             }
             Action::Start | Action::Stop | Action::Restart | Action::Pause | Action::Kill => {
                 self.act(action, cx)
+            }
+            Action::Remove
+            | Action::ComposeUp
+            | Action::Recreate
+            | Action::Build
+            | Action::Pull
+            | Action::Scale
+                if self.elsewhere(cx) =>
+            {
+                Handled::Redraw
             }
             Action::Remove => self.down(cx),
             Action::ComposeUp | Action::Recreate | Action::Build | Action::Pull | Action::Scale => {
