@@ -9,7 +9,9 @@
 pub mod app;
 pub mod config;
 pub mod docker;
+pub mod editor;
 pub mod runtime;
+pub mod scratch;
 pub mod term;
 pub mod ui;
 pub mod views;

@@ -160,6 +160,9 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
                     state.dirty = true;
                     let _ = tx.send(Msg::HandoffDone(result)).await;
                 }
+                Cmd::Effect(Effect::EditFile(file)) => {
+                    crate::editor::edit(*file, &mut input, &mut terminal, &tx).await?
+                }
                 Cmd::Effect(Effect::SwitchEngine {
                     id,
                     addr,

@@ -97,7 +97,8 @@ async fn files_tab_lists_views_downloads_uploads_and_diffs() {
         &c.name,
         "sh",
         "-c",
-        "mkdir -p /data/sub && printf 'hello files\\nsecond line\\n' > /data/hello.txt \
+        "mkdir -p /data/sub/deeper && printf 'hello files\\nsecond line\\n' > /data/hello.txt \
+         && echo in-sub > /data/sub/a.txt && head -c 5000 /dev/urandom > /data/sub/deeper/b.bin \
          && head -c 3000 /dev/urandom > /data/blob.bin && chmod 600 /data/blob.bin \
          && chown 1234:4321 /data/hello.txt && ln -s /etc/passwd /data/pw \
          && rm /bin/yes",
@@ -109,6 +110,27 @@ async fn files_tab_lists_views_downloads_uploads_and_diffs() {
         d.until(T, |s| listed(&s.files, "/")).await,
         "/ listed: {:?}",
         d.state.files.listing
+    );
+    // /etc: the entries `ls -A` gives; back up to / lands on it.
+    cursor_to(&mut d, "etc");
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    assert!(d.until(T, |s| listed(&s.files, "/etc")).await);
+    let Some(Ok(etc)) = d.state.files.listing.clone() else {
+        panic!("no /etc listing");
+    };
+    let mut names: Vec<&str> = etc.entries.iter().map(|e| e.name.as_str()).collect();
+    names.sort_unstable();
+    let ls = docker_ok(&["exec", &c.name, "ls", "-A", "/etc"]);
+    let mut want: Vec<&str> = ls.split_whitespace().collect();
+    want.sort_unstable();
+    assert_eq!(names, want);
+    assert!(names.contains(&"passwd"), "{names:?}");
+    d.key('h');
+    assert!(d.until(T, |s| listed(&s.files, "/")).await);
+    assert_eq!(
+        d.state.files.selected().map(|e| e.name.as_str()),
+        Some("etc"),
+        "back on the directory we came from"
     );
     cursor_to(&mut d, "data");
     d.key_code(KeyCode::Enter, KeyModifiers::NONE);
@@ -206,11 +228,23 @@ async fn files_tab_lists_views_downloads_uploads_and_diffs() {
     cursor_to(&mut d, "sub");
     d.key('d');
     type_line(&mut d, &host.to_string_lossy());
+    let deep = host.join("sub/deeper/b.bin");
     assert!(
-        d.until(T, |_| host.join("sub").is_dir()).await,
+        d.until(T, |_| std::fs::metadata(&deep)
+            .is_ok_and(|m| m.len() == 5000))
+            .await,
         "{:?}",
         d.state.status
     );
+    // Its files, byte for byte.
+    for f in ["sub/a.txt", "sub/deeper/b.bin"] {
+        let want = engine::docker(&["exec", &c.name, "cat", &format!("/data/{f}")]).stdout;
+        assert_eq!(
+            std::fs::read(host.join(f)).expect("downloaded"),
+            want,
+            "{f}"
+        );
+    }
 
     // Upload a host file into /data and read it back.
     let up = host.join("uploaded.txt");
@@ -382,4 +416,192 @@ async fn rename_and_export_a_container() {
     assert_eq!(std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0), len);
     drop(d);
     let _ = std::fs::remove_dir_all(&host);
+}
+
+fn status_text(d: &Driver) -> String {
+    d.state
+        .status
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
+}
+
+/// `e` on a file: fetched into a private copy, edited (a stand-in editor), written back with
+/// its mode and owner, a restart offered; the copy is gone afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edit_a_file_and_it_is_written_back_as_it_was() {
+    use std::os::unix::fs::PermissionsExt;
+    if !engine::available() {
+        return;
+    }
+    let c = TestContainer::run("files-edit", &[], &["sleep", "300"]);
+    docker_ok(&[
+        "exec",
+        &c.name,
+        "sh",
+        "-c",
+        "mkdir -p /srv && printf 'a=1\\nb=2\\n' > /srv/app.conf \
+         && chown 1234:4321 /srv/app.conf && chmod 640 /srv/app.conf \
+         && head -c 100 /dev/urandom > /srv/blob.bin",
+    ]);
+    let mut d = Driver::start(None);
+    d.select(&c.id).await;
+    d.key('F');
+    assert!(d.until(T, |s| listed(&s.files, "/")).await);
+    cursor_to(&mut d, "srv");
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    assert!(d.until(T, |s| listed(&s.files, "/srv")).await);
+
+    // A binary file is refused before any editor opens.
+    cursor_to(&mut d, "blob.bin");
+    d.key('e');
+    assert!(
+        d.until(T, |s| s
+            .status
+            .as_ref()
+            .is_some_and(|m| m.text.contains("binary")))
+            .await,
+        "{}",
+        status_text(&d)
+    );
+    assert!(d.edits.lock().map(|e| e.is_empty()).unwrap_or(false));
+
+    cursor_to(&mut d, "app.conf");
+    d.key('e');
+    assert!(
+        d.until(T, |s| s
+            .status
+            .as_ref()
+            .is_some_and(|m| m.text.starts_with("editing")))
+            .await,
+        "{}",
+        status_text(&d)
+    );
+    let file = d
+        .edits
+        .lock()
+        .ok()
+        .and_then(|mut e| e.pop())
+        .expect("the editor asked for");
+    // A private copy: the directory 0700, the file 0600, the container's bytes.
+    let dir = file.scratch.path().to_path_buf();
+    let mode = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0)
+    };
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&file.local), 0o600);
+    assert_eq!(
+        std::fs::read_to_string(&file.local).expect("copy"),
+        "a=1\nb=2\n"
+    );
+    assert_eq!((file.mode, file.uid, file.gid), (0o640, 1234, 4321));
+
+    let outcome = dockside::editor::run_editor("sed -i s/a=1/a=42/", &file).await;
+    assert_eq!(
+        outcome,
+        dockside::app::files::EditOutcome::Changed(9),
+        "a=42 b=2"
+    );
+    let mut out = Vec::new();
+    dockside::app::update(
+        &mut d.state,
+        dockside::app::Msg::Files(dockside::app::files::FilesMsg::Edited {
+            file: Box::new(file),
+            outcome,
+        }),
+        &mut out,
+    );
+    for cmd in out {
+        d.send_cmd(cmd);
+    }
+    assert!(
+        d.until(T, |s| s
+            .status
+            .as_ref()
+            .is_some_and(|m| m.text.starts_with("wrote")))
+            .await,
+        "{}",
+        status_text(&d)
+    );
+    assert_eq!(
+        engine::docker(&["exec", &c.name, "cat", "/srv/app.conf"]).stdout,
+        b"a=42\nb=2\n"
+    );
+    assert_eq!(
+        docker_ok(&["exec", &c.name, "stat", "-c", "%a %u:%g", "/srv/app.conf"]).trim(),
+        "640 1234:4321",
+        "mode and owner kept"
+    );
+    assert!(
+        matches!(&d.state.overlay, dockside::app::state::Overlay::Ask { question, .. } if question.contains("Restart")),
+        "a restart is offered: {:?}",
+        d.state.overlay
+    );
+    assert!(!dir.exists(), "the private copy is removed");
+}
+
+/// What could not be written back is refused before the editor opens, with its line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_that_could_not_be_written_back_are_refused_first() {
+    if !engine::available() {
+        return;
+    }
+    let vol = unique_name("dsfiles-edit-vol");
+    let _vol = VolumeGuard(vol.clone());
+    let host = temp_dir("dsfiles-edit-bind");
+    let _host = DirGuard(host.clone());
+    std::fs::write(host.join("app.conf"), "x=1\n").expect("bind file");
+    let c = TestContainer::run(
+        "files-edit-ro",
+        &[
+            "--read-only",
+            "-v",
+            &format!("{vol}:/data"),
+            "-v",
+            &format!("{}:/etc/app.conf", host.join("app.conf").display()),
+            "-v",
+            &format!("{}:/conf:ro", host.display()),
+        ],
+        &["sh", "-c", "echo v=1 > /data/v.conf && sleep 300"],
+    );
+    assert!(c.wait_for_status("running", T), "{}", c.status());
+    let docker =
+        dockside::docker::client::connect(&dockside::docker::client::resolve(None, None).addr)
+            .await
+            .expect("engine");
+    let fetch = |path: &'static str| {
+        let (docker, id, name) = (docker.clone(), c.id.clone(), c.name.clone());
+        async move { dockside::docker::edit::fetch(&docker, &id, &name, path).await }
+    };
+    let said = |r: Result<dockside::app::files::EditFile, String>| match r {
+        Ok(f) => panic!("{} was not refused", f.path),
+        Err(e) => e,
+    };
+    let ro = said(fetch("/etc/passwd").await);
+    assert!(ro.contains("read-only root filesystem"), "{ro}");
+    let ro_mount = said(fetch("/conf/app.conf").await);
+    assert!(ro_mount.contains("read-only bind mount"), "{ro_mount}");
+    let single = said(fetch("/etc/app.conf").await);
+    assert!(single.contains("bind-mounted from the host"), "{single}");
+    let hosts = said(fetch("/etc/hosts").await);
+    assert!(hosts.contains("written by the engine"), "{hosts}");
+    let dir = said(fetch("/data").await);
+    assert!(dir.contains("directory"), "{dir}");
+    // A writable volume of a read-only container can be edited.
+    let ok = fetch("/data/v.conf")
+        .await
+        .expect("a file on a writable volume");
+    assert_eq!(std::fs::read_to_string(&ok.local).expect("copy"), "v=1\n");
+    drop(ok);
+}
+
+/// Removes a host directory of a test when dropped.
+struct DirGuard(std::path::PathBuf);
+
+impl Drop for DirGuard {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }

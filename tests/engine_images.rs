@@ -542,3 +542,137 @@ async fn remove_refused_in_use_and_prune_dangling() {
     assert!(cli(&["image", "inspect", &pruned]).status.success());
     assert!(cli(&["image", "inspect", &inuse]).status.success());
 }
+
+/// Save two marked tags to a tar file by keys (`space`, `S`), remove the tags, load the
+/// file (`L`): the tags are back on the same image. A second save to the same file is
+/// refused (nothing overwritten); a file that is not an image archive is refused with the
+/// engine's reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn save_and_load_round_trip_by_keys() {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    use support::driver::Driver;
+    if !support::engine::available() {
+        return;
+    }
+    let name = support::engine::unique_name("dockside-test-save");
+    let tags = [format!("{name}:one"), format!("{name}:two")];
+    let _cleanup = Cleanup(tags.to_vec());
+    for t in &tags {
+        docker_ok(&["tag", &test_image(), t]);
+    }
+    let id = docker_ok(&["image", "inspect", "-f", "{{.Id}}", &tags[0]]);
+    let host = std::env::temp_dir().join(support::engine::unique_name("dockside-save"));
+    let _host = Ctx(host.clone());
+    let file = host.join("saved.tar");
+
+    let mut d = Driver::start(None);
+    let typed = |d: &mut Driver, text: &str| {
+        for _ in 0..80 {
+            d.key_code(KeyCode::Backspace, KeyModifiers::NONE);
+        }
+        for ch in text.chars() {
+            d.key_code(KeyCode::Char(ch), KeyModifiers::NONE);
+        }
+        d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    };
+    let status = |d: &Driver| {
+        d.state
+            .status
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default()
+    };
+    d.key('2');
+    // Only this test's rows: a filter on its unique name.
+    d.key('/');
+    typed(&mut d, &name);
+    let listed = |s: &dockside::app::State| s.views.images.list.len() == 2;
+    assert!(d.until(TIMEOUT, listed).await, "both tags listed");
+    d.key(' ');
+    d.key('j');
+    d.key(' ');
+    assert_eq!(d.state.views.images.marked.len(), 2);
+    let (refs, estimate) = d.state.views.images.save_targets();
+    assert_eq!(refs, tags.to_vec());
+    assert!(estimate > 0);
+    d.key('S');
+    typed(&mut d, &file.to_string_lossy());
+    let saved = |s: &dockside::app::State| {
+        s.status
+            .as_ref()
+            .is_some_and(|m| m.text.starts_with("saved") || m.text.contains("failed"))
+    };
+    assert!(d.until(TIMEOUT, saved).await, "{}", status(&d));
+    assert!(status(&d).starts_with("saved"), "{}", status(&d));
+    assert!(
+        status(&d).contains(&file.display().to_string()),
+        "{}",
+        status(&d)
+    );
+    // The tar holds both tags.
+    let manifest = {
+        let mut a = tar::Archive::new(std::fs::File::open(&file).expect("saved file"));
+        let mut text = String::new();
+        for e in a.entries().expect("entries") {
+            let mut e = e.expect("entry");
+            if e.path().expect("path").to_string_lossy() == "manifest.json" {
+                std::io::Read::read_to_string(&mut e, &mut text).expect("read");
+            }
+        }
+        text
+    };
+    assert!(
+        tags.iter().all(|t| manifest.contains(t.as_str())),
+        "{manifest}"
+    );
+
+    // Saving again to the same file: refused, the file as it was.
+    let len = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    d.key('S');
+    typed(&mut d, &file.to_string_lossy());
+    let refused = |s: &dockside::app::State| {
+        s.status
+            .as_ref()
+            .is_some_and(|m| m.text.contains("already exists"))
+    };
+    assert!(d.until(TIMEOUT, refused).await, "{}", status(&d));
+    assert_eq!(std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0), len);
+
+    // The tags go; loading the file brings them back.
+    for t in &tags {
+        docker_ok(&["rmi", t]);
+    }
+    assert!(!cli(&["image", "inspect", &tags[0]]).status.success());
+    d.key('L');
+    typed(&mut d, &file.to_string_lossy());
+    let loaded = |s: &dockside::app::State| {
+        s.status
+            .as_ref()
+            .is_some_and(|m| m.text.starts_with("loaded") || m.text.contains("load "))
+    };
+    assert!(d.until(TIMEOUT, loaded).await, "{}", status(&d));
+    let said = status(&d);
+    assert!(
+        said.starts_with("loaded") && tags.iter().all(|t| said.contains(t.as_str())),
+        "{said}"
+    );
+    for t in &tags {
+        assert_eq!(
+            docker_ok(&["image", "inspect", "-f", "{{.Id}}", t]),
+            id,
+            "{t}"
+        );
+    }
+
+    // Not an image archive: the engine's reason, in one line.
+    let junk = host.join("junk.tar");
+    std::fs::write(&junk, "not a tar file at all").expect("junk");
+    d.key('L');
+    typed(&mut d, &junk.to_string_lossy());
+    let failed = |s: &dockside::app::State| {
+        s.status
+            .as_ref()
+            .is_some_and(|m| m.text.starts_with("load ") && m.text.contains(':'))
+    };
+    assert!(d.until(TIMEOUT, failed).await, "{}", status(&d));
+}

@@ -35,6 +35,7 @@ fn listed(s: &mut State) {
         destination: "/data".into(),
         kind: "volume".into(),
         rw: false,
+        source: "web-data".into(),
     }];
     send(
         s,

@@ -108,6 +108,7 @@ actions! {
     Download => "download",
     Upload => "upload": mutates,
     Export => "export",
+    EditFile => "edit_file": mutates,
     Rename => "rename": mutates,
     // Logs and inspect text.
     Search => "search",
@@ -128,6 +129,8 @@ actions! {
     SaveAll => "save_all",
     Select => "select",
     Copy => "copy",
+    RawJson => "raw_json",
+    Reveal => "reveal",
     // Shell sessions.
     Leave => "leave",
     NextSession => "next_session",
@@ -137,6 +140,8 @@ actions! {
     Inspect => "inspect",
     Pull => "pull": mutates,
     Push => "push": mutates,
+    SaveImages => "save_images",
+    LoadImages => "load_images": mutates,
     Build => "build": mutates,
     Tag => "tag": mutates,
     Run => "run": mutates,

@@ -81,6 +81,13 @@ pub fn docker_cli(req: &Req) -> Option<String> {
         Req::Files(super::files::FilesReq::Export { name, dest, .. }) => {
             format!("docker export -o {} {}", shell_word(dest), shell_word(name))
         }
+        Req::Files(super::files::FilesReq::PutBack(f)) => {
+            format!(
+                "docker cp {} {}",
+                shell_word(&f.local.display().to_string()),
+                shell_word(&format!("{}:{}", f.name, f.path))
+            )
+        }
         Req::Files(_) => return None,
         Req::Rename { name, to, .. } => {
             format!("docker rename {} {}", shell_word(name), shell_word(to))
@@ -125,6 +132,11 @@ fn res_cli(r: &ResCmd) -> Option<String> {
         }
         ResCmd::Pull { reference, .. } => format!("docker pull {}", w(reference)),
         ResCmd::Push { reference, .. } => format!("docker push {}", w(reference)),
+        ResCmd::SaveImages { refs, dest, .. } => {
+            let refs: Vec<String> = refs.iter().map(|r| w(r)).collect();
+            format!("docker save -o {} {}", w(dest), refs.join(" "))
+        }
+        ResCmd::LoadImages { src, .. } => format!("docker load -i {}", w(src)),
         ResCmd::Build {
             dir,
             tag,

@@ -511,6 +511,10 @@ pub(crate) fn detail_action(state: &mut State, action: Action, out: &mut Vec<Cmd
                 state.inspect_search = None;
                 true
             }
+            Action::RawJson | Action::Reveal => {
+                super::inspect_tab::toggle(state, action == Action::RawJson);
+                true
+            }
             _ => false,
         };
         if handled {

@@ -8,6 +8,9 @@ pub const MAX_VIEW: usize = 1 << 20;
 pub const MAX_ENTRIES: usize = 20_000;
 /// Where a download goes unless the user types another directory.
 pub const DEFAULT_DOWNLOAD_DIR: &str = "~/Downloads";
+/// The largest file opened in `$EDITOR`.
+pub const MAX_EDIT: u64 = 1 << 20;
+pub const MAX_EDIT_LABEL: &str = "1 MiB";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
@@ -59,6 +62,8 @@ pub struct Mount {
     /// `volume`, `bind`, `tmpfs`…
     pub kind: String,
     pub rw: bool,
+    /// The host path of a bind, the volume's name…
+    pub source: String,
 }
 
 impl Mount {
@@ -180,6 +185,112 @@ pub enum FilesReq {
         name: String,
         dest: String,
     },
+    /// Fetch a text file into a private scratch file for `$EDITOR` (refused when it could not
+    /// be written back: read-only, too large, not text).
+    Fetch {
+        id: String,
+        name: String,
+        path: String,
+    },
+    /// Write an edited file back where it came from, with its mode and owner.
+    PutBack(Box<EditFile>),
+}
+
+/// A container's file copied out for `$EDITOR`, and what is needed to put it back as it was.
+/// The scratch directory goes with the last copy of this.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditFile {
+    pub id: String,
+    /// The container's name.
+    pub name: String,
+    /// The file in the container.
+    pub path: String,
+    /// The private copy the editor opens.
+    pub local: std::path::PathBuf,
+    pub scratch: crate::scratch::Scratch,
+    /// Its size when fetched.
+    pub size: u64,
+    /// Permission bits, owner ids and names, as the archive had them.
+    pub mode: u32,
+    pub uid: u64,
+    pub gid: u64,
+    pub user: String,
+    pub group: String,
+}
+
+impl EditFile {
+    /// `root:root` (names when the archive has them, else ids).
+    pub fn owner(&self) -> String {
+        let or = |n: &str, id: u64| {
+            if n.is_empty() {
+                id.to_string()
+            } else {
+                n.to_string()
+            }
+        };
+        format!("{}:{}", or(&self.user, self.uid), or(&self.group, self.gid))
+    }
+}
+
+/// What the editor did to the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditOutcome {
+    Unchanged,
+    /// Saved with other contents: its new size.
+    Changed(u64),
+    /// Nothing to write back, and why (the editor failed, the file is gone…).
+    Failed(String),
+}
+
+/// Why a file of a container cannot be written back, said before the editor opens: on a
+/// read-only mount, on a read-only root filesystem (outside a writable mount), or a single
+/// file bind-mounted from the host (the engine cannot replace a mount point).
+/// `managed`: the files the engine writes for the container (`/etc/hosts`, `/etc/hostname`,
+/// `/etc/resolv.conf`), mounted over the image's.
+pub fn edit_refusal(
+    path: &str,
+    name: &str,
+    readonly_rootfs: bool,
+    mounts: &[Mount],
+    managed: &[&str],
+) -> Option<String> {
+    if managed.contains(&path) {
+        return Some(format!(
+            "{path} is written by the engine for {name} (docker run --add-host, --dns, --hostname): not editable here"
+        ));
+    }
+    let view = FilesView {
+        mounts: mounts.to_vec(),
+        ..FilesView::default()
+    };
+    match view.mount_of(path) {
+        Some(m) if !m.rw => Some(format!(
+            "{path} is on a read-only {} mount ({} at {}): it cannot be written",
+            m.kind, m.source, m.destination
+        )),
+        Some(m) if m.destination.trim_end_matches('/') == path && m.kind == "bind" => {
+            Some(format!(
+                "{path} is a single file bind-mounted from the host ({}): the engine cannot replace it, edit it on the host",
+                m.source
+            ))
+        }
+        Some(_) => None,
+        None if readonly_rootfs => Some(format!(
+            "{name} has a read-only root filesystem (--read-only): {path} cannot be written"
+        )),
+        None => None,
+    }
+}
+
+/// The editor to run: `$VISUAL`, then `$EDITOR`, then `vi` (empty values skipped).
+pub fn editor_command(visual: Option<&str>, editor: Option<&str>) -> String {
+    [visual, editor]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .find(|e| !e.is_empty())
+        .unwrap_or("vi")
+        .to_string()
 }
 
 impl FilesReq {
@@ -191,7 +302,9 @@ impl FilesReq {
             | FilesReq::Download { id, .. }
             | FilesReq::Upload { id, .. }
             | FilesReq::Changes(id)
-            | FilesReq::Export { id, .. } => id,
+            | FilesReq::Export { id, .. }
+            | FilesReq::Fetch { id, .. } => id,
+            FilesReq::PutBack(f) => &f.id,
         }
     }
 }
@@ -218,6 +331,24 @@ pub enum FilesMsg {
     Changes {
         id: String,
         result: Result<Vec<Change>, String>,
+    },
+    /// A file fetched for `$EDITOR`, or why not.
+    Fetched {
+        id: String,
+        path: String,
+        result: Result<Box<EditFile>, String>,
+    },
+    /// The editor exited (from the runtime).
+    Edited {
+        file: Box<EditFile>,
+        outcome: EditOutcome,
+    },
+    /// An edited file was written back (the line to show), or why not.
+    Written {
+        id: String,
+        name: String,
+        path: String,
+        result: Result<String, String>,
     },
 }
 
@@ -395,6 +526,8 @@ impl FilesView {
                 }
                 None
             }
+            // The editing round trip sends requests and effects: `files_tab::on_msg`.
+            FilesMsg::Fetched { .. } | FilesMsg::Edited { .. } | FilesMsg::Written { .. } => None,
         }
     }
 }
@@ -475,11 +608,13 @@ mod tests {
                     destination: "/data".into(),
                     kind: "volume".into(),
                     rw: true,
+                    source: "data".into(),
                 },
                 Mount {
                     destination: "/data/conf".into(),
                     kind: "bind".into(),
                     rw: false,
+                    source: "/srv/conf".into(),
                 },
             ],
             ..FilesView::default()
@@ -493,5 +628,81 @@ mod tests {
             Some("bind, ro".into())
         );
         assert!(f.mount_of("/database").is_none());
+    }
+
+    fn m(destination: &str, kind: &str, rw: bool, source: &str) -> Mount {
+        Mount {
+            destination: destination.into(),
+            kind: kind.into(),
+            rw,
+            source: source.into(),
+        }
+    }
+
+    #[test]
+    fn what_cannot_be_written_back_is_said_before_the_editor_opens() {
+        let mounts = [
+            m("/conf", "bind", false, "/srv/conf"),
+            m("/data", "volume", true, "web-data"),
+            m("/etc/app.conf", "bind", true, "/srv/app.conf"),
+        ];
+        assert_eq!(
+            edit_refusal("/etc/hosts.allow", "web", false, &mounts, &["/etc/hosts"]),
+            None
+        );
+        assert_eq!(
+            edit_refusal("/data/x.conf", "web", true, &mounts, &[]),
+            None,
+            "a writable mount of a read-only container"
+        );
+        assert_eq!(
+            edit_refusal("/conf/nginx.conf", "web", false, &mounts, &[]).as_deref(),
+            Some(
+                "/conf/nginx.conf is on a read-only bind mount (/srv/conf at /conf): it cannot be written"
+            )
+        );
+        assert_eq!(
+            edit_refusal("/etc/motd", "web", true, &mounts, &[]).as_deref(),
+            Some("web has a read-only root filesystem (--read-only): /etc/motd cannot be written")
+        );
+        let hosts = edit_refusal("/etc/hosts", "web", false, &mounts, &["/etc/hosts"]);
+        assert!(hosts.is_some_and(|h| h.contains("written by the engine for web")));
+        let single = edit_refusal("/etc/app.conf", "web", false, &mounts, &[]).unwrap_or_default();
+        assert!(
+            single.contains("single file bind-mounted from the host (/srv/app.conf)"),
+            "{single}"
+        );
+    }
+
+    #[test]
+    fn the_editor_is_visual_then_editor_then_vi() {
+        assert_eq!(
+            editor_command(Some("code --wait"), Some("nano")),
+            "code --wait"
+        );
+        assert_eq!(editor_command(Some(" "), Some("nano")), "nano");
+        assert_eq!(editor_command(None, Some("")), "vi");
+        assert_eq!(editor_command(None, None), "vi");
+    }
+
+    #[test]
+    fn owner_names_or_ids() {
+        let s = crate::scratch::Scratch::new("dockside-test-owner").expect("scratch");
+        let mut f = EditFile {
+            id: "c1".into(),
+            name: "web".into(),
+            path: "/etc/x".into(),
+            local: s.path().join("x"),
+            scratch: s,
+            size: 1,
+            mode: 0o644,
+            uid: 0,
+            gid: 101,
+            user: "root".into(),
+            group: String::new(),
+        };
+        assert_eq!(f.owner(), "root:101");
+        f.group = "nginx".into();
+        assert_eq!(f.owner(), "root:nginx");
     }
 }

@@ -14,6 +14,8 @@ pub mod fixtures;
 pub mod fleet;
 pub mod from_engine;
 pub mod images;
+pub mod inspect;
+pub mod inspect_tab;
 pub mod keymap;
 pub mod keys;
 pub mod layout;

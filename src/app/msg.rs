@@ -297,7 +297,10 @@ impl Req {
             // act on dockside's own session.
             Req::Exec(e) => matches!(e, ExecCmd::Open(_)),
             Req::Res(r) => r.mutates(),
-            Req::Files(f) => matches!(f, super::files::FilesReq::Upload { .. }),
+            Req::Files(f) => matches!(
+                f,
+                super::files::FilesReq::Upload { .. } | super::files::FilesReq::PutBack(_)
+            ),
             Req::Logs(_)
             | Req::WatchStats(_)
             | Req::Inspect(_)
@@ -318,11 +321,13 @@ impl ResCmd {
             | ResCmd::HostFacts { .. }
             | ResCmd::ImageDetail(_)
             | ResCmd::VolumeSizes
-            | ResCmd::CancelJob(_) => false,
+            | ResCmd::CancelJob(_)
+            | ResCmd::SaveImages { .. } => false,
             ResCmd::RemoveImage { .. }
             | ResCmd::PruneImages { .. }
             | ResCmd::Pull { .. }
             | ResCmd::Push { .. }
+            | ResCmd::LoadImages { .. }
             | ResCmd::Build { .. }
             | ResCmd::Tag { .. }
             | ResCmd::Commit { .. }
@@ -380,6 +385,10 @@ pub enum Effect {
         user: Option<String>,
         cmd: Vec<String>,
     },
+    /// Suspend the UI and edit a container's file (fetched into a private scratch file) in
+    /// `$VISUAL`/`$EDITOR`; answered with [`super::files::FilesMsg::Edited`] (runtime,
+    /// `src/editor.rs`).
+    EditFile(Box<super::files::EditFile>),
     /// Start the task of an engine of the fleet (or restart it); its messages carry `epoch`.
     StartEngine {
         id: EngineId,
@@ -489,6 +498,19 @@ pub enum ResCmd {
     Push {
         job: u64,
         reference: String,
+    },
+    /// `docker save -o dest refs…` (the file must not exist yet; `~` is the home);
+    /// `estimate`: the images' size, for the bar.
+    SaveImages {
+        job: u64,
+        refs: Vec<String>,
+        dest: String,
+        estimate: u64,
+    },
+    /// `docker load -i src`.
+    LoadImages {
+        job: u64,
+        src: String,
     },
     Build {
         job: u64,

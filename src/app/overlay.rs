@@ -110,6 +110,13 @@ pub enum PromptKind {
         name: String,
         dir: String,
     },
+    /// The host tar file images are saved to (`docker save`); `estimate`: their size.
+    SaveImages {
+        refs: Vec<String>,
+        estimate: u64,
+    },
+    /// The host tar file images are loaded from (`docker load`).
+    LoadImages,
 }
 
 impl PromptKind {
@@ -165,6 +172,16 @@ impl PromptKind {
             }
             PromptKind::Upload { name, dir, .. } => {
                 format!("Upload which host file or directory into {name}:{dir}?")
+            }
+            PromptKind::SaveImages { refs, .. } => match refs.as_slice() {
+                [one] => format!("Save {one} (docker save) to which tar file of this host?"),
+                many => format!(
+                    "Save {} images (docker save) to which tar file of this host?",
+                    many.len()
+                ),
+            },
+            PromptKind::LoadImages => {
+                "Load images (docker load) from which tar file of this host?".into()
             }
         }
     }

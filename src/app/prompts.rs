@@ -351,6 +351,32 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
             Ok(msg) => state.set_status(StatusKind::Progress, msg),
             Err(e) => state.set_status(StatusKind::Error, e),
         },
+        PromptKind::SaveImages { refs, estimate } => {
+            if text.is_empty() {
+                return err(state, "save: a tar file on this host, please".into());
+            }
+            let title = format!("save {} to {text}", refs.join(", "));
+            let job = state.views.images.start_summarised_job(title);
+            out.push(Cmd::Engine(Req::Res(ResCmd::SaveImages {
+                job,
+                refs,
+                dest: text.to_string(),
+                estimate,
+            })));
+        }
+        PromptKind::LoadImages => {
+            if text.is_empty() {
+                return err(state, "load: a tar file on this host, please".into());
+            }
+            let job = state
+                .views
+                .images
+                .start_summarised_job(format!("load {text}"));
+            out.push(Cmd::Engine(Req::Res(ResCmd::LoadImages {
+                job,
+                src: text.to_string(),
+            })));
+        }
         PromptKind::Scale { id, name } => match text.parse::<u64>() {
             Ok(n) => out.push(Cmd::Engine(Req::Res(ResCmd::ChangeService {
                 id,

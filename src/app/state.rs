@@ -160,6 +160,11 @@ pub struct State {
     /// The inspect tab's search (lower case), and the search being typed.
     pub inspect_search: Option<String>,
     pub inspect_input: Option<String>,
+    /// The inspect JSON as the engine gave it (`inspect` holds the text shown from it), and
+    /// how it is shown: the raw JSON alone, secret values revealed.
+    pub inspect_json: String,
+    pub inspect_raw: bool,
+    pub inspect_reveal: bool,
     /// Lines the help overlay is scrolled by (when it does not fit).
     pub help_scroll: usize,
     /// The processes tab (`docker top`).
@@ -235,6 +240,9 @@ impl State {
             files: Default::default(),
             inspect_search: None,
             inspect_input: None,
+            inspect_json: String::new(),
+            inspect_raw: false,
+            inspect_reveal: false,
             help_scroll: 0,
             inspect_scroll: 0,
             view: crate::views::View::Containers,

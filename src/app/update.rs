@@ -218,10 +218,7 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 state.dirty = true;
             }
         }
-        Msg::Inspect { id, text } => {
-            state.inspect = Some((id, text));
-            state.dirty = true;
-        }
+        Msg::Inspect { id, text } => super::inspect_tab::on_inspect(state, id, text),
         Msg::Top { id, result } => {
             if state.top.answer(id, result, state.now) && state.tab == DetailTab::Top {
                 state.dirty = true;
@@ -261,17 +258,7 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             Err(e) => state.set_status(StatusKind::Error, e),
         },
         Msg::Res(m) => super::router::on_msg(state, m, out),
-        Msg::Files(m) => {
-            match state.files.on_msg(m) {
-                Some(super::files::Notice::Progress(t)) => {
-                    state.set_status(StatusKind::Progress, t)
-                }
-                Some(super::files::Notice::Done(Ok(t))) => state.set_status(StatusKind::Info, t),
-                Some(super::files::Notice::Done(Err(e))) => state.set_status(StatusKind::Error, e),
-                None => {}
-            }
-            state.dirty = true;
-        }
+        Msg::Files(m) => super::files_tab::on_msg(state, m, out),
         Msg::Event(e) => super::router::on_event(state, e),
         Msg::Mouse(ev) => super::mouse::on_mouse(state, ev, out),
         Msg::EventHistory(r) => {

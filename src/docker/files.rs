@@ -7,89 +7,17 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use bollard::Docker;
-use bollard::query_parameters::{DownloadFromContainerOptionsBuilder, UploadToContainerOptions};
+use bollard::query_parameters::UploadToContainerOptions;
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
+pub use super::archive::mounts_of;
+use super::archive::with_archive;
 use super::client::{friendly, friendly_error};
 use crate::app::files::{
     Change, Content, Entry, EntryKind, FilesMsg, FilesReq, Listing, MAX_ENTRIES, MAX_VIEW, Mount,
 };
 use crate::app::sanitize::plain;
-
-/// Reads the chunks a stream sends over a channel, on a blocking thread.
-struct ChanReader {
-    rx: mpsc::Receiver<Result<Vec<u8>, String>>,
-    cur: Vec<u8>,
-    pos: usize,
-}
-
-impl Read for ChanReader {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        while self.pos >= self.cur.len() {
-            match self.rx.blocking_recv() {
-                Some(Ok(chunk)) => {
-                    self.cur = chunk;
-                    self.pos = 0;
-                }
-                Some(Err(e)) => return Err(std::io::Error::other(e)),
-                None => return Ok(0),
-            }
-        }
-        let n = buf.len().min(self.cur.len() - self.pos);
-        buf[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
-    }
-}
-
-/// GET the archive of `path` and hand it, as it streams, to `f` on a blocking thread.
-/// `on_bytes` hears the running total. When `f` returns early the download stops.
-async fn with_archive<T: Send + 'static>(
-    docker: &Docker,
-    id: &str,
-    path: &str,
-    mut on_bytes: impl FnMut(u64),
-    f: impl FnOnce(tar::Archive<ChanReader>) -> Result<T, String> + Send + 'static,
-) -> Result<T, String> {
-    let opts = DownloadFromContainerOptionsBuilder::new()
-        .path(path)
-        .build();
-    let mut stream = docker.download_from_container(id, Some(opts));
-    let (tx, rx) = mpsc::channel(16);
-    let worker = tokio::task::spawn_blocking(move || {
-        f(tar::Archive::new(ChanReader {
-            rx,
-            cur: Vec::new(),
-            pos: 0,
-        }))
-    });
-    let mut total = 0u64;
-    let mut failed = None;
-    while let Some(chunk) = stream.next().await {
-        match chunk {
-            Ok(b) => {
-                total += b.len() as u64;
-                on_bytes(total);
-                if tx.send(Ok(b.to_vec())).await.is_err() {
-                    break;
-                }
-            }
-            Err(e) => {
-                let why = friendly(e);
-                let _ = tx.send(Err(why.clone())).await;
-                failed = Some(why);
-                break;
-            }
-        }
-    }
-    drop(tx);
-    let result = worker.await.map_err(|e| e.to_string())?;
-    match (result, failed) {
-        (Err(_), Some(why)) => Err(why),
-        (r, _) => r,
-    }
-}
 
 /// The parts of a tar entry's path (`/`, `./x/`, `etc/hosts`).
 fn parts(p: &str) -> Vec<&str> {
@@ -183,17 +111,7 @@ pub async fn mounts(docker: &Docker, id: &str) -> Vec<Mount> {
     let Ok(info) = docker.inspect_container(id, None).await else {
         return Vec::new();
     };
-    info.mounts
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|m| {
-            Some(Mount {
-                destination: m.destination?,
-                kind: m.typ.map_or_else(|| "mount".into(), |t| t.to_string()),
-                rw: m.rw.unwrap_or(true),
-            })
-        })
-        .collect()
+    mounts_of(info.mounts.unwrap_or_default())
 }
 
 /// The first [`MAX_VIEW`] bytes of file `path`.
@@ -240,7 +158,7 @@ pub async fn read(docker: &Docker, id: &str, path: &str) -> Result<Content, Stri
 }
 
 /// `~` and `~/x` as the home directory.
-fn expand(dir: &str) -> Result<PathBuf, String> {
+pub(super) fn expand(dir: &str) -> Result<PathBuf, String> {
     let home = || {
         directories::BaseDirs::new()
             .map(|b| b.home_dir().to_path_buf())
@@ -477,6 +395,24 @@ pub fn route(r: &mut super::task::Requests<Docker, crate::app::Msg>, req: FilesR
             let result = changes(&d, &id).await;
             Msg::Files(FilesMsg::Changes { id, result })
         }),
+        FilesReq::Fetch { id, name, path } => r.reply(|d| async move {
+            let result = super::edit::fetch(&d, &id, &name, &path)
+                .await
+                .map(Box::new);
+            Msg::Files(FilesMsg::Fetched { id, path, result })
+        }),
+        FilesReq::PutBack(file) => r.reply(|d| async move {
+            let result = super::edit::put_back(&d, &file).await;
+            // The scratch copy goes with `file`, written or not.
+            let (id, name, path) = (file.id.clone(), file.name.clone(), file.path.clone());
+            drop(file);
+            Msg::Files(FilesMsg::Written {
+                id,
+                name,
+                path,
+                result,
+            })
+        }),
     }
 }
 
@@ -501,6 +437,17 @@ pub fn refused(req: FilesReq, why: String) -> FilesMsg {
         FilesReq::Changes(id) => FilesMsg::Changes {
             id,
             result: Err(why),
+        },
+        FilesReq::Fetch { id, path, .. } => FilesMsg::Fetched {
+            id,
+            path,
+            result: Err(why),
+        },
+        FilesReq::PutBack(f) => FilesMsg::Written {
+            id: f.id.clone(),
+            name: f.name.clone(),
+            path: f.path.clone(),
+            result: Err(format!("{}:{} not written: {why}", f.name, f.path)),
         },
     }
 }

@@ -7,6 +7,7 @@
 //! [`stats`], and [`lists`] for the resource views' lists. [`client`] says which engine and
 //! how to reach it; [`task`] and [`query`] are leaves shared by the rest.
 
+pub mod archive;
 pub mod build;
 pub mod build_context;
 pub mod client;
@@ -16,11 +17,13 @@ pub mod containers;
 pub mod credentials;
 pub mod deploy;
 pub mod dockerignore;
+pub mod edit;
 pub mod engine;
 pub mod events;
 pub mod exec;
 pub mod files;
 pub mod group_logs;
+pub mod image_tar;
 pub mod images;
 pub mod lists;
 pub mod logs;

@@ -87,6 +87,8 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
         ResCmd::Pull { job, .. }
         | ResCmd::Push { job, .. }
         | ResCmd::Build { job, .. }
+        | ResCmd::SaveImages { job, .. }
+        | ResCmd::LoadImages { job, .. }
         | ResCmd::Deploy { job, .. } => ResMsg::Job {
             id: job,
             progress: Progress::Error(why),

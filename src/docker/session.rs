@@ -295,6 +295,22 @@ impl Session {
                 let task = images::push(&self.docker, &reference, &ptx, identity);
                 self.job(job, task, prx);
             }
+            ResCmd::SaveImages {
+                job,
+                refs,
+                dest,
+                estimate,
+            } => {
+                let (ptx, prx) = mpsc::channel(64);
+                let task =
+                    super::image_tar::save(&self.docker, refs, dest, estimate, &ptx, identity);
+                self.job(job, task, prx);
+            }
+            ResCmd::LoadImages { job, src } => {
+                let (ptx, prx) = mpsc::channel(64);
+                let task = super::image_tar::load(&self.docker, src, &ptx, identity);
+                self.job(job, task, prx);
+            }
             ResCmd::Build {
                 job,
                 dir,

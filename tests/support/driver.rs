@@ -16,6 +16,8 @@ pub struct Driver {
     tx: mpsc::Sender<Msg>,
     engines: dockside::docker::Engines,
     pub received: usize,
+    /// Files the app asked to edit in `$EDITOR` (the runtime's part is the test's).
+    pub edits: std::sync::Mutex<Vec<dockside::app::files::EditFile>>,
 }
 
 impl Driver {
@@ -51,6 +53,7 @@ impl Driver {
             tx,
             engines,
             received: 0,
+            edits: Default::default(),
         }
     }
 
@@ -171,6 +174,11 @@ impl Driver {
             }
             Cmd::Effect(Effect::StopEngine(id)) => self.engines.stop(id),
             Cmd::Effect(Effect::Quit) => self.engines.quit_all(),
+            Cmd::Effect(Effect::EditFile(f)) => {
+                if let Ok(mut edits) = self.edits.lock() {
+                    edits.push(*f);
+                }
+            }
             Cmd::Effect(
                 Effect::SaveFile { .. } | Effect::Clipboard(_) | Effect::Handoff { .. },
             ) => {}

@@ -15,8 +15,13 @@ use crate::views::widgets::page_rows;
 pub fn list(v: &ImagesView, f: &mut Frame, area: Rect, dx: &Dx) {
     let theme = dx.theme;
     let page = usize::from(area.height.saturating_sub(3));
+    let marked = if v.marked.is_empty() {
+        String::new()
+    } else {
+        format!(", {} marked", v.marked.len())
+    };
     let b = dx.block(format!(
-        "{} images{} · sorted by {}{}",
+        "{} images{}{marked} · sorted by {}{}",
         v.list.len(),
         if v.show_dangling {
             " (with dangling)"
@@ -50,8 +55,16 @@ pub fn list(v: &ImagesView, f: &mut Frame, area: Rect, dx: &Dx) {
             } else {
                 String::new()
             };
+            let mark = if v.marked.contains(&super::row_ref(img)) {
+                "● "
+            } else {
+                "  "
+            };
             vec![
-                Cell::from(img.name().to_string()),
+                Cell::from(Line::from(vec![
+                    Span::styled(mark, theme.marked()),
+                    Span::raw(img.name().to_string()),
+                ])),
                 Cell::from(Span::styled(img.short_id().to_string(), theme.dim())),
                 Cell::from(human_size(img.size)),
                 Cell::from(dx.ago(img.created)),
@@ -59,7 +72,7 @@ pub fn list(v: &ImagesView, f: &mut Frame, area: Rect, dx: &Dx) {
             ]
         },
     );
-    let header = Row::new(vec!["REPOSITORY:TAG", "ID", "SIZE", "CREATED", "USED BY"])
+    let header = Row::new(vec!["  REPOSITORY:TAG", "ID", "SIZE", "CREATED", "USED BY"])
         .style(theme.header_row());
     let widths = [
         Constraint::Fill(3),

@@ -10,6 +10,8 @@ pub struct Job {
     pub id: u64,
     pub title: String,
     pub progress: ProgressView,
+    /// Its last line says what it did: the status shows it when it ends (save, load).
+    pub summarised: bool,
 }
 
 #[derive(Default)]
@@ -42,6 +44,7 @@ impl Jobs {
             id,
             title,
             progress: ProgressView::new(),
+            summarised: false,
         });
         while self.list.len() > MAX_JOBS {
             match self.list.iter().position(|j| j.progress.is_finished()) {

@@ -30,6 +30,8 @@ pub struct ImagesView {
     pub jobs: Jobs,
     /// The detail pane shows the jobs instead of the inspected image.
     pub show_jobs: bool,
+    /// Rows marked (their reference: the tag, or the id of an untagged image).
+    pub marked: std::collections::BTreeSet<String>,
 }
 
 impl ImagesView {
@@ -40,13 +42,32 @@ impl ImagesView {
 
     /// The reference to act on: the row's tag, or the id of an untagged image.
     pub fn selected_ref(&self) -> Option<String> {
-        self.selected()
-            .map(|img| img.tags.first().cloned().unwrap_or_else(|| img.id.clone()))
+        self.selected().map(row_ref)
+    }
+
+    /// What a save acts on: the marked rows, else the selected one; and their size (each
+    /// image once).
+    pub fn save_targets(&self) -> (Vec<String>, u64) {
+        let refs: Vec<String> = if self.marked.is_empty() {
+            self.selected_ref().into_iter().collect()
+        } else {
+            self.marked.iter().cloned().collect()
+        };
+        let mut sizes = std::collections::BTreeMap::new();
+        for img in self.images.iter().flatten() {
+            if refs.contains(&row_ref(img)) {
+                sizes.insert(img.id.as_str(), img.size.max(0) as u64);
+            }
+        }
+        (refs, sizes.values().sum())
     }
 
     pub fn on_list(&mut self, r: Result<Vec<Image>, String>, cx: &mut Cx) -> Handled {
         match r {
             Ok(list) => {
+                // Marks of rows that went (removed, untagged) go too.
+                self.marked
+                    .retain(|m| list.iter().any(|img| row_ref(img) == *m));
                 self.images = Some(list);
                 self.error = None;
                 self.refilter(cx.filter, cx.page);
@@ -68,9 +89,11 @@ impl ImagesView {
         if let Some(true) = self.jobs.progress(id, progress)
             && let Some(job) = self.jobs.get(id)
         {
-            match job.progress.error() {
-                Some(e) => cx.status(StatusKind::Error, format!("{}: {e}", job.title)),
-                None => cx.status(StatusKind::Info, format!("done: {}", job.title)),
+            let last = job.progress.lines().last().filter(|_| job.summarised);
+            match (job.progress.error(), last) {
+                (Some(e), _) => cx.status(StatusKind::Error, format!("{}: {e}", job.title)),
+                (None, Some(line)) => cx.status(StatusKind::Info, line.to_string()),
+                (None, None) => cx.status(StatusKind::Info, format!("done: {}", job.title)),
             }
         }
         Handled::Redraw
@@ -81,6 +104,43 @@ impl ImagesView {
         self.show_jobs = true;
         self.jobs.start(title)
     }
+
+    /// Start a job whose last line is the status said when it ends (save, load).
+    pub fn start_summarised_job(&mut self, title: String) -> u64 {
+        let id = self.start_job(title);
+        if let Some(job) = self.jobs.list.iter_mut().find(|j| j.id == id) {
+            job.summarised = true;
+        }
+        id
+    }
+}
+
+/// A row's reference: its tag, or the id of an untagged image.
+fn row_ref(img: &Image) -> String {
+    img.tags.first().cloned().unwrap_or_else(|| img.id.clone())
+}
+
+/// `~/Downloads/busybox_latest.tar` for one image, `images.tar` for several.
+fn default_tar(refs: &[String]) -> String {
+    let name = match refs {
+        [one] => one
+            .rsplit('/')
+            .next()
+            .unwrap_or(one)
+            .trim_start_matches("sha256:")
+            .chars()
+            .take(40)
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect(),
+        _ => "images".to_string(),
+    };
+    format!("{}/{name}.tar", crate::app::files::DEFAULT_DOWNLOAD_DIR)
 }
 
 impl Shape for ImagesView {
@@ -236,6 +296,27 @@ impl Shape for ImagesView {
             Action::Jobs => {
                 self.show_jobs = !self.show_jobs;
                 return Handled::Redraw;
+            }
+            Action::Mark => {
+                if let Some(r) = self.selected_ref()
+                    && !self.marked.remove(&r)
+                {
+                    self.marked.insert(r);
+                }
+                return Handled::Redraw;
+            }
+            Action::SaveImages => {
+                let (refs, estimate) = self.save_targets();
+                if refs.is_empty() {
+                    cx.status(StatusKind::Error, "no image selected");
+                    return Handled::Redraw;
+                }
+                let path = default_tar(&refs);
+                return cx.prompt(PromptKind::SaveImages { refs, estimate }, path);
+            }
+            Action::LoadImages => {
+                let dir = crate::app::files::DEFAULT_DOWNLOAD_DIR;
+                return cx.prompt(PromptKind::LoadImages, format!("{dir}/"));
             }
             Action::Cancel => {
                 if let Some(job) = self.jobs.current()
