@@ -411,3 +411,152 @@ async fn a_plain_engine_says_it_is_no_swarm_manager() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stack_is_deployed_from_a_compose_file_with_its_output_shown() {
+    if !swarm_available() {
+        return;
+    }
+    let stack = unique_name("dsdeploy");
+    let (a, b) = (format!("{stack}_a"), format!("{stack}_b"));
+    let _guard = Services(vec![a.clone(), b.clone()]);
+    let dir = std::env::temp_dir().join(&stack);
+    std::fs::create_dir_all(&dir).expect("a directory for the stack file");
+    struct Gone(std::path::PathBuf);
+    impl Drop for Gone {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let _dir = Gone(dir.clone());
+    let file = dir.join("stack.yml");
+    let image = engine::test_image();
+    std::fs::write(
+        &file,
+        format!(
+            "version: \"3.8\"\nservices:\n  a:\n    image: {image}\n    command: [\"sleep\", \"1d\"]\n    deploy:\n      replicas: 2\n  b:\n    image: {image}\n    command: [\"sleep\", \"1d\"]\n"
+        ),
+    )
+    .expect("the stack file is written");
+
+    let mut d = Driver::start(Some(SOCK));
+    d.key('8');
+    d.key('u');
+    assert!(
+        matches!(
+            d.state.overlay,
+            dockside::app::overlay::Overlay::Prompt {
+                kind: dockside::app::overlay::PromptKind::DeployStack,
+                ..
+            }
+        ),
+        "u asks for the file and the stack name: {:?}",
+        d.state.overlay
+    );
+    type_line(&mut d, &format!("{} {stack}", file.display()));
+    let (na, nb) = (a.clone(), b.clone());
+    assert!(
+        d.until(T, |s| {
+            let converged = |n: &str, want: u64| {
+                service(s, n).is_some_and(|x| x.running == want && x.desired == want)
+            };
+            converged(&na, 2) && converged(&nb, 1)
+        })
+        .await,
+        "both services appear and converge: {:?} {:?} (status {:?})",
+        service(&d.state, &a),
+        service(&d.state, &b),
+        d.state.status
+    );
+    for name in [&a, &b] {
+        let s = service(&d.state, name).expect("listed");
+        assert_eq!(
+            s.stack(),
+            Some(stack.as_str()),
+            "{name} carries the stack label"
+        );
+        assert_eq!(
+            s.replicas_text(),
+            cli_replicas(name),
+            "as docker service ls"
+        );
+    }
+    assert!(
+        d.until(T, |s| s
+            .views
+            .services
+            .deploy
+            .as_ref()
+            .is_some_and(|r| r.progress.is_finished()))
+            .await,
+        "the deploy ends"
+    );
+    let run = d.state.views.services.deploy.as_ref().expect("shown");
+    assert_eq!(run.progress.error(), None, "the CLI succeeded");
+    let output: Vec<&str> = run.progress.lines().collect();
+    assert!(
+        output
+            .iter()
+            .any(|l| l.contains(&format!("Creating service {a}")))
+            && output
+                .iter()
+                .any(|l| l.contains(&format!("Creating service {b}"))),
+        "the CLI's output is shown: {output:?}"
+    );
+    assert!(
+        d.state
+            .views
+            .commands
+            .entries()
+            .iter()
+            .any(|e| e.cli == format!("docker stack deploy -c {} {stack}", file.display())),
+        "the command log says what it did"
+    );
+
+    // Removed whole with X.
+    d.key('J');
+    d.key('/');
+    type_line(&mut d, &a);
+    d.key('X');
+    d.key('y');
+    let (na, nb) = (a.clone(), b.clone());
+    assert!(
+        d.until(T, |s| service(s, &na).is_none()
+            && service(s, &nb).is_none())
+            .await,
+        "the stack's services leave the list"
+    );
+    let label = format!("label=com.docker.stack.namespace={stack}");
+    assert!(sw_ok(&["service", "ls", "--filter", &label, "-q"]).is_empty());
+    assert!(
+        wait_until(T, || sw_ok(&["network", "ls", "--filter", &label, "-q"])
+            .is_empty()),
+        "the stack's network is removed too"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stack_deploy_of_a_missing_file_says_so_in_one_line() {
+    if !swarm_available() {
+        return;
+    }
+    let mut d = Driver::start(Some(SOCK));
+    d.key('8');
+    d.key('u');
+    type_line(&mut d, "/nonexistent/dockside/stack.yml web");
+    assert!(
+        d.until(T, |s| s
+            .views
+            .services
+            .deploy
+            .as_ref()
+            .is_some_and(|r| r.progress.is_finished()))
+            .await,
+        "the deploy ends"
+    );
+    let run = d.state.views.services.deploy.as_ref().expect("shown");
+    assert_eq!(
+        run.progress.error(),
+        Some("no compose file /nonexistent/dockside/stack.yml on this machine")
+    );
+}

@@ -167,3 +167,33 @@ fn a_plain_engine_shows_one_line() {
         insta::assert_snapshot!(format!("swarm_not_manager_{w}x{h}"), render(&s));
     }
 }
+
+#[test]
+fn a_stack_deploy_prompt_then_its_output() {
+    use dockside::app::images::Progress;
+    for (w, h) in SIZES {
+        let mut s = fixtures::state(w, h);
+        press(&mut s, '8');
+        send(&mut s, Msg::Res(ResMsg::Services(Ok(services()))));
+        press(&mut s, 'u');
+        for c in "/srv/shop/stack.yml shop".chars() {
+            press(&mut s, c);
+        }
+        insta::assert_snapshot!(format!("swarm_deploy_prompt_{w}x{h}"), render(&s));
+        send(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        );
+        let id = dockside::views::services::FIRST_JOB;
+        for line in [
+            "$ docker stack deploy -c /srv/shop/stack.yml shop",
+            "Creating network shop_default",
+            "Creating service shop_db",
+            "Creating service shop_api",
+        ] {
+            let progress = Progress::Line(line.into());
+            send(&mut s, Msg::Res(ResMsg::Job { id, progress }));
+        }
+        insta::assert_snapshot!(format!("swarm_deploy_output_{w}x{h}"), render(&s));
+    }
+}

@@ -160,6 +160,7 @@ actions! {
     ForceUpdate => "force_update",
     Rollback => "rollback",
     RemoveStack => "remove_stack": mutates,
+    DeployStack => "deploy_stack": mutates,
     Drain => "drain",
     Activate => "activate",
     Promote => "promote",

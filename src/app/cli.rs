@@ -224,6 +224,9 @@ fn res_cli(r: &ResCmd) -> Option<String> {
             }
             s
         }
+        ResCmd::DeployStack(d) => {
+            format!("docker stack deploy -c {} {}", w(&d.file), w(&d.stack))
+        }
         // No docker command deletes from a registry: the registry API call itself.
         ResCmd::DeleteTag {
             registry,

@@ -372,7 +372,8 @@ impl ResCmd {
             | ResCmd::RemoveNode { .. }
             | ResCmd::RemoveStack(_)
             | ResCmd::ComposeDown { .. }
-            | ResCmd::Compose(_) => true,
+            | ResCmd::Compose(_)
+            | ResCmd::DeployStack(_) => true,
         }
     }
 }
@@ -552,6 +553,9 @@ pub enum ResCmd {
     },
     /// `docker stack rm`: the stack's services, networks, secrets and configs.
     RemoveStack(String),
+    /// `docker stack deploy` through the docker CLI, its output streamed as
+    /// [`ResMsg::Job`]; cancelled with [`ResCmd::CancelJob`].
+    DeployStack(StackDeploy),
     InspectService {
         id: String,
         name: String,
@@ -597,6 +601,17 @@ pub enum ResCmd {
         tag: String,
         digest: String,
     },
+}
+
+/// `docker stack deploy -c FILE STACK` against the engine dockside is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackDeploy {
+    pub job: u64,
+    pub stack: String,
+    /// The compose file, as the user named it (a path on this machine).
+    pub file: String,
+    /// The engine dockside is on (`DOCKER_HOST` for the CLI); None: the environment's.
+    pub host: Option<String>,
 }
 
 /// A compose CLI run: `docker compose -p PROJECT -f FILE… ARGS…` in the project's directory.

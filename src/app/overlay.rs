@@ -74,6 +74,8 @@ pub enum PromptKind {
         id: String,
         name: String,
     },
+    /// `FILE [STACK]` for `docker stack deploy`.
+    DeployStack,
     /// How many containers a compose service should have (`run`'s args get `--scale`).
     ComposeScale {
         run: super::msg::ComposeRun,
@@ -133,6 +135,9 @@ impl PromptKind {
                 "Engine address: unix:///path.sock, tcp://host:2376 or ssh://user@host".into()
             }
             PromptKind::Scale { name, .. } => format!("Scale {name} to how many replicas?"),
+            PromptKind::DeployStack => {
+                "Deploy a stack: COMPOSE-FILE [STACK-NAME] (default: the file's directory)".into()
+            }
             PromptKind::ComposeScale { run, service } => {
                 format!("Scale {service} of {} to how many containers?", run.project)
             }

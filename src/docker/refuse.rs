@@ -127,6 +127,10 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
             job: run.job,
             progress: Progress::Error(why),
         },
+        ResCmd::DeployStack(d) => ResMsg::Job {
+            id: d.job,
+            progress: Progress::Error(why),
+        },
         ResCmd::Registries => ResMsg::Registries(Err(why)),
         ResCmd::Catalog(reg) => ResMsg::Catalog {
             host: reg.host,

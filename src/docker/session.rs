@@ -433,6 +433,11 @@ impl Session {
                 self.jobs
                     .insert(job, compose_cli::run(run, self.tx.clone()));
             }
+            ResCmd::DeployStack(deploy) => {
+                let job = deploy.job;
+                self.jobs
+                    .insert(job, compose_cli::deploy_stack(deploy, self.tx.clone()));
+            }
             ResCmd::ComposeDown {
                 projects,
                 service,

@@ -227,6 +227,9 @@ impl Views {
                 (View::Images, handled)
             }
             ResMsg::ImageDetail(r) => (View::Images, self.images.on_detail(r, cx)),
+            ResMsg::Job { id, progress } if id >= services::FIRST_JOB => {
+                (View::Services, self.services.on_job(id, progress, cx))
+            }
             ResMsg::Job { id, progress } if id >= registries::FIRST_JOB => {
                 (View::Registries, self.registries.on_job(id, progress, cx))
             }

@@ -74,10 +74,16 @@ pub fn list(v: &ServicesView, f: &mut Frame, area: Rect, dx: &Dx) {
 
 pub fn detail(v: &ServicesView, f: &mut Frame, area: Rect, dx: &Dx) {
     let theme = dx.theme;
+    if v.show_deploy
+        && let Some(run) = &v.deploy
+    {
+        return crate::views::projects::cli_run(run, Context::Services, f, area, dx);
+    }
     let Some(s) = v.selected() else {
         let hints = dx.hints(
             Context::Services,
             &[
+                (Action::DeployStack, "deploys a stack"),
                 (Action::Scale, "scales"),
                 (Action::ForceUpdate, "restarts every task"),
                 (Action::Rollback, "rolls back"),

@@ -1,19 +1,26 @@
 //! The Swarm services view: each service with its replicas, image, ports and update state,
 //! grouped by stack; the tasks of the selected one in the detail pane; scale, force update,
-//! rollback, remove, inspect. Kept fresh from the engine's `service` events (and, while a
+//! rollback, remove, inspect; deploy a stack with the docker CLI (`docker stack deploy`, its
+//! output in the detail pane, cancellable). Kept fresh from the engine's `service` events (and, while a
 //! service converges, once a second until it settles). On a worker or a plain engine, one
 //! line says so.
 
 mod draw;
 
 use crate::app::action::{Action, Handled};
+use crate::app::cli::shell_word;
+use crate::app::images::{Progress, ProgressView};
 use crate::app::keymap::Context;
-use crate::app::msg::{Kind, ResCmd};
+use crate::app::msg::{Kind, ResCmd, StackDeploy};
 use crate::app::overlay::{Overlay, PromptKind, StatusKind};
 use crate::app::swarm::{Service, ServiceChange, Task};
 
 use super::list::{ListView, natural_cmp};
+use super::projects::CliRun;
 use super::{Cx, Shape};
+
+/// Job ids of stack deploys start here, far from the other views' jobs.
+pub const FIRST_JOB: u64 = 1 << 44;
 
 #[derive(Default)]
 pub struct ServicesView {
@@ -24,6 +31,12 @@ pub struct ServicesView {
     pub error: Option<String>,
     /// The tasks shown: of this service id, as last fetched.
     pub tasks: Option<(String, Result<Vec<Task>, String>)>,
+    /// The last `docker stack deploy`: its output in the detail pane while `show_deploy`.
+    pub deploy: Option<CliRun>,
+    pub show_deploy: bool,
+    next_job: u64,
+    /// `FILE STACK` of the last deploy, offered again by the prompt.
+    last_deploy: String,
 }
 
 impl ServicesView {
@@ -45,6 +58,48 @@ impl ServicesView {
         if let Some(id) = self.selected().map(|s| s.id.clone()) {
             cx.send(ResCmd::Tasks(id));
         }
+    }
+
+    /// A deploy asked from the prompt: its job, shown from now on.
+    pub fn start_deploy(
+        &mut self,
+        file: String,
+        stack: String,
+        host: Option<String>,
+    ) -> StackDeploy {
+        let job = FIRST_JOB + self.next_job;
+        self.next_job += 1;
+        self.last_deploy = format!("{} {}", shell_word(&file), shell_word(&stack));
+        self.deploy = Some(CliRun {
+            job,
+            title: format!("docker stack deploy -c {}", self.last_deploy),
+            progress: ProgressView::new(),
+        });
+        self.show_deploy = true;
+        StackDeploy {
+            job,
+            stack,
+            file,
+            host,
+        }
+    }
+
+    /// Output of the deploy run (older runs' is dropped).
+    pub fn on_job(&mut self, job: u64, progress: Progress, cx: &mut Cx) -> Handled {
+        let Some(run) = self.deploy.as_mut().filter(|r| r.job == job) else {
+            return Handled::Quiet;
+        };
+        if run.progress.is_finished() {
+            return Handled::Quiet;
+        }
+        run.progress.apply(progress);
+        if run.progress.is_finished() {
+            match run.progress.error() {
+                Some(e) => cx.status(StatusKind::Error, format!("{}: {e}", run.title)),
+                None => cx.status(StatusKind::Info, format!("done: {}", run.title)),
+            }
+        }
+        Handled::Redraw
     }
 
     pub fn on_list(&mut self, r: Result<Vec<Service>, String>, cx: &mut Cx) -> Handled {
@@ -153,6 +208,26 @@ impl Shape for ServicesView {
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Handled {
+        // What needs no service: an empty swarm gets its first stack this way.
+        match action {
+            Action::DeployStack => {
+                return cx.prompt(PromptKind::DeployStack, self.last_deploy.clone());
+            }
+            Action::Jobs => {
+                self.show_deploy = !self.show_deploy && self.deploy.is_some();
+                return Handled::Redraw;
+            }
+            Action::Cancel => {
+                let Some(run) = self.deploy.as_mut().filter(|r| !r.progress.is_finished()) else {
+                    return Handled::Quiet;
+                };
+                cx.send(ResCmd::CancelJob(run.job));
+                run.progress.apply(Progress::Error("cancelled".into()));
+                cx.status(StatusKind::Info, format!("cancelled: {}", run.title));
+                return Handled::Redraw;
+            }
+            _ => {}
+        }
         let selected = self.selected().map(|s| (s.id.clone(), s.name.clone()));
         let Some((id, name)) = selected else {
             return match action {
@@ -315,6 +390,43 @@ mod tests {
             &cx.overlay,
             Some(Overlay::Prompt { kind: PromptKind::Scale { .. }, text }) if text == "1"
         ));
+    }
+
+    #[test]
+    fn a_stack_deploy_is_asked_for_then_its_output_shown_and_cancellable() {
+        let mut v = ServicesView::default();
+        let mut out = Vec::new();
+        let mut cx = Cx::new("", 10, 0, &mut out);
+        // No service needed: an empty swarm gets its first stack so.
+        v.on_action(Action::DeployStack, &mut cx);
+        assert!(matches!(
+            &cx.overlay,
+            Some(Overlay::Prompt { kind: PromptKind::DeployStack, text }) if text.is_empty()
+        ));
+        let d = v.start_deploy("/srv/my shop/stack.yml".into(), "shop".into(), None);
+        assert!(d.job >= FIRST_JOB && v.show_deploy);
+        v.on_job(
+            d.job,
+            Progress::Line("Creating service shop_web".into()),
+            &mut cx,
+        );
+        v.on_job(d.job + 1, Progress::Line("another run".into()), &mut cx);
+        let run = v.deploy.as_ref().expect("shown");
+        assert_eq!(
+            run.progress.lines().collect::<Vec<_>>(),
+            ["Creating service shop_web"]
+        );
+        v.on_action(Action::Cancel, &mut cx);
+        assert!(out.contains(&Cmd::Engine(Req::Res(ResCmd::CancelJob(d.job)))));
+        let mut cx = Cx::new("", 10, 0, &mut out);
+        v.on_action(Action::DeployStack, &mut cx);
+        assert!(
+            matches!(&cx.overlay, Some(Overlay::Prompt { text, .. }) if text == "'/srv/my shop/stack.yml' shop"),
+            "the last deploy is offered again: {:?}",
+            cx.overlay
+        );
+        v.on_action(Action::Jobs, &mut cx);
+        assert!(!v.show_deploy, "J hides the output");
     }
 
     #[test]
