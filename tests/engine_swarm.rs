@@ -560,3 +560,101 @@ async fn a_stack_deploy_of_a_missing_file_says_so_in_one_line() {
         Some("no compose file /nonexistent/dockside/stack.yml on this machine")
     );
 }
+
+/// The text of the service log's lines in dockside (prefix and text).
+fn log_texts(s: &State) -> Vec<String> {
+    s.views
+        .services
+        .logs
+        .as_ref()
+        .map(|l| l.buf.iter().map(|(_, l)| l.body.text.clone()).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_services_logs_interleave_its_tasks_prefixed_and_follow_new_ones() {
+    if !swarm_available() {
+        return;
+    }
+    let name = unique_name("dslogs");
+    let _guard = Services(vec![name.clone()]);
+    let script =
+        "echo \"known line from slot $SLOT\"; echo \"known error of slot $SLOT\" >&2; sleep 1d";
+    sw_ok(&[
+        "service",
+        "create",
+        "--detach",
+        "--name",
+        &name,
+        "--replicas",
+        "2",
+        "--env",
+        "SLOT={{.Task.Slot}}",
+        &engine::test_image(),
+        "sh",
+        "-c",
+        script,
+    ]);
+    let mut d = Driver::start(Some(SOCK));
+    d.key('8');
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| service(s, &n).is_some_and(|x| x.running == 2))
+            .await,
+        "the service runs its 2 tasks"
+    );
+    d.key('/');
+    type_line(&mut d, &name);
+    d.key('l');
+    assert!(d.state.views.services.logs.is_some(), "l opens the logs");
+    let want = |slot: u32| {
+        [
+            format!("known line from slot {slot}"),
+            format!("known error of slot {slot}"),
+        ]
+    };
+    let has_all = |s: &State, slots: &[u32]| {
+        let texts = log_texts(s);
+        slots.iter().all(|&slot| {
+            want(slot).iter().all(|w| {
+                texts
+                    .iter()
+                    .any(|t| t.starts_with(&format!("{name}.{slot}@")) && t.ends_with(w))
+            })
+        })
+    };
+    let ok = d.until(T, |s| has_all(s, &[1, 2])).await;
+    assert!(ok, "both tasks' lines, prefixed: {:?}", log_texts(&d.state));
+    let logs = d.state.views.services.logs.as_ref().expect("open");
+    for (_, l) in logs.buf.iter() {
+        let stream = l.stream;
+        let err = l.body.text.contains("known error");
+        assert_eq!(
+            stream == dockside::app::logbuf::LogStream::Stderr,
+            err,
+            "{l:?}"
+        );
+    }
+    // As the CLI has them.
+    let out = sw(&["service", "logs", "--no-task-ids", &name]);
+    let cli = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for t in log_texts(&d.state) {
+        let (prefix, text) = t.split_once(" | ").expect("prefixed");
+        assert!(
+            cli.lines()
+                .any(|l| l.starts_with(prefix.trim_end()) && l.ends_with(text)),
+            "{t} in\n{cli}"
+        );
+    }
+
+    // A task started later is followed too.
+    sw_ok(&["service", "scale", "--detach", &format!("{name}=3")]);
+    let ok = d.until(T, |s| has_all(s, &[1, 2, 3])).await;
+    assert!(ok, "the new task's lines come: {:?}", log_texts(&d.state));
+    d.key('l');
+    assert!(d.state.views.services.logs.is_none(), "l again: the tasks");
+}

@@ -197,3 +197,46 @@ fn a_stack_deploy_prompt_then_its_output() {
         insta::assert_snapshot!(format!("swarm_deploy_output_{w}x{h}"), render(&s));
     }
 }
+
+#[test]
+fn a_services_logs_in_the_detail_pane() {
+    use dockside::app::logbuf::{LogLine, LogStream};
+    use dockside::app::msg::{LogEvent, LogEventKind};
+    use dockside::app::sanitize::StyledText;
+    for (w, h) in SIZES {
+        let mut s = fixtures::state(w, h);
+        press(&mut s, '8');
+        send(&mut s, Msg::Res(ResMsg::Services(Ok(services()))));
+        press(&mut s, 'j');
+        press(&mut s, 'l');
+        let line = |stream, text: &str| LogLine {
+            stream,
+            ts_nanos: None,
+            body: StyledText::unstyled(text.into()),
+        };
+        let lines = vec![
+            line(LogStream::Stdout, "shop_api.1@node-a | listening on :80"),
+            line(LogStream::Stdout, "shop_api.2@node-b | listening on :80"),
+            line(
+                LogStream::Stderr,
+                "shop_api.3@node-a | cannot reach db: retrying",
+            ),
+            line(LogStream::Stdout, "shop_api.1@node-a | GET /health 200"),
+        ];
+        let generation = s
+            .views
+            .services
+            .logs
+            .as_ref()
+            .map(|l| l.generation)
+            .unwrap_or_default();
+        send(
+            &mut s,
+            Msg::Res(ResMsg::ServiceLogs(LogEvent {
+                generation,
+                kind: LogEventKind::Lines(lines),
+            })),
+        );
+        insta::assert_snapshot!(format!("swarm_service_logs_{w}x{h}"), render(&s));
+    }
+}

@@ -247,6 +247,7 @@ fn res_cli(r: &ResCmd) -> Option<String> {
         | ResCmd::RegistryTag { .. } => return None,
         ResCmd::Watch(_)
         | ResCmd::Tasks(_)
+        | ResCmd::ServiceLogs(_)
         | ResCmd::InspectService { .. }
         | ResCmd::Info
         | ResCmd::ImageDetail(_)

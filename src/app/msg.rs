@@ -360,7 +360,7 @@ impl ResCmd {
             | ResCmd::PruneNetworks
             | ResCmd::SystemPrune
             | ResCmd::Run(_) => true,
-            ResCmd::Tasks(_) | ResCmd::InspectService { .. } => false,
+            ResCmd::Tasks(_) | ResCmd::InspectService { .. } | ResCmd::ServiceLogs(_) => false,
             ResCmd::Registries
             | ResCmd::Catalog(_)
             | ResCmd::RegistryTags { .. }
@@ -441,6 +441,8 @@ pub enum ResMsg {
         result: Result<Vec<super::swarm::Task>, String>,
     },
     Nodes(Result<Vec<super::swarm::Node>, String>),
+    /// Lines of the service log followed ([`ResCmd::ServiceLogs`]).
+    ServiceLogs(LogEvent),
     /// A service as the engine has it (JSON).
     ServiceInspect {
         name: String,
@@ -553,6 +555,8 @@ pub enum ResCmd {
     },
     /// `docker stack rm`: the stack's services, networks, secrets and configs.
     RemoveStack(String),
+    /// Follow a service's logs (all its tasks), replacing the stream followed (None: close it).
+    ServiceLogs(Option<ServiceLogsRequest>),
     /// `docker stack deploy` through the docker CLI, its output streamed as
     /// [`ResMsg::Job`]; cancelled with [`ResCmd::CancelJob`].
     DeployStack(StackDeploy),
@@ -601,6 +605,18 @@ pub enum ResCmd {
         tag: String,
         digest: String,
     },
+}
+
+/// `docker service logs -f --tail N SERVICE`: every task's lines, prefixed with the task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceLogsRequest {
+    /// The service's id.
+    pub service: String,
+    /// Its name, for the tasks' prefixes.
+    pub name: String,
+    pub generation: u64,
+    pub tail: u64,
+    pub follow: bool,
 }
 
 /// `docker stack deploy -c FILE STACK` against the engine dockside is on.

@@ -127,6 +127,12 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
             job: run.job,
             progress: Progress::Error(why),
         },
+        ResCmd::ServiceLogs(Some(r)) => ResMsg::ServiceLogs(LogEvent {
+            generation: r.generation,
+            kind: LogEventKind::Error(why),
+        }),
+        // Closing a stream: nothing to answer.
+        ResCmd::ServiceLogs(None) => return None,
         ResCmd::DeployStack(d) => ResMsg::Job {
             id: d.job,
             progress: Progress::Error(why),

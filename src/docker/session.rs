@@ -53,6 +53,8 @@ struct Session {
     shells: exec::ExecManager,
     /// Pulls, pushes and builds by job id.
     jobs: HashMap<u64, OpTask>,
+    /// The service log followed.
+    service_logs: Option<AbortOnDrop>,
 }
 
 fn identity(p: Progress) -> Progress {
@@ -103,6 +105,7 @@ pub async fn session(
         stats: stats::StatsWatch::default(),
         shells: exec::ExecManager::new(),
         jobs: HashMap::new(),
+        service_logs: None,
     };
 
     // The engine's version for the header, after the first frame.
@@ -432,6 +435,11 @@ impl Session {
                 let job = run.job;
                 self.jobs
                     .insert(job, compose_cli::run(run, self.tx.clone()));
+            }
+            ResCmd::ServiceLogs(req) => {
+                self.service_logs = None;
+                self.service_logs =
+                    req.map(|req| super::service_logs::start(&self.docker, &self.tx, req));
             }
             ResCmd::DeployStack(deploy) => {
                 let job = deploy.job;

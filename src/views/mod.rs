@@ -242,6 +242,7 @@ impl Views {
             ResMsg::Tasks { service, result } => {
                 (View::Services, self.services.on_tasks(service, result, cx))
             }
+            ResMsg::ServiceLogs(ev) => (View::Services, self.services.on_logs(ev, cx)),
             ResMsg::ServiceInspect { name, result } => {
                 (View::Services, self.services.on_inspect(name, result, cx))
             }

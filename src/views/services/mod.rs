@@ -6,18 +6,20 @@
 //! line says so.
 
 mod draw;
+pub mod logs;
 
 use crate::app::action::{Action, Handled};
 use crate::app::cli::shell_word;
 use crate::app::images::{Progress, ProgressView};
 use crate::app::keymap::Context;
-use crate::app::msg::{Kind, ResCmd, StackDeploy};
+use crate::app::msg::{Kind, LogEvent, ResCmd, StackDeploy};
 use crate::app::overlay::{Overlay, PromptKind, StatusKind};
 use crate::app::swarm::{Service, ServiceChange, Task};
 
 use super::list::{ListView, natural_cmp};
 use super::projects::CliRun;
 use super::{Cx, Shape};
+use logs::ServiceLogs;
 
 /// Job ids of stack deploys start here, far from the other views' jobs.
 pub const FIRST_JOB: u64 = 1 << 44;
@@ -37,6 +39,9 @@ pub struct ServicesView {
     next_job: u64,
     /// `FILE STACK` of the last deploy, offered again by the prompt.
     last_deploy: String,
+    /// The logs of a service, shown instead of its tasks.
+    pub logs: Option<ServiceLogs>,
+    log_generation: u64,
 }
 
 impl ServicesView {
@@ -58,6 +63,32 @@ impl ServicesView {
         if let Some(id) = self.selected().map(|s| s.id.clone()) {
             cx.send(ResCmd::Tasks(id));
         }
+    }
+
+    /// Lines of the service log shown.
+    pub fn on_logs(&mut self, ev: LogEvent, _cx: &mut Cx) -> Handled {
+        if self.logs.as_mut().is_some_and(|l| l.on_event(ev)) {
+            Handled::Redraw
+        } else {
+            Handled::Quiet
+        }
+    }
+
+    /// Show the logs of the selected service (or, when shown, close them).
+    fn toggle_logs(&mut self, cx: &mut Cx) -> Handled {
+        if self.logs.take().is_some() {
+            cx.send(ResCmd::ServiceLogs(None));
+            return Handled::Redraw;
+        }
+        let Some((id, name)) = self.selected().map(|s| (s.id.clone(), s.name.clone())) else {
+            return Handled::Quiet;
+        };
+        self.log_generation += 1;
+        let (logs, req) = ServiceLogs::open(id, name, self.log_generation);
+        self.logs = Some(logs);
+        self.show_deploy = false;
+        cx.send(ResCmd::ServiceLogs(Some(req)));
+        Handled::Redraw
     }
 
     /// A deploy asked from the prompt: its job, shown from now on.
@@ -160,6 +191,8 @@ impl Shape for ServicesView {
 
     fn reconnected(&mut self, shown: bool, cx: &mut Cx) {
         // Another engine may be a manager where the last was not: ask again when shown.
+        // The log stream ended with the old connection.
+        self.logs = None;
         if self.services.is_some() || self.error.take().is_some() || shown {
             self.services = None;
             self.tasks = None;
@@ -215,6 +248,24 @@ impl Shape for ServicesView {
             }
             Action::Jobs => {
                 self.show_deploy = !self.show_deploy && self.deploy.is_some();
+                return Handled::Redraw;
+            }
+            Action::TabLogs => return self.toggle_logs(cx),
+            Action::Follow | Action::ScrollUp | Action::ScrollDown => {
+                let Some(logs) = self.logs.as_mut() else {
+                    return Handled::Quiet;
+                };
+                let half = (cx.page / 2).max(1) as i64;
+                match action {
+                    Action::Follow => logs.toggle_follow(),
+                    Action::ScrollUp => logs.scroll(-half),
+                    _ => logs.scroll(half),
+                }
+                return Handled::Redraw;
+            }
+            Action::Clear if self.logs.is_some() => {
+                self.logs = None;
+                cx.send(ResCmd::ServiceLogs(None));
                 return Handled::Redraw;
             }
             Action::Cancel => {
@@ -427,6 +478,48 @@ mod tests {
         );
         v.on_action(Action::Jobs, &mut cx);
         assert!(!v.show_deploy, "J hides the output");
+    }
+
+    #[test]
+    fn l_follows_the_selected_services_logs_and_closes_them() {
+        use crate::app::logbuf::LogLine;
+        use crate::app::msg::{LogEventKind, ServiceLogsRequest};
+        let mut v = ServicesView::default();
+        let mut out = Vec::new();
+        let mut cx = Cx::new("", 10, 0, &mut out);
+        assert_eq!(v.on_action(Action::TabLogs, &mut cx), Handled::Quiet);
+        v.on_list(Ok(vec![svc("1", "api", None, 1, 1)]), &mut cx);
+        v.on_action(Action::TabLogs, &mut cx);
+        let generation = v.logs.as_ref().map(|l| l.generation).unwrap_or_default();
+        let line = |t: &str| LogLine::system(t, None);
+        v.on_logs(
+            LogEvent {
+                generation,
+                kind: LogEventKind::Lines(vec![line("api.1@n | hello")]),
+            },
+            &mut cx,
+        );
+        v.on_logs(
+            LogEvent {
+                generation: generation + 1,
+                kind: LogEventKind::Lines(vec![line("stale")]),
+            },
+            &mut cx,
+        );
+        assert_eq!(v.logs.as_ref().map(|l| l.buf.len()), Some(1));
+        v.on_action(Action::TabLogs, &mut cx);
+        assert!(v.logs.is_none());
+        let sent: Vec<&Cmd> = out.iter().skip(1).collect();
+        assert!(
+            matches!(
+                sent.as_slice(),
+                [
+                    Cmd::Engine(Req::Res(ResCmd::ServiceLogs(Some(ServiceLogsRequest { service, follow: true, .. })))),
+                    Cmd::Engine(Req::Res(ResCmd::ServiceLogs(None))),
+                ] if service == "1"
+            ),
+            "{sent:?}"
+        );
     }
 
     #[test]
