@@ -17,6 +17,9 @@ use support::engine::{self, unique_name, wait_until};
 const T: Duration = Duration::from_secs(60);
 const SOCK: &str = "unix:///tmp/dockside-swarm/e1.sock";
 
+/// Held by the tests that change nodes or depend on their state staying put.
+static NODES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// `scripts/swarm.sh up` once per process: Ok, or why the swarm is not there.
 fn swarm_up() -> &'static Result<(), String> {
     static UP: OnceLock<Result<(), String>> = OnceLock::new();
@@ -133,6 +136,7 @@ async fn services_tasks_and_nodes_follow_the_swarm_and_act_on_it() {
     if !swarm_available() {
         return;
     }
+    let _nodes = NODES.lock().await;
     let name = unique_name("dsswarm");
     let other = unique_name("dsswarm");
     let _guard = Services(vec![name.clone(), other.clone()]);
@@ -657,4 +661,240 @@ async fn a_services_logs_interleave_its_tasks_prefixed_and_follow_new_ones() {
     assert!(ok, "the new task's lines come: {:?}", log_texts(&d.state));
     d.key('l');
     assert!(d.state.views.services.logs.is_none(), "l again: the tasks");
+}
+
+/// `name running/desired` of this test's services (by name prefix), sorted: in dockside.
+fn ours_in_dockside(s: &State, prefix: &str) -> Vec<String> {
+    let mut v: Vec<String> = s
+        .views
+        .services
+        .services
+        .iter()
+        .flatten()
+        .filter(|x| x.name.starts_with(prefix))
+        .map(|x| format!("{} {}", x.name, x.replicas_text()))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The same from `docker service ls`.
+fn ours_in_cli(prefix: &str) -> Vec<String> {
+    let mut v: Vec<String> = sw_ok(&[
+        "service",
+        "ls",
+        "--filter",
+        &format!("name={prefix}"),
+        "--format",
+        "{{.Name}} {{.Replicas}}",
+    ])
+    .lines()
+    .filter(|l| l.starts_with(prefix))
+    .map(str::to_owned)
+    .collect();
+    v.sort();
+    v
+}
+
+/// A full listing of the services reached the app.
+fn is_full_list(m: &dockside::app::Msg) -> bool {
+    use dockside::app::Msg;
+    use dockside::app::msg::ResMsg;
+    match m {
+        Msg::Engine { msg, .. } => is_full_list(msg),
+        Msg::Res(ResMsg::Services(_)) => true,
+        _ => false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_churn_the_list_is_docker_service_ls_fetching_only_what_changed() {
+    if !swarm_available() {
+        return;
+    }
+    // A node's event lists every service: none while this one counts.
+    let _nodes = NODES.lock().await;
+    let prefix = unique_name("dschurn");
+    let names: Vec<String> = (0..6).map(|i| format!("{prefix}-{i}")).collect();
+    let _guard = Services(names.clone());
+    let mut d = Driver::start(Some(SOCK));
+    d.key('8');
+    assert!(
+        d.until(T, |s| s.views.services.services.is_some()).await,
+        "listed"
+    );
+    // The first listing is sent again each second while a service converges: once all
+    // are settled (and a second more), no full listing is expected.
+    assert!(
+        d.until(T, |s| s
+            .views
+            .services
+            .services
+            .iter()
+            .flatten()
+            .all(|x| !x.converging()))
+            .await,
+        "the swarm settles"
+    );
+    d.until(Duration::from_millis(1500), |_| false).await;
+    d.counting = Some(is_full_list);
+    d.counted = 0;
+    for round in 0..3u32 {
+        for (i, name) in names.iter().enumerate() {
+            let exists = sw(&["service", "inspect", name]).status.success();
+            match (exists, (i as u32 + round) % 3) {
+                (false, _) => create_service(name, 1 + (i as u32 % 2)),
+                (true, 0) => {
+                    sw_ok(&["service", "rm", name]);
+                }
+                (true, _) => {
+                    sw_ok(&[
+                        "service",
+                        "scale",
+                        "--detach",
+                        &format!("{name}={}", 1 + (round + i as u32) % 3),
+                    ]);
+                }
+            }
+        }
+        // Events are taken as they come, between rounds.
+        d.until(Duration::from_millis(300), |_| false).await;
+    }
+    // Both settle on what the engine has.
+    assert!(
+        wait_until(T, || ours_in_cli(&prefix).iter().all(|l| l
+            .split_once(' ')
+            .and_then(|(_, r)| r.split_once('/'))
+            .is_some_and(|(a, b)| a == b))),
+        "the engine converges: {:?}",
+        ours_in_cli(&prefix)
+    );
+    let want = ours_in_cli(&prefix);
+    assert!(!want.is_empty(), "some services are left");
+    let p = prefix.clone();
+    let w = want.clone();
+    assert!(
+        d.until(T, |s| ours_in_dockside(s, &p) == w).await,
+        "dockside {:?} != docker service ls {want:?}",
+        ours_in_dockside(&d.state, &prefix)
+    );
+    assert_eq!(
+        d.counted, 0,
+        "service events fetch the service, never the whole list"
+    );
+}
+
+/// A full listing of the nodes reached the app.
+fn is_full_node_list(m: &dockside::app::Msg) -> bool {
+    use dockside::app::Msg;
+    use dockside::app::msg::ResMsg;
+    match m {
+        Msg::Engine { msg, .. } => is_full_node_list(msg),
+        Msg::Res(ResMsg::Nodes(_)) => true,
+        _ => false,
+    }
+}
+
+/// Puts the worker back as it was whatever happens.
+struct Worker(String);
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = sw(&[
+            "node",
+            "update",
+            "--availability",
+            "active",
+            "--label-rm",
+            "dockside.test",
+            &self.0,
+        ]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_changed_from_a_shell_is_fetched_alone() {
+    if !swarm_available() {
+        return;
+    }
+    let _nodes = NODES.lock().await;
+    let worker = sw_ok(&[
+        "node",
+        "ls",
+        "--filter",
+        "role=worker",
+        "--format",
+        "{{.ID}}",
+    ]);
+    let Some(worker) = worker.lines().next().map(str::to_owned) else {
+        panic!("the swarm has a worker (DOCKSIDE_SWARM_WORKER=1)");
+    };
+    let _restore = Worker(worker.clone());
+    let mut d = Driver::start(Some(SOCK));
+    d.key('9');
+    assert!(
+        d.until(T, |s| s.views.nodes.nodes.is_some()).await,
+        "nodes listed"
+    );
+    // The listing is asked again when the session's first container list comes (every view
+    // refreshes on a new session): let that pass before counting.
+    d.until(Duration::from_millis(1500), |_| false).await;
+    d.counting = Some(is_full_node_list);
+    d.counted = 0;
+    let node = |s: &State| {
+        s.views
+            .nodes
+            .nodes
+            .iter()
+            .flatten()
+            .find(|n| n.id == worker)
+            .cloned()
+    };
+    sw_ok(&[
+        "node",
+        "update",
+        "--availability",
+        "pause",
+        "--label-add",
+        "dockside.test=yes",
+        &worker,
+    ]);
+    assert!(
+        d.until(T, |s| node(s).is_some_and(|n| n.availability == "pause"
+            && n.labels.get("dockside.test").map(String::as_str)
+                == Some("yes")))
+            .await,
+        "paused and labelled on screen: {:?}",
+        node(&d.state)
+    );
+    sw_ok(&[
+        "node",
+        "update",
+        "--availability",
+        "active",
+        "--label-rm",
+        "dockside.test",
+        &worker,
+    ]);
+    assert!(
+        d.until(T, |s| node(s).is_some_and(
+            |n| n.availability == "active" && !n.labels.contains_key("dockside.test")
+        ))
+        .await,
+        "active again: {:?}",
+        node(&d.state)
+    );
+    let cli = sw_ok(&[
+        "node",
+        "inspect",
+        &worker,
+        "--format",
+        "{{.Spec.Availability}} {{.Status.State}}",
+    ]);
+    let n = node(&d.state).expect("listed");
+    assert_eq!(cli, format!("{} {}", n.availability, n.status));
+    assert_eq!(
+        d.counted, 0,
+        "the node alone was fetched, never the whole list"
+    );
 }

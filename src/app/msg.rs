@@ -436,11 +436,20 @@ pub enum ResMsg {
     /// A container was created and started from the run prompt.
     Ran(Result<String, String>),
     Services(Result<Vec<super::swarm::Service>, String>),
+    /// One service changed (fetched after its event).
+    Service(super::swarm::Service),
+    /// A service no longer exists.
+    ServiceGone(String),
     Tasks {
         service: String,
         result: Result<Vec<super::swarm::Task>, String>,
     },
     Nodes(Result<Vec<super::swarm::Node>, String>),
+    /// One node changed (fetched after its event); gone: None with its id.
+    Node {
+        id: String,
+        node: Option<super::swarm::Node>,
+    },
     /// Lines of the service log followed ([`ResCmd::ServiceLogs`]).
     ServiceLogs(LogEvent),
     /// A service as the engine has it (JSON).

@@ -167,7 +167,8 @@ impl Session {
         }
         let action = ev.action.unwrap_or_default();
         let typ = ev.typ.map(|t| t.to_string()).unwrap_or_default();
-        self.lists.on_event(&self.docker, &self.tx, &typ, &action);
+        self.lists
+            .on_event(&self.docker, &self.tx, &typ, &action, ev.actor.as_ref());
         if typ != "container" {
             return true;
         }

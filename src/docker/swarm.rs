@@ -101,6 +101,39 @@ pub async fn list_services(docker: &Docker) -> Result<Vec<Service>, String> {
     Ok(list.into_iter().map(service_of).collect())
 }
 
+/// One service with its task counts (`docker service ls --filter id=ID`); None when gone.
+pub async fn one_service(docker: &Docker, id: &str) -> Result<Option<Service>, String> {
+    let opts = ListServicesOptions {
+        status: Some(true),
+        filters: Some(HashMap::from([("id".to_string(), vec![id.to_string()])])),
+    };
+    let list = docker.list_services(Some(opts)).await.map_err(friendly)?;
+    // The filter matches id prefixes: the one whose id is this one.
+    Ok(list.into_iter().map(service_of).find(|s| s.id == id))
+}
+
+/// One service (after its event), sent now and again every second while it converges, for
+/// at most a minute.
+pub async fn service_until_settled(docker: &Docker, tx: &mpsc::Sender<Msg>, id: &str) {
+    for _ in 0..60 {
+        let msg = match one_service(docker, id).await {
+            Ok(Some(s)) => {
+                let converging = s.converging();
+                if tx.send(Msg::Res(ResMsg::Service(s))).await.is_err() || !converging {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+            Ok(None) => ResMsg::ServiceGone(id.to_string()),
+            // A failure here leaves the list as it was: the next event fetches again.
+            Err(_) => return,
+        };
+        let _ = tx.send(Msg::Res(msg)).await;
+        return;
+    }
+}
+
 /// The services, sent now and again every second while one of them converges (tasks
 /// starting, an update running), for at most a minute: no polling once settled.
 pub async fn services_until_settled(docker: &Docker, tx: &mpsc::Sender<Msg>) {
@@ -169,19 +202,20 @@ pub async fn tasks(docker: &Docker, service_id: &str) -> Result<Vec<Task>, Strin
     Ok(tasks)
 }
 
-/// Every node, with the tasks running on it.
-pub async fn list_nodes(docker: &Docker) -> Result<Vec<Node>, String> {
-    let running = HashMap::from([("desired-state".to_string(), vec!["running".to_string()])]);
-    let (nodes, tasks, info) = tokio::join!(
-        docker.list_nodes(None::<ListNodesOptions>),
-        docker.list_tasks(Some(ListTasksOptions {
-            filters: Some(running)
-        })),
-        docker.info()
-    );
-    let nodes = nodes.map_err(friendly)?;
+/// How many tasks run on each node (of those `filters` picks, desired running).
+async fn running_per_node(
+    docker: &Docker,
+    mut filters: HashMap<String, Vec<String>>,
+) -> HashMap<String, usize> {
+    filters.insert("desired-state".into(), vec!["running".into()]);
+    let tasks = docker
+        .list_tasks(Some(ListTasksOptions {
+            filters: Some(filters),
+        }))
+        .await
+        .unwrap_or_default();
     let mut per_node: HashMap<String, usize> = HashMap::new();
-    for t in tasks.unwrap_or_default() {
+    for t in tasks {
         let is_running = t
             .status
             .as_ref()
@@ -191,44 +225,81 @@ pub async fn list_nodes(docker: &Docker) -> Result<Vec<Node>, String> {
             *per_node.entry(n).or_default() += 1;
         }
     }
-    let me = info
+    per_node
+}
+
+/// The id of the node this engine is.
+async fn self_node(docker: &Docker) -> String {
+    docker
+        .info()
+        .await
         .ok()
         .and_then(|i| i.swarm)
         .and_then(|s| s.node_id)
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+fn node_of(n: bollard::models::Node, per_node: &HashMap<String, usize>, me: &str) -> Node {
+    let id = n.id.unwrap_or_default();
+    let spec = n.spec.unwrap_or_default();
+    let desc = n.description.unwrap_or_default();
+    let res = desc.resources.unwrap_or_default();
+    let status = n.status.unwrap_or_default();
+    let manager = n.manager_status.unwrap_or_default();
+    Node {
+        tasks: per_node.get(&id).copied().unwrap_or(0),
+        is_self: !me.is_empty() && me == id,
+        id,
+        hostname: desc.hostname.unwrap_or_default(),
+        role: text(spec.role),
+        leader: manager.leader.unwrap_or(false),
+        availability: text(spec.availability),
+        status: text(status.state),
+        engine: desc
+            .engine
+            .and_then(|e| e.engine_version)
+            .unwrap_or_default(),
+        addr: status.addr.unwrap_or_default(),
+        cpus: res.nano_cpus.unwrap_or(0) as f64 / 1e9,
+        memory: res.memory_bytes.unwrap_or(0).max(0) as u64,
+        labels: spec
+            .labels
+            .unwrap_or_default()
+            .into_iter()
+            .collect::<BTreeMap<_, _>>(),
+    }
+}
+
+/// Every node, with the tasks running on it.
+pub async fn list_nodes(docker: &Docker) -> Result<Vec<Node>, String> {
+    let (nodes, per_node, me) = tokio::join!(
+        docker.list_nodes(None::<ListNodesOptions>),
+        running_per_node(docker, HashMap::new()),
+        self_node(docker)
+    );
+    let nodes = nodes.map_err(friendly)?;
     Ok(nodes
         .into_iter()
-        .map(|n| {
-            let id = n.id.unwrap_or_default();
-            let spec = n.spec.unwrap_or_default();
-            let desc = n.description.unwrap_or_default();
-            let res = desc.resources.unwrap_or_default();
-            let status = n.status.unwrap_or_default();
-            let manager = n.manager_status.unwrap_or_default();
-            Node {
-                tasks: per_node.get(&id).copied().unwrap_or(0),
-                is_self: !me.is_empty() && me == id,
-                id,
-                hostname: desc.hostname.unwrap_or_default(),
-                role: text(spec.role),
-                leader: manager.leader.unwrap_or(false),
-                availability: text(spec.availability),
-                status: text(status.state),
-                engine: desc
-                    .engine
-                    .and_then(|e| e.engine_version)
-                    .unwrap_or_default(),
-                addr: status.addr.unwrap_or_default(),
-                cpus: res.nano_cpus.unwrap_or(0) as f64 / 1e9,
-                memory: res.memory_bytes.unwrap_or(0).max(0) as u64,
-                labels: spec
-                    .labels
-                    .unwrap_or_default()
-                    .into_iter()
-                    .collect::<BTreeMap<_, _>>(),
-            }
-        })
+        .map(|n| node_of(n, &per_node, &me))
         .collect())
+}
+
+/// One node (after its event, or a task's container here), with the tasks running on it;
+/// None when it is gone.
+pub async fn one_node(docker: &Docker, id: &str) -> Result<Option<Node>, String> {
+    let on_it = HashMap::from([("node".to_string(), vec![id.to_string()])]);
+    let (node, per_node, me) = tokio::join!(
+        docker.inspect_node(id),
+        running_per_node(docker, on_it),
+        self_node(docker)
+    );
+    match node {
+        Ok(n) => Ok(Some(node_of(n, &per_node, &me))),
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 404, ..
+        }) => Ok(None),
+        Err(e) => Err(friendly(e)),
+    }
 }
 
 /// Scale, force an update of, or roll back a service (at the version read just before).

@@ -239,6 +239,8 @@ impl Views {
             ResMsg::Disk(r) => (View::Engine, self.engine.on_disk(r)),
             ResMsg::Info(r) => (View::Engine, self.engine.on_info(r, cx)),
             ResMsg::Services(r) => (View::Services, self.services.on_list(r, cx)),
+            ResMsg::Service(s) => (View::Services, self.services.on_service(s, cx)),
+            ResMsg::ServiceGone(id) => (View::Services, self.services.on_gone(&id, cx)),
             ResMsg::Tasks { service, result } => {
                 (View::Services, self.services.on_tasks(service, result, cx))
             }
@@ -247,6 +249,7 @@ impl Views {
                 (View::Services, self.services.on_inspect(name, result, cx))
             }
             ResMsg::Nodes(r) => (View::Nodes, self.nodes.on_list(r, cx)),
+            ResMsg::Node { id, node } => (View::Nodes, self.nodes.on_node(&id, node, cx)),
             ResMsg::Compose { job, progress } => {
                 (View::Projects, self.projects.on_compose(job, progress, cx))
             }

@@ -15,6 +15,9 @@ pub struct Driver {
     rx: mpsc::Receiver<Msg>,
     cmds: mpsc::UnboundedSender<ToEngine>,
     pub received: usize,
+    /// Counts in `counted` the engine messages it picks (None: none).
+    pub counting: Option<fn(&Msg) -> bool>,
+    pub counted: usize,
 }
 
 impl Driver {
@@ -37,6 +40,8 @@ impl Driver {
             rx,
             cmds,
             received: 0,
+            counting: None,
+            counted: 0,
         }
     }
 
@@ -70,6 +75,9 @@ impl Driver {
                 return pred(&self.state);
             };
             self.received += 1;
+            if self.counting.is_some_and(|pick| pick(&msg)) {
+                self.counted += 1;
+            }
             if std::env::var("DRIVER_DEBUG").is_ok() {
                 eprintln!(
                     "msg: {}",

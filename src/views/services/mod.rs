@@ -151,6 +151,45 @@ impl ServicesView {
         Handled::Redraw
     }
 
+    /// One service changed (or came): the rest of the list stays as it is.
+    pub fn on_service(&mut self, s: Service, cx: &mut Cx) -> Handled {
+        // Before the first listing there is nothing to put it in: the listing brings it.
+        let Some(all) = self.services.as_mut() else {
+            return Handled::Quiet;
+        };
+        let id = s.id.clone();
+        match all.iter_mut().find(|x| x.id == id) {
+            Some(x) if *x == s => return Handled::Quiet,
+            Some(x) => *x = s,
+            None => all.push(s),
+        }
+        self.refilter(cx.filter, cx.page);
+        // The tasks of the selected one follow it.
+        if self.selected().is_some_and(|x| x.id == id) {
+            self.fetch_tasks(cx);
+        }
+        Handled::Redraw
+    }
+
+    /// A service is gone.
+    pub fn on_gone(&mut self, id: &str, cx: &mut Cx) -> Handled {
+        let before = self.selected().map(|s| s.id.clone());
+        let Some(all) = self.services.as_mut() else {
+            return Handled::Quiet;
+        };
+        let n = all.len();
+        all.retain(|s| s.id != id);
+        if all.len() == n {
+            return Handled::Quiet;
+        }
+        self.refilter(cx.filter, cx.page);
+        // The selection moved to another: its tasks.
+        if self.selected().map(|s| s.id.clone()) != before {
+            self.fetch_tasks(cx);
+        }
+        Handled::Redraw
+    }
+
     pub fn on_tasks(
         &mut self,
         service: String,
@@ -519,6 +558,48 @@ mod tests {
                 ] if service == "1"
             ),
             "{sent:?}"
+        );
+    }
+
+    #[test]
+    fn one_service_changes_comes_and_goes_and_the_rest_stays() {
+        let mut v = ServicesView::default();
+        let mut out = Vec::new();
+        let mut cx = Cx::new("", 10, 0, &mut out);
+        assert_eq!(
+            v.on_service(svc("9", "early", None, 0, 1), &mut cx),
+            Handled::Quiet,
+            "nothing to put it in before the listing"
+        );
+        v.on_list(
+            Ok(vec![
+                svc("1", "api", None, 1, 1),
+                svc("2", "web", None, 1, 1),
+            ]),
+            &mut cx,
+        );
+        let names = |v: &ServicesView| -> Vec<String> {
+            v.list
+                .rows
+                .iter()
+                .filter_map(|i| v.services.as_ref()?.get(*i))
+                .map(|s| format!("{} {}", s.name, s.replicas_text()))
+                .collect()
+        };
+        let same = svc("2", "web", None, 1, 1);
+        assert_eq!(v.on_service(same, &mut cx), Handled::Quiet, "unchanged");
+        v.on_service(svc("2", "web", None, 1, 3), &mut cx);
+        v.on_service(svc("3", "db", None, 0, 1), &mut cx);
+        assert_eq!(names(&v), ["api 1/1", "db 0/1", "web 1/3"]);
+        v.on_gone("1", &mut cx);
+        assert_eq!(names(&v), ["db 0/1", "web 1/3"]);
+        assert_eq!(v.on_gone("1", &mut cx), Handled::Quiet);
+        let sel = v.selected().map(|s| s.id.clone()).unwrap_or_default();
+        assert_ne!(sel, "1");
+        let last = out.last().cloned();
+        assert!(
+            matches!(last, Some(Cmd::Engine(Req::Res(ResCmd::Tasks(ref id)))) if *id == sel),
+            "the selection moved: its tasks are asked for: {last:?}"
         );
     }
 
