@@ -393,18 +393,24 @@ async fn a_plain_engine_says_it_is_no_swarm_manager() {
         return;
     }
     let mut d = Driver::start(None);
-    for (key, view) in [('8', View::Services), ('9', View::Nodes)] {
+    for (key, view) in [
+        ('8', View::Services),
+        ('9', View::Nodes),
+        ('V', View::Secrets),
+    ] {
         d.key(key);
         assert_eq!(d.state.view, view);
         let done = d
             .until(T, |s| match view {
                 View::Services => s.views.services.error.is_some(),
+                View::Secrets => s.views.secrets.secrets.error.is_some(),
                 _ => s.views.nodes.error.is_some(),
             })
             .await;
         assert!(done, "{view:?}: the engine's refusal arrives");
         let e = match view {
             View::Services => d.state.views.services.error.clone(),
+            View::Secrets => d.state.views.secrets.secrets.error.clone(),
             _ => d.state.views.nodes.error.clone(),
         }
         .unwrap_or_default();
@@ -896,5 +902,158 @@ async fn a_node_changed_from_a_shell_is_fetched_alone() {
     assert_eq!(
         d.counted, 0,
         "the node alone was fetched, never the whole list"
+    );
+}
+
+/// Removes the test's secrets and configs whatever happens.
+struct Stash(Vec<(&'static str, String)>);
+
+impl Drop for Stash {
+    fn drop(&mut self) {
+        for (kind, name) in &self.0 {
+            let _ = sw(&[kind, "rm", name]);
+        }
+    }
+}
+
+fn stash_names(s: &State, kind: dockside::app::swarm::SecretKind) -> Vec<String> {
+    s.views
+        .secrets
+        .listing(kind)
+        .items
+        .iter()
+        .flatten()
+        .map(|x| x.name.clone())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_and_configs_are_created_from_files_and_removed_without_a_value_shown() {
+    use dockside::app::swarm::SecretKind;
+    if !swarm_available() {
+        return;
+    }
+    let secret = unique_name("dssecret");
+    let config = unique_name("dsconfig");
+    let _guard = Stash(vec![("secret", secret.clone()), ("config", config.clone())]);
+    let dir = std::env::temp_dir().join(&secret);
+    std::fs::create_dir_all(&dir).expect("a directory for the values");
+    struct Gone(std::path::PathBuf);
+    impl Drop for Gone {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let _dir = Gone(dir.clone());
+    let value = "s3cr3t-value-never-on-screen";
+    let secret_file = dir.join("secret.txt");
+    std::fs::write(&secret_file, value).expect("written");
+    let config_file = dir.join("app.conf");
+    let conf = "listen 8080\nworkers 4\n";
+    std::fs::write(&config_file, conf).expect("written");
+
+    let mut d = Driver::start(Some(SOCK));
+    d.key('V');
+    assert_eq!(d.state.view, View::Secrets);
+    assert!(
+        d.until(T, |s| s.views.secrets.secrets.items.is_some())
+            .await,
+        "secrets listed: {:?}",
+        d.state.views.secrets.secrets.error
+    );
+    d.key('c');
+    type_line(&mut d, &format!("{secret} {}", secret_file.display()));
+    let n = secret.clone();
+    assert!(
+        d.until(T, |s| stash_names(s, SecretKind::Secret).contains(&n))
+            .await,
+        "the new secret is listed (from its event): {:?}",
+        d.state.status
+    );
+    assert!(
+        sw_ok(&["secret", "ls", "--format", "{{.Name}}"])
+            .lines()
+            .any(|l| l == secret),
+        "created on the engine"
+    );
+    d.key('/');
+    type_line(&mut d, &secret);
+    let screen = support::screen::render(&d.state);
+    assert!(screen.contains(&secret), "{screen}");
+    assert!(
+        !screen.contains(value),
+        "the value is never shown:\n{screen}"
+    );
+    assert!(
+        d.state
+            .views
+            .commands
+            .entries()
+            .iter()
+            .any(|e| e.cli == format!("docker secret create {secret} {}", secret_file.display())),
+        "the command log says what it did"
+    );
+
+    // A config: its size is shown.
+    d.key_code(KeyCode::Esc, KeyModifiers::NONE);
+    d.key('t');
+    assert!(
+        d.until(T, |s| s.views.secrets.configs.items.is_some())
+            .await,
+        "configs listed"
+    );
+    d.key('c');
+    type_line(&mut d, &format!("{config} {}", config_file.display()));
+    let n = config.clone();
+    assert!(
+        d.until(T, |s| stash_names(s, SecretKind::Config).contains(&n))
+            .await,
+        "the new config is listed: {:?}",
+        d.state.status
+    );
+    d.key('/');
+    type_line(&mut d, &config);
+    let sel = d.state.views.secrets.selected().cloned().expect("selected");
+    assert_eq!(sel.name, config);
+    assert_eq!(sel.size, Some(conf.len() as u64));
+
+    // Removed, after asking.
+    d.key('D');
+    assert!(
+        matches!(d.state.overlay, dockside::app::overlay::Overlay::Ask { .. }),
+        "remove asks first"
+    );
+    d.key('y');
+    let n = config.clone();
+    assert!(
+        d.until(T, |s| !stash_names(s, SecretKind::Config).contains(&n))
+            .await,
+        "the config leaves the list"
+    );
+    d.key_code(KeyCode::Esc, KeyModifiers::NONE);
+    d.key('t');
+    d.key('/');
+    type_line(&mut d, &secret);
+    d.key('D');
+    d.key('y');
+    let n = secret.clone();
+    assert!(
+        d.until(T, |s| !stash_names(s, SecretKind::Secret).contains(&n))
+            .await,
+        "the secret leaves the list"
+    );
+    let left = sw_ok(&["secret", "ls", "--format", "{{.Name}}"]);
+    assert!(!left.lines().any(|l| l == secret), "removed on the engine");
+
+    // A file that is not there: one line says so.
+    d.key('c');
+    type_line(&mut d, "x /nonexistent/dockside/secret");
+    assert!(
+        d.until(T, |s| s.status.as_ref().is_some_and(|m| m
+            .text
+            .contains("cannot read /nonexistent/dockside/secret")))
+            .await,
+        "{:?}",
+        d.state.status
     );
 }

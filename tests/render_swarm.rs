@@ -240,3 +240,43 @@ fn a_services_logs_in_the_detail_pane() {
         insta::assert_snapshot!(format!("swarm_service_logs_{w}x{h}"), render(&s));
     }
 }
+
+#[test]
+fn secrets_and_configs_tabs() {
+    use dockside::app::swarm::{SecretKind, SwarmObject};
+    let obj = |id: &str, name: &str, size: Option<u64>, stack: Option<&str>| SwarmObject {
+        id: id.into(),
+        name: name.into(),
+        created: NOW - 86_400,
+        updated: NOW - 3600,
+        labels: stack
+            .map(|s| BTreeMap::from([(STACK_LABEL.to_string(), s.to_string())]))
+            .unwrap_or_default(),
+        driver: String::new(),
+        size,
+    };
+    for (w, h) in SIZES {
+        let mut s = fixtures::state(w, h);
+        press(&mut s, 'V');
+        send(
+            &mut s,
+            Msg::Res(ResMsg::Secrets {
+                kind: SecretKind::Secret,
+                result: Ok(vec![
+                    obj("s1s1s1s1s1s1s1", "shop_db_password", None, Some("shop")),
+                    obj("s2s2s2s2s2s2s2", "api_token", None, None),
+                ]),
+            }),
+        );
+        insta::assert_snapshot!(format!("swarm_secrets_{w}x{h}"), render(&s));
+        press(&mut s, 't');
+        send(
+            &mut s,
+            Msg::Res(ResMsg::Secrets {
+                kind: SecretKind::Config,
+                result: Ok(vec![obj("c1c1c1c1c1c1c1", "nginx.conf", Some(2048), None)]),
+            }),
+        );
+        insta::assert_snapshot!(format!("swarm_configs_{w}x{h}"), render(&s));
+    }
+}

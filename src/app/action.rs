@@ -153,6 +153,8 @@ actions! {
     // Swarm.
     ViewServices => "view_services",
     ViewNodes => "view_nodes",
+    ViewSecrets => "view_secrets",
+    NextTab => "next_tab",
     // Registries.
     ViewRegistries => "view_registries",
     Compare => "compare",

@@ -224,6 +224,12 @@ fn res_cli(r: &ResCmd) -> Option<String> {
             }
             s
         }
+        ResCmd::CreateSecret { kind, name, file } => {
+            format!("docker {} create {} {}", kind.noun(), w(name), w(file))
+        }
+        ResCmd::RemoveSecret { kind, name, .. } => {
+            format!("docker {} rm {}", kind.noun(), w(name))
+        }
         ResCmd::DeployStack(d) => {
             format!("docker stack deploy -c {} {}", w(&d.file), w(&d.stack))
         }

@@ -373,7 +373,9 @@ impl ResCmd {
             | ResCmd::RemoveStack(_)
             | ResCmd::ComposeDown { .. }
             | ResCmd::Compose(_)
-            | ResCmd::DeployStack(_) => true,
+            | ResCmd::DeployStack(_)
+            | ResCmd::CreateSecret { .. }
+            | ResCmd::RemoveSecret { .. } => true,
         }
     }
 }
@@ -413,6 +415,8 @@ pub enum Kind {
     DiskUsage,
     Services,
     Nodes,
+    Secrets,
+    Configs,
 }
 
 /// Results from the docker layer for these views.
@@ -445,6 +449,11 @@ pub enum ResMsg {
         result: Result<Vec<super::swarm::Task>, String>,
     },
     Nodes(Result<Vec<super::swarm::Node>, String>),
+    /// Secrets or configs (without their values).
+    Secrets {
+        kind: super::swarm::SecretKind,
+        result: Result<Vec<super::swarm::SwarmObject>, String>,
+    },
     /// One node changed (fetched after its event); gone: None with its id.
     Node {
         id: String,
@@ -564,6 +573,17 @@ pub enum ResCmd {
     },
     /// `docker stack rm`: the stack's services, networks, secrets and configs.
     RemoveStack(String),
+    /// `docker secret create NAME FILE` (or config): the file's content is the value.
+    CreateSecret {
+        kind: super::swarm::SecretKind,
+        name: String,
+        file: String,
+    },
+    RemoveSecret {
+        kind: super::swarm::SecretKind,
+        id: String,
+        name: String,
+    },
     /// Follow a service's logs (all its tasks), replacing the stream followed (None: close it).
     ServiceLogs(Option<ServiceLogsRequest>),
     /// `docker stack deploy` through the docker CLI, its output streamed as

@@ -298,6 +298,14 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
                 format!("scale {name}: `{text}` is not a number of replicas"),
             ),
         },
+        PromptKind::CreateSecret(kind) => match super::swarm::parse_create_secret(text) {
+            Ok((name, file)) => out.push(Cmd::Engine(Req::Res(ResCmd::CreateSecret {
+                kind,
+                name,
+                file,
+            }))),
+            Err(e) => err(state, format!("create {}: {e}", kind.noun())),
+        },
         PromptKind::DeployStack => match super::swarm::parse_deploy(text) {
             Ok((file, stack)) => {
                 let host = crate::views::projects::engine_host(state.conn.addr());

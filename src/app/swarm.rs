@@ -133,6 +133,74 @@ impl Node {
     }
 }
 
+/// Secrets and configs: both are named blobs the swarm hands to tasks; a secret's value never
+/// leaves the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SecretKind {
+    #[default]
+    Secret,
+    Config,
+}
+
+impl SecretKind {
+    pub fn noun(self) -> &'static str {
+        match self {
+            SecretKind::Secret => "secret",
+            SecretKind::Config => "config",
+        }
+    }
+
+    pub fn other(self) -> SecretKind {
+        match self {
+            SecretKind::Secret => SecretKind::Config,
+            SecretKind::Config => SecretKind::Secret,
+        }
+    }
+}
+
+/// A secret or a config, as `docker secret ls` / `docker config ls` know it: never its value.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SwarmObject {
+    pub id: String,
+    pub name: String,
+    /// Unix seconds.
+    pub created: i64,
+    pub updated: i64,
+    pub labels: BTreeMap<String, String>,
+    /// A secret's driver (empty: the swarm's own store).
+    pub driver: String,
+    /// A config's size in bytes (a secret's is not told).
+    pub size: Option<u64>,
+}
+
+impl SwarmObject {
+    pub fn short_id(&self) -> &str {
+        self.id.get(..12).unwrap_or(&self.id)
+    }
+
+    pub fn stack(&self) -> Option<&str> {
+        self.labels.get(STACK_LABEL).map(String::as_str)
+    }
+
+    pub fn labels_text(&self) -> String {
+        self.labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// The create prompt's `NAME FILE`.
+pub fn parse_create_secret(text: &str) -> Result<(String, String), String> {
+    let words = super::model::split_command(text)?;
+    match words.as_slice() {
+        [name, file] => Ok((name.clone(), file.clone())),
+        [] | [_] => Err("give the name, then the file holding the value".into()),
+        [_, _, extra, ..] => Err(format!("unexpected `{extra}`: NAME FILE only")),
+    }
+}
+
 /// A change asked of a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeChange {
@@ -246,6 +314,16 @@ mod tests {
                       promote the current node to a manager.";
         assert!(refusal_text("nodes", worker).contains("worker, not a manager"));
         assert_eq!(refusal_text("nodes", "boom"), "Cannot list nodes: boom");
+    }
+
+    #[test]
+    fn a_secret_is_created_from_a_name_and_a_file() {
+        assert_eq!(
+            parse_create_secret("db_pass '/run/my secrets/pw'"),
+            Ok(("db_pass".into(), "/run/my secrets/pw".into()))
+        );
+        assert!(parse_create_secret("db_pass").is_err_and(|e| e.contains("then the file")));
+        assert!(parse_create_secret("a b c").is_err_and(|e| e.contains("`c`")));
     }
 
     #[test]

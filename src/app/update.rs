@@ -559,7 +559,7 @@ mod tests {
     use crate::views::View;
 
     /// The places a user reaches, by name: each context is active in one of them at least.
-    const PLACES: [&str; 22] = [
+    const PLACES: [&str; 23] = [
         "containers list",
         "files",
         "logs",
@@ -576,6 +576,7 @@ mod tests {
         "Commands",
         "Services",
         "Nodes",
+        "Secrets",
         "Registries",
         "remove dialog",
         "question",
@@ -615,6 +616,7 @@ mod tests {
             View::Commands,
             View::Services,
             View::Nodes,
+            View::Secrets,
             View::Projects,
             View::Registries,
         ] {

@@ -12,6 +12,7 @@ use tokio::task::JoinSet;
 use super::{images, networks, swarm, system, volumes};
 use crate::app::Msg;
 use crate::app::msg::{Kind, ResMsg};
+use crate::app::swarm::SecretKind;
 
 /// What a fetch was for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -44,6 +45,8 @@ pub fn kinds_for_event(typ: &str) -> &'static [Kind] {
         // A service's own event fetches it alone, a node's the node (`ListWatch::on_event`);
         // a node's can move any task.
         "node" => &[Kind::Services],
+        "secret" => &[Kind::Secrets],
+        "config" => &[Kind::Configs],
         _ => &[],
     }
 }
@@ -166,6 +169,15 @@ impl ListWatch {
                     return Fetch::List(kind);
                 }
                 Kind::Nodes => ResMsg::Nodes(swarm::list_nodes(&docker).await),
+                Kind::Secrets | Kind::Configs => {
+                    let kind = if kind == Kind::Secrets {
+                        SecretKind::Secret
+                    } else {
+                        SecretKind::Config
+                    };
+                    let result = swarm::list_secrets(&docker, kind).await;
+                    ResMsg::Secrets { kind, result }
+                }
             };
             let _ = tx.send(Msg::Res(msg)).await;
             Fetch::List(kind)

@@ -7,6 +7,7 @@ use tokio::sync::mpsc;
 use crate::app::exec::{ExecCmd, ExecEvent};
 use crate::app::images::Progress;
 use crate::app::msg::{Kind, LogEvent, LogEventKind, Msg, Req, ResCmd, ResMsg};
+use crate::app::swarm::SecretKind;
 
 /// Answers `req` with `why` it was not carried out, when someone waits on it.
 pub async fn refuse(tx: &mpsc::Sender<Msg>, req: Req, why: &str) {
@@ -107,6 +108,20 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
         ResCmd::SystemPrune => done("system prune", why),
         ResCmd::Watch(Kind::Services) => ResMsg::Services(Err(why)),
         ResCmd::Watch(Kind::Nodes) => ResMsg::Nodes(Err(why)),
+        ResCmd::Watch(Kind::Secrets) => ResMsg::Secrets {
+            kind: SecretKind::Secret,
+            result: Err(why),
+        },
+        ResCmd::Watch(Kind::Configs) => ResMsg::Secrets {
+            kind: SecretKind::Config,
+            result: Err(why),
+        },
+        ResCmd::CreateSecret { kind, name, .. } => {
+            done(&format!("create {} {name}", kind.noun()), why)
+        }
+        ResCmd::RemoveSecret { kind, name, .. } => {
+            done(&format!("remove {} {name}", kind.noun()), why)
+        }
         ResCmd::Tasks(service) => ResMsg::Tasks {
             service,
             result: Err(why),

@@ -437,6 +437,14 @@ impl Session {
                 self.jobs
                     .insert(job, compose_cli::run(run, self.tx.clone()));
             }
+            ResCmd::CreateSecret { kind, name, file } => r.reply(move |d| async move {
+                let result = swarm::create_secret(&d, kind, &name, &file).await;
+                done(format!("create {} {name}", kind.noun()), result)
+            }),
+            ResCmd::RemoveSecret { kind, id, name } => r.reply(move |d| async move {
+                let result = empty(swarm::remove_secret(&d, kind, &id).await);
+                done(format!("remove {} {name}", kind.noun()), result)
+            }),
             ResCmd::ServiceLogs(req) => {
                 self.service_logs = None;
                 self.service_logs =

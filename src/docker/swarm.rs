@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use super::client::friendly;
 use crate::app::Msg;
 use crate::app::msg::ResMsg;
-use crate::app::swarm::{Node, NodeChange, Service, ServiceChange, Task};
+use crate::app::swarm::{Node, NodeChange, SecretKind, Service, ServiceChange, SwarmObject, Task};
 
 /// Unix seconds of an engine date (its JSON form: RFC 3339 text).
 fn unix<T: serde::Serialize>(t: &Option<T>) -> i64 {
@@ -467,4 +467,133 @@ pub async fn remove_node(docker: &Docker, id: &str, force: bool) -> Result<(), S
         .delete_node(id, Some(DeleteNodeOptions { force }))
         .await
         .map_err(friendly)
+}
+
+/// Secrets or configs, without their values.
+pub async fn list_secrets(docker: &Docker, kind: SecretKind) -> Result<Vec<SwarmObject>, String> {
+    use bollard::query_parameters::{ListConfigsOptions, ListSecretsOptions};
+    match kind {
+        SecretKind::Secret => {
+            let list = docker
+                .list_secrets(None::<ListSecretsOptions>)
+                .await
+                .map_err(friendly)?;
+            Ok(list
+                .into_iter()
+                .map(|x| {
+                    let spec = x.spec.unwrap_or_default();
+                    SwarmObject {
+                        id: x.id.unwrap_or_default(),
+                        name: spec.name.unwrap_or_default(),
+                        created: unix(&x.created_at),
+                        updated: unix(&x.updated_at),
+                        labels: spec.labels.unwrap_or_default().into_iter().collect(),
+                        driver: spec.driver.map(|d| d.name).unwrap_or_default(),
+                        size: None,
+                    }
+                })
+                .collect())
+        }
+        SecretKind::Config => {
+            let list = docker
+                .list_configs(None::<ListConfigsOptions>)
+                .await
+                .map_err(friendly)?;
+            Ok(list
+                .into_iter()
+                .map(|x| {
+                    let spec = x.spec.unwrap_or_default();
+                    SwarmObject {
+                        id: x.id.unwrap_or_default(),
+                        name: spec.name.unwrap_or_default(),
+                        created: unix(&x.created_at),
+                        updated: unix(&x.updated_at),
+                        labels: spec.labels.unwrap_or_default().into_iter().collect(),
+                        driver: String::new(),
+                        size: spec.data.as_deref().map(base64_len),
+                    }
+                })
+                .collect())
+        }
+    }
+}
+
+/// The length of what base64 text decodes to.
+fn base64_len(b64: &str) -> u64 {
+    let b64 = b64.trim_end();
+    let pad = b64.bytes().rev().take_while(|&b| b == b'=').count() as u64;
+    (b64.len() as u64 / 4 * 3).saturating_sub(pad)
+}
+
+/// The most a secret (500 KiB) or a config (1000 KiB) may hold: the engine's limits.
+fn max_size(kind: SecretKind) -> u64 {
+    match kind {
+        SecretKind::Secret => 500 * 1024,
+        SecretKind::Config => 1000 * 1024,
+    }
+}
+
+/// `docker secret create NAME FILE` (or config): the file's content is the value.
+pub async fn create_secret(
+    docker: &Docker,
+    kind: SecretKind,
+    name: &str,
+    file: &str,
+) -> Result<String, String> {
+    use base64::Engine as _;
+    let meta = tokio::fs::metadata(file)
+        .await
+        .map_err(|e| format!("cannot read {file}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{file} is not a file"));
+    }
+    if meta.len() > max_size(kind) {
+        return Err(format!(
+            "{file} holds {} bytes: a {} holds at most {} KiB",
+            meta.len(),
+            kind.noun(),
+            max_size(kind) / 1024
+        ));
+    }
+    let data = tokio::fs::read(file)
+        .await
+        .map_err(|e| format!("cannot read {file}: {e}"))?;
+    let data = base64::engine::general_purpose::STANDARD.encode(data);
+    let id = match kind {
+        SecretKind::Secret => {
+            let spec = bollard::models::SecretSpec {
+                name: Some(name.to_string()),
+                data: Some(data),
+                ..Default::default()
+            };
+            docker.create_secret(spec).await.map_err(friendly)?.id
+        }
+        SecretKind::Config => {
+            let spec = bollard::models::ConfigSpec {
+                name: Some(name.to_string()),
+                data: Some(data),
+                ..Default::default()
+            };
+            docker.create_config(spec).await.map_err(friendly)?.id
+        }
+    };
+    Ok(id.get(..12).unwrap_or(&id).to_string())
+}
+
+pub async fn remove_secret(docker: &Docker, kind: SecretKind, id: &str) -> Result<(), String> {
+    match kind {
+        SecretKind::Secret => docker.delete_secret(id).await.map_err(friendly),
+        SecretKind::Config => docker.delete_config(id).await.map_err(friendly),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_configs_size_is_what_its_base64_decodes_to() {
+        assert_eq!(super::base64_len("aGVsbG8="), 5);
+        assert_eq!(super::base64_len("aGVsbG8h"), 6);
+        assert_eq!(super::base64_len("aGk="), 2);
+        assert_eq!(super::base64_len(""), 0);
+    }
 }

@@ -20,6 +20,7 @@ pub mod networks;
 pub mod nodes;
 pub mod projects;
 pub mod registries;
+pub mod secrets;
 pub mod services;
 pub mod volumes;
 pub mod widgets;
@@ -46,12 +47,13 @@ pub enum View {
     Commands,
     Services,
     Nodes,
+    Secrets,
     Projects,
     Registries,
 }
 
 impl View {
-    pub const ALL: [View; 11] = [
+    pub const ALL: [View; 12] = [
         View::Containers,
         View::Images,
         View::Volumes,
@@ -61,6 +63,7 @@ impl View {
         View::Projects,
         View::Services,
         View::Nodes,
+        View::Secrets,
         View::Commands,
         View::Registries,
     ];
@@ -77,6 +80,7 @@ impl View {
             View::Commands => Action::ViewCommands,
             View::Services => Action::ViewServices,
             View::Nodes => Action::ViewNodes,
+            View::Secrets => Action::ViewSecrets,
             View::Projects => Action::ViewProjects,
             View::Registries => Action::ViewRegistries,
         }
@@ -93,6 +97,7 @@ impl View {
             View::Commands => "Commands",
             View::Services => "Services",
             View::Nodes => "Nodes",
+            View::Secrets => "Secrets",
             View::Projects => "Projects",
             View::Registries => "Registries",
         }
@@ -146,6 +151,7 @@ pub struct Views {
     pub commands: commands::CommandsView,
     pub services: services::ServicesView,
     pub nodes: nodes::NodesView,
+    pub secrets: secrets::SecretsView,
     pub projects: projects::ProjectsView,
     pub registries: registries::RegistriesView,
 }
@@ -162,6 +168,7 @@ impl Views {
             View::Commands => &self.commands,
             View::Services => &self.services,
             View::Nodes => &self.nodes,
+            View::Secrets => &self.secrets,
             View::Projects => &self.projects,
             View::Registries => &self.registries,
         })
@@ -178,13 +185,14 @@ impl Views {
             View::Commands => &mut self.commands,
             View::Services => &mut self.services,
             View::Nodes => &mut self.nodes,
+            View::Secrets => &mut self.secrets,
             View::Projects => &mut self.projects,
             View::Registries => &mut self.registries,
         })
     }
 
     /// Every view but the containers view.
-    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 10] {
+    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 11] {
         [
             (View::Images, &mut self.images),
             (View::Volumes, &mut self.volumes),
@@ -194,6 +202,7 @@ impl Views {
             (View::Commands, &mut self.commands),
             (View::Services, &mut self.services),
             (View::Nodes, &mut self.nodes),
+            (View::Secrets, &mut self.secrets),
             (View::Projects, &mut self.projects),
             (View::Registries, &mut self.registries),
         ]
@@ -249,6 +258,9 @@ impl Views {
                 (View::Services, self.services.on_inspect(name, result, cx))
             }
             ResMsg::Nodes(r) => (View::Nodes, self.nodes.on_list(r, cx)),
+            ResMsg::Secrets { kind, result } => {
+                (View::Secrets, self.secrets.on_list(kind, result, cx))
+            }
             ResMsg::Node { id, node } => (View::Nodes, self.nodes.on_node(&id, node, cx)),
             ResMsg::Compose { job, progress } => {
                 (View::Projects, self.projects.on_compose(job, progress, cx))
