@@ -17,6 +17,9 @@ use support::engine::{self, unique_name, wait_until};
 const T: Duration = Duration::from_secs(60);
 const SOCK: &str = "unix:///tmp/dockside-swarm/e1.sock";
 
+/// Held by the tests that change nodes or depend on their state staying put.
+static NODES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// `scripts/swarm.sh up` once per process: Ok, or why the swarm is not there.
 fn swarm_up() -> &'static Result<(), String> {
     static UP: OnceLock<Result<(), String>> = OnceLock::new();
@@ -133,6 +136,7 @@ async fn services_tasks_and_nodes_follow_the_swarm_and_act_on_it() {
     if !swarm_available() {
         return;
     }
+    let _nodes = NODES.lock().await;
     let name = unique_name("dsswarm");
     let other = unique_name("dsswarm");
     let _guard = Services(vec![name.clone(), other.clone()]);
@@ -389,18 +393,24 @@ async fn a_plain_engine_says_it_is_no_swarm_manager() {
         return;
     }
     let mut d = Driver::start(None);
-    for (key, view) in [('8', View::Services), ('9', View::Nodes)] {
+    for (key, view) in [
+        ('8', View::Services),
+        ('9', View::Nodes),
+        ('V', View::Secrets),
+    ] {
         d.key(key);
         assert_eq!(d.state.view, view);
         let done = d
             .until(T, |s| match view {
                 View::Services => s.views.services.error.is_some(),
+                View::Secrets => s.views.secrets.secrets.error.is_some(),
                 _ => s.views.nodes.error.is_some(),
             })
             .await;
         assert!(done, "{view:?}: the engine's refusal arrives");
         let e = match view {
             View::Services => d.state.views.services.error.clone(),
+            View::Secrets => d.state.views.secrets.secrets.error.clone(),
             _ => d.state.views.nodes.error.clone(),
         }
         .unwrap_or_default();
@@ -410,4 +420,640 @@ async fn a_plain_engine_says_it_is_no_swarm_manager() {
             "{view:?}: {line} (from {e})"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stack_is_deployed_from_a_compose_file_with_its_output_shown() {
+    if !swarm_available() {
+        return;
+    }
+    let stack = unique_name("dsdeploy");
+    let (a, b) = (format!("{stack}_a"), format!("{stack}_b"));
+    let _guard = Services(vec![a.clone(), b.clone()]);
+    let dir = std::env::temp_dir().join(&stack);
+    std::fs::create_dir_all(&dir).expect("a directory for the stack file");
+    struct Gone(std::path::PathBuf);
+    impl Drop for Gone {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let _dir = Gone(dir.clone());
+    let file = dir.join("stack.yml");
+    let image = engine::test_image();
+    std::fs::write(
+        &file,
+        format!(
+            "version: \"3.8\"\nservices:\n  a:\n    image: {image}\n    command: [\"sleep\", \"1d\"]\n    deploy:\n      replicas: 2\n  b:\n    image: {image}\n    command: [\"sleep\", \"1d\"]\n"
+        ),
+    )
+    .expect("the stack file is written");
+
+    let mut d = Driver::start(Some(SOCK));
+    d.key('8');
+    d.key('u');
+    assert!(
+        matches!(
+            d.state.overlay,
+            dockside::app::overlay::Overlay::Prompt {
+                kind: dockside::app::overlay::PromptKind::DeployStack,
+                ..
+            }
+        ),
+        "u asks for the file and the stack name: {:?}",
+        d.state.overlay
+    );
+    type_line(&mut d, &format!("{} {stack}", file.display()));
+    let (na, nb) = (a.clone(), b.clone());
+    assert!(
+        d.until(T, |s| {
+            let converged = |n: &str, want: u64| {
+                service(s, n).is_some_and(|x| x.running == want && x.desired == want)
+            };
+            converged(&na, 2) && converged(&nb, 1)
+        })
+        .await,
+        "both services appear and converge: {:?} {:?} (status {:?})",
+        service(&d.state, &a),
+        service(&d.state, &b),
+        d.state.status
+    );
+    for name in [&a, &b] {
+        let s = service(&d.state, name).expect("listed");
+        assert_eq!(
+            s.stack(),
+            Some(stack.as_str()),
+            "{name} carries the stack label"
+        );
+        assert_eq!(
+            s.replicas_text(),
+            cli_replicas(name),
+            "as docker service ls"
+        );
+    }
+    assert!(
+        d.until(T, |s| s
+            .views
+            .services
+            .deploy
+            .as_ref()
+            .is_some_and(|r| r.progress.is_finished()))
+            .await,
+        "the deploy ends"
+    );
+    let run = d.state.views.services.deploy.as_ref().expect("shown");
+    assert_eq!(run.progress.error(), None, "the CLI succeeded");
+    let output: Vec<&str> = run.progress.lines().collect();
+    assert!(
+        output
+            .iter()
+            .any(|l| l.contains(&format!("Creating service {a}")))
+            && output
+                .iter()
+                .any(|l| l.contains(&format!("Creating service {b}"))),
+        "the CLI's output is shown: {output:?}"
+    );
+    assert!(
+        d.state
+            .views
+            .commands
+            .entries()
+            .iter()
+            .any(|e| e.cli == format!("docker stack deploy -c {} {stack}", file.display())),
+        "the command log says what it did"
+    );
+
+    // Removed whole with X.
+    d.key('J');
+    d.key('/');
+    type_line(&mut d, &a);
+    d.key('X');
+    d.key('y');
+    let (na, nb) = (a.clone(), b.clone());
+    assert!(
+        d.until(T, |s| service(s, &na).is_none()
+            && service(s, &nb).is_none())
+            .await,
+        "the stack's services leave the list"
+    );
+    let label = format!("label=com.docker.stack.namespace={stack}");
+    assert!(sw_ok(&["service", "ls", "--filter", &label, "-q"]).is_empty());
+    assert!(
+        wait_until(T, || sw_ok(&["network", "ls", "--filter", &label, "-q"])
+            .is_empty()),
+        "the stack's network is removed too"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stack_deploy_of_a_missing_file_says_so_in_one_line() {
+    if !swarm_available() {
+        return;
+    }
+    let mut d = Driver::start(Some(SOCK));
+    d.key('8');
+    d.key('u');
+    type_line(&mut d, "/nonexistent/dockside/stack.yml web");
+    assert!(
+        d.until(T, |s| s
+            .views
+            .services
+            .deploy
+            .as_ref()
+            .is_some_and(|r| r.progress.is_finished()))
+            .await,
+        "the deploy ends"
+    );
+    let run = d.state.views.services.deploy.as_ref().expect("shown");
+    assert_eq!(
+        run.progress.error(),
+        Some("no compose file /nonexistent/dockside/stack.yml on this machine")
+    );
+}
+
+/// The text of the service log's lines in dockside (prefix and text).
+fn log_texts(s: &State) -> Vec<String> {
+    s.views
+        .services
+        .logs
+        .as_ref()
+        .map(|l| l.buf.iter().map(|(_, l)| l.body.text.clone()).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_services_logs_interleave_its_tasks_prefixed_and_follow_new_ones() {
+    if !swarm_available() {
+        return;
+    }
+    let name = unique_name("dslogs");
+    let _guard = Services(vec![name.clone()]);
+    let script =
+        "echo \"known line from slot $SLOT\"; echo \"known error of slot $SLOT\" >&2; sleep 1d";
+    sw_ok(&[
+        "service",
+        "create",
+        "--detach",
+        "--name",
+        &name,
+        "--replicas",
+        "2",
+        "--env",
+        "SLOT={{.Task.Slot}}",
+        &engine::test_image(),
+        "sh",
+        "-c",
+        script,
+    ]);
+    let mut d = Driver::start(Some(SOCK));
+    d.key('8');
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| service(s, &n).is_some_and(|x| x.running == 2))
+            .await,
+        "the service runs its 2 tasks"
+    );
+    d.key('/');
+    type_line(&mut d, &name);
+    d.key('l');
+    assert!(d.state.views.services.logs.is_some(), "l opens the logs");
+    let want = |slot: u32| {
+        [
+            format!("known line from slot {slot}"),
+            format!("known error of slot {slot}"),
+        ]
+    };
+    let has_all = |s: &State, slots: &[u32]| {
+        let texts = log_texts(s);
+        slots.iter().all(|&slot| {
+            want(slot).iter().all(|w| {
+                texts
+                    .iter()
+                    .any(|t| t.starts_with(&format!("{name}.{slot}@")) && t.ends_with(w))
+            })
+        })
+    };
+    let ok = d.until(T, |s| has_all(s, &[1, 2])).await;
+    assert!(ok, "both tasks' lines, prefixed: {:?}", log_texts(&d.state));
+    let logs = d.state.views.services.logs.as_ref().expect("open");
+    for (_, l) in logs.buf.iter() {
+        let stream = l.stream;
+        let err = l.body.text.contains("known error");
+        assert_eq!(
+            stream == dockside::app::logbuf::LogStream::Stderr,
+            err,
+            "{l:?}"
+        );
+    }
+    // As the CLI has them.
+    let out = sw(&["service", "logs", "--no-task-ids", &name]);
+    let cli = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for t in log_texts(&d.state) {
+        let (prefix, text) = t.split_once(" | ").expect("prefixed");
+        assert!(
+            cli.lines()
+                .any(|l| l.starts_with(prefix.trim_end()) && l.ends_with(text)),
+            "{t} in\n{cli}"
+        );
+    }
+
+    // A task started later is followed too.
+    sw_ok(&["service", "scale", "--detach", &format!("{name}=3")]);
+    let ok = d.until(T, |s| has_all(s, &[1, 2, 3])).await;
+    assert!(ok, "the new task's lines come: {:?}", log_texts(&d.state));
+    d.key('l');
+    assert!(d.state.views.services.logs.is_none(), "l again: the tasks");
+}
+
+/// `name running/desired` of this test's services (by name prefix), sorted: in dockside.
+fn ours_in_dockside(s: &State, prefix: &str) -> Vec<String> {
+    let mut v: Vec<String> = s
+        .views
+        .services
+        .services
+        .iter()
+        .flatten()
+        .filter(|x| x.name.starts_with(prefix))
+        .map(|x| format!("{} {}", x.name, x.replicas_text()))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The same from `docker service ls`.
+fn ours_in_cli(prefix: &str) -> Vec<String> {
+    let mut v: Vec<String> = sw_ok(&[
+        "service",
+        "ls",
+        "--filter",
+        &format!("name={prefix}"),
+        "--format",
+        "{{.Name}} {{.Replicas}}",
+    ])
+    .lines()
+    .filter(|l| l.starts_with(prefix))
+    .map(str::to_owned)
+    .collect();
+    v.sort();
+    v
+}
+
+/// A full listing of the services reached the app.
+fn is_full_list(m: &dockside::app::Msg) -> bool {
+    use dockside::app::Msg;
+    use dockside::app::msg::ResMsg;
+    match m {
+        Msg::Engine { msg, .. } => is_full_list(msg),
+        Msg::Res(ResMsg::Services(_)) => true,
+        _ => false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_churn_the_list_is_docker_service_ls_fetching_only_what_changed() {
+    if !swarm_available() {
+        return;
+    }
+    // A node's event lists every service: none while this one counts.
+    let _nodes = NODES.lock().await;
+    let prefix = unique_name("dschurn");
+    let names: Vec<String> = (0..6).map(|i| format!("{prefix}-{i}")).collect();
+    let _guard = Services(names.clone());
+    let mut d = Driver::start(Some(SOCK));
+    d.key('8');
+    assert!(
+        d.until(T, |s| s.views.services.services.is_some()).await,
+        "listed"
+    );
+    // The first listing is sent again each second while a service converges: once all
+    // are settled (and a second more), no full listing is expected.
+    assert!(
+        d.until(T, |s| s
+            .views
+            .services
+            .services
+            .iter()
+            .flatten()
+            .all(|x| !x.converging()))
+            .await,
+        "the swarm settles"
+    );
+    d.until(Duration::from_millis(1500), |_| false).await;
+    d.counting = Some(is_full_list);
+    d.counted = 0;
+    for round in 0..3u32 {
+        for (i, name) in names.iter().enumerate() {
+            let exists = sw(&["service", "inspect", name]).status.success();
+            match (exists, (i as u32 + round) % 3) {
+                (false, _) => create_service(name, 1 + (i as u32 % 2)),
+                (true, 0) => {
+                    sw_ok(&["service", "rm", name]);
+                }
+                (true, _) => {
+                    sw_ok(&[
+                        "service",
+                        "scale",
+                        "--detach",
+                        &format!("{name}={}", 1 + (round + i as u32) % 3),
+                    ]);
+                }
+            }
+        }
+        // Events are taken as they come, between rounds.
+        d.until(Duration::from_millis(300), |_| false).await;
+    }
+    // Both settle on what the engine has.
+    assert!(
+        wait_until(T, || ours_in_cli(&prefix).iter().all(|l| l
+            .split_once(' ')
+            .and_then(|(_, r)| r.split_once('/'))
+            .is_some_and(|(a, b)| a == b))),
+        "the engine converges: {:?}",
+        ours_in_cli(&prefix)
+    );
+    let want = ours_in_cli(&prefix);
+    assert!(!want.is_empty(), "some services are left");
+    let p = prefix.clone();
+    let w = want.clone();
+    assert!(
+        d.until(T, |s| ours_in_dockside(s, &p) == w).await,
+        "dockside {:?} != docker service ls {want:?}",
+        ours_in_dockside(&d.state, &prefix)
+    );
+    assert_eq!(
+        d.counted, 0,
+        "service events fetch the service, never the whole list"
+    );
+}
+
+/// A full listing of the nodes reached the app.
+fn is_full_node_list(m: &dockside::app::Msg) -> bool {
+    use dockside::app::Msg;
+    use dockside::app::msg::ResMsg;
+    match m {
+        Msg::Engine { msg, .. } => is_full_node_list(msg),
+        Msg::Res(ResMsg::Nodes(_)) => true,
+        _ => false,
+    }
+}
+
+/// Puts the worker back as it was whatever happens.
+struct Worker(String);
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = sw(&[
+            "node",
+            "update",
+            "--availability",
+            "active",
+            "--label-rm",
+            "dockside.test",
+            &self.0,
+        ]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_changed_from_a_shell_is_fetched_alone() {
+    if !swarm_available() {
+        return;
+    }
+    let _nodes = NODES.lock().await;
+    let worker = sw_ok(&[
+        "node",
+        "ls",
+        "--filter",
+        "role=worker",
+        "--format",
+        "{{.ID}}",
+    ]);
+    let Some(worker) = worker.lines().next().map(str::to_owned) else {
+        panic!("the swarm has a worker (DOCKSIDE_SWARM_WORKER=1)");
+    };
+    let _restore = Worker(worker.clone());
+    let mut d = Driver::start(Some(SOCK));
+    d.key('9');
+    assert!(
+        d.until(T, |s| s.views.nodes.nodes.is_some()).await,
+        "nodes listed"
+    );
+    // The listing is asked again when the session's first container list comes (every view
+    // refreshes on a new session): let that pass before counting.
+    d.until(Duration::from_millis(1500), |_| false).await;
+    d.counting = Some(is_full_node_list);
+    d.counted = 0;
+    let node = |s: &State| {
+        s.views
+            .nodes
+            .nodes
+            .iter()
+            .flatten()
+            .find(|n| n.id == worker)
+            .cloned()
+    };
+    sw_ok(&[
+        "node",
+        "update",
+        "--availability",
+        "pause",
+        "--label-add",
+        "dockside.test=yes",
+        &worker,
+    ]);
+    assert!(
+        d.until(T, |s| node(s).is_some_and(|n| n.availability == "pause"
+            && n.labels.get("dockside.test").map(String::as_str)
+                == Some("yes")))
+            .await,
+        "paused and labelled on screen: {:?}",
+        node(&d.state)
+    );
+    sw_ok(&[
+        "node",
+        "update",
+        "--availability",
+        "active",
+        "--label-rm",
+        "dockside.test",
+        &worker,
+    ]);
+    assert!(
+        d.until(T, |s| node(s).is_some_and(
+            |n| n.availability == "active" && !n.labels.contains_key("dockside.test")
+        ))
+        .await,
+        "active again: {:?}",
+        node(&d.state)
+    );
+    let cli = sw_ok(&[
+        "node",
+        "inspect",
+        &worker,
+        "--format",
+        "{{.Spec.Availability}} {{.Status.State}}",
+    ]);
+    let n = node(&d.state).expect("listed");
+    assert_eq!(cli, format!("{} {}", n.availability, n.status));
+    assert_eq!(
+        d.counted, 0,
+        "the node alone was fetched, never the whole list"
+    );
+}
+
+/// Removes the test's secrets and configs whatever happens.
+struct Stash(Vec<(&'static str, String)>);
+
+impl Drop for Stash {
+    fn drop(&mut self) {
+        for (kind, name) in &self.0 {
+            let _ = sw(&[kind, "rm", name]);
+        }
+    }
+}
+
+fn stash_names(s: &State, kind: dockside::app::swarm::SecretKind) -> Vec<String> {
+    s.views
+        .secrets
+        .listing(kind)
+        .items
+        .iter()
+        .flatten()
+        .map(|x| x.name.clone())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_and_configs_are_created_from_files_and_removed_without_a_value_shown() {
+    use dockside::app::swarm::SecretKind;
+    if !swarm_available() {
+        return;
+    }
+    let secret = unique_name("dssecret");
+    let config = unique_name("dsconfig");
+    let _guard = Stash(vec![("secret", secret.clone()), ("config", config.clone())]);
+    let dir = std::env::temp_dir().join(&secret);
+    std::fs::create_dir_all(&dir).expect("a directory for the values");
+    struct Gone(std::path::PathBuf);
+    impl Drop for Gone {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let _dir = Gone(dir.clone());
+    let value = "s3cr3t-value-never-on-screen";
+    let secret_file = dir.join("secret.txt");
+    std::fs::write(&secret_file, value).expect("written");
+    let config_file = dir.join("app.conf");
+    let conf = "listen 8080\nworkers 4\n";
+    std::fs::write(&config_file, conf).expect("written");
+
+    let mut d = Driver::start(Some(SOCK));
+    d.key('V');
+    assert_eq!(d.state.view, View::Secrets);
+    assert!(
+        d.until(T, |s| s.views.secrets.secrets.items.is_some())
+            .await,
+        "secrets listed: {:?}",
+        d.state.views.secrets.secrets.error
+    );
+    d.key('c');
+    type_line(&mut d, &format!("{secret} {}", secret_file.display()));
+    let n = secret.clone();
+    assert!(
+        d.until(T, |s| stash_names(s, SecretKind::Secret).contains(&n))
+            .await,
+        "the new secret is listed (from its event): {:?}",
+        d.state.status
+    );
+    assert!(
+        sw_ok(&["secret", "ls", "--format", "{{.Name}}"])
+            .lines()
+            .any(|l| l == secret),
+        "created on the engine"
+    );
+    d.key('/');
+    type_line(&mut d, &secret);
+    let screen = support::screen::render(&d.state);
+    assert!(screen.contains(&secret), "{screen}");
+    assert!(
+        !screen.contains(value),
+        "the value is never shown:\n{screen}"
+    );
+    assert!(
+        d.state
+            .views
+            .commands
+            .entries()
+            .iter()
+            .any(|e| e.cli == format!("docker secret create {secret} {}", secret_file.display())),
+        "the command log says what it did"
+    );
+
+    // A config: its size is shown.
+    d.key_code(KeyCode::Esc, KeyModifiers::NONE);
+    d.key('t');
+    assert!(
+        d.until(T, |s| s.views.secrets.configs.items.is_some())
+            .await,
+        "configs listed"
+    );
+    d.key('c');
+    type_line(&mut d, &format!("{config} {}", config_file.display()));
+    let n = config.clone();
+    assert!(
+        d.until(T, |s| stash_names(s, SecretKind::Config).contains(&n))
+            .await,
+        "the new config is listed: {:?}",
+        d.state.status
+    );
+    d.key('/');
+    type_line(&mut d, &config);
+    let sel = d.state.views.secrets.selected().cloned().expect("selected");
+    assert_eq!(sel.name, config);
+    assert_eq!(sel.size, Some(conf.len() as u64));
+
+    // Removed, after asking.
+    d.key('D');
+    assert!(
+        matches!(d.state.overlay, dockside::app::overlay::Overlay::Ask { .. }),
+        "remove asks first"
+    );
+    d.key('y');
+    let n = config.clone();
+    assert!(
+        d.until(T, |s| !stash_names(s, SecretKind::Config).contains(&n))
+            .await,
+        "the config leaves the list"
+    );
+    d.key_code(KeyCode::Esc, KeyModifiers::NONE);
+    d.key('t');
+    d.key('/');
+    type_line(&mut d, &secret);
+    d.key('D');
+    d.key('y');
+    let n = secret.clone();
+    assert!(
+        d.until(T, |s| !stash_names(s, SecretKind::Secret).contains(&n))
+            .await,
+        "the secret leaves the list"
+    );
+    let left = sw_ok(&["secret", "ls", "--format", "{{.Name}}"]);
+    assert!(!left.lines().any(|l| l == secret), "removed on the engine");
+
+    // A file that is not there: one line says so.
+    d.key('c');
+    type_line(&mut d, "x /nonexistent/dockside/secret");
+    assert!(
+        d.until(T, |s| s.status.as_ref().is_some_and(|m| m
+            .text
+            .contains("cannot read /nonexistent/dockside/secret")))
+            .await,
+        "{:?}",
+        d.state.status
+    );
 }

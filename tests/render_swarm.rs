@@ -167,3 +167,116 @@ fn a_plain_engine_shows_one_line() {
         insta::assert_snapshot!(format!("swarm_not_manager_{w}x{h}"), render(&s));
     }
 }
+
+#[test]
+fn a_stack_deploy_prompt_then_its_output() {
+    use dockside::app::images::Progress;
+    for (w, h) in SIZES {
+        let mut s = fixtures::state(w, h);
+        press(&mut s, '8');
+        send(&mut s, Msg::Res(ResMsg::Services(Ok(services()))));
+        press(&mut s, 'u');
+        for c in "/srv/shop/stack.yml shop".chars() {
+            press(&mut s, c);
+        }
+        insta::assert_snapshot!(format!("swarm_deploy_prompt_{w}x{h}"), render(&s));
+        send(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        );
+        let id = dockside::views::services::FIRST_JOB;
+        for line in [
+            "$ docker stack deploy -c /srv/shop/stack.yml shop",
+            "Creating network shop_default",
+            "Creating service shop_db",
+            "Creating service shop_api",
+        ] {
+            let progress = Progress::Line(line.into());
+            send(&mut s, Msg::Res(ResMsg::Job { id, progress }));
+        }
+        insta::assert_snapshot!(format!("swarm_deploy_output_{w}x{h}"), render(&s));
+    }
+}
+
+#[test]
+fn a_services_logs_in_the_detail_pane() {
+    use dockside::app::logbuf::{LogLine, LogStream};
+    use dockside::app::msg::{LogEvent, LogEventKind};
+    use dockside::app::sanitize::StyledText;
+    for (w, h) in SIZES {
+        let mut s = fixtures::state(w, h);
+        press(&mut s, '8');
+        send(&mut s, Msg::Res(ResMsg::Services(Ok(services()))));
+        press(&mut s, 'j');
+        press(&mut s, 'l');
+        let line = |stream, text: &str| LogLine {
+            stream,
+            ts_nanos: None,
+            body: StyledText::unstyled(text.into()),
+        };
+        let lines = vec![
+            line(LogStream::Stdout, "shop_api.1@node-a | listening on :80"),
+            line(LogStream::Stdout, "shop_api.2@node-b | listening on :80"),
+            line(
+                LogStream::Stderr,
+                "shop_api.3@node-a | cannot reach db: retrying",
+            ),
+            line(LogStream::Stdout, "shop_api.1@node-a | GET /health 200"),
+        ];
+        let generation = s
+            .views
+            .services
+            .logs
+            .as_ref()
+            .map(|l| l.generation)
+            .unwrap_or_default();
+        send(
+            &mut s,
+            Msg::Res(ResMsg::ServiceLogs(LogEvent {
+                generation,
+                kind: LogEventKind::Lines(lines),
+            })),
+        );
+        insta::assert_snapshot!(format!("swarm_service_logs_{w}x{h}"), render(&s));
+    }
+}
+
+#[test]
+fn secrets_and_configs_tabs() {
+    use dockside::app::swarm::{SecretKind, SwarmObject};
+    let obj = |id: &str, name: &str, size: Option<u64>, stack: Option<&str>| SwarmObject {
+        id: id.into(),
+        name: name.into(),
+        created: NOW - 86_400,
+        updated: NOW - 3600,
+        labels: stack
+            .map(|s| BTreeMap::from([(STACK_LABEL.to_string(), s.to_string())]))
+            .unwrap_or_default(),
+        driver: String::new(),
+        size,
+    };
+    for (w, h) in SIZES {
+        let mut s = fixtures::state(w, h);
+        press(&mut s, 'V');
+        send(
+            &mut s,
+            Msg::Res(ResMsg::Secrets {
+                kind: SecretKind::Secret,
+                result: Ok(vec![
+                    obj("s1s1s1s1s1s1s1", "shop_db_password", None, Some("shop")),
+                    obj("s2s2s2s2s2s2s2", "api_token", None, None),
+                ]),
+            }),
+        );
+        insta::assert_snapshot!(format!("swarm_secrets_{w}x{h}"), render(&s));
+        press(&mut s, 't');
+        send(
+            &mut s,
+            Msg::Res(ResMsg::Secrets {
+                kind: SecretKind::Config,
+                result: Ok(vec![obj("c1c1c1c1c1c1c1", "nginx.conf", Some(2048), None)]),
+            }),
+        );
+        insta::assert_snapshot!(format!("swarm_configs_{w}x{h}"), render(&s));
+    }
+}

@@ -159,6 +159,8 @@ actions! {
     // Swarm.
     ViewServices => "view_services",
     ViewNodes => "view_nodes",
+    ViewSecrets => "view_secrets",
+    NextTab => "next_tab",
     // Registries.
     ViewRegistries => "view_registries",
     // Hosts (several engines).
@@ -174,6 +176,7 @@ actions! {
     ForceUpdate => "force_update",
     Rollback => "rollback",
     RemoveStack => "remove_stack": mutates,
+    DeployStack => "deploy_stack": mutates,
     Drain => "drain",
     Activate => "activate",
     Promote => "promote",

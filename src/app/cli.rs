@@ -263,6 +263,15 @@ fn res_cli(r: &ResCmd) -> Option<String> {
             }
             s
         }
+        ResCmd::CreateSecret { kind, name, file } => {
+            format!("docker {} create {} {}", kind.noun(), w(name), w(file))
+        }
+        ResCmd::RemoveSecret { kind, name, .. } => {
+            format!("docker {} rm {}", kind.noun(), w(name))
+        }
+        ResCmd::DeployStack(d) => {
+            format!("docker stack deploy -c {} {}", w(&d.file), w(&d.stack))
+        }
         // No docker command deletes from a registry: the registry API call itself.
         ResCmd::DeleteTag {
             registry,
@@ -283,6 +292,7 @@ fn res_cli(r: &ResCmd) -> Option<String> {
         | ResCmd::RegistryTag { .. } => return None,
         ResCmd::Watch(_)
         | ResCmd::Tasks(_)
+        | ResCmd::ServiceLogs(_)
         | ResCmd::InspectService { .. }
         | ResCmd::Info
         | ResCmd::HostFacts { .. }

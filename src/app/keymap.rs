@@ -64,6 +64,7 @@ contexts! {
     Commands => ("commands", "Command log"),
     Services => ("services", "Swarm services"),
     Nodes => ("nodes", "Swarm nodes"),
+    Secrets => ("secrets", "Swarm secrets and configs"),
     Projects => ("projects", "Compose projects"),
     Registries => ("registries", "Registries"),
     Hosts => ("hosts", "Hosts (engines)"),

@@ -342,7 +342,7 @@ impl ResCmd {
             | ResCmd::SystemPrune
             | ResCmd::Run(_)
             | ResCmd::Deploy { .. } => true,
-            ResCmd::Tasks(_) | ResCmd::InspectService { .. } => false,
+            ResCmd::Tasks(_) | ResCmd::InspectService { .. } | ResCmd::ServiceLogs(_) => false,
             ResCmd::Registries
             | ResCmd::Catalog(_)
             | ResCmd::RegistryTags { .. }
@@ -354,7 +354,10 @@ impl ResCmd {
             | ResCmd::RemoveNode { .. }
             | ResCmd::RemoveStack(_)
             | ResCmd::ComposeDown { .. }
-            | ResCmd::Compose(_) => true,
+            | ResCmd::Compose(_)
+            | ResCmd::DeployStack(_)
+            | ResCmd::CreateSecret { .. }
+            | ResCmd::RemoveSecret { .. } => true,
         }
     }
 }
@@ -409,6 +412,8 @@ pub enum Kind {
     DiskUsage,
     Services,
     Nodes,
+    Secrets,
+    Configs,
 }
 
 /// Results from the docker layer for these views.
@@ -433,11 +438,27 @@ pub enum ResMsg {
     /// A container was created and started from the run prompt.
     Ran(Result<String, String>),
     Services(Result<Vec<super::swarm::Service>, String>),
+    /// One service changed (fetched after its event).
+    Service(super::swarm::Service),
+    /// A service no longer exists.
+    ServiceGone(String),
     Tasks {
         service: String,
         result: Result<Vec<super::swarm::Task>, String>,
     },
     Nodes(Result<Vec<super::swarm::Node>, String>),
+    /// Secrets or configs (without their values).
+    Secrets {
+        kind: super::swarm::SecretKind,
+        result: Result<Vec<super::swarm::SwarmObject>, String>,
+    },
+    /// One node changed (fetched after its event); gone: None with its id.
+    Node {
+        id: String,
+        node: Option<super::swarm::Node>,
+    },
+    /// Lines of the service log followed ([`ResCmd::ServiceLogs`]).
+    ServiceLogs(LogEvent),
     /// A service as the engine has it (JSON).
     ServiceInspect {
         name: String,
@@ -574,6 +595,22 @@ pub enum ResCmd {
     },
     /// `docker stack rm`: the stack's services, networks, secrets and configs.
     RemoveStack(String),
+    /// `docker secret create NAME FILE` (or config): the file's content is the value.
+    CreateSecret {
+        kind: super::swarm::SecretKind,
+        name: String,
+        file: String,
+    },
+    RemoveSecret {
+        kind: super::swarm::SecretKind,
+        id: String,
+        name: String,
+    },
+    /// Follow a service's logs (all its tasks), replacing the stream followed (None: close it).
+    ServiceLogs(Option<ServiceLogsRequest>),
+    /// `docker stack deploy` through the docker CLI, its output streamed as
+    /// [`ResMsg::Job`]; cancelled with [`ResCmd::CancelJob`].
+    DeployStack(StackDeploy),
     InspectService {
         id: String,
         name: String,
@@ -619,6 +656,29 @@ pub enum ResCmd {
         tag: String,
         digest: String,
     },
+}
+
+/// `docker service logs -f --tail N SERVICE`: every task's lines, prefixed with the task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceLogsRequest {
+    /// The service's id.
+    pub service: String,
+    /// Its name, for the tasks' prefixes.
+    pub name: String,
+    pub generation: u64,
+    pub tail: u64,
+    pub follow: bool,
+}
+
+/// `docker stack deploy -c FILE STACK` against the engine dockside is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackDeploy {
+    pub job: u64,
+    pub stack: String,
+    /// The compose file, as the user named it (a path on this machine).
+    pub file: String,
+    /// The engine dockside is on (`DOCKER_HOST` for the CLI); None: the environment's.
+    pub host: Option<String>,
 }
 
 /// A compose CLI run: `docker compose -p PROJECT -f FILE… ARGS…` in the project's directory.

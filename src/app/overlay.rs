@@ -83,6 +83,10 @@ pub enum PromptKind {
         id: String,
         name: String,
     },
+    /// `NAME FILE` of a new secret or config.
+    CreateSecret(super::swarm::SecretKind),
+    /// `FILE [STACK]` for `docker stack deploy`.
+    DeployStack,
     /// How many containers a compose service should have (`run`'s args get `--scale`).
     ComposeScale {
         run: super::msg::ComposeRun,
@@ -160,6 +164,18 @@ impl PromptKind {
                 "Engine address: unix:///path.sock, tcp://host:2376 or ssh://user@host".into()
             }
             PromptKind::Scale { name, .. } => format!("Scale {name} to how many replicas?"),
+            PromptKind::CreateSecret(kind) => format!(
+                "New {}: NAME FILE (the file's content is the value{})",
+                kind.noun(),
+                if *kind == super::swarm::SecretKind::Secret {
+                    "; never shown"
+                } else {
+                    ""
+                }
+            ),
+            PromptKind::DeployStack => {
+                "Deploy a stack: COMPOSE-FILE [STACK-NAME] (default: the file's directory)".into()
+            }
             PromptKind::ComposeScale { run, service } => {
                 format!("Scale {service} of {} to how many containers?", run.project)
             }

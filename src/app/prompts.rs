@@ -388,6 +388,26 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
                 format!("scale {name}: `{text}` is not a number of replicas"),
             ),
         },
+        PromptKind::CreateSecret(kind) => match super::swarm::parse_create_secret(text) {
+            Ok((name, file)) => out.push(Cmd::Engine(Req::Res(ResCmd::CreateSecret {
+                kind,
+                name,
+                file,
+            }))),
+            Err(e) => err(state, format!("create {}: {e}", kind.noun())),
+        },
+        PromptKind::DeployStack => match super::swarm::parse_deploy(text) {
+            Ok((file, stack)) => {
+                let host = crate::views::projects::engine_host(state.conn.addr());
+                state.set_status(
+                    StatusKind::Progress,
+                    format!("docker stack deploy {stack}…"),
+                );
+                let deploy = state.views.services.start_deploy(file, stack, host);
+                out.push(Cmd::Engine(Req::Res(ResCmd::DeployStack(deploy))));
+            }
+            Err(e) => err(state, format!("deploy: {e}")),
+        },
         PromptKind::ComposeScale { mut run, service } => match text.parse::<u32>() {
             Ok(n) => {
                 run.args.push(format!("{service}={n}"));

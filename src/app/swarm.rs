@@ -133,6 +133,74 @@ impl Node {
     }
 }
 
+/// Secrets and configs: both are named blobs the swarm hands to tasks; a secret's value never
+/// leaves the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SecretKind {
+    #[default]
+    Secret,
+    Config,
+}
+
+impl SecretKind {
+    pub fn noun(self) -> &'static str {
+        match self {
+            SecretKind::Secret => "secret",
+            SecretKind::Config => "config",
+        }
+    }
+
+    pub fn other(self) -> SecretKind {
+        match self {
+            SecretKind::Secret => SecretKind::Config,
+            SecretKind::Config => SecretKind::Secret,
+        }
+    }
+}
+
+/// A secret or a config, as `docker secret ls` / `docker config ls` know it: never its value.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SwarmObject {
+    pub id: String,
+    pub name: String,
+    /// Unix seconds.
+    pub created: i64,
+    pub updated: i64,
+    pub labels: BTreeMap<String, String>,
+    /// A secret's driver (empty: the swarm's own store).
+    pub driver: String,
+    /// A config's size in bytes (a secret's is not told).
+    pub size: Option<u64>,
+}
+
+impl SwarmObject {
+    pub fn short_id(&self) -> &str {
+        self.id.get(..12).unwrap_or(&self.id)
+    }
+
+    pub fn stack(&self) -> Option<&str> {
+        self.labels.get(STACK_LABEL).map(String::as_str)
+    }
+
+    pub fn labels_text(&self) -> String {
+        self.labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// The create prompt's `NAME FILE`.
+pub fn parse_create_secret(text: &str) -> Result<(String, String), String> {
+    let words = super::model::split_command(text)?;
+    match words.as_slice() {
+        [name, file] => Ok((name.clone(), file.clone())),
+        [] | [_] => Err("give the name, then the file holding the value".into()),
+        [_, _, extra, ..] => Err(format!("unexpected `{extra}`: NAME FILE only")),
+    }
+}
+
 /// A change asked of a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeChange {
@@ -171,6 +239,49 @@ impl ServiceChange {
     }
 }
 
+/// Whether `name` can name a stack: its services are `NAME_service`, so it must start with a
+/// letter or digit and hold only letters, digits, `_`, `-` and `.`.
+pub fn valid_stack_name(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+}
+
+/// The deploy prompt's `FILE [STACK]`: the compose file and the stack name (by default the
+/// file's directory, lowercased, as compose names a project).
+pub fn parse_deploy(text: &str) -> Result<(String, String), String> {
+    let words = super::model::split_command(text)?;
+    let (file, stack) = match words.as_slice() {
+        [] => return Err("give the compose file, then the stack name".into()),
+        [file] => {
+            let dir = std::path::Path::new(file)
+                .parent()
+                .and_then(|d| d.file_name())
+                .map(|d| d.to_string_lossy().to_lowercase())
+                .unwrap_or_default();
+            let stack: String = dir
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || "_-".contains(*c))
+                .collect();
+            if stack.is_empty() {
+                return Err(format!("give a stack name after {file}"));
+            }
+            (file.clone(), stack)
+        }
+        [file, stack] => (file.clone(), stack.clone()),
+        [_, _, extra, ..] => return Err(format!("unexpected `{extra}`: FILE [STACK] only")),
+    };
+    if !valid_stack_name(&stack) {
+        return Err(format!(
+            "`{stack}` is no stack name: letters, digits, _ - . (a letter or digit first)"
+        ));
+    }
+    Ok((file, stack))
+}
+
 /// What a Swarm view shows instead of a list when the engine refuses: one clear line when it
 /// is no manager, else the engine's words.
 pub fn refusal_text(what: &str, e: &str) -> String {
@@ -203,6 +314,34 @@ mod tests {
                       promote the current node to a manager.";
         assert!(refusal_text("nodes", worker).contains("worker, not a manager"));
         assert_eq!(refusal_text("nodes", "boom"), "Cannot list nodes: boom");
+    }
+
+    #[test]
+    fn a_secret_is_created_from_a_name_and_a_file() {
+        assert_eq!(
+            parse_create_secret("db_pass '/run/my secrets/pw'"),
+            Ok(("db_pass".into(), "/run/my secrets/pw".into()))
+        );
+        assert!(parse_create_secret("db_pass").is_err_and(|e| e.contains("then the file")));
+        assert!(parse_create_secret("a b c").is_err_and(|e| e.contains("`c`")));
+    }
+
+    #[test]
+    fn the_deploy_prompt_takes_a_file_and_a_stack_name() {
+        assert_eq!(
+            parse_deploy("/srv/shop/stack.yml web"),
+            Ok(("/srv/shop/stack.yml".into(), "web".into()))
+        );
+        assert_eq!(
+            parse_deploy("'/srv/My Shop/stack.yml'"),
+            Ok(("/srv/My Shop/stack.yml".into(), "myshop".into())),
+            "the directory names the stack by default"
+        );
+        assert!(parse_deploy("stack.yml").is_err_and(|e| e.contains("give a stack name")));
+        assert!(parse_deploy("").is_err());
+        assert!(parse_deploy("a.yml web extra").is_err_and(|e| e.contains("extra")));
+        assert!(parse_deploy("a.yml _web").is_err_and(|e| e.contains("no stack name")));
+        assert!(parse_deploy("a.yml 'we b'").is_err());
     }
 
     #[test]

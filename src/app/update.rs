@@ -612,7 +612,7 @@ mod tests {
     use crate::views::View;
 
     /// The places a user reaches, by name: each context is active in one of them at least.
-    const PLACES: [&str; 23] = [
+    const PLACES: [&str; 24] = [
         "containers list",
         "files",
         "logs",
@@ -629,6 +629,7 @@ mod tests {
         "Commands",
         "Services",
         "Nodes",
+        "Secrets",
         "Registries",
         "remove dialog",
         "question",
@@ -669,6 +670,7 @@ mod tests {
             View::Commands,
             View::Services,
             View::Nodes,
+            View::Secrets,
             View::Projects,
             View::Registries,
             View::Hosts,

@@ -2,6 +2,7 @@
 //! `docker compose` when the plugin is installed, else `docker-compose`, run in the project's
 //! working directory with its config files, its output streamed line by line. The engine is
 //! the one the environment names (`DOCKER_HOST`, the current context), as for dockside.
+//! `docker stack deploy` runs the same way (the docker CLI reads the compose file).
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -12,7 +13,7 @@ use tokio::sync::mpsc;
 
 use super::task::OpTask;
 use crate::app::images::Progress;
-use crate::app::msg::{ComposeRun, Msg, ResMsg};
+use crate::app::msg::{ComposeRun, Msg, ResMsg, StackDeploy};
 use crate::app::sanitize::plain;
 
 /// Where the docker CLI looks for its plugins.
@@ -121,14 +122,7 @@ pub fn check(run: &ComposeRun) -> Result<(PathBuf, Vec<String>), String> {
 pub fn run(run: ComposeRun, tx: mpsc::Sender<Msg>) -> OpTask {
     OpTask::spawn(async move {
         let job = run.job;
-        let send = |progress| {
-            let tx = tx.clone();
-            async move {
-                tx.send(Msg::Res(ResMsg::Compose { job, progress }))
-                    .await
-                    .is_ok()
-            }
-        };
+        let send = move |progress| Msg::Res(ResMsg::Compose { job, progress });
         let mut run = run;
         if let Ok(cwd) = std::env::current_dir() {
             let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
@@ -137,7 +131,7 @@ pub fn run(run: ComposeRun, tx: mpsc::Sender<Msg>) -> OpTask {
         let (program, mut args) = match check(&run) {
             Ok(cli) => cli,
             Err(e) => {
-                let _ = send(Progress::Error(e)).await;
+                let _ = tx.send(send(Progress::Error(e))).await;
                 return;
             }
         };
@@ -146,62 +140,128 @@ pub fn run(run: ComposeRun, tx: mpsc::Sender<Msg>) -> OpTask {
             args.extend(["-f".to_string(), f.clone()]);
         }
         args.extend(run.args.iter().cloned());
-        let name = program
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if !send(Progress::Line(format!("$ {name} {}", args.join(" ")))).await {
-            return;
-        }
-        let mut cmd = Command::new(&program);
-        // The engine dockside is on, not the environment's default.
-        if let Some(host) = &run.host {
-            cmd.env("DOCKER_HOST", host).env_remove("DOCKER_CONTEXT");
-        }
-        let child = cmd
-            .args(&args)
-            .current_dir(&run.working_dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn();
-        let mut child = match child {
+        let dir = PathBuf::from(&run.working_dir);
+        stream(&program, &args, &dir, run.host.as_deref(), &tx, send).await;
+    })
+}
+
+/// Where a compose file named by the user is: `~/` is the home directory, a relative path
+/// is from dockside's working directory. Why not, when it is no file here.
+pub fn compose_file(file: &str) -> Result<PathBuf, String> {
+    let path = match file.strip_prefix("~/") {
+        Some(rest) => std::env::var_os("HOME")
+            .map(|h| Path::new(&h).join(rest))
+            .ok_or_else(|| "no HOME to expand ~ in".to_string())?,
+        None => PathBuf::from(file),
+    };
+    if !path.is_file() {
+        return Err(format!("no compose file {file} on this machine"));
+    }
+    std::fs::canonicalize(&path).map_err(|e| format!("{file}: {e}"))
+}
+
+/// `docker stack deploy -c FILE NAME` with the docker CLI, in the file's directory, against
+/// the engine dockside is on; its output streamed as [`ResMsg::Job`] of `deploy.job`.
+/// Aborting the task kills the process.
+pub fn deploy_stack(deploy: StackDeploy, tx: mpsc::Sender<Msg>) -> OpTask {
+    OpTask::spawn(async move {
+        let job = deploy.job;
+        let send = move |progress| Msg::Res(ResMsg::Job { id: job, progress });
+        let checked = compose_file(&deploy.file).and_then(|file| {
+            let docker = on_path("docker").ok_or_else(|| {
+                "no docker CLI on this machine: `docker stack deploy` needs it".to_string()
+            })?;
+            Ok((docker, file))
+        });
+        let (docker, file) = match checked {
             Ok(c) => c,
             Err(e) => {
-                let _ = send(Progress::Error(format!("cannot run {name}: {e}"))).await;
+                let _ = tx.send(send(Progress::Error(e))).await;
                 return;
             }
         };
-        let (Some(out), Some(err)) = (child.stdout.take(), child.stderr.take()) else {
-            let _ = send(Progress::Error("no output pipes".into())).await;
+        let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let args = [
+            "stack".to_string(),
+            "deploy".into(),
+            "-c".into(),
+            file.to_string_lossy().into_owned(),
+            deploy.stack.clone(),
+        ];
+        stream(&docker, &args, &dir, deploy.host.as_deref(), &tx, send).await;
+    })
+}
+
+/// Run `program args` in `dir` (against `host` when given): every line of its output
+/// (stdout and stderr), the first being the command, then `Done` or the exit status as an
+/// error, each wrapped by `wrap`.
+async fn stream(
+    program: &Path,
+    args: &[String],
+    dir: &Path,
+    host: Option<&str>,
+    tx: &mpsc::Sender<Msg>,
+    wrap: impl Fn(Progress) -> Msg,
+) {
+    let send = |progress| {
+        let msg = wrap(progress);
+        async move { tx.send(msg).await.is_ok() }
+    };
+    let name = program
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if !send(Progress::Line(format!("$ {name} {}", args.join(" ")))).await {
+        return;
+    }
+    let mut cmd = Command::new(program);
+    // The engine dockside is on, not the environment's default.
+    if let Some(host) = host {
+        cmd.env("DOCKER_HOST", host).env_remove("DOCKER_CONTEXT");
+    }
+    let child = cmd
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = send(Progress::Error(format!("cannot run {name}: {e}"))).await;
             return;
+        }
+    };
+    let (Some(out), Some(err)) = (child.stdout.take(), child.stderr.take()) else {
+        let _ = send(Progress::Error("no output pipes".into())).await;
+        return;
+    };
+    let (mut out, mut err) = (BufReader::new(out).lines(), BufReader::new(err).lines());
+    let (mut out_open, mut err_open) = (true, true);
+    while out_open || err_open {
+        let line = tokio::select! {
+            l = out.next_line(), if out_open => l.ok().flatten().or_else(|| { out_open = false; None }),
+            l = err.next_line(), if err_open => l.ok().flatten().or_else(|| { err_open = false; None }),
         };
-        let (mut out, mut err) = (BufReader::new(out).lines(), BufReader::new(err).lines());
-        let (mut out_open, mut err_open) = (true, true);
-        while out_open || err_open {
-            let line = tokio::select! {
-                l = out.next_line(), if out_open => l.ok().flatten().or_else(|| { out_open = false; None }),
-                l = err.next_line(), if err_open => l.ok().flatten().or_else(|| { err_open = false; None }),
-            };
-            if let Some(l) = line {
-                // Progress redraws (`\r`) keep their last state.
-                let l = l.rsplit('\r').next().unwrap_or(&l).to_string();
-                if !send(Progress::Line(plain(&l))).await {
-                    return;
-                }
+        if let Some(l) = line {
+            // Progress redraws (`\r`) keep their last state.
+            let l = l.rsplit('\r').next().unwrap_or(&l).to_string();
+            if !send(Progress::Line(plain(&l))).await {
+                return;
             }
         }
-        let done = match child.wait().await {
-            Ok(s) if s.success() => Progress::Done { image_id: None },
-            Ok(s) => Progress::Error(match s.code() {
-                Some(c) => format!("{name} exited with status {c}"),
-                None => format!("{name} was killed"),
-            }),
-            Err(e) => Progress::Error(format!("{name}: {e}")),
-        };
-        let _ = send(done).await;
-    })
+    }
+    let done = match child.wait().await {
+        Ok(s) if s.success() => Progress::Done { image_id: None },
+        Ok(s) => Progress::Error(match s.code() {
+            Some(c) => format!("{name} exited with status {c}"),
+            None => format!("{name} was killed"),
+        }),
+        Err(e) => Progress::Error(format!("{name}: {e}")),
+    };
+    let _ = send(done).await;
 }
 
 #[cfg(test)]
@@ -232,6 +292,20 @@ mod tests {
         assert_eq!(
             (named.working_dir.as_str(), named.project.as_str()),
             ("/home/me/app", "prod")
+        );
+    }
+
+    #[test]
+    fn a_compose_file_must_be_on_this_machine() {
+        let e = compose_file("/nonexistent/dockside/stack.yml").expect_err("no file");
+        assert_eq!(
+            e,
+            "no compose file /nonexistent/dockside/stack.yml on this machine"
+        );
+        let here = compose_file("Cargo.toml").expect("a relative path from the working dir");
+        assert!(
+            here.is_absolute() && here.ends_with("Cargo.toml"),
+            "{here:?}"
         );
     }
 

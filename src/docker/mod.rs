@@ -33,6 +33,7 @@ pub mod projects;
 pub mod query;
 pub mod refuse;
 pub mod registry;
+pub mod service_logs;
 pub mod session;
 pub mod ssh;
 pub mod stats;

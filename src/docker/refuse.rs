@@ -7,6 +7,7 @@ use tokio::sync::mpsc;
 use crate::app::exec::{ExecCmd, ExecEvent};
 use crate::app::images::Progress;
 use crate::app::msg::{Kind, LogEvent, LogEventKind, Msg, Req, ResCmd, ResMsg};
+use crate::app::swarm::SecretKind;
 
 /// Answers `req` with `why` it was not carried out, when someone waits on it.
 pub async fn refuse(tx: &mpsc::Sender<Msg>, req: Req, why: &str) {
@@ -111,6 +112,20 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
         ResCmd::SystemPrune => done("system prune", why),
         ResCmd::Watch(Kind::Services) => ResMsg::Services(Err(why)),
         ResCmd::Watch(Kind::Nodes) => ResMsg::Nodes(Err(why)),
+        ResCmd::Watch(Kind::Secrets) => ResMsg::Secrets {
+            kind: SecretKind::Secret,
+            result: Err(why),
+        },
+        ResCmd::Watch(Kind::Configs) => ResMsg::Secrets {
+            kind: SecretKind::Config,
+            result: Err(why),
+        },
+        ResCmd::CreateSecret { kind, name, .. } => {
+            done(&format!("create {} {name}", kind.noun()), why)
+        }
+        ResCmd::RemoveSecret { kind, name, .. } => {
+            done(&format!("remove {} {name}", kind.noun()), why)
+        }
         ResCmd::Tasks(service) => ResMsg::Tasks {
             service,
             result: Err(why),
@@ -129,6 +144,16 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
         ResCmd::ComposeDown { .. } => done("down", why),
         ResCmd::Compose(run) => ResMsg::Compose {
             job: run.job,
+            progress: Progress::Error(why),
+        },
+        ResCmd::ServiceLogs(Some(r)) => ResMsg::ServiceLogs(LogEvent {
+            generation: r.generation,
+            kind: LogEventKind::Error(why),
+        }),
+        // Closing a stream: nothing to answer.
+        ResCmd::ServiceLogs(None) => return None,
+        ResCmd::DeployStack(d) => ResMsg::Job {
+            id: d.job,
             progress: Progress::Error(why),
         },
         ResCmd::Registries => ResMsg::Registries(Err(why)),

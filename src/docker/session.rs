@@ -53,6 +53,8 @@ struct Session {
     shells: exec::ExecManager,
     /// Pulls, pushes and builds by job id.
     jobs: HashMap<u64, OpTask>,
+    /// The service log followed.
+    service_logs: Option<AbortOnDrop>,
 }
 
 fn identity(p: Progress) -> Progress {
@@ -103,6 +105,7 @@ pub async fn session(
         stats: stats::StatsWatch::default(),
         shells: exec::ExecManager::new(),
         jobs: HashMap::new(),
+        service_logs: None,
     };
 
     // The engine's version for the header, after the first frame.
@@ -164,7 +167,8 @@ impl Session {
         }
         let action = ev.action.unwrap_or_default();
         let typ = ev.typ.map(|t| t.to_string()).unwrap_or_default();
-        self.lists.on_event(&self.docker, &self.tx, &typ, &action);
+        self.lists
+            .on_event(&self.docker, &self.tx, &typ, &action, ev.actor.as_ref());
         if typ != "container" {
             return true;
         }
@@ -458,6 +462,24 @@ impl Session {
                 let job = run.job;
                 self.jobs
                     .insert(job, compose_cli::run(run, self.tx.clone()));
+            }
+            ResCmd::CreateSecret { kind, name, file } => r.reply(move |d| async move {
+                let result = swarm::create_secret(&d, kind, &name, &file).await;
+                done(format!("create {} {name}", kind.noun()), result)
+            }),
+            ResCmd::RemoveSecret { kind, id, name } => r.reply(move |d| async move {
+                let result = empty(swarm::remove_secret(&d, kind, &id).await);
+                done(format!("remove {} {name}", kind.noun()), result)
+            }),
+            ResCmd::ServiceLogs(req) => {
+                self.service_logs = None;
+                self.service_logs =
+                    req.map(|req| super::service_logs::start(&self.docker, &self.tx, req));
+            }
+            ResCmd::DeployStack(deploy) => {
+                let job = deploy.job;
+                self.jobs
+                    .insert(job, compose_cli::deploy_stack(deploy, self.tx.clone()));
             }
             ResCmd::ComposeDown {
                 projects,

@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use super::client::friendly;
 use crate::app::Msg;
 use crate::app::msg::ResMsg;
-use crate::app::swarm::{Node, NodeChange, Service, ServiceChange, Task};
+use crate::app::swarm::{Node, NodeChange, SecretKind, Service, ServiceChange, SwarmObject, Task};
 
 /// Unix seconds of an engine date (its JSON form: RFC 3339 text).
 fn unix<T: serde::Serialize>(t: &Option<T>) -> i64 {
@@ -101,6 +101,39 @@ pub async fn list_services(docker: &Docker) -> Result<Vec<Service>, String> {
     Ok(list.into_iter().map(service_of).collect())
 }
 
+/// One service with its task counts (`docker service ls --filter id=ID`); None when gone.
+pub async fn one_service(docker: &Docker, id: &str) -> Result<Option<Service>, String> {
+    let opts = ListServicesOptions {
+        status: Some(true),
+        filters: Some(HashMap::from([("id".to_string(), vec![id.to_string()])])),
+    };
+    let list = docker.list_services(Some(opts)).await.map_err(friendly)?;
+    // The filter matches id prefixes: the one whose id is this one.
+    Ok(list.into_iter().map(service_of).find(|s| s.id == id))
+}
+
+/// One service (after its event), sent now and again every second while it converges, for
+/// at most a minute.
+pub async fn service_until_settled(docker: &Docker, tx: &mpsc::Sender<Msg>, id: &str) {
+    for _ in 0..60 {
+        let msg = match one_service(docker, id).await {
+            Ok(Some(s)) => {
+                let converging = s.converging();
+                if tx.send(Msg::Res(ResMsg::Service(s))).await.is_err() || !converging {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+            Ok(None) => ResMsg::ServiceGone(id.to_string()),
+            // A failure here leaves the list as it was: the next event fetches again.
+            Err(_) => return,
+        };
+        let _ = tx.send(Msg::Res(msg)).await;
+        return;
+    }
+}
+
 /// The services, sent now and again every second while one of them converges (tasks
 /// starting, an update running), for at most a minute: no polling once settled.
 pub async fn services_until_settled(docker: &Docker, tx: &mpsc::Sender<Msg>) {
@@ -169,19 +202,20 @@ pub async fn tasks(docker: &Docker, service_id: &str) -> Result<Vec<Task>, Strin
     Ok(tasks)
 }
 
-/// Every node, with the tasks running on it.
-pub async fn list_nodes(docker: &Docker) -> Result<Vec<Node>, String> {
-    let running = HashMap::from([("desired-state".to_string(), vec!["running".to_string()])]);
-    let (nodes, tasks, info) = tokio::join!(
-        docker.list_nodes(None::<ListNodesOptions>),
-        docker.list_tasks(Some(ListTasksOptions {
-            filters: Some(running)
-        })),
-        docker.info()
-    );
-    let nodes = nodes.map_err(friendly)?;
+/// How many tasks run on each node (of those `filters` picks, desired running).
+async fn running_per_node(
+    docker: &Docker,
+    mut filters: HashMap<String, Vec<String>>,
+) -> HashMap<String, usize> {
+    filters.insert("desired-state".into(), vec!["running".into()]);
+    let tasks = docker
+        .list_tasks(Some(ListTasksOptions {
+            filters: Some(filters),
+        }))
+        .await
+        .unwrap_or_default();
     let mut per_node: HashMap<String, usize> = HashMap::new();
-    for t in tasks.unwrap_or_default() {
+    for t in tasks {
         let is_running = t
             .status
             .as_ref()
@@ -191,44 +225,81 @@ pub async fn list_nodes(docker: &Docker) -> Result<Vec<Node>, String> {
             *per_node.entry(n).or_default() += 1;
         }
     }
-    let me = info
+    per_node
+}
+
+/// The id of the node this engine is.
+async fn self_node(docker: &Docker) -> String {
+    docker
+        .info()
+        .await
         .ok()
         .and_then(|i| i.swarm)
         .and_then(|s| s.node_id)
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+fn node_of(n: bollard::models::Node, per_node: &HashMap<String, usize>, me: &str) -> Node {
+    let id = n.id.unwrap_or_default();
+    let spec = n.spec.unwrap_or_default();
+    let desc = n.description.unwrap_or_default();
+    let res = desc.resources.unwrap_or_default();
+    let status = n.status.unwrap_or_default();
+    let manager = n.manager_status.unwrap_or_default();
+    Node {
+        tasks: per_node.get(&id).copied().unwrap_or(0),
+        is_self: !me.is_empty() && me == id,
+        id,
+        hostname: desc.hostname.unwrap_or_default(),
+        role: text(spec.role),
+        leader: manager.leader.unwrap_or(false),
+        availability: text(spec.availability),
+        status: text(status.state),
+        engine: desc
+            .engine
+            .and_then(|e| e.engine_version)
+            .unwrap_or_default(),
+        addr: status.addr.unwrap_or_default(),
+        cpus: res.nano_cpus.unwrap_or(0) as f64 / 1e9,
+        memory: res.memory_bytes.unwrap_or(0).max(0) as u64,
+        labels: spec
+            .labels
+            .unwrap_or_default()
+            .into_iter()
+            .collect::<BTreeMap<_, _>>(),
+    }
+}
+
+/// Every node, with the tasks running on it.
+pub async fn list_nodes(docker: &Docker) -> Result<Vec<Node>, String> {
+    let (nodes, per_node, me) = tokio::join!(
+        docker.list_nodes(None::<ListNodesOptions>),
+        running_per_node(docker, HashMap::new()),
+        self_node(docker)
+    );
+    let nodes = nodes.map_err(friendly)?;
     Ok(nodes
         .into_iter()
-        .map(|n| {
-            let id = n.id.unwrap_or_default();
-            let spec = n.spec.unwrap_or_default();
-            let desc = n.description.unwrap_or_default();
-            let res = desc.resources.unwrap_or_default();
-            let status = n.status.unwrap_or_default();
-            let manager = n.manager_status.unwrap_or_default();
-            Node {
-                tasks: per_node.get(&id).copied().unwrap_or(0),
-                is_self: !me.is_empty() && me == id,
-                id,
-                hostname: desc.hostname.unwrap_or_default(),
-                role: text(spec.role),
-                leader: manager.leader.unwrap_or(false),
-                availability: text(spec.availability),
-                status: text(status.state),
-                engine: desc
-                    .engine
-                    .and_then(|e| e.engine_version)
-                    .unwrap_or_default(),
-                addr: status.addr.unwrap_or_default(),
-                cpus: res.nano_cpus.unwrap_or(0) as f64 / 1e9,
-                memory: res.memory_bytes.unwrap_or(0).max(0) as u64,
-                labels: spec
-                    .labels
-                    .unwrap_or_default()
-                    .into_iter()
-                    .collect::<BTreeMap<_, _>>(),
-            }
-        })
+        .map(|n| node_of(n, &per_node, &me))
         .collect())
+}
+
+/// One node (after its event, or a task's container here), with the tasks running on it;
+/// None when it is gone.
+pub async fn one_node(docker: &Docker, id: &str) -> Result<Option<Node>, String> {
+    let on_it = HashMap::from([("node".to_string(), vec![id.to_string()])]);
+    let (node, per_node, me) = tokio::join!(
+        docker.inspect_node(id),
+        running_per_node(docker, on_it),
+        self_node(docker)
+    );
+    match node {
+        Ok(n) => Ok(Some(node_of(n, &per_node, &me))),
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 404, ..
+        }) => Ok(None),
+        Err(e) => Err(friendly(e)),
+    }
 }
 
 /// Scale, force an update of, or roll back a service (at the version read just before).
@@ -396,4 +467,133 @@ pub async fn remove_node(docker: &Docker, id: &str, force: bool) -> Result<(), S
         .delete_node(id, Some(DeleteNodeOptions { force }))
         .await
         .map_err(friendly)
+}
+
+/// Secrets or configs, without their values.
+pub async fn list_secrets(docker: &Docker, kind: SecretKind) -> Result<Vec<SwarmObject>, String> {
+    use bollard::query_parameters::{ListConfigsOptions, ListSecretsOptions};
+    match kind {
+        SecretKind::Secret => {
+            let list = docker
+                .list_secrets(None::<ListSecretsOptions>)
+                .await
+                .map_err(friendly)?;
+            Ok(list
+                .into_iter()
+                .map(|x| {
+                    let spec = x.spec.unwrap_or_default();
+                    SwarmObject {
+                        id: x.id.unwrap_or_default(),
+                        name: spec.name.unwrap_or_default(),
+                        created: unix(&x.created_at),
+                        updated: unix(&x.updated_at),
+                        labels: spec.labels.unwrap_or_default().into_iter().collect(),
+                        driver: spec.driver.map(|d| d.name).unwrap_or_default(),
+                        size: None,
+                    }
+                })
+                .collect())
+        }
+        SecretKind::Config => {
+            let list = docker
+                .list_configs(None::<ListConfigsOptions>)
+                .await
+                .map_err(friendly)?;
+            Ok(list
+                .into_iter()
+                .map(|x| {
+                    let spec = x.spec.unwrap_or_default();
+                    SwarmObject {
+                        id: x.id.unwrap_or_default(),
+                        name: spec.name.unwrap_or_default(),
+                        created: unix(&x.created_at),
+                        updated: unix(&x.updated_at),
+                        labels: spec.labels.unwrap_or_default().into_iter().collect(),
+                        driver: String::new(),
+                        size: spec.data.as_deref().map(base64_len),
+                    }
+                })
+                .collect())
+        }
+    }
+}
+
+/// The length of what base64 text decodes to.
+fn base64_len(b64: &str) -> u64 {
+    let b64 = b64.trim_end();
+    let pad = b64.bytes().rev().take_while(|&b| b == b'=').count() as u64;
+    (b64.len() as u64 / 4 * 3).saturating_sub(pad)
+}
+
+/// The most a secret (500 KiB) or a config (1000 KiB) may hold: the engine's limits.
+fn max_size(kind: SecretKind) -> u64 {
+    match kind {
+        SecretKind::Secret => 500 * 1024,
+        SecretKind::Config => 1000 * 1024,
+    }
+}
+
+/// `docker secret create NAME FILE` (or config): the file's content is the value.
+pub async fn create_secret(
+    docker: &Docker,
+    kind: SecretKind,
+    name: &str,
+    file: &str,
+) -> Result<String, String> {
+    use base64::Engine as _;
+    let meta = tokio::fs::metadata(file)
+        .await
+        .map_err(|e| format!("cannot read {file}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{file} is not a file"));
+    }
+    if meta.len() > max_size(kind) {
+        return Err(format!(
+            "{file} holds {} bytes: a {} holds at most {} KiB",
+            meta.len(),
+            kind.noun(),
+            max_size(kind) / 1024
+        ));
+    }
+    let data = tokio::fs::read(file)
+        .await
+        .map_err(|e| format!("cannot read {file}: {e}"))?;
+    let data = base64::engine::general_purpose::STANDARD.encode(data);
+    let id = match kind {
+        SecretKind::Secret => {
+            let spec = bollard::models::SecretSpec {
+                name: Some(name.to_string()),
+                data: Some(data),
+                ..Default::default()
+            };
+            docker.create_secret(spec).await.map_err(friendly)?.id
+        }
+        SecretKind::Config => {
+            let spec = bollard::models::ConfigSpec {
+                name: Some(name.to_string()),
+                data: Some(data),
+                ..Default::default()
+            };
+            docker.create_config(spec).await.map_err(friendly)?.id
+        }
+    };
+    Ok(id.get(..12).unwrap_or(&id).to_string())
+}
+
+pub async fn remove_secret(docker: &Docker, kind: SecretKind, id: &str) -> Result<(), String> {
+    match kind {
+        SecretKind::Secret => docker.delete_secret(id).await.map_err(friendly),
+        SecretKind::Config => docker.delete_config(id).await.map_err(friendly),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_configs_size_is_what_its_base64_decodes_to() {
+        assert_eq!(super::base64_len("aGVsbG8="), 5);
+        assert_eq!(super::base64_len("aGVsbG8h"), 6);
+        assert_eq!(super::base64_len("aGk="), 2);
+        assert_eq!(super::base64_len(""), 0);
+    }
 }

@@ -21,6 +21,7 @@ pub mod networks;
 pub mod nodes;
 pub mod projects;
 pub mod registries;
+pub mod secrets;
 pub mod services;
 pub mod volumes;
 pub mod widgets;
@@ -47,13 +48,14 @@ pub enum View {
     Commands,
     Services,
     Nodes,
+    Secrets,
     Projects,
     Registries,
     Hosts,
 }
 
 impl View {
-    pub const ALL: [View; 12] = [
+    pub const ALL: [View; 13] = [
         View::Containers,
         View::Images,
         View::Volumes,
@@ -63,6 +65,7 @@ impl View {
         View::Projects,
         View::Services,
         View::Nodes,
+        View::Secrets,
         View::Commands,
         View::Registries,
         View::Hosts,
@@ -80,6 +83,7 @@ impl View {
             View::Commands => Action::ViewCommands,
             View::Services => Action::ViewServices,
             View::Nodes => Action::ViewNodes,
+            View::Secrets => Action::ViewSecrets,
             View::Projects => Action::ViewProjects,
             View::Registries => Action::ViewRegistries,
             View::Hosts => Action::ViewHosts,
@@ -97,6 +101,7 @@ impl View {
             View::Commands => "Commands",
             View::Services => "Services",
             View::Nodes => "Nodes",
+            View::Secrets => "Secrets",
             View::Projects => "Projects",
             View::Registries => "Registries",
             View::Hosts => "Hosts",
@@ -151,6 +156,7 @@ pub struct Views {
     pub commands: commands::CommandsView,
     pub services: services::ServicesView,
     pub nodes: nodes::NodesView,
+    pub secrets: secrets::SecretsView,
     pub projects: projects::ProjectsView,
     pub registries: registries::RegistriesView,
     pub hosts: hosts::HostsView,
@@ -168,6 +174,7 @@ impl Views {
             View::Commands => &self.commands,
             View::Services => &self.services,
             View::Nodes => &self.nodes,
+            View::Secrets => &self.secrets,
             View::Projects => &self.projects,
             View::Registries => &self.registries,
             View::Hosts => &self.hosts,
@@ -185,6 +192,7 @@ impl Views {
             View::Commands => &mut self.commands,
             View::Services => &mut self.services,
             View::Nodes => &mut self.nodes,
+            View::Secrets => &mut self.secrets,
             View::Projects => &mut self.projects,
             View::Registries => &mut self.registries,
             View::Hosts => &mut self.hosts,
@@ -192,7 +200,7 @@ impl Views {
     }
 
     /// Every view but the containers view.
-    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 11] {
+    pub fn all_mut(&mut self) -> [(View, &mut dyn Shape); 12] {
         [
             (View::Images, &mut self.images),
             (View::Volumes, &mut self.volumes),
@@ -202,6 +210,7 @@ impl Views {
             (View::Commands, &mut self.commands),
             (View::Services, &mut self.services),
             (View::Nodes, &mut self.nodes),
+            (View::Secrets, &mut self.secrets),
             (View::Projects, &mut self.projects),
             (View::Registries, &mut self.registries),
             (View::Hosts, &mut self.hosts),
@@ -236,6 +245,9 @@ impl Views {
                 (View::Images, handled)
             }
             ResMsg::ImageDetail(r) => (View::Images, self.images.on_detail(r, cx)),
+            ResMsg::Job { id, progress } if id >= services::FIRST_JOB => {
+                (View::Services, self.services.on_job(id, progress, cx))
+            }
             ResMsg::Job { id, progress } if id >= registries::FIRST_JOB => {
                 (View::Registries, self.registries.on_job(id, progress, cx))
             }
@@ -245,13 +257,20 @@ impl Views {
             ResMsg::Disk(r) => (View::Engine, self.engine.on_disk(r)),
             ResMsg::Info(r) => (View::Engine, self.engine.on_info(r, cx)),
             ResMsg::Services(r) => (View::Services, self.services.on_list(r, cx)),
+            ResMsg::Service(s) => (View::Services, self.services.on_service(s, cx)),
+            ResMsg::ServiceGone(id) => (View::Services, self.services.on_gone(&id, cx)),
             ResMsg::Tasks { service, result } => {
                 (View::Services, self.services.on_tasks(service, result, cx))
             }
+            ResMsg::ServiceLogs(ev) => (View::Services, self.services.on_logs(ev, cx)),
             ResMsg::ServiceInspect { name, result } => {
                 (View::Services, self.services.on_inspect(name, result, cx))
             }
             ResMsg::Nodes(r) => (View::Nodes, self.nodes.on_list(r, cx)),
+            ResMsg::Secrets { kind, result } => {
+                (View::Secrets, self.secrets.on_list(kind, result, cx))
+            }
+            ResMsg::Node { id, node } => (View::Nodes, self.nodes.on_node(&id, node, cx)),
             ResMsg::Compose { job, progress } => {
                 (View::Projects, self.projects.on_compose(job, progress, cx))
             }

@@ -18,6 +18,9 @@ pub struct Driver {
     pub received: usize,
     /// Files the app asked to edit in `$EDITOR` (the runtime's part is the test's).
     pub edits: std::sync::Mutex<Vec<dockside::app::files::EditFile>>,
+    /// Counts in `counted` the engine messages it picks (None: none).
+    pub counting: Option<fn(&Msg) -> bool>,
+    pub counted: usize,
 }
 
 impl Driver {
@@ -54,6 +57,8 @@ impl Driver {
             engines,
             received: 0,
             edits: Default::default(),
+            counting: None,
+            counted: 0,
         }
     }
 
@@ -87,6 +92,9 @@ impl Driver {
                 return pred(&self.state);
             };
             self.received += 1;
+            if self.counting.is_some_and(|pick| pick(&msg)) {
+                self.counted += 1;
+            }
             if std::env::var("DRIVER_DEBUG").is_ok() {
                 eprintln!(
                     "msg: {}",

@@ -43,6 +43,25 @@ impl NodesView {
         }
         Handled::Redraw
     }
+
+    /// One node changed, came (`Some`) or went (`None`): the rest stays as it is.
+    pub fn on_node(&mut self, id: &str, node: Option<Node>, cx: &mut Cx) -> Handled {
+        let Some(all) = self.nodes.as_mut() else {
+            return Handled::Quiet;
+        };
+        let at = all.iter().position(|n| n.id == id);
+        match (at, node) {
+            (Some(i), Some(n)) if all.get(i) == Some(&n) => return Handled::Quiet,
+            (Some(i), Some(n)) => all[i] = n,
+            (None, Some(n)) => all.push(n),
+            (Some(i), None) => {
+                all.remove(i);
+            }
+            (None, None) => return Handled::Quiet,
+        }
+        self.refilter(cx.filter, cx.page);
+        Handled::Redraw
+    }
 }
 
 impl Shape for NodesView {
@@ -192,6 +211,34 @@ mod tests {
             status: "ready".into(),
             ..Node::default()
         }
+    }
+
+    #[test]
+    fn one_node_changes_comes_and_goes() {
+        let mut v = NodesView::default();
+        let mut out = Vec::new();
+        let mut cx = Cx::new("", 10, 0, &mut out);
+        assert_eq!(
+            v.on_node("x", Some(node("x", "early", "worker")), &mut cx),
+            Handled::Quiet
+        );
+        v.on_list(Ok(vec![node("1", "m", "manager")]), &mut cx);
+        v.on_node("2", Some(node("2", "w", "worker")), &mut cx);
+        let mut paused = node("2", "w", "worker");
+        paused.availability = "pause".into();
+        v.on_node("2", Some(paused.clone()), &mut cx);
+        assert_eq!(v.on_node("2", Some(paused), &mut cx), Handled::Quiet);
+        let shown = |v: &NodesView| -> Vec<String> {
+            v.nodes
+                .iter()
+                .flatten()
+                .map(|n| format!("{} {}", n.hostname, n.availability))
+                .collect()
+        };
+        assert_eq!(shown(&v), ["m active", "w pause"]);
+        v.on_node("1", None, &mut cx);
+        assert_eq!(shown(&v), ["w pause"]);
+        assert_eq!(v.list.len(), 1);
     }
 
     #[test]

@@ -191,7 +191,7 @@ pub fn detail(v: &ProjectsView, f: &mut Frame, area: Rect, dx: &Dx) {
     if v.show_cli
         && let Some(run) = &v.cli
     {
-        return cli(run, f, area, dx);
+        return cli_run(run, Context::Projects, f, area, dx);
     }
     let Some(p) = v.selected() else {
         return dx.details(f, area, vec![hint()]);
@@ -303,8 +303,9 @@ fn cut(s: &str, n: usize) -> String {
     }
 }
 
-/// The compose CLI run's output, newest at the bottom.
-fn cli(run: &super::CliRun, f: &mut Frame, area: Rect, dx: &Dx) {
+/// A CLI run's output (compose, stack deploy), newest at the bottom; the hints name the keys
+/// of `keys`' cancel and jobs.
+pub(crate) fn cli_run(run: &super::CliRun, keys: Context, f: &mut Frame, area: Rect, dx: &Dx) {
     let theme = dx.theme;
     let state = match (run.progress.error(), run.progress.is_finished()) {
         (Some(e), _) => Span::styled(format!(" {e} "), theme.bad()),
@@ -312,7 +313,7 @@ fn cli(run: &super::CliRun, f: &mut Frame, area: Rect, dx: &Dx) {
         (None, false) => Span::styled(" running… ".to_string(), theme.warn()),
     };
     let keys = dx.hints(
-        Context::Projects,
+        keys,
         &[(Action::Cancel, "cancels"), (Action::Jobs, "hides")],
     );
     let b = dx.detail_block(&run.title).title_bottom(Line::from(vec![

@@ -5,6 +5,8 @@
 mod draw;
 pub mod model;
 
+pub(crate) use draw::cli_run;
+
 use std::collections::{BTreeSet, HashMap};
 
 use crate::app::action::{Action, Handled};

@@ -3,11 +3,14 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::ServicesView;
+use super::logs::ServiceLogs;
 use crate::app::action::Action;
 use crate::app::keymap::Context;
+use crate::app::logbuf::LogStream;
+use crate::app::logs::StreamState;
 use crate::app::swarm::refusal_text;
 use crate::views::Dx;
 use crate::views::widgets::page_rows;
@@ -74,10 +77,20 @@ pub fn list(v: &ServicesView, f: &mut Frame, area: Rect, dx: &Dx) {
 
 pub fn detail(v: &ServicesView, f: &mut Frame, area: Rect, dx: &Dx) {
     let theme = dx.theme;
+    if v.show_deploy
+        && let Some(run) = &v.deploy
+    {
+        return crate::views::projects::cli_run(run, Context::Services, f, area, dx);
+    }
+    if let Some(logs) = &v.logs {
+        return service_logs(logs, f, area, dx);
+    }
     let Some(s) = v.selected() else {
         let hints = dx.hints(
             Context::Services,
             &[
+                (Action::DeployStack, "deploys a stack"),
+                (Action::TabLogs, "shows the logs"),
                 (Action::Scale, "scales"),
                 (Action::ForceUpdate, "restarts every task"),
                 (Action::Rollback, "rolls back"),
@@ -159,4 +172,74 @@ pub fn detail(v: &ServicesView, f: &mut Frame, area: Rect, dx: &Dx) {
         }
     }
     dx.details(f, area, l);
+}
+
+/// The service's logs, newest at the bottom (or held where scrolled back).
+fn service_logs(logs: &ServiceLogs, f: &mut Frame, area: Rect, dx: &Dx) {
+    let theme = dx.theme;
+    let mut info = vec![Span::styled(
+        format!(" logs of {} ", logs.name),
+        theme.title(),
+    )];
+    info.push(if logs.following() {
+        Span::styled("following ", theme.ok())
+    } else {
+        let key = dx.hints(Context::Services, &[(Action::Follow, "follows")]);
+        Span::styled(format!("held ({key}) "), theme.warn())
+    });
+    if logs.buf.evicted() > 0 {
+        info.push(Span::styled(
+            format!("{} older dropped ", logs.buf.evicted()),
+            theme.dim(),
+        ));
+    }
+    let keys = dx.hints(
+        Context::Services,
+        &[
+            (Action::ScrollUp, "back"),
+            (Action::Follow, "follow/hold"),
+            (Action::TabLogs, "tasks"),
+        ],
+    );
+    let b = ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_style(theme.border(dx.focused))
+        .title(Line::from(info))
+        .title_bottom(Line::from(Span::styled(format!(" {keys} "), theme.dim())));
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let (rows, cols) = (usize::from(inner.height), usize::from(inner.width));
+    if rows == 0 || cols < 2 {
+        return;
+    }
+    let window = logs.window(rows);
+    if window.is_empty() {
+        let msg = match &logs.state {
+            StreamState::Loading | StreamState::Idle => "Loading…".to_string(),
+            StreamState::Error(e) => format!("Cannot read the logs: {e}"),
+            StreamState::Ended(why) => format!("No output ({why})."),
+            StreamState::Streaming => {
+                "No output yet; new lines appear here as the tasks write them.".to_string()
+            }
+        };
+        return f.render_widget(Paragraph::new(msg).style(theme.dim()), inner);
+    }
+    let mut lines: Vec<Line> = window
+        .into_iter()
+        .map(|l| {
+            let gutter = match l.stream {
+                LogStream::Stderr => Span::styled("▌", theme.bad()),
+                _ => Span::raw(" "),
+            };
+            let mut spans = vec![gutter];
+            let body = crate::ui::logs::layout_text(&l.body, &[], 0, cols - 1, false, theme);
+            spans.extend(body.into_iter().next().unwrap_or_default());
+            Line::from(spans)
+        })
+        .collect();
+    if let StreamState::Error(e) = &logs.state {
+        lines.push(Line::from(Span::styled(format!("— {e} —"), theme.bad())));
+    }
+    let skip = lines.len().saturating_sub(rows);
+    f.render_widget(Paragraph::new(lines.split_off(skip)), inner);
 }

@@ -1,19 +1,28 @@
 //! The Swarm services view: each service with its replicas, image, ports and update state,
 //! grouped by stack; the tasks of the selected one in the detail pane; scale, force update,
-//! rollback, remove, inspect. Kept fresh from the engine's `service` events (and, while a
+//! rollback, remove, inspect; deploy a stack with the docker CLI (`docker stack deploy`, its
+//! output in the detail pane, cancellable). Kept fresh from the engine's `service` events (and, while a
 //! service converges, once a second until it settles). On a worker or a plain engine, one
 //! line says so.
 
 mod draw;
+pub mod logs;
 
 use crate::app::action::{Action, Handled};
+use crate::app::cli::shell_word;
+use crate::app::images::{Progress, ProgressView};
 use crate::app::keymap::Context;
-use crate::app::msg::{Kind, ResCmd};
+use crate::app::msg::{Kind, LogEvent, ResCmd, StackDeploy};
 use crate::app::overlay::{Overlay, PromptKind, StatusKind};
 use crate::app::swarm::{Service, ServiceChange, Task};
 
 use super::list::{ListView, natural_cmp};
+use super::projects::CliRun;
 use super::{Cx, Shape};
+use logs::ServiceLogs;
+
+/// Job ids of stack deploys start here, far from the other views' jobs.
+pub const FIRST_JOB: u64 = 1 << 44;
 
 #[derive(Default)]
 pub struct ServicesView {
@@ -24,6 +33,15 @@ pub struct ServicesView {
     pub error: Option<String>,
     /// The tasks shown: of this service id, as last fetched.
     pub tasks: Option<(String, Result<Vec<Task>, String>)>,
+    /// The last `docker stack deploy`: its output in the detail pane while `show_deploy`.
+    pub deploy: Option<CliRun>,
+    pub show_deploy: bool,
+    next_job: u64,
+    /// `FILE STACK` of the last deploy, offered again by the prompt.
+    last_deploy: String,
+    /// The logs of a service, shown instead of its tasks.
+    pub logs: Option<ServiceLogs>,
+    log_generation: u64,
 }
 
 impl ServicesView {
@@ -47,6 +65,74 @@ impl ServicesView {
         }
     }
 
+    /// Lines of the service log shown.
+    pub fn on_logs(&mut self, ev: LogEvent, _cx: &mut Cx) -> Handled {
+        if self.logs.as_mut().is_some_and(|l| l.on_event(ev)) {
+            Handled::Redraw
+        } else {
+            Handled::Quiet
+        }
+    }
+
+    /// Show the logs of the selected service (or, when shown, close them).
+    fn toggle_logs(&mut self, cx: &mut Cx) -> Handled {
+        if self.logs.take().is_some() {
+            cx.send(ResCmd::ServiceLogs(None));
+            return Handled::Redraw;
+        }
+        let Some((id, name)) = self.selected().map(|s| (s.id.clone(), s.name.clone())) else {
+            return Handled::Quiet;
+        };
+        self.log_generation += 1;
+        let (logs, req) = ServiceLogs::open(id, name, self.log_generation);
+        self.logs = Some(logs);
+        self.show_deploy = false;
+        cx.send(ResCmd::ServiceLogs(Some(req)));
+        Handled::Redraw
+    }
+
+    /// A deploy asked from the prompt: its job, shown from now on.
+    pub fn start_deploy(
+        &mut self,
+        file: String,
+        stack: String,
+        host: Option<String>,
+    ) -> StackDeploy {
+        let job = FIRST_JOB + self.next_job;
+        self.next_job += 1;
+        self.last_deploy = format!("{} {}", shell_word(&file), shell_word(&stack));
+        self.deploy = Some(CliRun {
+            job,
+            title: format!("docker stack deploy -c {}", self.last_deploy),
+            progress: ProgressView::new(),
+        });
+        self.show_deploy = true;
+        StackDeploy {
+            job,
+            stack,
+            file,
+            host,
+        }
+    }
+
+    /// Output of the deploy run (older runs' is dropped).
+    pub fn on_job(&mut self, job: u64, progress: Progress, cx: &mut Cx) -> Handled {
+        let Some(run) = self.deploy.as_mut().filter(|r| r.job == job) else {
+            return Handled::Quiet;
+        };
+        if run.progress.is_finished() {
+            return Handled::Quiet;
+        }
+        run.progress.apply(progress);
+        if run.progress.is_finished() {
+            match run.progress.error() {
+                Some(e) => cx.status(StatusKind::Error, format!("{}: {e}", run.title)),
+                None => cx.status(StatusKind::Info, format!("done: {}", run.title)),
+            }
+        }
+        Handled::Redraw
+    }
+
     pub fn on_list(&mut self, r: Result<Vec<Service>, String>, cx: &mut Cx) -> Handled {
         match r {
             Ok(list) => {
@@ -61,6 +147,45 @@ impl ServicesView {
                 self.list = ListView::default();
                 self.error = Some(e);
             }
+        }
+        Handled::Redraw
+    }
+
+    /// One service changed (or came): the rest of the list stays as it is.
+    pub fn on_service(&mut self, s: Service, cx: &mut Cx) -> Handled {
+        // Before the first listing there is nothing to put it in: the listing brings it.
+        let Some(all) = self.services.as_mut() else {
+            return Handled::Quiet;
+        };
+        let id = s.id.clone();
+        match all.iter_mut().find(|x| x.id == id) {
+            Some(x) if *x == s => return Handled::Quiet,
+            Some(x) => *x = s,
+            None => all.push(s),
+        }
+        self.refilter(cx.filter, cx.page);
+        // The tasks of the selected one follow it.
+        if self.selected().is_some_and(|x| x.id == id) {
+            self.fetch_tasks(cx);
+        }
+        Handled::Redraw
+    }
+
+    /// A service is gone.
+    pub fn on_gone(&mut self, id: &str, cx: &mut Cx) -> Handled {
+        let before = self.selected().map(|s| s.id.clone());
+        let Some(all) = self.services.as_mut() else {
+            return Handled::Quiet;
+        };
+        let n = all.len();
+        all.retain(|s| s.id != id);
+        if all.len() == n {
+            return Handled::Quiet;
+        }
+        self.refilter(cx.filter, cx.page);
+        // The selection moved to another: its tasks.
+        if self.selected().map(|s| s.id.clone()) != before {
+            self.fetch_tasks(cx);
         }
         Handled::Redraw
     }
@@ -105,6 +230,8 @@ impl Shape for ServicesView {
 
     fn reconnected(&mut self, shown: bool, cx: &mut Cx) {
         // Another engine may be a manager where the last was not: ask again when shown.
+        // The log stream ended with the old connection.
+        self.logs = None;
         if self.services.is_some() || self.error.take().is_some() || shown {
             self.services = None;
             self.tasks = None;
@@ -153,6 +280,44 @@ impl Shape for ServicesView {
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Handled {
+        // What needs no service: an empty swarm gets its first stack this way.
+        match action {
+            Action::DeployStack => {
+                return cx.prompt(PromptKind::DeployStack, self.last_deploy.clone());
+            }
+            Action::Jobs => {
+                self.show_deploy = !self.show_deploy && self.deploy.is_some();
+                return Handled::Redraw;
+            }
+            Action::TabLogs => return self.toggle_logs(cx),
+            Action::Follow | Action::ScrollUp | Action::ScrollDown => {
+                let Some(logs) = self.logs.as_mut() else {
+                    return Handled::Quiet;
+                };
+                let half = (cx.page / 2).max(1) as i64;
+                match action {
+                    Action::Follow => logs.toggle_follow(),
+                    Action::ScrollUp => logs.scroll(-half),
+                    _ => logs.scroll(half),
+                }
+                return Handled::Redraw;
+            }
+            Action::Clear if self.logs.is_some() => {
+                self.logs = None;
+                cx.send(ResCmd::ServiceLogs(None));
+                return Handled::Redraw;
+            }
+            Action::Cancel => {
+                let Some(run) = self.deploy.as_mut().filter(|r| !r.progress.is_finished()) else {
+                    return Handled::Quiet;
+                };
+                cx.send(ResCmd::CancelJob(run.job));
+                run.progress.apply(Progress::Error("cancelled".into()));
+                cx.status(StatusKind::Info, format!("cancelled: {}", run.title));
+                return Handled::Redraw;
+            }
+            _ => {}
+        }
         let selected = self.selected().map(|s| (s.id.clone(), s.name.clone()));
         let Some((id, name)) = selected else {
             return match action {
@@ -315,6 +480,127 @@ mod tests {
             &cx.overlay,
             Some(Overlay::Prompt { kind: PromptKind::Scale { .. }, text }) if text == "1"
         ));
+    }
+
+    #[test]
+    fn a_stack_deploy_is_asked_for_then_its_output_shown_and_cancellable() {
+        let mut v = ServicesView::default();
+        let mut out = Vec::new();
+        let mut cx = Cx::new("", 10, 0, &mut out);
+        // No service needed: an empty swarm gets its first stack so.
+        v.on_action(Action::DeployStack, &mut cx);
+        assert!(matches!(
+            &cx.overlay,
+            Some(Overlay::Prompt { kind: PromptKind::DeployStack, text }) if text.is_empty()
+        ));
+        let d = v.start_deploy("/srv/my shop/stack.yml".into(), "shop".into(), None);
+        assert!(d.job >= FIRST_JOB && v.show_deploy);
+        v.on_job(
+            d.job,
+            Progress::Line("Creating service shop_web".into()),
+            &mut cx,
+        );
+        v.on_job(d.job + 1, Progress::Line("another run".into()), &mut cx);
+        let run = v.deploy.as_ref().expect("shown");
+        assert_eq!(
+            run.progress.lines().collect::<Vec<_>>(),
+            ["Creating service shop_web"]
+        );
+        v.on_action(Action::Cancel, &mut cx);
+        assert!(out.contains(&Cmd::Engine(Req::Res(ResCmd::CancelJob(d.job)))));
+        let mut cx = Cx::new("", 10, 0, &mut out);
+        v.on_action(Action::DeployStack, &mut cx);
+        assert!(
+            matches!(&cx.overlay, Some(Overlay::Prompt { text, .. }) if text == "'/srv/my shop/stack.yml' shop"),
+            "the last deploy is offered again: {:?}",
+            cx.overlay
+        );
+        v.on_action(Action::Jobs, &mut cx);
+        assert!(!v.show_deploy, "J hides the output");
+    }
+
+    #[test]
+    fn l_follows_the_selected_services_logs_and_closes_them() {
+        use crate::app::logbuf::LogLine;
+        use crate::app::msg::{LogEventKind, ServiceLogsRequest};
+        let mut v = ServicesView::default();
+        let mut out = Vec::new();
+        let mut cx = Cx::new("", 10, 0, &mut out);
+        assert_eq!(v.on_action(Action::TabLogs, &mut cx), Handled::Quiet);
+        v.on_list(Ok(vec![svc("1", "api", None, 1, 1)]), &mut cx);
+        v.on_action(Action::TabLogs, &mut cx);
+        let generation = v.logs.as_ref().map(|l| l.generation).unwrap_or_default();
+        let line = |t: &str| LogLine::system(t, None);
+        v.on_logs(
+            LogEvent {
+                generation,
+                kind: LogEventKind::Lines(vec![line("api.1@n | hello")]),
+            },
+            &mut cx,
+        );
+        v.on_logs(
+            LogEvent {
+                generation: generation + 1,
+                kind: LogEventKind::Lines(vec![line("stale")]),
+            },
+            &mut cx,
+        );
+        assert_eq!(v.logs.as_ref().map(|l| l.buf.len()), Some(1));
+        v.on_action(Action::TabLogs, &mut cx);
+        assert!(v.logs.is_none());
+        let sent: Vec<&Cmd> = out.iter().skip(1).collect();
+        assert!(
+            matches!(
+                sent.as_slice(),
+                [
+                    Cmd::Engine(Req::Res(ResCmd::ServiceLogs(Some(ServiceLogsRequest { service, follow: true, .. })))),
+                    Cmd::Engine(Req::Res(ResCmd::ServiceLogs(None))),
+                ] if service == "1"
+            ),
+            "{sent:?}"
+        );
+    }
+
+    #[test]
+    fn one_service_changes_comes_and_goes_and_the_rest_stays() {
+        let mut v = ServicesView::default();
+        let mut out = Vec::new();
+        let mut cx = Cx::new("", 10, 0, &mut out);
+        assert_eq!(
+            v.on_service(svc("9", "early", None, 0, 1), &mut cx),
+            Handled::Quiet,
+            "nothing to put it in before the listing"
+        );
+        v.on_list(
+            Ok(vec![
+                svc("1", "api", None, 1, 1),
+                svc("2", "web", None, 1, 1),
+            ]),
+            &mut cx,
+        );
+        let names = |v: &ServicesView| -> Vec<String> {
+            v.list
+                .rows
+                .iter()
+                .filter_map(|i| v.services.as_ref()?.get(*i))
+                .map(|s| format!("{} {}", s.name, s.replicas_text()))
+                .collect()
+        };
+        let same = svc("2", "web", None, 1, 1);
+        assert_eq!(v.on_service(same, &mut cx), Handled::Quiet, "unchanged");
+        v.on_service(svc("2", "web", None, 1, 3), &mut cx);
+        v.on_service(svc("3", "db", None, 0, 1), &mut cx);
+        assert_eq!(names(&v), ["api 1/1", "db 0/1", "web 1/3"]);
+        v.on_gone("1", &mut cx);
+        assert_eq!(names(&v), ["db 0/1", "web 1/3"]);
+        assert_eq!(v.on_gone("1", &mut cx), Handled::Quiet);
+        let sel = v.selected().map(|s| s.id.clone()).unwrap_or_default();
+        assert_ne!(sel, "1");
+        let last = out.last().cloned();
+        assert!(
+            matches!(last, Some(Cmd::Engine(Req::Res(ResCmd::Tasks(ref id)))) if *id == sel),
+            "the selection moved: its tasks are asked for: {last:?}"
+        );
     }
 
     #[test]

@@ -14,6 +14,12 @@
 //!
 //! `--exec` runs only the embedded-shell benchmark (one container, about a minute and a half):
 //! echo latency, a 20 MB `cat` flood with help-overlay latency, and an idle open shell.
+//!
+//! `--swarm N [--tasks M]` runs only the Swarm benchmark, against the manager started by
+//! `scripts/swarm.sh up` (the proxy then fronts its socket): N services of M tasks each
+//! (`bench-svc-NNN`, label `dockside.bench=1`, removed at the end), the services view's first
+//! frame, peak RSS, the requests of an idle window, and how soon a `docker service scale`
+//! from a shell shows on screen.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{Read, Write};
@@ -33,6 +39,14 @@ use dockside_harness::pty::{PtyApp, Spawn, lock};
 const LABEL: &str = "dockside.bench=1";
 const IMAGE: &str = "dockside-test/busybox:latest";
 const ENGINE_SOCK: &str = "/var/run/docker.sock";
+/// The Swarm manager of `scripts/swarm.sh` (`--swarm`).
+const SWARM_SOCK: &str = "/tmp/dockside-swarm/e1.sock";
+/// The socket the proxy forwards to: [`ENGINE_SOCK`] unless `--swarm` set another.
+static TARGET_SOCK: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+fn engine_sock() -> &'static str {
+    TARGET_SOCK.get().copied().unwrap_or(ENGINE_SOCK)
+}
 const HELP_TEXT: &str = "Keys (any key closes)";
 /// How long a help-overlay sample may take; one that never shows counts as this long.
 const HELP_TIMEOUT: Duration = Duration::from_secs(5);
@@ -84,6 +98,13 @@ struct Args {
     /// can, started from the images view; keys must still be answered.
     #[arg(long)]
     build: bool,
+    /// Run only the Swarm benchmark instead, with this many services, against the manager of
+    /// `scripts/swarm.sh up`.
+    #[arg(long)]
+    swarm: Option<usize>,
+    /// `--swarm`: tasks (replicas) of each service.
+    #[arg(long, default_value_t = 10)]
+    tasks: usize,
 }
 
 fn ms(d: Duration) -> f64 {
@@ -635,8 +656,8 @@ impl Drop for Proxy {
 }
 
 fn relay(client: UnixStream, stats: Arc<ProxyStats>) -> Result<(), String> {
-    let engine =
-        UnixStream::connect(ENGINE_SOCK).map_err(|e| format!("connecting {ENGINE_SOCK}: {e}"))?;
+    let sock = engine_sock();
+    let engine = UnixStream::connect(sock).map_err(|e| format!("connecting {sock}: {e}"))?;
     let id = stats.connections.fetch_add(1, Ordering::SeqCst);
     lock(&stats.open).insert(id, ConnInfo::default());
     let alive = Arc::new(AtomicU8::new(2));
@@ -880,6 +901,269 @@ struct Ctx {
 }
 
 impl Ctx {
+    /// `--swarm N`: N services of `tasks` tasks on the swarm of `scripts/swarm.sh`.
+    fn phase_swarm(&mut self, n: usize, tasks: usize) -> Result<(), String> {
+        swarm_docker(&["node", "ls", "-q"])
+            .map_err(|e| format!("no swarm manager at {SWARM_SOCK} (scripts/swarm.sh up): {e}"))?;
+        let left = cleanup_services();
+        if left > 0 {
+            println!("removed {left} leftover bench services");
+        }
+        println!("--- swarm setup: {n} services of {tasks} tasks ---");
+        let t = Instant::now();
+        let names: Vec<String> = (0..n).map(|i| format!("bench-svc-{i:03}")).collect();
+        for chunk in names.chunks(CREATE_PARALLEL) {
+            let mut handles = Vec::new();
+            for name in chunk {
+                let name = name.clone();
+                let replicas = tasks.to_string();
+                handles.push(thread::spawn(move || {
+                    swarm_docker(&[
+                        "service",
+                        "create",
+                        "--detach",
+                        "--quiet",
+                        "--label",
+                        LABEL,
+                        // `sleep` ignores SIGTERM: a scale down would wait the default 10 s.
+                        "--stop-grace-period",
+                        "1s",
+                        "--name",
+                        &name,
+                        "--replicas",
+                        &replicas,
+                        IMAGE,
+                        "sleep",
+                        "1d",
+                    ])
+                }));
+            }
+            for h in handles {
+                h.join()
+                    .map_err(|_| "create thread panicked".to_string())??;
+            }
+        }
+        println!(
+            "  created in {:.1} s; waiting for {} tasks to run",
+            t.elapsed().as_secs_f64(),
+            n * tasks
+        );
+        let want = format!("{tasks}/{tasks}");
+        let deadline = Instant::now() + Duration::from_secs(1800);
+        loop {
+            let all = swarm_replicas()?;
+            let ours: Vec<&(String, String)> = all
+                .iter()
+                .filter(|(name, _)| name.starts_with("bench-svc-"))
+                .collect();
+            let done = ours.iter().filter(|(_, r)| *r == want).count();
+            if done == n {
+                break;
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "only {done} of {n} services converged in 30 minutes"
+                ));
+            }
+            print!(
+                "\r  {done}/{n} services converged ({:.0} s)",
+                t.elapsed().as_secs_f64()
+            );
+            let _ = std::io::stdout().flush();
+            thread::sleep(Duration::from_secs(5));
+        }
+        self.report
+            .fig("swarm_setup", t.elapsed().as_secs_f64(), "s", None);
+        self.swarm_measure(tasks)
+    }
+
+    fn swarm_measure(&mut self, tasks: usize) -> Result<(), String> {
+        let total = swarm_replicas()?.len();
+        let title = format!("{total} services");
+        println!("\n--- swarm 1. services view's first frame ({total} services) ---");
+        let mut firsts = Vec::new();
+        let mut rss = Vec::new();
+        for _ in 0..5 {
+            let t0 = Instant::now();
+            let mut term = self.spawn_dockside()?;
+            term.wait_for(
+                |s| s.contains("Containers "),
+                Duration::from_secs(20),
+                Duration::from_millis(1),
+                "the containers view",
+            )?;
+            let t1 = Instant::now();
+            term.send(b"8")?;
+            let shown = term.wait_for(
+                |s| s.contains(&title),
+                Duration::from_secs(30),
+                Duration::from_millis(1),
+                &title,
+            )?;
+            firsts.push((ms(t1 - t0), ms(shown - t1)));
+            term.wait_quiet(Duration::from_secs(1), Duration::from_secs(10));
+            if let Some(kb) = status_kb(term.pid, "VmHWM") {
+                rss.push(kb as f64 / 1024.0);
+            }
+            term.quit();
+        }
+        self.report.fig(
+            "swarm_services_first_frame_median",
+            median(&firsts.iter().map(|f| f.1).collect::<Vec<_>>()),
+            "ms",
+            None,
+        );
+        self.report.fig(
+            "swarm_services_first_frame_max",
+            max_of(&firsts.iter().map(|f| f.1).collect::<Vec<_>>()),
+            "ms",
+            None,
+        );
+        self.report.fig(
+            "swarm_start_to_services_median",
+            median(&firsts.iter().map(|f| f.0 + f.1).collect::<Vec<_>>()),
+            "ms",
+            None,
+        );
+        self.report
+            .fig("swarm_peak_rss_median", median(&rss), "MiB", None);
+
+        // Idle on the services view: with the containers' live CPU/MEM on, the containers
+        // view samples the manager's running task containers (its own cost, as on a plain
+        // engine); with them off (`c`), nothing on screen changes and nothing may be asked.
+        let mut term: Option<Term> = None;
+        for stats_on in [true, false] {
+            // One dockside at a time: the previous one's calls would count here.
+            if let Some(mut old) = term.take() {
+                old.quit();
+            }
+            let label = if stats_on { "stats_on" } else { "stats_off" };
+            println!(
+                "\n--- swarm 2. idle ({label}), {} s on the services view ---",
+                self.args.idle_secs
+            );
+            let t = self.spawn_dockside()?;
+            t.wait_for(
+                |s| s.contains("Containers "),
+                Duration::from_secs(20),
+                Duration::from_millis(1),
+                "the containers view",
+            )?;
+            if !stats_on {
+                t.stats_off()?;
+            }
+            t.send(b"8")?;
+            t.wait_for(
+                |s| s.contains(&title),
+                Duration::from_secs(30),
+                Duration::from_millis(1),
+                &title,
+            )?;
+            // The first listing is sent again each second while a service converges.
+            t.wait_quiet(Duration::from_secs(3), Duration::from_secs(20));
+            let stats = Arc::clone(&self.proxy.stats);
+            let req0 = stats.requests();
+            let t0 = Instant::now();
+            let cpu0 = t.cpu_ticks().ok_or("dockside is gone")?;
+            thread::sleep(Duration::from_secs(self.args.idle_secs));
+            let reqs = stats.requests() - req0;
+            let cpu = (t.cpu_ticks().ok_or("dockside is gone")? - cpu0) as f64 / self.tck;
+            let mut kinds: Vec<String> = stats
+                .requests_since(t0)
+                .iter()
+                .map(|(_, r)| regex_like_id(r.split('?').next().unwrap_or(r)))
+                .collect();
+            kinds.sort();
+            kinds.dedup();
+            for k in kinds.iter().take(5) {
+                println!("  asked while idle: {k}");
+            }
+            let target = (!stats_on).then_some(0.0);
+            self.report.fig(
+                &format!("swarm_idle_{label}_requests"),
+                reqs as f64,
+                "requests",
+                target,
+            );
+            self.report
+                .fig(&format!("swarm_idle_{label}_cpu"), cpu, "s", None);
+            term = Some(t);
+        }
+        let mut term = term.ok_or("no dockside")?;
+        let stats = Arc::clone(&self.proxy.stats);
+
+        println!("\n--- swarm 3. docker service scale from a shell: the new count on screen ---");
+        let name = "bench-svc-000";
+        term.send(format!("/{name}\r").as_bytes())?;
+        let row = |s: &str, want: &str| s.lines().any(|l| l.contains(name) && l.contains(want));
+        term.wait_for(
+            |s| row(s, &format!("{tasks}/{tasks}")),
+            Duration::from_secs(10),
+            Duration::from_millis(1),
+            "the bench service's row",
+        )?;
+        let mut desired = Vec::new();
+        let mut converged = Vec::new();
+        for i in 0..6 {
+            let to = if i % 2 == 0 { tasks + 1 } else { tasks };
+            let from = if i % 2 == 0 { tasks } else { tasks + 1 };
+            let req0 = stats.requests();
+            let t = Instant::now();
+            swarm_docker(&["service", "scale", "--detach", &format!("{name}={to}")])?;
+            let cli = Instant::now();
+            // Desired first: `running/desired` with the new desired count.
+            let on = term.wait_for(
+                |s| {
+                    s.lines()
+                        .any(|l| l.contains(name) && l.contains(&format!("/{to} ")))
+                },
+                Duration::from_secs(10),
+                Duration::from_millis(1),
+                "the new desired count",
+            )?;
+            let done = term.wait_for(
+                |s| row(s, &format!("{to}/{to}")),
+                Duration::from_secs(60),
+                Duration::from_millis(5),
+                "the service converged on screen",
+            )?;
+            println!(
+                "  {from} → {to}: CLI {:.0} ms, on screen +{:.0} ms after it, {to}/{to} +{:.0} ms; {} requests",
+                ms(cli - t),
+                ms(on.saturating_duration_since(cli)),
+                ms(done.saturating_duration_since(cli)),
+                stats.requests() - req0
+            );
+            desired.push(ms(on.saturating_duration_since(cli)));
+            converged.push(ms(done.saturating_duration_since(cli)));
+            term.wait_quiet(Duration::from_secs(2), Duration::from_secs(20));
+        }
+        self.report.fig(
+            "swarm_scale_count_on_screen_median",
+            median(&desired),
+            "ms",
+            Some(1000.0),
+        );
+        self.report.fig(
+            "swarm_scale_count_on_screen_max",
+            max_of(&desired),
+            "ms",
+            Some(1000.0),
+        );
+        self.report.fig(
+            "swarm_scale_converged_on_screen_median",
+            median(&converged),
+            "ms",
+            None,
+        );
+        if let Some(kb) = status_kb(term.pid, "VmHWM") {
+            self.report
+                .fig("swarm_peak_rss_at_end", kb as f64 / 1024.0, "MiB", None);
+        }
+        term.quit();
+        Ok(())
+    }
+
     /// `--images N`: N tags of the test image; the images view must list and sort them without
     /// a visible stall.
     fn phase_images(&mut self, n: usize) -> Result<(), String> {
@@ -2197,6 +2481,44 @@ fn regex_like_id(path: &str) -> String {
         .join("/")
 }
 
+/// `docker -H <the swarm manager> args...`.
+fn swarm_docker(args: &[&str]) -> Result<String, String> {
+    let host = format!("unix://{SWARM_SOCK}");
+    let mut all = vec!["-H", host.as_str()];
+    all.extend_from_slice(args);
+    docker(&all)
+}
+
+/// Removes the bench's services from the swarm manager (when one answers); how many.
+fn cleanup_services() -> usize {
+    if !Path::new(SWARM_SOCK).exists() {
+        return 0;
+    }
+    let ids: Vec<String> =
+        swarm_docker(&["service", "ls", "-q", "--filter", &format!("label={LABEL}")])
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+    for chunk in ids.chunks(50) {
+        let mut args = vec!["service", "rm"];
+        args.extend(chunk.iter().map(String::as_str));
+        let _ = swarm_docker(&args);
+    }
+    ids.len()
+}
+
+/// `name running/desired` of every service, from `docker service ls`.
+fn swarm_replicas() -> Result<Vec<(String, String)>, String> {
+    Ok(
+        swarm_docker(&["service", "ls", "--format", "{{.Name}} {{.Replicas}}"])?
+            .lines()
+            .filter_map(|l| l.split_once(' '))
+            .map(|(n, r)| (n.to_string(), r.to_string()))
+            .collect(),
+    )
+}
+
 fn install_signal_cleanup(sock: PathBuf) {
     let spawned = thread::Builder::new()
         .name("signals".into())
@@ -2226,6 +2548,10 @@ fn install_signal_cleanup(sock: PathBuf) {
                 }
                 let n = cleanup_containers();
                 eprintln!("removed {n} containers");
+                let n = cleanup_services();
+                if n > 0 {
+                    eprintln!("removed {n} bench services");
+                }
                 let _ = std::fs::remove_file(&sock);
                 std::process::exit(130);
             }
@@ -2327,6 +2653,9 @@ fn main() -> ExitCode {
         eprintln!("dockside-bench: test image missing: {e}");
         return ExitCode::from(2);
     }
+    if args.swarm.is_some() {
+        let _ = TARGET_SOCK.set(SWARM_SOCK);
+    }
     let sock = PathBuf::from(format!("/tmp/dockside-bench-{}.sock", std::process::id()));
     install_signal_cleanup(sock.clone());
     let left = cleanup_containers();
@@ -2342,11 +2671,12 @@ fn main() -> ExitCode {
     };
     let tck = clk_tck();
     println!(
-        "dockside-bench: {} in a {}x{} pty, via {} → {ENGINE_SOCK}; CLK_TCK {tck}",
+        "dockside-bench: {} in a {}x{} pty, via {} → {}; CLK_TCK {tck}",
         args.bin.display(),
         args.cols,
         args.rows,
-        proxy.path.display()
+        proxy.path.display(),
+        engine_sock()
     );
     let mut ctx = Ctx {
         args,
@@ -2354,7 +2684,10 @@ fn main() -> ExitCode {
         tck,
         report: Report::default(),
     };
-    let result = if ctx.args.build {
+    let result = if let Some(n) = ctx.args.swarm {
+        let tasks = ctx.args.tasks;
+        ctx.phase_swarm(n, tasks)
+    } else if ctx.args.build {
         ctx.phase_build()
     } else if let Some(n) = ctx.args.images {
         ctx.phase_images(n)
@@ -2366,6 +2699,10 @@ fn main() -> ExitCode {
     println!("\n--- cleanup ---");
     let removed = cleanup_containers();
     println!("removed {removed} bench containers");
+    if ctx.args.swarm.is_some() {
+        let removed = cleanup_services();
+        println!("removed {removed} bench services");
+    }
     if let Err(e) = &result {
         ctx.report.note(format!("aborted: {e}"));
     }
