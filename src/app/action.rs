@@ -108,6 +108,9 @@ actions! {
     Upload => "upload": mutates,
     Export => "export",
     Rename => "rename": mutates,
+    UpdateImage => "update_image": mutates,
+    RecreateForm => "recreate_form": mutates,
+    Duplicate => "duplicate": mutates,
     // Logs and inspect text.
     Search => "search",
     Grep => "grep",

@@ -85,6 +85,8 @@ pub fn docker_cli(req: &Req) -> Option<String> {
         Req::Rename { name, to, .. } => {
             format!("docker rename {} {}", shell_word(name), shell_word(to))
         }
+        Req::Recreate(r) => recreate_cli(r),
+        Req::ContainerForm { .. } => return None,
         Req::Exec(_)
         | Req::Logs(_)
         | Req::WatchStats(_)
@@ -95,6 +97,36 @@ pub fn docker_cli(req: &Req) -> Option<String> {
         | Req::Limits(_)
         | Req::SaveFullLog { .. } => return None,
     })
+}
+
+/// Update: pull, put the old container aside, run the new one the same way, remove the old
+/// one. Recreate: the same with the form's command line. Duplicate: the form's command.
+fn recreate_cli(r: &super::recreate::Recreate) -> String {
+    use super::recreate::{How, OLD_SUFFIX};
+    r.targets
+        .iter()
+        .map(|t| {
+            let n = shell_word(&t.name);
+            let old = shell_word(&format!("{}{OLD_SUFFIX}", t.name));
+            let swap = |run: String| {
+                format!("docker rename {n} {old} && docker stop {old} && {run} && docker rm {old}")
+            };
+            match &r.how {
+                How::Update => {
+                    let img = shell_word(&t.image);
+                    format!(
+                        "docker pull {img} && {}",
+                        swap(format!(
+                            "docker run -d --name {n} [the options of {n}] {img}"
+                        ))
+                    )
+                }
+                How::Replace(spec) => swap(spec.docker_command()),
+                How::Duplicate(spec) => spec.docker_command(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn res_cli(r: &ResCmd) -> Option<String> {

@@ -23,6 +23,7 @@ pub mod msg;
 pub mod overlay;
 pub mod palette;
 pub mod prompts;
+pub mod recreate;
 pub mod registry;
 pub mod resources;
 pub mod router;

@@ -136,6 +136,13 @@ pub enum Msg {
     Res(ResMsg),
     /// The files tab's answers.
     Files(super::files::FilesMsg),
+    /// Containers updated or recreated ([`Req::Recreate`]): one report each, as they finish.
+    Recreated(Vec<super::recreate::Report>),
+    /// A container's configuration as a run form ([`Req::ContainerForm`]).
+    ContainerForm {
+        purpose: super::recreate::FormPurpose,
+        result: Result<Box<super::runform::RunForm>, String>,
+    },
 }
 
 /// Events from a log stream. `generation` ties them to the request that opened the stream, so
@@ -309,6 +316,14 @@ pub enum Req {
         name: String,
         to: String,
     },
+    /// Update (pull the tag again, recreate when it moved), recreate in place from an
+    /// edited configuration, or duplicate containers; answered by [`Msg::Recreated`].
+    Recreate(Box<super::recreate::Recreate>),
+    /// Read a container's configuration into a run form, for `purpose`.
+    ContainerForm {
+        id: String,
+        purpose: super::recreate::FormPurpose,
+    },
 }
 
 impl Req {
@@ -317,7 +332,7 @@ impl Req {
     pub fn mutates(&self) -> bool {
         match self {
             Req::Container { .. } | Req::Update { .. } | Req::ExecOnce { .. } => true,
-            Req::Rename { .. } => true,
+            Req::Rename { .. } | Req::Recreate(_) => true,
             // Opening a shell runs a process in the container; typing, resizing and closing
             // act on dockside's own session.
             Req::Exec(e) => matches!(e, ExecCmd::Open(_)),
@@ -330,6 +345,7 @@ impl Req {
             | Req::EventHistory
             | Req::ListEngines
             | Req::Limits(_)
+            | Req::ContainerForm { .. }
             | Req::SaveFullLog { .. } => false,
         }
     }

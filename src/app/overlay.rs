@@ -168,6 +168,8 @@ pub enum Overlay {
     RunForm {
         form: Box<super::runform::RunForm>,
         field: usize,
+        /// A new container, or recreating or duplicating one.
+        purpose: super::recreate::FormPurpose,
     },
     /// The engines to switch to: docker contexts and the default; `sel` is highlighted.
     Engines {

@@ -3,6 +3,7 @@
 use super::model::split_command;
 use super::msg::{Cmd, Req, ResCmd};
 use super::overlay::{Overlay, PromptKind, StatusKind};
+use super::recreate::FormPurpose;
 use super::runform::RunForm;
 use super::state::State;
 
@@ -19,25 +20,31 @@ pub fn split_ref(r: &str) -> (String, String) {
 pub fn check_form(
     state: &State,
     form: &RunForm,
+    purpose: &FormPurpose,
 ) -> Result<super::runform::RunSpec, Vec<(super::runform::Field, String)>> {
     check_form_parts(
         &state.containers,
         state.views.images.images.as_deref(),
         form,
+        purpose.replaces(),
     )
 }
 
+/// `replaces`: the container the form recreates, whose name is free for it.
 fn check_form_parts(
     containers: &std::collections::HashMap<String, super::model::Container>,
     images: Option<&[super::images::Image]>,
     form: &RunForm,
+    replaces: Option<&str>,
 ) -> Result<super::runform::RunSpec, Vec<(super::runform::Field, String)>> {
     use super::runform::Field;
     let mut errors = match form.validate() {
         Ok(spec) => {
             let mut extra = Vec::new();
             if let Some(name) = spec.name.as_deref()
-                && containers.values().any(|c| c.name == name)
+                && containers
+                    .values()
+                    .any(|c| c.name == name && Some(c.id.as_str()) != replaces)
             {
                 extra.push((
                     Field::Name,
@@ -79,7 +86,12 @@ fn check_form_parts(
 pub fn form_key(state: &mut State, key: &super::keymap::Key, out: &mut Vec<Cmd>) {
     use super::runform::Field;
     use crossterm::event::{KeyCode, KeyModifiers};
-    let Overlay::RunForm { form, field } = &mut state.overlay else {
+    let Overlay::RunForm {
+        form,
+        field,
+        purpose,
+    } = &mut state.overlay
+    else {
         return;
     };
     let n = Field::ALL.len();
@@ -93,7 +105,12 @@ pub fn form_key(state: &mut State, key: &super::keymap::Key, out: &mut Vec<Cmd>)
                 &state.containers,
                 state.views.images.images.as_deref(),
                 form,
+                purpose.replaces(),
             ) {
+                Ok(spec) if *purpose != FormPurpose::Run => {
+                    let purpose = purpose.clone();
+                    super::recreate::submit_form(state, purpose, spec, out);
+                }
                 Ok(spec) => {
                     state.set_status(
                         StatusKind::Progress,

@@ -52,6 +52,10 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             let page = state.areas().list_rows().max(1);
             state.views.commands.record(state.now, cli, page);
         }
+        // Whoever sent it (a key, a dialog, the form), its containers are busy until answered.
+        if let Cmd::Engine(Req::Recreate(r)) = cmd {
+            super::recreate::sent(state, r);
+        }
     }
 }
 
@@ -210,6 +214,10 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             state.dirty = true;
         }
         Msg::Event(e) => super::router::on_event(state, e),
+        Msg::Recreated(reports) => super::recreate::answered(state, reports),
+        Msg::ContainerForm { purpose, result } => {
+            super::recreate::form_arrived(state, purpose, result)
+        }
         Msg::Mouse(ev) => super::mouse::on_mouse(state, ev, out),
         Msg::EventHistory(r) => {
             let p = state.areas().list_rows().max(1);
@@ -255,7 +263,7 @@ fn on_paste(state: &mut State, text: String, out: &mut Vec<Cmd>) {
     } else if state.filter.active {
         state.filter.text.push_str(&text.replace(['\n', '\r'], " "));
         state.recompute_rows();
-    } else if let Overlay::RunForm { form, field } = &mut state.overlay {
+    } else if let Overlay::RunForm { form, field, .. } = &mut state.overlay {
         let f = super::runform::Field::ALL[(*field).min(super::runform::Field::ALL.len() - 1)];
         if let Some(t) = form.text_mut(f) {
             t.push_str(&text.replace(['\n', '\r'], " "));

@@ -67,6 +67,20 @@ pub fn answer(req: Req, why: &str) -> Option<Msg> {
             what: format!("rename {name} to {to}"),
             result: Err(why),
         },
+        Req::Recreate(r) => Msg::Recreated(
+            r.targets
+                .into_iter()
+                .map(|t| crate::app::recreate::Report {
+                    id: t.id,
+                    name: t.name,
+                    result: Err(why.clone()),
+                })
+                .collect(),
+        ),
+        Req::ContainerForm { purpose, .. } => Msg::ContainerForm {
+            purpose,
+            result: Err(why),
+        },
     })
 }
 

@@ -15,6 +15,7 @@
 
 pub mod compose;
 pub mod engine;
+pub mod registry;
 // Not every test crate drives a pty.
 #[allow(unused_imports)]
 pub use dockside_harness::pty;

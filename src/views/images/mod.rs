@@ -190,6 +190,7 @@ impl Shape for ImagesView {
                     cx.overlay = Some(Overlay::RunForm {
                         form: Box::new(RunForm::for_image(&image)),
                         field: 1,
+                        purpose: Default::default(),
                     });
                 }
                 return Handled::Redraw;
