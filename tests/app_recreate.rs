@@ -251,3 +251,103 @@ fn a_form_that_cannot_be_read_says_why() {
     let status = s.status.clone().expect("status");
     assert!(status.text.contains("No such container"), "{status:?}");
 }
+
+fn nginx_image() -> dockside::app::images::Image {
+    dockside::app::images::Image {
+        id: "sha256:0123456789abcdef0123".into(),
+        tags: vec!["nginx:1.27".into()],
+        digests: vec!["nginx@sha256:aaaa".into()],
+        size: 1,
+        created: fixtures::NOW,
+        containers: 1,
+        dangling: false,
+    }
+}
+
+fn check_tags(out: &[Cmd]) -> Option<Vec<String>> {
+    out.iter().find_map(|c| match c {
+        Cmd::Engine(Req::Res(dockside::app::msg::ResCmd::CheckTags { tags, .. })) => {
+            Some(tags.clone())
+        }
+        _ => None,
+    })
+}
+
+#[test]
+fn a_moved_tag_gets_its_badge_and_u_updates_the_containers_on_it() {
+    use dockside::app::msg::ResMsg;
+    let mut s = fixtures::state(120, 40);
+    key(&mut s, '2');
+    let built = dockside::app::images::Image {
+        id: "sha256:fff".into(),
+        tags: vec!["mine:dev".into()],
+        ..nginx_image()
+    };
+    let mut built = built;
+    built.digests.clear();
+    send(
+        &mut s,
+        Msg::Res(ResMsg::Images(Ok(vec![nginx_image(), built]))),
+    );
+    // Only tags with a repo digest go to their registry.
+    let out = key(&mut s, 'U');
+    assert_eq!(check_tags(&out), Some(vec!["nginx:1.27".to_string()]));
+    send(
+        &mut s,
+        Msg::Res(ResMsg::TagDigests(vec![(
+            "nginx:1.27".into(),
+            Ok("sha256:bbbb".into()),
+        )])),
+    );
+    let status = s.status.clone().expect("status");
+    assert!(
+        status.text.starts_with("1 outdated: nginx:1.27"),
+        "{status:?}"
+    );
+    assert!(s.views.images.fresh.container_outdated("nginx:1.27"));
+    // From the image, u updates the containers running it (web), after asking.
+    for _ in 0..2 {
+        if s.views.images.selected().map(|i| i.name()) != Some("nginx:1.27") {
+            key(&mut s, 'j');
+        }
+    }
+    let out = key(&mut s, 'u');
+    assert!(recreate_req(&out).is_none());
+    let out = key(&mut s, 'y');
+    let r = recreate_req(&out).expect("sent");
+    let names: Vec<&str> = r.targets.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["web"]);
+    assert_eq!(r.how, How::Update);
+}
+
+#[test]
+fn the_schedule_checks_on_its_own_and_says_only_news() {
+    use dockside::app::msg::ResMsg;
+    let mut s = fixtures::state(120, 40);
+    s.views.images.fresh.every = 600;
+    // Not listed yet: the images are asked for, the check follows their list.
+    let out = send(&mut s, Msg::Tick(fixtures::NOW));
+    assert!(out.iter().any(|c| matches!(
+        c,
+        Cmd::Engine(Req::Res(dockside::app::msg::ResCmd::Watch(
+            dockside::app::msg::Kind::Images
+        )))
+    )));
+    let out = send(&mut s, Msg::Res(ResMsg::Images(Ok(vec![nginx_image()]))));
+    assert_eq!(check_tags(&out), Some(vec!["nginx:1.27".to_string()]));
+    let before = s.status.clone();
+    send(
+        &mut s,
+        Msg::Res(ResMsg::TagDigests(vec![(
+            "nginx:1.27".into(),
+            Ok("sha256:aaaa".into()),
+        )])),
+    );
+    assert_eq!(s.status, before, "nothing new, nothing said");
+    assert!(!s.views.images.fresh.container_outdated("nginx:1.27"));
+    // Not again before the interval, again after it.
+    let out = send(&mut s, Msg::Tick(fixtures::NOW + 599));
+    assert_eq!(check_tags(&out), None);
+    let out = send(&mut s, Msg::Tick(fixtures::NOW + 600));
+    assert_eq!(check_tags(&out), Some(vec!["nginx:1.27".to_string()]));
+}

@@ -454,3 +454,139 @@ async fn the_form_recreates_in_place_and_duplicates() {
     );
     assert_eq!(docker_ok(&["inspect", "-f", "{{.Id}}", &name]), *new_id);
 }
+
+/// A new image pushed under the tag a container runs: the registry's digest differs from the
+/// local one, the tag and the container get the outdated badge; update recreates the
+/// container on the new digest and the badge goes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tag_moved_in_its_registry_is_outdated_until_updated() {
+    use dockside::app::msg::ResMsg;
+    use dockside::docker::{containers, images, registry};
+    if !support::engine::available() {
+        skip("no engine");
+        return;
+    }
+    let Some(reg) = support::registry::start("fresh", None) else {
+        skip("no docker-registry here");
+        return;
+    };
+    let pid = std::process::id();
+    let mut made = Made::default();
+    let reference = format!("{}/dockside-fresh-{pid}/app:v1", reg.host());
+    let (v1_tag, v2_tag) = (
+        format!("dockside-fresh-{pid}:v1"),
+        format!("dockside-fresh-{pid}:v2"),
+    );
+    made.images
+        .extend([reference.clone(), v1_tag.clone(), v2_tag.clone()]);
+    let v1 = build(
+        &v1_tag,
+        &format!("LABEL dockside.fresh={pid}-1\nCMD [\"sleep\", \"3600\"]"),
+    );
+    let v2 = build(
+        &v2_tag,
+        &format!("LABEL dockside.fresh={pid}-2\nCMD [\"sleep\", \"3601\"]"),
+    );
+    made.images.extend([v1.clone(), v2.clone()]);
+    docker_ok(&["tag", &v1, &reference]);
+    docker_ok(&["push", &reference]);
+    let name = support::engine::unique_name("dockside-fresh");
+    made.containers.push(name.clone());
+    let id = docker_ok(&[
+        "run",
+        "-d",
+        "--name",
+        &name,
+        "--label",
+        "dockside.test=1",
+        "-e",
+        "KEEP=1",
+        &reference,
+    ]);
+    let docker = connect().await;
+    // The state as the app has it: the real images and container, the registry's answer.
+    let listed = |docker: Docker, id: String| async move {
+        let (_, c) = containers::fetch_one(docker, id, std::time::Duration::ZERO).await;
+        c.expect("listed").expect("exists")
+    };
+    let mut s = dockside::app::fixtures::state(120, 40);
+    let check = |s: &State| {
+        let ours = vec![reference.clone()];
+        assert!(
+            dockside::app::freshness::checkable(s.views.images.images.as_deref().unwrap_or(&[]))
+                .contains(&reference),
+            "the tag has a repo digest to compare"
+        );
+        ours
+    };
+    type State = dockside::app::State;
+    let relist = |s: &mut State, list| {
+        let mut out = Vec::new();
+        dockside::app::update(s, Msg::Res(ResMsg::Images(Ok(list))), &mut out);
+    };
+    relist(&mut s, images::list(&docker, false).await.expect("images"));
+    let tags = check(&s);
+    let answer = registry::digests(tags.clone(), &[]).await;
+    assert!(
+        matches!(&answer[0].1, Ok(d) if d.starts_with("sha256:")),
+        "{answer:?}"
+    );
+    let mut out = Vec::new();
+    dockside::app::update(&mut s, Msg::Res(ResMsg::TagDigests(answer)), &mut out);
+    let c = listed(docker.clone(), id.clone()).await;
+    assert!(!s.views.images.fresh.tag_outdated(&reference));
+    assert!(!s.views.images.fresh.container_outdated(&c.image));
+
+    // v2 pushed under the tag from elsewhere (the local tag stays on v1).
+    docker_ok(&["tag", &v2, &reference]);
+    docker_ok(&["push", &reference]);
+    docker_ok(&["tag", &v1, &reference]);
+    relist(&mut s, images::list(&docker, false).await.expect("images"));
+    let answer = registry::digests(check(&s), &[]).await;
+    dockside::app::update(&mut s, Msg::Res(ResMsg::TagDigests(answer)), &mut out);
+    assert!(s.views.images.fresh.tag_outdated(&reference));
+    assert!(
+        s.views.images.fresh.container_outdated(&c.image),
+        "{} is outdated",
+        c.image
+    );
+
+    // Update: the new digest, the badge gone.
+    let report = update(&docker, &id, &name, &reference).await;
+    let Ok(Outcome::Replaced {
+        new_id, image_id, ..
+    }) = &report.result
+    else {
+        panic!("{report:?}");
+    };
+    assert_eq!(image_id, &v2);
+    let digests = docker_ok(&[
+        "image",
+        "inspect",
+        "-f",
+        "{{range .RepoDigests}}{{println .}}{{end}}",
+        image_id,
+    ]);
+    let remote = registry::digests(vec![reference.clone()], &[]).await;
+    let Ok(remote) = &remote[0].1 else {
+        panic!("{remote:?}");
+    };
+    assert!(digests.contains(remote.as_str()), "{digests} has {remote}");
+    assert_eq!(
+        docker_ok(&[
+            "inspect",
+            "-f",
+            "{{range .Config.Env}}{{println .}}{{end}}",
+            &name
+        ])
+        .lines()
+        .filter(|l| *l == "KEEP=1")
+        .count(),
+        1
+    );
+    relist(&mut s, images::list(&docker, false).await.expect("images"));
+    let c = listed(docker.clone(), new_id.clone()).await;
+    assert!(!s.views.images.fresh.tag_outdated(&reference));
+    assert!(!s.views.images.fresh.container_outdated(&c.image));
+    drop(reg);
+}

@@ -109,6 +109,7 @@ actions! {
     Export => "export",
     Rename => "rename": mutates,
     UpdateImage => "update_image": mutates,
+    CheckUpdates => "check_updates",
     RecreateForm => "recreate_form": mutates,
     Duplicate => "duplicate": mutates,
     // Logs and inspect text.

@@ -273,7 +273,8 @@ fn res_cli(r: &ResCmd) -> Option<String> {
         ResCmd::Registries
         | ResCmd::Catalog(_)
         | ResCmd::RegistryTags { .. }
-        | ResCmd::RegistryTag { .. } => return None,
+        | ResCmd::RegistryTag { .. }
+        | ResCmd::CheckTags { .. } => return None,
         ResCmd::Watch(_)
         | ResCmd::Tasks(_)
         | ResCmd::InspectService { .. }

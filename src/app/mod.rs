@@ -10,6 +10,7 @@ pub mod files;
 pub mod files_tab;
 #[doc(hidden)]
 pub mod fixtures;
+pub mod freshness;
 pub mod from_engine;
 pub mod images;
 pub mod keymap;

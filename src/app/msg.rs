@@ -380,7 +380,8 @@ impl ResCmd {
             ResCmd::Registries
             | ResCmd::Catalog(_)
             | ResCmd::RegistryTags { .. }
-            | ResCmd::RegistryTag { .. } => false,
+            | ResCmd::RegistryTag { .. }
+            | ResCmd::CheckTags { .. } => false,
             ResCmd::DeleteTag { .. } => true,
             ResCmd::ChangeService { .. }
             | ResCmd::RemoveService { .. }
@@ -489,6 +490,8 @@ pub enum ResMsg {
         tag: String,
         result: Result<(), String>,
     },
+    /// The registries' digest of each tag asked about ([`ResCmd::CheckTags`]).
+    TagDigests(Vec<(String, Result<String, String>)>),
 }
 
 /// Commands for these views.
@@ -605,6 +608,12 @@ pub enum ResCmd {
         registry: Box<super::registry::Registry>,
         repo: String,
         tag: String,
+    },
+    /// What each of these local tags (`host/repo:tag`) names in its registry now, for the
+    /// outdated badge; `insecure`: hosts reached over plain HTTP.
+    CheckTags {
+        tags: Vec<String>,
+        insecure: Vec<String>,
     },
     /// Delete a tag's manifest from its registry.
     DeleteTag {

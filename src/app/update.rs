@@ -79,6 +79,7 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         Msg::Tick(now) => {
             state.now = now;
             refresh_top(state, out);
+            super::freshness::tick(state, out);
             let print = state.clock_fingerprint();
             if print != state.clock_print {
                 state.dirty = true;

@@ -161,6 +161,9 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
             tag,
             result: Err(why),
         },
+        ResCmd::CheckTags { tags, .. } => {
+            ResMsg::TagDigests(tags.into_iter().map(|t| (t, Err(why.clone()))).collect())
+        }
         ResCmd::DeleteTag {
             registry,
             repo,

@@ -762,6 +762,88 @@ pub async fn tag_info_on(c: &mut Conn, repo: &str, tag: &str) -> Result<TagInfo,
     Ok(info)
 }
 
+/// Where a local tag lives: its registry's host and the repository's path there
+/// (`busybox:latest` → `docker.io`, `library/busybox`, `latest`).
+pub fn locate(tag: &str) -> (String, String, String) {
+    let r = crate::app::images::Reference::parse(tag);
+    let host = r.registry().to_string();
+    let t = r.tag_or_latest().unwrap_or("latest").to_string();
+    let path = r
+        .repo
+        .strip_prefix(&format!("{host}/"))
+        .unwrap_or(&r.repo)
+        .to_string();
+    let path = if host == "docker.io" && !path.contains('/') {
+        format!("library/{path}")
+    } else {
+        path
+    };
+    (host_of(&host), path, t)
+}
+
+/// The digest `tag` of `repo` names now (a HEAD of its manifest, as `docker pull` asks;
+/// a GET when the registry gives no digest to a HEAD).
+pub async fn digest_on(c: &mut Conn, repo: &str, tag: &str) -> Result<String, String> {
+    let path = format!("/v2/{repo}/manifests/{tag}");
+    let what = format!("{repo}:{tag}");
+    let header = |a: &Answer| {
+        a.headers
+            .get("docker-content-digest")
+            .and_then(|v| v.to_str().ok())
+            .filter(|d| d.starts_with("sha256:"))
+            .map(str::to_string)
+    };
+    let a = c.call(Method::HEAD, &path, Some(MANIFEST_TYPES)).await?;
+    check(&a, &c.host, &what)?;
+    if let Some(d) = header(&a) {
+        return Ok(d);
+    }
+    let a = c.call(Method::GET, &path, Some(MANIFEST_TYPES)).await?;
+    check(&a, &c.host, &what)?;
+    header(&a).ok_or_else(|| format!("{}: {what}: the registry gives no digest", c.host))
+}
+
+/// The registry digest of each local tag, one connection per registry (registries asked
+/// side by side, a registry's tags one after the other).
+pub async fn digests(
+    tags: Vec<String>,
+    insecure: &[String],
+) -> Vec<(String, Result<String, String>)> {
+    let mut by_host: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
+    for t in tags {
+        let (host, repo, tag) = locate(&t);
+        by_host.entry(host).or_default().push((t, repo, tag));
+    }
+    let per_host = by_host.into_iter().map(|(host, items)| async move {
+        let reg = Registry {
+            name: host.clone(),
+            insecure: insecure.contains(&host),
+            host,
+            source: "local tag".into(),
+        };
+        let mut conn = match Conn::open(&reg).await {
+            Ok(c) => c,
+            Err(e) => {
+                return items
+                    .into_iter()
+                    .map(|(t, _, _)| (t, Err(e.clone())))
+                    .collect::<Vec<_>>();
+            }
+        };
+        let mut out = Vec::new();
+        for (t, repo, tag) in items {
+            let r = digest_on(&mut conn, &repo, &tag).await;
+            out.push((t, r));
+        }
+        out
+    });
+    futures::future::join_all(per_host)
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
 /// Delete the manifest `digest` of `repo` (every tag pointing at it goes).
 pub async fn delete(reg: &Registry, repo: &str, digest: &str) -> Result<(), String> {
     let mut c = Conn::open(reg).await?;
@@ -828,6 +910,31 @@ mod tests {
         assert_eq!(
             parse_helper_get(r#"{"Username":"<token>","Secret":"t"}"#),
             Some(Creds::Token("t".into()))
+        );
+    }
+
+    #[test]
+    fn local_tags_are_located_like_the_cli() {
+        let l = |t: &str| locate(t);
+        assert_eq!(
+            l("busybox:latest"),
+            (
+                "docker.io".into(),
+                "library/busybox".into(),
+                "latest".into()
+            )
+        );
+        assert_eq!(
+            l("user/app"),
+            ("docker.io".into(), "user/app".into(), "latest".into())
+        );
+        assert_eq!(
+            l("127.0.0.1:5000/team/app:v1"),
+            ("127.0.0.1:5000".into(), "team/app".into(), "v1".into())
+        );
+        assert_eq!(
+            l("docker.io/library/redis:7"),
+            ("docker.io".into(), "library/redis".into(), "7".into())
         );
     }
 

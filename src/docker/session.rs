@@ -496,6 +496,11 @@ impl Session {
                     result,
                 })
             }),
+            ResCmd::CheckTags { tags, insecure } => r.reply(move |_| async move {
+                res(ResMsg::TagDigests(
+                    super::registry::digests(tags, &insecure).await,
+                ))
+            }),
             ResCmd::DeleteTag {
                 registry,
                 repo,

@@ -219,7 +219,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                     Span::styled(icon, icon_style),
                 ])),
                 Cell::from(name),
-                Cell::from(c.image.clone()),
+                Cell::from(crate::ui::util::image_cell(state, c, theme)),
                 Cell::from(status),
                 Cell::from(cpu),
                 Cell::from(mem),

@@ -251,6 +251,7 @@ impl Views {
             | ResMsg::RegistryTags { .. }
             | ResMsg::RegistryTag { .. }
             | ResMsg::TagDeleted { .. } => (View::Registries, self.registries.on_msg(msg, cx)),
+            ResMsg::TagDigests(r) => (View::Images, self.images.on_digests(r, cx)),
             ResMsg::Ran(_) | ResMsg::Done { .. } => return Handled::No,
         };
         // Only the view on screen needs a redraw (a status line set by any does too).

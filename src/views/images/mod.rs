@@ -30,6 +30,8 @@ pub struct ImagesView {
     pub jobs: Jobs,
     /// The detail pane shows the jobs instead of the inspected image.
     pub show_jobs: bool,
+    /// What the registries say of the tags here (the outdated badges).
+    pub fresh: crate::app::freshness::Freshness,
 }
 
 impl ImagesView {
@@ -47,11 +49,34 @@ impl ImagesView {
     pub fn on_list(&mut self, r: Result<Vec<Image>, String>, cx: &mut Cx) -> Handled {
         match r {
             Ok(list) => {
+                self.fresh.recompute(&list);
+                // A check asked for before the images were listed.
+                if self.fresh.wanted
+                    && let Some((cmd, n)) = crate::app::freshness::start(&mut self.fresh, &list)
+                {
+                    cx.send(cmd);
+                    cx.status(
+                        StatusKind::Progress,
+                        format!("asking the registries about {n} tags…"),
+                    );
+                }
                 self.images = Some(list);
                 self.error = None;
                 self.refilter(cx.filter, cx.page);
             }
             Err(e) => self.error = Some(e),
+        }
+        Handled::Redraw
+    }
+
+    /// The registries' answer about the tags here.
+    pub fn on_digests(
+        &mut self,
+        results: Vec<(String, Result<String, String>)>,
+        cx: &mut Cx,
+    ) -> Handled {
+        if let Some((kind, line)) = self.fresh.answered(results, self.images.as_deref()) {
+            cx.status(kind, line);
         }
         Handled::Redraw
     }
