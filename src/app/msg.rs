@@ -382,7 +382,7 @@ impl ResCmd {
             | ResCmd::RegistryTags { .. }
             | ResCmd::RegistryTag { .. }
             | ResCmd::CheckTags { .. } => false,
-            ResCmd::DeleteTag { .. } => true,
+            ResCmd::DeleteTag { .. } | ResCmd::Retag { .. } => true,
             ResCmd::ChangeService { .. }
             | ResCmd::RemoveService { .. }
             | ResCmd::ChangeNode { .. }
@@ -489,6 +489,14 @@ pub enum ResMsg {
         repo: String,
         tag: String,
         result: Result<(), String>,
+    },
+    /// A tag written in its registry ([`ResCmd::Retag`]): the digest it names.
+    Retagged {
+        host: String,
+        repo: String,
+        tag: String,
+        to: String,
+        result: Result<String, String>,
     },
     /// The registries' digest of each tag asked about ([`ResCmd::CheckTags`]).
     TagDigests(Vec<(String, Result<String, String>)>),
@@ -614,6 +622,13 @@ pub enum ResCmd {
     CheckTags {
         tags: Vec<String>,
         insecure: Vec<String>,
+    },
+    /// Tag `repo:tag` as `repo:to` in the registry (its manifest put under the new tag).
+    Retag {
+        registry: Box<super::registry::Registry>,
+        repo: String,
+        tag: String,
+        to: String,
     },
     /// Delete a tag's manifest from its registry.
     DeleteTag {

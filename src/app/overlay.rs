@@ -101,6 +101,12 @@ pub enum PromptKind {
         name: String,
         dir: String,
     },
+    /// Another tag for `repo:tag`, written in its registry.
+    RegistryRetag {
+        registry: Box<super::registry::Registry>,
+        repo: String,
+        tag: String,
+    },
 }
 
 impl PromptKind {
@@ -145,6 +151,13 @@ impl PromptKind {
             }
             PromptKind::Upload { name, dir, .. } => {
                 format!("Upload which host file or directory into {name}:{dir}?")
+            }
+            PromptKind::RegistryRetag {
+                registry,
+                repo,
+                tag,
+            } => {
+                format!("Tag {repo}:{tag} in {} as (new tag)", registry.host)
             }
         }
     }

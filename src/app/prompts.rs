@@ -15,6 +15,15 @@ pub fn split_ref(r: &str) -> (String, String) {
     }
 }
 
+/// A tag as registries take it: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
+pub fn valid_tag(t: &str) -> bool {
+    !t.is_empty()
+        && t.len() <= 128
+        && !t.starts_with(['.', '-'])
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+}
+
 /// Check a run form as typed: the form's own rules, plus what the app already knows of the
 /// engine (a name in use, an image that is not here). `Ok` holds the spec to run.
 pub fn check_form(
@@ -315,6 +324,30 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
                 format!("scale {name}: `{text}` is not a number of replicas"),
             ),
         },
+        PromptKind::RegistryRetag {
+            registry,
+            repo,
+            tag,
+        } => {
+            if !valid_tag(text) {
+                return err(
+                    state,
+                    format!(
+                        "tag: `{text}` is not a tag (up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -)"
+                    ),
+                );
+            }
+            state.set_status(
+                StatusKind::Progress,
+                format!("tagging {repo}:{tag} as {text} in {}…", registry.host),
+            );
+            out.push(Cmd::Engine(Req::Res(ResCmd::Retag {
+                registry,
+                repo,
+                tag,
+                to: text.to_string(),
+            })));
+        }
         PromptKind::ComposeScale { mut run, service } => match text.parse::<u32>() {
             Ok(n) => {
                 run.args.push(format!("{service}={n}"));

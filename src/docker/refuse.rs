@@ -161,6 +161,18 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
             tag,
             result: Err(why),
         },
+        ResCmd::Retag {
+            registry,
+            repo,
+            tag,
+            to,
+        } => ResMsg::Retagged {
+            host: registry.host,
+            repo,
+            tag,
+            to,
+            result: Err(why),
+        },
         ResCmd::CheckTags { tags, .. } => {
             ResMsg::TagDigests(tags.into_iter().map(|t| (t, Err(why.clone()))).collect())
         }

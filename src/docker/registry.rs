@@ -320,6 +320,17 @@ impl Conn {
         path_or_url: &str,
         accept: Option<&str>,
     ) -> Result<Answer, String> {
+        self.send(method, path_or_url, accept, None).await
+    }
+
+    /// One request; `body`: its content type and bytes.
+    async fn send(
+        &self,
+        method: Method,
+        path_or_url: &str,
+        accept: Option<&str>,
+        body: Option<&(String, Bytes)>,
+    ) -> Result<Answer, String> {
         let url = if path_or_url.starts_with("http://") || path_or_url.starts_with("https://") {
             path_or_url.to_string()
         } else {
@@ -336,8 +347,12 @@ impl Conn {
         {
             req = req.header("Authorization", a);
         }
+        if let Some((ct, _)) = body {
+            req = req.header("Content-Type", ct.as_str());
+        }
+        let bytes = body.map(|(_, b)| b.clone()).unwrap_or_default();
         let req = req
-            .body(Full::new(Bytes::new()))
+            .body(Full::new(bytes))
             .map_err(|e| format!("{url}: {e}"))?;
         let host = &self.host;
         let fut = async {
@@ -377,7 +392,18 @@ impl Conn {
         path: &str,
         accept: Option<&str>,
     ) -> Result<Answer, String> {
-        let mut a = self.raw(method.clone(), path, accept).await?;
+        self.call_with(method, path, accept, None).await
+    }
+
+    /// [`Conn::call`] with a body (a `PUT`).
+    async fn call_with(
+        &mut self,
+        method: Method,
+        path: &str,
+        accept: Option<&str>,
+        body: Option<&(String, Bytes)>,
+    ) -> Result<Answer, String> {
+        let mut a = self.send(method.clone(), path, accept, body).await?;
         if a.status == StatusCode::UNAUTHORIZED {
             let challenge = a
                 .headers
@@ -386,7 +412,7 @@ impl Conn {
                 .unwrap_or("")
                 .to_string();
             self.authenticate(&challenge).await?;
-            a = self.raw(method.clone(), path, accept).await?;
+            a = self.send(method.clone(), path, accept, body).await?;
             if a.status == StatusCode::UNAUTHORIZED {
                 return Err(match self.creds {
                     Some(_) => {
@@ -428,48 +454,42 @@ impl Conn {
             "bearer" => {
                 let realm = params
                     .get("realm")
-                    .ok_or_else(|| format!("{}: a Bearer challenge without realm", self.host))?;
-                let mut url = format!("{realm}?");
-                if let Some(s) = params.get("service") {
-                    url.push_str(&format!("service={}&", encode(s)));
-                }
-                if let Some(s) = params.get("scope") {
-                    url.push_str(&format!("scope={}&", encode(s)));
-                }
-                let mut req = Request::builder()
-                    .method(Method::GET)
-                    .uri(url.trim_end_matches(['&', '?']));
-                match &self.creds {
-                    Some(Creds::Basic { user, password }) => {
-                        req = req.header("Authorization", basic(user, password));
-                    }
-                    Some(Creds::Token(t)) => {
-                        let _ = t; // identity tokens go through POST /token (OAuth2)
-                    }
-                    None => {}
-                }
-                let req = req
-                    .body(Full::new(Bytes::new()))
-                    .map_err(|e| format!("{realm}: {e}"))?;
+                    .ok_or_else(|| format!("{}: a Bearer challenge without realm", self.host))?
+                    .clone();
+                let (service, scope) = (params.get("service"), params.get("scope"));
                 let host = self.host.clone();
-                let fut = async {
-                    let resp = self
-                        .client
-                        .request(req)
-                        .await
-                        .map_err(|e| format!("{host}: token endpoint: {}", chain(&e)))?;
-                    let status = resp.status();
-                    let body = resp
-                        .into_body()
-                        .collect()
-                        .await
-                        .map_err(|e| format!("{host}: token endpoint: {}", chain(&e)))?
-                        .to_bytes();
-                    Ok::<_, String>((status, body))
+                let (status, body) = match self.creds.clone() {
+                    // An identity token (`identitytoken` of config.json, a helper's
+                    // `<token>`): the OAuth2 refresh-token grant, as the docker CLI does;
+                    // a token endpoint without it is asked the plain way.
+                    Some(Creds::Token(t)) => {
+                        let form = oauth_form(service, scope, &t);
+                        let req = Request::builder()
+                            .method(Method::POST)
+                            .uri(&realm)
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .body(Full::new(Bytes::from(form)))
+                            .map_err(|e| format!("{realm}: {e}"))?;
+                        let (status, body) = self.token_call(req).await?;
+                        if status == StatusCode::NOT_FOUND
+                            || status == StatusCode::METHOD_NOT_ALLOWED
+                        {
+                            let req = token_get(&realm, service, scope, None)?;
+                            self.token_call(req).await?
+                        } else {
+                            (status, body)
+                        }
+                    }
+                    Some(Creds::Basic { user, password }) => {
+                        let req =
+                            token_get(&realm, service, scope, Some(&basic(&user, &password)))?;
+                        self.token_call(req).await?
+                    }
+                    None => {
+                        self.token_call(token_get(&realm, service, scope, None)?)
+                            .await?
+                    }
                 };
-                let (status, body) = tokio::time::timeout(TIMEOUT, fut)
-                    .await
-                    .map_err(|_| format!("{host}: the token endpoint did not answer"))??;
                 if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
                     return Err(format!(
                         "{host}: bad credentials (the token endpoint refused them)"
@@ -487,6 +507,29 @@ impl Conn {
             }
             _ => Err(format!("{}: authentication required", self.host)),
         }
+    }
+
+    /// A request to the token endpoint: its status and body, within the deadline.
+    async fn token_call(&self, req: Request<Full<Bytes>>) -> Result<(StatusCode, Bytes), String> {
+        let host = &self.host;
+        let fut = async {
+            let resp = self
+                .client
+                .request(req)
+                .await
+                .map_err(|e| format!("{host}: token endpoint: {}", chain(&e)))?;
+            let status = resp.status();
+            let body = resp
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| format!("{host}: token endpoint: {}", chain(&e)))?
+                .to_bytes();
+            Ok::<_, String>((status, body))
+        };
+        tokio::time::timeout(TIMEOUT, fut)
+            .await
+            .map_err(|_| format!("{host}: the token endpoint did not answer"))?
     }
 
     /// GET a JSON document, every page of it (`Link: <…>; rel="next"`).
@@ -511,6 +554,45 @@ impl Conn {
         }
         Ok(out)
     }
+}
+
+/// `GET realm?service=…&scope=…`, with `authorization` when given.
+fn token_get(
+    realm: &str,
+    service: Option<&String>,
+    scope: Option<&String>,
+    authorization: Option<&str>,
+) -> Result<Request<Full<Bytes>>, String> {
+    let mut url = format!("{realm}?");
+    if let Some(s) = service {
+        url.push_str(&format!("service={}&", encode(s)));
+    }
+    if let Some(s) = scope {
+        url.push_str(&format!("scope={}&", encode(s)));
+    }
+    let mut req = Request::builder()
+        .method(Method::GET)
+        .uri(url.trim_end_matches(['&', '?']));
+    if let Some(a) = authorization {
+        req = req.header("Authorization", a);
+    }
+    req.body(Full::new(Bytes::new()))
+        .map_err(|e| format!("{realm}: {e}"))
+}
+
+/// The OAuth2 refresh-token grant's form, as the docker CLI sends it.
+pub fn oauth_form(service: Option<&String>, scope: Option<&String>, token: &str) -> String {
+    let mut form = format!(
+        "grant_type=refresh_token&refresh_token={}&client_id=dockside",
+        encode(token)
+    );
+    if let Some(s) = service {
+        form.push_str(&format!("&service={}", encode(s)));
+    }
+    if let Some(s) = scope {
+        form.push_str(&format!("&scope={}", encode(s)));
+    }
+    form
 }
 
 fn basic(user: &str, password: &str) -> String {
@@ -844,6 +926,61 @@ pub async fn digests(
         .collect()
 }
 
+/// Tag what `repo:tag` points at as `repo:to` too, in the registry itself: its manifest read
+/// and written back, byte for byte, under the new tag (what `crane tag` and
+/// `docker buildx imagetools create` do). The digest tagged.
+pub async fn retag(reg: &Registry, repo: &str, tag: &str, to: &str) -> Result<String, String> {
+    retag_on(&mut Conn::open(reg).await?, repo, tag, to).await
+}
+
+pub async fn retag_on(c: &mut Conn, repo: &str, tag: &str, to: &str) -> Result<String, String> {
+    let what = format!("{repo}:{tag}");
+    let a = c
+        .call(
+            Method::GET,
+            &format!("/v2/{repo}/manifests/{tag}"),
+            Some(MANIFEST_TYPES),
+        )
+        .await?;
+    check(&a, &c.host, &what)?;
+    let media_type = a
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| {
+            serde_json::from_slice::<Value>(&a.body)
+                .ok()?
+                .get("mediaType")?
+                .as_str()
+                .map(str::to_string)
+        })
+        .ok_or_else(|| format!("{}: {what}: the manifest has no media type", c.host))?;
+    let digest = a
+        .headers
+        .get("docker-content-digest")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = (media_type, a.body);
+    let put = c
+        .call_with(
+            Method::PUT,
+            &format!("/v2/{repo}/manifests/{to}"),
+            None,
+            Some(&body),
+        )
+        .await?;
+    check(&put, &c.host, &format!("tagging {what} as {to}"))?;
+    let written = put
+        .headers
+        .get("docker-content-digest")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or(&digest)
+        .to_string();
+    Ok(written)
+}
+
 /// Delete the manifest `digest` of `repo` (every tag pointing at it goes).
 pub async fn delete(reg: &Registry, repo: &str, digest: &str) -> Result<(), String> {
     let mut c = Conn::open(reg).await?;
@@ -874,6 +1011,18 @@ mod tests {
         assert_eq!(s, "basic");
         assert_eq!(p["realm"], "Registry Realm");
         assert_eq!(parse_challenge("").0, "");
+    }
+
+    #[test]
+    fn identity_tokens_use_the_refresh_token_grant() {
+        let (service, scope) = (
+            "registry.docker.io".to_string(),
+            "repository:a/b:pull".to_string(),
+        );
+        assert_eq!(
+            oauth_form(Some(&service), Some(&scope), "t/k+n"),
+            "grant_type=refresh_token&refresh_token=t%2Fk%2Bn&client_id=dockside&service=registry.docker.io&scope=repository%3Aa%2Fb%3Apull"
+        );
     }
 
     #[test]

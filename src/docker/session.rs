@@ -496,6 +496,21 @@ impl Session {
                     result,
                 })
             }),
+            ResCmd::Retag {
+                registry,
+                repo,
+                tag,
+                to,
+            } => r.reply(move |_| async move {
+                let result = super::registry::retag(&registry, &repo, &tag, &to).await;
+                res(ResMsg::Retagged {
+                    host: registry.host,
+                    repo,
+                    tag,
+                    to,
+                    result,
+                })
+            }),
             ResCmd::CheckTags { tags, insecure } => r.reply(move |_| async move {
                 res(ResMsg::TagDigests(
                     super::registry::digests(tags, &insecure).await,
