@@ -75,3 +75,12 @@ fn containers_on_a_moved_tag_are_marked() {
         insta::assert_snapshot!(format!("fresh_containers_{w}x{h}"), render(&s));
     }
 }
+
+#[test]
+fn the_update_question_names_what_happens() {
+    for (w, h) in SIZES {
+        let mut s = checked(w, h);
+        press(&mut s, KeyCode::Char('u'));
+        insta::assert_snapshot!(format!("fresh_update_question_{w}x{h}"), render(&s));
+    }
+}

@@ -388,7 +388,6 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
                     image: c.image.clone(),
                 })
                 .collect();
-            state.marked.clear();
             return super::recreate::ask_update(state, targets);
         }
         Action::RecreateForm | Action::Duplicate => {
