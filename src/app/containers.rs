@@ -388,7 +388,7 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
                     image: c.image.clone(),
                 })
                 .collect();
-            return super::recreate::ask_update(state, targets);
+            return super::recreate_flow::ask_update(state, targets);
         }
         Action::RecreateForm | Action::Duplicate => {
             let Some(c) = state.selected_container() else {

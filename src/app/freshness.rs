@@ -281,7 +281,7 @@ pub fn update_from_image(state: &mut State) -> Handled {
             image: c.image.clone(),
         })
         .collect();
-    super::recreate::ask_update(state, targets)
+    super::recreate_flow::ask_update(state, targets)
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub mod overlay;
 pub mod palette;
 pub mod prompts;
 pub mod recreate;
+pub mod recreate_flow;
 pub mod registry;
 pub mod resources;
 pub mod router;

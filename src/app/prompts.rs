@@ -118,7 +118,7 @@ pub fn form_key(state: &mut State, key: &super::keymap::Key, out: &mut Vec<Cmd>)
             ) {
                 Ok(spec) if *purpose != FormPurpose::Run => {
                     let purpose = purpose.clone();
-                    super::recreate::submit_form(state, purpose, spec, out);
+                    super::recreate_flow::submit_form(state, purpose, spec, out);
                 }
                 Ok(spec) => {
                     state.set_status(

@@ -54,7 +54,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         }
         // Whoever sent it (a key, a dialog, the form), its containers are busy until answered.
         if let Cmd::Engine(Req::Recreate(r)) = cmd {
-            super::recreate::sent(state, r);
+            super::recreate_flow::sent(state, r);
         }
     }
 }
@@ -215,9 +215,9 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             state.dirty = true;
         }
         Msg::Event(e) => super::router::on_event(state, e),
-        Msg::Recreated(reports) => super::recreate::answered(state, reports),
+        Msg::Recreated(reports) => super::recreate_flow::answered(state, reports),
         Msg::ContainerForm { purpose, result } => {
-            super::recreate::form_arrived(state, purpose, result)
+            super::recreate_flow::form_arrived(state, purpose, result)
         }
         Msg::Mouse(ev) => super::mouse::on_mouse(state, ev, out),
         Msg::EventHistory(r) => {
