@@ -99,18 +99,25 @@ const KEPT: &[(&str, &str)] = &[
     ("memory", "{{.HostConfig.Memory}}"),
     ("network", "{{.HostConfig.NetworkMode}}"),
     (
+        "networks",
+        "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}",
+    ),
+    (
         "mounts",
         "{{range .Mounts}}{{.Type}}:{{.Name}}:{{.Destination}}:{{.RW}} {{end}}",
     ),
 ];
 
+/// Each of [`KEPT`]; lists (mounts, networks) sorted: the engine lists them in any order.
 fn kept(name: &str) -> Vec<(String, String)> {
     KEPT.iter()
         .map(|(what, f)| {
-            (
-                what.to_string(),
-                docker_ok(&["inspect", "-f", f, name]).trim().to_string(),
-            )
+            let text = docker_ok(&["inspect", "-f", f, name]);
+            let mut words: Vec<&str> = text.split_whitespace().collect();
+            if matches!(*what, "mounts" | "networks") {
+                words.sort_unstable();
+            }
+            (what.to_string(), words.join(" "))
         })
         .collect()
 }
@@ -191,11 +198,13 @@ async fn update_keeps_the_configuration_and_puts_back_a_failing_image() {
 
     let name = support::engine::unique_name("dockside-update");
     let net = format!("{name}-net");
+    let net2 = format!("{name}-net2");
     let vol = format!("{name}-vol");
     made.containers.push(name.clone());
-    made.networks.push(net.clone());
+    made.networks.extend([net.clone(), net2.clone()]);
     made.volumes.push(vol.clone());
     docker_ok(&["network", "create", &net]);
+    docker_ok(&["network", "create", &net2]);
     let id = docker_ok(&[
         "run",
         "-d",
@@ -234,6 +243,8 @@ async fn update_keeps_the_configuration_and_puts_back_a_failing_image() {
         &name,
     ]);
     made.volumes.push(anon.clone());
+    // A second network, joined after the start, with an alias of its own.
+    docker_ok(&["network", "connect", "--alias", "second", &net2, &name]);
     docker_ok(&[
         "exec",
         &name,
@@ -268,6 +279,11 @@ async fn update_keeps_the_configuration_and_puts_back_a_failing_image() {
         aliases(&name, &net).contains("\"api\""),
         "{}",
         aliases(&name, &net)
+    );
+    assert!(
+        aliases(&name, &net2).contains("\"second\""),
+        "{}",
+        aliases(&name, &net2)
     );
     // What came from the image comes from the new one.
     let env = docker_ok(&["inspect", "-f", "{{json .Config.Env}}", &name]);

@@ -294,15 +294,26 @@ async fn settle(docker: &Docker, id: &str) -> Result<(), String> {
     }
 }
 
-/// The last non-empty line a container wrote, shortened.
+/// The last non-empty line a container wrote, shortened (asked a few times: a process that
+/// just died may not have its output logged yet).
 async fn last_log_line(docker: &Docker, id: &str) -> Option<String> {
+    for _ in 0..5 {
+        if let Some(line) = last_log_line_once(docker, id).await {
+            return Some(line);
+        }
+        tokio::time::sleep(SETTLE_POLL).await;
+    }
+    None
+}
+
+async fn last_log_line_once(docker: &Docker, id: &str) -> Option<String> {
     let opts = LogsOptionsBuilder::default()
         .stdout(true)
         .stderr(true)
         .tail("5")
         .build();
     let stream = docker.logs(id, Some(opts));
-    let chunks: Vec<_> = tokio::time::timeout(Duration::from_secs(3), stream.collect::<Vec<_>>())
+    let chunks: Vec<_> = tokio::time::timeout(Duration::from_secs(5), stream.collect::<Vec<_>>())
         .await
         .ok()?;
     let text: String = chunks
