@@ -14,6 +14,7 @@ pub struct Config {
     pub logs: LogsConfig,
     pub containers: ContainersConfig,
     pub ui: UiConfig,
+    pub freshness: FreshnessConfig,
     /// Registries to browse (the registries view), besides those of `~/.docker/config.json`.
     pub registries: Vec<crate::app::registry::RegistryConfig>,
     /// Engines to show at once when none is given on the command line.
@@ -209,6 +210,15 @@ pub struct LogsConfig {
     pub wrap: bool,
 }
 
+/// The outdated badges: how often the registries are asked on their own.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct FreshnessConfig {
+    /// Minutes between checks of every local tag against its registry; 0: only when asked
+    /// (`U` in the images or registries view).
+    pub check_minutes: u32,
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct ContainersConfig {
@@ -311,6 +321,7 @@ impl Config {
             .unwrap_or_else(|_| DEFAULT_CONFIRM.to_vec());
         state.views.registries.configure(&self.registries);
         state.fleet.environments = self.resolved_environments.clone();
+        state.views.images.fresh.every = i64::from(self.freshness.check_minutes) * 60;
     }
 }
 
@@ -342,6 +353,16 @@ mod tests {
         let e = Config::parse_in("[environments.x]\nlabels = [\"oops\"]\n", None)
             .expect_err("bad label");
         assert!(e.contains("environments.x.labels"), "{e}");
+    }
+
+    #[test]
+    fn the_freshness_schedule_is_off_unless_set() {
+        let mut s = crate::app::fixtures::state(80, 24);
+        Config::default().apply(&mut s);
+        assert_eq!(s.views.images.fresh.every, 0);
+        let c = Config::parse("[freshness]\ncheck_minutes = 30\n").expect("valid");
+        c.apply(&mut s);
+        assert_eq!(s.views.images.fresh.every, 1800);
     }
 
     #[test]

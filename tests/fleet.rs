@@ -557,3 +557,37 @@ fn the_engine_picker_adds_and_takes_away_engines() {
         "{out:?}"
     );
 }
+
+#[test]
+fn an_update_of_the_same_container_on_several_engines_goes_to_each() {
+    let mut s = three(120, 30);
+    for c in "/'web".chars() {
+        send(&mut s, Msg::Key(key(c)));
+    }
+    send(&mut s, Msg::Key(enter()));
+    assert_eq!(s.rows.len(), 2, "web on prod1 and on prod2");
+    send(&mut s, Msg::Key(key(' ')));
+    send(&mut s, Msg::Key(key(' ')));
+    assert_eq!(s.marked.len(), 2);
+    let mut out = send(&mut s, Msg::Key(key('u')));
+    out.extend(send(&mut s, Msg::Key(key('y'))));
+    let req = out
+        .into_iter()
+        .find_map(|c| match c {
+            Cmd::Engine(r @ Req::Recreate(_)) => Some(r),
+            _ => None,
+        })
+        .expect("an update is sent");
+    let routed = fleet::route(&s, req);
+    let per: Vec<(EngineId, Vec<String>)> = routed
+        .into_iter()
+        .map(|(h, r)| match r {
+            Req::Recreate(r) => (h, r.targets.iter().map(|t| t.id.clone()).collect()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        per,
+        vec![(EngineId(0), vec![id(1)]), (EngineId(1), vec![id(101)])]
+    );
+}

@@ -397,6 +397,7 @@ mod views {
                 created: NOW - 86_400 * 12,
                 containers: 1,
                 dangling: false,
+                digests: Vec::new(),
             },
             Image {
                 id: "sha256:4444dddd5555eeee6666ffff".into(),
@@ -408,6 +409,7 @@ mod views {
                 created: NOW - 3600 * 5,
                 containers: 2,
                 dangling: false,
+                digests: Vec::new(),
             },
             Image {
                 id: "sha256:7777aaaa8888bbbb9999cccc".into(),
@@ -416,6 +418,7 @@ mod views {
                 created: NOW - 3600 * 30,
                 containers: 0,
                 dangling: true,
+                digests: Vec::new(),
             },
         ]
     }

@@ -19,6 +19,7 @@ fn images() -> Vec<Image> {
             created: NOW - 86_400 * 12,
             containers: 1,
             dangling: false,
+            digests: Vec::new(),
         },
         Image {
             id: "sha256:4444dddd5555eeee6666ffff".into(),
@@ -27,6 +28,7 @@ fn images() -> Vec<Image> {
             created: NOW - 3600 * 5,
             containers: 2,
             dangling: false,
+            digests: Vec::new(),
         },
         Image {
             id: "sha256:7777aaaa8888bbbb9999cccc".into(),
@@ -35,6 +37,7 @@ fn images() -> Vec<Image> {
             created: NOW - 86_400 * 40,
             containers: 0,
             dangling: false,
+            digests: Vec::new(),
         },
     ]
 }

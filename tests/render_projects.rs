@@ -86,6 +86,7 @@ fn images() -> Vec<Image> {
         created: NOW,
         containers: 1,
         dangling: false,
+        digests: Vec::new(),
     };
     vec![
         // stack/api:latest moved on: its containers run OLD.

@@ -110,6 +110,10 @@ actions! {
     Export => "export",
     EditFile => "edit_file": mutates,
     Rename => "rename": mutates,
+    UpdateImage => "update_image": mutates,
+    CheckUpdates => "check_updates",
+    RecreateForm => "recreate_form": mutates,
+    Duplicate => "duplicate": mutates,
     // Logs and inspect text.
     Search => "search",
     Grep => "grep",

@@ -92,6 +92,8 @@ pub fn docker_cli(req: &Req) -> Option<String> {
         Req::Rename { name, to, .. } => {
             format!("docker rename {} {}", shell_word(name), shell_word(to))
         }
+        Req::Recreate(r) => recreate_cli(r),
+        Req::ContainerForm { .. } => return None,
         Req::Exec(_)
         | Req::Logs(_)
         | Req::WatchStats(_)
@@ -115,6 +117,36 @@ pub fn with_host(cli: &str, addr: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" && ")
+}
+
+/// Update: pull, put the old container aside, run the new one the same way, remove the old
+/// one. Recreate: the same with the form's command line. Duplicate: the form's command.
+fn recreate_cli(r: &super::recreate::Recreate) -> String {
+    use super::recreate::{How, OLD_SUFFIX};
+    r.targets
+        .iter()
+        .map(|t| {
+            let n = shell_word(&t.name);
+            let old = shell_word(&format!("{}{OLD_SUFFIX}", t.name));
+            let swap = |run: String| {
+                format!("docker rename {n} {old} && docker stop {old} && {run} && docker rm {old}")
+            };
+            match &r.how {
+                How::Update => {
+                    let img = shell_word(&t.image);
+                    format!(
+                        "docker pull {img} && {}",
+                        swap(format!(
+                            "docker run -d --name {n} [the options of {n}] {img}"
+                        ))
+                    )
+                }
+                How::Replace(spec) => swap(spec.docker_command()),
+                How::Duplicate(spec) => spec.docker_command(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn res_cli(r: &ResCmd) -> Option<String> {
@@ -289,7 +321,18 @@ fn res_cli(r: &ResCmd) -> Option<String> {
         ResCmd::Registries
         | ResCmd::Catalog(_)
         | ResCmd::RegistryTags { .. }
-        | ResCmd::RegistryTag { .. } => return None,
+        | ResCmd::RegistryTag { .. }
+        | ResCmd::CheckTags { .. } => return None,
+        ResCmd::Retag {
+            registry,
+            repo,
+            tag,
+            to,
+        } => format!(
+            "docker buildx imagetools create --tag {} {}",
+            w(&registry.reference(repo, to)),
+            w(&registry.reference(repo, tag))
+        ),
         ResCmd::Watch(_)
         | ResCmd::Tasks(_)
         | ResCmd::ServiceLogs(_)
@@ -312,6 +355,75 @@ mod tests {
         assert_eq!(shell_word("it's"), r"'it'\''s'");
         assert_eq!(shell_word("a b"), "'a b'");
         assert_eq!(shell_word(""), "''");
+    }
+
+    #[test]
+    fn recreates_and_retags_read_as_the_cli() {
+        use super::super::recreate::{How, Recreate, Target};
+        use super::super::registry::Registry;
+        let target = |name: &str| Target {
+            id: "x".into(),
+            name: name.into(),
+            image: "app:v1".into(),
+        };
+        let update = Req::Recreate(Box::new(Recreate {
+            targets: vec![target("web"), target("db")],
+            how: How::Update,
+        }));
+        assert_eq!(
+            docker_cli(&update).as_deref(),
+            Some(
+                "docker pull app:v1 && docker rename web web-dockside-old && docker stop web-dockside-old && docker run -d --name web [the options of web] app:v1 && docker rm web-dockside-old; \
+                 docker pull app:v1 && docker rename db db-dockside-old && docker stop db-dockside-old && docker run -d --name db [the options of db] app:v1 && docker rm db-dockside-old"
+            )
+        );
+        let spec = super::super::runform::RunForm {
+            image: "app:v2".into(),
+            name: "web".into(),
+            env: "A=1".into(),
+            ..Default::default()
+        }
+        .validate()
+        .expect("valid");
+        let replace = Req::Recreate(Box::new(Recreate {
+            targets: vec![target("web")],
+            how: How::Replace(Box::new(spec.clone())),
+        }));
+        assert_eq!(
+            docker_cli(&replace).as_deref(),
+            Some(
+                "docker rename web web-dockside-old && docker stop web-dockside-old && docker run -d --name web -e A=1 app:v2 && docker rm web-dockside-old"
+            )
+        );
+        let dup = Req::Recreate(Box::new(Recreate {
+            targets: vec![target("web")],
+            how: How::Duplicate(Box::new(spec)),
+        }));
+        assert_eq!(
+            docker_cli(&dup).as_deref(),
+            Some("docker run -d --name web -e A=1 app:v2")
+        );
+        let retag = Req::Res(ResCmd::Retag {
+            registry: Box::new(Registry {
+                name: "lab".into(),
+                host: "lab:5000".into(),
+                insecure: false,
+                source: "config".into(),
+            }),
+            repo: "team/app".into(),
+            tag: "v1".into(),
+            to: "stable".into(),
+        });
+        assert_eq!(
+            docker_cli(&retag).as_deref(),
+            Some(
+                "docker buildx imagetools create --tag lab:5000/team/app:stable lab:5000/team/app:v1"
+            )
+        );
+        assert!(super::super::prompts::valid_tag("v1.2_rc-3"));
+        assert!(
+            !super::super::prompts::valid_tag("-x") && !super::super::prompts::valid_tag("a:b")
+        );
     }
 
     #[test]

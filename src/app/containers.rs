@@ -428,6 +428,41 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
         }
         Action::TabFiles => super::files_tab::show(state, out),
         Action::Rename => super::files_tab::ask_rename(state),
+        Action::UpdateImage => {
+            let targets = state
+                .targets()
+                .into_iter()
+                .map(|c| super::recreate::Target {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    image: c.image.clone(),
+                })
+                .collect();
+            return super::recreate_flow::ask_update(state, targets);
+        }
+        Action::RecreateForm | Action::Duplicate => {
+            let Some(c) = state.selected_container() else {
+                state.set_status(StatusKind::Error, "no container selected");
+                return Handled::Redraw;
+            };
+            let (id, name) = (c.id.clone(), c.name.clone());
+            state.set_status(
+                StatusKind::Progress,
+                format!("reading the configuration of {name}…"),
+            );
+            let purpose = if action == Action::Duplicate {
+                super::recreate::FormPurpose::Duplicate {
+                    id: id.clone(),
+                    name,
+                }
+            } else {
+                super::recreate::FormPurpose::Replace {
+                    id: id.clone(),
+                    name,
+                }
+            };
+            out.push(Cmd::Engine(Req::ContainerForm { id, purpose }));
+        }
         Action::TabShells => {
             state.tab = DetailTab::Shells;
         }

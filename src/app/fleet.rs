@@ -41,7 +41,30 @@ pub fn route(state: &State, req: Req) -> Vec<(EngineId, Req)> {
         | Req::SaveFullLog { id, .. }
         | Req::Update { id, .. }
         | Req::ExecOnce { id, .. }
-        | Req::Rename { id, .. } => host_of(id),
+        | Req::Rename { id, .. }
+        | Req::ContainerForm { id, .. } => host_of(id),
+        // Update or recreate: each engine gets its own containers (the same name marked on
+        // several engines is updated on each).
+        Req::Recreate(r) => {
+            let mut by: Vec<(EngineId, Vec<super::recreate::Target>)> = Vec::new();
+            for t in &r.targets {
+                let h = host_of(&t.id);
+                match by.iter_mut().find(|(x, _)| *x == h) {
+                    Some((_, ts)) => ts.push(t.clone()),
+                    None => by.push((h, vec![t.clone()])),
+                }
+            }
+            return by
+                .into_iter()
+                .map(|(h, targets)| {
+                    let how = r.how.clone();
+                    (
+                        h,
+                        Req::Recreate(Box::new(super::recreate::Recreate { targets, how })),
+                    )
+                })
+                .collect();
+        }
         Req::Files(f) => host_of(f.container()),
         Req::Exec(cmd) => match cmd {
             super::exec::ExecCmd::Open(r) => host_of(&r.container_id),
@@ -199,6 +222,7 @@ pub(crate) fn open_deploy_form(state: &mut State, hosts: Vec<EngineId>, env: Opt
     state.overlay = super::overlay::Overlay::RunForm {
         form: Box::new(form),
         field: 0,
+        purpose: super::recreate::FormPurpose::Run,
     };
     state.set_status(
         super::state::StatusKind::Info,

@@ -24,6 +24,8 @@ pub struct Image {
     pub containers: i64,
     /// Neither tagged nor referenced by digest.
     pub dangling: bool,
+    /// `repo@sha256:…`: what it was pulled or pushed as (`RepoDigests`).
+    pub digests: Vec<String>,
 }
 
 impl Image {
@@ -489,6 +491,7 @@ mod tests {
             created,
             containers: 0,
             dangling: tags.is_empty(),
+            digests: Vec::new(),
         }
     }
 

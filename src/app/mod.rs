@@ -12,6 +12,7 @@ pub mod files_tab;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod fleet;
+pub mod freshness;
 pub mod from_engine;
 pub mod images;
 pub mod inspect;
@@ -27,6 +28,8 @@ pub mod msg;
 pub mod overlay;
 pub mod palette;
 pub mod prompts;
+pub mod recreate;
+pub mod recreate_flow;
 pub mod registry;
 pub mod resources;
 pub mod router;

@@ -108,6 +108,13 @@ pub enum Msg {
         path: String,
         project: Option<String>,
     },
+    /// Containers updated or recreated ([`Req::Recreate`]): one report each, as they finish.
+    Recreated(Vec<super::recreate::Report>),
+    /// A container's configuration as a run form ([`Req::ContainerForm`]).
+    ContainerForm {
+        purpose: super::recreate::FormPurpose,
+        result: Result<Box<super::runform::RunForm>, String>,
+    },
 }
 
 /// Events from a log stream. `generation` ties them to the request that opened the stream, so
@@ -284,6 +291,14 @@ pub enum Req {
         name: String,
         to: String,
     },
+    /// Update (pull the tag again, recreate when it moved), recreate in place from an
+    /// edited configuration, or duplicate containers; answered by [`Msg::Recreated`].
+    Recreate(Box<super::recreate::Recreate>),
+    /// Read a container's configuration into a run form, for `purpose`.
+    ContainerForm {
+        id: String,
+        purpose: super::recreate::FormPurpose,
+    },
 }
 
 impl Req {
@@ -292,7 +307,7 @@ impl Req {
     pub fn mutates(&self) -> bool {
         match self {
             Req::Container { .. } | Req::Update { .. } | Req::ExecOnce { .. } => true,
-            Req::Rename { .. } => true,
+            Req::Rename { .. } | Req::Recreate(_) => true,
             // Opening a shell runs a process in the container; typing, resizing and closing
             // act on dockside's own session.
             Req::Exec(e) => matches!(e, ExecCmd::Open(_)),
@@ -308,6 +323,7 @@ impl Req {
             | Req::EventHistory
             | Req::ListEngines
             | Req::Limits(_)
+            | Req::ContainerForm { .. }
             | Req::SaveFullLog { .. } => false,
         }
     }
@@ -346,8 +362,9 @@ impl ResCmd {
             ResCmd::Registries
             | ResCmd::Catalog(_)
             | ResCmd::RegistryTags { .. }
-            | ResCmd::RegistryTag { .. } => false,
-            ResCmd::DeleteTag { .. } => true,
+            | ResCmd::RegistryTag { .. }
+            | ResCmd::CheckTags { .. } => false,
+            ResCmd::DeleteTag { .. } | ResCmd::Retag { .. } => true,
             ResCmd::ChangeService { .. }
             | ResCmd::RemoveService { .. }
             | ResCmd::ChangeNode { .. }
@@ -492,6 +509,16 @@ pub enum ResMsg {
         tag: String,
         result: Result<(), String>,
     },
+    /// A tag written in its registry ([`ResCmd::Retag`]): the digest it names.
+    Retagged {
+        host: String,
+        repo: String,
+        tag: String,
+        to: String,
+        result: Result<String, String>,
+    },
+    /// The registries' digest of each tag asked about ([`ResCmd::CheckTags`]).
+    TagDigests(Vec<(String, Result<String, String>)>),
 }
 
 /// Commands for these views.
@@ -648,6 +675,19 @@ pub enum ResCmd {
         registry: Box<super::registry::Registry>,
         repo: String,
         tag: String,
+    },
+    /// What each of these local tags (`host/repo:tag`) names in its registry now, for the
+    /// outdated badge; `insecure`: hosts reached over plain HTTP.
+    CheckTags {
+        tags: Vec<String>,
+        insecure: Vec<String>,
+    },
+    /// Tag `repo:tag` as `repo:to` in the registry (its manifest put under the new tag).
+    Retag {
+        registry: Box<super::registry::Registry>,
+        repo: String,
+        tag: String,
+        to: String,
     },
     /// Delete a tag's manifest from its registry.
     DeleteTag {

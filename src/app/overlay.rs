@@ -121,6 +121,12 @@ pub enum PromptKind {
     },
     /// The host tar file images are loaded from (`docker load`).
     LoadImages,
+    /// Another tag for `repo:tag`, written in its registry.
+    RegistryRetag {
+        registry: Box<super::registry::Registry>,
+        repo: String,
+        tag: String,
+    },
 }
 
 impl PromptKind {
@@ -199,6 +205,13 @@ impl PromptKind {
             PromptKind::LoadImages => {
                 "Load images (docker load) from which tar file of this host?".into()
             }
+            PromptKind::RegistryRetag {
+                registry,
+                repo,
+                tag,
+            } => {
+                format!("Tag {repo}:{tag} in {} as (new tag)", registry.host)
+            }
         }
     }
 }
@@ -221,6 +234,8 @@ pub enum Overlay {
     RunForm {
         form: Box<super::runform::RunForm>,
         field: usize,
+        /// A new container, or recreating or duplicating one.
+        purpose: super::recreate::FormPurpose,
     },
     /// The engines to switch to: docker contexts and the default; `sel` is highlighted.
     Engines {

@@ -3,6 +3,7 @@
 use super::model::split_command;
 use super::msg::{Cmd, Req, ResCmd};
 use super::overlay::{Overlay, PromptKind, StatusKind};
+use super::recreate::FormPurpose;
 use super::runform::RunForm;
 use super::state::State;
 
@@ -14,30 +15,45 @@ pub fn split_ref(r: &str) -> (String, String) {
     }
 }
 
+/// A tag as registries take it: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
+pub fn valid_tag(t: &str) -> bool {
+    !t.is_empty()
+        && t.len() <= 128
+        && !t.starts_with(['.', '-'])
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+}
+
 /// Check a run form as typed: the form's own rules, plus what the app already knows of the
 /// engine (a name in use, an image that is not here). `Ok` holds the spec to run.
 pub fn check_form(
     state: &State,
     form: &RunForm,
+    purpose: &FormPurpose,
 ) -> Result<super::runform::RunSpec, Vec<(super::runform::Field, String)>> {
     check_form_parts(
         &state.containers,
         state.views.images.images.as_deref(),
         form,
+        purpose.replaces(),
     )
 }
 
+/// `replaces`: the container the form recreates, whose name is free for it.
 fn check_form_parts(
     containers: &std::collections::HashMap<String, super::model::Container>,
     images: Option<&[super::images::Image]>,
     form: &RunForm,
+    replaces: Option<&str>,
 ) -> Result<super::runform::RunSpec, Vec<(super::runform::Field, String)>> {
     use super::runform::Field;
     let mut errors = match form.validate() {
         Ok(spec) => {
             let mut extra = Vec::new();
             if let Some(name) = spec.name.as_deref()
-                && containers.values().any(|c| c.name == name)
+                && containers
+                    .values()
+                    .any(|c| c.name == name && Some(c.id.as_str()) != replaces)
             {
                 extra.push((
                     Field::Name,
@@ -79,7 +95,12 @@ fn check_form_parts(
 pub fn form_key(state: &mut State, key: &super::keymap::Key, out: &mut Vec<Cmd>) {
     use super::runform::Field;
     use crossterm::event::{KeyCode, KeyModifiers};
-    let Overlay::RunForm { form, field } = &mut state.overlay else {
+    let Overlay::RunForm {
+        form,
+        field,
+        purpose,
+    } = &mut state.overlay
+    else {
         return;
     };
     let n = Field::ALL.len();
@@ -108,12 +129,21 @@ pub fn form_key(state: &mut State, key: &super::keymap::Key, out: &mut Vec<Cmd>)
             } else {
                 &state.containers
             };
-            match check_form_parts(containers, state.views.images.images.as_deref(), form) {
+            match check_form_parts(
+                containers,
+                state.views.images.images.as_deref(),
+                form,
+                purpose.replaces(),
+            ) {
                 Ok(spec) if state.fleet.deploy.is_some() => {
                     state.overlay = Overlay::None;
                     if let Some(d) = state.fleet.deploy.take() {
                         super::fleet::deploy(state, d, spec, out);
                     }
+                }
+                Ok(spec) if *purpose != FormPurpose::Run => {
+                    let purpose = purpose.clone();
+                    super::recreate_flow::submit_form(state, purpose, spec, out);
                 }
                 Ok(spec) => {
                     state.set_status(
@@ -408,6 +438,30 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
             }
             Err(e) => err(state, format!("deploy: {e}")),
         },
+        PromptKind::RegistryRetag {
+            registry,
+            repo,
+            tag,
+        } => {
+            if !valid_tag(text) {
+                return err(
+                    state,
+                    format!(
+                        "tag: `{text}` is not a tag (up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -)"
+                    ),
+                );
+            }
+            state.set_status(
+                StatusKind::Progress,
+                format!("tagging {repo}:{tag} as {text} in {}…", registry.host),
+            );
+            out.push(Cmd::Engine(Req::Res(ResCmd::Retag {
+                registry,
+                repo,
+                tag,
+                to: text.to_string(),
+            })));
+        }
         PromptKind::ComposeScale { mut run, service } => match text.parse::<u32>() {
             Ok(n) => {
                 run.args.push(format!("{service}={n}"));

@@ -128,6 +128,14 @@ pub fn refilter(state: &mut State) {
 /// the view itself.
 pub fn action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled {
     let (p, view) = (page(state), state.view);
+    // Freshness reads the images and the registries, and updates containers: the root's.
+    match (view, action) {
+        (View::Images | View::Registries, Action::CheckUpdates) => {
+            return super::freshness::check(state, false, out);
+        }
+        (View::Images, Action::UpdateImage) => return super::freshness::update_from_image(state),
+        _ => {}
+    }
     let Some(v) = state.views.get_mut(view) else {
         return Handled::No;
     };

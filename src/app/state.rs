@@ -176,6 +176,8 @@ pub struct State {
     /// Show jobs (pull/push/build) in the detail pane of the images view.
     /// A container just created from the run prompt: select it when it appears in the list.
     pub select_when_listed: Option<String>,
+    /// Updates and recreates under way, summed up when the last one answers.
+    pub recreating: super::recreate::Batch,
     /// Limits of a container (id, limits) for the stats tab.
     pub limits: Option<(String, super::model::Limits)>,
     /// Embedded exec/attach sessions.
@@ -248,6 +250,7 @@ impl State {
             view: crate::views::View::Containers,
             views: crate::views::Views::default(),
             select_when_listed: None,
+            recreating: Default::default(),
             limits: None,
             exec: Sessions::new(),
             watching: Vec::new(),

@@ -64,6 +64,10 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             let page = state.areas().list_rows().max(1);
             state.views.commands.record(state.now, cli, page);
         }
+        // Whoever sent it (a key, a dialog, the form), its containers are busy until answered.
+        if let Cmd::Engine(Req::Recreate(r)) = cmd {
+            super::recreate_flow::sent(state, r);
+        }
     }
 }
 
@@ -131,6 +135,7 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         Msg::Tick(now) => {
             state.now = now;
             refresh_top(state, out);
+            super::freshness::tick(state, out);
             let print = state.clock_fingerprint();
             if print != state.clock_print {
                 state.dirty = true;
@@ -260,6 +265,10 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
         Msg::Res(m) => super::router::on_msg(state, m, out),
         Msg::Files(m) => super::files_tab::on_msg(state, m, out),
         Msg::Event(e) => super::router::on_event(state, e),
+        Msg::Recreated(reports) => super::recreate_flow::answered(state, reports),
+        Msg::ContainerForm { purpose, result } => {
+            super::recreate_flow::form_arrived(state, purpose, result)
+        }
         Msg::Mouse(ev) => super::mouse::on_mouse(state, ev, out),
         Msg::EventHistory(r) => {
             let p = state.areas().list_rows().max(1);
@@ -308,7 +317,7 @@ fn on_paste(state: &mut State, text: String, out: &mut Vec<Cmd>) {
     } else if state.filter.active {
         state.filter.text.push_str(&text.replace(['\n', '\r'], " "));
         state.recompute_rows();
-    } else if let Overlay::RunForm { form, field } = &mut state.overlay {
+    } else if let Overlay::RunForm { form, field, .. } = &mut state.overlay {
         let f = super::runform::Field::ALL[(*field).min(super::runform::Field::ALL.len() - 1)];
         if let Some(t) = form.text_mut(f) {
             t.push_str(&text.replace(['\n', '\r'], " "));

@@ -32,13 +32,14 @@ use crate::app::images::{HistoryEntry, Image, ImageDetail, NONE_TAG, Progress, R
 
 fn image_from(s: bollard::models::ImageSummary) -> Image {
     let tags: Vec<String> = s.repo_tags.into_iter().filter(|t| t != NONE_TAG).collect();
-    let digests = s
+    let digests: Vec<String> = s
         .repo_digests
-        .iter()
-        .filter(|d| *d != "<none>@<none>")
-        .count();
+        .into_iter()
+        .filter(|d| d != "<none>@<none>")
+        .collect();
     Image {
-        dangling: tags.is_empty() && digests == 0,
+        dangling: tags.is_empty() && digests.is_empty(),
+        digests,
         id: s.id,
         tags,
         size: s.size,

@@ -31,6 +31,7 @@ pub mod networks;
 pub mod progress;
 pub mod projects;
 pub mod query;
+pub mod recreate;
 pub mod refuse;
 pub mod registry;
 pub mod service_logs;

@@ -68,6 +68,20 @@ pub fn answer(req: Req, why: &str) -> Option<Msg> {
             what: format!("rename {name} to {to}"),
             result: Err(why),
         },
+        Req::Recreate(r) => Msg::Recreated(
+            r.targets
+                .into_iter()
+                .map(|t| crate::app::recreate::Report {
+                    id: t.id,
+                    name: t.name,
+                    result: Err(why.clone()),
+                })
+                .collect(),
+        ),
+        Req::ContainerForm { purpose, .. } => Msg::ContainerForm {
+            purpose,
+            result: Err(why),
+        },
     })
 }
 
@@ -176,6 +190,21 @@ fn refused_res(cmd: ResCmd, why: String) -> Option<ResMsg> {
             tag,
             result: Err(why),
         },
+        ResCmd::Retag {
+            registry,
+            repo,
+            tag,
+            to,
+        } => ResMsg::Retagged {
+            host: registry.host,
+            repo,
+            tag,
+            to,
+            result: Err(why),
+        },
+        ResCmd::CheckTags { tags, .. } => {
+            ResMsg::TagDigests(tags.into_iter().map(|t| (t, Err(why.clone()))).collect())
+        }
         ResCmd::DeleteTag {
             registry,
             repo,

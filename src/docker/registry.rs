@@ -320,6 +320,17 @@ impl Conn {
         path_or_url: &str,
         accept: Option<&str>,
     ) -> Result<Answer, String> {
+        self.send(method, path_or_url, accept, None).await
+    }
+
+    /// One request; `body`: its content type and bytes.
+    async fn send(
+        &self,
+        method: Method,
+        path_or_url: &str,
+        accept: Option<&str>,
+        body: Option<&(String, Bytes)>,
+    ) -> Result<Answer, String> {
         let url = if path_or_url.starts_with("http://") || path_or_url.starts_with("https://") {
             path_or_url.to_string()
         } else {
@@ -336,8 +347,12 @@ impl Conn {
         {
             req = req.header("Authorization", a);
         }
+        if let Some((ct, _)) = body {
+            req = req.header("Content-Type", ct.as_str());
+        }
+        let bytes = body.map(|(_, b)| b.clone()).unwrap_or_default();
         let req = req
-            .body(Full::new(Bytes::new()))
+            .body(Full::new(bytes))
             .map_err(|e| format!("{url}: {e}"))?;
         let host = &self.host;
         let fut = async {
@@ -377,7 +392,18 @@ impl Conn {
         path: &str,
         accept: Option<&str>,
     ) -> Result<Answer, String> {
-        let mut a = self.raw(method.clone(), path, accept).await?;
+        self.call_with(method, path, accept, None).await
+    }
+
+    /// [`Conn::call`] with a body (a `PUT`).
+    async fn call_with(
+        &mut self,
+        method: Method,
+        path: &str,
+        accept: Option<&str>,
+        body: Option<&(String, Bytes)>,
+    ) -> Result<Answer, String> {
+        let mut a = self.send(method.clone(), path, accept, body).await?;
         if a.status == StatusCode::UNAUTHORIZED {
             let challenge = a
                 .headers
@@ -386,7 +412,7 @@ impl Conn {
                 .unwrap_or("")
                 .to_string();
             self.authenticate(&challenge).await?;
-            a = self.raw(method.clone(), path, accept).await?;
+            a = self.send(method.clone(), path, accept, body).await?;
             if a.status == StatusCode::UNAUTHORIZED {
                 return Err(match self.creds {
                     Some(_) => {
@@ -428,48 +454,42 @@ impl Conn {
             "bearer" => {
                 let realm = params
                     .get("realm")
-                    .ok_or_else(|| format!("{}: a Bearer challenge without realm", self.host))?;
-                let mut url = format!("{realm}?");
-                if let Some(s) = params.get("service") {
-                    url.push_str(&format!("service={}&", encode(s)));
-                }
-                if let Some(s) = params.get("scope") {
-                    url.push_str(&format!("scope={}&", encode(s)));
-                }
-                let mut req = Request::builder()
-                    .method(Method::GET)
-                    .uri(url.trim_end_matches(['&', '?']));
-                match &self.creds {
-                    Some(Creds::Basic { user, password }) => {
-                        req = req.header("Authorization", basic(user, password));
-                    }
-                    Some(Creds::Token(t)) => {
-                        let _ = t; // identity tokens go through POST /token (OAuth2)
-                    }
-                    None => {}
-                }
-                let req = req
-                    .body(Full::new(Bytes::new()))
-                    .map_err(|e| format!("{realm}: {e}"))?;
+                    .ok_or_else(|| format!("{}: a Bearer challenge without realm", self.host))?
+                    .clone();
+                let (service, scope) = (params.get("service"), params.get("scope"));
                 let host = self.host.clone();
-                let fut = async {
-                    let resp = self
-                        .client
-                        .request(req)
-                        .await
-                        .map_err(|e| format!("{host}: token endpoint: {}", chain(&e)))?;
-                    let status = resp.status();
-                    let body = resp
-                        .into_body()
-                        .collect()
-                        .await
-                        .map_err(|e| format!("{host}: token endpoint: {}", chain(&e)))?
-                        .to_bytes();
-                    Ok::<_, String>((status, body))
+                let (status, body) = match self.creds.clone() {
+                    // An identity token (`identitytoken` of config.json, a helper's
+                    // `<token>`): the OAuth2 refresh-token grant, as the docker CLI does;
+                    // a token endpoint without it is asked the plain way.
+                    Some(Creds::Token(t)) => {
+                        let form = oauth_form(service, scope, &t);
+                        let req = Request::builder()
+                            .method(Method::POST)
+                            .uri(&realm)
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .body(Full::new(Bytes::from(form)))
+                            .map_err(|e| format!("{realm}: {e}"))?;
+                        let (status, body) = self.token_call(req).await?;
+                        if status == StatusCode::NOT_FOUND
+                            || status == StatusCode::METHOD_NOT_ALLOWED
+                        {
+                            let req = token_get(&realm, service, scope, None)?;
+                            self.token_call(req).await?
+                        } else {
+                            (status, body)
+                        }
+                    }
+                    Some(Creds::Basic { user, password }) => {
+                        let req =
+                            token_get(&realm, service, scope, Some(&basic(&user, &password)))?;
+                        self.token_call(req).await?
+                    }
+                    None => {
+                        self.token_call(token_get(&realm, service, scope, None)?)
+                            .await?
+                    }
                 };
-                let (status, body) = tokio::time::timeout(TIMEOUT, fut)
-                    .await
-                    .map_err(|_| format!("{host}: the token endpoint did not answer"))??;
                 if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
                     return Err(format!(
                         "{host}: bad credentials (the token endpoint refused them)"
@@ -487,6 +507,29 @@ impl Conn {
             }
             _ => Err(format!("{}: authentication required", self.host)),
         }
+    }
+
+    /// A request to the token endpoint: its status and body, within the deadline.
+    async fn token_call(&self, req: Request<Full<Bytes>>) -> Result<(StatusCode, Bytes), String> {
+        let host = &self.host;
+        let fut = async {
+            let resp = self
+                .client
+                .request(req)
+                .await
+                .map_err(|e| format!("{host}: token endpoint: {}", chain(&e)))?;
+            let status = resp.status();
+            let body = resp
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| format!("{host}: token endpoint: {}", chain(&e)))?
+                .to_bytes();
+            Ok::<_, String>((status, body))
+        };
+        tokio::time::timeout(TIMEOUT, fut)
+            .await
+            .map_err(|_| format!("{host}: the token endpoint did not answer"))?
     }
 
     /// GET a JSON document, every page of it (`Link: <…>; rel="next"`).
@@ -511,6 +554,45 @@ impl Conn {
         }
         Ok(out)
     }
+}
+
+/// `GET realm?service=…&scope=…`, with `authorization` when given.
+fn token_get(
+    realm: &str,
+    service: Option<&String>,
+    scope: Option<&String>,
+    authorization: Option<&str>,
+) -> Result<Request<Full<Bytes>>, String> {
+    let mut url = format!("{realm}?");
+    if let Some(s) = service {
+        url.push_str(&format!("service={}&", encode(s)));
+    }
+    if let Some(s) = scope {
+        url.push_str(&format!("scope={}&", encode(s)));
+    }
+    let mut req = Request::builder()
+        .method(Method::GET)
+        .uri(url.trim_end_matches(['&', '?']));
+    if let Some(a) = authorization {
+        req = req.header("Authorization", a);
+    }
+    req.body(Full::new(Bytes::new()))
+        .map_err(|e| format!("{realm}: {e}"))
+}
+
+/// The OAuth2 refresh-token grant's form, as the docker CLI sends it.
+pub fn oauth_form(service: Option<&String>, scope: Option<&String>, token: &str) -> String {
+    let mut form = format!(
+        "grant_type=refresh_token&refresh_token={}&client_id=dockside",
+        encode(token)
+    );
+    if let Some(s) = service {
+        form.push_str(&format!("&service={}", encode(s)));
+    }
+    if let Some(s) = scope {
+        form.push_str(&format!("&scope={}", encode(s)));
+    }
+    form
 }
 
 fn basic(user: &str, password: &str) -> String {
@@ -762,6 +844,143 @@ pub async fn tag_info_on(c: &mut Conn, repo: &str, tag: &str) -> Result<TagInfo,
     Ok(info)
 }
 
+/// Where a local tag lives: its registry's host and the repository's path there
+/// (`busybox:latest` → `docker.io`, `library/busybox`, `latest`).
+pub fn locate(tag: &str) -> (String, String, String) {
+    let r = crate::app::images::Reference::parse(tag);
+    let host = r.registry().to_string();
+    let t = r.tag_or_latest().unwrap_or("latest").to_string();
+    let path = r
+        .repo
+        .strip_prefix(&format!("{host}/"))
+        .unwrap_or(&r.repo)
+        .to_string();
+    let path = if host == "docker.io" && !path.contains('/') {
+        format!("library/{path}")
+    } else {
+        path
+    };
+    (host_of(&host), path, t)
+}
+
+/// The digest `tag` of `repo` names now (a HEAD of its manifest, as `docker pull` asks;
+/// a GET when the registry gives no digest to a HEAD).
+pub async fn digest_on(c: &mut Conn, repo: &str, tag: &str) -> Result<String, String> {
+    let path = format!("/v2/{repo}/manifests/{tag}");
+    let what = format!("{repo}:{tag}");
+    let header = |a: &Answer| {
+        a.headers
+            .get("docker-content-digest")
+            .and_then(|v| v.to_str().ok())
+            .filter(|d| d.starts_with("sha256:"))
+            .map(str::to_string)
+    };
+    let a = c.call(Method::HEAD, &path, Some(MANIFEST_TYPES)).await?;
+    check(&a, &c.host, &what)?;
+    if let Some(d) = header(&a) {
+        return Ok(d);
+    }
+    let a = c.call(Method::GET, &path, Some(MANIFEST_TYPES)).await?;
+    check(&a, &c.host, &what)?;
+    header(&a).ok_or_else(|| format!("{}: {what}: the registry gives no digest", c.host))
+}
+
+/// The registry digest of each local tag, one connection per registry (registries asked
+/// side by side, a registry's tags one after the other).
+pub async fn digests(
+    tags: Vec<String>,
+    insecure: &[String],
+) -> Vec<(String, Result<String, String>)> {
+    let mut by_host: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
+    for t in tags {
+        let (host, repo, tag) = locate(&t);
+        by_host.entry(host).or_default().push((t, repo, tag));
+    }
+    let per_host = by_host.into_iter().map(|(host, items)| async move {
+        let reg = Registry {
+            name: host.clone(),
+            insecure: insecure.contains(&host),
+            host,
+            source: "local tag".into(),
+        };
+        let mut conn = match Conn::open(&reg).await {
+            Ok(c) => c,
+            Err(e) => {
+                return items
+                    .into_iter()
+                    .map(|(t, _, _)| (t, Err(e.clone())))
+                    .collect::<Vec<_>>();
+            }
+        };
+        let mut out = Vec::new();
+        for (t, repo, tag) in items {
+            let r = digest_on(&mut conn, &repo, &tag).await;
+            out.push((t, r));
+        }
+        out
+    });
+    futures::future::join_all(per_host)
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// Tag what `repo:tag` points at as `repo:to` too, in the registry itself: its manifest read
+/// and written back, byte for byte, under the new tag (what `crane tag` and
+/// `docker buildx imagetools create` do). The digest tagged.
+pub async fn retag(reg: &Registry, repo: &str, tag: &str, to: &str) -> Result<String, String> {
+    retag_on(&mut Conn::open(reg).await?, repo, tag, to).await
+}
+
+pub async fn retag_on(c: &mut Conn, repo: &str, tag: &str, to: &str) -> Result<String, String> {
+    let what = format!("{repo}:{tag}");
+    let a = c
+        .call(
+            Method::GET,
+            &format!("/v2/{repo}/manifests/{tag}"),
+            Some(MANIFEST_TYPES),
+        )
+        .await?;
+    check(&a, &c.host, &what)?;
+    let media_type = a
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| {
+            serde_json::from_slice::<Value>(&a.body)
+                .ok()?
+                .get("mediaType")?
+                .as_str()
+                .map(str::to_string)
+        })
+        .ok_or_else(|| format!("{}: {what}: the manifest has no media type", c.host))?;
+    let digest = a
+        .headers
+        .get("docker-content-digest")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = (media_type, a.body);
+    let put = c
+        .call_with(
+            Method::PUT,
+            &format!("/v2/{repo}/manifests/{to}"),
+            None,
+            Some(&body),
+        )
+        .await?;
+    check(&put, &c.host, &format!("tagging {what} as {to}"))?;
+    let written = put
+        .headers
+        .get("docker-content-digest")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or(&digest)
+        .to_string();
+    Ok(written)
+}
+
 /// Delete the manifest `digest` of `repo` (every tag pointing at it goes).
 pub async fn delete(reg: &Registry, repo: &str, digest: &str) -> Result<(), String> {
     let mut c = Conn::open(reg).await?;
@@ -792,6 +1011,18 @@ mod tests {
         assert_eq!(s, "basic");
         assert_eq!(p["realm"], "Registry Realm");
         assert_eq!(parse_challenge("").0, "");
+    }
+
+    #[test]
+    fn identity_tokens_use_the_refresh_token_grant() {
+        let (service, scope) = (
+            "registry.docker.io".to_string(),
+            "repository:a/b:pull".to_string(),
+        );
+        assert_eq!(
+            oauth_form(Some(&service), Some(&scope), "t/k+n"),
+            "grant_type=refresh_token&refresh_token=t%2Fk%2Bn&client_id=dockside&service=registry.docker.io&scope=repository%3Aa%2Fb%3Apull"
+        );
     }
 
     #[test]
@@ -828,6 +1059,31 @@ mod tests {
         assert_eq!(
             parse_helper_get(r#"{"Username":"<token>","Secret":"t"}"#),
             Some(Creds::Token("t".into()))
+        );
+    }
+
+    #[test]
+    fn local_tags_are_located_like_the_cli() {
+        let l = |t: &str| locate(t);
+        assert_eq!(
+            l("busybox:latest"),
+            (
+                "docker.io".into(),
+                "library/busybox".into(),
+                "latest".into()
+            )
+        );
+        assert_eq!(
+            l("user/app"),
+            ("docker.io".into(), "user/app".into(), "latest".into())
+        );
+        assert_eq!(
+            l("127.0.0.1:5000/team/app:v1"),
+            ("127.0.0.1:5000".into(), "team/app".into(), "v1".into())
+        );
+        assert_eq!(
+            l("docker.io/library/redis:7"),
+            ("docker.io".into(), "library/redis".into(), "7".into())
         );
     }
 

@@ -257,6 +257,16 @@ impl Session {
                 let what = format!("rename {name} to {to}");
                 Msg::ActionDone { id, what, result }
             }),
+            // Its own task: a swap under way is finished even when the session ends (the
+            // old container would be left aside otherwise).
+            Req::Recreate(req) => r.spawn(|d, tx| async move {
+                let task = tokio::spawn(async move { super::recreate::run(&d, &tx, *req).await });
+                let _ = task.await;
+            }),
+            Req::ContainerForm { id, purpose } => r.reply(|d| async move {
+                let result = super::recreate::form(&d, &id).await.map(Box::new);
+                Msg::ContainerForm { purpose, result }
+            }),
         }
         None
     }
@@ -533,6 +543,26 @@ impl Session {
                     tag,
                     result,
                 })
+            }),
+            ResCmd::Retag {
+                registry,
+                repo,
+                tag,
+                to,
+            } => r.reply(move |_| async move {
+                let result = super::registry::retag(&registry, &repo, &tag, &to).await;
+                res(ResMsg::Retagged {
+                    host: registry.host,
+                    repo,
+                    tag,
+                    to,
+                    result,
+                })
+            }),
+            ResCmd::CheckTags { tags, insecure } => r.reply(move |_| async move {
+                res(ResMsg::TagDigests(
+                    super::registry::digests(tags, &insecure).await,
+                ))
             }),
             ResCmd::DeleteTag {
                 registry,

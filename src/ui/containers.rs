@@ -247,7 +247,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             }
             cells.extend([
                 Cell::from(name),
-                Cell::from(c.image.clone()),
+                Cell::from(crate::ui::util::image_cell(state, c, theme)),
                 Cell::from(status),
                 Cell::from(cpu),
                 Cell::from(mem),

@@ -123,9 +123,11 @@ fn overlays(f: &mut Frame, state: &State, theme: &Theme) {
         Overlay::Engines { list, sel } => {
             overlay::engines(f, f.area(), list, *sel, state.conn.addr(), &theme)
         }
-        Overlay::RunForm { form, field } => {
-            overlay::run_form(f, f.area(), state, form, *field, &theme)
-        }
+        Overlay::RunForm {
+            form,
+            field,
+            purpose,
+        } => overlay::run_form(f, f.area(), state, form, *field, purpose, &theme),
     }
 }
 

@@ -238,10 +238,12 @@ pub fn run_form(
     state: &State,
     form: &crate::app::runform::RunForm,
     field: usize,
+    purpose: &crate::app::recreate::FormPurpose,
     theme: &Theme,
 ) {
+    use crate::app::recreate::FormPurpose;
     use crate::app::runform::Field;
-    let result = crate::app::prompts::check_form(state, form);
+    let result = crate::app::prompts::check_form(state, form, purpose);
     let errors: Vec<(Field, String)> = match &result {
         Ok(_) => Vec::new(),
         Err(e) => e.clone(),
@@ -250,11 +252,17 @@ pub fn run_form(
     let h = (Field::ALL.len() as u16 + 6).min(area.height);
     let rect = centered(area, w, h);
     f.render_widget(Clear, rect);
-    let block = dialog(
-        "docker run",
-        Some("tab/↑↓ fields · space toggles · enter runs · esc cancels"),
-        theme,
-    );
+    let keys = match purpose {
+        FormPurpose::Run => "tab/↑↓ fields · space toggles · enter runs · esc cancels",
+        FormPurpose::Replace { .. } => {
+            "tab/↑↓ fields · space toggles · enter recreates (asks) · esc cancels"
+        }
+        FormPurpose::Duplicate { .. } => {
+            "tab/↑↓ fields · space toggles · enter creates the copy · esc cancels"
+        }
+    };
+    let title = purpose.title();
+    let block = dialog(&title, Some(keys), theme);
     let mut lines: Vec<Line> = Vec::new();
     for (i, fl) in Field::ALL.iter().enumerate() {
         let current = i == field;

@@ -50,6 +50,23 @@ pub fn styled(text: impl Into<String>, style: Style) -> Span<'static> {
     Span::styled(text.into(), style)
 }
 
+/// A container's image, with a `⇡` badge when its registry holds a newer one under the tag
+/// (`u` updates it).
+pub fn image_cell(
+    state: &crate::app::State,
+    c: &crate::app::model::Container,
+    theme: &Theme,
+) -> Line<'static> {
+    if state.views.images.fresh.container_outdated(&c.image) {
+        Line::from(vec![
+            Span::styled("⇡", theme.warn()),
+            Span::styled(c.image.clone(), theme.warn()),
+        ])
+    } else {
+        Line::from(c.image.clone())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

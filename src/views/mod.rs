@@ -278,7 +278,9 @@ impl Views {
             | ResMsg::Catalog { .. }
             | ResMsg::RegistryTags { .. }
             | ResMsg::RegistryTag { .. }
-            | ResMsg::TagDeleted { .. } => (View::Registries, self.registries.on_msg(msg, cx)),
+            | ResMsg::TagDeleted { .. }
+            | ResMsg::Retagged { .. } => (View::Registries, self.registries.on_msg(msg, cx)),
+            ResMsg::TagDigests(r) => (View::Images, self.images.on_digests(r, cx)),
             // The root's: about the fleet.
             ResMsg::HostFacts(_) => return Handled::No,
             ResMsg::Ran(_) | ResMsg::Done { .. } => return Handled::No,

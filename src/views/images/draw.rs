@@ -44,6 +44,8 @@ pub fn list(v: &ImagesView, f: &mut Frame, area: Rect, dx: &Dx) {
         );
         return dx.message(f, area, b, format!("No images. {hint}."));
     }
+    // The registry column once the registries were asked (U).
+    let checked = !v.fresh.remote.is_empty();
     let rows = page_rows(
         &v.list,
         page,
@@ -60,7 +62,13 @@ pub fn list(v: &ImagesView, f: &mut Frame, area: Rect, dx: &Dx) {
             } else {
                 "  "
             };
-            vec![
+            let fresh = match v.fresh.badge(img, img.name()) {
+                Some("outdated") => Span::styled("outdated", theme.warn()),
+                Some("?") => Span::styled("?", theme.bad()),
+                Some(b) => Span::styled(b, theme.dim()),
+                None => Span::raw(""),
+            };
+            let mut cells = vec![
                 Cell::from(Line::from(vec![
                     Span::styled(mark, theme.marked()),
                     Span::raw(img.name().to_string()),
@@ -69,18 +77,26 @@ pub fn list(v: &ImagesView, f: &mut Frame, area: Rect, dx: &Dx) {
                 Cell::from(human_size(img.size)),
                 Cell::from(dx.ago(img.created)),
                 Cell::from(used),
-            ]
+            ];
+            if checked {
+                cells.push(Cell::from(fresh));
+            }
+            cells
         },
     );
-    let header = Row::new(vec!["  REPOSITORY:TAG", "ID", "SIZE", "CREATED", "USED BY"])
-        .style(theme.header_row());
-    let widths = [
+    let mut header = vec!["  REPOSITORY:TAG", "ID", "SIZE", "CREATED", "USED BY"];
+    let mut widths = vec![
         Constraint::Fill(3),
         Constraint::Length(12),
         Constraint::Length(10),
         Constraint::Length(16),
         Constraint::Length(8),
     ];
+    if checked {
+        header.push("REGISTRY");
+        widths.push(Constraint::Length(8));
+    }
+    let header = Row::new(header).style(theme.header_row());
     f.render_widget(Table::new(rows, widths).header(header).block(b), area);
 }
 

@@ -32,6 +32,8 @@ pub struct ImagesView {
     pub show_jobs: bool,
     /// Rows marked (their reference: the tag, or the id of an untagged image).
     pub marked: std::collections::BTreeSet<String>,
+    /// What the registries say of the tags here (the outdated badges).
+    pub fresh: crate::app::freshness::Freshness,
 }
 
 impl ImagesView {
@@ -68,11 +70,34 @@ impl ImagesView {
                 // Marks of rows that went (removed, untagged) go too.
                 self.marked
                     .retain(|m| list.iter().any(|img| row_ref(img) == *m));
+                self.fresh.recompute(&list);
+                // A check asked for before the images were listed.
+                if self.fresh.wanted
+                    && let Some((cmd, n)) = crate::app::freshness::start(&mut self.fresh, &list)
+                {
+                    cx.send(cmd);
+                    cx.status(
+                        StatusKind::Progress,
+                        format!("asking the registries about {n} tags…"),
+                    );
+                }
                 self.images = Some(list);
                 self.error = None;
                 self.refilter(cx.filter, cx.page);
             }
             Err(e) => self.error = Some(e),
+        }
+        Handled::Redraw
+    }
+
+    /// The registries' answer about the tags here.
+    pub fn on_digests(
+        &mut self,
+        results: Vec<(String, Result<String, String>)>,
+        cx: &mut Cx,
+    ) -> Handled {
+        if let Some((kind, line)) = self.fresh.answered(results, self.images.as_deref()) {
+            cx.status(kind, line);
         }
         Handled::Redraw
     }
@@ -250,6 +275,7 @@ impl Shape for ImagesView {
                     cx.overlay = Some(Overlay::RunForm {
                         form: Box::new(RunForm::for_image(&image)),
                         field: 1,
+                        purpose: Default::default(),
                     });
                 }
                 return Handled::Redraw;

@@ -10,7 +10,7 @@ use crate::app::action::{Action, Handled};
 use crate::app::images::Progress;
 use crate::app::keymap::Context;
 use crate::app::msg::{ResCmd, ResMsg};
-use crate::app::overlay::StatusKind;
+use crate::app::overlay::{PromptKind, StatusKind};
 use crate::app::registry::{Registry, RegistryConfig, TagInfo, compare, short_digest};
 
 use super::list::{Cursor, ListView, natural_cmp};
@@ -228,6 +228,40 @@ impl RegistriesView {
             } if here(&host) && self.repo.as_deref() == Some(&repo) => {
                 self.info.insert(tag, result.map(|b| *b));
             }
+            ResMsg::Retagged {
+                host,
+                repo,
+                tag,
+                to,
+                result,
+            } => match result {
+                Ok(digest) => {
+                    cx.status(
+                        StatusKind::Info,
+                        format!(
+                            "tagged {repo}:{tag} as {to} in {host} ({})",
+                            short_digest(&digest)
+                        ),
+                    );
+                    if here(&host) && self.repo.as_deref() == Some(&repo) {
+                        if let Some(Ok(tags)) = &mut self.tags
+                            && !tags.contains(&to)
+                        {
+                            tags.push(to.clone());
+                            tags.sort();
+                        }
+                        if let Some(reg) = self.registry().cloned() {
+                            self.info.remove(&to);
+                            cx.send(ResCmd::RegistryTag {
+                                registry: Box::new(reg),
+                                repo,
+                                tag: to,
+                            });
+                        }
+                    }
+                }
+                Err(e) => cx.status(StatusKind::Error, format!("tag {repo}:{tag} as {to}: {e}")),
+            },
             ResMsg::TagDeleted {
                 host,
                 repo,
@@ -311,6 +345,14 @@ impl RegistriesView {
                     Handled::Redraw
                 }
             },
+            Action::Tag => cx.prompt(
+                PromptKind::RegistryRetag {
+                    registry: Box::new(reg),
+                    repo,
+                    tag,
+                },
+                String::new(),
+            ),
             Action::Mark => {
                 self.marked = if self.marked.as_deref() == Some(&tag) {
                     None
@@ -400,7 +442,7 @@ impl Shape for RegistriesView {
                 self.ask_level(cx);
                 Handled::Redraw
             }
-            Action::Pull | Action::Remove | Action::Mark | Action::Compare => {
+            Action::Pull | Action::Remove | Action::Mark | Action::Compare | Action::Tag => {
                 if self.level == Level::Tags {
                     self.tag_action(action, cx)
                 } else {
