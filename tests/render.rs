@@ -307,6 +307,47 @@ fn engine_switcher() {
 }
 
 #[test]
+fn messages_overlay_wraps_long_errors() {
+    use dockside::app::state::StatusKind;
+    for (w, h) in SIZES {
+        let mut s = fixtures::state(w, h);
+        s.set_status(StatusKind::Progress, "Stopping web…");
+        s.set_status(StatusKind::Info, "done: stop");
+        s.set_status(
+            StatusKind::Error,
+            format!(
+                "update shop-db-1: Error response from daemon: {}",
+                "Cannot update container: memory swap limit should be larger than memory limit, "
+                    .repeat(2)
+            ),
+        );
+        press(&mut s, KeyCode::Char('m'));
+        insta::assert_snapshot!(format!("messages_{w}x{h}"), render(&s));
+    }
+}
+
+#[test]
+fn command_palette() {
+    for (w, h) in SIZES {
+        // Everything of the screen, then what `st` matches.
+        let mut s = fixtures::state(w, h);
+        press(&mut s, KeyCode::Char(':'));
+        insta::assert_snapshot!(format!("palette_{w}x{h}"), render(&s));
+        press(&mut s, KeyCode::Char('s'));
+        press(&mut s, KeyCode::Char('t'));
+        press(&mut s, KeyCode::Tab);
+        insta::assert_snapshot!(format!("palette_st_{w}x{h}"), render(&s));
+        // A command's argument: the containers, CJK and emoji names included.
+        let mut s = fixtures::state(w, h);
+        press(&mut s, KeyCode::Char(':'));
+        for c in "logs ".chars() {
+            press(&mut s, KeyCode::Char(c));
+        }
+        insta::assert_snapshot!(format!("palette_logs_{w}x{h}"), render(&s));
+    }
+}
+
+#[test]
 fn events_view() {
     for (w, h) in SIZES {
         let mut s = fixtures::state(w, h);

@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod cli;
+pub mod command_palette;
 pub mod containers;
 pub mod dialogs;
 pub mod events;
@@ -22,6 +23,7 @@ pub mod mouse;
 pub mod msg;
 pub mod overlay;
 pub mod palette;
+pub mod palette_entries;
 pub mod prompts;
 pub mod registry;
 pub mod resources;

@@ -178,6 +178,8 @@ pub enum Overlay {
     ConfirmAction {
         targets: Vec<(String, String, super::msg::ContainerAction)>,
     },
+    /// The command palette (`:`).
+    Palette(Box<super::command_palette::CommandPalette>),
     /// A yes/no question: `y` issues `yes`, `f` issues `force` when offered.
     Ask {
         question: String,
@@ -203,6 +205,7 @@ impl Overlay {
             }
             Overlay::Help => Some(Context::HelpPage),
             Overlay::Engines { .. } => Some(Context::Picker),
+            Overlay::Palette(_) => Some(Context::Palette),
             Overlay::None
             | Overlay::Prompt { .. }
             | Overlay::Output { .. }

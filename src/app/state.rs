@@ -16,6 +16,9 @@ pub use super::palette::ColorLevel;
 /// Samples kept per container for the charts (one a second: five minutes).
 pub const STATS_HISTORY: usize = 300;
 
+/// Status messages kept for the messages overlay.
+pub const STATUS_LOG: usize = 200;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
     List,
@@ -149,6 +152,10 @@ pub struct State {
     pub filter: Input,
     pub overlay: Overlay,
     pub status: Option<StatusMsg>,
+    /// The status messages shown, oldest first, at most [`STATUS_LOG`] (`m` shows them).
+    pub status_log: std::collections::VecDeque<StatusMsg>,
+    /// Commands run from the palette, oldest first (bounded).
+    pub palette_history: Vec<String>,
     /// Actions under way per container.
     pub pending: Pending,
     pub focus: Focus,
@@ -217,6 +224,8 @@ impl State {
             filter: Input::default(),
             overlay: Overlay::None,
             status: None,
+            status_log: Default::default(),
+            palette_history: Vec::new(),
             pending: Pending::default(),
             focus: Focus::List,
             tab: DetailTab::Logs,
@@ -413,12 +422,49 @@ impl State {
     }
 
     pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
-        self.status = Some(StatusMsg {
+        let msg = StatusMsg {
             text: text.into(),
             kind,
             at: self.now,
-        });
+        };
+        // The same message again (a retry, a repeated key) is kept once.
+        let again = self
+            .status_log
+            .back()
+            .is_some_and(|m| m.text == msg.text && m.kind == msg.kind);
+        if !again {
+            if self.status_log.len() >= STATUS_LOG {
+                self.status_log.pop_front();
+            }
+            self.status_log.push_back(msg.clone());
+        }
+        self.status = Some(msg);
         self.dirty = true;
+    }
+
+    /// The messages overlay's text: every message kept, oldest first, with its time.
+    pub fn status_log_text(&self) -> String {
+        if self.status_log.is_empty() {
+            return "No message yet.".into();
+        }
+        self.status_log
+            .iter()
+            .map(|m| {
+                let mark = match m.kind {
+                    StatusKind::Info => "✓",
+                    StatusKind::Progress => "…",
+                    StatusKind::Error => "✗",
+                };
+                let t = chrono::FixedOffset::east_opt(self.utc_offset)
+                    .and_then(|tz| {
+                        chrono::DateTime::from_timestamp(m.at, 0).map(|t| t.with_timezone(&tz))
+                    })
+                    .map(|t| t.format("%H:%M:%S").to_string())
+                    .unwrap_or_default();
+                format!("{t} {mark} {}", m.text)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// Stats that should be live: running rows on screen, plus the selection.

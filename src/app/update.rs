@@ -222,6 +222,15 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 state.dirty = true;
             }
         }
+        // Asked for when the palette opened: what `ctx` offers.
+        Msg::Engines(list) if matches!(state.overlay, Overlay::Palette(_)) => {
+            if let Overlay::Palette(p) = &mut state.overlay {
+                p.engines = Some(list);
+            }
+            let then = super::palette_entries::engines_read(state, out);
+            palette_then(state, then, out);
+            state.dirty = true;
+        }
         Msg::Engines(_) if state.overlay != Overlay::None => {}
         Msg::Engines(list) => {
             let sel = list
@@ -261,6 +270,10 @@ fn on_paste(state: &mut State, text: String, out: &mut Vec<Cmd>) {
             t.push_str(&text.replace(['\n', '\r'], " "));
         }
         state.dirty = true;
+    } else if let Overlay::Palette(p) = &mut state.overlay {
+        p.text.push_str(&text.replace(['\n', '\r'], " "));
+        p.typed();
+        state.dirty = true;
     } else if let Some((_, buf)) = state.logs.input.as_mut() {
         buf.push_str(&text.replace(['\n', '\r'], " "));
         state.dirty = true;
@@ -297,6 +310,17 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
                 state.overlay = Overlay::None;
                 state.dirty = true;
             }
+            // Any other key edits the palette's line.
+            None if ctx == Context::Palette => {
+                if let Overlay::Palette(p) = &mut state.overlay {
+                    let before = p.text.clone();
+                    edit_line(&mut p.text, &key, |_| {});
+                    if p.text != before {
+                        p.typed();
+                    }
+                    state.dirty = true;
+                }
+            }
             None => {}
         }
         return;
@@ -332,6 +356,7 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
         | Overlay::Confirm(_)
         | Overlay::ConfirmAction { .. }
         | Overlay::Ask { .. }
+        | Overlay::Palette(_)
         | Overlay::Engines { .. } => {}
     }
     // Text inputs.
@@ -421,7 +446,9 @@ pub(crate) fn dispatch(
         );
         return Handled::Redraw;
     }
-    let handled = if ctx.is_overlay() {
+    let handled = if ctx == Context::Palette {
+        palette_action(state, action, out)
+    } else if ctx.is_overlay() {
         super::dialogs::action(state, action, out)
     } else if ctx == Context::Global {
         global_action(state, action, out)
@@ -462,6 +489,19 @@ fn global_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handl
             state.help_scroll = 0;
             Handled::Redraw
         }
+        Action::Palette => {
+            state.overlay = Overlay::Palette(Box::default());
+            // What `ctx` offers: the docker contexts, read while the command is typed.
+            out.push(Cmd::Engine(Req::ListEngines));
+            Handled::Redraw
+        }
+        Action::Messages => {
+            state.overlay = Overlay::Output {
+                title: format!("Messages ({} kept, newest last)", state.status_log.len()),
+                text: state.status_log_text(),
+            };
+            Handled::Redraw
+        }
         Action::FocusNext | Action::FocusPrev => {
             // Only the containers view has a pane that takes the focus.
             if state.view != View::Containers {
@@ -474,6 +514,54 @@ fn global_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handl
             Handled::Redraw
         }
         _ => Handled::No,
+    }
+}
+
+/// An action of the command palette: walk the history, move the highlight, run, close.
+fn palette_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled {
+    let matches = match &state.overlay {
+        Overlay::Palette(p) if matches!(action, Action::NextMatch | Action::PrevMatch) => {
+            super::palette_entries::entries(state, p).len()
+        }
+        Overlay::Palette(_) => 0,
+        _ => return Handled::No,
+    };
+    let Overlay::Palette(p) = &mut state.overlay else {
+        return Handled::No;
+    };
+    match action {
+        Action::Up => {
+            p.older(&state.palette_history);
+        }
+        Action::Down => {
+            p.newer(&state.palette_history);
+        }
+        Action::NextMatch => p.step(true, matches),
+        Action::PrevMatch => p.step(false, matches),
+        Action::Close => state.overlay = Overlay::None,
+        Action::Open => {
+            let then = super::palette_entries::run(state, out);
+            palette_then(state, then, out);
+        }
+        _ => return Handled::No,
+    }
+    Handled::Redraw
+}
+
+/// Carry out what a palette entry left to the root.
+fn palette_then(state: &mut State, then: super::palette_entries::Then, out: &mut Vec<Cmd>) {
+    use super::palette_entries::Then;
+    match then {
+        Then::Nothing => {}
+        Then::Dispatch(ctx, action) => {
+            if dispatch(state, ctx, action, out) == Handled::No {
+                state.set_status(
+                    StatusKind::Error,
+                    format!("`{}` does nothing here", action.name().replace('_', " ")),
+                );
+            }
+        }
+        Then::Host(addr) => submit_prompt(state, PromptKind::Host, &addr, out),
     }
 }
 
@@ -559,7 +647,7 @@ mod tests {
     use crate::views::View;
 
     /// The places a user reaches, by name: each context is active in one of them at least.
-    const PLACES: [&str; 22] = [
+    const PLACES: [&str; 23] = [
         "containers list",
         "files",
         "logs",
@@ -582,6 +670,7 @@ mod tests {
         "help",
         "engine picker",
         "Projects",
+        "command palette",
     ];
 
     /// A state at one of [`PLACES`], reached as a user would.
@@ -633,6 +722,9 @@ mod tests {
             "help" => {
                 dispatch(&mut s, Context::Global, Action::Help, &mut out);
             }
+            "command palette" => {
+                dispatch(&mut s, Context::Global, Action::Palette, &mut out);
+            }
             "engine picker" => {
                 let choice = crate::app::msg::EngineChoice {
                     name: "lab".into(),
@@ -647,6 +739,7 @@ mod tests {
             || name == "question"
             || name == "help"
             || name.contains("picker")
+            || name.contains("palette")
         {
             assert!(s.overlay != Overlay::None, "{name}: no overlay");
         }
@@ -760,6 +853,36 @@ mod tests {
             out.iter()
                 .any(|c| matches!(c, Cmd::Engine(r) if r.mutates()))
         );
+    }
+
+    #[test]
+    fn the_messages_key_shows_the_status_messages_kept_in_full() {
+        let mut s = fixtures::state(80, 24);
+        for i in 0..super::super::state::STATUS_LOG + 50 {
+            s.now += 1;
+            s.set_status(StatusKind::Info, format!("done: stop c{i}"));
+        }
+        let long = format!("update web: {}", "the engine said no; ".repeat(20));
+        s.set_status(StatusKind::Error, long.clone());
+        // The same message again is kept once.
+        s.set_status(StatusKind::Error, long.clone());
+        assert_eq!(s.status_log.len(), super::super::state::STATUS_LOG);
+        assert_eq!(
+            s.status_log.front().map(|m| m.text.as_str()),
+            Some("done: stop c51")
+        );
+        let mut out = Vec::new();
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('m'), KeyModifiers::NONE)),
+            &mut out,
+        );
+        let Overlay::Output { title, text } = &s.overlay else {
+            panic!("no messages: {:?}", s.overlay);
+        };
+        assert!(title.starts_with("Messages (200 kept"), "{title}");
+        assert!(text.ends_with(&format!("✗ {long}")), "{text}");
+        assert!(out.is_empty());
     }
 
     #[test]

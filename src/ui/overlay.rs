@@ -190,7 +190,7 @@ pub fn prompt(
     );
 }
 
-/// Output of a one-off command: the last lines that fit.
+/// Output of a one-off command, or the messages: the last lines that fit, long ones wrapped.
 pub fn output(f: &mut Frame, area: Rect, title: &str, text: &str, theme: &Theme) {
     let rect = centered(
         area,
@@ -199,14 +199,41 @@ pub fn output(f: &mut Frame, area: Rect, title: &str, text: &str, theme: &Theme)
     );
     f.render_widget(Clear, rect);
     let inner_h = usize::from(rect.height.saturating_sub(2));
-    let lines: Vec<&str> = text.lines().collect();
+    let inner_w = usize::from(rect.width.saturating_sub(2)).max(1);
+    let lines: Vec<String> = text.lines().flat_map(|l| wrap(l, inner_w)).collect();
     let skip = lines.len().saturating_sub(inner_h);
     let shown: Vec<Line> = lines[skip..]
         .iter()
-        .map(|l| Line::from((*l).to_string()))
+        .map(|l| {
+            // Standard error is marked (`! …`) by the one-off command's output.
+            if l.starts_with("! ") {
+                Line::from(Span::styled(l.clone(), theme.bad()))
+            } else {
+                Line::from(l.clone())
+            }
+        })
         .collect();
     let block = dialog(title, Some("any key closes"), theme);
     f.render_widget(Paragraph::new(shown).block(block), rect);
+}
+
+/// `line` cut into rows of at most `width` cells.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let mut rows = vec![String::new()];
+    let mut used = 0;
+    for c in line.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width && used > 0 {
+            rows.push(String::new());
+            used = 0;
+        }
+        if let Some(r) = rows.last_mut() {
+            r.push(c);
+        }
+        used += w;
+    }
+    rows
 }
 
 /// A yes/no question.
