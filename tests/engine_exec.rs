@@ -370,6 +370,48 @@ async fn unknown_user_fails_clearly() {
     }
 }
 
+/// `E` with `-u nobody id` in an image without that user: the engine's refusal is shown and
+/// the session is marked ended (it stayed a blank pane with a cursor).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_as_an_unknown_user_shows_why_and_ends() {
+    if !support::engine::available() {
+        return;
+    }
+    let c = sleeper("exec-cmd-user");
+    let mut rig = Rig::new().await;
+    let cmd = rig.sessions.open(
+        &c.id,
+        &c.name,
+        ExecKind::Command(vec!["id".into()]),
+        Some("nobody".into()),
+        80,
+        24,
+    );
+    let ExecCmd::Open(req) = &cmd else {
+        panic!("{cmd:?}")
+    };
+    let id = req.session;
+    rig.send(cmd);
+    rig.wait(id, "the session to end", |r| {
+        !r.state(id).is_some_and(|s| s.is_live())
+    })
+    .await;
+    let screen = rig.screen(id);
+    let state = rig.state(id);
+    let said = match &state {
+        Some(SessionState::Failed(e)) => e.clone(),
+        _ => screen.clone(),
+    };
+    assert!(
+        said.contains("unable to find user nobody"),
+        "{state:?}\n{screen}"
+    );
+    assert!(
+        rig.sessions.get(id).is_some_and(|s| s.label() != "running"),
+        "{state:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_once_returns_output_and_exit_code() {
     if !support::engine::available() {

@@ -335,10 +335,11 @@ async fn run_session<M: Send + 'static>(
         input,
     } = conn;
 
-    // Size the TTY before any input runs, so the first command sees the right size.
-    initial_resize(&docker, &target, (req.cols, req.rows)).await;
-
-    let writer = tokio::spawn(write_ops(docker.clone(), target.clone(), input, ops));
+    // The writer sizes the TTY before any input runs, so the first command sees the right
+    // size; the output is read meanwhile: a resize of an exec that failed to start (an
+    // unknown user) never returns on some engines, and its refusal is in the output.
+    let size = (req.cols, req.rows);
+    let writer = tokio::spawn(write_ops(docker.clone(), target.clone(), input, ops, size));
     let _writer = AbortOnDrop(writer.abort_handle());
 
     if !emit(&tx, wrap, ExecEvent::Started { session, shell }).await {
@@ -402,7 +403,9 @@ async fn write_ops(
     target: Target,
     mut input: InputSink,
     mut ops: mpsc::UnboundedReceiver<Op>,
+    size: (u16, u16),
 ) {
+    initial_resize(&docker, &target, size).await;
     let mut broken = false;
     let mut next = ops.recv().await;
     while let Some(op) = next.take() {
