@@ -428,8 +428,9 @@ async fn run_once_returns_output_and_exit_code() {
         .await
         .unwrap_or_else(|e| panic!("run_once: {e}"));
     assert_eq!(code, 4);
-    // stdout and stderr are separate streams: their relative order is not fixed.
+    // stdout and stderr are separate streams: their relative order is not fixed; stderr
+    // is marked.
     let mut got: Vec<&str> = out.lines().collect();
     got.sort_unstable();
-    assert_eq!(got, vec!["err", "hi"], "{out:?}");
+    assert_eq!(got, vec!["  hi", "! err"], "{out:?}");
 }

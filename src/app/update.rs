@@ -180,6 +180,13 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             state.dirty = true;
         }
         Msg::ExecOnceDone { title, result } => {
+            // "Running `…`…" is over.
+            match &result {
+                Ok((_, code)) => {
+                    state.set_status(StatusKind::Info, format!("ran {title}: exit code {code}"))
+                }
+                Err(e) => state.set_status(StatusKind::Error, format!("{title}: {e}")),
+            }
             let text = match result {
                 Ok((output, code)) => {
                     let clean: Vec<String> = output
@@ -883,6 +890,32 @@ mod tests {
         assert!(title.starts_with("Messages (200 kept"), "{title}");
         assert!(text.ends_with(&format!("✗ {long}")), "{text}");
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_one_off_command_says_it_ended_and_marks_stderr() {
+        let mut s = fixtures::state(80, 24);
+        let mut out = Vec::new();
+        let key = |c| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
+        update(&mut s, key(KeyCode::Char('!')), &mut out);
+        for c in "sh -c \"echo out1; echo err1 >&2\"".chars() {
+            update(&mut s, key(KeyCode::Char(c)), &mut out);
+        }
+        update(&mut s, key(KeyCode::Enter), &mut out);
+        assert_eq!(
+            s.status.as_ref().map(|m| m.kind),
+            Some(StatusKind::Progress)
+        );
+        let result = Ok(("  out1\n! err1".to_string(), 0));
+        let title = "web: sh -c 'echo out1; echo err1 >&2'".to_string();
+        update(&mut s, Msg::ExecOnceDone { title, result }, &mut out);
+        let status = s.status.clone().expect("a status");
+        assert_eq!(status.kind, StatusKind::Info, "{status:?}");
+        assert!(!status.text.starts_with("Running"), "{status:?}");
+        let Overlay::Output { text, .. } = &s.overlay else {
+            panic!("{:?}", s.overlay);
+        };
+        assert!(text.starts_with("  out1\n! err1\n"), "{text}");
     }
 
     #[test]

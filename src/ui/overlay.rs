@@ -213,7 +213,12 @@ pub fn output(f: &mut Frame, area: Rect, title: &str, text: &str, theme: &Theme)
             }
         })
         .collect();
-    let block = dialog(title, Some("any key closes"), theme);
+    let hint = if text.lines().any(|l| l.starts_with("! ")) {
+        "! marks stderr · any key closes"
+    } else {
+        "any key closes"
+    };
+    let block = dialog(title, Some(hint), theme);
     f.render_widget(Paragraph::new(shown).block(block), rect);
 }
 
