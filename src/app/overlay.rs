@@ -107,7 +107,7 @@ impl PromptKind {
     pub fn title(&self) -> String {
         match self {
             PromptKind::Update { name, .. } => {
-                format!("Update limits of {name} (memory=64m cpus=0.5)")
+                format!("Update limits of {name} (memory=64m memory-swap=128m cpus=0.5)")
             }
             PromptKind::ExecCommand { name, .. } => {
                 format!("Run in {name} (empty: login shell; `-u user` first to pick a user)")
