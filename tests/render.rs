@@ -504,6 +504,7 @@ mod views {
                 containers: u(7, 4, 1_200_000, 300_000),
                 volumes: u(1, 1, 250_000_000, 0),
                 build_cache: u(0, 0, 0, 0),
+                dangling_images: Some(2_000_000),
             }))),
         );
         s
