@@ -280,6 +280,31 @@ fn processes_tab() {
             },
         );
         insta::assert_snapshot!(format!("top_{w}x{h}"), render(&s));
+        // Podman's answer: its own titles and order, command lines split at their spaces.
+        let id = s.selected.clone().expect("selected");
+        let podman = Processes::new(
+            [
+                "USER", "PID", "PPID", "%CPU", "ELAPSED", "TTY", "TIME", "COMMAND",
+            ]
+            .iter()
+            .map(|t| t.to_string())
+            .collect(),
+            vec![
+                "0 1 0 0.000 3h12m9.5s ? 0s nginx: master process nginx -g daemon off;",
+                "101 29 1 1.200 3h12m8.1s ? 2s nginx: worker process",
+            ]
+            .into_iter()
+            .map(|l| l.split(' ').map(String::from).collect())
+            .collect(),
+        );
+        send(
+            &mut s,
+            Msg::Top {
+                id,
+                result: Ok(podman),
+            },
+        );
+        insta::assert_snapshot!(format!("top_podman_{w}x{h}"), render(&s));
     }
 }
 
