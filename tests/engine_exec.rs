@@ -319,6 +319,35 @@ async fn attach_sends_and_receives_and_detach_keeps_container() {
     assert_eq!(rig.mgr.live(), 0);
 }
 
+/// `A` on a container without a TTY: its lines start at the left edge (no staircase), and
+/// its `ESC [2J` does not wipe the pane (what it printed before stays).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attach_without_a_tty_shows_lines_not_a_staircase() {
+    if !support::engine::available() {
+        return;
+    }
+    let script = r#"i=0; while true; do i=$((i+1)); printf '\033[2J\033[Hline-%s \033[32mok\033[0m\n' $i; sleep 0.2; done"#;
+    let c = TestContainer::run("exec-attach-notty", &[], &["sh", "-c", script]);
+    let mut rig = Rig::new().await;
+    let id = rig.open(&c, ExecKind::Attach, 80, 24);
+    rig.wait_running(id).await;
+    rig.wait(id, "three lines", |r| {
+        let screen = r.screen(id);
+        let lines: Vec<&str> = screen.lines().filter(|l| l.contains("line-")).collect();
+        lines.len() >= 3
+    })
+    .await;
+    let screen = rig.screen(id);
+    for l in screen.lines().filter(|l| l.contains("line-")) {
+        assert!(l.starts_with("line-"), "a staircase:\n{screen}");
+        assert!(l.trim_end().ends_with(" ok"), "{screen}");
+    }
+    let close = rig.sessions.close_active();
+    if let Some(cmd) = close {
+        rig.send(cmd);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exec_on_stopped_container_fails_clearly() {
     if !support::engine::available() {

@@ -21,6 +21,7 @@ pub mod logs;
 pub mod model;
 pub mod mouse;
 pub mod msg;
+pub mod notty;
 pub mod overlay;
 pub mod palette;
 pub mod palette_entries;

@@ -301,6 +301,8 @@ fn new_token() -> String {
 
 struct Conn {
     shell: String,
+    /// An attached container without a TTY: its output made fit for the pane.
+    no_tty: Option<crate::app::notty::NoTty>,
     target: Target,
     /// Ends the exec'd process when the session ends before it exited (`None`: attach).
     reaper: Option<Reaper>,
@@ -329,6 +331,7 @@ async fn run_session<M: Send + 'static>(
     };
     let Conn {
         shell,
+        mut no_tty,
         target,
         mut reaper,
         mut output,
@@ -369,6 +372,9 @@ async fn run_session<M: Send + 'static>(
                 Some(None) => ended = true,
                 None => break,
             }
+        }
+        if let Some(f) = no_tty.as_mut() {
+            buf = f.filter(&buf);
         }
         if !flush_output(&tx, wrap, session, &mut buf).await {
             return;
@@ -487,8 +493,10 @@ async fn connect(docker: &Docker, req: &ExecRequest) -> Result<Conn, String> {
                 .attach_container(id, Some(opts))
                 .await
                 .map_err(|e| engine_error(&e))?;
+            let tty = config.tty == Some(true);
             return Ok(Conn {
-                shell: "attach".into(),
+                shell: if tty { "attach" } else { "attach (no TTY)" }.into(),
+                no_tty: (!tty).then(Default::default),
                 target: Target::Container(id.to_string()),
                 reaper: None,
                 output: att.output,
@@ -545,6 +553,7 @@ async fn connect(docker: &Docker, req: &ExecRequest) -> Result<Conn, String> {
     {
         StartExecResults::Attached { output, input } => Ok(Conn {
             shell,
+            no_tty: None,
             target: Target::Exec(created.id),
             reaper: Some(reaper),
             output,
