@@ -521,12 +521,12 @@ pub(crate) fn detail_action(state: &mut State, action: Action, out: &mut Vec<Cmd
         Action::Search => logs.input = Some((LogInputKind::Search, String::new())),
         Action::Grep => logs.input = Some((LogInputKind::Grep, String::new())),
         Action::NextMatch => {
-            if !logs.jump_match(true) {
+            if !logs.jump_match(true, page as usize) {
                 state.set_status(StatusKind::Info, "no more matches below");
             }
         }
         Action::PrevMatch => {
-            if !logs.jump_match(false) {
+            if !logs.jump_match(false, page as usize) {
                 state.set_status(StatusKind::Info, "no more matches above");
             }
         }
@@ -631,7 +631,7 @@ pub(crate) fn detail_action(state: &mut State, action: Action, out: &mut Vec<Cmd
             let n = state.areas().detail_rows();
             let text: Vec<&str> = state
                 .logs
-                .window_lines(n)
+                .visible_lines(n)
                 .into_iter()
                 .map(|(_, l)| l.body.text.as_str())
                 .collect();

@@ -416,7 +416,8 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
                 match state.logs.set_query(&text, grep) {
                     Ok(()) => {
                         if !grep {
-                            state.logs.jump_match(false);
+                            let page = state.areas().detail_rows().max(1);
+                            state.logs.jump_match(false, page);
                         }
                     }
                     Err(e) => state.set_status(StatusKind::Error, format!("search: {e}")),

@@ -125,7 +125,11 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
         let n = logs.match_count();
         let mode = if logs.grep { "grep" } else { "search" };
         info.push(Span::styled(
-            format!("{mode} `{pat}`: {n} lines match "),
+            if n == 1 {
+                format!("{mode} `{pat}`: 1 line matches ")
+            } else {
+                format!("{mode} `{pat}`: {n} lines match ")
+            },
             theme.accent(),
         ));
     }
@@ -174,9 +178,44 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
         return;
     }
 
+    let mut visual = visual_rows(logs, &lines, cols, theme);
+    let at_end = lines.last().map(|(s, _)| *s + 1) == Some(logs.buf.end_seq());
+    if visual.len() >= rows {
+        // The bottom line stays the bottom row: wrapped lines push the first ones out.
+        if at_end && let StreamState::Ended(why) = &logs.state {
+            visual.push(Line::from(Span::styled(format!("— {why} —"), theme.dim())));
+        }
+        let skip = visual.len().saturating_sub(rows);
+        let visual: Vec<Line> = visual.into_iter().skip(skip).collect();
+        f.render_widget(Paragraph::new(visual), inner);
+        return;
+    }
+    // Room left (a view near the top of the log, a match shown amid its neighbours): the
+    // lines after the bottom one fill it.
+    let after = logs.lines_after(rows - visual.len());
+    let reaches_end = match after.last() {
+        Some((s, _)) => *s + 1 == logs.buf.end_seq(),
+        None => at_end,
+    };
+    visual.extend(visual_rows(logs, &after, cols, theme));
+    if reaches_end && let StreamState::Ended(why) = &logs.state {
+        visual.push(Line::from(Span::styled(format!("— {why} —"), theme.dim())));
+    }
+    visual.truncate(rows);
+    f.render_widget(Paragraph::new(visual), inner);
+}
+
+/// The screen rows of `lines` (wrapped or cut to `cols`), with gutter, timestamps, search
+/// highlights and the selection.
+fn visual_rows(
+    logs: &crate::app::logs::LogsView,
+    lines: &[(u64, &LogLine)],
+    cols: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let selected = logs.selection();
     let mut visual: Vec<Line<'static>> = Vec::new();
-    for (seq, line) in lines {
+    for &(seq, line) in lines {
         let in_selection = selected.is_some_and(|(a, b)| (a..=b).contains(&seq));
         let mut prefix = vec![gutter(line, theme)];
         if logs.timestamps {
@@ -225,10 +264,5 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
             });
         }
     }
-    if let StreamState::Ended(why) = &logs.state {
-        visual.push(Line::from(Span::styled(format!("— {why} —"), theme.dim())));
-    }
-    let skip = visual.len().saturating_sub(rows);
-    let visual: Vec<Line> = visual.into_iter().skip(skip).collect();
-    f.render_widget(Paragraph::new(visual), inner);
+    visual
 }
