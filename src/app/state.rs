@@ -594,28 +594,63 @@ impl State {
             .collect()
     }
 
-    /// Lines of the help: per context a title, its keys and a blank line.
-    pub fn help_len(&self) -> usize {
-        self.screen_contexts()
-            .into_iter()
-            .map(|c| self.help_bindings(c).len() + 2)
-            .sum()
+    /// The help's lines in columns `col_w` cells wide: per context a title, its keys (a
+    /// description too long for the column goes on, indented, on the next lines) and a blank
+    /// line.
+    pub fn help_rows(&self, col_w: usize) -> Vec<HelpRow> {
+        let mut out = Vec::new();
+        for ctx in self.screen_contexts() {
+            out.push(HelpRow::Title(ctx.title()));
+            for b in self.help_bindings(ctx) {
+                let keys: Vec<String> = b.keys.iter().map(super::keymap::Key::label).collect();
+                let desc_w = col_w.saturating_sub(help_lead(&keys.join(", "))).max(12);
+                let mut parts = wrap_words(&b.desc, desc_w).into_iter();
+                out.push(HelpRow::Key(
+                    keys.join(", "),
+                    parts.next().unwrap_or_default(),
+                ));
+                out.extend(parts.map(HelpRow::More));
+            }
+            out.push(HelpRow::Blank);
+        }
+        out
     }
 
-    /// The help's layout on this screen: lines per column and columns (as many as it takes,
-    /// as wide as the screen allows, 44 cells each at least).
-    pub fn help_grid(&self) -> (usize, usize) {
+    /// The help's layout on this screen: lines per column, columns (as many as it takes, as
+    /// wide as the screen allows, 44 cells each at least), the width of a column and how many
+    /// lines there are at that width.
+    pub fn help_layout(&self) -> (usize, usize, usize, usize) {
         let rows = usize::from(self.height.saturating_sub(2)).max(1);
-        let max_cols = usize::from(self.width.saturating_sub(2) / 44).max(1);
-        let cols = self.help_len().div_ceil(rows).clamp(1, max_cols);
+        let inner = usize::from(self.width.saturating_sub(2));
+        let max_cols = (inner / 44).max(1);
+        let mut last = (rows, 1, inner.min(84), 0);
+        for cols in 1..=max_cols {
+            let col_w = (inner / cols).min(84);
+            let len = self.help_rows(col_w).len();
+            last = (rows, cols, col_w, len);
+            if len <= rows * cols {
+                break;
+            }
+        }
+        last
+    }
+
+    /// Lines of the help at its layout's column width.
+    pub fn help_len(&self) -> usize {
+        self.help_layout().3
+    }
+
+    /// The help's layout on this screen: lines per column and columns.
+    pub fn help_grid(&self) -> (usize, usize) {
+        let (rows, cols, _, _) = self.help_layout();
         (rows, cols)
     }
 
     /// How far the help scrolls: until its last line is on screen (the last cell of the
     /// grid says "more" while there is more).
     pub fn help_max_scroll(&self) -> usize {
-        let (rows, cols) = self.help_grid();
-        self.help_len().saturating_sub(rows * cols - 1)
+        let (rows, cols, _, len) = self.help_layout();
+        len.saturating_sub(rows * cols - 1)
     }
 
     pub fn is_action_pending(&self, id: &str) -> bool {
@@ -629,6 +664,54 @@ impl State {
             ContainerAction::Pause
         }
     }
+}
+
+/// Cells of the help's key column (`  ` and the keys, padded).
+pub const HELP_KEYS_W: usize = 15;
+
+/// Cells before a description in the help: the key column, wider for long keys.
+pub fn help_lead(keys: &str) -> usize {
+    HELP_KEYS_W.max(unicode_width::UnicodeWidthStr::width(keys) + 3)
+}
+
+/// One line of the help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelpRow {
+    /// A keymap group's heading.
+    Title(&'static str),
+    /// Keys and (the first line of) what they do.
+    Key(String, String),
+    /// The rest of a description, a line at a time.
+    More(String),
+    Blank,
+}
+
+/// `text` in lines of at most `width` cells, broken at spaces (a longer word is cut).
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split(' ') {
+        let need = if cur.is_empty() { 0 } else { 1 } + word.width();
+        if !cur.is_empty() && cur.width() + need > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        for c in word.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if cur.width() + w > width {
+                lines.push(std::mem::take(&mut cur));
+            }
+            cur.push(c);
+        }
+    }
+    if !cur.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
 }
 
 fn project_key(c: &Container) -> (&str, &str) {
@@ -645,6 +728,49 @@ fn bucket(v: f64, width: f64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::ColorLevel;
+
+    #[test]
+    fn words_wrap_at_spaces_and_long_ones_are_cut() {
+        use super::wrap_words;
+        assert_eq!(
+            wrap_words("Commit the container (asks -a author, -m message)", 20),
+            vec!["Commit the container", "(asks -a author, -m", "message)"]
+        );
+        assert_eq!(wrap_words("abcdefgh", 3), vec!["abc", "def", "gh"]);
+        assert_eq!(wrap_words("", 5), vec![""]);
+    }
+
+    #[test]
+    fn no_help_description_is_cut() {
+        // Every description, whole, at 80x24 and 200x50.
+        for (w, h) in [(80, 24), (200, 50), (100, 30)] {
+            let s = crate::app::fixtures::state(w, h);
+            let (_, _, col_w, _) = s.help_layout();
+            let mut text = String::new();
+            for row in s.help_rows(col_w) {
+                match row {
+                    super::HelpRow::Key(k, d) => {
+                        let w = super::help_lead(&k)
+                            + unicode_width::UnicodeWidthStr::width(d.as_str());
+                        assert!(w <= col_w, "{k} {d}");
+                        text.push('\n');
+                        text.push_str(&d);
+                    }
+                    super::HelpRow::More(d) => {
+                        text.push(' ');
+                        text.push_str(&d);
+                    }
+                    _ => {}
+                }
+            }
+            assert!(
+                text.contains(
+                    "Commit the container to an image (asks repo:tag, -a author, -m message)"
+                ),
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn colour_level_from_environment() {

@@ -8,7 +8,6 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use super::theme::Theme;
 use super::util::centered;
 use crate::app::State;
-use crate::app::keymap::Key;
 use crate::app::state::Confirm;
 
 /// The frame of a dialog: accent border, its title, and a hint at the bottom.
@@ -23,29 +22,27 @@ fn dialog<'a>(title: &str, hint: Option<&str>, theme: &Theme) -> Block<'a> {
     }
 }
 
-pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines = Vec::new();
-    for ctx in state.screen_contexts() {
-        lines.push(Line::from(Span::styled(
-            ctx.title().to_string(),
-            theme.title(),
-        )));
-        for b in state.help_bindings(ctx) {
-            let keys: Vec<String> = b.keys.iter().map(Key::label).collect();
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<13}", keys.join(", ")), theme.accent()),
-                Span::raw(b.desc.clone()),
-            ]));
-        }
-        lines.push(Line::from(""));
-    }
-    lines
+pub fn help_lines(state: &State, theme: &Theme, col_w: usize) -> Vec<Line<'static>> {
+    use crate::app::state::{HELP_KEYS_W, HelpRow};
+    state
+        .help_rows(col_w)
+        .into_iter()
+        .map(|row| match row {
+            HelpRow::Title(t) => Line::from(Span::styled(t.to_string(), theme.title())),
+            HelpRow::Key(keys, desc) => Line::from(vec![
+                Span::styled(format!("  {keys:<12} "), theme.accent()),
+                Span::raw(desc),
+            ]),
+            HelpRow::More(desc) => Line::from(format!("{}{desc}", " ".repeat(HELP_KEYS_W))),
+            HelpRow::Blank => Line::from(""),
+        })
+        .collect()
 }
 
 pub fn help(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let mut lines = help_lines(state, theme);
-    let (rows, cols) = state.help_grid();
-    let col_w = (area.width.saturating_sub(2) / cols as u16).min(84);
+    let (rows, cols, col_w, _) = state.help_layout();
+    let mut lines = help_lines(state, theme, col_w);
+    let col_w = col_w as u16;
     let fits = lines.len() <= rows * cols;
     if !fits {
         // Scrolled by the arrows; the last line says when there is more.
