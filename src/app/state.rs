@@ -158,6 +158,9 @@ pub struct State {
     pub palette_history: Vec<String>,
     /// Actions under way per container.
     pub pending: Pending,
+    /// What the actions of the batch under way finished (`stop web`), for one status line
+    /// once all are done.
+    pub done_batch: Vec<String>,
     pub focus: Focus,
     pub tab: DetailTab,
     pub logs: LogsView,
@@ -227,6 +230,7 @@ impl State {
             status_log: Default::default(),
             palette_history: Vec::new(),
             pending: Pending::default(),
+            done_batch: Vec::new(),
             focus: Focus::List,
             tab: DetailTab::Logs,
             logs: LogsView::default(),

@@ -88,8 +88,10 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             state.pending.finish(&id);
             match result {
                 Ok(()) => {
+                    state.done_batch.push(what);
                     if state.pending.is_empty() {
-                        state.set_status(StatusKind::Info, format!("done: {what}"));
+                        let done = merge_done(&std::mem::take(&mut state.done_batch));
+                        state.set_status(StatusKind::Info, format!("done: {done}"));
                     }
                 }
                 Err(e) => state.set_status(StatusKind::Error, format!("{what}: {e}")),
@@ -260,6 +262,23 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
     {
         out.push(Cmd::Engine(Req::Exec(cmd)));
     }
+}
+
+/// What a batch finished, as one line: `stop web, db` when the verb is the same.
+fn merge_done(done: &[String]) -> String {
+    let verb = |w: &String| w.split_once(' ').map(|(v, _)| v.to_string());
+    let first = done.first().and_then(verb);
+    if done.len() > 1
+        && let Some(v) = &first
+        && done.iter().all(|w| verb(w).as_ref() == Some(v))
+    {
+        let names: Vec<&str> = done
+            .iter()
+            .filter_map(|w| w.split_once(' ').map(|(_, n)| n))
+            .collect();
+        return format!("{v} {}", names.join(", "));
+    }
+    done.join("; ")
 }
 
 /// Pasted text goes to what is being typed into.
@@ -917,6 +936,45 @@ mod tests {
             panic!("{:?}", s.overlay);
         };
         assert!(text.starts_with("  out1\n! err1\n"), "{text}");
+    }
+
+    #[test]
+    fn a_bulk_stop_names_every_container_going_and_done() {
+        let mut s = fixtures::state(120, 40);
+        let mut out = Vec::new();
+        let key = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        update(&mut s, key(' '), &mut out);
+        update(&mut s, key('j'), &mut out);
+        update(&mut s, key(' '), &mut out);
+        out.clear();
+        update(&mut s, key('s'), &mut out);
+        let stops: Vec<(String, String)> = out
+            .iter()
+            .filter_map(|c| match c {
+                Cmd::Engine(Req::Container { id, name, .. }) => Some((id.clone(), name.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(stops.len(), 2);
+        let said = s.status.clone().map(|m| m.text).unwrap_or_default();
+        assert_eq!(said, format!("Stopping {}, {}…", stops[0].1, stops[1].1));
+        for (id, name) in &stops {
+            update(
+                &mut s,
+                Msg::ActionDone {
+                    id: id.clone(),
+                    what: format!("stop {name}"),
+                    result: Ok(()),
+                },
+                &mut out,
+            );
+        }
+        let said = s.status.clone().map(|m| m.text).unwrap_or_default();
+        assert_eq!(said, format!("done: stop {}, {}", stops[0].1, stops[1].1));
+        assert_eq!(
+            merge_done(&["start a".into(), "stop b".into()]),
+            "start a; stop b"
+        );
     }
 
     #[test]
