@@ -149,6 +149,16 @@ impl EventsView {
     pub fn backfill(&mut self, older: Vec<EngineEvent>, page: usize) -> usize {
         let before = self.items.len();
         let selected = self.selected().cloned();
+        // Rows below the newest switch of engine are another engine's: they stay where they
+        // are, under it; the history of the engine now shown joins the rows above it.
+        let switch = self
+            .items
+            .iter()
+            .position(|e| e.typ == "dockside" && e.action == "switch");
+        let earlier: Vec<EngineEvent> = match switch {
+            Some(i) => self.items.drain(i..).collect(),
+            None => Vec::new(),
+        };
         let mut all: Vec<EngineEvent> = self.items.drain(..).collect();
         let mut older: Vec<EngineEvent> = older
             .into_iter()
@@ -173,6 +183,7 @@ impl EventsView {
         all.extend(folded);
         // Newest first; equal times keep their order (live ones first).
         all.sort_by_key(|e| std::cmp::Reverse(e.time_nano));
+        all.extend(earlier);
         all.truncate(MAX_EVENTS);
         self.items = all.into();
         self.rebuild(page, selected);
@@ -371,6 +382,30 @@ mod tests {
         other.id = "f".repeat(64);
         log.push(other, 10);
         assert_eq!(log.len(), 2);
+    }
+
+    #[test]
+    fn after_a_switch_of_engine_the_old_rows_stay_below_its_mark() {
+        let mut log = EventsView::default();
+        // The old engine's events, the last in the same second as the switch.
+        log.push(ev(5_000_000_000, "start", "old-a"), 10);
+        log.push(ev(7_400_000_000, "die", "old-b"), 10);
+        log.push(
+            EngineEvent::ours(7, "switch", "to tcp://new:2376".into()),
+            10,
+        );
+        log.push(ev(9_000_000_000, "start", "new-a"), 10);
+        // The new engine's past hour comes in.
+        log.backfill(vec![ev(2_000_000_000, "create", "new-b")], 10);
+        let names: Vec<String> = (0..log.len())
+            .filter_map(|i| log.get(i))
+            .map(|e| e.subject())
+            .collect();
+        assert_eq!(
+            names,
+            vec!["new-a", "new-b", "to tcp://new:2376", "old-b", "old-a"],
+            "{names:?}"
+        );
     }
 
     #[test]
