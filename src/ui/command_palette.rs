@@ -45,7 +45,10 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, p: &CommandPalette, theme:
         .borders(Borders::ALL)
         .border_style(theme.accent())
         .title(Span::styled(
-            format!(" Command ({} matches) ", list.len()),
+            match list.len() {
+                1 => " Command (1 match) ".to_string(),
+                n => format!(" Command ({n} matches) "),
+            },
             theme.title(),
         ))
         .title_bottom(Span::styled(hint, theme.dim()));

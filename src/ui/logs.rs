@@ -14,6 +14,16 @@ use crate::app::logbuf::{LogLine, LogStream, format_local};
 use crate::app::logs::{LogInputKind, StreamState};
 use crate::app::sanitize::StyledText;
 
+/// What the detail pane says while no engine answers: how to get one.
+pub const GET_AN_ENGINE: &str = "No Docker engine answers. To get one:
+· Linux: install Docker Engine (apt install docker.io, or see
+  docs.docker.com/engine/install), then: sudo systemctl start docker
+· macOS, Windows: start Docker Desktop (or colima start, podman machine start)
+· Podman: systemctl --user start podman.socket, then
+  dockside -H unix://$XDG_RUNTIME_DIR/podman/podman.sock
+· Another machine: dockside -H ssh://user@host (ctrl-o: your docker contexts)
+· A demo: scripts/demo.sh in dockside's repository: an engine and a project";
+
 /// Cut a styled text into visual rows of `width` columns, starting at column `skip`.
 /// `wrap`: every row; else only the first. Highlights override the text's own style.
 pub fn layout_text(
@@ -167,6 +177,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
     let lines = logs.window_lines(rows);
     if lines.is_empty() {
         let msg = match (&logs.state, logs.target.as_ref()) {
+            _ if matches!(state.conn, crate::app::msg::ConnStatus::Failed { .. }) => {
+                GET_AN_ENGINE.to_string()
+            }
             (_, None) if logs.group.is_none() => "Select a container to see its logs.".to_string(),
             (StreamState::Loading, _) => "Loading…".to_string(),
             (StreamState::Error(e), _) => format!("Cannot read logs: {e}"),
@@ -174,7 +187,12 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
             _ if logs.grep => "No line matches the filter yet.".to_string(),
             _ => "No output yet; new lines appear here as the container writes them.".to_string(),
         };
-        f.render_widget(Paragraph::new(msg).style(theme.dim()), inner);
+        f.render_widget(
+            Paragraph::new(msg)
+                .style(theme.dim())
+                .wrap(ratatui::widgets::Wrap { trim: false }),
+            inner,
+        );
         return;
     }
 
