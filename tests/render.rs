@@ -78,6 +78,47 @@ fn containers_and_logs() {
     }
 }
 
+/// Columns sized by their content: at 160 columns STATUS shows `(unhealthy)` whole (it was
+/// cut at 24 while PORTS had room to spare); every sort key puts its arrow somewhere in the
+/// header (created had none), and id, project and ports sort too.
+#[test]
+fn status_is_whole_and_every_sort_shows_its_arrow() {
+    let mut s = fixtures::state(160, 40);
+    let screen = render(&s);
+    assert!(screen.contains("Up 2 hours (unhealthy)"), "{screen}");
+    assert!(screen.contains("Up About an hour (healthy)"), "{screen}");
+    for (w, h) in [(200, 50), (80, 24)] {
+        send(&mut s, Msg::Resize(w, h));
+        for _ in dockside::app::state::SortKey::ALL {
+            let key = s.sort;
+            let screen = render(&s);
+            let header: String = screen.lines().take(3).collect();
+            assert!(
+                header.contains('▲') || header.contains('▼'),
+                "{key:?} at {w}: no arrow\n{screen}"
+            );
+            press(&mut s, KeyCode::Char('o'));
+        }
+    }
+    // Ports: the published one first, none last; project: compose ones first.
+    let names = |s: &State| -> Vec<String> {
+        s.rows
+            .iter()
+            .filter_map(|id| s.containers.get(id))
+            .map(|c| c.name.clone())
+            .collect()
+    };
+    s.sort = dockside::app::state::SortKey::Ports;
+    s.recompute_rows();
+    assert_eq!(names(&s).first().map(String::as_str), Some("web"));
+    s.sort = dockside::app::state::SortKey::Project;
+    s.recompute_rows();
+    assert_eq!(&names(&s)[..2], ["shop-api-1", "shop-db-1"]);
+    s.sort = dockside::app::state::SortKey::Id;
+    s.recompute_rows();
+    assert_eq!(names(&s).first().map(String::as_str), Some("web"));
+}
+
 #[test]
 fn empty_engine() {
     for (w, h) in SIZES {

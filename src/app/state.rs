@@ -65,16 +65,24 @@ pub enum SortKey {
     Created,
     Cpu,
     Mem,
+    Id,
+    /// Compose project and service (containers of none last).
+    Project,
+    /// The lowest published port (containers publishing none last).
+    Ports,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 6] = [
+    pub const ALL: [SortKey; 9] = [
         SortKey::State,
         SortKey::Name,
         SortKey::Image,
         SortKey::Created,
         SortKey::Cpu,
         SortKey::Mem,
+        SortKey::Id,
+        SortKey::Project,
+        SortKey::Ports,
     ];
     pub fn label(self) -> &'static str {
         match self {
@@ -84,6 +92,9 @@ impl SortKey {
             SortKey::Created => "CREATED",
             SortKey::Cpu => "CPU",
             SortKey::Mem => "MEM",
+            SortKey::Id => "ID",
+            SortKey::Project => "PROJECT",
+            SortKey::Ports => "PORTS",
         }
     }
 }
@@ -361,6 +372,10 @@ impl State {
                     // changes.
                     SortKey::Cpu => bucket(cpu(b), 1.0).cmp(&bucket(cpu(a), 1.0)),
                     SortKey::Mem => (mem(b) >> 20).cmp(&(mem(a) >> 20)),
+                    SortKey::Id => a.id.cmp(&b.id),
+                    SortKey::Project => (a.project.is_none(), project_key(a))
+                        .cmp(&(b.project.is_none(), project_key(b))),
+                    SortKey::Ports => port_key(a).cmp(&port_key(b)),
                 };
                 let ord = ord
                     .then_with(|| crate::views::list::natural_cmp(&a.name, &b.name))
@@ -722,6 +737,17 @@ fn project_key(c: &Container) -> (&str, &str) {
     (
         c.project.as_deref().unwrap_or(""),
         c.service.as_deref().unwrap_or(""),
+    )
+}
+
+/// The ports sort: the lowest published port, then the lowest exposed one; none last.
+fn port_key(c: &Container) -> (bool, u16, u16) {
+    let public = c.ports.iter().filter_map(|p| p.public).min();
+    let private = c.ports.iter().map(|p| p.private).min();
+    (
+        public.is_none() && private.is_none(),
+        public.unwrap_or(u16::MAX),
+        private.unwrap_or(u16::MAX),
     )
 }
 
