@@ -359,7 +359,8 @@ fn events_are_logged_quietly_and_lead_to_their_container() {
     for ev in fixtures::events() {
         update(&mut s, Msg::Event(ev), &mut out);
     }
-    assert_eq!(s.views.events.len(), 6);
+    // A health check's three steps, three times, are one row.
+    assert_eq!(s.views.events.len(), 7);
     assert!(!s.dirty, "events off screen do not redraw");
     let web = fixtures::container(1, "web", "nginx:1.27", CState::Running).id;
     key(&mut s, 'j');
@@ -373,9 +374,19 @@ fn events_are_logged_quietly_and_lead_to_their_container() {
     let out = key(&mut s, '6');
     assert!(!out.contains(&Cmd::Engine(Req::EventHistory)), "{out:?}");
     assert_eq!(s.view, dockside::views::View::Events);
-    // Newest first: the start of web.
-    let newest = s.views.events.selected().map(|e| e.action.clone());
-    assert_eq!(newest.as_deref(), Some("start"));
+    // Newest first: the health check of web, counted, then its start.
+    let newest = s
+        .views
+        .events
+        .selected()
+        .map(|e| (e.action.clone(), e.repeats));
+    assert_eq!(
+        newest,
+        Some((
+            "exec: /bin/sh -c curl -fsS http://localhost/health || exit 1".to_string(),
+            2
+        ))
+    );
     // Filter to web's container events.
     key(&mut s, '/');
     for c in "die".chars() {

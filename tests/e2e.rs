@@ -105,7 +105,7 @@ fn logs_search_highlights_and_hostile_output_is_neutralised() {
     app.key_tab();
     app.send_str("/needle");
     app.key_enter();
-    ok(app.wait_for_text("search `needle`: 1 lines match", T));
+    ok(app.wait_for_text("search `needle`: 1 line matches", T));
     // The match is drawn highlighted (a background colour on its cells).
     let highlighted = app.with_screen(|screen| {
         let (rows, cols) = screen.size();

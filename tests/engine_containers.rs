@@ -287,6 +287,37 @@ impl Proxy {
     }
 }
 
+/// `U` with `memory=64m` on a container started without limits: the engine refuses a memory
+/// limit alone there, so the swap limit goes with it (twice the memory, as docker run sets
+/// it); `memory-swap=` is taken as asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memory_limit_on_a_container_without_limits_is_set() {
+    if !engine::available() {
+        return;
+    }
+    use dockside::app::model::parse_limit_update;
+    use dockside::docker::containers::update_limits;
+    let c = TestContainer::run("limits", &[], &["sleep", "300"]);
+    let target = dockside::docker::client::resolve(None, None);
+    let dk = dockside::docker::client::connect(&target.addr)
+        .await
+        .expect("connect");
+    let up = parse_limit_update("memory=64m").expect("parses");
+    update_limits(&dk, &c.id, up)
+        .await
+        .expect("memory alone is accepted");
+    assert_eq!(
+        c.inspect("{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}"),
+        format!("{} {}", 64 << 20, 128 << 20)
+    );
+    let up = parse_limit_update("memory=96m memory-swap=300m").expect("parses");
+    update_limits(&dk, &c.id, up).await.expect("memory-swap");
+    assert_eq!(
+        c.inspect("{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}"),
+        format!("{} {}", 96 << 20, 300 << 20)
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn events_stream_cut_is_survived_with_a_resync() {
     if !engine::available() {

@@ -319,6 +319,35 @@ async fn attach_sends_and_receives_and_detach_keeps_container() {
     assert_eq!(rig.mgr.live(), 0);
 }
 
+/// `A` on a container without a TTY: its lines start at the left edge (no staircase), and
+/// its `ESC [2J` does not wipe the pane (what it printed before stays).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attach_without_a_tty_shows_lines_not_a_staircase() {
+    if !support::engine::available() {
+        return;
+    }
+    let script = r#"i=0; while true; do i=$((i+1)); printf '\033[2J\033[Hline-%s \033[32mok\033[0m\n' $i; sleep 0.2; done"#;
+    let c = TestContainer::run("exec-attach-notty", &[], &["sh", "-c", script]);
+    let mut rig = Rig::new().await;
+    let id = rig.open(&c, ExecKind::Attach, 80, 24);
+    rig.wait_running(id).await;
+    rig.wait(id, "three lines", |r| {
+        let screen = r.screen(id);
+        let lines: Vec<&str> = screen.lines().filter(|l| l.contains("line-")).collect();
+        lines.len() >= 3
+    })
+    .await;
+    let screen = rig.screen(id);
+    for l in screen.lines().filter(|l| l.contains("line-")) {
+        assert!(l.starts_with("line-"), "a staircase:\n{screen}");
+        assert!(l.trim_end().ends_with(" ok"), "{screen}");
+    }
+    let close = rig.sessions.close_active();
+    if let Some(cmd) = close {
+        rig.send(cmd);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exec_on_stopped_container_fails_clearly() {
     if !support::engine::available() {
@@ -370,6 +399,48 @@ async fn unknown_user_fails_clearly() {
     }
 }
 
+/// `E` with `-u nobody id` in an image without that user: the engine's refusal is shown and
+/// the session is marked ended (it stayed a blank pane with a cursor).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_as_an_unknown_user_shows_why_and_ends() {
+    if !support::engine::available() {
+        return;
+    }
+    let c = sleeper("exec-cmd-user");
+    let mut rig = Rig::new().await;
+    let cmd = rig.sessions.open(
+        &c.id,
+        &c.name,
+        ExecKind::Command(vec!["id".into()]),
+        Some("nobody".into()),
+        80,
+        24,
+    );
+    let ExecCmd::Open(req) = &cmd else {
+        panic!("{cmd:?}")
+    };
+    let id = req.session;
+    rig.send(cmd);
+    rig.wait(id, "the session to end", |r| {
+        !r.state(id).is_some_and(|s| s.is_live())
+    })
+    .await;
+    let screen = rig.screen(id);
+    let state = rig.state(id);
+    let said = match &state {
+        Some(SessionState::Failed(e)) => e.clone(),
+        _ => screen.clone(),
+    };
+    assert!(
+        said.contains("unable to find user nobody"),
+        "{state:?}\n{screen}"
+    );
+    assert!(
+        rig.sessions.get(id).is_some_and(|s| s.label() != "running"),
+        "{state:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_once_returns_output_and_exit_code() {
     if !support::engine::available() {
@@ -386,8 +457,9 @@ async fn run_once_returns_output_and_exit_code() {
         .await
         .unwrap_or_else(|e| panic!("run_once: {e}"));
     assert_eq!(code, 4);
-    // stdout and stderr are separate streams: their relative order is not fixed.
+    // stdout and stderr are separate streams: their relative order is not fixed; stderr
+    // is marked.
     let mut got: Vec<&str> = out.lines().collect();
     got.sort_unstable();
-    assert_eq!(got, vec!["err", "hi"], "{out:?}");
+    assert_eq!(got, vec!["  hi", "! err"], "{out:?}");
 }

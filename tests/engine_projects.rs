@@ -372,3 +372,90 @@ async fn compose_cli_up_and_scale_with_their_output_on_screen() {
     let api = stack.compose_ok(&["ps", "-q", "api"]);
     assert_eq!(api.lines().count(), 3);
 }
+
+/// `scripts/demo.sh` (without opening dockside) brings up the demo project on the engine:
+/// its services running, the failed job exited, logs in several scripts; `down` removes it.
+#[test]
+fn the_demo_script_brings_up_its_project_and_takes_it_down() {
+    if !engine::available() {
+        return;
+    }
+    let project = unique_name("demo");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/demo.sh");
+    let run = |args: &[&str]| {
+        std::process::Command::new(script)
+            .args(args)
+            .env("DOCKSIDE_DEMO_NO_UI", "1")
+            .env("DOCKSIDE_DEMO_PROJECT", &project)
+            .output()
+            .expect("scripts/demo.sh runs")
+    };
+    struct Down<'a>(&'a dyn Fn(&[&str]) -> std::process::Output);
+    impl Drop for Down<'_> {
+        fn drop(&mut self) {
+            let _ = (self.0)(&["down"]);
+        }
+    }
+    let _down = Down(&run);
+    let up = run(&[]);
+    assert!(
+        up.status.success(),
+        "demo.sh: {}",
+        String::from_utf8_lossy(&up.stderr)
+    );
+    let label = format!("label=com.docker.compose.project={project}");
+    let ps = docker_ok(&[
+        "ps",
+        "-a",
+        "--filter",
+        &label,
+        "--format",
+        "{{.Label \"com.docker.compose.service\"}} {{.State}}",
+    ]);
+    let mut got: Vec<&str> = ps.lines().collect();
+    got.sort_unstable();
+    assert_eq!(
+        got,
+        vec![
+            "api running",
+            "db running",
+            "migrate exited",
+            "web running",
+            "worker running",
+            "worker running"
+        ],
+        "{ps}"
+    );
+    let api = docker_ok(&[
+        "ps",
+        "-q",
+        "--filter",
+        &label,
+        "--filter",
+        "label=com.docker.compose.service=api",
+    ]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let logs = loop {
+        let out = std::process::Command::new("docker")
+            .args(["logs", api.trim()])
+            .output()
+            .expect("docker logs");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if text.contains("注文") || std::time::Instant::now() > deadline {
+            break text;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert!(logs.contains("注文を受け付けました"), "{logs}");
+    let down = run(&["down"]);
+    assert!(down.status.success());
+    assert_eq!(
+        docker_ok(&["ps", "-aq", "--filter", &label]).trim(),
+        "",
+        "down left containers"
+    );
+}

@@ -78,6 +78,47 @@ fn containers_and_logs() {
     }
 }
 
+/// Columns sized by their content: at 160 columns STATUS shows `(unhealthy)` whole (it was
+/// cut at 24 while PORTS had room to spare); every sort key puts its arrow somewhere in the
+/// header (created had none), and id, project and ports sort too.
+#[test]
+fn status_is_whole_and_every_sort_shows_its_arrow() {
+    let mut s = fixtures::state(160, 40);
+    let screen = render(&s);
+    assert!(screen.contains("Up 2 hours (unhealthy)"), "{screen}");
+    assert!(screen.contains("Up About an hour (healthy)"), "{screen}");
+    for (w, h) in [(200, 50), (80, 24)] {
+        send(&mut s, Msg::Resize(w, h));
+        for _ in dockside::app::state::SortKey::ALL {
+            let key = s.sort;
+            let screen = render(&s);
+            let header: String = screen.lines().take(3).collect();
+            assert!(
+                header.contains('▲') || header.contains('▼'),
+                "{key:?} at {w}: no arrow\n{screen}"
+            );
+            press(&mut s, KeyCode::Char('o'));
+        }
+    }
+    // Ports: the published one first, none last; project: compose ones first.
+    let names = |s: &State| -> Vec<String> {
+        s.rows
+            .iter()
+            .filter_map(|id| s.containers.get(id))
+            .map(|c| c.name.clone())
+            .collect()
+    };
+    s.sort = dockside::app::state::SortKey::Ports;
+    s.recompute_rows();
+    assert_eq!(names(&s).first().map(String::as_str), Some("web"));
+    s.sort = dockside::app::state::SortKey::Project;
+    s.recompute_rows();
+    assert_eq!(&names(&s)[..2], ["shop-api-1", "shop-db-1"]);
+    s.sort = dockside::app::state::SortKey::Id;
+    s.recompute_rows();
+    assert_eq!(names(&s).first().map(String::as_str), Some("web"));
+}
+
 #[test]
 fn empty_engine() {
     for (w, h) in SIZES {
@@ -280,6 +321,31 @@ fn processes_tab() {
             },
         );
         insta::assert_snapshot!(format!("top_{w}x{h}"), render(&s));
+        // Podman's answer: its own titles and order, command lines split at their spaces.
+        let id = s.selected.clone().expect("selected");
+        let podman = Processes::new(
+            [
+                "USER", "PID", "PPID", "%CPU", "ELAPSED", "TTY", "TIME", "COMMAND",
+            ]
+            .iter()
+            .map(|t| t.to_string())
+            .collect(),
+            vec![
+                "0 1 0 0.000 3h12m9.5s ? 0s nginx: master process nginx -g daemon off;",
+                "101 29 1 1.200 3h12m8.1s ? 2s nginx: worker process",
+            ]
+            .into_iter()
+            .map(|l| l.split(' ').map(String::from).collect())
+            .collect(),
+        );
+        send(
+            &mut s,
+            Msg::Top {
+                id,
+                result: Ok(podman),
+            },
+        );
+        insta::assert_snapshot!(format!("top_podman_{w}x{h}"), render(&s));
     }
 }
 
@@ -303,6 +369,50 @@ fn engine_switcher() {
         send(&mut s, Msg::Engines(list));
         press(&mut s, KeyCode::Down);
         insta::assert_snapshot!(format!("engines_{w}x{h}"), render(&s));
+    }
+}
+
+#[test]
+fn messages_overlay_wraps_long_errors() {
+    use dockside::app::state::StatusKind;
+    for (w, h) in SIZES {
+        let mut s = fixtures::state(w, h);
+        s.set_status(StatusKind::Progress, "Stopping web…");
+        s.set_status(StatusKind::Info, "done: stop");
+        s.set_status(
+            StatusKind::Error,
+            format!(
+                "update shop-db-1: Error response from daemon: {}",
+                "Cannot update container: memory swap limit should be larger than memory limit, "
+                    .repeat(2)
+            ),
+        );
+        send(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)),
+        );
+        insta::assert_snapshot!(format!("messages_{w}x{h}"), render(&s));
+    }
+}
+
+#[test]
+fn command_palette() {
+    for (w, h) in SIZES {
+        // Everything of the screen, then what `st` matches.
+        let mut s = fixtures::state(w, h);
+        press(&mut s, KeyCode::Char(':'));
+        insta::assert_snapshot!(format!("palette_{w}x{h}"), render(&s));
+        press(&mut s, KeyCode::Char('s'));
+        press(&mut s, KeyCode::Char('t'));
+        press(&mut s, KeyCode::Tab);
+        insta::assert_snapshot!(format!("palette_st_{w}x{h}"), render(&s));
+        // A command's argument: the containers, CJK and emoji names included.
+        let mut s = fixtures::state(w, h);
+        press(&mut s, KeyCode::Char(':'));
+        for c in "logs ".chars() {
+            press(&mut s, KeyCode::Char(c));
+        }
+        insta::assert_snapshot!(format!("palette_logs_{w}x{h}"), render(&s));
     }
 }
 
@@ -466,6 +576,7 @@ mod views {
                 containers: u(7, 4, 1_200_000, 300_000),
                 volumes: u(1, 1, 250_000_000, 0),
                 build_cache: u(0, 0, 0, 0),
+                dangling_images: Some(2_000_000),
             }))),
         );
         s

@@ -61,6 +61,8 @@ actions! {
     ViewCommands => "view_commands",
     ViewProjects => "view_projects",
     Engines => "engines",
+    Palette => "palette",
+    Messages => "messages",
     // Moving in lists and text.
     Down => "down",
     Up => "up",

@@ -41,6 +41,11 @@ pub fn docker_cli(req: &Req) -> Option<String> {
             if let Some(m) = update.memory {
                 s.push_str(&format!(" --memory {m}b"));
             }
+            match update.memory_swap {
+                Some(-1) => s.push_str(" --memory-swap -1"),
+                Some(m) => s.push_str(&format!(" --memory-swap {m}b")),
+                None => {}
+            }
             if let Some(c) = update.nano_cpus {
                 s.push_str(&format!(" --cpus {}", c as f64 / 1e9));
             }

@@ -150,11 +150,26 @@ pub(crate) fn issue(
     action: ContainerAction,
     out: &mut Vec<Cmd>,
 ) {
-    state.pending.begin(&id, action.progressive());
-    state.set_status(
-        StatusKind::Progress,
-        format!("{} {name}…", action.progressive()),
-    );
+    let verb = action.progressive();
+    if state.pending.is_empty() {
+        // A new batch: what the last one finished is no longer news.
+        state.done_batch.clear();
+    }
+    // Several at once (marked rows, a confirmed list): the status names them all.
+    let text = match &state.status {
+        Some(s)
+            if s.kind == StatusKind::Progress
+                && !state.pending.is_empty()
+                && !state.pending.contains(&id)
+                && s.text.starts_with(&format!("{verb} "))
+                && s.text.ends_with('…') =>
+        {
+            format!("{}, {name}…", s.text.trim_end_matches('…'))
+        }
+        _ => format!("{verb} {name}…"),
+    };
+    state.pending.begin(&id, verb);
+    state.set_status(StatusKind::Progress, text);
     out.push(Cmd::Engine(Req::Container { id, name, action }));
 }
 
@@ -610,12 +625,12 @@ pub(crate) fn detail_action(state: &mut State, action: Action, out: &mut Vec<Cmd
         Action::Search => logs.input = Some((LogInputKind::Search, String::new())),
         Action::Grep => logs.input = Some((LogInputKind::Grep, String::new())),
         Action::NextMatch => {
-            if !logs.jump_match(true) {
+            if !logs.jump_match(true, page as usize) {
                 state.set_status(StatusKind::Info, "no more matches below");
             }
         }
         Action::PrevMatch => {
-            if !logs.jump_match(false) {
+            if !logs.jump_match(false, page as usize) {
                 state.set_status(StatusKind::Info, "no more matches above");
             }
         }
@@ -720,7 +735,7 @@ pub(crate) fn detail_action(state: &mut State, action: Action, out: &mut Vec<Cmd
             let n = state.areas().detail_rows();
             let text: Vec<&str> = state
                 .logs
-                .window_lines(n)
+                .visible_lines(n)
                 .into_iter()
                 .map(|(_, l)| l.body.text.as_str())
                 .collect();

@@ -56,6 +56,50 @@ impl EngineEvent {
             && self.attrs == other.attrs
     }
 
+    /// The exec this event is a step of (`exec_create: CMD`, `exec_start: CMD`,
+    /// `exec_die`): its id when the engine gives one, `""` otherwise.
+    pub fn exec_step(&self) -> Option<&str> {
+        (self.typ == "container" && self.action.starts_with("exec_"))
+            .then(|| self.attr("execID").unwrap_or(""))
+    }
+
+    /// Whether this is the one row of an exec (see [`EngineEvent::into_exec_row`]).
+    pub fn is_exec_row(&self) -> bool {
+        self.typ == "container" && (self.action == "exec" || self.action.starts_with("exec: "))
+    }
+
+    /// The one row an exec's steps are shown as: `exec: CMD` (the command of its create or
+    /// start; `exec` for a lone die), the exit code once it died.
+    pub fn into_exec_row(mut self) -> EngineEvent {
+        self.action = match self.action.split_once(": ") {
+            Some((_, cmd)) => format!("exec: {cmd}"),
+            None => "exec".into(),
+        };
+        self
+    }
+
+    /// Another run of the same command in the same container (a health check): the same
+    /// row but for the exec's id and exit code.
+    pub fn same_exec_command(&self, other: &EngineEvent) -> bool {
+        let keep = |(k, _): &&(String, String)| k != "execID" && k != "exitCode";
+        self.typ == other.typ
+            && self.action == other.action
+            && self.id == other.id
+            && self
+                .attrs
+                .iter()
+                .filter(keep)
+                .eq(other.attrs.iter().filter(keep))
+    }
+
+    /// Set an attribute, keeping them sorted by key.
+    pub fn set_attr(&mut self, key: &str, value: &str) {
+        match self.attrs.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+            Ok(i) => self.attrs[i].1 = value.to_string(),
+            Err(i) => self.attrs.insert(i, (key.to_string(), value.to_string())),
+        }
+    }
+
     pub fn attr(&self, key: &str) -> Option<&str> {
         self.attrs
             .iter()

@@ -106,7 +106,7 @@ pub fn events() -> Vec<super::events::EngineEvent> {
         }
     };
     let web_attrs = [("image", "nginx:1.27"), ("name", "web")];
-    vec![
+    let mut list = vec![
         ev(
             0,
             "container",
@@ -141,5 +141,38 @@ pub fn events() -> Vec<super::events::EngineEvent> {
             &[("name", "busybox")],
         ),
         ev(30, "container", "start", &web, &web_attrs),
-    ]
+    ];
+    // A health check every 5 s: three steps of one exec each time, as the engine reports.
+    let check = "/bin/sh -c curl -fsS http://localhost/health || exit 1";
+    for run in 0..3 {
+        let exec = format!("{:064x}", 0xe0 + run);
+        let t = 32 + run * 5;
+        let base = [
+            ("execID", exec.as_str()),
+            ("image", "nginx:1.27"),
+            ("name", "web"),
+        ];
+        let died = [
+            ("execID", exec.as_str()),
+            ("exitCode", "0"),
+            ("image", "nginx:1.27"),
+            ("name", "web"),
+        ];
+        list.push(ev(
+            t,
+            "container",
+            &format!("exec_create: {check}"),
+            &web,
+            &base,
+        ));
+        list.push(ev(
+            t,
+            "container",
+            &format!("exec_start: {check}"),
+            &web,
+            &base,
+        ));
+        list.push(ev(t, "container", "exec_die", &web, &died));
+    }
+    list
 }

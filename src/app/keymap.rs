@@ -73,13 +73,17 @@ contexts! {
     Dialog => ("dialog", "Dialogs (yes/no questions)"),
     HelpPage => ("help_page", "This help"),
     Picker => ("picker", "Engine picker"),
+    Palette => ("palette", "Command palette"),
 }
 
 impl Context {
     /// Whether it belongs to something shown over the screen, which takes every key: a global
     /// key cannot be hidden by it.
     pub fn is_overlay(self) -> bool {
-        matches!(self, Context::Dialog | Context::HelpPage | Context::Picker)
+        matches!(
+            self,
+            Context::Dialog | Context::HelpPage | Context::Picker | Context::Palette
+        )
     }
 }
 

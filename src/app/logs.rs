@@ -339,15 +339,17 @@ impl LogsView {
         self.matches = 0;
     }
 
-    /// Jump to the next (forward) or previous match, from the current match or the view.
-    pub fn jump_match(&mut self, forward: bool) -> bool {
+    /// Jump to the next (forward) or previous match, from the current match or the view (the
+    /// bottom line included), and show it amid its neighbours: about half of a `page` of
+    /// shown lines below it, fewer at the end of the log.
+    pub fn jump_match(&mut self, forward: bool, page: usize) -> bool {
         let Some((_, q)) = &self.query else {
             return false;
         };
-        let from = self
-            .current_match
-            .or_else(|| self.bottom_seq())
-            .unwrap_or(0);
+        let (from, inclusive) = match self.current_match {
+            Some(m) => (m, false),
+            None => (self.bottom_seq().unwrap_or(0), !forward),
+        };
         let found = if forward {
             self.buf
                 .iter()
@@ -357,14 +359,21 @@ impl LogsView {
             self.buf
                 .iter()
                 .rev()
-                .find(|(s, l)| *s < from && q.is_match(&l.body.text))
+                .find(|(s, l)| (*s < from || (inclusive && *s == from)) && q.is_match(&l.body.text))
                 .map(|(s, _)| s)
         };
         match found {
             Some(s) => {
                 self.current_match = Some(s);
                 self.follow = false;
-                self.anchor = s;
+                let below = page.saturating_sub(1) / 2;
+                self.anchor = self
+                    .buf
+                    .range(s + 1, self.buf.end_seq())
+                    .filter(|(_, l)| self.shown(l))
+                    .take(below)
+                    .last()
+                    .map_or(s, |(seq, _)| seq);
                 true
             }
             None => false,
@@ -410,6 +419,28 @@ impl LogsView {
             lines += 1;
         }
         Some((text, lines, false))
+    }
+
+    /// Shown lines after the bottom line, oldest first, at most `n`: what fills the pane
+    /// when the lines up to the bottom line do not (the view is near the top of the log).
+    pub fn lines_after(&self, n: usize) -> Vec<(u64, &LogLine)> {
+        let Some(bottom) = self.bottom_seq() else {
+            return Vec::new();
+        };
+        self.buf
+            .range(bottom + 1, self.buf.end_seq())
+            .filter(|(_, l)| self.shown(l))
+            .take(n)
+            .collect()
+    }
+
+    /// The lines on screen in a pane of `n` rows (one row a line): those up to the bottom
+    /// line, then those after it while there is room.
+    pub fn visible_lines(&self, n: usize) -> Vec<(u64, &LogLine)> {
+        let mut lines = self.window_lines(n);
+        let room = n.saturating_sub(lines.len());
+        lines.extend(self.lines_after(room));
+        lines
     }
 
     /// Lines to show, oldest first, ending at the bottom line: at most `n` shown lines.
@@ -470,6 +501,54 @@ mod selection_tests {
         assert_eq!(v.selected_text().map(|t| t.1), Some(3));
         v.toggle_mark();
         assert_eq!(v.selection(), None);
+    }
+
+    fn texts(lines: &[(u64, &LogLine)]) -> Vec<String> {
+        lines.iter().map(|(_, l)| l.body.text.clone()).collect()
+    }
+
+    #[test]
+    fn a_match_is_shown_amid_its_neighbours_and_the_pane_stays_full() {
+        // Near the top of the log: the match and what follows it fill the pane.
+        let mut v = view(30);
+        v.set_query("r/^line 3$", false).expect("query");
+        assert!(v.jump_match(false, 10));
+        assert_eq!(v.current_match, Some(3));
+        let shown = texts(&v.visible_lines(10));
+        assert_eq!(shown.len(), 10, "{shown:?}");
+        assert_eq!(shown[0], "line 0");
+        assert!(shown.contains(&"line 3".to_string()));
+        // Amid a long log: lines after it too, the match about the middle.
+        let mut v = view(100);
+        v.set_query("r/^line 50$", false).expect("query");
+        assert!(v.jump_match(false, 11));
+        let shown = texts(&v.visible_lines(11));
+        assert_eq!(shown.len(), 11);
+        assert_eq!(
+            shown.iter().position(|l| l == "line 50"),
+            Some(5),
+            "{shown:?}"
+        );
+        // The bottom line matching is found too.
+        let mut v = view(10);
+        v.set_query("r/^line 9$", false).expect("query");
+        assert!(v.jump_match(false, 5));
+        assert_eq!(v.current_match, Some(9));
+    }
+
+    #[test]
+    fn grep_while_paused_shows_the_lines_that_came_since_when_there_is_room() {
+        let mut v = view(10);
+        v.set_query("r/line [2468]", true).expect("query");
+        v.scroll(-1);
+        assert!(!v.follow);
+        v.push_lines(vec![LogLine {
+            stream: LogStream::Stdout,
+            ts_nanos: None,
+            body: sanitize_line(b"line 2 again", 1024),
+        }]);
+        assert_eq!(v.match_count(), 5);
+        assert_eq!(v.visible_lines(10).len(), 5, "as many as the count says");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod cli;
+pub mod command_palette;
 pub mod containers;
 pub mod dialogs;
 pub mod engines;
@@ -25,8 +26,10 @@ pub mod logs;
 pub mod model;
 pub mod mouse;
 pub mod msg;
+pub mod notty;
 pub mod overlay;
 pub mod palette;
+pub mod palette_entries;
 pub mod prompts;
 pub mod recreate;
 pub mod recreate_flow;

@@ -442,11 +442,28 @@ impl Limits {
     }
 }
 
-/// A `docker update` request: new memory limit (bytes) and/or CPUs (nano).
+/// A `docker update` request: new memory limit (bytes), memory+swap limit (bytes, -1:
+/// unlimited) and/or CPUs (nano).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LimitUpdate {
     pub memory: Option<i64>,
+    pub memory_swap: Option<i64>,
     pub nano_cpus: Option<i64>,
+}
+
+impl LimitUpdate {
+    /// The memory+swap limit to send with this update, given the container's `current`
+    /// limits: the one asked for; else, when only memory is given, twice the memory (what
+    /// `docker run --memory` sets) if the container had no memory limit (the engine refuses
+    /// a memory limit alone there) or its swap limit would end up below the memory.
+    pub fn swap_with(&self, current: &Limits) -> Option<i64> {
+        if self.memory_swap.is_some() {
+            return self.memory_swap;
+        }
+        let mem = self.memory?;
+        let below = current.memory_swap > 0 && current.memory_swap < mem;
+        (current.memory == 0 || below).then(|| mem.saturating_mul(2))
+    }
 }
 
 /// Parse sizes like docker: `64m`, `1g`, `512k`, `1048576` (bytes), `1.5g`.
@@ -486,6 +503,13 @@ pub fn parse_limit_update(text: &str) -> Result<LimitUpdate, String> {
         };
         match key {
             "m" | "mem" | "memory" => up.memory = Some(parse_size(&value)?),
+            "memory-swap" | "memory_swap" | "memswap" => {
+                up.memory_swap = Some(if value.trim() == "-1" {
+                    -1
+                } else {
+                    parse_size(&value)?
+                })
+            }
             "c" | "cpu" | "cpus" => {
                 let v: f64 = value
                     .parse()
@@ -495,12 +519,24 @@ pub fn parse_limit_update(text: &str) -> Result<LimitUpdate, String> {
                 }
                 up.nano_cpus = Some((v * 1e9) as i64);
             }
-            other => return Err(format!("unknown limit `{other}` (memory=…, cpus=…)")),
+            other => {
+                return Err(format!(
+                    "unknown limit `{other}` (memory=…, memory-swap=…, cpus=…)"
+                ));
+            }
         }
         i += 1;
     }
+    if let (Some(m), Some(s)) = (up.memory, up.memory_swap)
+        && s != -1
+        && s < m
+    {
+        return Err(
+            "memory-swap is memory plus swap: give at least the memory, or -1 (unlimited)".into(),
+        );
+    }
     if up == LimitUpdate::default() {
-        return Err("nothing to update: give memory=… and/or cpus=…".into());
+        return Err("nothing to update: give memory=…, memory-swap=… and/or cpus=…".into());
     }
     Ok(up)
 }
@@ -522,6 +558,7 @@ mod limit_tests {
             u,
             LimitUpdate {
                 memory: Some(64 << 20),
+                memory_swap: None,
                 nano_cpus: Some(500_000_000)
             }
         );
@@ -539,6 +576,35 @@ mod limit_tests {
                 .expect_err("bad")
                 .contains("abc")
         );
+    }
+
+    #[test]
+    fn memory_swap_is_accepted_and_set_like_the_cli_when_only_memory_is_given() {
+        let u = parse_limit_update("memory=64m memory-swap=128m").expect("parses");
+        assert_eq!((u.memory, u.memory_swap), (Some(64 << 20), Some(128 << 20)));
+        let u = parse_limit_update("--memory-swap -1").expect("unlimited");
+        assert_eq!(u.memory_swap, Some(-1));
+        let e = parse_limit_update("memory=128m memory-swap=64m").expect_err("below memory");
+        assert!(e.contains("at least the memory"), "{e}");
+        // Only memory, on a container without limits: swap twice the memory, as docker run.
+        let none = Limits::default();
+        let u = parse_limit_update("memory=64m").expect("parses");
+        assert_eq!(u.swap_with(&none), Some(128 << 20));
+        // With limits whose swap stays above the new memory: left alone.
+        let limited = Limits {
+            memory: 256 << 20,
+            memory_swap: 512 << 20,
+            ..Default::default()
+        };
+        assert_eq!(u.swap_with(&limited), None);
+        // Swap below the new memory: moved along.
+        let u = parse_limit_update("memory=1g").expect("parses");
+        assert_eq!(u.swap_with(&limited), Some(2 << 30));
+        // Asked for: as asked; CPUs only: nothing.
+        let u = parse_limit_update("memory=64m memory-swap=-1").expect("parses");
+        assert_eq!(u.swap_with(&none), Some(-1));
+        let u = parse_limit_update("cpus=1").expect("parses");
+        assert_eq!(u.swap_with(&none), None);
     }
 
     #[test]

@@ -133,7 +133,7 @@ impl PromptKind {
     pub fn title(&self) -> String {
         match self {
             PromptKind::Update { name, .. } => {
-                format!("Update limits of {name} (memory=64m cpus=0.5)")
+                format!("Update limits of {name} (memory=64m memory-swap=128m cpus=0.5)")
             }
             PromptKind::ExecCommand { name, .. } => {
                 format!("Run in {name} (empty: login shell; `-u user` first to pick a user)")
@@ -246,6 +246,8 @@ pub enum Overlay {
     ConfirmAction {
         targets: Vec<(String, String, super::msg::ContainerAction)>,
     },
+    /// The command palette (`:`).
+    Palette(Box<super::command_palette::CommandPalette>),
     /// A yes/no question: `y` issues `yes`, `f` issues `force` when offered.
     Ask {
         question: String,
@@ -271,6 +273,7 @@ impl Overlay {
             }
             Overlay::Help => Some(Context::HelpPage),
             Overlay::Engines { .. } => Some(Context::Picker),
+            Overlay::Palette(_) => Some(Context::Palette),
             Overlay::None
             | Overlay::Prompt { .. }
             | Overlay::Output { .. }

@@ -128,6 +128,9 @@ pub struct DiskUsage {
     pub containers: Usage,
     pub volumes: Usage,
     pub build_cache: Usage,
+    /// Bytes removing the dangling images would free (untagged, no image built on them, no
+    /// container using them); None when the engine's answer does not list the images.
+    pub dangling_images: Option<u64>,
 }
 
 impl DiskUsage {
@@ -147,6 +150,23 @@ impl DiskUsage {
 
     pub fn total_reclaimable(&self) -> u64 {
         self.rows().iter().map(|(_, u)| u.reclaimable).sum()
+    }
+
+    /// What `docker system prune` (no `--all`, no `--volumes`) frees, for its question:
+    /// stopped containers, dangling images (not every unused one) and unused build cache.
+    pub fn system_prune_text(&self) -> String {
+        let images = self
+            .dangling_images
+            .map_or_else(|| "not known".to_string(), human_size);
+        let total = self.containers.reclaimable
+            + self.dangling_images.unwrap_or(0)
+            + self.build_cache.reclaimable;
+        format!(
+            "Frees {} (stopped containers {}, dangling images {images}, build cache {})",
+            human_size(total),
+            human_size(self.containers.reclaimable),
+            human_size(self.build_cache.reclaimable)
+        )
     }
 }
 
@@ -383,6 +403,7 @@ mod tests {
                 reclaimable: 5,
             },
             build_cache: Usage::default(),
+            dangling_images: None,
         };
         let names: Vec<&str> = du.rows().iter().map(|(n, _)| *n).collect();
         assert_eq!(

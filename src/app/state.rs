@@ -16,6 +16,9 @@ pub use super::palette::ColorLevel;
 /// Samples kept per container for the charts (one a second: five minutes).
 pub const STATS_HISTORY: usize = 300;
 
+/// Status messages kept for the messages overlay.
+pub const STATUS_LOG: usize = 200;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
     List,
@@ -62,16 +65,24 @@ pub enum SortKey {
     Created,
     Cpu,
     Mem,
+    Id,
+    /// Compose project and service (containers of none last).
+    Project,
+    /// The lowest published port (containers publishing none last).
+    Ports,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 6] = [
+    pub const ALL: [SortKey; 9] = [
         SortKey::State,
         SortKey::Name,
         SortKey::Image,
         SortKey::Created,
         SortKey::Cpu,
         SortKey::Mem,
+        SortKey::Id,
+        SortKey::Project,
+        SortKey::Ports,
     ];
     pub fn label(self) -> &'static str {
         match self {
@@ -81,6 +92,9 @@ impl SortKey {
             SortKey::Created => "CREATED",
             SortKey::Cpu => "CPU",
             SortKey::Mem => "MEM",
+            SortKey::Id => "ID",
+            SortKey::Project => "PROJECT",
+            SortKey::Ports => "PORTS",
         }
     }
 }
@@ -149,8 +163,15 @@ pub struct State {
     pub filter: Input,
     pub overlay: Overlay,
     pub status: Option<StatusMsg>,
+    /// The status messages shown, oldest first, at most [`STATUS_LOG`] (`m` shows them).
+    pub status_log: std::collections::VecDeque<StatusMsg>,
+    /// Commands run from the palette, oldest first (bounded).
+    pub palette_history: Vec<String>,
     /// Actions under way per container.
     pub pending: Pending,
+    /// What the actions of the batch under way finished (`stop web`), for one status line
+    /// once all are done.
+    pub done_batch: Vec<String>,
     pub focus: Focus,
     pub tab: DetailTab,
     pub logs: LogsView,
@@ -232,7 +253,10 @@ impl State {
             filter: Input::default(),
             overlay: Overlay::None,
             status: None,
+            status_log: Default::default(),
+            palette_history: Vec::new(),
             pending: Pending::default(),
+            done_batch: Vec::new(),
             focus: Focus::List,
             tab: DetailTab::Logs,
             logs: LogsView::default(),
@@ -383,6 +407,10 @@ impl State {
                     // changes.
                     SortKey::Cpu => bucket(cpu(b), 1.0).cmp(&bucket(cpu(a), 1.0)),
                     SortKey::Mem => (mem(b) >> 20).cmp(&(mem(a) >> 20)),
+                    SortKey::Id => a.id.cmp(&b.id),
+                    SortKey::Project => (a.project.is_none(), project_key(a))
+                        .cmp(&(b.project.is_none(), project_key(b))),
+                    SortKey::Ports => port_key(a).cmp(&port_key(b)),
                 };
                 let ord = ord
                     .then_with(|| crate::views::list::natural_cmp(&a.name, &b.name))
@@ -448,12 +476,49 @@ impl State {
     }
 
     pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
-        self.status = Some(StatusMsg {
+        let msg = StatusMsg {
             text: text.into(),
             kind,
             at: self.now,
-        });
+        };
+        // The same message again (a retry, a repeated key) is kept once.
+        let again = self
+            .status_log
+            .back()
+            .is_some_and(|m| m.text == msg.text && m.kind == msg.kind);
+        if !again {
+            if self.status_log.len() >= STATUS_LOG {
+                self.status_log.pop_front();
+            }
+            self.status_log.push_back(msg.clone());
+        }
+        self.status = Some(msg);
         self.dirty = true;
+    }
+
+    /// The messages overlay's text: every message kept, oldest first, with its time.
+    pub fn status_log_text(&self) -> String {
+        if self.status_log.is_empty() {
+            return "No message yet.".into();
+        }
+        self.status_log
+            .iter()
+            .map(|m| {
+                let mark = match m.kind {
+                    StatusKind::Info => "✓",
+                    StatusKind::Progress => "…",
+                    StatusKind::Error => "✗",
+                };
+                let t = chrono::FixedOffset::east_opt(self.utc_offset)
+                    .and_then(|tz| {
+                        chrono::DateTime::from_timestamp(m.at, 0).map(|t| t.with_timezone(&tz))
+                    })
+                    .map(|t| t.format("%H:%M:%S").to_string())
+                    .unwrap_or_default();
+                format!("{t} {mark} {}", m.text)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// Stats that should be live: running rows on screen, plus the selection.
@@ -583,28 +648,63 @@ impl State {
             .collect()
     }
 
-    /// Lines of the help: per context a title, its keys and a blank line.
-    pub fn help_len(&self) -> usize {
-        self.screen_contexts()
-            .into_iter()
-            .map(|c| self.help_bindings(c).len() + 2)
-            .sum()
+    /// The help's lines in columns `col_w` cells wide: per context a title, its keys (a
+    /// description too long for the column goes on, indented, on the next lines) and a blank
+    /// line.
+    pub fn help_rows(&self, col_w: usize) -> Vec<HelpRow> {
+        let mut out = Vec::new();
+        for ctx in self.screen_contexts() {
+            out.push(HelpRow::Title(ctx.title()));
+            for b in self.help_bindings(ctx) {
+                let keys: Vec<String> = b.keys.iter().map(super::keymap::Key::label).collect();
+                let desc_w = col_w.saturating_sub(help_lead(&keys.join(", "))).max(12);
+                let mut parts = wrap_words(&b.desc, desc_w).into_iter();
+                out.push(HelpRow::Key(
+                    keys.join(", "),
+                    parts.next().unwrap_or_default(),
+                ));
+                out.extend(parts.map(HelpRow::More));
+            }
+            out.push(HelpRow::Blank);
+        }
+        out
     }
 
-    /// The help's layout on this screen: lines per column and columns (as many as it takes,
-    /// as wide as the screen allows, 44 cells each at least).
-    pub fn help_grid(&self) -> (usize, usize) {
+    /// The help's layout on this screen: lines per column, columns (as many as it takes, as
+    /// wide as the screen allows, 44 cells each at least), the width of a column and how many
+    /// lines there are at that width.
+    pub fn help_layout(&self) -> (usize, usize, usize, usize) {
         let rows = usize::from(self.height.saturating_sub(2)).max(1);
-        let max_cols = usize::from(self.width.saturating_sub(2) / 44).max(1);
-        let cols = self.help_len().div_ceil(rows).clamp(1, max_cols);
+        let inner = usize::from(self.width.saturating_sub(2));
+        let max_cols = (inner / 44).max(1);
+        let mut last = (rows, 1, inner.min(84), 0);
+        for cols in 1..=max_cols {
+            let col_w = (inner / cols).min(84);
+            let len = self.help_rows(col_w).len();
+            last = (rows, cols, col_w, len);
+            if len <= rows * cols {
+                break;
+            }
+        }
+        last
+    }
+
+    /// Lines of the help at its layout's column width.
+    pub fn help_len(&self) -> usize {
+        self.help_layout().3
+    }
+
+    /// The help's layout on this screen: lines per column and columns.
+    pub fn help_grid(&self) -> (usize, usize) {
+        let (rows, cols, _, _) = self.help_layout();
         (rows, cols)
     }
 
     /// How far the help scrolls: until its last line is on screen (the last cell of the
     /// grid says "more" while there is more).
     pub fn help_max_scroll(&self) -> usize {
-        let (rows, cols) = self.help_grid();
-        self.help_len().saturating_sub(rows * cols - 1)
+        let (rows, cols, _, len) = self.help_layout();
+        len.saturating_sub(rows * cols - 1)
     }
 
     pub fn is_action_pending(&self, id: &str) -> bool {
@@ -620,10 +720,69 @@ impl State {
     }
 }
 
+/// Cells of the help's key column (`  ` and the keys, padded).
+pub const HELP_KEYS_W: usize = 15;
+
+/// Cells before a description in the help: the key column, wider for long keys.
+pub fn help_lead(keys: &str) -> usize {
+    HELP_KEYS_W.max(unicode_width::UnicodeWidthStr::width(keys) + 3)
+}
+
+/// One line of the help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelpRow {
+    /// A keymap group's heading.
+    Title(&'static str),
+    /// Keys and (the first line of) what they do.
+    Key(String, String),
+    /// The rest of a description, a line at a time.
+    More(String),
+    Blank,
+}
+
+/// `text` in lines of at most `width` cells, broken at spaces (a longer word is cut).
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split(' ') {
+        let need = if cur.is_empty() { 0 } else { 1 } + word.width();
+        if !cur.is_empty() && cur.width() + need > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        for c in word.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if cur.width() + w > width {
+                lines.push(std::mem::take(&mut cur));
+            }
+            cur.push(c);
+        }
+    }
+    if !cur.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
 fn project_key(c: &Container) -> (&str, &str) {
     (
         c.project.as_deref().unwrap_or(""),
         c.service.as_deref().unwrap_or(""),
+    )
+}
+
+/// The ports sort: the lowest published port, then the lowest exposed one; none last.
+fn port_key(c: &Container) -> (bool, u16, u16) {
+    let public = c.ports.iter().filter_map(|p| p.public).min();
+    let private = c.ports.iter().map(|p| p.private).min();
+    (
+        public.is_none() && private.is_none(),
+        public.unwrap_or(u16::MAX),
+        private.unwrap_or(u16::MAX),
     )
 }
 
@@ -634,6 +793,49 @@ fn bucket(v: f64, width: f64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::ColorLevel;
+
+    #[test]
+    fn words_wrap_at_spaces_and_long_ones_are_cut() {
+        use super::wrap_words;
+        assert_eq!(
+            wrap_words("Commit the container (asks -a author, -m message)", 20),
+            vec!["Commit the container", "(asks -a author, -m", "message)"]
+        );
+        assert_eq!(wrap_words("abcdefgh", 3), vec!["abc", "def", "gh"]);
+        assert_eq!(wrap_words("", 5), vec![""]);
+    }
+
+    #[test]
+    fn no_help_description_is_cut() {
+        // Every description, whole, at 80x24 and 200x50.
+        for (w, h) in [(80, 24), (200, 50), (100, 30)] {
+            let s = crate::app::fixtures::state(w, h);
+            let (_, _, col_w, _) = s.help_layout();
+            let mut text = String::new();
+            for row in s.help_rows(col_w) {
+                match row {
+                    super::HelpRow::Key(k, d) => {
+                        let w = super::help_lead(&k)
+                            + unicode_width::UnicodeWidthStr::width(d.as_str());
+                        assert!(w <= col_w, "{k} {d}");
+                        text.push('\n');
+                        text.push_str(&d);
+                    }
+                    super::HelpRow::More(d) => {
+                        text.push(' ');
+                        text.push_str(&d);
+                    }
+                    _ => {}
+                }
+            }
+            assert!(
+                text.contains(
+                    "Commit the container to an image (asks repo:tag, -a author, -m message)"
+                ),
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn colour_level_from_environment() {

@@ -19,14 +19,57 @@ pub struct Processes {
 }
 
 impl Processes {
-    pub fn new(titles: Vec<String>, mut rows: Vec<Vec<String>>) -> Processes {
+    /// The engine's answer, each row made to hold one value per title whatever the engine
+    /// did: a header line left whole is split into its titles, values beyond the titles (a
+    /// command line split at its spaces, as podman answers) are joined back into the last
+    /// column, missing ones are left empty.
+    pub fn new(mut titles: Vec<String>, mut rows: Vec<Vec<String>>) -> Processes {
         let dropped = rows.len().saturating_sub(MAX_PROCESSES);
         rows.truncate(MAX_PROCESSES);
+        if let [whole] = titles.as_slice()
+            && whole.split_whitespace().count() > 1
+        {
+            titles = whole.split_whitespace().map(str::to_string).collect();
+        }
+        let n = titles.len().max(1);
+        for row in &mut rows {
+            if let [line] = row.as_slice()
+                && n > 1
+            {
+                // A process line left whole: split at runs of spaces, the rest is the last.
+                let line = line.trim().to_string();
+                let mut parts: Vec<String> = Vec::with_capacity(n);
+                let mut rest = line.as_str();
+                while parts.len() + 1 < n {
+                    let Some((word, tail)) = rest.split_once(char::is_whitespace) else {
+                        break;
+                    };
+                    parts.push(word.to_string());
+                    rest = tail.trim_start();
+                }
+                parts.push(rest.to_string());
+                *row = parts;
+            }
+            if row.len() > n {
+                let tail = row.split_off(n - 1).join(" ");
+                row.push(tail);
+            }
+            row.resize(n, String::new());
+        }
         Processes {
             titles,
             rows,
             dropped,
         }
+    }
+
+    /// The column that holds the command line, which takes the width left: the one titled
+    /// so, else the last.
+    pub fn command_column(&self) -> usize {
+        self.titles
+            .iter()
+            .position(|t| matches!(t.as_str(), "CMD" | "COMMAND" | "ARGS"))
+            .unwrap_or(self.titles.len().saturating_sub(1))
     }
 }
 
@@ -103,6 +146,38 @@ mod tests {
         assert!(!t.answer("a".into(), Ok(p("sh")), 102));
         assert!(t.answer("a".into(), Ok(p("sleep 5")), 104));
         assert!(t.answer("a".into(), Err("container is not running".into()), 106));
+    }
+
+    fn words(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn every_row_holds_one_value_per_title() {
+        // Podman: its own titles and order, a command line split at its spaces.
+        let p = Processes::new(
+            words(&[
+                "USER", "PID", "PPID", "%CPU", "ELAPSED", "TTY", "TIME", "COMMAND",
+            ]),
+            vec![words(&[
+                "0", "1", "0", "0.000", "4m2s", "?", "0s", "sleep", "300", "--flag",
+            ])],
+        );
+        assert_eq!(p.rows[0].len(), 8);
+        assert_eq!(p.rows[0][0], "0");
+        assert_eq!(p.rows[0][7], "sleep 300 --flag");
+        assert_eq!(p.command_column(), 7);
+        // A header and lines left whole (a `ps` that printed columns with spaces).
+        let p = Processes::new(
+            words(&["PID   USER     TIME  COMMAND"]),
+            vec![words(&["    1 0         0:00 sleep 300"])],
+        );
+        assert_eq!(p.titles, words(&["PID", "USER", "TIME", "COMMAND"]));
+        assert_eq!(p.rows[0], words(&["1", "0", "0:00", "sleep 300"]));
+        // Short rows are padded; with no command title the last column is the command.
+        let p = Processes::new(words(&["PID", "STATE", "WHAT"]), vec![words(&["7", "S"])]);
+        assert_eq!(p.rows[0], words(&["7", "S", ""]));
+        assert_eq!(p.command_column(), 2);
     }
 
     #[test]

@@ -156,8 +156,10 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             state.pending.finish(&id);
             match result {
                 Ok(()) => {
+                    state.done_batch.push(what);
                     if state.pending.is_empty() {
-                        state.set_status(StatusKind::Info, format!("done: {what}"));
+                        let done = merge_done(&std::mem::take(&mut state.done_batch));
+                        state.set_status(StatusKind::Info, format!("done: {done}"));
                     }
                 }
                 Err(e) => state.set_status(StatusKind::Error, format!("{what}: {e}")),
@@ -245,6 +247,13 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             state.dirty = true;
         }
         Msg::ExecOnceDone { title, result } => {
+            // "Running `…`…" is over.
+            match &result {
+                Ok((_, code)) => {
+                    state.set_status(StatusKind::Info, format!("ran {title}: exit code {code}"))
+                }
+                Err(e) => state.set_status(StatusKind::Error, format!("{title}: {e}")),
+            }
             let text = match result {
                 Ok((output, code)) => {
                     let clean: Vec<String> = output
@@ -281,6 +290,15 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 state.dirty = true;
             }
         }
+        // Asked for when the palette opened: what `ctx` offers.
+        Msg::Engines(list) if matches!(state.overlay, Overlay::Palette(_)) => {
+            if let Overlay::Palette(p) = &mut state.overlay {
+                p.engines = Some(list);
+            }
+            let then = super::palette_entries::engines_read(state, out);
+            palette_then(state, then, out);
+            state.dirty = true;
+        }
         Msg::Engines(_) if state.overlay != Overlay::None => {}
         Msg::Engines(list) => {
             let sel = list
@@ -308,6 +326,23 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
     }
 }
 
+/// What a batch finished, as one line: `stop web, db` when the verb is the same.
+fn merge_done(done: &[String]) -> String {
+    let verb = |w: &String| w.split_once(' ').map(|(v, _)| v.to_string());
+    let first = done.first().and_then(verb);
+    if done.len() > 1
+        && let Some(v) = &first
+        && done.iter().all(|w| verb(w).as_ref() == Some(v))
+    {
+        let names: Vec<&str> = done
+            .iter()
+            .filter_map(|w| w.split_once(' ').map(|(_, n)| n))
+            .collect();
+        return format!("{v} {}", names.join(", "));
+    }
+    done.join("; ")
+}
+
 /// Pasted text goes to what is being typed into.
 fn on_paste(state: &mut State, text: String, out: &mut Vec<Cmd>) {
     if shell_typing(state) {
@@ -322,6 +357,10 @@ fn on_paste(state: &mut State, text: String, out: &mut Vec<Cmd>) {
         if let Some(t) = form.text_mut(f) {
             t.push_str(&text.replace(['\n', '\r'], " "));
         }
+        state.dirty = true;
+    } else if let Overlay::Palette(p) = &mut state.overlay {
+        p.text.push_str(&text.replace(['\n', '\r'], " "));
+        p.typed();
         state.dirty = true;
     } else if let Some((_, buf)) = state.logs.input.as_mut() {
         buf.push_str(&text.replace(['\n', '\r'], " "));
@@ -359,6 +398,17 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
                 state.overlay = Overlay::None;
                 state.dirty = true;
             }
+            // Any other key edits the palette's line.
+            None if ctx == Context::Palette => {
+                if let Overlay::Palette(p) = &mut state.overlay {
+                    let before = p.text.clone();
+                    edit_line(&mut p.text, &key, |_| {});
+                    if p.text != before {
+                        p.typed();
+                    }
+                    state.dirty = true;
+                }
+            }
             None => {}
         }
         return;
@@ -394,6 +444,7 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
         | Overlay::Confirm(_)
         | Overlay::ConfirmAction { .. }
         | Overlay::Ask { .. }
+        | Overlay::Palette(_)
         | Overlay::Engines { .. } => {}
     }
     // Text inputs.
@@ -446,7 +497,8 @@ fn on_key(state: &mut State, ev: KeyEvent, out: &mut Vec<Cmd>) {
                 match state.logs.set_query(&text, grep) {
                     Ok(()) => {
                         if !grep {
-                            state.logs.jump_match(false);
+                            let page = state.areas().detail_rows().max(1);
+                            state.logs.jump_match(false, page);
                         }
                     }
                     Err(e) => state.set_status(StatusKind::Error, format!("search: {e}")),
@@ -483,7 +535,9 @@ pub(crate) fn dispatch(
         );
         return Handled::Redraw;
     }
-    let handled = if ctx.is_overlay() {
+    let handled = if ctx == Context::Palette {
+        palette_action(state, action, out)
+    } else if ctx.is_overlay() {
         super::dialogs::action(state, action, out)
     } else if ctx == Context::Global {
         global_action(state, action, out)
@@ -524,6 +578,19 @@ fn global_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handl
             state.help_scroll = 0;
             Handled::Redraw
         }
+        Action::Palette => {
+            state.overlay = Overlay::Palette(Box::default());
+            // What `ctx` offers: the docker contexts, read while the command is typed.
+            out.push(Cmd::Engine(Req::ListEngines));
+            Handled::Redraw
+        }
+        Action::Messages => {
+            state.overlay = Overlay::Output {
+                title: format!("Messages ({} kept, newest last)", state.status_log.len()),
+                text: state.status_log_text(),
+            };
+            Handled::Redraw
+        }
         Action::FocusNext | Action::FocusPrev => {
             // Only the containers view has a pane that takes the focus.
             if state.view != View::Containers {
@@ -536,6 +603,54 @@ fn global_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handl
             Handled::Redraw
         }
         _ => Handled::No,
+    }
+}
+
+/// An action of the command palette: walk the history, move the highlight, run, close.
+fn palette_action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled {
+    let matches = match &state.overlay {
+        Overlay::Palette(p) if matches!(action, Action::NextMatch | Action::PrevMatch) => {
+            super::palette_entries::entries(state, p).len()
+        }
+        Overlay::Palette(_) => 0,
+        _ => return Handled::No,
+    };
+    let Overlay::Palette(p) = &mut state.overlay else {
+        return Handled::No;
+    };
+    match action {
+        Action::Up => {
+            p.older(&state.palette_history);
+        }
+        Action::Down => {
+            p.newer(&state.palette_history);
+        }
+        Action::NextMatch => p.step(true, matches),
+        Action::PrevMatch => p.step(false, matches),
+        Action::Close => state.overlay = Overlay::None,
+        Action::Open => {
+            let then = super::palette_entries::run(state, out);
+            palette_then(state, then, out);
+        }
+        _ => return Handled::No,
+    }
+    Handled::Redraw
+}
+
+/// Carry out what a palette entry left to the root.
+fn palette_then(state: &mut State, then: super::palette_entries::Then, out: &mut Vec<Cmd>) {
+    use super::palette_entries::Then;
+    match then {
+        Then::Nothing => {}
+        Then::Dispatch(ctx, action) => {
+            if dispatch(state, ctx, action, out) == Handled::No {
+                state.set_status(
+                    StatusKind::Error,
+                    format!("`{}` does nothing here", action.name().replace('_', " ")),
+                );
+            }
+        }
+        Then::Host(addr) => submit_prompt(state, PromptKind::Host, &addr, out),
     }
 }
 
@@ -621,7 +736,7 @@ mod tests {
     use crate::views::View;
 
     /// The places a user reaches, by name: each context is active in one of them at least.
-    const PLACES: [&str; 24] = [
+    const PLACES: [&str; 25] = [
         "containers list",
         "files",
         "logs",
@@ -646,6 +761,7 @@ mod tests {
         "engine picker",
         "Projects",
         "Hosts",
+        "command palette",
     ];
 
     /// A state at one of [`PLACES`], reached as a user would.
@@ -709,6 +825,9 @@ mod tests {
             "help" => {
                 dispatch(&mut s, Context::Global, Action::Help, &mut out);
             }
+            "command palette" => {
+                dispatch(&mut s, Context::Global, Action::Palette, &mut out);
+            }
             "engine picker" => {
                 let choice = crate::app::msg::EngineChoice {
                     name: "lab".into(),
@@ -723,6 +842,7 @@ mod tests {
             || name == "question"
             || name == "help"
             || name.contains("picker")
+            || name.contains("palette")
         {
             assert!(s.overlay != Overlay::None, "{name}: no overlay");
         }
@@ -835,6 +955,101 @@ mod tests {
         assert!(
             out.iter()
                 .any(|c| matches!(c, Cmd::Engine(r) if r.mutates()))
+        );
+    }
+
+    #[test]
+    fn the_messages_key_shows_the_status_messages_kept_in_full() {
+        let mut s = fixtures::state(80, 24);
+        for i in 0..super::super::state::STATUS_LOG + 50 {
+            s.now += 1;
+            s.set_status(StatusKind::Info, format!("done: stop c{i}"));
+        }
+        let long = format!("update web: {}", "the engine said no; ".repeat(20));
+        s.set_status(StatusKind::Error, long.clone());
+        // The same message again is kept once.
+        s.set_status(StatusKind::Error, long.clone());
+        assert_eq!(s.status_log.len(), super::super::state::STATUS_LOG);
+        assert_eq!(
+            s.status_log.front().map(|m| m.text.as_str()),
+            Some("done: stop c51")
+        );
+        let mut out = Vec::new();
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('m'), KeyModifiers::NONE)),
+            &mut out,
+        );
+        let Overlay::Output { title, text } = &s.overlay else {
+            panic!("no messages: {:?}", s.overlay);
+        };
+        assert!(title.starts_with("Messages (200 kept"), "{title}");
+        assert!(text.ends_with(&format!("✗ {long}")), "{text}");
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_one_off_command_says_it_ended_and_marks_stderr() {
+        let mut s = fixtures::state(80, 24);
+        let mut out = Vec::new();
+        let key = |c| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
+        update(&mut s, key(KeyCode::Char('!')), &mut out);
+        for c in "sh -c \"echo out1; echo err1 >&2\"".chars() {
+            update(&mut s, key(KeyCode::Char(c)), &mut out);
+        }
+        update(&mut s, key(KeyCode::Enter), &mut out);
+        assert_eq!(
+            s.status.as_ref().map(|m| m.kind),
+            Some(StatusKind::Progress)
+        );
+        let result = Ok(("  out1\n! err1".to_string(), 0));
+        let title = "web: sh -c 'echo out1; echo err1 >&2'".to_string();
+        update(&mut s, Msg::ExecOnceDone { title, result }, &mut out);
+        let status = s.status.clone().expect("a status");
+        assert_eq!(status.kind, StatusKind::Info, "{status:?}");
+        assert!(!status.text.starts_with("Running"), "{status:?}");
+        let Overlay::Output { text, .. } = &s.overlay else {
+            panic!("{:?}", s.overlay);
+        };
+        assert!(text.starts_with("  out1\n! err1\n"), "{text}");
+    }
+
+    #[test]
+    fn a_bulk_stop_names_every_container_going_and_done() {
+        let mut s = fixtures::state(120, 40);
+        let mut out = Vec::new();
+        let key = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        update(&mut s, key(' '), &mut out);
+        update(&mut s, key('j'), &mut out);
+        update(&mut s, key(' '), &mut out);
+        out.clear();
+        update(&mut s, key('s'), &mut out);
+        let stops: Vec<(String, String)> = out
+            .iter()
+            .filter_map(|c| match c {
+                Cmd::Engine(Req::Container { id, name, .. }) => Some((id.clone(), name.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(stops.len(), 2);
+        let said = s.status.clone().map(|m| m.text).unwrap_or_default();
+        assert_eq!(said, format!("Stopping {}, {}…", stops[0].1, stops[1].1));
+        for (id, name) in &stops {
+            update(
+                &mut s,
+                Msg::ActionDone {
+                    id: id.clone(),
+                    what: format!("stop {name}"),
+                    result: Ok(()),
+                },
+                &mut out,
+            );
+        }
+        let said = s.status.clone().map(|m| m.text).unwrap_or_default();
+        assert_eq!(said, format!("done: stop {}, {}", stops[0].1, stops[1].1));
+        assert_eq!(
+            merge_done(&["start a".into(), "stop b".into()]),
+            "start a; stop b"
         );
     }
 

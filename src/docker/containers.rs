@@ -212,8 +212,10 @@ pub async fn limits(docker: &Docker, id: &str) -> Result<crate::app::model::Limi
     })
 }
 
-/// `docker update --memory --cpus`. A new memory limit above the current swap limit moves the
-/// swap limit along (to twice the memory, docker run's default) instead of being refused.
+/// `docker update --memory --memory-swap --cpus`. A memory limit alone sets the swap limit
+/// as [`LimitUpdate::swap_with`] says (the engine refuses it otherwise).
+///
+/// [`LimitUpdate::swap_with`]: crate::app::model::LimitUpdate::swap_with
 pub async fn update_limits(
     docker: &Docker,
     id: &str,
@@ -223,12 +225,10 @@ pub async fn update_limits(
         nano_cpus: up.nano_cpus,
         ..Default::default()
     };
-    if let Some(mem) = up.memory {
-        body.memory = Some(mem);
+    body.memory = up.memory;
+    if up.memory.is_some() || up.memory_swap.is_some() {
         let current = limits(docker, id).await?;
-        if current.memory_swap > 0 && current.memory_swap < mem {
-            body.memory_swap = Some(mem.saturating_mul(2));
-        }
+        body.memory_swap = up.swap_with(&current);
     }
     docker
         .update_container(id, body)

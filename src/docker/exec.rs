@@ -301,6 +301,8 @@ fn new_token() -> String {
 
 struct Conn {
     shell: String,
+    /// An attached container without a TTY: its output made fit for the pane.
+    no_tty: Option<crate::app::notty::NoTty>,
     target: Target,
     /// Ends the exec'd process when the session ends before it exited (`None`: attach).
     reaper: Option<Reaper>,
@@ -329,16 +331,18 @@ async fn run_session<M: Send + 'static>(
     };
     let Conn {
         shell,
+        mut no_tty,
         target,
         mut reaper,
         mut output,
         input,
     } = conn;
 
-    // Size the TTY before any input runs, so the first command sees the right size.
-    initial_resize(&docker, &target, (req.cols, req.rows)).await;
-
-    let writer = tokio::spawn(write_ops(docker.clone(), target.clone(), input, ops));
+    // The writer sizes the TTY before any input runs, so the first command sees the right
+    // size; the output is read meanwhile: a resize of an exec that failed to start (an
+    // unknown user) never returns on some engines, and its refusal is in the output.
+    let size = (req.cols, req.rows);
+    let writer = tokio::spawn(write_ops(docker.clone(), target.clone(), input, ops, size));
     let _writer = AbortOnDrop(writer.abort_handle());
 
     if !emit(&tx, wrap, ExecEvent::Started { session, shell }).await {
@@ -368,6 +372,9 @@ async fn run_session<M: Send + 'static>(
                 Some(None) => ended = true,
                 None => break,
             }
+        }
+        if let Some(f) = no_tty.as_mut() {
+            buf = f.filter(&buf);
         }
         if !flush_output(&tx, wrap, session, &mut buf).await {
             return;
@@ -402,7 +409,9 @@ async fn write_ops(
     target: Target,
     mut input: InputSink,
     mut ops: mpsc::UnboundedReceiver<Op>,
+    size: (u16, u16),
 ) {
+    initial_resize(&docker, &target, size).await;
     let mut broken = false;
     let mut next = ops.recv().await;
     while let Some(op) = next.take() {
@@ -484,8 +493,10 @@ async fn connect(docker: &Docker, req: &ExecRequest) -> Result<Conn, String> {
                 .attach_container(id, Some(opts))
                 .await
                 .map_err(|e| engine_error(&e))?;
+            let tty = config.tty == Some(true);
             return Ok(Conn {
-                shell: "attach".into(),
+                shell: if tty { "attach" } else { "attach (no TTY)" }.into(),
+                no_tty: (!tty).then(Default::default),
                 target: Target::Container(id.to_string()),
                 reaper: None,
                 output: att.output,
@@ -542,6 +553,7 @@ async fn connect(docker: &Docker, req: &ExecRequest) -> Result<Conn, String> {
     {
         StartExecResults::Attached { output, input } => Ok(Conn {
             shell,
+            no_tty: None,
             target: Target::Exec(created.id),
             reaper: Some(reaper),
             output,
@@ -771,15 +783,63 @@ fn tar_first_file(tar: &[u8]) -> Option<&[u8]> {
 
 // ----- one-off commands ---------------------------------------------------------------
 
-/// Runs `cmd` in the container without a TTY and waits for it: its combined stdout and
-/// stderr (raw: the caller sanitizes it; at most [`RUN_ONCE_MAX_BYTES`] kept) and its exit
-/// code. Errors: the engine refused (e.g. "container is not running").
+/// Runs `cmd` in the container without a TTY and waits for it: its stdout and stderr as
+/// [`mark_streams`] shows them (raw otherwise: the caller sanitizes it; at most
+/// [`RUN_ONCE_MAX_BYTES`] kept) and its exit code. Errors: the engine refused (e.g.
+/// "container is not running").
 pub async fn run_once(
     docker: &Docker,
     container_id: &str,
     cmd: Vec<String>,
 ) -> Result<(String, i64), String> {
-    run_capture(docker, container_id, cmd, None, RUN_ONCE_MAX_BYTES).await
+    let (chunks, code) = run_chunks(docker, container_id, cmd, None, RUN_ONCE_MAX_BYTES).await?;
+    Ok((mark_streams(&chunks), code))
+}
+
+/// The title of a one-off command's output: the container and the command as it would be
+/// typed (a word with spaces or quotes keeps its quotes).
+pub fn once_title(name: &str, cmd: &[String]) -> String {
+    let words: Vec<String> = cmd
+        .iter()
+        .map(|w| crate::app::runform::shell_quote(w))
+        .collect();
+    format!("{name}: {}", words.join(" "))
+}
+
+/// The output of a one-off command as shown: lines in the order the engine sent them (the
+/// engine reads stdout and stderr from two pipes, so lines written at the same instant may
+/// swap, as with `docker exec`), each line of stderr marked `! ` and, when there is any,
+/// those of stdout indented to match. A line cut between two chunks is joined back.
+pub fn mark_streams(chunks: &[(bool, Vec<u8>)]) -> String {
+    let any_err = chunks.iter().any(|(err, b)| *err && !b.is_empty());
+    let mut lines: Vec<(bool, Vec<u8>)> = Vec::new();
+    let mut pending: [Vec<u8>; 2] = [Vec::new(), Vec::new()];
+    for (err, bytes) in chunks {
+        let buf = &mut pending[usize::from(*err)];
+        for &b in bytes {
+            if b == b'\n' {
+                lines.push((*err, std::mem::take(buf)));
+            } else {
+                buf.push(b);
+            }
+        }
+    }
+    for (i, rest) in pending.into_iter().enumerate() {
+        if !rest.is_empty() {
+            lines.push((i == 1, rest));
+        }
+    }
+    let mut out = String::new();
+    for (i, (err, line)) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if any_err {
+            out.push_str(if *err { "! " } else { "  " });
+        }
+        out.push_str(&String::from_utf8_lossy(line));
+    }
+    out
 }
 
 async fn run_capture(
@@ -789,6 +849,20 @@ async fn run_capture(
     user: Option<&str>,
     max_bytes: usize,
 ) -> Result<(String, i64), String> {
+    let (chunks, code) = run_chunks(docker, container_id, cmd, user, max_bytes).await?;
+    let raw: Vec<u8> = chunks.into_iter().flat_map(|(_, b)| b).collect();
+    Ok((String::from_utf8_lossy(&raw).into_owned(), code))
+}
+
+/// Runs `cmd` without a TTY: its output as the engine sent it, chunk by chunk (`true`:
+/// stderr), at most `max_bytes`, and its exit code.
+async fn run_chunks(
+    docker: &Docker,
+    container_id: &str,
+    cmd: Vec<String>,
+    user: Option<&str>,
+    max_bytes: usize,
+) -> Result<(Vec<(bool, Vec<u8>)>, i64), String> {
     if cmd.is_empty() {
         return Err("no command to run".into());
     }
@@ -809,24 +883,61 @@ async fn run_capture(
         .start_exec(&created.id, None)
         .await
         .map_err(|e| engine_error(&e))?;
-    let mut out: Vec<u8> = Vec::new();
+    let mut out: Vec<(bool, Vec<u8>)> = Vec::new();
+    let mut kept = 0;
     if let StartExecResults::Attached { mut output, input } = started {
         drop(input);
         while let Some(item) = output.next().await {
-            let chunk = item.map_err(|e| engine_error(&e))?.into_bytes();
-            let room = max_bytes.saturating_sub(out.len());
-            out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            let item = item.map_err(|e| engine_error(&e))?;
+            let err = matches!(item, LogOutput::StdErr { .. });
+            let chunk = item.into_bytes();
+            let room = max_bytes.saturating_sub(kept);
+            let take = chunk.len().min(room);
+            if take > 0 {
+                kept += take;
+                out.push((err, chunk[..take].to_vec()));
+            }
         }
     }
     let code = exit_code(docker, &Target::Exec(created.id))
         .await
         .ok_or_else(|| "could not read the exit code".to_string())?;
-    Ok((String::from_utf8_lossy(&out).into_owned(), code))
+    Ok((out, code))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_off_title_keeps_the_quotes() {
+        let cmd: Vec<String> = ["sh", "-c", "echo out1; echo err1 >&2"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            once_title("web", &cmd),
+            "web: sh -c 'echo out1; echo err1 >&2'"
+        );
+    }
+
+    #[test]
+    fn one_off_output_keeps_the_order_sent_and_marks_stderr() {
+        let c = |err: bool, s: &str| (err, s.as_bytes().to_vec());
+        // A line cut across chunks, stderr between two stdout lines.
+        let chunks = [
+            c(false, "out"),
+            c(true, "err1\n"),
+            c(false, "1\nout2\n"),
+            c(true, "tail"),
+        ];
+        assert_eq!(mark_streams(&chunks), "! err1\n  out1\n  out2\n! tail");
+        let chunks = [c(false, "out1\n"), c(true, "err1\n"), c(false, "out2\n")];
+        assert_eq!(mark_streams(&chunks), "  out1\n! err1\n  out2");
+        // Without stderr, the output as it is.
+        assert_eq!(mark_streams(&[c(false, "a\nb\n")]), "a\nb");
+        assert_eq!(mark_streams(&[]), "");
+    }
 
     #[test]
     fn login_shell_by_name_uid_and_default() {

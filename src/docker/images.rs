@@ -30,7 +30,13 @@ use crate::app::images::{HistoryEntry, Image, ImageDetail, NONE_TAG, Progress, R
 // ---------------------------------------------------------------------------------------
 // Plain requests.
 
-fn image_from(s: bollard::models::ImageSummary) -> Image {
+/// An image as listed. Dangling as `docker image prune` sees it: no tag (a digest alone does
+/// not keep it) and no image built on it (an intermediate layer of a classic build is the
+/// parent of the next step's image: prune leaves it, and so its child, alone).
+fn image_from(
+    s: bollard::models::ImageSummary,
+    parents: &std::collections::HashSet<String>,
+) -> Image {
     let tags: Vec<String> = s.repo_tags.into_iter().filter(|t| t != NONE_TAG).collect();
     let digests: Vec<String> = s
         .repo_digests
@@ -38,7 +44,7 @@ fn image_from(s: bollard::models::ImageSummary) -> Image {
         .filter(|d| d != "<none>@<none>")
         .collect();
     Image {
-        dangling: tags.is_empty() && digests.is_empty(),
+        dangling: tags.is_empty() && !parents.contains(&s.id),
         digests,
         id: s.id,
         tags,
@@ -57,10 +63,15 @@ pub async fn list(docker: &Docker, all: bool) -> Result<Vec<Image>, String> {
         docker.list_images(Some(opts)),
         docker.list_containers(Some(copts))
     );
+    let images = images.map_err(engine_error)?;
+    let parents: std::collections::HashSet<String> = images
+        .iter()
+        .map(|i| i.parent_id.clone())
+        .filter(|p| !p.is_empty())
+        .collect();
     let mut images: Vec<Image> = images
-        .map_err(engine_error)?
         .into_iter()
-        .map(image_from)
+        .map(|i| image_from(i, &parents))
         .collect();
     if let Ok(containers) = containers
         && images.iter().any(|i| i.containers < 0)

@@ -243,7 +243,7 @@ impl Session {
                 }
             }),
             Req::ExecOnce { id, name, cmd } => r.reply(|d| async move {
-                let title = format!("{name}: {}", cmd.join(" "));
+                let title = exec::once_title(&name, &cmd);
                 let result = exec::run_once(&d, &id, cmd).await;
                 Msg::ExecOnceDone { title, result }
             }),

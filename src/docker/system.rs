@@ -62,6 +62,30 @@ fn items<'a>(v: &'a Value, key: &str) -> &'a [Value] {
 /// `docker system df` from the engine's answer, in either shape: API 1.52+ (`ImageUsage`,
 /// `ContainerUsage`, … with totals) or older (lists of images, containers, volumes and
 /// cache records, totalled here the way the docker CLI does).
+/// The bytes removing the dangling images of a `system df` image list frees: dangling as
+/// `docker image prune` sees it (untagged, no image built on it, no container using it),
+/// each counted for what it does not share.
+fn dangling_bytes(images: &[Value]) -> u64 {
+    let parents: std::collections::HashSet<&str> = images
+        .iter()
+        .filter_map(|i| i.get("ParentId").and_then(Value::as_str))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let mut dangling = 0u64;
+    for i in images {
+        let tagged = items(i, "RepoTags")
+            .iter()
+            .any(|t| t.as_str().is_some_and(|t| t != "<none>:<none>"));
+        let id = i.get("Id").and_then(Value::as_str).unwrap_or("");
+        if tagged || parents.contains(id) || num(i, "Containers") > 0 {
+            continue;
+        }
+        let (size, shared) = (num(i, "Size"), num(i, "SharedSize"));
+        dangling += pos(if shared > 0 { size - shared } else { size });
+    }
+    dangling
+}
+
 pub fn disk_usage_from_json(v: &Value) -> DiskUsage {
     if v.get("ImageUsage").is_some() || v.get("ContainerUsage").is_some() {
         let row = |key: &str| {
@@ -73,11 +97,15 @@ pub fn disk_usage_from_json(v: &Value) -> DiskUsage {
                 reclaimable: pos(num(u, "Reclaimable")),
             }
         };
+        let listed = v.get("ImageUsage").and_then(|u| u.get("Items"));
         return DiskUsage {
             images: row("ImageUsage"),
             containers: row("ContainerUsage"),
             volumes: row("VolumeUsage"),
             build_cache: row("BuildCacheUsage"),
+            dangling_images: listed
+                .and_then(Value::as_array)
+                .map(|list| dangling_bytes(list)),
         };
     }
     let mut du = DiskUsage::default();
@@ -94,6 +122,7 @@ pub fn disk_usage_from_json(v: &Value) -> DiskUsage {
             }
         }
     }
+    du.dangling_images = Some(dangling_bytes(images));
     du.images.count = images.len() as u64;
     du.images.size = layers;
     du.images.reclaimable = layers.saturating_sub(pos(used));
@@ -351,6 +380,32 @@ mod tests {
         let sizes = volume_sizes(&v);
         assert_eq!(sizes.get("v1"), Some(&100));
         assert_eq!(sizes.get("v3"), None);
+    }
+
+    #[test]
+    fn system_prune_frees_the_dangling_images_not_every_unused_one() {
+        let v: Value = serde_json::from_str(
+            r#"{
+              "LayersSize": 1000,
+              "Images": [
+                {"Id":"tagged-unused","RepoTags":["app:1"],"Containers":0,"Size":400,"SharedSize":0},
+                {"Id":"dangling","RepoTags":["<none>:<none>"],"Containers":0,"Size":130,"SharedSize":30},
+                {"Id":"parent","RepoTags":[],"Containers":0,"Size":50,"SharedSize":0},
+                {"Id":"child","ParentId":"parent","RepoTags":["app:2"],"Containers":1,"Size":60,"SharedSize":50},
+                {"Id":"used","RepoTags":[],"Containers":1,"Size":70,"SharedSize":0}
+              ],
+              "Containers": [{"State":"exited","SizeRw":20}],
+              "BuildCache": [{"InUse":false,"Shared":false,"Size":3}]
+            }"#,
+        )
+        .expect("json");
+        let du = disk_usage_from_json(&v);
+        assert_eq!(du.dangling_images, Some(100));
+        assert!(du.images.reclaimable > 100, "{:?}", du.images);
+        assert_eq!(
+            du.system_prune_text(),
+            "Frees 123B (stopped containers 20B, dangling images 100B, build cache 3B)"
+        );
     }
 
     #[test]

@@ -70,6 +70,20 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         };
         title.push(Span::styled(text, theme.dim()));
     }
+    // A sort without a column on screen to carry its arrow says so here.
+    let sort_shown = match state.sort {
+        SortKey::Created => false,
+        SortKey::Id => area.width.saturating_sub(2) >= 150,
+        SortKey::Project => {
+            area.width.saturating_sub(2) >= 110
+                && state.containers.values().any(|c| c.project.is_some())
+        }
+        _ => true,
+    };
+    if !sort_shown {
+        let label = sort_label(state, state.sort, state.sort.label()).to_lowercase();
+        title.push(Span::styled(format!("· by {label} "), theme.dim()));
+    }
     if !state.show_all {
         title.push(Span::styled("(running only) ", theme.dim()));
     }
@@ -150,7 +164,21 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     }) + 1)
         .clamp(12, (inner_w * 30 / 100).max(12));
     let image_w = (widest(&|c| c.image.width()) + 1).clamp(10, (inner_w * 22 / 100).max(10));
-    let status_w = if inner_w >= 110 { 24 } else { 18 };
+    // STATUS as wide as its longest text on screen (`Up 2 hours (unhealthy)` whole when
+    // there is room), the project column too; PORTS takes the rest.
+    let status_w = (widest(&|c| {
+        let pending = state.pending.get(&c.id).map_or(0, |p| p.width() + 1);
+        c.status_text(state.now).width().max(pending)
+    }) + 1)
+        .clamp(
+            10,
+            (inner_w * if inner_w >= 110 { 28 } else { 23 } / 100).max(10),
+        );
+    let project_w = (widest(&|c| {
+        c.project.as_deref().map_or(0, str::width)
+            + c.service.as_deref().map_or(0, |s| s.width() + 1)
+    }) + 1)
+        .clamp(16, (inner_w * 20 / 100).max(16));
     // Several engines: which one each row lives on.
     let show_host = state.fleet.several();
     let host_w = (widest(&|c| state.fleet.name(c.host).width()) + 1).clamp(5, 16);
@@ -177,15 +205,19 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Cell::from(sort_label(state, SortKey::Mem, "MEM")),
     ]);
     if show_id {
-        widths.push(Constraint::Length(12));
-        header.push(Cell::from("ID"));
+        widths.push(Constraint::Length(13));
+        header.push(Cell::from(sort_label(state, SortKey::Id, "ID")));
     }
     if show_project {
-        widths.push(Constraint::Length(20));
-        header.push(Cell::from("PROJECT/SERVICE"));
+        widths.push(Constraint::Length(project_w));
+        header.push(Cell::from(sort_label(
+            state,
+            SortKey::Project,
+            "PROJECT/SERVICE",
+        )));
     }
     widths.push(Constraint::Fill(1));
-    header.push(Cell::from("PORTS"));
+    header.push(Cell::from(sort_label(state, SortKey::Ports, "PORTS")));
 
     let sel = state.selected.as_deref();
     let rows: Vec<Row> = state

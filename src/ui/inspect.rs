@@ -24,7 +24,14 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
         (None, Some(q)) => {
             let n = crate::app::containers::inspect_matches(text, q).len();
             Line::from(Span::styled(
-                format!(" search `{q}`: {n} lines match (n/N, esc clears) "),
+                format!(
+                    " search `{q}`: {n} {} (n/N, esc clears) ",
+                    if n == 1 {
+                        "line matches"
+                    } else {
+                        "lines match"
+                    }
+                ),
                 theme.accent(),
             ))
         }

@@ -14,6 +14,16 @@ use crate::app::logbuf::{LogLine, LogStream, format_local};
 use crate::app::logs::{LogInputKind, StreamState};
 use crate::app::sanitize::StyledText;
 
+/// What the detail pane says while no engine answers: how to get one.
+pub const GET_AN_ENGINE: &str = "No Docker engine answers. To get one:
+· Linux: install Docker Engine (apt install docker.io, or see
+  docs.docker.com/engine/install), then: sudo systemctl start docker
+· macOS, Windows: start Docker Desktop (or colima start, podman machine start)
+· Podman: systemctl --user start podman.socket, then
+  dockside -H unix://$XDG_RUNTIME_DIR/podman/podman.sock
+· Another machine: dockside -H ssh://user@host (ctrl-o: your docker contexts)
+· A demo: scripts/demo.sh in dockside's repository: an engine and a project";
+
 /// Cut a styled text into visual rows of `width` columns, starting at column `skip`.
 /// `wrap`: every row; else only the first. Highlights override the text's own style.
 pub fn layout_text(
@@ -125,7 +135,11 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
         let n = logs.match_count();
         let mode = if logs.grep { "grep" } else { "search" };
         info.push(Span::styled(
-            format!("{mode} `{pat}`: {n} lines match "),
+            if n == 1 {
+                format!("{mode} `{pat}`: 1 line matches ")
+            } else {
+                format!("{mode} `{pat}`: {n} lines match ")
+            },
             theme.accent(),
         ));
     }
@@ -163,6 +177,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
     let lines = logs.window_lines(rows);
     if lines.is_empty() {
         let msg = match (&logs.state, logs.target.as_ref()) {
+            _ if matches!(state.conn, crate::app::msg::ConnStatus::Failed { .. }) => {
+                GET_AN_ENGINE.to_string()
+            }
             (_, None) if logs.group.is_none() => "Select a container to see its logs.".to_string(),
             (StreamState::Loading, _) => "Loading…".to_string(),
             (StreamState::Error(e), _) => format!("Cannot read logs: {e}"),
@@ -170,13 +187,53 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
             _ if logs.grep => "No line matches the filter yet.".to_string(),
             _ => "No output yet; new lines appear here as the container writes them.".to_string(),
         };
-        f.render_widget(Paragraph::new(msg).style(theme.dim()), inner);
+        f.render_widget(
+            Paragraph::new(msg)
+                .style(theme.dim())
+                .wrap(ratatui::widgets::Wrap { trim: false }),
+            inner,
+        );
         return;
     }
 
+    let mut visual = visual_rows(logs, &lines, cols, theme);
+    let at_end = lines.last().map(|(s, _)| *s + 1) == Some(logs.buf.end_seq());
+    if visual.len() >= rows {
+        // The bottom line stays the bottom row: wrapped lines push the first ones out.
+        if at_end && let StreamState::Ended(why) = &logs.state {
+            visual.push(Line::from(Span::styled(format!("— {why} —"), theme.dim())));
+        }
+        let skip = visual.len().saturating_sub(rows);
+        let visual: Vec<Line> = visual.into_iter().skip(skip).collect();
+        f.render_widget(Paragraph::new(visual), inner);
+        return;
+    }
+    // Room left (a view near the top of the log, a match shown amid its neighbours): the
+    // lines after the bottom one fill it.
+    let after = logs.lines_after(rows - visual.len());
+    let reaches_end = match after.last() {
+        Some((s, _)) => *s + 1 == logs.buf.end_seq(),
+        None => at_end,
+    };
+    visual.extend(visual_rows(logs, &after, cols, theme));
+    if reaches_end && let StreamState::Ended(why) = &logs.state {
+        visual.push(Line::from(Span::styled(format!("— {why} —"), theme.dim())));
+    }
+    visual.truncate(rows);
+    f.render_widget(Paragraph::new(visual), inner);
+}
+
+/// The screen rows of `lines` (wrapped or cut to `cols`), with gutter, timestamps, search
+/// highlights and the selection.
+fn visual_rows(
+    logs: &crate::app::logs::LogsView,
+    lines: &[(u64, &LogLine)],
+    cols: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let selected = logs.selection();
     let mut visual: Vec<Line<'static>> = Vec::new();
-    for (seq, line) in lines {
+    for &(seq, line) in lines {
         let in_selection = selected.is_some_and(|(a, b)| (a..=b).contains(&seq));
         let mut prefix = vec![gutter(line, theme)];
         if logs.timestamps {
@@ -225,10 +282,5 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
             });
         }
     }
-    if let StreamState::Ended(why) = &logs.state {
-        visual.push(Line::from(Span::styled(format!("— {why} —"), theme.dim())));
-    }
-    let skip = visual.len().saturating_sub(rows);
-    let visual: Vec<Line> = visual.into_iter().skip(skip).collect();
-    f.render_widget(Paragraph::new(visual), inner);
+    visual
 }

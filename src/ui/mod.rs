@@ -1,5 +1,6 @@
 //! Drawing only, from `&State`. One file per pane.
 
+pub mod command_palette;
 pub mod containers;
 pub mod exec;
 pub mod files;
@@ -123,6 +124,7 @@ fn overlays(f: &mut Frame, state: &State, theme: &Theme) {
         Overlay::Engines { list, sel } => {
             overlay::engines(f, f.area(), list, *sel, state.conn.addr(), &theme)
         }
+        Overlay::Palette(p) => command_palette::draw(f, f.area(), state, p, &theme),
         Overlay::RunForm {
             form,
             field,

@@ -8,7 +8,6 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use super::theme::Theme;
 use super::util::centered;
 use crate::app::State;
-use crate::app::keymap::Key;
 use crate::app::state::Confirm;
 
 /// The frame of a dialog: accent border, its title, and a hint at the bottom.
@@ -23,29 +22,27 @@ fn dialog<'a>(title: &str, hint: Option<&str>, theme: &Theme) -> Block<'a> {
     }
 }
 
-pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines = Vec::new();
-    for ctx in state.screen_contexts() {
-        lines.push(Line::from(Span::styled(
-            ctx.title().to_string(),
-            theme.title(),
-        )));
-        for b in state.help_bindings(ctx) {
-            let keys: Vec<String> = b.keys.iter().map(Key::label).collect();
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<13}", keys.join(", ")), theme.accent()),
-                Span::raw(b.desc.clone()),
-            ]));
-        }
-        lines.push(Line::from(""));
-    }
-    lines
+pub fn help_lines(state: &State, theme: &Theme, col_w: usize) -> Vec<Line<'static>> {
+    use crate::app::state::{HELP_KEYS_W, HelpRow};
+    state
+        .help_rows(col_w)
+        .into_iter()
+        .map(|row| match row {
+            HelpRow::Title(t) => Line::from(Span::styled(t.to_string(), theme.title())),
+            HelpRow::Key(keys, desc) => Line::from(vec![
+                Span::styled(format!("  {keys:<12} "), theme.accent()),
+                Span::raw(desc),
+            ]),
+            HelpRow::More(desc) => Line::from(format!("{}{desc}", " ".repeat(HELP_KEYS_W))),
+            HelpRow::Blank => Line::from(""),
+        })
+        .collect()
 }
 
 pub fn help(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let mut lines = help_lines(state, theme);
-    let (rows, cols) = state.help_grid();
-    let col_w = (area.width.saturating_sub(2) / cols as u16).min(84);
+    let (rows, cols, col_w, _) = state.help_layout();
+    let mut lines = help_lines(state, theme, col_w);
+    let col_w = col_w as u16;
     let fits = lines.len() <= rows * cols;
     if !fits {
         // Scrolled by the arrows; the last line says when there is more.
@@ -190,7 +187,7 @@ pub fn prompt(
     );
 }
 
-/// Output of a one-off command: the last lines that fit.
+/// Output of a one-off command, or the messages: the last lines that fit, long ones wrapped.
 pub fn output(f: &mut Frame, area: Rect, title: &str, text: &str, theme: &Theme) {
     let rect = centered(
         area,
@@ -199,14 +196,46 @@ pub fn output(f: &mut Frame, area: Rect, title: &str, text: &str, theme: &Theme)
     );
     f.render_widget(Clear, rect);
     let inner_h = usize::from(rect.height.saturating_sub(2));
-    let lines: Vec<&str> = text.lines().collect();
+    let inner_w = usize::from(rect.width.saturating_sub(2)).max(1);
+    let lines: Vec<String> = text.lines().flat_map(|l| wrap(l, inner_w)).collect();
     let skip = lines.len().saturating_sub(inner_h);
     let shown: Vec<Line> = lines[skip..]
         .iter()
-        .map(|l| Line::from((*l).to_string()))
+        .map(|l| {
+            // Standard error is marked (`! …`) by the one-off command's output.
+            if l.starts_with("! ") {
+                Line::from(Span::styled(l.clone(), theme.bad()))
+            } else {
+                Line::from(l.clone())
+            }
+        })
         .collect();
-    let block = dialog(title, Some("any key closes"), theme);
+    let hint = if text.lines().any(|l| l.starts_with("! ")) {
+        "! marks stderr · any key closes"
+    } else {
+        "any key closes"
+    };
+    let block = dialog(title, Some(hint), theme);
     f.render_widget(Paragraph::new(shown).block(block), rect);
+}
+
+/// `line` cut into rows of at most `width` cells.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let mut rows = vec![String::new()];
+    let mut used = 0;
+    for c in line.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width && used > 0 {
+            rows.push(String::new());
+            used = 0;
+        }
+        if let Some(r) = rows.last_mut() {
+            r.push(c);
+        }
+        used += w;
+    }
+    rows
 }
 
 /// A yes/no question.

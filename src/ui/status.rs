@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 use super::theme::Theme;
 use crate::app::State;
 use crate::app::action::Action;
+use crate::app::keymap::Context;
 use crate::app::state::{DetailTab, Focus, StatusKind};
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
@@ -21,7 +22,18 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 StatusKind::Progress => theme.warn(),
                 StatusKind::Error => theme.bad(),
             };
-            Line::from(Span::styled(format!(" {}", s.text), style))
+            let text = format!(" {}", s.text);
+            let room = usize::from(area.width);
+            // Too long for the line: cut, and say which key shows it whole.
+            let text = match state.keymap.key_for(Context::Global, Action::Messages) {
+                Some(k) if unicode_width::UnicodeWidthStr::width(text.as_str()) > room => {
+                    let tail = format!(" ({k}: all)");
+                    let keep = room.saturating_sub(tail.chars().count());
+                    format!("{}{tail}", super::util::fit(&text, keep))
+                }
+                _ => text,
+            };
+            Line::from(Span::styled(text, style))
         }
         None => hints(state, theme),
     };

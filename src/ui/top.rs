@@ -10,11 +10,6 @@ use super::theme::Theme;
 use super::util::detail_block;
 use crate::app::State;
 
-/// Columns that hold the command line: they take the rest of the width.
-fn is_command(title: &str) -> bool {
-    matches!(title, "CMD" | "COMMAND" | "ARGS")
-}
-
 pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bool) {
     let shown = match (&state.top.shown, state.selected_container()) {
         (Some((id, r)), Some(c)) if *id == c.id => Some((r, c)),
@@ -63,12 +58,14 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bo
         return;
     }
     let Some((Ok(p), _)) = shown else { return };
+    // Columns as the engine titled them; the command line takes the width left.
+    let command = p.command_column();
     let widths: Vec<Constraint> = p
         .titles
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            if is_command(t) {
+            if i == command {
                 Constraint::Fill(1)
             } else {
                 let w = p

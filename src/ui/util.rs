@@ -46,6 +46,31 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
+/// `text` in exactly `width` cells: cut with `…` when longer, padded when shorter.
+pub fn fit(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let total = unicode_width::UnicodeWidthStr::width(text);
+    let mut out = String::new();
+    let mut used = 0;
+    if total <= width {
+        out.push_str(text);
+        used = total;
+    } else if width > 0 {
+        for c in text.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > width - 1 {
+                break;
+            }
+            out.push(c);
+            used += w;
+        }
+        out.push('…');
+        used += 1;
+    }
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
+    out
+}
+
 pub fn styled(text: impl Into<String>, style: Style) -> Span<'static> {
     Span::styled(text.into(), style)
 }
@@ -73,6 +98,14 @@ mod tests {
     use crate::app::state::ColorLevel;
     use ratatui::buffer::Buffer;
     use ratatui::widgets::Widget;
+
+    #[test]
+    fn fit_cuts_and_pads_by_cells() {
+        assert_eq!(fit("logs", 6), "logs  ");
+        assert_eq!(fit("container", 5), "cont…");
+        assert_eq!(fit("数据库备份", 6), "数据… ");
+        assert_eq!(fit("abc", 0), "");
+    }
 
     /// The mouse finds each tab where the block draws its title.
     #[test]

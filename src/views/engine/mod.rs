@@ -6,7 +6,7 @@ use crate::app::action::{Action, Handled};
 use crate::app::keymap::Context;
 use crate::app::msg::{Kind, ResCmd};
 use crate::app::overlay::StatusKind;
-use crate::app::resources::{DiskUsage, human_size};
+use crate::app::resources::DiskUsage;
 
 use super::{Cx, Shape};
 
@@ -62,9 +62,10 @@ impl Shape for EngineView {
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Handled {
         match action {
             Action::SystemPrune => {
-                let summary = self.disk.as_ref().map_or_else(String::new, |d| {
-                    format!(" Reclaimable now: {}.", human_size(d.total_reclaimable()))
-                });
+                let summary = self
+                    .disk
+                    .as_ref()
+                    .map_or_else(String::new, |d| format!(" {}.", d.system_prune_text()));
                 cx.ask(
                     format!(
                         "System prune: stopped containers, unused networks, dangling images, build cache.{summary} (y/n)"

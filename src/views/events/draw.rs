@@ -82,10 +82,20 @@ pub fn list(log: &EventsView, f: &mut Frame, area: Rect, dx: &Dx) {
     );
     let header =
         Row::new(vec!["TIME", "TYPE", "ACTION", "NAME", "DETAILS"]).style(theme.header_row());
+    // ACTION as wide as the longest listed (`exec: /bin/sh -c …` whole), within a third.
+    let action_w = log
+        .list
+        .rows
+        .iter()
+        .filter_map(|i| log.get(*i))
+        .map(|e| unicode_width::UnicodeWidthStr::width(e.action.as_str()))
+        .max()
+        .unwrap_or(0)
+        .clamp(6, usize::from(area.width / 3).max(6));
     let widths = [
         Constraint::Length(8),
         Constraint::Length(9),
-        Constraint::Length(18),
+        Constraint::Length(action_w as u16),
         Constraint::Fill(2),
         Constraint::Fill(3),
     ];

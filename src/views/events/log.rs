@@ -17,6 +17,58 @@ pub enum History {
     Failed(String),
 }
 
+/// Fold a step of an exec (`ev`: `exec_create`, `exec_start`, `exec_die`) into the recent
+/// rows, newest first: a step of an exec listed joins its row (a die sets the exit code),
+/// another run of a command listed (a health check every few seconds) is counted on its row;
+/// either row moves to the top with the new time. Otherwise the row to add is returned.
+fn fold_exec(items: &mut VecDeque<EngineEvent>, ev: EngineEvent) -> Option<EngineEvent> {
+    let exec = ev.exec_step().unwrap_or("").to_string();
+    let first = ev.action.starts_with("exec_create");
+    let exit = ev.attr("exitCode").map(str::to_string);
+    // The row of this very exec: by its id, else (an engine without ids) the newest exec
+    // row of the container.
+    let own = (!first)
+        .then(|| {
+            items.iter().take(REPEAT_WINDOW).position(|r| {
+                r.is_exec_row()
+                    && r.id == ev.id
+                    && if exec.is_empty() {
+                        r.attr("execID").is_none()
+                    } else {
+                        r.attr("execID") == Some(exec.as_str())
+                    }
+            })
+        })
+        .flatten();
+    let row = ev.into_exec_row();
+    let pos = own.or_else(|| {
+        items
+            .iter()
+            .take(REPEAT_WINDOW)
+            .position(|r| r.same_exec_command(&row))
+    });
+    let Some(pos) = pos else {
+        return Some(row);
+    };
+    let mut earlier = items.remove(pos)?;
+    if own.is_none() {
+        earlier.repeats += 1;
+        if !exec.is_empty() {
+            earlier.set_attr("execID", &exec);
+        }
+        earlier.attrs.retain(|(k, _)| k != "exitCode");
+    }
+    if earlier.action == "exec" && row.action != "exec" {
+        earlier.action = row.action.clone();
+    }
+    if let Some(code) = exit {
+        earlier.set_attr("exitCode", &code);
+    }
+    earlier.time_nano = row.time_nano;
+    items.push_front(earlier);
+    None
+}
+
 /// The events view: the engine's events. Index 0 is the newest event.
 #[derive(Debug, Default)]
 pub struct EventsView {
@@ -56,24 +108,19 @@ impl EventsView {
             return;
         }
         self.total += 1;
-        if ev.action.starts_with("exec_")
-            && let Some(pos) = self
-                .items
-                .iter()
-                .take(REPEAT_WINDOW)
-                .position(|e| e.is_repeat_of(&ev))
-        {
-            // A repeat: the earlier one moves to the top with the new time and a count.
+        let ev = if ev.exec_step().is_some() {
             let selected = self.selected().cloned();
             let at_top = self.list.cur.sel == 0 && self.list.cur.off == 0;
-            if let Some(mut earlier) = self.items.remove(pos) {
-                earlier.repeats += 1;
-                earlier.time_nano = ev.time_nano;
-                self.items.push_front(earlier);
+            match fold_exec(&mut self.items, ev) {
+                None => {
+                    self.rebuild(page, if at_top { None } else { selected });
+                    return;
+                }
+                Some(row) => row,
             }
-            self.rebuild(page, if at_top { None } else { selected });
-            return;
-        }
+        } else {
+            ev
+        };
         let shown = self.filter.is_empty() || ev.matches(&self.filter);
         self.items.push_front(ev);
         let dropped = self.items.len() > MAX_EVENTS;
@@ -102,14 +149,41 @@ impl EventsView {
     pub fn backfill(&mut self, older: Vec<EngineEvent>, page: usize) -> usize {
         let before = self.items.len();
         let selected = self.selected().cloned();
+        // Rows below the newest switch of engine are another engine's: they stay where they
+        // are, under it; the history of the engine now shown joins the rows above it.
+        let switch = self
+            .items
+            .iter()
+            .position(|e| e.typ == "dockside" && e.action == "switch");
+        let earlier: Vec<EngineEvent> = match switch {
+            Some(i) => self.items.drain(i..).collect(),
+            None => Vec::new(),
+        };
         let mut all: Vec<EngineEvent> = self.items.drain(..).collect();
+        let mut older: Vec<EngineEvent> = older
+            .into_iter()
+            .filter(|ev| ev.worth_logging() && !all.iter().any(|e| e.same(ev)))
+            // A step of an exec listed already (the stream and the history overlap).
+            .filter(|ev| {
+                ev.exec_step().is_none_or(|x| {
+                    x.is_empty() || !all.iter().any(|e| e.attr("execID") == Some(x))
+                })
+            })
+            .collect();
+        // Oldest first through the same folding as live events.
+        older.sort_by_key(|e| e.time_nano);
+        let mut folded: VecDeque<EngineEvent> = VecDeque::new();
         for ev in older {
-            if ev.worth_logging() && !all.iter().any(|e| e.same(&ev)) {
-                all.push(ev);
+            if ev.exec_step().is_none() {
+                folded.push_front(ev);
+            } else if let Some(row) = fold_exec(&mut folded, ev) {
+                folded.push_front(row);
             }
         }
+        all.extend(folded);
         // Newest first; equal times keep their order (live ones first).
         all.sort_by_key(|e| std::cmp::Reverse(e.time_nano));
+        all.extend(earlier);
         all.truncate(MAX_EVENTS);
         self.items = all.into();
         self.rebuild(page, selected);
@@ -237,36 +311,101 @@ mod tests {
         );
     }
 
-    #[test]
-    fn repeated_exec_events_are_counted_not_listed() {
-        let mut log = EventsView::default();
+    /// A health check's exec as the engine reports it: three events, each with the exec's id.
+    fn health_check(t: i64, n: i64, exit: &str) -> [EngineEvent; 3] {
         let of_web = |t: i64, action: &str| {
             let mut e = ev(t, action, "web");
             e.id = "f".repeat(64);
+            e.set_attr("execID", &format!("{n:064x}"));
             e
         };
+        let mut die = of_web(t + 2, "exec_die");
+        die.set_attr("exitCode", exit);
+        [
+            of_web(t, "exec_create: /bin/sh -c check"),
+            of_web(t + 1, "exec_start: /bin/sh -c check"),
+            die,
+        ]
+    }
+
+    #[test]
+    fn a_health_check_is_one_row_with_a_count() {
+        let mut log = EventsView::default();
         for i in 0..10 {
-            log.push(of_web(3 * i, "exec_create: /bin/sh -c check"), 10);
-            log.push(of_web(3 * i + 1, "exec_start: /bin/sh -c check"), 10);
-            log.push(of_web(3 * i + 2, "exec_die"), 10);
+            for e in health_check(3 * i, i, if i == 9 { "1" } else { "0" }) {
+                log.push(e, 10);
+            }
         }
         // Other events are listed each time.
-        log.push(of_web(100, "die"), 10);
-        log.push(of_web(101, "die"), 10);
-        assert_eq!(log.len(), 5, "three exec rows and both dies");
-        let top: Vec<(String, u32, i64)> = (0..3)
-            .filter_map(|i| log.get(i + 2))
-            .map(|e| (e.action.clone(), e.repeats, e.time_nano))
+        let mut die = ev(100, "die", "web");
+        die.id = "f".repeat(64);
+        log.push(die.clone(), 10);
+        die.time_nano = 101;
+        log.push(die, 10);
+        assert_eq!(log.len(), 3, "one exec row and both dies");
+        let row = log.get(2).expect("exec row");
+        assert_eq!(row.action, "exec: /bin/sh -c check");
+        assert_eq!((row.repeats, row.time_nano), (9, 29));
+        assert_eq!(row.attr("exitCode"), Some("1"), "the last run's exit code");
+        assert_eq!(row.summary(), "image=busybox exitCode=1");
+        assert_eq!(log.list.rows.len(), 3);
+        // The same from the engine's history.
+        let mut past = EventsView::default();
+        past.backfill(
+            (0..10).flat_map(|i| health_check(3 * i, i, "0")).collect(),
+            10,
+        );
+        assert_eq!(past.len(), 1);
+        assert_eq!(past.get(0).map(|e| e.repeats), Some(9));
+        // A history overlapping the live rows adds nothing.
+        let mut both = EventsView::default();
+        for e in health_check(0, 1, "0") {
+            both.push(e, 10);
+        }
+        assert_eq!(both.backfill(health_check(0, 1, "0").to_vec(), 10), 0);
+        assert_eq!(both.len(), 1);
+    }
+
+    #[test]
+    fn exec_steps_without_ids_fold_too() {
+        let mut log = EventsView::default();
+        for i in 0..4 {
+            for mut e in health_check(3 * i, i, "0") {
+                e.attrs.retain(|(k, _)| k != "execID");
+                log.push(e, 10);
+            }
+        }
+        assert_eq!(log.len(), 1);
+        assert_eq!(log.get(0).map(|e| e.repeats), Some(3));
+        // A different command is its own row.
+        let mut other = ev(50, "exec_create: sh", "web");
+        other.id = "f".repeat(64);
+        log.push(other, 10);
+        assert_eq!(log.len(), 2);
+    }
+
+    #[test]
+    fn after_a_switch_of_engine_the_old_rows_stay_below_its_mark() {
+        let mut log = EventsView::default();
+        // The old engine's events, the last in the same second as the switch.
+        log.push(ev(5_000_000_000, "start", "old-a"), 10);
+        log.push(ev(7_400_000_000, "die", "old-b"), 10);
+        log.push(
+            EngineEvent::ours(7, "switch", "to tcp://new:2376".into()),
+            10,
+        );
+        log.push(ev(9_000_000_000, "start", "new-a"), 10);
+        // The new engine's past hour comes in.
+        log.backfill(vec![ev(2_000_000_000, "create", "new-b")], 10);
+        let names: Vec<String> = (0..log.len())
+            .filter_map(|i| log.get(i))
+            .map(|e| e.subject())
             .collect();
         assert_eq!(
-            top,
-            vec![
-                ("exec_die".to_string(), 9, 29),
-                ("exec_start: /bin/sh -c check".to_string(), 9, 28),
-                ("exec_create: /bin/sh -c check".to_string(), 9, 27),
-            ]
+            names,
+            vec!["new-a", "new-b", "to tcp://new:2376", "old-b", "old-a"],
+            "{names:?}"
         );
-        assert_eq!(log.list.rows.len(), 5);
     }
 
     #[test]

@@ -302,9 +302,11 @@ impl Shape for ImagesView {
                 return Handled::Quiet;
             }
             Action::Prune => {
-                // One image per id (rows are per tag), its size once.
+                // One image per id (rows are per tag), its size once; prune leaves an image a
+                // container uses, so does the count.
                 let mut ids = std::collections::BTreeMap::new();
-                for i in self.images.iter().flatten().filter(|i| i.dangling) {
+                let prunable = |i: &&Image| i.dangling && i.containers <= 0;
+                for i in self.images.iter().flatten().filter(prunable) {
                     ids.insert(i.id.as_str(), i.size.max(0));
                 }
                 let (n, size) = (ids.len(), ids.values().sum::<i64>());
