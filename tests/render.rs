@@ -162,7 +162,7 @@ fn help_overlay() {
                 press(&mut s, KeyCode::Down);
             }
             let screen = render(&s);
-            assert!(screen.contains("Quit"), "{screen}");
+            assert!(screen.contains("Messages: the status line"), "{screen}");
             insta::assert_snapshot!(format!("help_scrolled_{w}x{h}"), screen);
         }
     }
