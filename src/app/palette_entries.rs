@@ -360,7 +360,11 @@ fn rank(list: Vec<(Entry, Vec<&'static str>)>, query: &str) -> Vec<Entry> {
     let q = query.to_lowercase();
     let mut scored: Vec<(u64, usize, Entry)> = Vec::new();
     for (i, (e, aliases)) in list.into_iter().enumerate() {
-        let exact = e.label.to_lowercase() == q || aliases.iter().any(|a| *a == q);
+        // `logs` is the command `logs …` exactly (before the action `logs_marked`).
+        let label_lc = e.label.to_lowercase();
+        let exact = label_lc == q
+            || label_lc.strip_suffix(" …") == Some(q.as_str())
+            || aliases.iter().any(|a| *a == q);
         let label = fuzzy.score(&e.label);
         let alias = aliases.iter().filter_map(|a| fuzzy.score(a)).max();
         let desc = fuzzy.score(&e.desc);

@@ -977,7 +977,7 @@ mod tests {
         let mut out = Vec::new();
         update(
             &mut s,
-            Msg::Key(KeyEvent::new(KeyCode::Char('m'), KeyModifiers::NONE)),
+            Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)),
             &mut out,
         );
         let Overlay::Output { title, text } = &s.overlay else {
