@@ -47,7 +47,7 @@ static TARGET_SOCK: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new
 fn engine_sock() -> &'static str {
     TARGET_SOCK.get().copied().unwrap_or(ENGINE_SOCK)
 }
-const HELP_TEXT: &str = "Keys (any key closes)";
+const HELP_TEXT: &str = "closes) ─";
 /// How long a help-overlay sample may take; one that never shows counts as this long.
 const HELP_TIMEOUT: Duration = Duration::from_secs(5);
 /// Parallel `docker run -d` commands while creating containers.
