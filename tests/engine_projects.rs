@@ -146,10 +146,16 @@ async fn projects_view_shows_acts_on_and_takes_down_a_compose_project() {
 
     // Start it again: every replica (worker too).
     d.key('S');
+    let started = engine::wait_until(T, || stack.ps().values().all(|up| *up));
+    if !started {
+        // Hear what dockside answered, for the message.
+        d.until(Duration::from_secs(2), |_| false).await;
+    }
     assert!(
-        engine::wait_until(T, || stack.ps().values().all(|up| *up)),
-        "everything started: {:?}",
-        stack.ps()
+        started,
+        "everything started: {:?} (dockside said {:?})",
+        stack.ps(),
+        d.state.status
     );
     assert!(
         d.until(T, |s| project(s, &p)
@@ -166,19 +172,24 @@ async fn projects_view_shows_acts_on_and_takes_down_a_compose_project() {
     assert!(stack.ps().len() == 5, "nothing removed before the answer");
     d.key('f');
     let label = format!("label=com.docker.compose.project={p}");
-    assert!(
-        engine::wait_until(T, || {
-            docker_ok(&["ps", "-aq", "--filter", &label])
+    let gone = engine::wait_until(T, || {
+        docker_ok(&["ps", "-aq", "--filter", &label])
+            .trim()
+            .is_empty()
+            && docker_ok(&["network", "ls", "-q", "--filter", &label])
                 .trim()
                 .is_empty()
-                && docker_ok(&["network", "ls", "-q", "--filter", &label])
-                    .trim()
-                    .is_empty()
-                && docker_ok(&["volume", "ls", "-q", "--filter", &label])
-                    .trim()
-                    .is_empty()
-        }),
-        "containers, network and volume of {p} removed"
+            && docker_ok(&["volume", "ls", "-q", "--filter", &label])
+                .trim()
+                .is_empty()
+    });
+    if !gone {
+        d.until(Duration::from_secs(2), |_| false).await;
+    }
+    assert!(
+        gone,
+        "containers, network and volume of {p} removed (dockside said {:?})",
+        d.state.status
     );
     assert!(
         d.until(T, |s| project(s, &p).is_none()).await,

@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use dockside::app::fixtures::{self, NOW};
 use dockside::app::images::Image;
 use dockside::app::model::{CState, Compose, Container, Health, Port};
-use dockside::app::msg::{Cmd, Msg, Req, ResCmd, ResMsg};
+use dockside::app::msg::{Cmd, ContainerAction, Msg, Req, ResCmd, ResMsg};
 use dockside::app::{State, update};
 use dockside::views::View;
 use ratatui::Terminal;
@@ -152,14 +152,22 @@ fn services_of_a_project() {
 #[test]
 fn project_actions_reach_its_containers_and_down_asks() {
     let mut s = projects_state(120, 40);
+    // The selection followed the fixtures' shop project into the snapshot: to the top.
+    press(&mut s, 'g');
+    assert_eq!(
+        s.views.projects.selected().map(|p| p.name.as_str()),
+        Some("blog")
+    );
     // blog is fully stopped: start starts both its containers.
     let out = press(&mut s, 'S');
     let started: Vec<&str> = out
         .iter()
         .filter_map(|c| match c {
-            Cmd::Engine(Req::Container { name, .. }) => Some(name.as_str()),
+            Cmd::Engine(Req::Group { targets, .. }) => Some(targets),
             _ => None,
         })
+        .flatten()
+        .map(|(_, name)| name.as_str())
         .collect();
     assert_eq!(started, ["blog-db-1", "blog-web-1"]);
     // Stopping it: nothing to stop.
@@ -171,7 +179,11 @@ fn project_actions_reach_its_containers_and_down_asks() {
     press(&mut s, ' ');
     assert_eq!(s.views.projects.marked.len(), 2);
     let out = press(&mut s, 's');
-    assert_eq!(out.len(), 5, "stack's 5 running containers: {out:?}");
+    let [Cmd::Engine(Req::Group { targets, action })] = out.as_slice() else {
+        panic!("one ordered group: {out:?}");
+    };
+    assert_eq!(*action, ContainerAction::Stop);
+    assert_eq!(targets.len(), 5, "stack's 5 running containers: {out:?}");
     // Down asks first, with the volumes as an option.
     let out = press(&mut s, 'D');
     assert!(out.is_empty());
@@ -196,9 +208,11 @@ fn project_actions_reach_its_containers_and_down_asks() {
     let restarted: Vec<&str> = out
         .iter()
         .filter_map(|c| match c {
-            Cmd::Engine(Req::Container { name, .. }) => Some(name.as_str()),
+            Cmd::Engine(Req::Group { targets, .. }) => Some(targets),
             _ => None,
         })
+        .flatten()
+        .map(|(_, name)| name.as_str())
         .collect();
     assert_eq!(restarted, ["stack-mongo-1"]);
 }
@@ -229,6 +243,45 @@ fn projects_follow_the_containers() {
     c.state = CState::Running;
     send(&mut s, Msg::Upsert(c));
     assert_eq!(s.views.projects.projects[1].state_text(), "running 6/6");
+}
+
+#[test]
+fn closing_a_project_comes_back_to_it_whatever_came_meanwhile() {
+    let mut s = projects_state(120, 40);
+    press(&mut s, 'G');
+    assert_eq!(
+        s.views.projects.selected().map(|p| p.name.as_str()),
+        Some("stack")
+    );
+    press(&mut s, '\n');
+    // While stack is open, two projects sorted before it come up, and blog goes.
+    for (i, name) in (0u32..).zip(["alpha", "beta"]) {
+        send(
+            &mut s,
+            Msg::Upsert(member(40 + i, name, "app", 1, "app:1", CState::Running)),
+        );
+    }
+    for c in stacks()
+        .into_iter()
+        .filter(|c| c.project.as_deref() == Some("blog"))
+    {
+        send(&mut s, Msg::Gone(c.id));
+    }
+    press(&mut s, '\x1b');
+    assert_eq!(s.views.projects.open, None);
+    assert_eq!(
+        s.views.projects.selected().map(|p| p.name.as_str()),
+        Some("stack")
+    );
+    // And the project's actions go to it, not to the row it used to be on.
+    let out = press(&mut s, 's');
+    let [Cmd::Engine(Req::Group { targets, .. })] = out.as_slice() else {
+        panic!("one group: {out:?}");
+    };
+    assert!(
+        targets.iter().all(|(_, n)| n.starts_with("stack-")),
+        "{targets:?}"
+    );
 }
 
 fn logs_req(out: &[Cmd]) -> Option<dockside::app::msg::LogsRequest> {

@@ -36,6 +36,18 @@ pub fn docker_cli(req: &Req) -> Option<String> {
             ),
             other => format!("docker {} {}", other.verb(), shell_word(name)),
         },
+        Req::Group { targets, action } => {
+            let names: Vec<String> = targets.iter().map(|(_, n)| n.clone()).collect();
+            match action {
+                ContainerAction::Remove { force, volumes } => format!(
+                    "docker rm{}{} {}",
+                    if *force { " -f" } else { "" },
+                    if *volumes { " -v" } else { "" },
+                    words(&names)
+                ),
+                other => format!("docker {} {}", other.verb(), words(&names)),
+            }
+        }
         Req::Update { name, update, .. } => {
             let mut s = "docker update".to_string();
             if let Some(m) = update.memory {

@@ -65,6 +65,21 @@ pub fn route(state: &State, req: Req) -> Vec<(EngineId, Req)> {
                 })
                 .collect();
         }
+        Req::Group { targets, action } => {
+            let mut by: Vec<(EngineId, Vec<(String, String)>)> = Vec::new();
+            for t in targets {
+                let h = host_of(&t.0);
+                match by.iter_mut().find(|(x, _)| *x == h) {
+                    Some((_, ts)) => ts.push(t.clone()),
+                    None => by.push((h, vec![t.clone()])),
+                }
+            }
+            let action = *action;
+            return by
+                .into_iter()
+                .map(|(h, targets)| (h, Req::Group { targets, action }))
+                .collect();
+        }
         Req::Files(f) => host_of(f.container()),
         Req::Exec(cmd) => match cmd {
             super::exec::ExecCmd::Open(r) => host_of(&r.container_id),

@@ -249,6 +249,14 @@ pub enum Req {
         name: String,
         action: ContainerAction,
     },
+    /// One action on several containers of one engine, in the order their dependencies need
+    /// (links, `network_mode: container:`, `volumes_from`, compose's `depends_on`): a start
+    /// brings dependencies up first, a stop takes dependents down first. One `ActionDone`
+    /// per container, as each is done. Targets are (id, name).
+    Group {
+        targets: Vec<(String, String)>,
+        action: ContainerAction,
+    },
     /// Replace the current log stream (None: close it).
     Logs(Option<LogsRequest>),
     /// The set of containers whose stats should be live now (visible running rows + selection).
@@ -306,7 +314,8 @@ impl Req {
     /// streams and closing dockside's own sessions do not.
     pub fn mutates(&self) -> bool {
         match self {
-            Req::Container { .. } | Req::Update { .. } | Req::ExecOnce { .. } => true,
+            Req::Container { .. } | Req::Group { .. } | Req::Update { .. } => true,
+            Req::ExecOnce { .. } => true,
             Req::Rename { .. } | Req::Recreate(_) => true,
             // Opening a shell runs a process in the container; typing, resizing and closing
             // act on dockside's own session.

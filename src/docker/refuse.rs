@@ -25,6 +25,23 @@ pub fn answer(req: Req, why: &str) -> Option<Msg> {
             what: format!("{} {name}", action.verb()),
             result: Err(why),
         },
+        // Nobody marks a group's containers one by one: one answer names them all.
+        Req::Group { targets, action } => Msg::ActionDone {
+            id: targets
+                .first()
+                .map(|(id, _)| id.clone())
+                .unwrap_or_default(),
+            what: format!(
+                "{} {}",
+                action.verb(),
+                targets
+                    .iter()
+                    .map(|(_, n)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            result: Err(why),
+        },
         Req::Logs(Some(r)) => Msg::Logs(LogEvent {
             generation: r.generation,
             kind: LogEventKind::Error(why),

@@ -205,6 +205,16 @@ impl Session {
                 let what = format!("{} {name}", action.verb());
                 Msg::ActionDone { id, what, result }
             }),
+            Req::Group { targets, action } => r.spawn(move |d, tx| async move {
+                super::projects::act_in_order(&d, targets, action, |id, name, result| {
+                    let what = format!("{} {name}", action.verb());
+                    let tx = tx.clone();
+                    async move {
+                        let _ = tx.send(Msg::ActionDone { id, what, result }).await;
+                    }
+                })
+                .await;
+            }),
             Req::Logs(req) => self.logs.replace(&self.docker, &self.tx, req),
             Req::WatchStats(ids) => self.stats.set(&self.docker, &self.tx, ids),
             Req::Inspect(id) => r.reply(|d| async move {

@@ -133,6 +133,10 @@ pub fn rank<K: Copy, T>(
 pub struct ListView {
     pub rows: Vec<usize>,
     pub cur: Cursor,
+    /// Each row's key as of the last [`ListView::refilter`]: the selection follows its item
+    /// across a change of the items themselves (an index into the old items means another
+    /// item in the new ones).
+    keys: Vec<String>,
 }
 
 impl ListView {
@@ -193,10 +197,13 @@ impl ListView {
         cmp: impl FnMut(&&T, &&T) -> Ordering,
         key: impl Fn(&T) -> String,
     ) {
-        let before = self.selected().and_then(|i| items.get(i)).map(&key);
+        let before = self.keys.get(self.cur.sel).cloned();
         self.rows = rank(items.iter().enumerate(), query, hay, cmp);
-        if let Some(k) = before {
-            self.select_where(page, |i| items.get(i).is_some_and(|t| key(t) == k));
+        self.keys = self.rows.iter().map(|&i| key(&items[i])).collect();
+        if let Some(k) = before
+            && let Some(pos) = self.keys.iter().position(|x| *x == k)
+        {
+            self.cur.sel = pos;
         }
         self.clamp(page);
     }
@@ -215,6 +222,22 @@ mod tests {
         assert_eq!(c, Cursor { sel: 0, off: 0 });
         c.go(1, 0, 2);
         assert_eq!(c, Cursor::default());
+    }
+
+    #[test]
+    fn the_selection_follows_its_item_when_the_items_change() {
+        let mut l = ListView::default();
+        let name = |s: &&&str, out: &mut String| out.push_str(s);
+        let by = |a: &&&str, b: &&&str| a.cmp(b);
+        let key = |s: &&str| s.to_string();
+        let before = ["b", "d"];
+        l.refilter(&before, "", 10, name, by, key);
+        l.go(1, 10);
+        assert_eq!(l.selected().map(|i| before[i]), Some("d"));
+        // Two items arrive, one of them before the selection, in a new order of the vec.
+        let after = ["a", "c", "d", "b"];
+        l.refilter(&after, "", 10, name, by, key);
+        assert_eq!(l.selected().map(|i| after[i]), Some("d"));
     }
 
     #[test]

@@ -328,13 +328,14 @@ impl ProjectsView {
                 picked.len()
             ),
         );
-        for m in picked {
-            cx.out.push(Cmd::Engine(Req::Container {
-                id: m.c.id.clone(),
-                name: m.c.name.clone(),
-                action: what,
-            }));
-        }
+        // One request: the engine orders them by their links and depends_on.
+        cx.out.push(Cmd::Engine(Req::Group {
+            targets: picked
+                .iter()
+                .map(|m| (m.c.id.clone(), m.c.name.clone()))
+                .collect(),
+            action: what,
+        }));
         Handled::Redraw
     }
 
@@ -421,44 +422,48 @@ impl Shape for ProjectsView {
     }
 
     fn refilter(&mut self, filter: &str, page: usize) {
-        match &self.open {
-            Some(name) => {
-                let filter = if filter == self.outer_filter {
-                    ""
-                } else {
-                    filter
-                };
-                if let Some(p) = self.projects.iter().find(|p| &p.name == name) {
-                    self.services.refilter(
-                        &p.services,
-                        filter,
-                        page,
-                        |s, out| {
-                            out.push_str(&s.name);
-                            out.push(' ');
-                            out.push_str(&s.image);
-                        },
-                        |a, b| natural_cmp(&a.name, &b.name),
-                        |s| s.name.clone(),
-                    );
-                }
-            }
-            None => self.list.refilter(
-                &self.projects,
-                filter,
-                page,
-                |p, out| {
-                    out.push_str(&p.name);
-                    for s in &p.services {
-                        out.push(' ');
-                        out.push_str(&s.name);
-                    }
+        // The projects' rows follow the projects even while one is open (closing it comes
+        // back to the same project, whatever came and went meanwhile).
+        let outer = match &self.open {
+            Some(_) => self.outer_filter.clone(),
+            None => filter.to_string(),
+        };
+        self.list.refilter(
+            &self.projects,
+            &outer,
+            page,
+            |p, out| {
+                out.push_str(&p.name);
+                for s in &p.services {
                     out.push(' ');
-                    out.push_str(&p.working_dir);
-                },
-                |a, b| natural_cmp(&a.name, &b.name),
-                |p| p.name.clone(),
-            ),
+                    out.push_str(&s.name);
+                }
+                out.push(' ');
+                out.push_str(&p.working_dir);
+            },
+            |a, b| natural_cmp(&a.name, &b.name),
+            |p| p.name.clone(),
+        );
+        if let Some(name) = &self.open {
+            let filter = if filter == self.outer_filter {
+                ""
+            } else {
+                filter
+            };
+            if let Some(p) = self.projects.iter().find(|p| &p.name == name) {
+                self.services.refilter(
+                    &p.services,
+                    filter,
+                    page,
+                    |s, out| {
+                        out.push_str(&s.name);
+                        out.push(' ');
+                        out.push_str(&s.image);
+                    },
+                    |a, b| natural_cmp(&a.name, &b.name),
+                    |s| s.name.clone(),
+                );
+            }
         }
     }
 
