@@ -26,6 +26,9 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+#[path = "dockside-bench/engines.rs"]
+mod engines;
+
 use clap::Parser as _;
 use dockside_harness::keys::{self, BoundKey};
 use dockside_harness::pty::{PtyApp, Spawn, lock};
@@ -84,6 +87,12 @@ struct Args {
     /// can, started from the images view; keys must still be answered.
     #[arg(long)]
     build: bool,
+    /// Run only the fleet benchmark instead: the main engine and N-1 extra ones
+    /// (`scripts/engine2.sh`, named bench1…), `--containers` on each, dockside on all of them
+    /// at once: first frame, idle with live stats off and on, peak RSS, one engine killed and
+    /// restarted. The extra engines are stopped and removed at the end (and on Ctrl-C).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(2..=9))]
+    engines: Option<u16>,
 }
 
 fn ms(d: Duration) -> f64 {
@@ -100,6 +109,22 @@ struct Figure {
     unit: &'static str,
     /// Upper bound the value should stay under (`≤`).
     target: Option<f64>,
+    /// The machine's 1-minute load average when it was taken.
+    load: Option<f64>,
+}
+
+/// The 1-minute load average (`uptime`), to read each figure against: the machine is shared.
+fn load_avg() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn fmt_load(load: Option<f64>) -> String {
+    load.map(|l| format!("load {l:.2}")).unwrap_or_default()
 }
 
 #[derive(Default)]
@@ -122,19 +147,25 @@ fn fmt_value(v: f64) -> String {
 
 impl Report {
     fn fig(&mut self, name: &str, value: f64, unit: &'static str, target: Option<f64>) {
+        let load = load_avg();
         let line = format!("{name}: {} {unit}", fmt_value(value));
         match target {
             Some(t) => {
                 let verdict = if value <= t { "ok" } else { "OVER" };
-                println!("{line}   (target ≤ {} {unit}: {verdict})", fmt_value(t));
+                println!(
+                    "{line}   (target ≤ {} {unit}: {verdict}; {})",
+                    fmt_value(t),
+                    fmt_load(load)
+                );
             }
-            None => println!("{line}"),
+            None => println!("{line}   ({})", fmt_load(load)),
         }
         self.figures.push(Figure {
             name: name.to_string(),
             value,
             unit,
             target,
+            load,
         });
     }
 
@@ -154,17 +185,14 @@ impl Report {
             .unwrap_or(10);
         for f in &self.figures {
             let value = format!("{} {}", fmt_value(f.value), f.unit);
+            let load = fmt_load(f.load);
             match f.target {
                 Some(t) => {
                     let verdict = if f.value <= t { "ok" } else { "OVER" };
-                    println!(
-                        "{:<w$}  {value:>16}   target ≤ {} {}  {verdict}",
-                        f.name,
-                        fmt_value(t),
-                        f.unit
-                    );
+                    let target = format!("target ≤ {} {}  {verdict}", fmt_value(t), f.unit);
+                    println!("{:<w$}  {value:>16}   {target:<28} {load}", f.name);
                 }
-                None => println!("{:<w$}  {value:>16}", f.name),
+                None => println!("{:<w$}  {value:>16}   {:<28} {load}", f.name, ""),
             }
         }
         if !self.notes.is_empty() {
@@ -201,7 +229,16 @@ fn max_of(v: &[f64]) -> f64 {
 
 /// Runs `docker args...`; `Ok(stdout)` on success, `Err(stderr)` otherwise.
 fn docker(args: &[&str]) -> Result<String, String> {
-    let out = Command::new("docker")
+    docker_at(None, args)
+}
+
+/// [`docker`] against the engine at `host` (`unix://…`), or the main one.
+fn docker_at(host: Option<&str>, args: &[&str]) -> Result<String, String> {
+    let mut cmd = Command::new("docker");
+    if let Some(h) = host {
+        cmd.args(["-H", h]);
+    }
+    let out = cmd
         .args(args)
         .stdin(Stdio::null())
         .output()
@@ -304,13 +341,23 @@ fn cleanup_containers() -> usize {
 }
 
 fn run_container(name: &str, cmd: &[&str]) -> Result<(), String> {
+    run_container_at(None, name, cmd)
+}
+
+fn run_container_at(host: Option<&str>, name: &str, cmd: &[&str]) -> Result<(), String> {
     let mut args = vec!["run", "-d", "--label", LABEL, "--name", name, IMAGE];
     args.extend_from_slice(cmd);
-    docker(&args).map(|_| ())
+    docker_at(host, &args).map(|_| ())
 }
 
 /// Creates `bench-000`.. in parallel; returns when the last `docker run` returned.
 fn create_containers(n: usize) -> Result<Instant, String> {
+    create_containers_at(None, n)
+}
+
+/// [`create_containers`] on the engine at `host` (or the main one).
+fn create_containers_at(host: Option<&str>, n: usize) -> Result<Instant, String> {
+    let host: Option<Arc<str>> = host.map(Arc::from);
     let next = Arc::new(AtomicUsize::new(0));
     let done = Arc::new(AtomicUsize::new(0));
     let errors = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -319,6 +366,7 @@ fn create_containers(n: usize) -> Result<Instant, String> {
             let next = Arc::clone(&next);
             let done = Arc::clone(&done);
             let errors = Arc::clone(&errors);
+            let host = host.clone();
             thread::spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
@@ -326,12 +374,17 @@ fn create_containers(n: usize) -> Result<Instant, String> {
                         break;
                     }
                     let name = format!("bench-{i:03}");
-                    if let Err(e) = run_container(&name, &["sleep", "86400"]) {
+                    if let Err(e) = run_container_at(host.as_deref(), &name, &["sleep", "86400"]) {
                         lock(&errors).push(e);
                     }
                     let d = done.fetch_add(1, Ordering::SeqCst) + 1;
                     if d.is_multiple_of(50) || d == n {
-                        eprintln!("  created {d}/{n}");
+                        eprintln!(
+                            "  created {d}/{n}{}",
+                            host.as_deref()
+                                .map(|h| format!(" on {h}"))
+                                .unwrap_or_default()
+                        );
                     }
                 }
             })
@@ -404,15 +457,59 @@ fn stat_ppid_ticks(pid: u32) -> Option<(u32, u64)> {
     Some((ppid, ticks))
 }
 
-/// CPU ticks of every process of the engine's tree, by pid: dockerd, containerd, the shims
-/// (daemonized, so roots of their own) and `runc`/`docker-proxy`, and everything they started.
-/// Each counts the children it reaped (cutime/cstime), so a process that exits inside a window
-/// (a `runc` call, an exec) is not lost.
-fn engine_ticks() -> HashMap<u32, u64> {
+/// Where one engine's processes are found: its dockerd (pid file; containerd, `runc` and
+/// `docker-proxy` are its descendants) and the shims of its containerd (daemonized, so roots of
+/// their own, told apart by the containerd address on their command line).
+#[derive(Clone, Debug)]
+struct EngineProcs {
+    pidfile: PathBuf,
+    /// Shims whose `-address` starts with one of these belong to the engine.
+    shim_addresses: Vec<String>,
+}
+
+impl EngineProcs {
+    /// The main engine (`/var/run/docker.sock`): its own containerd under /var/run/docker, or
+    /// a system containerd (`/run/containerd`).
+    fn main() -> EngineProcs {
+        EngineProcs {
+            pidfile: PathBuf::from("/var/run/docker.pid"),
+            shim_addresses: vec![
+                "/var/run/docker/".into(),
+                "/run/docker/".into(),
+                "/run/containerd/".into(),
+            ],
+        }
+    }
+
+    /// An engine of `scripts/engine2.sh` whose files are under `root`.
+    fn extra(root: &Path) -> EngineProcs {
+        EngineProcs {
+            pidfile: root.join("docker.pid"),
+            shim_addresses: vec![format!("{}/exec/", root.display())],
+        }
+    }
+}
+
+/// CPU ticks of every process of each engine's tree, by pid (one map per engine, in the
+/// order given): its dockerd and everything it started, its shims and everything they
+/// started. Each process counts the children it reaped (cutime/cstime), so one that exits
+/// inside a window (a `runc` call, an exec) is not lost. Processes of other engines on the
+/// machine are not counted.
+fn engines_ticks(engines: &[EngineProcs]) -> Vec<HashMap<u32, u64>> {
+    let mut out = vec![HashMap::new(); engines.len()];
     let Ok(dir) = std::fs::read_dir("/proc") else {
-        return HashMap::new();
+        return out;
     };
-    let mut procs: HashMap<u32, (u32, u64, bool)> = HashMap::new();
+    let dockerds: Vec<Option<u32>> = engines
+        .iter()
+        .map(|e| {
+            std::fs::read_to_string(&e.pidfile)
+                .ok()
+                .and_then(|s| s.trim().parse().ok())
+        })
+        .collect();
+    // pid → (ppid, ticks, the engine it is a root of).
+    let mut procs: HashMap<u32, (u32, u64, Option<usize>)> = HashMap::new();
     for entry in dir.flatten() {
         let Some(pid) = entry
             .file_name()
@@ -421,35 +518,60 @@ fn engine_ticks() -> HashMap<u32, u64> {
         else {
             continue;
         };
-        let Ok(comm) = std::fs::read_to_string(entry.path().join("comm")) else {
+        let Some((ppid, ticks)) = stat_ppid_ticks(pid) else {
             continue;
         };
-        let comm = comm.trim();
-        let root = comm == "dockerd"
-            || comm == "containerd"
-            || comm.starts_with("containerd-shim")
-            || comm == "runc"
-            || comm == "docker-proxy";
-        if let Some((ppid, ticks)) = stat_ppid_ticks(pid) {
-            procs.insert(pid, (ppid, ticks, root));
+        let mut root = dockerds.iter().position(|d| *d == Some(pid));
+        if root.is_none() {
+            let comm = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
+            let comm = comm.trim();
+            if comm.starts_with("containerd-shim") || (comm == "containerd" && ppid == 1) {
+                let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+                let args: Vec<String> = cmdline
+                    .split(|&b| b == 0)
+                    .map(|a| String::from_utf8_lossy(a).into_owned())
+                    .collect();
+                // The shim's `-address`; a containerd left running by a killed dockerd names
+                // its engine's exec root in `--config`; a system containerd listens on
+                // `--address` (default /run/containerd/containerd.sock).
+                let owner = |paths: &[&str]| {
+                    engines.iter().position(|e| {
+                        e.shim_addresses
+                            .iter()
+                            .any(|p| paths.iter().any(|a| a.starts_with(p.as_str())))
+                    })
+                };
+                let paths: Vec<&str> = args.iter().map(String::as_str).collect();
+                root = owner(&paths);
+                if root.is_none() && comm == "containerd" && !paths.contains(&"--address") {
+                    root = owner(&["/run/containerd/containerd.sock"]);
+                }
+            }
         }
+        procs.insert(pid, (ppid, ticks, root));
     }
-    // A process is in the tree when it or one of its ancestors is a root.
-    let mut out = HashMap::new();
+    // A process belongs to the engine of its nearest root ancestor (itself included).
     for (&pid, &(_, ticks, _)) in &procs {
         let mut cur = pid;
         for _ in 0..64 {
             match procs.get(&cur) {
-                Some(&(_, _, true)) => {
-                    out.insert(pid, ticks);
+                Some(&(_, _, Some(e))) => {
+                    out[e].insert(pid, ticks);
                     break;
                 }
-                Some(&(ppid, _, false)) if ppid > 1 => cur = ppid,
+                Some(&(ppid, _, None)) if ppid > 1 => cur = ppid,
                 _ => break,
             }
         }
     }
     out
+}
+
+/// [`engines_ticks`] of the main engine alone.
+fn engine_ticks() -> HashMap<u32, u64> {
+    engines_ticks(&[EngineProcs::main()])
+        .pop()
+        .unwrap_or_default()
 }
 
 /// Engine CPU ticks used between two snapshots (processes started in between count fully; one
@@ -471,6 +593,22 @@ struct ConnInfo {
     requests: u64,
     /// A request whose response has not started yet.
     pending: Option<(Instant, String)>,
+    /// The answer being received on this connection (its [`Answer::seq`]).
+    answering: Option<u64>,
+}
+
+/// One request and its answer as the proxy saw them.
+#[derive(Clone, Debug)]
+struct Answer {
+    seq: u64,
+    /// When the request line went to the engine.
+    sent: Instant,
+    /// The first byte of the answer.
+    first: Instant,
+    /// The last byte read on the connection before its next request (for a stream: the
+    /// latest chunk so far).
+    last: Instant,
+    req: String,
 }
 
 #[derive(Default)]
@@ -478,11 +616,16 @@ struct ProxyStats {
     requests: AtomicU64,
     connections: AtomicU64,
     recent: Mutex<VecDeque<(Instant, String)>>,
-    /// (request sent, first response byte, request line), the last [`RECENT_REQUESTS`].
-    answered: Mutex<VecDeque<(Instant, Instant, String)>>,
+    /// The last [`RECENT_REQUESTS`] answers.
+    answered: Mutex<VecDeque<Answer>>,
+    answer_seq: AtomicU64,
     open: Mutex<HashMap<u64, ConnInfo>>,
     /// Bytes the engine sent (all connections).
     engine_bytes: AtomicU64,
+    /// Bytes dockside sent to the engine (all connections).
+    client_bytes: AtomicU64,
+    /// Connections that could not reach the engine (it was down).
+    upstream_errors: AtomicU64,
     /// Bytes to look for in engine→client data, and when they were first seen.
     watch: Mutex<Option<(Vec<u8>, Option<Instant>)>>,
 }
@@ -501,13 +644,18 @@ impl ProxyStats {
             .collect()
     }
 
-    /// Requests sent at or after `since` with the time their response started.
-    fn answered_since(&self, since: Instant) -> Vec<(Instant, Instant, String)> {
+    /// Requests sent at or after `since` with their answers' first and last bytes.
+    fn answered_since(&self, since: Instant) -> Vec<Answer> {
         lock(&self.answered)
             .iter()
-            .filter(|(t, _, _)| *t >= since)
+            .filter(|a| a.sent >= since)
             .cloned()
             .collect()
+    }
+
+    /// Bytes both ways.
+    fn bytes(&self) -> u64 {
+        self.engine_bytes.load(Ordering::SeqCst) + self.client_bytes.load(Ordering::SeqCst)
     }
 
     /// Starts looking for `needle` in what the engine sends (replacing an earlier watch).
@@ -599,7 +747,9 @@ struct Proxy {
 }
 
 impl Proxy {
-    fn start(path: PathBuf) -> Result<Proxy, String> {
+    /// A counting proxy listening on `path`, each connection relayed to the engine socket
+    /// `upstream`.
+    fn start(path: PathBuf, upstream: PathBuf) -> Result<Proxy, String> {
         let _ = std::fs::remove_file(&path);
         let listener =
             UnixListener::bind(&path).map_err(|e| format!("binding {}: {e}", path.display()))?;
@@ -611,8 +761,12 @@ impl Proxy {
                 for conn in listener.incoming() {
                     match conn {
                         Ok(client) => {
-                            if let Err(e) = relay(client, Arc::clone(&st)) {
-                                eprintln!("proxy: {e}");
+                            if let Err(e) = relay(client, Arc::clone(&st), &upstream) {
+                                // An engine that is down (the outage test) is not news
+                                // after the first time.
+                                if st.upstream_errors.fetch_add(1, Ordering::SeqCst) == 0 {
+                                    eprintln!("proxy: {e} (further ones are counted)");
+                                }
                             }
                         }
                         Err(e) => eprintln!("proxy accept: {e}"),
@@ -634,9 +788,9 @@ impl Drop for Proxy {
     }
 }
 
-fn relay(client: UnixStream, stats: Arc<ProxyStats>) -> Result<(), String> {
-    let engine =
-        UnixStream::connect(ENGINE_SOCK).map_err(|e| format!("connecting {ENGINE_SOCK}: {e}"))?;
+fn relay(client: UnixStream, stats: Arc<ProxyStats>, upstream: &Path) -> Result<(), String> {
+    let engine = UnixStream::connect(upstream)
+        .map_err(|e| format!("connecting {}: {e}", upstream.display()))?;
     let id = stats.connections.fetch_add(1, Ordering::SeqCst);
     lock(&stats.open).insert(id, ConnInfo::default());
     let alive = Arc::new(AtomicU8::new(2));
@@ -673,6 +827,7 @@ fn relay(client: UnixStream, stats: Arc<ProxyStats>) -> Result<(), String> {
                     Ok(0) | Err(_) => break,
                     Ok(n) => n,
                 };
+                st.client_bytes.fetch_add(n as u64, Ordering::SeqCst);
                 scan.feed(&buf[..n], |req| {
                     let now = Instant::now();
                     st.requests.fetch_add(1, Ordering::SeqCst);
@@ -685,6 +840,7 @@ fn relay(client: UnixStream, stats: Arc<ProxyStats>) -> Result<(), String> {
                     }
                     if let Some(c) = lock(&st.open).get_mut(&id) {
                         c.pending = Some((now, req.clone()));
+                        c.answering = None;
                         c.last_request = req;
                         c.requests += 1;
                     }
@@ -723,14 +879,40 @@ fn relay(client: UnixStream, stats: Arc<ProxyStats>) -> Result<(), String> {
                     let keep = needle.len().saturating_sub(1);
                     tail.drain(..tail.len().saturating_sub(keep));
                 }
-                let pending = lock(&st2.open).get_mut(&id).and_then(|c| c.pending.take());
-                if let Some((sent, req)) = pending {
-                    let mut answered = lock(&st2.answered);
-                    if answered.len() >= RECENT_REQUESTS {
-                        answered.pop_front();
+                let (pending, answering) = match lock(&st2.open).get_mut(&id) {
+                    Some(c) => {
+                        let p = c.pending.take();
+                        if p.is_some() {
+                            c.answering = Some(st2.answer_seq.fetch_add(1, Ordering::SeqCst));
+                            (p, c.answering)
+                        } else {
+                            (None, c.answering)
+                        }
                     }
-                    answered.push_back((sent, Instant::now(), req));
+                    None => (None, None),
+                };
+                let mut answered = lock(&st2.answered);
+                match (pending, answering) {
+                    (Some((sent, req)), Some(seq)) => {
+                        if answered.len() >= RECENT_REQUESTS {
+                            answered.pop_front();
+                        }
+                        answered.push_back(Answer {
+                            seq,
+                            sent,
+                            first: now,
+                            last: now,
+                            req,
+                        });
+                    }
+                    (None, Some(seq)) => {
+                        if let Some(a) = answered.iter_mut().rev().find(|a| a.seq == seq) {
+                            a.last = now;
+                        }
+                    }
+                    _ => {}
                 }
+                drop(answered);
                 if c_write.write_all(&buf[..n]).is_err() {
                     break;
                 }
@@ -1160,15 +1342,16 @@ impl Ctx {
                 }
             };
             let mut answered = self.proxy.stats.answered_since(t0);
-            answered.sort_by_key(|(sent, _, _)| *sent);
+            answered.sort_by_key(|a| a.sent);
             let list = answered
                 .iter()
-                .find(|(_, _, r)| r.contains("/containers/json"))
-                .map(|(sent, first, _)| {
+                .find(|a| a.req.contains("/containers/json"))
+                .map(|a| {
                     format!(
-                        "; list requested +{:.1} ms, answered +{:.1} ms",
-                        ms(*sent - t0),
-                        ms(*first - t0)
+                        "; list requested +{:.1} ms, answered +{:.1}..+{:.1} ms",
+                        ms(a.sent - t0),
+                        ms(a.first - t0),
+                        ms(a.last - t0)
                     )
                 })
                 .unwrap_or_default();
@@ -1181,11 +1364,12 @@ impl Ctx {
             if i == 0 {
                 println!("    requests until complete (sent → first response byte, from spawn):");
                 let until = Duration::from_secs_f64(dc / 1000.0);
-                for (sent, first, req) in answered.iter().filter(|(t, _, _)| *t - t0 <= until) {
+                for a in answered.iter().filter(|a| a.sent - t0 <= until) {
                     println!(
-                        "      +{:6.1} → +{:6.1} ms  {req}",
-                        ms(*sent - t0),
-                        ms(*first - t0)
+                        "      +{:6.1} → +{:6.1} ms  {}",
+                        ms(a.sent - t0),
+                        ms(a.first - t0),
+                        a.req
                     );
                 }
             }
@@ -2226,6 +2410,7 @@ fn install_signal_cleanup(sock: PathBuf) {
                 }
                 let n = cleanup_containers();
                 eprintln!("removed {n} containers");
+                engines::teardown();
                 let _ = std::fs::remove_file(&sock);
                 std::process::exit(130);
             }
@@ -2333,7 +2518,7 @@ fn main() -> ExitCode {
     if left > 0 {
         println!("removed {left} leftover bench containers");
     }
-    let proxy = match Proxy::start(sock) {
+    let proxy = match Proxy::start(sock, PathBuf::from(ENGINE_SOCK)) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("dockside-bench: {e}");
@@ -2354,7 +2539,9 @@ fn main() -> ExitCode {
         tck,
         report: Report::default(),
     };
-    let result = if ctx.args.build {
+    let result = if let Some(n) = ctx.args.engines {
+        engines::run(&mut ctx, usize::from(n))
+    } else if ctx.args.build {
         ctx.phase_build()
     } else if let Some(n) = ctx.args.images {
         ctx.phase_images(n)
