@@ -1,10 +1,11 @@
 //! `dockside-bench`: measures dockside against a real Docker engine.
 //!
-//! It creates its own containers (label `dockside.bench=1`, names `bench-NNN`), runs the
-//! dockside binary in a pseudo-terminal whose screen is emulated with vt100, points it at a
-//! counting proxy in front of the engine socket, and prints each figure as `name: value unit`
-//! followed by a summary. Everything it created is removed at the end (and on Ctrl-C / SIGTERM);
-//! leftovers of an earlier run are removed at the start.
+//! It creates its own containers (labels `dockside.bench=1` and `dockside.bench.run=<its pid>`,
+//! names `bench-NNN`), runs the dockside binary in a pseudo-terminal whose screen is emulated
+//! with vt100, points it at a counting proxy in front of the engine socket, and prints each
+//! figure as `name: value unit` followed by a summary. Everything it created is removed at the
+//! end (and on Ctrl-C / SIGTERM); leftovers of runs that are over are removed at the start
+//! (never the containers of another run going on at the same time).
 //!
 //! ```text
 //! cargo build --release && cargo run --release -p dockside-harness -- [--containers 200] [--cols 200 --rows 50]
@@ -14,6 +15,17 @@
 //!
 //! `--exec` runs only the embedded-shell benchmark (one container, about a minute and a half):
 //! echo latency, a 20 MB `cat` flood with help-overlay latency, and an idle open shell.
+//!
+//! ```text
+//! cargo run --release -p dockside-harness -- --engines 5 [--containers 200]
+//! cargo run --release -p dockside-harness -- --compare [--install-peers] [--rounds 2] [--compare-large 1000]
+//! ```
+//!
+//! `--engines N` runs only the fleet benchmark (module `engines`): the main engine and N-1
+//! extra ones (`scripts/engine2.sh`, `bench1`…), `--containers` on each, a counting proxy in
+//! front of every engine and dockside with one `-H` per proxy; the extra engines are stopped
+//! and removed at the end and on Ctrl-C. `--compare` runs dockside and its peers side by side
+//! (module `compare`). Every figure is printed with the machine's load average at the time.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{Read, Write};
@@ -26,6 +38,8 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+#[path = "dockside-bench/compare.rs"]
+mod compare;
 #[path = "dockside-bench/engines.rs"]
 mod engines;
 
@@ -93,6 +107,23 @@ struct Args {
     /// restarted. The extra engines are stopped and removed at the end (and on Ctrl-C).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(2..=9))]
     engines: Option<u16>,
+    /// With --engines: N extra engines and not the main one (shared with other users, whose
+    /// containers come and go): the idle figures are then dockside's alone.
+    #[arg(long)]
+    no_main_engine: bool,
+    /// Run only the comparison instead: dockside and the peers found in target/peers/bin or
+    /// on PATH (oxker, ducker, dtop) in the same scenario: first frame, idle cost, RSS.
+    #[arg(long)]
+    compare: bool,
+    /// With --compare: `cargo install --locked` the peers into target/peers first.
+    #[arg(long)]
+    install_peers: bool,
+    /// With --compare: idle rounds (each tool once per round, after its own baseline).
+    #[arg(long, default_value_t = 2)]
+    rounds: usize,
+    /// With --compare: containers for the second first-frame measurement (0: skip it).
+    #[arg(long, default_value_t = 1000)]
+    compare_large: usize,
 }
 
 fn ms(d: Duration) -> f64 {
@@ -316,20 +347,81 @@ fn print_events(events: &[Event]) {
     }
 }
 
-/// Removes every container carrying the bench label; returns how many.
+/// The label naming the run that created a container (its process id): a run removes its own
+/// containers, never those of another run going on at the same time on the shared engine.
+const RUN_LABEL: &str = "dockside.bench.run";
+
+fn run_label() -> String {
+    format!("{RUN_LABEL}={}", std::process::id())
+}
+
+/// Whether `pid` is a dockside-bench still running.
+fn bench_alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "dockside-bench")
+}
+
+/// Removes this run's containers; returns how many.
 fn cleanup_containers() -> usize {
-    let ids: Vec<String> = match docker(&["ps", "-aq", "--filter", &format!("label={LABEL}")]) {
-        Ok(out) => out
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(String::from)
-            .collect(),
+    let ids: Vec<String> =
+        match docker(&["ps", "-aq", "--filter", &format!("label={}", run_label())]) {
+            Ok(out) => out
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect(),
+            Err(e) => {
+                eprintln!("cleanup: {e}");
+                return 0;
+            }
+        };
+    remove_containers(&ids);
+    ids.len()
+}
+
+/// Removes the bench containers of runs that are over (their process is gone); those of an
+/// older bench without the run label only when no other dockside-bench runs. Returns how many.
+fn cleanup_leftovers() -> usize {
+    let out = match docker(&[
+        "ps",
+        "-a",
+        "--filter",
+        &format!("label={LABEL}"),
+        "--format",
+        &format!("{{{{.ID}}}} {{{{.Label \"{RUN_LABEL}\"}}}}"),
+    ]) {
+        Ok(out) => out,
         Err(e) => {
             eprintln!("cleanup: {e}");
             return 0;
         }
     };
+    let me = std::process::id();
+    let others_running = std::fs::read_dir("/proc").is_ok_and(|d| {
+        d.flatten().any(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|s| s.parse::<u32>().ok())
+                .is_some_and(|pid| pid != me && bench_alive(pid))
+        })
+    });
+    let ids: Vec<String> = out
+        .lines()
+        .filter_map(|l| {
+            let mut it = l.split_whitespace();
+            let id = it.next()?;
+            let over = match it.next().and_then(|p| p.parse::<u32>().ok()) {
+                Some(pid) => pid != me && !bench_alive(pid),
+                None => !others_running,
+            };
+            over.then(|| id.to_string())
+        })
+        .collect();
+    remove_containers(&ids);
+    ids.len()
+}
+
+fn remove_containers(ids: &[String]) {
     for chunk in ids.chunks(50) {
         let mut args = vec!["rm", "-f"];
         args.extend(chunk.iter().map(String::as_str));
@@ -337,7 +429,6 @@ fn cleanup_containers() -> usize {
             eprintln!("cleanup: {e}");
         }
     }
-    ids.len()
 }
 
 fn run_container(name: &str, cmd: &[&str]) -> Result<(), String> {
@@ -345,7 +436,10 @@ fn run_container(name: &str, cmd: &[&str]) -> Result<(), String> {
 }
 
 fn run_container_at(host: Option<&str>, name: &str, cmd: &[&str]) -> Result<(), String> {
-    let mut args = vec!["run", "-d", "--label", LABEL, "--name", name, IMAGE];
+    let run = run_label();
+    let mut args = vec![
+        "run", "-d", "--label", LABEL, "--label", &run, "--name", name, IMAGE,
+    ];
     args.extend_from_slice(cmd);
     docker_at(host, &args).map(|_| ())
 }
@@ -1051,6 +1145,83 @@ fn escape_bytes(b: &[u8]) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The images list as dockside orders it
+// ---------------------------------------------------------------------------------------------
+
+/// `GET path` on the main engine's socket (HTTP/1.0: the body ends with the connection).
+fn engine_get(path: &str) -> Result<String, String> {
+    let mut s = UnixStream::connect(ENGINE_SOCK).map_err(|e| format!("{ENGINE_SOCK}: {e}"))?;
+    s.write_all(format!("GET {path} HTTP/1.0\r\nHost: docker\r\n\r\n").as_bytes())
+        .map_err(|e| format!("GET {path}: {e}"))?;
+    let mut out = String::new();
+    s.read_to_string(&mut out)
+        .map_err(|e| format!("GET {path}: {e}"))?;
+    let (head, body) = out
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| format!("GET {path}: no HTTP answer"))?;
+    if !head.starts_with("HTTP/1.0 200") && !head.starts_with("HTTP/1.1 200") {
+        return Err(format!("GET {path}: {}", head.lines().next().unwrap_or("")));
+    }
+    Ok(body.to_string())
+}
+
+/// The tagged rows of the images view (one per tag), in the order dockside gives them when
+/// sorted by `label` ascending (`app::images::compare`: size and created biggest/newest
+/// first, ties by the tag in natural order, then the id).
+fn images_order(label: &str) -> Result<Vec<String>, String> {
+    let body = engine_get("/images/json")?;
+    let list: Vec<serde_json::Value> =
+        serde_json::from_str(&body).map_err(|e| format!("/images/json: {e}"))?;
+    let mut rows: Vec<(i64, String, String)> = Vec::new();
+    for img in &list {
+        let id = img["Id"].as_str().unwrap_or("").to_string();
+        let key = match label {
+            "size" => img["Size"].as_i64().unwrap_or(0),
+            "created" => img["Created"].as_i64().unwrap_or(0),
+            _ => 0,
+        };
+        for tag in img["RepoTags"].as_array().into_iter().flatten() {
+            if let Some(t) = tag.as_str().filter(|t| *t != "<none>:<none>") {
+                rows.push((key, t.to_string(), id.clone()));
+            }
+        }
+    }
+    rows.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| dockside::views::list::natural_cmp(&a.1, &b.1))
+            .then_with(|| a.2.cmp(&b.2))
+    });
+    Ok(rows.into_iter().map(|(_, t, _)| t).collect())
+}
+
+/// The rows of the images list on screen when they are a run of `order` (consecutive in
+/// it, at least one); `None` otherwise. A row is a line of the list's block whose first cell
+/// is a tag of `order`.
+fn rows_in_order(screen: &str, order: &[String]) -> Option<Vec<String>> {
+    let index: HashMap<&str, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i))
+        .collect();
+    let mut lines = screen
+        .lines()
+        .skip_while(|l| !l.contains(" images · sorted by "));
+    lines.next()?;
+    let mut shown: Vec<usize> = Vec::new();
+    for l in lines {
+        let body = l.trim_start_matches(|c: char| c == '│' || c == '▌' || c.is_whitespace());
+        if l.trim_start().starts_with('└') {
+            break;
+        }
+        if let Some(&i) = body.split_whitespace().next().and_then(|w| index.get(w)) {
+            shown.push(i);
+        }
+    }
+    let consecutive = !shown.is_empty() && shown.windows(2).all(|w| w[1] == w[0] + 1);
+    consecutive.then(|| shown.iter().map(|&i| order[i].clone()).collect())
+}
+
+// ---------------------------------------------------------------------------------------------
 // Phases
 // ---------------------------------------------------------------------------------------------
 
@@ -1236,39 +1407,64 @@ impl Ctx {
         self.report
             .fig("images_first_list", ms(shown - t), "ms", None);
         println!("  ({n} bench tags, {tagged} rows)");
+        // A re-sort is over when the title names the new order AND the rows on screen are
+        // a run of the engine's images in that order (read from the API right before the
+        // key); any other change on screen does not end it. A sort never seen counts as the
+        // timeout.
+        const SORT_TIMEOUT: Duration = Duration::from_secs(10);
         let mut sorts = Vec::new();
-        for _ in 0..6 {
+        let mut timeouts = 0usize;
+        for label in ["size", "created", "name", "size", "created", "name"] {
             term.wait_quiet(Duration::from_millis(50), Duration::from_secs(5));
-            let before = term.screen();
+            let order = images_order(label)?;
+            let title = format!("sorted by {label}▲");
             let t = Instant::now();
             term.send(b"o")?;
-            let changed = term.wait_for(
-                |s| s != before,
-                Duration::from_secs(10),
+            match term.wait_for(
+                |s| s.contains(&title) && rows_in_order(s, &order).is_some(),
+                SORT_TIMEOUT,
                 Duration::from_millis(1),
-                "a re-sorted list",
-            );
-            if let Ok(at) = changed {
-                sorts.push(ms(at - t));
+                &format!("the rows sorted by {label}"),
+            ) {
+                Ok(at) => sorts.push(ms(at - t)),
+                Err(e) => {
+                    timeouts += 1;
+                    sorts.push(ms(SORT_TIMEOUT));
+                    self.report.note(format!("images sort by {label}: {e}"));
+                }
             }
         }
         self.report
             .fig("images_sort_median", median(&sorts), "ms", Some(50.0));
         self.report
             .fig("images_sort_max", max_of(&sorts), "ms", None);
-        // Scrolling to the bottom of the list.
+        self.report.fig(
+            "images_sort_timeouts",
+            timeouts as f64,
+            "samples",
+            Some(0.0),
+        );
+        // Scrolling to the bottom of the list: over when the last row of the order is on
+        // screen, at the end of a run of rows in that order.
         term.wait_quiet(Duration::from_millis(50), Duration::from_secs(5));
-        let before = term.screen();
+        let order = images_order("name")?;
+        let last = order.last().cloned().unwrap_or_default();
         let t = Instant::now();
         term.send(b"G")?;
-        if let Ok(at) = term.wait_for(
-            |s| s != before,
-            Duration::from_secs(10),
+        match term.wait_for(
+            |s| rows_in_order(s, &order).is_some_and(|shown| shown.last() == Some(&last)),
+            SORT_TIMEOUT,
             Duration::from_millis(1),
-            "the last page",
+            &format!("the last row ({last}) on screen"),
         ) {
-            self.report
-                .fig("images_jump_to_end", ms(at - t), "ms", Some(50.0));
+            Ok(at) => self
+                .report
+                .fig("images_jump_to_end", ms(at - t), "ms", Some(50.0)),
+            Err(e) => {
+                self.report
+                    .fig("images_jump_to_end", ms(SORT_TIMEOUT), "ms", Some(50.0));
+                self.report.note(format!("images jump to end: {e}"));
+            }
         }
         if let Some(kb) = status_kb(term.pid, "VmHWM") {
             self.report
@@ -2187,57 +2383,77 @@ impl Ctx {
                 .collect::<Vec<_>>()
                 .join(" ")
         );
-        match finished {
-            Some(f) => {
-                let during: Vec<f64> = starts
-                    .iter()
-                    .zip(&times)
-                    .filter(|(s, _)| **s < f)
-                    .map(|(_, t)| *t)
-                    .collect();
-                self.report.fig(
-                    "exec_flood_cat_on_screen",
-                    (f - t0).as_secs_f64(),
-                    "s",
-                    None,
-                );
-                self.report.fig(
-                    "exec_flood_help_samples_during_cat",
-                    during.len() as f64,
-                    "samples",
-                    None,
-                );
-                if !during.is_empty() {
-                    self.report.fig(
-                        "exec_flood_help_overlay_during_cat_median",
-                        median(&during),
-                        "ms",
-                        Some(50.0),
-                    );
-                } else {
-                    self.report.note(
-                        "exec flood: the cat was over before the first `?`: the help-overlay times are after the flood; exec_flood_leave_shell is the key latency during it".into(),
-                    );
-                }
+        // Samples sent while the cat still printed (all of them when its end was never
+        // seen) carry the target; those after it are reported apart, never mixed in.
+        let end = finished.unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
+        let (mut during, mut after) = (Vec::new(), Vec::new());
+        let (mut during_timeouts, mut after_timeouts) = (0usize, 0usize);
+        for (s, t) in starts.iter().zip(&times) {
+            let timed_out = *t >= ms(HELP_TIMEOUT);
+            if *s < end {
+                during.push(*t);
+                during_timeouts += usize::from(timed_out);
+            } else {
+                after.push(*t);
+                after_timeouts += usize::from(timed_out);
             }
+        }
+        match finished {
+            Some(f) => self.report.fig(
+                "exec_flood_cat_on_screen",
+                (f - t0).as_secs_f64(),
+                "s",
+                None,
+            ),
             None => self
                 .report
-                .note("exec flood: the cat did not finish on screen within 120 s".into()),
+                .note("exec flood: the cat did not finish on screen within 120 s: every help sample counts as during it".into()),
         }
         self.report.fig(
-            "exec_flood_help_overlay_median",
-            median(&times),
-            "ms",
-            Some(50.0),
+            "exec_flood_help_samples_during_cat",
+            during.len() as f64,
+            "samples",
+            None,
         );
-        self.report
-            .fig("exec_flood_help_overlay_max", max_of(&times), "ms", None);
+        if during.is_empty() {
+            self.report.note(
+                "exec flood: the cat was over before the first `?`: exec_flood_leave_shell is the only key latency during it".into(),
+            );
+        } else {
+            self.report.fig(
+                "exec_flood_help_overlay_during_cat_median",
+                median(&during),
+                "ms",
+                Some(50.0),
+            );
+            self.report.fig(
+                "exec_flood_help_overlay_during_cat_max",
+                max_of(&during),
+                "ms",
+                None,
+            );
+        }
         self.report.fig(
-            "exec_flood_help_overlay_timeouts",
-            help_timeouts as f64,
+            "exec_flood_help_overlay_during_cat_timeouts",
+            during_timeouts as f64,
             "samples",
             Some(0.0),
         );
+        if !after.is_empty() {
+            self.report.fig(
+                "exec_flood_help_overlay_after_cat_median",
+                median(&after),
+                "ms",
+                None,
+            );
+            self.report.fig(
+                "exec_flood_help_overlay_after_cat_timeouts",
+                after_timeouts as f64,
+                "samples",
+                None,
+            );
+        }
+        debug_assert_eq!(during_timeouts + after_timeouts, help_timeouts);
         self.report.fig("exec_flood_dockside_cpu", cpu, "s", None);
         self.report.fig(
             "exec_flood_dockside_peak_rss",
@@ -2514,7 +2730,7 @@ fn main() -> ExitCode {
     }
     let sock = PathBuf::from(format!("/tmp/dockside-bench-{}.sock", std::process::id()));
     install_signal_cleanup(sock.clone());
-    let left = cleanup_containers();
+    let left = cleanup_leftovers();
     if left > 0 {
         println!("removed {left} leftover bench containers");
     }
@@ -2539,7 +2755,15 @@ fn main() -> ExitCode {
         tck,
         report: Report::default(),
     };
-    let result = if let Some(n) = ctx.args.engines {
+    let result = if ctx.args.compare {
+        let install = if ctx.args.install_peers {
+            compare::install_peers()
+        } else {
+            Ok(())
+        };
+        let (rounds, large) = (ctx.args.rounds.max(1), ctx.args.compare_large);
+        install.and_then(|()| compare::run(&mut ctx, rounds, large))
+    } else if let Some(n) = ctx.args.engines {
         engines::run(&mut ctx, usize::from(n))
     } else if ctx.args.build {
         ctx.phase_build()

@@ -151,11 +151,19 @@ pub(super) fn run(ctx: &mut Ctx, n: usize) -> Result<(), String> {
 
 fn setup_and_measure(ctx: &mut Ctx, n: usize) -> Result<(), String> {
     let per = ctx.args.containers;
-    println!(
-        "--- engines: the main engine and {} extra ones, {per} containers on each ---",
-        n - 1
-    );
-    let names: Vec<String> = (1..n).map(|k| format!("bench{k}")).collect();
+    // Without the main engine (shared with other users, whose containers come and go), every
+    // engine is one of ours: the idle figures are then the program's alone.
+    let with_main = !ctx.args.no_main_engine;
+    let names: Vec<String> = if with_main {
+        println!(
+            "--- engines: the main engine and {} extra ones, {per} containers on each ---",
+            n - 1
+        );
+        (1..n).map(|k| format!("bench{k}")).collect()
+    } else {
+        println!("--- engines: {n} extra engines (not the main one), {per} containers on each ---");
+        (1..=n).map(|k| format!("bench{k}")).collect()
+    };
     // Registered before they start, so that Ctrl-C during the start stops them too.
     lock(&EXTRA).extend(names.iter().cloned());
     let t = Instant::now();
@@ -197,9 +205,8 @@ fn setup_and_measure(ctx: &mut Ctx, n: usize) -> Result<(), String> {
         .map_err(|e| format!("writing {}: {e}", stats_off_config.display()))?;
     let mut engs = Vec::new();
     let mut procs = Vec::new();
-    for (name, sock) in std::iter::once(("main".to_string(), ENGINE_SOCK.to_string()))
-        .chain(names.iter().cloned().zip(socks))
-    {
+    let main = with_main.then(|| ("main".to_string(), ENGINE_SOCK.to_string()));
+    for (name, sock) in main.into_iter().chain(names.iter().cloned().zip(socks)) {
         let sock = PathBuf::from(sock);
         let proxy = Proxy::start(dir.join(format!("{name}.sock")), sock.clone())?;
         procs.push(if name == "main" {
@@ -307,11 +314,33 @@ fn spawn_listed_halves(
 ) -> Result<(Term, Instant, Instant, usize, Halves), String> {
     let n = fleet.engs.len();
     let header = format!("● {n}/{n} engines");
+    let title_re = regex::Regex::new(r"Containers (\d+)/(\d+) ").map_err(|e| e.to_string())?;
+    // Other users create and remove containers on the shared main engine all the time, so its
+    // count at the spawn may be off by the time its list arrives. Every engine holds at least
+    // `--containers` of the bench's: a total within half of that of the count at the spawn
+    // has every engine's list in it, as long as the main engine's count moved by less than
+    // that meanwhile (checked after, else the run is done again). Extra engines are ours:
+    // without the main engine the total must be exact.
+    let tol = if fleet.engs.iter().any(|e| e.name == "main") {
+        ctx.args.containers / 2
+    } else {
+        0
+    };
     let mut last_err = String::new();
     for _ in 0..3 {
         let counts = fleet.counts()?;
         let total: usize = counts.iter().sum();
-        let title = format!("Containers {total}/{total} ");
+        let title = if tol == 0 {
+            format!("Containers {total}/{total}")
+        } else {
+            format!("Containers X/X, X within {total}±{tol}")
+        };
+        let listed = |s: &str| {
+            title_re.captures(s).is_some_and(|c| {
+                let (rows, all) = (&c[1], &c[2]);
+                rows == all && all.parse::<usize>().is_ok_and(|x| x.abs_diff(total) <= tol)
+            })
+        };
         let hosts: Vec<String> = fleet.engs.iter().map(|e| e.proxy.host_arg()).collect();
         let mut args: Vec<&str> = Vec::new();
         for h in &hosts {
@@ -324,7 +353,7 @@ fn spawn_listed_halves(
         match term.wait_for(
             |s| {
                 let mut h = halves.get();
-                let (a, b) = (s.contains(&header), s.contains(&title));
+                let (a, b) = (s.contains(&header), listed(s));
                 if a && h.header.is_none() {
                     h.header = Some(Instant::now());
                 }
@@ -338,7 +367,16 @@ fn spawn_listed_halves(
             Duration::from_millis(1),
             &format!("{header} and {title}"),
         ) {
-            Ok(t) => return Ok((term, t0, t, total, halves.get())),
+            Ok(t) if tol == 0 => return Ok((term, t0, t, total, halves.get())),
+            Ok(t) => {
+                let now = fleet.counts()?;
+                let moved = now.iter().sum::<usize>().abs_diff(total);
+                if moved <= tol {
+                    return Ok((term, t0, t, total, halves.get()));
+                }
+                last_err = format!("the main engine's count moved by {moved} during the spawn");
+                eprintln!("  {last_err}; again");
+            }
             Err(e) => {
                 let now = fleet.counts().unwrap_or_else(|_| counts.clone());
                 last_err = format!("{e}\n(counts at spawn {counts:?}, now {now:?})");
