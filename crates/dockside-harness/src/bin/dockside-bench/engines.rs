@@ -25,6 +25,9 @@ use super::*;
 static EXTRA: Mutex<Vec<String>> = Mutex::new(Vec::new());
 /// The directory of the proxies' sockets and the config file.
 static DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// Held for the whole teardown: the end of the run waits for the Ctrl-C handler's teardown
+/// to finish instead of exiting under it.
+static TEARDOWN: Mutex<()> = Mutex::new(());
 
 /// Within this long of a change, a screen is not taken as converged yet.
 const STABLE: Duration = Duration::from_secs(2);
@@ -63,6 +66,7 @@ fn engine2(args: &[&str]) -> Result<String, String> {
 /// Stops and removes every extra engine started, and the proxies' directory. Called at the end
 /// and by the Ctrl-C handler.
 pub(super) fn teardown() {
+    let _whole = lock(&TEARDOWN);
     let names: Vec<String> = std::mem::take(&mut *lock(&EXTRA));
     let handles: Vec<_> = names
         .into_iter()
