@@ -647,7 +647,11 @@ fn phase_idle_stats_off(ctx: &mut Ctx, fleet: &Fleet) -> Result<(), String> {
             Some(25.0),
         );
     }
-    let events = engine_events(wall0, SystemTime::now());
+    let events = if fleet.engs.iter().any(|e| e.name == "main") {
+        engine_events(wall0, SystemTime::now())
+    } else {
+        Vec::new()
+    };
     if !events.is_empty() {
         r.note(format!(
             "engines stats off: the main engine emitted {} container events (other users) from the spawn to the window's end",
@@ -718,7 +722,11 @@ fn phase_idle_stats_on(ctx: &mut Ctx, fleet: &Fleet) -> Result<Term, String> {
         "s",
         Some(0.3 * scale),
     );
-    let events = engine_events(wall0, SystemTime::now());
+    let events = if fleet.engs.iter().any(|e| e.name == "main") {
+        engine_events(wall0, SystemTime::now())
+    } else {
+        Vec::new()
+    };
     if !events.is_empty() {
         r.note(format!(
             "engines stats on: the main engine emitted {} container events (other users) from the spawn to the window's end",
