@@ -9,13 +9,15 @@
 //!   main engine's process tree, minus the baseline next to it), its peak RSS, the bytes it
 //!   wrote to the terminal, its API requests; a `--idle-secs` window starting 5 s after the
 //!   spawn;
-//! - the first frame: from the spawn until a `bench-NNN` row is on screen (the same test for
-//!   every tool), also for "harness", a program that prints such a line at once; at
-//!   `--containers` and again at `--compare-large` containers.
+//! - the first frame: from the spawn until the name of one of the engine's containers is on
+//!   screen (the same test for every tool), also for "harness", a program that prints such a
+//!   line at once; at `--containers` and again at `--compare-large` containers.
 //!
 //! The peers are found in `target/peers/bin` or on PATH; `--install-peers` installs them there
 //! first (`cargo install --locked`; the newest dtop, else 0.10.2). Their code is not part of
 //! this repository.
+
+use std::collections::HashSet;
 
 use super::*;
 
@@ -154,16 +156,35 @@ impl Tool {
     }
 }
 
-/// Spawns the tool and waits until a bench row is on screen: (terminal, spawn, first frame).
+/// The names of the engine's containers (the bench's and other users').
+fn container_names() -> Result<HashSet<String>, String> {
+    Ok(docker(&["ps", "-a", "--format", "{{.Names}}"])?
+        .lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect())
+}
+
+/// Whether the screen shows the name of one of the engine's containers: the tool listed them.
+/// Each tool sorts its own way and the engine has other users' containers too, so any
+/// container counts, not only the bench's.
+fn shows_a_container(screen: &str, names: &HashSet<String>) -> bool {
+    screen
+        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+        .any(|w| names.contains(w))
+}
+
+/// Spawns the tool and waits until a container row is on screen: (terminal, spawn, first
+/// frame).
 fn first_frame(ctx: &Ctx, tool: &Tool) -> Result<(Term, Instant, Result<Instant, String>), String> {
-    let re = regex::Regex::new(r"bench-\d{3}").map_err(|e| e.to_string())?;
+    let names = container_names()?;
     let t0 = Instant::now();
     let term = tool.spawn(ctx)?;
     let seen = term.wait_for(
-        |s| re.is_match(s),
+        |s| shows_a_container(s, &names),
         FIRST_FRAME_TIMEOUT,
         Duration::from_millis(1),
-        &format!("a bench row in {}", tool.name),
+        &format!("a container row in {}", tool.name),
     );
     Ok((term, t0, seen))
 }
