@@ -201,6 +201,9 @@ struct Samples {
     rss: Vec<f64>,
     bytes: Vec<f64>,
     requests: Vec<f64>,
+    /// Bytes both ways between the tool and the engine in the window (streams opened before
+    /// it count too, where request counts miss them).
+    api_bytes: Vec<f64>,
     first: Vec<f64>,
     first_large: Vec<f64>,
 }
@@ -312,11 +315,13 @@ pub(super) fn run(ctx: &mut Ctx, rounds: usize, large: usize) -> Result<(), Stri
             let eng0 = engine_ticks();
             let bytes0 = term.bytes();
             let req0 = ctx.proxy.stats.requests();
+            let api0 = ctx.proxy.stats.bytes();
             thread::sleep(idle);
             let cpu1 = stat_ppid_ticks(term.pid).map(|(_, t)| t);
             let eng = engine_ticks_used(&eng0, &engine_ticks()) as f64 / ctx.tck;
             let bytes = term.bytes() - bytes0;
             let reqs = ctx.proxy.stats.requests() - req0;
+            let api = ctx.proxy.stats.bytes() - api0;
             let rss = status_kb(term.pid, "VmHWM").map(|kb| kb as f64 / 1024.0);
             end(&mut term);
             let (Some(c0), Some(c1), Some(rss)) = (cpu0, cpu1, rss) else {
@@ -329,7 +334,7 @@ pub(super) fn run(ctx: &mut Ctx, rounds: usize, large: usize) -> Result<(), Stri
             };
             let cpu = c1.saturating_sub(c0) as f64 / ctx.tck;
             println!(
-                "  {}: CPU {cpu:.2} s, engine {eng:.2} s (baseline {base:.2} s), peak RSS {rss:.1} MiB, {bytes} B written, {reqs} requests   ({})",
+                "  {}: CPU {cpu:.2} s, engine {eng:.2} s (baseline {base:.2} s), peak RSS {rss:.1} MiB, {bytes} B written, {reqs} requests, {api} B of API traffic   ({})",
                 tool.name,
                 fmt_load(load_avg())
             );
@@ -339,6 +344,7 @@ pub(super) fn run(ctx: &mut Ctx, rounds: usize, large: usize) -> Result<(), Stri
             s.rss.push(rss);
             s.bytes.push(bytes as f64);
             s.requests.push(reqs as f64);
+            s.api_bytes.push(api as f64);
         }
     }
 
@@ -374,6 +380,7 @@ pub(super) fn run(ctx: &mut Ctx, rounds: usize, large: usize) -> Result<(), Stri
         f(r, "peak_rss", &s.rss, "MiB");
         f(r, "bytes_written", &s.bytes, "B");
         f(r, "api_requests", &s.requests, "requests");
+        f(r, "api_bytes", &s.api_bytes, "B");
         f(r, "first_frame", &s.first, "ms");
         f(r, "first_frame_large", &s.first_large, "ms");
     }
@@ -381,12 +388,12 @@ pub(super) fn run(ctx: &mut Ctx, rounds: usize, large: usize) -> Result<(), Stri
         "\n--- compare: table (medians; min–max over {rounds} idle rounds and {FIRST_FRAME_RUNS} first frames) ---\n"
     );
     println!(
-        "| tool | version | tool CPU s | engine CPU caused s | peak RSS MiB | bytes written | API requests | first frame ms, {n} | first frame ms, {large} |"
+        "| tool | version | tool CPU s | engine CPU caused s | peak RSS MiB | bytes written | API requests | API KB | first frame ms, {n} | first frame ms, {large} |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     for (tool, s) in tools.iter().zip(&samples) {
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             tool.name,
             tool.version,
             range(&s.tool_cpu, 2),
@@ -394,6 +401,10 @@ pub(super) fn run(ctx: &mut Ctx, rounds: usize, large: usize) -> Result<(), Stri
             range(&s.rss, 1),
             range(&s.bytes, 0),
             range(&s.requests, 0),
+            range(
+                &s.api_bytes.iter().map(|b| b / 1000.0).collect::<Vec<_>>(),
+                0
+            ),
             range(&s.first, 0),
             range(&s.first_large, 0),
         );
@@ -412,7 +423,7 @@ pub(super) fn run(ctx: &mut Ctx, rounds: usize, large: usize) -> Result<(), Stri
             }
         };
         for (tool, s) in tools.iter().zip(&samples) {
-            if tool.name == "dockside" {
+            if tool.name == "dockside" || tool.name == HARNESS {
                 continue;
             }
             println!(
