@@ -1,10 +1,11 @@
 //! `dockside-bench`: measures dockside against a real Docker engine.
 //!
-//! It creates its own containers (label `dockside.bench=1`, names `bench-NNN`), runs the
-//! dockside binary in a pseudo-terminal whose screen is emulated with vt100, points it at a
-//! counting proxy in front of the engine socket, and prints each figure as `name: value unit`
-//! followed by a summary. Everything it created is removed at the end (and on Ctrl-C / SIGTERM);
-//! leftovers of an earlier run are removed at the start.
+//! It creates its own containers (labels `dockside.bench=1` and `dockside.bench.run=<its pid>`,
+//! names `bench-NNN`), runs the dockside binary in a pseudo-terminal whose screen is emulated
+//! with vt100, points it at a counting proxy in front of the engine socket, and prints each
+//! figure as `name: value unit` followed by a summary. Everything it created is removed at the
+//! end (and on Ctrl-C / SIGTERM); leftovers of runs that are over are removed at the start
+//! (never the containers of another run going on at the same time).
 //!
 //! ```text
 //! cargo build --release && cargo run --release -p dockside-harness -- [--containers 200] [--cols 200 --rows 50]
@@ -20,6 +21,17 @@
 //! (`bench-svc-NNN`, label `dockside.bench=1`, removed at the end), the services view's first
 //! frame, peak RSS, the requests of an idle window, and how soon a `docker service scale`
 //! from a shell shows on screen.
+//!
+//! ```text
+//! cargo run --release -p dockside-harness -- --engines 5 [--containers 200]
+//! cargo run --release -p dockside-harness -- --compare [--install-peers] [--rounds 2] [--compare-large 1000]
+//! ```
+//!
+//! `--engines N` runs only the fleet benchmark (module `engines`): the main engine and N-1
+//! extra ones (`scripts/engine2.sh`, `bench1`…), `--containers` on each, a counting proxy in
+//! front of every engine and dockside with one `-H` per proxy; the extra engines are stopped
+//! and removed at the end and on Ctrl-C. `--compare` runs dockside and its peers side by side
+//! (module `compare`). Every figure is printed with the machine's load average at the time.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{Read, Write};
@@ -31,6 +43,11 @@ use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, AtomicUsize,
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+#[path = "dockside-bench/compare.rs"]
+mod compare;
+#[path = "dockside-bench/engines.rs"]
+mod engines;
 
 use clap::Parser as _;
 use dockside_harness::keys::{self, BoundKey};
@@ -105,6 +122,29 @@ struct Args {
     /// `--swarm`: tasks (replicas) of each service.
     #[arg(long, default_value_t = 10)]
     tasks: usize,
+    /// Run only the fleet benchmark instead: the main engine and N-1 extra ones
+    /// (`scripts/engine2.sh`, named bench1…), `--containers` on each, dockside on all of them
+    /// at once: first frame, idle with live stats off and on, peak RSS, one engine killed and
+    /// restarted. The extra engines are stopped and removed at the end (and on Ctrl-C).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(2..=9))]
+    engines: Option<u16>,
+    /// With --engines: N extra engines and not the main one (shared with other users, whose
+    /// containers come and go): the idle figures are then dockside's alone.
+    #[arg(long)]
+    no_main_engine: bool,
+    /// Run only the comparison instead: dockside and the peers found in target/peers/bin or
+    /// on PATH (oxker, ducker, dtop) in the same scenario: first frame, idle cost, RSS.
+    #[arg(long)]
+    compare: bool,
+    /// With --compare: `cargo install --locked` the peers into target/peers first.
+    #[arg(long)]
+    install_peers: bool,
+    /// With --compare: idle rounds (each tool once per round, after its own baseline).
+    #[arg(long, default_value_t = 2)]
+    rounds: usize,
+    /// With --compare: containers for the second first-frame measurement (0: skip it).
+    #[arg(long, default_value_t = 1000)]
+    compare_large: usize,
 }
 
 fn ms(d: Duration) -> f64 {
@@ -121,6 +161,22 @@ struct Figure {
     unit: &'static str,
     /// Upper bound the value should stay under (`≤`).
     target: Option<f64>,
+    /// The machine's 1-minute load average when it was taken.
+    load: Option<f64>,
+}
+
+/// The 1-minute load average (`uptime`), to read each figure against: the machine is shared.
+fn load_avg() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn fmt_load(load: Option<f64>) -> String {
+    load.map(|l| format!("load {l:.2}")).unwrap_or_default()
 }
 
 #[derive(Default)]
@@ -143,19 +199,25 @@ fn fmt_value(v: f64) -> String {
 
 impl Report {
     fn fig(&mut self, name: &str, value: f64, unit: &'static str, target: Option<f64>) {
+        let load = load_avg();
         let line = format!("{name}: {} {unit}", fmt_value(value));
         match target {
             Some(t) => {
                 let verdict = if value <= t { "ok" } else { "OVER" };
-                println!("{line}   (target ≤ {} {unit}: {verdict})", fmt_value(t));
+                println!(
+                    "{line}   (target ≤ {} {unit}: {verdict}; {})",
+                    fmt_value(t),
+                    fmt_load(load)
+                );
             }
-            None => println!("{line}"),
+            None => println!("{line}   ({})", fmt_load(load)),
         }
         self.figures.push(Figure {
             name: name.to_string(),
             value,
             unit,
             target,
+            load,
         });
     }
 
@@ -175,17 +237,14 @@ impl Report {
             .unwrap_or(10);
         for f in &self.figures {
             let value = format!("{} {}", fmt_value(f.value), f.unit);
+            let load = fmt_load(f.load);
             match f.target {
                 Some(t) => {
                     let verdict = if f.value <= t { "ok" } else { "OVER" };
-                    println!(
-                        "{:<w$}  {value:>16}   target ≤ {} {}  {verdict}",
-                        f.name,
-                        fmt_value(t),
-                        f.unit
-                    );
+                    let target = format!("target ≤ {} {}  {verdict}", fmt_value(t), f.unit);
+                    println!("{:<w$}  {value:>16}   {target:<28} {load}", f.name);
                 }
-                None => println!("{:<w$}  {value:>16}", f.name),
+                None => println!("{:<w$}  {value:>16}   {:<28} {load}", f.name, ""),
             }
         }
         if !self.notes.is_empty() {
@@ -222,7 +281,16 @@ fn max_of(v: &[f64]) -> f64 {
 
 /// Runs `docker args...`; `Ok(stdout)` on success, `Err(stderr)` otherwise.
 fn docker(args: &[&str]) -> Result<String, String> {
-    let out = Command::new("docker")
+    docker_at(None, args)
+}
+
+/// [`docker`] against the engine at `host` (`unix://…`), or the main one.
+fn docker_at(host: Option<&str>, args: &[&str]) -> Result<String, String> {
+    let mut cmd = Command::new("docker");
+    if let Some(h) = host {
+        cmd.args(["-H", h]);
+    }
+    let out = cmd
         .args(args)
         .stdin(Stdio::null())
         .output()
@@ -300,20 +368,81 @@ fn print_events(events: &[Event]) {
     }
 }
 
-/// Removes every container carrying the bench label; returns how many.
+/// The label naming the run that created a container (its process id): a run removes its own
+/// containers, never those of another run going on at the same time on the shared engine.
+const RUN_LABEL: &str = "dockside.bench.run";
+
+fn run_label() -> String {
+    format!("{RUN_LABEL}={}", std::process::id())
+}
+
+/// Whether `pid` is a dockside-bench still running.
+fn bench_alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "dockside-bench")
+}
+
+/// Removes this run's containers; returns how many.
 fn cleanup_containers() -> usize {
-    let ids: Vec<String> = match docker(&["ps", "-aq", "--filter", &format!("label={LABEL}")]) {
-        Ok(out) => out
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(String::from)
-            .collect(),
+    let ids: Vec<String> =
+        match docker(&["ps", "-aq", "--filter", &format!("label={}", run_label())]) {
+            Ok(out) => out
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect(),
+            Err(e) => {
+                eprintln!("cleanup: {e}");
+                return 0;
+            }
+        };
+    remove_containers(&ids);
+    ids.len()
+}
+
+/// Removes the bench containers of runs that are over (their process is gone); those of an
+/// older bench without the run label only when no other dockside-bench runs. Returns how many.
+fn cleanup_leftovers() -> usize {
+    let out = match docker(&[
+        "ps",
+        "-a",
+        "--filter",
+        &format!("label={LABEL}"),
+        "--format",
+        &format!("{{{{.ID}}}} {{{{.Label \"{RUN_LABEL}\"}}}}"),
+    ]) {
+        Ok(out) => out,
         Err(e) => {
             eprintln!("cleanup: {e}");
             return 0;
         }
     };
+    let me = std::process::id();
+    let others_running = std::fs::read_dir("/proc").is_ok_and(|d| {
+        d.flatten().any(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|s| s.parse::<u32>().ok())
+                .is_some_and(|pid| pid != me && bench_alive(pid))
+        })
+    });
+    let ids: Vec<String> = out
+        .lines()
+        .filter_map(|l| {
+            let mut it = l.split_whitespace();
+            let id = it.next()?;
+            let over = match it.next().and_then(|p| p.parse::<u32>().ok()) {
+                Some(pid) => pid != me && !bench_alive(pid),
+                None => !others_running,
+            };
+            over.then(|| id.to_string())
+        })
+        .collect();
+    remove_containers(&ids);
+    ids.len()
+}
+
+fn remove_containers(ids: &[String]) {
     for chunk in ids.chunks(50) {
         let mut args = vec!["rm", "-f"];
         args.extend(chunk.iter().map(String::as_str));
@@ -321,17 +450,29 @@ fn cleanup_containers() -> usize {
             eprintln!("cleanup: {e}");
         }
     }
-    ids.len()
 }
 
 fn run_container(name: &str, cmd: &[&str]) -> Result<(), String> {
-    let mut args = vec!["run", "-d", "--label", LABEL, "--name", name, IMAGE];
+    run_container_at(None, name, cmd)
+}
+
+fn run_container_at(host: Option<&str>, name: &str, cmd: &[&str]) -> Result<(), String> {
+    let run = run_label();
+    let mut args = vec![
+        "run", "-d", "--label", LABEL, "--label", &run, "--name", name, IMAGE,
+    ];
     args.extend_from_slice(cmd);
-    docker(&args).map(|_| ())
+    docker_at(host, &args).map(|_| ())
 }
 
 /// Creates `bench-000`.. in parallel; returns when the last `docker run` returned.
 fn create_containers(n: usize) -> Result<Instant, String> {
+    create_containers_at(None, n)
+}
+
+/// [`create_containers`] on the engine at `host` (or the main one).
+fn create_containers_at(host: Option<&str>, n: usize) -> Result<Instant, String> {
+    let host: Option<Arc<str>> = host.map(Arc::from);
     let next = Arc::new(AtomicUsize::new(0));
     let done = Arc::new(AtomicUsize::new(0));
     let errors = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -340,6 +481,7 @@ fn create_containers(n: usize) -> Result<Instant, String> {
             let next = Arc::clone(&next);
             let done = Arc::clone(&done);
             let errors = Arc::clone(&errors);
+            let host = host.clone();
             thread::spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
@@ -347,12 +489,17 @@ fn create_containers(n: usize) -> Result<Instant, String> {
                         break;
                     }
                     let name = format!("bench-{i:03}");
-                    if let Err(e) = run_container(&name, &["sleep", "86400"]) {
+                    if let Err(e) = run_container_at(host.as_deref(), &name, &["sleep", "86400"]) {
                         lock(&errors).push(e);
                     }
                     let d = done.fetch_add(1, Ordering::SeqCst) + 1;
                     if d.is_multiple_of(50) || d == n {
-                        eprintln!("  created {d}/{n}");
+                        eprintln!(
+                            "  created {d}/{n}{}",
+                            host.as_deref()
+                                .map(|h| format!(" on {h}"))
+                                .unwrap_or_default()
+                        );
                     }
                 }
             })
@@ -425,15 +572,59 @@ fn stat_ppid_ticks(pid: u32) -> Option<(u32, u64)> {
     Some((ppid, ticks))
 }
 
-/// CPU ticks of every process of the engine's tree, by pid: dockerd, containerd, the shims
-/// (daemonized, so roots of their own) and `runc`/`docker-proxy`, and everything they started.
-/// Each counts the children it reaped (cutime/cstime), so a process that exits inside a window
-/// (a `runc` call, an exec) is not lost.
-fn engine_ticks() -> HashMap<u32, u64> {
+/// Where one engine's processes are found: its dockerd (pid file; containerd, `runc` and
+/// `docker-proxy` are its descendants) and the shims of its containerd (daemonized, so roots of
+/// their own, told apart by the containerd address on their command line).
+#[derive(Clone, Debug)]
+struct EngineProcs {
+    pidfile: PathBuf,
+    /// Shims whose `-address` starts with one of these belong to the engine.
+    shim_addresses: Vec<String>,
+}
+
+impl EngineProcs {
+    /// The main engine (`/var/run/docker.sock`): its own containerd under /var/run/docker, or
+    /// a system containerd (`/run/containerd`).
+    fn main() -> EngineProcs {
+        EngineProcs {
+            pidfile: PathBuf::from("/var/run/docker.pid"),
+            shim_addresses: vec![
+                "/var/run/docker/".into(),
+                "/run/docker/".into(),
+                "/run/containerd/".into(),
+            ],
+        }
+    }
+
+    /// An engine of `scripts/engine2.sh` whose files are under `root`.
+    fn extra(root: &Path) -> EngineProcs {
+        EngineProcs {
+            pidfile: root.join("docker.pid"),
+            shim_addresses: vec![format!("{}/exec/", root.display())],
+        }
+    }
+}
+
+/// CPU ticks of every process of each engine's tree, by pid (one map per engine, in the
+/// order given): its dockerd and everything it started, its shims and everything they
+/// started. Each process counts the children it reaped (cutime/cstime), so one that exits
+/// inside a window (a `runc` call, an exec) is not lost. Processes of other engines on the
+/// machine are not counted.
+fn engines_ticks(engines: &[EngineProcs]) -> Vec<HashMap<u32, u64>> {
+    let mut out = vec![HashMap::new(); engines.len()];
     let Ok(dir) = std::fs::read_dir("/proc") else {
-        return HashMap::new();
+        return out;
     };
-    let mut procs: HashMap<u32, (u32, u64, bool)> = HashMap::new();
+    let dockerds: Vec<Option<u32>> = engines
+        .iter()
+        .map(|e| {
+            std::fs::read_to_string(&e.pidfile)
+                .ok()
+                .and_then(|s| s.trim().parse().ok())
+        })
+        .collect();
+    // pid → (ppid, ticks, the engine it is a root of).
+    let mut procs: HashMap<u32, (u32, u64, Option<usize>)> = HashMap::new();
     for entry in dir.flatten() {
         let Some(pid) = entry
             .file_name()
@@ -442,35 +633,60 @@ fn engine_ticks() -> HashMap<u32, u64> {
         else {
             continue;
         };
-        let Ok(comm) = std::fs::read_to_string(entry.path().join("comm")) else {
+        let Some((ppid, ticks)) = stat_ppid_ticks(pid) else {
             continue;
         };
-        let comm = comm.trim();
-        let root = comm == "dockerd"
-            || comm == "containerd"
-            || comm.starts_with("containerd-shim")
-            || comm == "runc"
-            || comm == "docker-proxy";
-        if let Some((ppid, ticks)) = stat_ppid_ticks(pid) {
-            procs.insert(pid, (ppid, ticks, root));
+        let mut root = dockerds.iter().position(|d| *d == Some(pid));
+        if root.is_none() {
+            let comm = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
+            let comm = comm.trim();
+            if comm.starts_with("containerd-shim") || (comm == "containerd" && ppid == 1) {
+                let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+                let args: Vec<String> = cmdline
+                    .split(|&b| b == 0)
+                    .map(|a| String::from_utf8_lossy(a).into_owned())
+                    .collect();
+                // The shim's `-address`; a containerd left running by a killed dockerd names
+                // its engine's exec root in `--config`; a system containerd listens on
+                // `--address` (default /run/containerd/containerd.sock).
+                let owner = |paths: &[&str]| {
+                    engines.iter().position(|e| {
+                        e.shim_addresses
+                            .iter()
+                            .any(|p| paths.iter().any(|a| a.starts_with(p.as_str())))
+                    })
+                };
+                let paths: Vec<&str> = args.iter().map(String::as_str).collect();
+                root = owner(&paths);
+                if root.is_none() && comm == "containerd" && !paths.contains(&"--address") {
+                    root = owner(&["/run/containerd/containerd.sock"]);
+                }
+            }
         }
+        procs.insert(pid, (ppid, ticks, root));
     }
-    // A process is in the tree when it or one of its ancestors is a root.
-    let mut out = HashMap::new();
+    // A process belongs to the engine of its nearest root ancestor (itself included).
     for (&pid, &(_, ticks, _)) in &procs {
         let mut cur = pid;
         for _ in 0..64 {
             match procs.get(&cur) {
-                Some(&(_, _, true)) => {
-                    out.insert(pid, ticks);
+                Some(&(_, _, Some(e))) => {
+                    out[e].insert(pid, ticks);
                     break;
                 }
-                Some(&(ppid, _, false)) if ppid > 1 => cur = ppid,
+                Some(&(ppid, _, None)) if ppid > 1 => cur = ppid,
                 _ => break,
             }
         }
     }
     out
+}
+
+/// [`engines_ticks`] of the main engine alone.
+fn engine_ticks() -> HashMap<u32, u64> {
+    engines_ticks(&[EngineProcs::main()])
+        .pop()
+        .unwrap_or_default()
 }
 
 /// Engine CPU ticks used between two snapshots (processes started in between count fully; one
@@ -492,6 +708,22 @@ struct ConnInfo {
     requests: u64,
     /// A request whose response has not started yet.
     pending: Option<(Instant, String)>,
+    /// The answer being received on this connection (its [`Answer::seq`]).
+    answering: Option<u64>,
+}
+
+/// One request and its answer as the proxy saw them.
+#[derive(Clone, Debug)]
+struct Answer {
+    seq: u64,
+    /// When the request line went to the engine.
+    sent: Instant,
+    /// The first byte of the answer.
+    first: Instant,
+    /// The last byte read on the connection before its next request (for a stream: the
+    /// latest chunk so far).
+    last: Instant,
+    req: String,
 }
 
 #[derive(Default)]
@@ -499,11 +731,16 @@ struct ProxyStats {
     requests: AtomicU64,
     connections: AtomicU64,
     recent: Mutex<VecDeque<(Instant, String)>>,
-    /// (request sent, first response byte, request line), the last [`RECENT_REQUESTS`].
-    answered: Mutex<VecDeque<(Instant, Instant, String)>>,
+    /// The last [`RECENT_REQUESTS`] answers.
+    answered: Mutex<VecDeque<Answer>>,
+    answer_seq: AtomicU64,
     open: Mutex<HashMap<u64, ConnInfo>>,
     /// Bytes the engine sent (all connections).
     engine_bytes: AtomicU64,
+    /// Bytes dockside sent to the engine (all connections).
+    client_bytes: AtomicU64,
+    /// Connections that could not reach the engine (it was down).
+    upstream_errors: AtomicU64,
     /// Bytes to look for in engine→client data, and when they were first seen.
     watch: Mutex<Option<(Vec<u8>, Option<Instant>)>>,
 }
@@ -522,13 +759,18 @@ impl ProxyStats {
             .collect()
     }
 
-    /// Requests sent at or after `since` with the time their response started.
-    fn answered_since(&self, since: Instant) -> Vec<(Instant, Instant, String)> {
+    /// Requests sent at or after `since` with their answers' first and last bytes.
+    fn answered_since(&self, since: Instant) -> Vec<Answer> {
         lock(&self.answered)
             .iter()
-            .filter(|(t, _, _)| *t >= since)
+            .filter(|a| a.sent >= since)
             .cloned()
             .collect()
+    }
+
+    /// Bytes both ways.
+    fn bytes(&self) -> u64 {
+        self.engine_bytes.load(Ordering::SeqCst) + self.client_bytes.load(Ordering::SeqCst)
     }
 
     /// Starts looking for `needle` in what the engine sends (replacing an earlier watch).
@@ -620,7 +862,9 @@ struct Proxy {
 }
 
 impl Proxy {
-    fn start(path: PathBuf) -> Result<Proxy, String> {
+    /// A counting proxy listening on `path`, each connection relayed to the engine socket
+    /// `upstream`.
+    fn start(path: PathBuf, upstream: PathBuf) -> Result<Proxy, String> {
         let _ = std::fs::remove_file(&path);
         let listener =
             UnixListener::bind(&path).map_err(|e| format!("binding {}: {e}", path.display()))?;
@@ -632,8 +876,12 @@ impl Proxy {
                 for conn in listener.incoming() {
                     match conn {
                         Ok(client) => {
-                            if let Err(e) = relay(client, Arc::clone(&st)) {
-                                eprintln!("proxy: {e}");
+                            if let Err(e) = relay(client, Arc::clone(&st), &upstream) {
+                                // An engine that is down (the outage test) is not news
+                                // after the first time.
+                                if st.upstream_errors.fetch_add(1, Ordering::SeqCst) == 0 {
+                                    eprintln!("proxy: {e} (further ones are counted)");
+                                }
                             }
                         }
                         Err(e) => eprintln!("proxy accept: {e}"),
@@ -655,9 +903,9 @@ impl Drop for Proxy {
     }
 }
 
-fn relay(client: UnixStream, stats: Arc<ProxyStats>) -> Result<(), String> {
-    let sock = engine_sock();
-    let engine = UnixStream::connect(sock).map_err(|e| format!("connecting {sock}: {e}"))?;
+fn relay(client: UnixStream, stats: Arc<ProxyStats>, upstream: &Path) -> Result<(), String> {
+    let engine = UnixStream::connect(upstream)
+        .map_err(|e| format!("connecting {}: {e}", upstream.display()))?;
     let id = stats.connections.fetch_add(1, Ordering::SeqCst);
     lock(&stats.open).insert(id, ConnInfo::default());
     let alive = Arc::new(AtomicU8::new(2));
@@ -694,6 +942,7 @@ fn relay(client: UnixStream, stats: Arc<ProxyStats>) -> Result<(), String> {
                     Ok(0) | Err(_) => break,
                     Ok(n) => n,
                 };
+                st.client_bytes.fetch_add(n as u64, Ordering::SeqCst);
                 scan.feed(&buf[..n], |req| {
                     let now = Instant::now();
                     st.requests.fetch_add(1, Ordering::SeqCst);
@@ -706,6 +955,7 @@ fn relay(client: UnixStream, stats: Arc<ProxyStats>) -> Result<(), String> {
                     }
                     if let Some(c) = lock(&st.open).get_mut(&id) {
                         c.pending = Some((now, req.clone()));
+                        c.answering = None;
                         c.last_request = req;
                         c.requests += 1;
                     }
@@ -744,14 +994,40 @@ fn relay(client: UnixStream, stats: Arc<ProxyStats>) -> Result<(), String> {
                     let keep = needle.len().saturating_sub(1);
                     tail.drain(..tail.len().saturating_sub(keep));
                 }
-                let pending = lock(&st2.open).get_mut(&id).and_then(|c| c.pending.take());
-                if let Some((sent, req)) = pending {
-                    let mut answered = lock(&st2.answered);
-                    if answered.len() >= RECENT_REQUESTS {
-                        answered.pop_front();
+                let (pending, answering) = match lock(&st2.open).get_mut(&id) {
+                    Some(c) => {
+                        let p = c.pending.take();
+                        if p.is_some() {
+                            c.answering = Some(st2.answer_seq.fetch_add(1, Ordering::SeqCst));
+                            (p, c.answering)
+                        } else {
+                            (None, c.answering)
+                        }
                     }
-                    answered.push_back((sent, Instant::now(), req));
+                    None => (None, None),
+                };
+                let mut answered = lock(&st2.answered);
+                match (pending, answering) {
+                    (Some((sent, req)), Some(seq)) => {
+                        if answered.len() >= RECENT_REQUESTS {
+                            answered.pop_front();
+                        }
+                        answered.push_back(Answer {
+                            seq,
+                            sent,
+                            first: now,
+                            last: now,
+                            req,
+                        });
+                    }
+                    (None, Some(seq)) => {
+                        if let Some(a) = answered.iter_mut().rev().find(|a| a.seq == seq) {
+                            a.last = now;
+                        }
+                    }
+                    _ => {}
                 }
+                drop(answered);
                 if c_write.write_all(&buf[..n]).is_err() {
                     break;
                 }
@@ -887,6 +1163,83 @@ fn escape_bytes(b: &[u8]) -> String {
         }
     }
     s
+}
+
+// ---------------------------------------------------------------------------------------------
+// The images list as dockside orders it
+// ---------------------------------------------------------------------------------------------
+
+/// `GET path` on the main engine's socket (HTTP/1.0: the body ends with the connection).
+fn engine_get(path: &str) -> Result<String, String> {
+    let mut s = UnixStream::connect(ENGINE_SOCK).map_err(|e| format!("{ENGINE_SOCK}: {e}"))?;
+    s.write_all(format!("GET {path} HTTP/1.0\r\nHost: docker\r\n\r\n").as_bytes())
+        .map_err(|e| format!("GET {path}: {e}"))?;
+    let mut out = String::new();
+    s.read_to_string(&mut out)
+        .map_err(|e| format!("GET {path}: {e}"))?;
+    let (head, body) = out
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| format!("GET {path}: no HTTP answer"))?;
+    if !head.starts_with("HTTP/1.0 200") && !head.starts_with("HTTP/1.1 200") {
+        return Err(format!("GET {path}: {}", head.lines().next().unwrap_or("")));
+    }
+    Ok(body.to_string())
+}
+
+/// The tagged rows of the images view (one per tag), in the order dockside gives them when
+/// sorted by `label` ascending (`app::images::compare`: size and created biggest/newest
+/// first, ties by the tag in natural order, then the id).
+fn images_order(label: &str) -> Result<Vec<String>, String> {
+    let body = engine_get("/images/json")?;
+    let list: Vec<serde_json::Value> =
+        serde_json::from_str(&body).map_err(|e| format!("/images/json: {e}"))?;
+    let mut rows: Vec<(i64, String, String)> = Vec::new();
+    for img in &list {
+        let id = img["Id"].as_str().unwrap_or("").to_string();
+        let key = match label {
+            "size" => img["Size"].as_i64().unwrap_or(0),
+            "created" => img["Created"].as_i64().unwrap_or(0),
+            _ => 0,
+        };
+        for tag in img["RepoTags"].as_array().into_iter().flatten() {
+            if let Some(t) = tag.as_str().filter(|t| *t != "<none>:<none>") {
+                rows.push((key, t.to_string(), id.clone()));
+            }
+        }
+    }
+    rows.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| dockside::views::list::natural_cmp(&a.1, &b.1))
+            .then_with(|| a.2.cmp(&b.2))
+    });
+    Ok(rows.into_iter().map(|(_, t, _)| t).collect())
+}
+
+/// The rows of the images list on screen when they are a run of `order` (consecutive in
+/// it, at least one); `None` otherwise. A row is a line of the list's block whose first cell
+/// is a tag of `order`.
+fn rows_in_order(screen: &str, order: &[String]) -> Option<Vec<String>> {
+    let index: HashMap<&str, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i))
+        .collect();
+    let mut lines = screen
+        .lines()
+        .skip_while(|l| !l.contains(" images · sorted by "));
+    lines.next()?;
+    let mut shown: Vec<usize> = Vec::new();
+    for l in lines {
+        let body = l.trim_start_matches(|c: char| c == '│' || c == '▌' || c.is_whitespace());
+        if l.trim_start().starts_with('└') {
+            break;
+        }
+        if let Some(&i) = body.split_whitespace().next().and_then(|w| index.get(w)) {
+            shown.push(i);
+        }
+    }
+    let consecutive = !shown.is_empty() && shown.windows(2).all(|w| w[1] == w[0] + 1);
+    consecutive.then(|| shown.iter().map(|&i| order[i].clone()).collect())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1338,39 +1691,64 @@ impl Ctx {
         self.report
             .fig("images_first_list", ms(shown - t), "ms", None);
         println!("  ({n} bench tags, {tagged} rows)");
+        // A re-sort is over when the title names the new order AND the rows on screen are
+        // a run of the engine's images in that order (read from the API right before the
+        // key); any other change on screen does not end it. A sort never seen counts as the
+        // timeout.
+        const SORT_TIMEOUT: Duration = Duration::from_secs(10);
         let mut sorts = Vec::new();
-        for _ in 0..6 {
+        let mut timeouts = 0usize;
+        for label in ["size", "created", "name", "size", "created", "name"] {
             term.wait_quiet(Duration::from_millis(50), Duration::from_secs(5));
-            let before = term.screen();
+            let order = images_order(label)?;
+            let title = format!("sorted by {label}▲");
             let t = Instant::now();
             term.send(b"o")?;
-            let changed = term.wait_for(
-                |s| s != before,
-                Duration::from_secs(10),
+            match term.wait_for(
+                |s| s.contains(&title) && rows_in_order(s, &order).is_some(),
+                SORT_TIMEOUT,
                 Duration::from_millis(1),
-                "a re-sorted list",
-            );
-            if let Ok(at) = changed {
-                sorts.push(ms(at - t));
+                &format!("the rows sorted by {label}"),
+            ) {
+                Ok(at) => sorts.push(ms(at - t)),
+                Err(e) => {
+                    timeouts += 1;
+                    sorts.push(ms(SORT_TIMEOUT));
+                    self.report.note(format!("images sort by {label}: {e}"));
+                }
             }
         }
         self.report
             .fig("images_sort_median", median(&sorts), "ms", Some(50.0));
         self.report
             .fig("images_sort_max", max_of(&sorts), "ms", None);
-        // Scrolling to the bottom of the list.
+        self.report.fig(
+            "images_sort_timeouts",
+            timeouts as f64,
+            "samples",
+            Some(0.0),
+        );
+        // Scrolling to the bottom of the list: over when the last row of the order is on
+        // screen, at the end of a run of rows in that order.
         term.wait_quiet(Duration::from_millis(50), Duration::from_secs(5));
-        let before = term.screen();
+        let order = images_order("name")?;
+        let last = order.last().cloned().unwrap_or_default();
         let t = Instant::now();
         term.send(b"G")?;
-        if let Ok(at) = term.wait_for(
-            |s| s != before,
-            Duration::from_secs(10),
+        match term.wait_for(
+            |s| rows_in_order(s, &order).is_some_and(|shown| shown.last() == Some(&last)),
+            SORT_TIMEOUT,
             Duration::from_millis(1),
-            "the last page",
+            &format!("the last row ({last}) on screen"),
         ) {
-            self.report
-                .fig("images_jump_to_end", ms(at - t), "ms", Some(50.0));
+            Ok(at) => self
+                .report
+                .fig("images_jump_to_end", ms(at - t), "ms", Some(50.0)),
+            Err(e) => {
+                self.report
+                    .fig("images_jump_to_end", ms(SORT_TIMEOUT), "ms", Some(50.0));
+                self.report.note(format!("images jump to end: {e}"));
+            }
         }
         if let Some(kb) = status_kb(term.pid, "VmHWM") {
             self.report
@@ -1444,15 +1822,16 @@ impl Ctx {
                 }
             };
             let mut answered = self.proxy.stats.answered_since(t0);
-            answered.sort_by_key(|(sent, _, _)| *sent);
+            answered.sort_by_key(|a| a.sent);
             let list = answered
                 .iter()
-                .find(|(_, _, r)| r.contains("/containers/json"))
-                .map(|(sent, first, _)| {
+                .find(|a| a.req.contains("/containers/json"))
+                .map(|a| {
                     format!(
-                        "; list requested +{:.1} ms, answered +{:.1} ms",
-                        ms(*sent - t0),
-                        ms(*first - t0)
+                        "; list requested +{:.1} ms, answered +{:.1}..+{:.1} ms",
+                        ms(a.sent - t0),
+                        ms(a.first - t0),
+                        ms(a.last - t0)
                     )
                 })
                 .unwrap_or_default();
@@ -1465,11 +1844,12 @@ impl Ctx {
             if i == 0 {
                 println!("    requests until complete (sent → first response byte, from spawn):");
                 let until = Duration::from_secs_f64(dc / 1000.0);
-                for (sent, first, req) in answered.iter().filter(|(t, _, _)| *t - t0 <= until) {
+                for a in answered.iter().filter(|a| a.sent - t0 <= until) {
                     println!(
-                        "      +{:6.1} → +{:6.1} ms  {req}",
-                        ms(*sent - t0),
-                        ms(*first - t0)
+                        "      +{:6.1} → +{:6.1} ms  {}",
+                        ms(a.sent - t0),
+                        ms(a.first - t0),
+                        a.req
                     );
                 }
             }
@@ -2287,57 +2667,77 @@ impl Ctx {
                 .collect::<Vec<_>>()
                 .join(" ")
         );
-        match finished {
-            Some(f) => {
-                let during: Vec<f64> = starts
-                    .iter()
-                    .zip(&times)
-                    .filter(|(s, _)| **s < f)
-                    .map(|(_, t)| *t)
-                    .collect();
-                self.report.fig(
-                    "exec_flood_cat_on_screen",
-                    (f - t0).as_secs_f64(),
-                    "s",
-                    None,
-                );
-                self.report.fig(
-                    "exec_flood_help_samples_during_cat",
-                    during.len() as f64,
-                    "samples",
-                    None,
-                );
-                if !during.is_empty() {
-                    self.report.fig(
-                        "exec_flood_help_overlay_during_cat_median",
-                        median(&during),
-                        "ms",
-                        Some(50.0),
-                    );
-                } else {
-                    self.report.note(
-                        "exec flood: the cat was over before the first `?`: the help-overlay times are after the flood; exec_flood_leave_shell is the key latency during it".into(),
-                    );
-                }
+        // Samples sent while the cat still printed (all of them when its end was never
+        // seen) carry the target; those after it are reported apart, never mixed in.
+        let end = finished.unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
+        let (mut during, mut after) = (Vec::new(), Vec::new());
+        let (mut during_timeouts, mut after_timeouts) = (0usize, 0usize);
+        for (s, t) in starts.iter().zip(&times) {
+            let timed_out = *t >= ms(HELP_TIMEOUT);
+            if *s < end {
+                during.push(*t);
+                during_timeouts += usize::from(timed_out);
+            } else {
+                after.push(*t);
+                after_timeouts += usize::from(timed_out);
             }
+        }
+        match finished {
+            Some(f) => self.report.fig(
+                "exec_flood_cat_on_screen",
+                (f - t0).as_secs_f64(),
+                "s",
+                None,
+            ),
             None => self
                 .report
-                .note("exec flood: the cat did not finish on screen within 120 s".into()),
+                .note("exec flood: the cat did not finish on screen within 120 s: every help sample counts as during it".into()),
         }
         self.report.fig(
-            "exec_flood_help_overlay_median",
-            median(&times),
-            "ms",
-            Some(50.0),
+            "exec_flood_help_samples_during_cat",
+            during.len() as f64,
+            "samples",
+            None,
         );
-        self.report
-            .fig("exec_flood_help_overlay_max", max_of(&times), "ms", None);
+        if during.is_empty() {
+            self.report.note(
+                "exec flood: the cat was over before the first `?`: exec_flood_leave_shell is the only key latency during it".into(),
+            );
+        } else {
+            self.report.fig(
+                "exec_flood_help_overlay_during_cat_median",
+                median(&during),
+                "ms",
+                Some(50.0),
+            );
+            self.report.fig(
+                "exec_flood_help_overlay_during_cat_max",
+                max_of(&during),
+                "ms",
+                None,
+            );
+        }
         self.report.fig(
-            "exec_flood_help_overlay_timeouts",
-            help_timeouts as f64,
+            "exec_flood_help_overlay_during_cat_timeouts",
+            during_timeouts as f64,
             "samples",
             Some(0.0),
         );
+        if !after.is_empty() {
+            self.report.fig(
+                "exec_flood_help_overlay_after_cat_median",
+                median(&after),
+                "ms",
+                None,
+            );
+            self.report.fig(
+                "exec_flood_help_overlay_after_cat_timeouts",
+                after_timeouts as f64,
+                "samples",
+                None,
+            );
+        }
+        debug_assert_eq!(during_timeouts + after_timeouts, help_timeouts);
         self.report.fig("exec_flood_dockside_cpu", cpu, "s", None);
         self.report.fig(
             "exec_flood_dockside_peak_rss",
@@ -2552,6 +2952,7 @@ fn install_signal_cleanup(sock: PathBuf) {
                 if n > 0 {
                     eprintln!("removed {n} bench services");
                 }
+                engines::teardown();
                 let _ = std::fs::remove_file(&sock);
                 std::process::exit(130);
             }
@@ -2658,11 +3059,11 @@ fn main() -> ExitCode {
     }
     let sock = PathBuf::from(format!("/tmp/dockside-bench-{}.sock", std::process::id()));
     install_signal_cleanup(sock.clone());
-    let left = cleanup_containers();
+    let left = cleanup_leftovers();
     if left > 0 {
         println!("removed {left} leftover bench containers");
     }
-    let proxy = match Proxy::start(sock) {
+    let proxy = match Proxy::start(sock, PathBuf::from(engine_sock())) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("dockside-bench: {e}");
@@ -2687,6 +3088,16 @@ fn main() -> ExitCode {
     let result = if let Some(n) = ctx.args.swarm {
         let tasks = ctx.args.tasks;
         ctx.phase_swarm(n, tasks)
+    } else if ctx.args.compare {
+        let install = if ctx.args.install_peers {
+            compare::install_peers()
+        } else {
+            Ok(())
+        };
+        let (rounds, large) = (ctx.args.rounds.max(1), ctx.args.compare_large);
+        install.and_then(|()| compare::run(&mut ctx, rounds, large))
+    } else if let Some(n) = ctx.args.engines {
+        engines::run(&mut ctx, usize::from(n))
     } else if ctx.args.build {
         ctx.phase_build()
     } else if let Some(n) = ctx.args.images {
