@@ -254,6 +254,7 @@ fn a_form_that_cannot_be_read_says_why() {
 
 fn nginx_image() -> dockside::app::images::Image {
     dockside::app::images::Image {
+        host: None,
         id: "sha256:0123456789abcdef0123".into(),
         tags: vec!["nginx:1.27".into()],
         digests: vec!["nginx@sha256:aaaa".into()],
@@ -279,6 +280,7 @@ fn a_moved_tag_gets_its_badge_and_u_updates_the_containers_on_it() {
     let mut s = fixtures::state(120, 40);
     key(&mut s, '2');
     let built = dockside::app::images::Image {
+        host: None,
         id: "sha256:fff".into(),
         tags: vec!["mine:dev".into()],
         ..nginx_image()

@@ -188,6 +188,80 @@ async fn three_engines_in_one_list() {
             .await
     );
 
+    // The volumes view merges the engines: a volume of the same name on both extra engines
+    // is two rows; removing fleetb's removes it from fleetb only.
+    let vol = format!("{name}-vol");
+    ea.docker_ok(&["volume", "create", &vol]);
+    eb.docker_ok(&["volume", "create", &vol]);
+    d.key('3');
+    assert_eq!(d.state.view, dockside::views::View::Volumes);
+    let vol_hosts = |s: &State| -> Vec<Option<EngineId>> {
+        s.views
+            .volumes
+            .volumes
+            .iter()
+            .flatten()
+            .filter(|v| v.name == vol)
+            .map(|v| v.host)
+            .collect()
+    };
+    assert!(
+        d.until(T, |s| vol_hosts(s)
+            == [Some(EngineId(1)), Some(EngineId(2))])
+            .await,
+        "both engines' volume listed: {:?}",
+        vol_hosts(&d.state)
+    );
+    // Every engine's own volumes are there, each as its `docker volume ls` says.
+    let on = |s: &State, h: u32| -> BTreeSet<String> {
+        s.views
+            .volumes
+            .volumes
+            .iter()
+            .flatten()
+            .filter(|v| v.host == Some(EngineId(h)))
+            .map(|v| v.name.clone())
+            .collect()
+    };
+    let want = |e: &Engine2| -> BTreeSet<String> {
+        e.docker_ok(&["volume", "ls", "-q"])
+            .lines()
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(on(&d.state, 2), want(&eb));
+    d.key('/');
+    for ch in vol.chars() {
+        d.key(ch);
+    }
+    d.key_code(
+        crossterm::event::KeyCode::Enter,
+        crossterm::event::KeyModifiers::NONE,
+    );
+    d.key('g');
+    d.key('j');
+    assert_eq!(
+        d.state.views.volumes.selected().map(|v| v.host),
+        Some(Some(EngineId(2)))
+    );
+    d.key('D');
+    d.key('y');
+    assert!(
+        support::wait_until(T, || !want(&eb).contains(&vol)),
+        "fleetb's volume was not removed"
+    );
+    assert!(want(&ea).contains(&vol), "fleeta's volume went too");
+    assert!(
+        d.until(T, |s| vol_hosts(s) == [Some(EngineId(1))]).await,
+        "the view follows: {:?}",
+        vol_hosts(&d.state)
+    );
+    d.key_code(
+        crossterm::event::KeyCode::Esc,
+        crossterm::event::KeyModifiers::NONE,
+    );
+    d.key('1');
+
     // fleeta dies: its rows stay, greyed; fleetb keeps updating meanwhile.
     ea.kill();
     assert!(

@@ -187,11 +187,181 @@ fn requests_go_to_the_engine_of_their_row() {
             (EngineId(2), Req::Logs(Some(logs))),
         ]
     );
-    // What is not about a container goes to the primary.
+    // The merged lists: every engine lists its own.
+    let watch = Req::Res(ResCmd::Watch(Kind::Images));
     assert_eq!(
-        fleet::route(&s, Req::Res(ResCmd::Watch(Kind::Images))),
-        vec![(EngineId(0), Req::Res(ResCmd::Watch(Kind::Images)))]
+        fleet::route(&s, watch.clone()),
+        (0..3)
+            .map(|i| (EngineId(i), watch.clone()))
+            .collect::<Vec<_>>()
     );
+    // What is about none of the rows goes to the primary.
+    assert_eq!(
+        fleet::route(&s, Req::Res(ResCmd::CreateVolume("v".into()))),
+        vec![(EngineId(0), Req::Res(ResCmd::CreateVolume("v".into())))]
+    );
+    // A request addressed to one engine goes there.
+    let on = Req::On(
+        EngineId(2),
+        Box::new(Req::Res(ResCmd::RemoveVolume("v".into()))),
+    );
+    assert_eq!(
+        fleet::route(&s, on),
+        vec![(EngineId(2), Req::Res(ResCmd::RemoveVolume("v".into())))]
+    );
+}
+
+fn image(id: &str, tag: &str) -> dockside::app::images::Image {
+    dockside::app::images::Image {
+        id: id.into(),
+        tags: vec![tag.into()],
+        size: 5 << 20,
+        created: NOW - 3600,
+        ..Default::default()
+    }
+}
+
+fn press(s: &mut State, c: char) -> Vec<Cmd> {
+    send(s, Msg::Key(key(c)))
+}
+
+fn image_rows(s: &State) -> Vec<(String, Option<EngineId>)> {
+    let v = &s.views.images;
+    let images = v.images.as_ref().expect("listed");
+    v.list
+        .rows
+        .iter()
+        .map(|&i| (images[i].tags[0].clone(), images[i].host))
+        .collect()
+}
+
+#[test]
+fn images_volumes_and_networks_merge_every_engine_and_act_on_the_rows_engine() {
+    let mut s = three(120, 30);
+    let out = press(&mut s, '2');
+    assert_eq!(s.view, dockside::views::View::Images);
+    // Opening the view asks every engine.
+    let asked: Vec<EngineId> = out
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::Engine(r @ Req::Res(ResCmd::Watch(Kind::Images))) => {
+                Some(fleet::route(&s, r.clone()))
+            }
+            _ => None,
+        })
+        .flatten()
+        .map(|(h, _)| h)
+        .collect();
+    assert_eq!(asked, [EngineId(0), EngineId(1), EngineId(2)]);
+    let lists = [
+        vec![
+            image("sha256:aa", "nginx:1.27"),
+            image("sha256:bb", "redis:7"),
+        ],
+        vec![image("sha256:aa", "nginx:1.27")],
+        vec![image("sha256:cc", "shop/api:beta")],
+    ];
+    for (i, l) in lists.into_iter().enumerate() {
+        let m = from(&s, i as u32, Msg::Res(ResMsg::Images(Ok(l))));
+        send(&mut s, m);
+    }
+    // The same image on two engines is two rows, each with its engine.
+    let rows = image_rows(&s);
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert!(rows.contains(&("nginx:1.27".into(), Some(EngineId(0)))));
+    assert!(rows.contains(&("nginx:1.27".into(), Some(EngineId(1)))));
+    assert!(rows.contains(&("shop/api:beta".into(), Some(EngineId(2)))));
+    for (w, h) in SIZES {
+        s.width = w;
+        s.height = h;
+        let text = render(&s);
+        assert!(text.contains("HOST"), "{text}");
+        insta::assert_snapshot!(format!("fleet_images_merged_{w}x{h}"), text);
+    }
+    s.width = 120;
+    s.height = 30;
+    // Select beta's image: remove asks, and the answer goes to beta only.
+    let pos = rows
+        .iter()
+        .position(|(t, _)| t == "shop/api:beta")
+        .expect("beta's row");
+    press(&mut s, 'g');
+    for _ in 0..pos {
+        press(&mut s, 'j');
+    }
+    assert_eq!(
+        s.views.images.selected().map(|i| i.host),
+        Some(Some(EngineId(2)))
+    );
+    press(&mut s, 'D');
+    let out = press(&mut s, 'y');
+    let routed: Vec<(EngineId, Req)> = out
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::Engine(r) if r.mutates() => Some(fleet::route(&s, r.clone())),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(
+        routed,
+        vec![(
+            EngineId(2),
+            Req::Res(ResCmd::RemoveImage {
+                id: "shop/api:beta".into(),
+                force: false
+            })
+        )]
+    );
+    // An action that only reaches the primary is refused on beta's row, with a reason.
+    let out = press(&mut s, 'P');
+    assert!(
+        !out.iter()
+            .any(|c| matches!(c, Cmd::Engine(Req::Res(ResCmd::Push { .. })))),
+        "{out:?}"
+    );
+    let said = s.status.clone().map(|m| m.text).unwrap_or_default();
+    assert!(said.contains("focus its engine"), "{said}");
+    // beta disconnected: its rows go, the others stay.
+    press(&mut s, '*');
+    press(&mut s, 'G');
+    let out = press(&mut s, 'D');
+    assert!(
+        out.contains(&Cmd::Effect(Effect::StopEngine(EngineId(2)))),
+        "{out:?}"
+    );
+    press(&mut s, '2');
+    let rows = image_rows(&s);
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(rows.iter().all(|(_, h)| *h != Some(EngineId(2))));
+    // Volumes of two engines with the same name: two rows; removing one asks its engine.
+    press(&mut s, '3');
+    assert_eq!(s.view, dockside::views::View::Volumes);
+    for i in 0..2u32 {
+        let v = dockside::app::resources::Volume {
+            name: "data".into(),
+            driver: "local".into(),
+            ..Default::default()
+        };
+        let m = from(&s, i, Msg::Res(ResMsg::Volumes(Ok(vec![v]))));
+        send(&mut s, m);
+    }
+    let vols = s.views.volumes.volumes.clone().expect("volumes");
+    let hosts: Vec<Option<EngineId>> = vols.iter().map(|v| v.host).collect();
+    assert_eq!(hosts, [Some(EngineId(0)), Some(EngineId(1))]);
+    press(&mut s, 'G');
+    press(&mut s, 'D');
+    let out = press(&mut s, 'y');
+    let routed: Vec<EngineId> = out
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::Engine(r) if r.mutates() => Some(fleet::route(&s, r.clone())),
+            _ => None,
+        })
+        .flatten()
+        .map(|(h, _)| h)
+        .collect();
+    assert_eq!(routed, [EngineId(1)]);
 }
 
 #[test]

@@ -501,6 +501,7 @@ mod views {
     fn images() -> Vec<Image> {
         vec![
             Image {
+                host: None,
                 id: "sha256:1111aaaa2222bbbb3333cccc".into(),
                 tags: vec!["nginx:1.27".into()],
                 size: 187_000_000,
@@ -510,6 +511,7 @@ mod views {
                 digests: Vec::new(),
             },
             Image {
+                host: None,
                 id: "sha256:4444dddd5555eeee6666ffff".into(),
                 tags: vec![
                     "registry.local:5000/shop/api:v2".into(),
@@ -522,6 +524,7 @@ mod views {
                 digests: Vec::new(),
             },
             Image {
+                host: None,
                 id: "sha256:7777aaaa8888bbbb9999cccc".into(),
                 tags: vec![],
                 size: 12_000_000,
@@ -539,6 +542,7 @@ mod views {
         send(
             &mut s,
             Msg::Res(ResMsg::Volumes(Ok(vec![Volume {
+                host: None,
                 name: "pgdata".into(),
                 driver: "local".into(),
                 mountpoint: "/var/lib/docker/volumes/pgdata/_data".into(),
@@ -551,6 +555,7 @@ mod views {
         send(
             &mut s,
             Msg::Res(ResMsg::Networks(Ok(vec![Network {
+                host: None,
                 id: "abcdef1234567890".into(),
                 name: "shop_default".into(),
                 driver: "bridge".into(),

@@ -14,6 +14,7 @@ use support::screen::{SIZES, press, render, send};
 fn image(id: &str, tag: &str, digest: &str) -> Image {
     let repo = tag.rsplit_once(':').map_or(tag, |(r, _)| r);
     Image {
+        host: None,
         id: id.into(),
         tags: vec![tag.into()],
         digests: if digest.is_empty() {

@@ -13,6 +13,7 @@ use support::screen::{SIZES, press, render, send};
 fn images() -> Vec<Image> {
     vec![
         Image {
+            host: None,
             id: "sha256:1111aaaa2222bbbb3333cccc".into(),
             tags: vec!["nginx:1.27".into()],
             size: 187_000_000,
@@ -22,6 +23,7 @@ fn images() -> Vec<Image> {
             digests: Vec::new(),
         },
         Image {
+            host: None,
             id: "sha256:4444dddd5555eeee6666ffff".into(),
             tags: vec!["registry.local:5000/shop/api:v2".into()],
             size: 64_500_000,
@@ -31,6 +33,7 @@ fn images() -> Vec<Image> {
             digests: Vec::new(),
         },
         Image {
+            host: None,
             id: "sha256:7777aaaa8888bbbb9999cccc".into(),
             tags: vec!["busybox:latest".into()],
             size: 4_300_000,

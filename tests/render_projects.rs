@@ -80,6 +80,7 @@ fn stacks() -> Vec<Container> {
 
 fn images() -> Vec<Image> {
     let image = |id: &str, tags: &[&str]| Image {
+        host: None,
         id: id.into(),
         tags: tags.iter().map(|t| t.to_string()).collect(),
         size: 1,

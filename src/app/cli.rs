@@ -36,6 +36,7 @@ pub fn docker_cli(req: &Req) -> Option<String> {
             ),
             other => format!("docker {} {}", other.verb(), shell_word(name)),
         },
+        Req::On(_, r) => return docker_cli(r),
         Req::Group { targets, action } => {
             let names: Vec<String> = targets.iter().map(|(_, n)| n.clone()).collect();
             match action {

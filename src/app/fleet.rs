@@ -12,7 +12,7 @@ pub use super::engines::{
     Fleet, FleetOp, Host, HostFacts, HostSpec, Tls, short_name, split_host_filter,
 };
 use super::model::EngineId;
-use super::msg::{Cmd, ConnStatus, Effect, Req, ResCmd};
+use super::msg::{Cmd, ConnStatus, Effect, Kind, Req, ResCmd, ResMsg};
 use super::state::State;
 
 /// Where a request goes: the engine its container lives on; every engine for what closes a
@@ -20,6 +20,9 @@ use super::state::State;
 /// primary for the rest.
 pub fn route(state: &State, req: Req) -> Vec<(EngineId, Req)> {
     let primary = state.engine.id;
+    if let Req::On(h, r) = req {
+        return vec![(h, *r)];
+    }
     if state.fleet.hosts.len() <= 1 {
         return vec![(primary, req)];
     }
@@ -34,6 +37,7 @@ pub fn route(state: &State, req: Req) -> Vec<(EngineId, Req)> {
             .collect::<Vec<_>>()
     };
     let to = match &req {
+        Req::On(h, _) => *h,
         Req::Container { id, .. }
         | Req::Inspect(id)
         | Req::Top(id)
@@ -80,6 +84,19 @@ pub fn route(state: &State, req: Req) -> Vec<(EngineId, Req)> {
                 .map(|(h, targets)| (h, Req::Group { targets, action }))
                 .collect();
         }
+        // The merged lists: every engine shown lists, sizes and prunes its own.
+        Req::Res(
+            ResCmd::Watch(Kind::Images | Kind::Volumes | Kind::Networks)
+            | ResCmd::VolumeSizes
+            | ResCmd::PruneImages { .. }
+            | ResCmd::PruneVolumes
+            | ResCmd::PruneNetworks,
+        ) => {
+            return shown_engines(state)
+                .into_iter()
+                .map(|h| (h, req.clone()))
+                .collect();
+        }
         Req::Files(f) => host_of(f.container()),
         Req::Exec(cmd) => match cmd {
             super::exec::ExecCmd::Open(r) => host_of(&r.container_id),
@@ -122,6 +139,59 @@ pub fn route(state: &State, req: Req) -> Vec<(EngineId, Req)> {
     vec![(to, req)]
 }
 
+/// The engines whose images, volumes and networks are shown: the focused one, else every
+/// connected one not switched off (the primary first).
+pub fn shown_engines(state: &State) -> Vec<EngineId> {
+    if let Some(f) = state.fleet.focus {
+        return vec![f];
+    }
+    let primary = state.engine.id;
+    let mut v: Vec<EngineId> = std::iter::once(primary)
+        .chain(
+            state
+                .fleet
+                .hosts
+                .iter()
+                .filter(|h| !h.off && h.id != primary)
+                .map(|h| h.id),
+        )
+        .collect();
+    v.dedup();
+    v
+}
+
+/// [`shown_engines`] with their names (for the merged lists).
+pub fn shown_named(state: &State) -> Vec<(EngineId, String)> {
+    shown_engines(state)
+        .into_iter()
+        .map(|id| (id, state.fleet.name(id).to_string()))
+        .collect()
+}
+
+/// An engine's list answer: kept; the merged list is what the views get (None: nothing for
+/// them, e.g. an engine out of focus).
+pub(crate) fn on_list(state: &mut State, from: EngineId, msg: ResMsg) -> Option<ResMsg> {
+    let shown = shown_named(state);
+    if !shown.iter().any(|(id, _)| *id == from) {
+        return None;
+    }
+    state.lists.put(from, msg, &shown)
+}
+
+/// The engines shown changed (focus, disconnect): the merged lists again from what each
+/// engine last said (handed to the views after this message), and asked again.
+pub(crate) fn relist(state: &mut State, out: &mut Vec<Cmd>) {
+    let shown = shown_named(state);
+    let ids: Vec<EngineId> = shown.iter().map(|(id, _)| *id).collect();
+    state.lists.retain(&ids);
+    for kind in state.lists.kinds() {
+        out.push(Cmd::Engine(Req::Res(ResCmd::Watch(kind))));
+        if let Some(m) = state.lists.merged(kind, &shown) {
+            state.lists.ready(m);
+        }
+    }
+}
+
 /// Carry out a [`FleetOp`].
 pub(crate) fn apply_op(state: &mut State, op: FleetOp, out: &mut Vec<Cmd>) {
     use super::state::StatusKind;
@@ -135,6 +205,7 @@ pub(crate) fn apply_op(state: &mut State, op: FleetOp, out: &mut Vec<Cmd>) {
         FleetOp::All => {
             state.fleet.focus = None;
             state.recompute_rows();
+            relist(state, out);
             state.dirty = true;
         }
         FleetOp::Connect(id) => {
@@ -380,6 +451,8 @@ pub(crate) fn disconnect(
     }
     views_follow(state, out);
     state.recompute_rows();
+    state.lists.forget(id);
+    relist(state, out);
     out.push(Cmd::Effect(Effect::StopEngine(id)));
     state.dirty = true;
     Ok(())
@@ -388,6 +461,11 @@ pub(crate) fn disconnect(
 /// A connection change of a non-primary engine (the primary's also goes through here).
 pub(crate) fn on_conn(state: &mut State, id: EngineId, c: &ConnStatus, out: &mut Vec<Cmd>) {
     let now = state.now;
+    let rewatch = if id != state.engine.id && shown_engines(state).contains(&id) {
+        state.lists.kinds()
+    } else {
+        Vec::new()
+    };
     let Some(h) = state.fleet.host_mut(id) else {
         return;
     };
@@ -396,6 +474,10 @@ pub(crate) fn on_conn(state: &mut State, id: EngineId, c: &ConnStatus, out: &mut
             h.down_since = None;
             // What it is: asked once per connection (a few fields of `docker info`).
             out.push(Cmd::At(id, Req::Res(ResCmd::HostFacts { disk: false })));
+            // The merged lists it is part of (a new connection watches nothing yet).
+            for kind in &rewatch {
+                out.push(Cmd::At(id, Req::Res(ResCmd::Watch(*kind))));
+            }
         }
         ConnStatus::Failed { .. } => {
             h.down_since.get_or_insert(now);

@@ -290,6 +290,7 @@ mod tests {
 
     fn img(id: &str, tags: &[&str], digests: &[&str]) -> Image {
         Image {
+            host: None,
             id: id.into(),
             tags: tags.iter().map(|s| s.to_string()).collect(),
             digests: digests.iter().map(|s| s.to_string()).collect(),

@@ -12,6 +12,8 @@ pub const NONE_TAG: &str = "<none>:<none>";
 /// One row of the images list.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Image {
+    /// The engine it is on when the lists of several engines are merged (None: one engine).
+    pub host: Option<crate::app::model::EngineId>,
     /// Full id (`sha256:…`).
     pub id: String,
     /// `repo:tag` references; `<none>:<none>` excluded.
@@ -485,6 +487,7 @@ mod tests {
 
     fn img(id: &str, tags: &[&str], size: i64, created: i64) -> Image {
         Image {
+            host: None,
             id: id.into(),
             tags: tags.iter().map(|s| s.to_string()).collect(),
             size,

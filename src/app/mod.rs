@@ -23,6 +23,7 @@ pub mod keys;
 pub mod layout;
 pub mod logbuf;
 pub mod logs;
+pub mod merged;
 pub mod model;
 pub mod mouse;
 pub mod msg;

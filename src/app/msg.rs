@@ -249,6 +249,9 @@ pub enum Req {
         name: String,
         action: ContainerAction,
     },
+    /// A request for one engine, whichever the router would pick (a row of a merged list
+    /// acts on the engine it came from).
+    On(EngineId, Box<Req>),
     /// One action on several containers of one engine, in the order their dependencies need
     /// (links, `network_mode: container:`, `volumes_from`, compose's `depends_on`): a start
     /// brings dependencies up first, a stop takes dependents down first. One `ActionDone`
@@ -315,6 +318,7 @@ impl Req {
     pub fn mutates(&self) -> bool {
         match self {
             Req::Container { .. } | Req::Group { .. } | Req::Update { .. } => true,
+            Req::On(_, r) => r.mutates(),
             Req::ExecOnce { .. } => true,
             Req::Rename { .. } | Req::Recreate(_) => true,
             // Opening a shell runs a process in the container; typing, resizing and closing

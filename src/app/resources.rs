@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 /// One volume, as `docker volume ls` / `docker volume inspect` know it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Volume {
+    /// The engine it is on when the lists of several engines are merged (None: one engine).
+    pub host: Option<crate::app::model::EngineId>,
     pub name: String,
     pub driver: String,
     pub mountpoint: String,
@@ -49,6 +51,8 @@ impl Volume {
 /// One network, with the containers attached to it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Network {
+    /// The engine it is on when the lists of several engines are merged (None: one engine).
+    pub host: Option<crate::app::model::EngineId>,
     pub id: String,
     pub name: String,
     pub driver: String,
@@ -318,6 +322,7 @@ mod tests {
 
     fn vol(name: &str, driver: &str, used: &[&str], size: Option<i64>, created: &str) -> Volume {
         Volume {
+            host: None,
             name: name.into(),
             driver: driver.into(),
             mountpoint: format!("/var/lib/docker/volumes/{name}/_data"),
@@ -330,6 +335,7 @@ mod tests {
 
     fn net(name: &str, driver: &str, containers: &[(&str, &str)]) -> Network {
         Network {
+            host: None,
             id: format!("{name:0>64}"),
             name: name.into(),
             driver: driver.into(),

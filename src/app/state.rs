@@ -169,6 +169,8 @@ pub struct State {
     pub palette_history: Vec<String>,
     /// Actions under way per container.
     pub pending: Pending,
+    /// Each engine's images, volumes and networks lists, for the merged views.
+    pub lists: super::merged::MergedLists,
     /// What the actions of the batch under way finished (`stop web`), for one status line
     /// once all are done.
     pub done_batch: Vec<String>,
@@ -256,6 +258,7 @@ impl State {
             status_log: Default::default(),
             palette_history: Vec::new(),
             pending: Pending::default(),
+            lists: Default::default(),
             done_batch: Vec::new(),
             focus: Focus::List,
             tab: DetailTab::Logs,

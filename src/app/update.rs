@@ -18,6 +18,10 @@ use super::state::{DetailTab, Focus, Overlay, PromptKind, SortKey, State, Status
 pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
     let before = out.len();
     apply(state, msg, out);
+    // Merged lists made ready by a change of the engines shown (focus, disconnect).
+    for m in state.lists.take_ready() {
+        apply(state, Msg::Res(m), out);
+    }
     if state.readonly {
         let mut refused = None;
         let mut i = before;
@@ -106,6 +110,16 @@ fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
                 }
                 Msg::Res(super::msg::ResMsg::HostFacts(r)) => {
                     super::fleet::on_facts(state, from.id, r);
+                }
+                // The images, volumes and networks of every engine shown, merged.
+                Msg::Res(
+                    r @ (super::msg::ResMsg::Images(_)
+                    | super::msg::ResMsg::Volumes(_)
+                    | super::msg::ResMsg::Networks(_)),
+                ) => {
+                    if let Some(m) = super::fleet::on_list(state, from.id, r) {
+                        return apply(state, Msg::Res(m), out);
+                    }
                 }
                 // Another engine's lists would replace the primary's: only what answers a
                 // request made of it (a job, an action's outcome) is taken.

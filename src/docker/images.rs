@@ -44,6 +44,7 @@ fn image_from(
         .filter(|d| d != "<none>@<none>")
         .collect();
     Image {
+        host: None,
         dangling: tags.is_empty() && !parents.contains(&s.id),
         digests,
         id: s.id,

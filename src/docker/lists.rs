@@ -203,6 +203,7 @@ pub fn per_tag(list: Vec<crate::app::images::Image>) -> Vec<crate::app::images::
         }
         for tag in &img.tags {
             out.push(crate::app::images::Image {
+                host: None,
                 tags: vec![tag.clone()],
                 ..img.clone()
             });

@@ -41,6 +41,7 @@ fn network_of(n: NetworkInspect) -> Network {
         .collect();
     containers.sort();
     Network {
+        host: None,
         id: n.id.unwrap_or_default(),
         name: n.name.unwrap_or_default(),
         driver: n.driver.unwrap_or_default(),

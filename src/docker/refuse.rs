@@ -25,6 +25,7 @@ pub fn answer(req: Req, why: &str) -> Option<Msg> {
             what: format!("{} {name}", action.verb()),
             result: Err(why),
         },
+        Req::On(_, r) => return answer(*r, &why),
         // Nobody marks a group's containers one by one: one answer names them all.
         Req::Group { targets, action } => Msg::ActionDone {
             id: targets

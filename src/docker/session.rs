@@ -200,6 +200,8 @@ impl Session {
         };
         let r = &mut self.requests;
         match req {
+            // Addressed to this engine: it is here.
+            Req::On(_, req) => return self.route(ToEngine::Req(*req)),
             Req::Container { id, name, action } => r.reply(|d| async move {
                 let result = containers::container_action(&d, &id, action).await;
                 let what = format!("{} {name}", action.verb());

@@ -15,6 +15,7 @@ use crate::app::resources::Volume;
 
 fn volume_of(v: bollard::models::Volume) -> Volume {
     Volume {
+        host: None,
         size: v.usage_data.as_ref().map(|u| u.size).filter(|s| *s >= 0),
         name: v.name,
         driver: v.driver,

@@ -26,7 +26,14 @@ pub fn draw(f: &mut Frame, state: &State) {
     let areas = state.areas();
     header::draw(f, areas.header, state, &theme);
     if let Some(view) = state.views.get(state.view) {
+        let hosts: Vec<_> = state
+            .fleet
+            .hosts
+            .iter()
+            .map(|h| (h.id, h.spec.name.clone()))
+            .collect();
         let mut dx = crate::views::Dx {
+            hosts: &hosts,
             theme: &theme,
             view: state.view,
             focused: state.focus == Focus::List,
@@ -36,14 +43,9 @@ pub fn draw(f: &mut Frame, state: &State) {
             width: f.area().width,
             keymap: &state.keymap,
             // Several engines: the resource views say which one they show.
+            // (The images, volumes and networks lists merge every engine: a HOST column.)
             engine: match state.view {
-                View::Images
-                | View::Volumes
-                | View::Networks
-                | View::Engine
-                | View::Services
-                | View::Nodes
-                | View::Projects
+                View::Engine | View::Services | View::Nodes | View::Projects
                     if state.fleet.several() =>
                 {
                     Some(state.fleet.name(state.engine.id))

@@ -60,6 +60,42 @@ impl<'a> Cx<'a> {
         self.out.push(Cmd::Engine(Req::Res(cmd)));
     }
 
+    /// A row of a merged list from another engine than the primary, for an action that only
+    /// reaches the primary: says so (true) rather than act on the wrong engine.
+    pub fn elsewhere(&mut self, host: Option<crate::app::model::EngineId>, what: &str) -> bool {
+        if host.is_none_or(|h| h == self.primary) {
+            return false;
+        }
+        self.status(
+            StatusKind::Error,
+            format!(
+                "{what} acts on the primary engine, and this row is on another: focus its engine in the hosts view (*) first"
+            ),
+        );
+        true
+    }
+
+    /// [`Cx::send`] to the engine a row of a merged list came from (`None`: the router picks).
+    pub fn send_on(&mut self, host: Option<crate::app::model::EngineId>, cmd: ResCmd) {
+        self.out.push(Cmd::Engine(on(host, Req::Res(cmd))));
+    }
+
+    /// [`Cx::ask`], the answer going to the engine a row of a merged list came from.
+    pub fn ask_on(
+        &mut self,
+        host: Option<crate::app::model::EngineId>,
+        question: String,
+        yes: ResCmd,
+        force: Option<ResCmd>,
+    ) -> Handled {
+        self.overlay = Some(Overlay::Ask {
+            question,
+            yes: on(host, Req::Res(yes)),
+            force: force.map(|f| on(host, Req::Res(f))),
+        });
+        Handled::Redraw
+    }
+
     pub fn status(&mut self, kind: StatusKind, text: impl Into<String>) {
         self.status = Some((kind, text.into()));
     }
@@ -78,5 +114,13 @@ impl<'a> Cx<'a> {
             force: force.map(Req::Res),
         });
         Handled::Redraw
+    }
+}
+
+/// `req` addressed to `host` when given.
+fn on(host: Option<crate::app::model::EngineId>, req: Req) -> Req {
+    match host {
+        Some(h) => Req::On(h, Box::new(req)),
+        None => req,
     }
 }

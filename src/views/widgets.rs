@@ -33,9 +33,29 @@ pub struct Dx<'a> {
     pub keymap: &'a Keymap,
     /// The engine the view shows, when several are shown (the primary).
     pub engine: Option<&'a str>,
+    /// The engines' names, for the HOST column of merged lists.
+    pub hosts: &'a [(crate::app::model::EngineId, String)],
 }
 
 impl Dx<'_> {
+    /// The HOST column's width: the longest engine name (at least the header's, at most 16).
+    pub fn host_width(&self) -> u16 {
+        let w = self
+            .hosts
+            .iter()
+            .map(|(_, n)| unicode_width::UnicodeWidthStr::width(n.as_str()))
+            .max()
+            .unwrap_or(0);
+        w.clamp(4, 16) as u16
+    }
+
+    /// The HOST column's text for a row of a merged list.
+    pub fn host_name(&self, host: Option<crate::app::model::EngineId>) -> String {
+        host.and_then(|h| self.hosts.iter().find(|(id, _)| *id == h))
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default()
+    }
+
     /// "3 days ago" (empty for an unknown time).
     pub fn ago(&self, t: i64) -> String {
         if t <= 0 {

@@ -46,6 +46,8 @@ pub fn list(v: &ImagesView, f: &mut Frame, area: Rect, dx: &Dx) {
     }
     // The registry column once the registries were asked (U).
     let checked = !v.fresh.remote.is_empty();
+    // Several engines' images: which one each is on.
+    let merged = images.iter().any(|i| i.host.is_some());
     let rows = page_rows(
         &v.list,
         page,
@@ -81,6 +83,9 @@ pub fn list(v: &ImagesView, f: &mut Frame, area: Rect, dx: &Dx) {
             if checked {
                 cells.push(Cell::from(fresh));
             }
+            if merged {
+                cells.insert(1, Cell::from(dx.host_name(img.host)));
+            }
             cells
         },
     );
@@ -95,6 +100,10 @@ pub fn list(v: &ImagesView, f: &mut Frame, area: Rect, dx: &Dx) {
     if checked {
         header.push("REGISTRY");
         widths.push(Constraint::Length(8));
+    }
+    if merged {
+        header.insert(1, "HOST");
+        widths.insert(1, Constraint::Length(dx.host_width()));
     }
     let header = Row::new(header).style(theme.header_row());
     f.render_widget(Table::new(rows, widths).header(header).block(b), area);

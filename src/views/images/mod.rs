@@ -193,7 +193,7 @@ impl Shape for ImagesView {
         };
         let before = self
             .selected()
-            .map(|i| (i.id.clone(), i.tags.first().cloned()));
+            .map(|i| (i.host, i.id.clone(), i.tags.first().cloned()));
         let (by, rev, dangling) = (self.sort, self.sort_rev, self.show_dangling);
         self.list.rows = rank(
             images
@@ -217,7 +217,7 @@ impl Shape for ImagesView {
             self.list.select_where(page, |i| {
                 images
                     .get(i)
-                    .is_some_and(|im| (im.id.clone(), im.tags.first().cloned()) == key)
+                    .is_some_and(|im| (im.host, im.id.clone(), im.tags.first().cloned()) == key)
             });
         }
         self.list.clamp(page);
@@ -241,6 +241,19 @@ impl Shape for ImagesView {
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Handled {
+        let host = self.selected().and_then(|i| i.host);
+        let what = match action {
+            Action::Push => Some("push"),
+            Action::Tag => Some("tag"),
+            Action::RunForm | Action::Run => Some("run"),
+            Action::SaveImages => Some("save"),
+            _ => None,
+        };
+        if let Some(what) = what
+            && cx.elsewhere(host, what)
+        {
+            return Handled::Redraw;
+        }
         match action {
             Action::Clear => self.show_jobs = false,
             Action::SortNext => self.sort = self.sort.next(),
@@ -250,7 +263,7 @@ impl Shape for ImagesView {
                 if let Some(img) = self.selected() {
                     let id = img.id.clone();
                     self.show_jobs = false;
-                    cx.send(ResCmd::ImageDetail(id));
+                    cx.send_on(host, ResCmd::ImageDetail(id));
                 }
                 return Handled::Redraw;
             }
@@ -290,7 +303,8 @@ impl Shape for ImagesView {
                 if let (Some(id), Some(img)) = (self.selected_ref(), self.selected()) {
                     // A tagged row removes that tag (the image goes with its last tag).
                     let name = img.name().to_string();
-                    return cx.ask(
+                    return cx.ask_on(
+                        host,
                         format!("Remove image {name}? (y: remove, f: force, n: cancel)"),
                         ResCmd::RemoveImage {
                             id: id.clone(),

@@ -21,32 +21,37 @@ pub fn list(v: &NetworksView, f: &mut Frame, area: Rect, dx: &Dx) {
         });
         return dx.message(f, area, b, text);
     };
+    // Several engines' networks: which one each is on.
+    let merged = nets.iter().any(|n| n.host.is_some());
     let rows = page_rows(
         &v.list,
         page,
         theme.selected(dx.focused),
         |i| nets.get(i),
         |n| {
-            vec![
+            let mut cells = vec![
                 Cell::from(n.name.clone()),
                 Cell::from(n.driver.clone()),
                 Cell::from(n.scope.clone()),
                 Cell::from(n.subnets_text()),
                 Cell::from(n.containers.len().to_string()),
                 Cell::from(Span::styled(n.short_id().to_string(), theme.dim())),
-            ]
+            ];
+            if merged {
+                cells.insert(1, Cell::from(dx.host_name(n.host)));
+            }
+            cells
         },
     );
-    let header = Row::new(vec![
+    let mut header = vec![
         "NAME",
         "DRIVER",
         "SCOPE",
         "SUBNET / GATEWAY",
         "CONTAINERS",
         "ID",
-    ])
-    .style(theme.header_row());
-    let widths = [
+    ];
+    let mut widths = vec![
         Constraint::Fill(2),
         Constraint::Length(8),
         Constraint::Length(6),
@@ -54,6 +59,11 @@ pub fn list(v: &NetworksView, f: &mut Frame, area: Rect, dx: &Dx) {
         Constraint::Length(10),
         Constraint::Length(12),
     ];
+    if merged {
+        header.insert(1, "HOST");
+        widths.insert(1, Constraint::Length(dx.host_width()));
+    }
+    let header = Row::new(header).style(theme.header_row());
     f.render_widget(Table::new(rows, widths).header(header).block(b), area);
 }
 

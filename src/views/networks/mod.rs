@@ -79,8 +79,8 @@ impl Shape for NetworksView {
                         s.push_str(c);
                     }
                 },
-                |a, b| natural_cmp(&a.name, &b.name),
-                |n| n.id.clone(),
+                |a, b| natural_cmp(&a.name, &b.name).then(a.host.cmp(&b.host)),
+                |n| format!("{:?}/{}", n.host, n.id),
             );
         }
     }
@@ -94,10 +94,17 @@ impl Shape for NetworksView {
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Handled {
+        let host = self.selected().and_then(|n| n.host);
         let selected = self.selected().map(|n| (n.id.clone(), n.name.clone()));
         match (action, selected) {
             (Action::Create, _) => cx.prompt(PromptKind::CreateNetwork, String::new()),
-            (Action::Remove, Some((id, name))) => cx.ask(
+            (Action::Connect | Action::Disconnect, Some(_))
+                if cx.elsewhere(host, "connect/disconnect") =>
+            {
+                Handled::Redraw
+            }
+            (Action::Remove, Some((id, name))) => cx.ask_on(
+                host,
                 format!("Remove network {name}? (y/n)"),
                 ResCmd::RemoveNetwork(id),
                 None,

@@ -25,30 +25,40 @@ pub fn list(v: &VolumesView, f: &mut Frame, area: Rect, dx: &Dx) {
         let hint = dx.hints(Context::Volumes, &[(Action::Create, "creates one")]);
         return dx.message(f, area, b, format!("No volumes. {hint}."));
     }
+    // Several engines' volumes: which one each is on.
+    let merged = vols.iter().any(|v| v.host.is_some());
     let rows = page_rows(
         &v.list,
         page,
         theme.selected(dx.focused),
         |i| vols.get(i),
         |vol| {
-            vec![
+            let mut cells = vec![
                 Cell::from(vol.display_name().to_string()),
                 Cell::from(vol.driver.clone()),
                 Cell::from(vol.used_by.join(", ")),
                 Cell::from(vol.size_text()),
                 Cell::from(Span::styled(vol.mountpoint.clone(), theme.dim())),
-            ]
+            ];
+            if merged {
+                cells.insert(1, Cell::from(dx.host_name(vol.host)));
+            }
+            cells
         },
     );
-    let header =
-        Row::new(vec!["NAME", "DRIVER", "USED BY", "SIZE", "MOUNTPOINT"]).style(theme.header_row());
-    let widths = [
+    let mut header = vec!["NAME", "DRIVER", "USED BY", "SIZE", "MOUNTPOINT"];
+    let mut widths = vec![
         Constraint::Fill(2),
         Constraint::Length(8),
         Constraint::Fill(2),
         Constraint::Length(9),
         Constraint::Fill(3),
     ];
+    if merged {
+        header.insert(1, "HOST");
+        widths.insert(1, Constraint::Length(dx.host_width()));
+    }
+    let header = Row::new(header).style(theme.header_row());
     f.render_widget(Table::new(rows, widths).header(header).block(b), area);
 }
 

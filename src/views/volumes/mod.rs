@@ -113,8 +113,8 @@ impl Shape for VolumesView {
                         s.push_str(c);
                     }
                 },
-                |a, b| natural_cmp(&a.name, &b.name),
-                |v| v.name.clone(),
+                |a, b| natural_cmp(&a.name, &b.name).then(a.host.cmp(&b.host)),
+                |v| format!("{:?}/{}", v.host, v.name),
             );
         }
     }
@@ -137,8 +137,9 @@ impl Shape for VolumesView {
             Action::Create => cx.prompt(PromptKind::CreateVolume, String::new()),
             Action::Remove => match self.selected() {
                 Some(v) => {
-                    let name = v.name.clone();
-                    cx.ask(
+                    let (name, host) = (v.name.clone(), v.host);
+                    cx.ask_on(
+                        host,
                         format!("Remove volume {name}? (y/n)"),
                         ResCmd::RemoveVolume(name),
                         None,
@@ -170,6 +171,7 @@ mod tests {
 
     fn vol(name: &str, used_by: &[&str], size: Option<i64>) -> Volume {
         Volume {
+            host: None,
             name: name.into(),
             used_by: used_by.iter().map(|s| s.to_string()).collect(),
             size,
