@@ -422,7 +422,7 @@ pub(crate) fn disconnect(
 ) -> Result<(), String> {
     if id == state.engine.id {
         return Err(
-            "the primary engine (the one the images, volumes and networks views show) stays connected: focus another engine first"
+            "the primary engine (the one compose, the engine and the Swarm views reach) stays connected: focus another engine first"
                 .into(),
         );
     }
