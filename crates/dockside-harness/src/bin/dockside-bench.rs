@@ -115,6 +115,12 @@ struct Args {
     /// can, started from the images view; keys must still be answered.
     #[arg(long)]
     build: bool,
+    /// Run only the projects benchmark instead: this many compose projects of 4 services (the
+    /// labels compose writes), the projects view's first frame after its key; then one
+    /// project of 50 containers each logging 200 lines/s, its logs aggregated (`l`): keys
+    /// answered during the flood, RSS.
+    #[arg(long)]
+    projects: Option<usize>,
     /// Run only the Swarm benchmark instead, with this many services, against the manager of
     /// `scripts/swarm.sh up`.
     #[arg(long)]
@@ -463,6 +469,79 @@ fn run_container_at(host: Option<&str>, name: &str, cmd: &[&str]) -> Result<(), 
     ];
     args.extend_from_slice(cmd);
     docker_at(host, &args).map(|_| ())
+}
+
+/// `docker run -d` arguments for a container of a compose project as compose labels it
+/// (`NAME-SERVICE-K`), with the bench's labels.
+fn compose_run(project: &str, service: &str, k: usize, cmd: &[&str]) -> Vec<String> {
+    let mut a: Vec<String> = vec!["run".into(), "-d".into()];
+    let labels = [
+        LABEL.to_string(),
+        run_label(),
+        format!("com.docker.compose.project={project}"),
+        format!("com.docker.compose.service={service}"),
+        format!("com.docker.compose.container-number={k}"),
+        "com.docker.compose.oneoff=False".into(),
+        "com.docker.compose.project.working_dir=/tmp".into(),
+        "com.docker.compose.project.config_files=/tmp/docker-compose.yml".into(),
+    ];
+    for l in labels {
+        a.push("--label".into());
+        a.push(l);
+    }
+    a.push("--name".into());
+    a.push(format!("{project}-{service}-{k}"));
+    a.push(IMAGE.into());
+    a.extend(cmd.iter().map(|s| s.to_string()));
+    a
+}
+
+/// Runs `docker ARGS` for each of `specs`, [`CREATE_PARALLEL`] at a time.
+fn run_many(specs: Vec<Vec<String>>) -> Result<(), String> {
+    let n = specs.len();
+    let specs = Arc::new(specs);
+    let next = Arc::new(AtomicUsize::new(0));
+    let errors = Arc::new(Mutex::new(Vec::<String>::new()));
+    let workers: Vec<_> = (0..CREATE_PARALLEL.min(n.max(1)))
+        .map(|_| {
+            let (specs, next, errors) =
+                (Arc::clone(&specs), Arc::clone(&next), Arc::clone(&errors));
+            thread::spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(args) = specs.get(i) else {
+                        break;
+                    };
+                    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                    if let Err(e) = docker(&args) {
+                        lock(&errors).push(e);
+                    }
+                    if (i + 1) % 50 == 0 || i + 1 == n {
+                        eprintln!("  created {}/{n}", i + 1);
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join()
+            .map_err(|_| "a container-creating thread panicked")?;
+    }
+    match lock(&errors).first() {
+        Some(e) => Err(format!("a docker run failed: {e}")),
+        None => Ok(()),
+    }
+}
+
+/// "50 projects" in the projects view's title: 50.
+fn projects_in_title(screen: &str) -> Option<usize> {
+    let i = screen.find(" projects")?;
+    let digits: String = screen[..i]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.chars().rev().collect::<String>().parse().ok()
 }
 
 /// Creates `bench-000`.. in parallel; returns when the last `docker run` returned.
@@ -1547,6 +1626,198 @@ impl Ctx {
         }
         println!("  removed {n} bench tags");
         result
+    }
+
+    /// `--projects N`: see [`Args::projects`].
+    fn phase_projects(&mut self, n: usize) -> Result<(), String> {
+        println!("--- projects: {n} projects x 4 services ---");
+        let mut specs = Vec::new();
+        for p in 0..n {
+            for svc in ["web", "api", "db", "cache"] {
+                specs.push(compose_run(
+                    &format!("benchp-{p:03}"),
+                    svc,
+                    1,
+                    &["sleep", "86400"],
+                ));
+            }
+        }
+        let t = Instant::now();
+        run_many(specs)?;
+        self.report
+            .fig("projects_setup", t.elapsed().as_secs_f64(), "s", None);
+        let (mut term, _, first, _) = self.spawn_complete()?;
+        self.report
+            .fig("projects_containers_first_frame", ms(first), "ms", None);
+        term.wait_quiet(Duration::from_millis(500), Duration::from_secs(5));
+        // The projects view's first frame after its key: every project listed (the title
+        // counts them; other users' projects may be there too), 10 times, back to the
+        // containers view between.
+        let listed = |s: &str| projects_in_title(s).is_some_and(|k| k >= n);
+        let mut times = Vec::new();
+        let req0 = self.proxy.stats.requests();
+        for i in 0..10 {
+            let t0 = Instant::now();
+            term.send(b"7")?;
+            match term.wait_for(
+                listed,
+                Duration::from_secs(5),
+                Duration::from_millis(1),
+                "the projects listed",
+            ) {
+                Ok(t) => times.push(ms(t - t0)),
+                Err(e) => {
+                    times.push(5000.0);
+                    self.report.note(format!("projects view {}: {e}", i + 1));
+                }
+            }
+            term.send(b"1")?;
+            term.wait_for(
+                |s| s.contains("Containers "),
+                Duration::from_secs(5),
+                Duration::from_millis(1),
+                "back to the containers",
+            )?;
+            thread::sleep(Duration::from_millis(100));
+        }
+        let reqs = self.proxy.stats.requests() - req0;
+        println!(
+            "  projects view times: {}",
+            times
+                .iter()
+                .map(|t| format!("{t:.1}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        self.report.fig(
+            "projects_view_first_frame_median",
+            median(&times),
+            "ms",
+            Some(20.0),
+        );
+        self.report
+            .fig("projects_view_first_frame_max", max_of(&times), "ms", None);
+        // The first opening asks the images (the outdated badge); nothing else.
+        self.report.fig(
+            "projects_view_requests_over_10_openings",
+            reqs as f64,
+            "requests",
+            None,
+        );
+        term.quit();
+        // The projects go before the flood (this run's containers only).
+        let filter = format!("label={}", run_label());
+        if let Ok(out) = docker(&["ps", "-aq", "--filter", &filter, "--filter", "name=benchp-"]) {
+            let ids: Vec<String> = out.split_whitespace().map(String::from).collect();
+            remove_containers(&ids);
+        }
+
+        println!("\n--- projects: aggregated logs of 50 containers x 200 lines/s ---");
+        // 20 lines then a tenth of a second: about 200 lines a second each.
+        let script = "i=0; while true; do j=0; while [ $j -lt 20 ]; do echo \"$(hostname) line $i.$j\"; j=$((j+1)); done; i=$((i+1)); sleep 0.1; done";
+        let specs = (1..=50)
+            .map(|k| compose_run("benchflood", "log", k, &["sh", "-c", script]))
+            .collect();
+        run_many(specs)?;
+        let (mut term, _, _, _) = self.spawn_complete()?;
+        term.send(b"7")?;
+        term.wait_for(
+            |s| s.contains("benchflood"),
+            Duration::from_secs(10),
+            Duration::from_millis(5),
+            "benchflood in the projects view",
+        )?;
+        term.send(b"/benchflood\r")?;
+        thread::sleep(Duration::from_millis(200));
+        term.send(b"l")?;
+        term.wait_for(
+            |s| s.contains(" line "),
+            Duration::from_secs(20),
+            Duration::from_millis(5),
+            "the project's log lines",
+        )?;
+        let cpu0 = term.cpu_ticks().ok_or("dockside is gone")?;
+        let bytes0 = term.bytes();
+        let t1 = Instant::now();
+        thread::sleep(Duration::from_secs(10));
+        let cpu = (term.cpu_ticks().ok_or("dockside is gone")? - cpu0) as f64 / self.tck;
+        let secs = t1.elapsed().as_secs_f64();
+        println!("  ({secs:.1} s of flood)");
+        self.report
+            .fig("projects_flood_10s_dockside_cpu", cpu, "s", None);
+        self.report.fig(
+            "projects_flood_10s_bytes_written",
+            (term.bytes() - bytes0) as f64,
+            "B",
+            None,
+        );
+        let mut times = Vec::new();
+        let mut timeouts = 0usize;
+        for i in 0..20 {
+            let t0 = Instant::now();
+            term.send(b"?")?;
+            match term.wait_for(
+                |s| s.contains(HELP_TEXT),
+                HELP_TIMEOUT,
+                Duration::from_millis(1),
+                "the help overlay",
+            ) {
+                Ok(t) => times.push(ms(t - t0)),
+                Err(e) => {
+                    timeouts += 1;
+                    times.push(ms(HELP_TIMEOUT));
+                    self.report
+                        .note(format!("projects flood: help {}: {e}", i + 1));
+                    continue;
+                }
+            }
+            term.send(b"?")?;
+            let _ = term.wait_for(
+                |s| !s.contains(HELP_TEXT),
+                Duration::from_secs(5),
+                Duration::from_millis(1),
+                "the help overlay to close",
+            );
+            thread::sleep(Duration::from_millis(100));
+        }
+        println!(
+            "  help overlay times: {}",
+            times
+                .iter()
+                .map(|t| format!("{t:.1}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        self.report.fig(
+            "projects_flood_help_median",
+            median(&times),
+            "ms",
+            Some(50.0),
+        );
+        self.report
+            .fig("projects_flood_help_max", max_of(&times), "ms", None);
+        self.report.fig(
+            "projects_flood_help_timeouts",
+            timeouts as f64,
+            "samples",
+            Some(0.0),
+        );
+        // What the logs pane's title says it dropped (the ring evicts the oldest).
+        let title = term
+            .screen_lines()
+            .into_iter()
+            .find(|l| l.contains("Logs") || l.contains("logs"))
+            .unwrap_or_default();
+        self.report
+            .note(format!("logs title after the flood: {}", title.trim()));
+        let rss = status_kb(term.pid, "VmRSS").unwrap_or(0) as f64 / 1024.0;
+        let hwm = status_kb(term.pid, "VmHWM").unwrap_or(0) as f64 / 1024.0;
+        self.report
+            .fig("projects_flood_dockside_rss", rss, "MiB", None);
+        self.report
+            .fig("projects_flood_dockside_peak_rss", hwm, "MiB", None);
+        term.quit();
+        Ok(())
     }
 
     /// `--build`: a classic-builder build whose RUN step prints 100,000 lines; while its output
@@ -3085,7 +3356,9 @@ fn main() -> ExitCode {
         tck,
         report: Report::default(),
     };
-    let result = if let Some(n) = ctx.args.swarm {
+    let result = if let Some(n) = ctx.args.projects {
+        ctx.phase_projects(n)
+    } else if let Some(n) = ctx.args.swarm {
         let tasks = ctx.args.tasks;
         ctx.phase_swarm(n, tasks)
     } else if ctx.args.compare {
