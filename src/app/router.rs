@@ -23,6 +23,19 @@ fn with_view(
     let now = state.now;
     let filter = state.filter.text.clone();
     let engine = state.conn.addr().to_string();
+    let marked_hosts: Vec<_> = state
+        .views
+        .hosts
+        .marked
+        .iter()
+        .filter(|id| {
+            state
+                .fleet
+                .host(**id)
+                .is_some_and(|h| h.connected() && !h.off)
+        })
+        .map(|id| (*id, state.fleet.name(*id).to_string()))
+        .collect();
     let Some(v) = state.views.get_mut(view) else {
         return Handled::No;
     };
@@ -30,6 +43,7 @@ fn with_view(
     let mut cx = Cx::new(&filter, page, now, out);
     cx.engine = &engine;
     cx.primary = primary;
+    cx.marked_hosts = marked_hosts;
     let handled = f(v, &mut cx);
     let Cx {
         status,

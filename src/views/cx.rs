@@ -35,6 +35,9 @@ pub struct Cx<'a> {
     pub engine: &'a str,
     /// The primary engine (the one the compose CLI and the resource views reach).
     pub primary: crate::app::model::EngineId,
+    /// The engines marked in the hosts view (connected ones, with their names): a pull from
+    /// the registries view goes to each of them.
+    pub marked_hosts: Vec<(crate::app::model::EngineId, String)>,
     /// Asked of the root, carried out when the view returns.
     pub status: Option<(StatusKind, String)>,
     pub overlay: Option<Overlay>,
@@ -50,6 +53,7 @@ impl<'a> Cx<'a> {
             out,
             engine: "",
             primary: Default::default(),
+            marked_hosts: Vec::new(),
             status: None,
             overlay: None,
             goto: None,

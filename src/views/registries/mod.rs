@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use crate::app::action::{Action, Handled};
 use crate::app::images::Progress;
 use crate::app::keymap::Context;
+use crate::app::model::EngineId;
 use crate::app::msg::{ResCmd, ResMsg};
 use crate::app::overlay::{PromptKind, StatusKind};
 use crate::app::registry::{Registry, RegistryConfig, TagInfo, compare, short_digest};
@@ -310,12 +311,38 @@ impl RegistriesView {
         };
         match action {
             Action::Pull => {
-                self.next_job += 1;
                 let reference = reg.reference(&repo, &tag);
-                cx.status(StatusKind::Progress, format!("pulling {reference}…"));
-                let job = FIRST_JOB + self.next_job;
-                self.pulls.insert(job, reference.clone());
-                cx.send(ResCmd::Pull { job, reference });
+                // Onto the engines marked in the hosts view, else the primary.
+                let targets: Vec<(Option<EngineId>, String)> = if cx.marked_hosts.is_empty() {
+                    vec![(None, String::new())]
+                } else {
+                    cx.marked_hosts
+                        .iter()
+                        .map(|(id, name)| (Some(*id), name.clone()))
+                        .collect()
+                };
+                let onto: Vec<&str> = targets
+                    .iter()
+                    .filter(|(h, _)| h.is_some())
+                    .map(|(_, n)| n.as_str())
+                    .collect();
+                let onto = if onto.is_empty() {
+                    String::new()
+                } else {
+                    format!(" onto {}", onto.join(", "))
+                };
+                cx.status(StatusKind::Progress, format!("pulling {reference}{onto}…"));
+                for (host, name) in &targets {
+                    self.next_job += 1;
+                    let job = FIRST_JOB + self.next_job;
+                    let what = match host {
+                        Some(_) => format!("{reference} onto {name}"),
+                        None => reference.clone(),
+                    };
+                    self.pulls.insert(job, what);
+                    let reference = reference.clone();
+                    cx.send_on(*host, ResCmd::Pull { job, reference });
+                }
                 Handled::Redraw
             }
             Action::Remove => match self.info.get(&tag) {

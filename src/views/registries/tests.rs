@@ -220,3 +220,38 @@ fn pull_delete_and_compare_a_tag() {
     );
     assert_eq!(v.names(), ["1.10", "latest"]);
 }
+
+#[test]
+fn pull_goes_onto_every_engine_marked_in_the_hosts_view() {
+    use crate::app::model::EngineId;
+    use crate::app::msg::Req;
+    let mut v = sample();
+    let mut out = Vec::new();
+    let mut cx = Cx::new("", 10, 0, &mut out);
+    cx.marked_hosts = vec![(EngineId(1), "prod1".into()), (EngineId(2), "prod2".into())];
+    v.on_action(Action::Pull, &mut cx);
+    let said = cx.status.clone().map(|(_, t)| t).unwrap_or_default();
+    assert_eq!(said, "pulling lab:5443/team/web:1.9 onto prod1, prod2…");
+    let pulls: Vec<(EngineId, u64)> = cx
+        .out
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::Engine(Req::On(h, r)) => match r.as_ref() {
+                Req::Res(ResCmd::Pull { job, reference })
+                    if reference == "lab:5443/team/web:1.9" =>
+                {
+                    Some((*h, *job))
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    assert_eq!(pulls.len(), 2, "{:?}", cx.out);
+    assert_eq!((pulls[0].0, pulls[1].0), (EngineId(1), EngineId(2)));
+    assert_ne!(pulls[0].1, pulls[1].1, "one job per engine");
+    // Each engine's outcome is told apart.
+    v.on_job(pulls[1].1, Progress::Error("denied".into()), &mut cx);
+    let said = cx.status.clone().map(|(_, t)| t).unwrap_or_default();
+    assert_eq!(said, "pull lab:5443/team/web:1.9 onto prod2: denied");
+}
