@@ -178,3 +178,125 @@ fn the_view_adds_the_new_tag_and_reads_it() {
         Cmd::Engine(Req::Res(ResCmd::RegistryTag { tag, .. })) if tag == "stable"
     )));
 }
+
+/// `curl ARGS`, its stdout; panics with its stderr when it fails.
+fn curl(args: &[&str]) -> String {
+    let out = Command::new("curl")
+        .args(["-sS", "--fail"])
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("curl: {e}"));
+    assert!(
+        out.status.success(),
+        "curl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A header's value in `curl -I` output.
+fn header(head: &str, name: &str) -> String {
+    head.lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_string())
+        })
+        .unwrap_or_else(|| panic!("no {name} in {head}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manifest_list_and_an_oci_index_show_every_platform() {
+    if !support::engine::available() {
+        skip("no engine");
+        return;
+    }
+    let Some(reg) = start("multiarch", None) else {
+        skip("no docker-registry here");
+        return;
+    };
+    let repo = format!("dockside-multi-{}/busybox", std::process::id());
+    push(&reg, &repo, "v1", None);
+    // The pushed image's manifest, referenced by a list under two platforms (the registry
+    // checks that what a list names exists; the same manifest twice is enough for that).
+    let base = format!("http://{}/v2/{repo}/manifests", reg.host());
+    let v2 = "application/vnd.docker.distribution.manifest.v2+json";
+    let head = curl(&["-I", "-H", &format!("Accept: {v2}"), &format!("{base}/v1")]);
+    let (digest, size) = (
+        header(&head, "Docker-Content-Digest"),
+        header(&head, "Content-Length"),
+    );
+    let entry = |arch: &str, variant: Option<&str>| {
+        let variant = variant
+            .map(|v| format!(",\"variant\":\"{v}\""))
+            .unwrap_or_default();
+        format!(
+            "{{\"mediaType\":\"{v2}\",\"digest\":\"{digest}\",\"size\":{size},\"platform\":{{\"architecture\":\"{arch}\",\"os\":\"linux\"{variant}}}}}"
+        )
+    };
+    let put = |tag: &str, media: &str, body: String| {
+        let file = reg.dir.join(format!("{tag}.json"));
+        std::fs::write(&file, body).unwrap_or_else(|e| panic!("{e}"));
+        let head = curl(&[
+            "-i",
+            "-X",
+            "PUT",
+            "-H",
+            &format!("Content-Type: {media}"),
+            "--data-binary",
+            &format!("@{}", file.display()),
+            &format!("{base}/{tag}"),
+        ]);
+        header(&head, "Docker-Content-Digest")
+    };
+    let list = "application/vnd.docker.distribution.manifest.list.v2+json";
+    let list_digest = put(
+        "multi",
+        list,
+        format!(
+            "{{\"schemaVersion\":2,\"mediaType\":\"{list}\",\"manifests\":[{},{}]}}",
+            entry("amd64", None),
+            entry("arm64", Some("v8"))
+        ),
+    );
+    let none = std::path::Path::new("/nonexistent");
+    let mut c = Conn::connect(&registry_of(&reg), None, none)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let info = registry::tag_info_on(&mut c, &repo, "multi")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(info.platforms, ["linux/amd64", "linux/arm64/v8"]);
+    assert_eq!(
+        info.digest, list_digest,
+        "the list's own digest, as a pull names it"
+    );
+    let single = registry::tag_info_on(&mut c, &repo, "v1")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(single.platforms.len(), 1, "{:?}", single.platforms);
+    assert_eq!(single.digest, digest);
+    assert!(
+        info.created.is_some() && info.created == single.created,
+        "created read through the list from the image: {:?} vs {:?}",
+        info.created,
+        single.created
+    );
+    // An OCI image index, as buildx pushes them.
+    let oci = "application/vnd.oci.image.index.v1+json";
+    let oci_digest = put(
+        "oci",
+        oci,
+        format!(
+            "{{\"schemaVersion\":2,\"mediaType\":\"{oci}\",\"manifests\":[{},{}]}}",
+            entry("amd64", None),
+            entry("arm", Some("v7"))
+        ),
+    );
+    let info = registry::tag_info_on(&mut c, &repo, "oci")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(info.platforms, ["linux/amd64", "linux/arm/v7"]);
+    assert_eq!(info.digest, oci_digest);
+}
