@@ -280,6 +280,37 @@ fn images_volumes_and_networks_merge_every_engine_and_act_on_the_rows_engine() {
     }
     s.width = 120;
     s.height = 30;
+    // `host:NAME` keeps one engine's rows, the rest of the filter still fuzzy.
+    press(&mut s, '/');
+    for c in "host:prod nginx".chars() {
+        press(&mut s, c);
+    }
+    let kept = image_rows(&s);
+    assert_eq!(
+        kept,
+        [
+            ("nginx:1.27".to_string(), Some(EngineId(0))),
+            ("nginx:1.27".to_string(), Some(EngineId(1)))
+        ]
+    );
+    for _ in 0.."host:prod nginx".len() {
+        send(
+            &mut s,
+            Msg::Key(crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Backspace,
+                crossterm::event::KeyModifiers::NONE,
+            )),
+        );
+    }
+    send(
+        &mut s,
+        Msg::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Enter,
+            crossterm::event::KeyModifiers::NONE,
+        )),
+    );
+    let rows = image_rows(&s);
+    assert_eq!(rows.len(), 4, "the filter emptied: every row back");
     // Select beta's image: remove asks, and the answer goes to beta only.
     let pos = rows
         .iter()

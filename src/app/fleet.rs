@@ -356,6 +356,18 @@ pub(crate) fn deploy(
 
 /// The hosts view's rows, from the fleet and the containers.
 pub(crate) fn sync_view(state: &mut State) {
+    // The merged lists' `host:NAME` filter knows the names.
+    let names = crate::views::list::HostNames(
+        state
+            .fleet
+            .hosts
+            .iter()
+            .map(|h| (h.id, h.spec.name.clone()))
+            .collect(),
+    );
+    state.views.images.hosts = names.clone();
+    state.views.volumes.hosts = names.clone();
+    state.views.networks.hosts = names;
     let rows = state
         .fleet
         .hosts

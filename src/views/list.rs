@@ -128,6 +128,41 @@ pub fn rank<K: Copy, T>(
     rows.into_iter().map(|(k, _, _)| k).collect()
 }
 
+/// The engines' names, for `host:NAME` in the filter of a merged list (set by the root).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostNames(pub Vec<(crate::app::model::EngineId, String)>);
+
+impl HostNames {
+    /// The filter without its `host:NAME` words, and the engines they keep (None: all).
+    pub fn split(&self, filter: &str) -> (String, Option<Vec<crate::app::model::EngineId>>) {
+        let (text, names) = crate::app::engines::split_host_filter(filter);
+        if names.is_empty() {
+            return (text, None);
+        }
+        let keep = self
+            .0
+            .iter()
+            .filter(|(_, n)| {
+                let n = n.to_lowercase();
+                names.iter().any(|h| n.contains(h.as_str()))
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        (text, Some(keep))
+    }
+}
+
+/// Whether a row on `host` is kept by [`HostNames::split`]'s answer.
+pub fn host_kept(
+    keep: &Option<Vec<crate::app::model::EngineId>>,
+    host: Option<crate::app::model::EngineId>,
+) -> bool {
+    match keep {
+        None => true,
+        Some(ids) => host.is_some_and(|h| ids.contains(&h)),
+    }
+}
+
 /// A list of items shown through a filter: `rows` index the items, `cur` selects among rows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListView {
@@ -197,8 +232,28 @@ impl ListView {
         cmp: impl FnMut(&&T, &&T) -> Ordering,
         key: impl Fn(&T) -> String,
     ) {
+        self.refilter_where(items, query, page, hay, cmp, key, |_| true);
+    }
+
+    /// [`ListView::refilter`] over the items `keep` accepts.
+    #[allow(clippy::too_many_arguments)]
+    pub fn refilter_where<T>(
+        &mut self,
+        items: &[T],
+        query: &str,
+        page: usize,
+        hay: impl FnMut(&&T, &mut String),
+        cmp: impl FnMut(&&T, &&T) -> Ordering,
+        key: impl Fn(&T) -> String,
+        keep: impl Fn(&T) -> bool,
+    ) {
         let before = self.keys.get(self.cur.sel).cloned();
-        self.rows = rank(items.iter().enumerate(), query, hay, cmp);
+        self.rows = rank(
+            items.iter().enumerate().filter(|(_, t)| keep(t)),
+            query,
+            hay,
+            cmp,
+        );
         self.keys = self.rows.iter().map(|&i| key(&items[i])).collect();
         if let Some(k) = before
             && let Some(pos) = self.keys.iter().position(|x| *x == k)

@@ -34,6 +34,8 @@ pub struct ImagesView {
     pub marked: std::collections::BTreeSet<String>,
     /// What the registries say of the tags here (the outdated badges).
     pub fresh: crate::app::freshness::Freshness,
+    /// The engines' names (for `host:NAME`).
+    pub hosts: super::list::HostNames,
 }
 
 impl ImagesView {
@@ -195,12 +197,14 @@ impl Shape for ImagesView {
             .selected()
             .map(|i| (i.host, i.id.clone(), i.tags.first().cloned()));
         let (by, rev, dangling) = (self.sort, self.sort_rev, self.show_dangling);
+        let (filter, keep) = self.hosts.split(filter);
         self.list.rows = rank(
             images
                 .iter()
                 .enumerate()
-                .filter(|(_, i)| dangling || !i.dangling),
-            filter,
+                .filter(|(_, i)| dangling || !i.dangling)
+                .filter(|(_, i)| super::list::host_kept(&keep, i.host)),
+            &filter,
             |img, s| {
                 for t in &img.tags {
                     s.push_str(t);

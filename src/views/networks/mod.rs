@@ -17,6 +17,8 @@ pub struct NetworksView {
     pub networks: Option<Vec<Network>>,
     pub list: ListView,
     pub error: Option<String>,
+    /// The engines' names (for `host:NAME`).
+    pub hosts: super::list::HostNames,
 }
 
 impl NetworksView {
@@ -59,9 +61,10 @@ impl Shape for NetworksView {
 
     fn refilter(&mut self, filter: &str, page: usize) {
         if let Some(nets) = &self.networks {
-            self.list.refilter(
+            let (filter, keep) = self.hosts.split(filter);
+            self.list.refilter_where(
                 nets,
-                filter,
+                &filter,
                 page,
                 |n, s| {
                     // Name, short id, driver, subnets and members.
@@ -81,6 +84,7 @@ impl Shape for NetworksView {
                 },
                 |a, b| natural_cmp(&a.name, &b.name).then(a.host.cmp(&b.host)),
                 |n| format!("{:?}/{}", n.host, n.id),
+                |n| super::list::host_kept(&keep, n.host),
             );
         }
     }

@@ -17,6 +17,8 @@ pub struct VolumesView {
     pub volumes: Option<Vec<Volume>>,
     pub list: ListView,
     pub error: Option<String>,
+    /// The engines' names (for `host:NAME`).
+    pub hosts: super::list::HostNames,
 }
 
 impl VolumesView {
@@ -93,9 +95,10 @@ impl Shape for VolumesView {
 
     fn refilter(&mut self, filter: &str, page: usize) {
         if let Some(vols) = &self.volumes {
-            self.list.refilter(
+            let (filter, keep) = self.hosts.split(filter);
+            self.list.refilter_where(
                 vols,
-                filter,
+                &filter,
                 page,
                 |v, s| {
                     // Name, driver, labels and the containers using it.
@@ -115,6 +118,7 @@ impl Shape for VolumesView {
                 },
                 |a, b| natural_cmp(&a.name, &b.name).then(a.host.cmp(&b.host)),
                 |v| format!("{:?}/{}", v.host, v.name),
+                |v| super::list::host_kept(&keep, v.host),
             );
         }
     }
