@@ -1057,3 +1057,181 @@ async fn secrets_and_configs_are_created_from_files_and_removed_without_a_value_
         d.state.status
     );
 }
+
+/// The worker's node id.
+fn worker_id() -> String {
+    let ids = sw_ok(&[
+        "node",
+        "ls",
+        "--filter",
+        "role=worker",
+        "--format",
+        "{{.ID}}",
+    ]);
+    match ids.lines().next() {
+        Some(id) => id.to_string(),
+        None => panic!("the swarm has a worker (DOCKSIDE_SWARM_WORKER=1)"),
+    }
+}
+
+/// A node's labels as `docker node inspect` has them (JSON).
+fn cli_node_labels(id: &str) -> std::collections::BTreeMap<String, String> {
+    let json = sw_ok(&["node", "inspect", id, "--format", "{{json .Spec.Labels}}"]);
+    serde_json::from_str::<Option<std::collections::BTreeMap<String, String>>>(&json)
+        .unwrap_or_else(|e| panic!("labels of {id}: {e}: {json}"))
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nodes_label_is_added_changed_and_removed_from_the_prompt() {
+    if !swarm_available() {
+        return;
+    }
+    let _nodes = NODES.lock().await;
+    let worker = worker_id();
+    let _restore = Worker(worker.clone());
+    sw_ok(&["node", "update", "--label-add", "keep=me", &worker]);
+    struct Unkeep(String);
+    impl Drop for Unkeep {
+        fn drop(&mut self) {
+            let _ = sw(&["node", "update", "--label-rm", "keep", &self.0]);
+        }
+    }
+    let _unkeep = Unkeep(worker.clone());
+    let mut d = Driver::start(Some(SOCK));
+    d.key('9');
+    let w = worker.clone();
+    assert!(
+        d.until(T, |s| s
+            .views
+            .nodes
+            .nodes
+            .iter()
+            .flatten()
+            .any(|n| n.id == w))
+            .await,
+        "nodes listed: {:?}",
+        d.state.views.nodes.error
+    );
+    let node = |s: &State| {
+        s.views
+            .nodes
+            .nodes
+            .iter()
+            .flatten()
+            .find(|n| n.id == worker)
+            .cloned()
+    };
+    // Both engines run on this machine under one hostname: the id picks the worker.
+    d.key('/');
+    type_line(&mut d, &worker[..12]);
+    assert_eq!(
+        d.state.views.nodes.selected().map(|n| n.id.clone()),
+        Some(worker.clone())
+    );
+    d.key('L');
+    assert!(
+        matches!(
+            d.state.overlay,
+            dockside::app::overlay::Overlay::Prompt {
+                kind: dockside::app::overlay::PromptKind::NodeLabels { .. },
+                ..
+            }
+        ),
+        "L asks for the labels: {:?}",
+        d.state.overlay
+    );
+    type_line(&mut d, "dockside.test=first 'zone=rack 1'");
+    assert!(
+        d.until(T, |s| node(s)
+            .is_some_and(
+                |n| n.labels.get("dockside.test") == Some(&"first".to_string())
+            ))
+        .await,
+        "the label is on screen: {:?} (status {:?})",
+        node(&d.state),
+        d.state.status
+    );
+    let labels = cli_node_labels(&worker);
+    assert_eq!(
+        labels.get("dockside.test").map(String::as_str),
+        Some("first")
+    );
+    assert_eq!(labels.get("zone").map(String::as_str), Some("rack 1"));
+    assert_eq!(
+        labels.get("keep").map(String::as_str),
+        Some("me"),
+        "the other labels stay"
+    );
+    assert!(
+        support::screen::render(&d.state).contains("dockside.test=first"),
+        "the nodes view shows the labels"
+    );
+
+    // Changed, and one removed, in one go.
+    d.key('L');
+    type_line(&mut d, "dockside.test=second -zone");
+    assert!(
+        d.until(T, |s| node(s).is_some_and(|n| n
+            .labels
+            .get("dockside.test")
+            == Some(&"second".to_string())
+            && !n.labels.contains_key("zone")))
+            .await,
+        "changed and removed on screen: {:?}",
+        node(&d.state)
+    );
+    let labels = cli_node_labels(&worker);
+    assert_eq!(
+        labels,
+        std::collections::BTreeMap::from([
+            ("dockside.test".to_string(), "second".to_string()),
+            ("keep".to_string(), "me".to_string()),
+        ]),
+        "docker node inspect"
+    );
+    d.key('L');
+    type_line(&mut d, "-dockside.test");
+    assert!(
+        d.until(T, |s| node(s)
+            .is_some_and(|n| !n.labels.contains_key("dockside.test")))
+            .await,
+        "removed on screen: {:?}",
+        node(&d.state)
+    );
+    let labels = cli_node_labels(&worker);
+    assert!(!labels.contains_key("dockside.test"), "{labels:?}");
+    assert_eq!(labels.get("keep").map(String::as_str), Some("me"));
+    assert!(
+        d.state.views.commands.entries().iter().any(|e| e.cli
+            == format!(
+                "docker node update --label-rm dockside.test {}",
+                node(&d.state).map(|n| n.hostname).unwrap_or_default()
+            )),
+        "the command log says what it did: {:?}",
+        d.state
+            .views
+            .commands
+            .entries()
+            .iter()
+            .map(|e| e.cli.clone())
+            .collect::<Vec<_>>()
+    );
+
+    // A word that is no edit: one line says so, nothing is sent.
+    d.key('L');
+    type_line(&mut d, "zone");
+    let status = d
+        .state
+        .status
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        status,
+        format!(
+            "label {}: `zone`: KEY=value sets a label, -KEY removes one",
+            node(&d.state).map(|n| n.hostname).unwrap_or_default()
+        )
+    );
+}

@@ -34,7 +34,12 @@ fn services() -> Vec<Service> {
             update_message: "update rolled back due to failure or early termination of task".into(),
             created: NOW - 86_400,
             updated: NOW - 120,
-            labels: stack("shop"),
+            labels: {
+                let mut l = stack("shop");
+                l.insert("tier".into(), "front".into());
+                l
+            },
+            env: vec!["RUST_LOG=info".into(), "DB_PASSWORD=hunter2".into()],
         },
         Service {
             id: "dddd3333eeee4444ffff".into(),

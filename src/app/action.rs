@@ -184,6 +184,8 @@ actions! {
     RemoveStack => "remove_stack": mutates,
     DeployStack => "deploy_stack": mutates,
     Drain => "drain",
+    EditLabels => "edit_labels": mutates,
+    EditEnv => "edit_env": mutates,
     Activate => "activate",
     Promote => "promote",
     Demote => "demote",

@@ -269,6 +269,19 @@ fn res_cli(r: &ResCmd) -> Option<String> {
             ServiceChange::Scale(n) => format!("docker service scale {}={n}", w(name)),
             ServiceChange::Force => format!("docker service update --force {}", w(name)),
             ServiceChange::Rollback => format!("docker service rollback {}", w(name)),
+            ServiceChange::Env(edits) => format!(
+                "docker service update{} {}",
+                super::swarm::kv_flags("env", edits),
+                w(name)
+            ),
+            ServiceChange::Labels(edits) => format!(
+                "docker service update{} {}",
+                super::swarm::kv_flags("label", edits),
+                w(name)
+            ),
+            ServiceChange::Image(image) => {
+                format!("docker service update --image {} {}", w(image), w(name))
+            }
         },
         ResCmd::RemoveService { name, .. } => format!("docker service rm {}", w(name)),
         ResCmd::RemoveStack(name) => format!("docker stack rm {}", w(name)),
@@ -278,6 +291,11 @@ fn res_cli(r: &ResCmd) -> Option<String> {
             }
             NodeChange::Role("manager") => format!("docker node promote {}", w(name)),
             NodeChange::Role(_) => format!("docker node demote {}", w(name)),
+            NodeChange::Labels(edits) => format!(
+                "docker node update{} {}",
+                super::swarm::kv_flags("label", edits),
+                w(name)
+            ),
         },
         ResCmd::RemoveNode { name, force, .. } => {
             format!(

@@ -92,6 +92,9 @@ pub fn detail(v: &ServicesView, f: &mut Frame, area: Rect, dx: &Dx) {
                 (Action::DeployStack, "deploys a stack"),
                 (Action::TabLogs, "shows the logs"),
                 (Action::Scale, "scales"),
+                (Action::UpdateImage, "updates the image"),
+                (Action::EditEnv, "edits the environment"),
+                (Action::EditLabels, "edits labels"),
                 (Action::ForceUpdate, "restarts every task"),
                 (Action::Rollback, "rolls back"),
                 (Action::Remove, "removes"),
@@ -170,6 +173,19 @@ pub fn detail(v: &ServicesView, f: &mut Frame, area: Rect, dx: &Dx) {
                 ]));
             }
         }
+    }
+    // After the tasks: they matter more in a small pane.
+    if !s.env.is_empty() {
+        let env: Vec<String> = s
+            .env
+            .iter()
+            .map(|e| crate::app::inspect::env_entry(e, false))
+            .collect();
+        l.push(dx.kv("Env", env.join(" ")));
+    }
+    let labels = s.labels_text();
+    if !labels.is_empty() {
+        l.push(dx.kv("Labels", labels));
     }
     dx.details(f, area, l);
 }

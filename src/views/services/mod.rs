@@ -326,6 +326,9 @@ impl Shape for ServicesView {
                 | Action::Scale
                 | Action::ForceUpdate
                 | Action::Rollback
+                | Action::UpdateImage
+                | Action::EditEnv
+                | Action::EditLabels
                 | Action::Remove
                 | Action::RemoveStack
                 | Action::Clear => Handled::Quiet,
@@ -359,6 +362,24 @@ impl Shape for ServicesView {
                     now.unwrap_or_default(),
                 )
             }
+            Action::UpdateImage => {
+                let image = self.selected().map(|s| s.image.clone());
+                cx.prompt(
+                    PromptKind::ServiceImage {
+                        id: id.clone(),
+                        name: name.clone(),
+                    },
+                    image.unwrap_or_default(),
+                )
+            }
+            Action::EditEnv | Action::EditLabels => cx.prompt(
+                PromptKind::ServiceKv {
+                    id: id.clone(),
+                    name: name.clone(),
+                    env: action == Action::EditEnv,
+                },
+                String::new(),
+            ),
             Action::ForceUpdate => cx.ask(
                 format!("Force an update of {name}: restart every task? (y/n)"),
                 change(ServiceChange::Force),
@@ -480,6 +501,30 @@ mod tests {
             &cx.overlay,
             Some(Overlay::Prompt { kind: PromptKind::Scale { .. }, text }) if text == "1"
         ));
+        v.on_action(Action::EditEnv, &mut cx);
+        assert!(matches!(
+            &cx.overlay,
+            Some(Overlay::Prompt { kind: PromptKind::ServiceKv { env: true, name, .. }, text })
+                if name == "api" && text.is_empty()
+        ));
+        v.on_action(Action::EditLabels, &mut cx);
+        assert!(matches!(
+            &cx.overlay,
+            Some(Overlay::Prompt {
+                kind: PromptKind::ServiceKv { env: false, .. },
+                ..
+            })
+        ));
+        v.on_action(Action::UpdateImage, &mut cx);
+        assert!(
+            matches!(
+                &cx.overlay,
+                Some(Overlay::Prompt { kind: PromptKind::ServiceImage { .. }, text })
+                    if text == "busybox:latest"
+            ),
+            "U offers the image's tag: {:?}",
+            cx.overlay
+        );
     }
 
     #[test]
