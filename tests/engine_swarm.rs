@@ -1235,3 +1235,172 @@ async fn a_nodes_label_is_added_changed_and_removed_from_the_prompt() {
         )
     );
 }
+
+/// `docker service inspect --format TEMPLATE` of a service.
+fn cli_service(name: &str, template: &str) -> String {
+    sw_ok(&["service", "inspect", name, "--format", template])
+}
+
+/// The ids of a service's tasks running now (desired and current state).
+fn running_tasks(name: &str) -> Vec<String> {
+    sw_ok(&[
+        "service",
+        "ps",
+        name,
+        "--no-trunc",
+        "--filter",
+        "desired-state=running",
+        "--format",
+        "{{.ID}} {{.CurrentState}}",
+    ])
+    .lines()
+    .filter(|l| l.contains(" Running "))
+    .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+    .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_services_environment_and_labels_are_edited_and_new_tasks_run_with_them() {
+    if !swarm_available() {
+        return;
+    }
+    let name = unique_name("dsenv");
+    let _guard = Services(vec![name.clone()]);
+    sw_ok(&[
+        "service",
+        "create",
+        "--detach",
+        "--name",
+        &name,
+        "--env",
+        "OLD=gone-soon",
+        "--env",
+        "GREETING=hi",
+        "--label",
+        "tier=old",
+        &engine::test_image(),
+        "sh",
+        "-c",
+        "echo \"greeting=$GREETING old=$OLD\"; sleep 1d",
+    ]);
+    let mut d = Driver::start(Some(SOCK));
+    d.key('8');
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| service(s, &n).is_some_and(|x| x.running == 1))
+            .await,
+        "the service runs: {:?}",
+        service(&d.state, &name)
+    );
+    assert!(wait_until(T, || running_tasks(&name).len() == 1));
+    let before = running_tasks(&name);
+    d.key('/');
+    type_line(&mut d, &name);
+    d.key('E');
+    assert!(
+        matches!(
+            d.state.overlay,
+            dockside::app::overlay::Overlay::Prompt {
+                kind: dockside::app::overlay::PromptKind::ServiceKv { env: true, .. },
+                ..
+            }
+        ),
+        "E asks for the environment: {:?}",
+        d.state.overlay
+    );
+    type_line(&mut d, "'GREETING=hello there' -OLD NEW=1");
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| service(s, &n)
+            .is_some_and(|x| x.env == ["GREETING=hello there", "NEW=1"]))
+            .await,
+        "the new environment is on screen: {:?} (status {:?})",
+        service(&d.state, &name),
+        d.state.status
+    );
+    assert_eq!(
+        cli_service(&name, "{{json .Spec.TaskTemplate.ContainerSpec.Env}}"),
+        r#"["GREETING=hello there","NEW=1"]"#,
+        "docker service inspect: in the task template"
+    );
+    // A new task replaces the old one, and runs with it.
+    assert!(
+        wait_until(T, || {
+            let now = running_tasks(&name);
+            now.len() == 1 && now != before
+        }),
+        "a new task runs: {:?} (before {before:?})",
+        running_tasks(&name)
+    );
+    let logs_have = |want: &str| {
+        let out = sw(&["service", "logs", "--raw", &name]);
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .any(|l| l == want)
+    };
+    assert!(
+        wait_until(T, || logs_have("greeting=hello there old=")),
+        "the new task sees the variable and not the removed one: {}",
+        String::from_utf8_lossy(&sw(&["service", "logs", "--raw", &name]).stdout)
+    );
+    assert!(
+        d.state
+            .views
+            .commands
+            .entries()
+            .iter()
+            .any(|e| e.cli
+                == format!(
+                    "docker service update --env-add 'GREETING=hello there' --env-rm OLD --env-add NEW=1 {name}"
+                )),
+        "the command log says what it did"
+    );
+
+    // The service's labels.
+    d.key('L');
+    type_line(&mut d, "tier=api owner=ops");
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| service(s, &n).is_some_and(|x| x
+            .labels
+            .get("tier")
+            .is_some_and(|v| v == "api")))
+            .await,
+        "the label is on screen: {:?}",
+        service(&d.state, &name)
+    );
+    assert_eq!(
+        cli_service(&name, "{{json .Spec.Labels}}"),
+        r#"{"owner":"ops","tier":"api"}"#
+    );
+    d.key('L');
+    type_line(&mut d, "-owner");
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| service(s, &n)
+            .is_some_and(|x| !x.labels.contains_key("owner")))
+            .await,
+        "removed on screen"
+    );
+    assert_eq!(
+        cli_service(&name, "{{json .Spec.Labels}}"),
+        r#"{"tier":"api"}"#
+    );
+    assert_eq!(
+        cli_service(&name, "{{json .Spec.TaskTemplate.ContainerSpec.Env}}"),
+        r#"["GREETING=hello there","NEW=1"]"#,
+        "the environment stays as it was"
+    );
+
+    // What is no edit is refused in one line.
+    d.key('E');
+    type_line(&mut d, "NOVALUE");
+    assert_eq!(
+        d.state
+            .status
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default(),
+        format!("{name}: `NOVALUE`: KEY=value sets a variable, -KEY removes one")
+    );
+}
