@@ -1404,3 +1404,206 @@ async fn a_services_environment_and_labels_are_edited_and_new_tasks_run_with_the
         format!("{name}: `NOVALUE`: KEY=value sets a variable, -KEY removes one")
     );
 }
+
+/// Builds the test image with a label on the main engine and pushes it to `reference` (in a
+/// loopback registry); the local images are removed again. The pushed digest.
+fn build_and_push(reference: &str, label: &str) -> String {
+    use std::io::Write;
+    let local = unique_name("dsswarm-img");
+    let dockerfile = format!(
+        "FROM {}\nLABEL dockside.test={label}\n",
+        engine::test_image()
+    );
+    let mut child = Command::new("docker")
+        .args(["build", "-q", "-t", &local, "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("docker build: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(dockerfile.as_bytes())
+            .unwrap_or_else(|e| panic!("docker build stdin: {e}"));
+    }
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("docker build: {e}"));
+    assert!(
+        out.status.success(),
+        "docker build: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    engine::docker_ok(&["tag", &local, reference]);
+    let pushed = engine::docker(&["push", reference]);
+    let _ = engine::docker(&["rmi", reference, &local]);
+    assert!(
+        pushed.status.success(),
+        "docker push {reference}: {}",
+        String::from_utf8_lossy(&pushed.stderr)
+    );
+    // "live: digest: sha256:… size: 527"
+    let text = String::from_utf8_lossy(&pushed.stdout).to_string();
+    text.split_whitespace()
+        .skip_while(|w| *w != "digest:")
+        .nth(1)
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no digest in the push output: {text}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_services_image_is_updated_to_its_tags_new_digest_task_by_task() {
+    if !swarm_available() {
+        return;
+    }
+    let Some(reg) = support::registry::start("swarm-reg", None) else {
+        assert!(
+            !engine::engine_required(),
+            "docker-registry is not installed (scripts/engine.sh installs it)"
+        );
+        return;
+    };
+    let tag = format!("{}/dockside-swarm/app:live", reg.host());
+    let v1 = build_and_push(&tag, "v1");
+    let name = unique_name("dsimage");
+    let _guard = Services(vec![name.clone()]);
+    // Pinned to v1 by the CLI (it resolves the tag's digest itself).
+    sw_ok(&[
+        "service",
+        "create",
+        "--detach",
+        "--name",
+        &name,
+        "--replicas",
+        "2",
+        "--update-parallelism",
+        "1",
+        &tag,
+        "sleep",
+        "1d",
+    ]);
+    assert_eq!(
+        cli_service(&name, "{{.Spec.TaskTemplate.ContainerSpec.Image}}"),
+        format!("{tag}@{v1}")
+    );
+    let mut d = Driver::start(Some(SOCK));
+    d.key('8');
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| service(s, &n).is_some_and(|x| x.running == 2))
+            .await,
+        "the service runs v1 on both nodes: {:?}",
+        service(&d.state, &name)
+    );
+    assert_eq!(
+        service(&d.state, &name).and_then(|x| x.digest.clone()),
+        Some(v1.clone())
+    );
+
+    // v2 under the same tag: the service still runs v1 until asked.
+    let v2 = build_and_push(&tag, "v2");
+    assert_ne!(v1, v2);
+    d.key('/');
+    type_line(&mut d, &name);
+    d.key('U');
+    match &d.state.overlay {
+        dockside::app::overlay::Overlay::Prompt {
+            kind: dockside::app::overlay::PromptKind::ServiceImage { .. },
+            text,
+        } => assert_eq!(*text, tag, "the tag is offered"),
+        other => panic!("U asks for the image: {other:?}"),
+    }
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    let n = name.clone();
+    let w = v2.clone();
+    assert!(
+        d.until(T, |s| service(s, &n)
+            .is_some_and(|x| x.digest.as_deref() == Some(w.as_str())
+                && x.running == 2
+                && !x.converging()))
+            .await,
+        "the service converges on v2: {:?} (status {:?})",
+        service(&d.state, &name),
+        d.state.status
+    );
+    assert_eq!(
+        cli_service(&name, "{{.Spec.TaskTemplate.ContainerSpec.Image}}"),
+        format!("{tag}@{v2}"),
+        "docker service inspect"
+    );
+    assert_eq!(
+        cli_service(&name, "{{.UpdateStatus.State}}"),
+        "completed",
+        "the rolling update completed"
+    );
+    // Every task running now runs v2, as dockside's tasks pane shows them.
+    let want = format!("{tag}@{v2}");
+    let n = name.clone();
+    let wt = want.clone();
+    assert!(
+        d.until(T, |s| s
+            .views
+            .services
+            .selected_tasks()
+            .and_then(|r| r.as_ref().ok())
+            .is_some_and(|t| {
+                let live: Vec<_> = t
+                    .iter()
+                    .filter(|t| {
+                        t.desired == "running"
+                            && t.service_id
+                                == service(s, &n).map(|x| x.id.clone()).unwrap_or_default()
+                    })
+                    .collect();
+                live.len() == 2 && live.iter().all(|t| t.image == wt && t.state == "running")
+            }))
+        .await,
+        "both tasks on v2 in the tasks pane: {:?}",
+        d.state.views.services.tasks
+    );
+    let cli_images = sw_ok(&[
+        "service",
+        "ps",
+        &name,
+        "--no-trunc",
+        "--filter",
+        "desired-state=running",
+        "--format",
+        "{{.Image}} {{.CurrentState}}",
+    ]);
+    assert_eq!(
+        cli_images
+            .lines()
+            .filter(|l| l.starts_with(&format!("{want} Running")))
+            .count(),
+        2,
+        "docker service ps: {cli_images}"
+    );
+    assert!(
+        d.state
+            .status
+            .as_ref()
+            .is_some_and(|m| m.text.contains(&v2)),
+        "the status line tells the digest: {:?}",
+        d.state.status
+    );
+
+    // A tag the registry does not have: one line says so, the service is left alone.
+    d.key('U');
+    d.key_code(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    type_line(&mut d, &format!("{}/dockside-swarm/app:nope", reg.host()));
+    assert!(
+        d.until(T, |s| s
+            .status
+            .as_ref()
+            .is_some_and(|m| m.text.contains("cannot resolve")))
+            .await,
+        "{:?}",
+        d.state.status
+    );
+    assert_eq!(
+        cli_service(&name, "{{.Spec.TaskTemplate.ContainerSpec.Image}}"),
+        want,
+        "unchanged"
+    );
+}

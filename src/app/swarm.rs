@@ -96,9 +96,24 @@ pub struct Task {
     /// Unix seconds of the current state.
     pub since: i64,
     pub container_id: String,
+    /// The image the task runs (`name:tag@sha256:…` when pinned).
+    pub image: String,
 }
 
 impl Task {
+    /// What tells the task's image from another in a rolling update: the digest's first 12
+    /// hex digits when pinned, else the tag.
+    pub fn image_short(&self) -> &str {
+        match self.image.split_once("@sha256:") {
+            Some((_, d)) => d.get(..12).unwrap_or(d),
+            None => self
+                .image
+                .rsplit_once(':')
+                .filter(|(_, t)| !t.contains('/'))
+                .map_or("latest", |(_, t)| t),
+        }
+    }
+
     pub fn short_id(&self) -> &str {
         self.id.get(..12).unwrap_or(&self.id)
     }
@@ -499,6 +514,21 @@ mod tests {
             ),
             " --label-add 'a=x y' --label-rm b"
         );
+    }
+
+    #[test]
+    fn a_tasks_image_is_told_by_its_digest_or_tag() {
+        let t = |image: &str| Task {
+            image: image.into(),
+            ..Task::default()
+        };
+        assert_eq!(
+            t("127.0.0.1:5000/app:live@sha256:0123456789abcdef0123").image_short(),
+            "0123456789ab"
+        );
+        assert_eq!(t("127.0.0.1:5000/app:v3").image_short(), "v3");
+        assert_eq!(t("127.0.0.1:5000/app").image_short(), "latest");
+        assert_eq!(t("busybox").image_short(), "latest");
     }
 
     #[test]

@@ -162,6 +162,12 @@ async fn node_names(docker: &Docker) -> HashMap<String, String> {
 }
 
 fn task_of(t: bollard::models::Task, names: &HashMap<String, String>) -> Task {
+    let image = t
+        .spec
+        .as_ref()
+        .and_then(|s| s.container_spec.as_ref())
+        .and_then(|c| c.image.clone())
+        .unwrap_or_default();
     let status = t.status.unwrap_or_default();
     let node_id = t.node_id.unwrap_or_default();
     Task {
@@ -179,6 +185,7 @@ fn task_of(t: bollard::models::Task, names: &HashMap<String, String>) -> Task {
             .container_status
             .and_then(|c| c.container_id)
             .unwrap_or_default(),
+        image,
     }
 }
 
