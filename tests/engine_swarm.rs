@@ -1607,3 +1607,136 @@ async fn a_services_image_is_updated_to_its_tags_new_digest_task_by_task() {
         "unchanged"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e_opens_a_shell_in_a_task_on_this_engine_and_says_where_another_runs() {
+    if !swarm_available() {
+        return;
+    }
+    // Both nodes active: one task on each.
+    let _nodes = NODES.lock().await;
+    let name = unique_name("dsshell");
+    let _guard = Services(vec![name.clone()]);
+    sw_ok(&[
+        "service",
+        "create",
+        "--detach",
+        "--name",
+        &name,
+        "--mode",
+        "global",
+        &engine::test_image(),
+        "sleep",
+        "1d",
+    ]);
+    let me = sw_ok(&["info", "--format", "{{.Swarm.NodeID}}"]);
+    let mut d = Driver::start(Some(SOCK));
+    d.key('8');
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| service(s, &n).is_some_and(|x| x.running == 2))
+            .await,
+        "a task on each node: {:?}",
+        service(&d.state, &name)
+    );
+    d.key('/');
+    type_line(&mut d, &name);
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    let running = |s: &State| -> Vec<dockside::app::swarm::Task> {
+        match s.views.services.selected_tasks() {
+            Some(Ok(t)) => t.iter().filter(|t| t.state == "running").cloned().collect(),
+            _ => Vec::new(),
+        }
+    };
+    assert!(
+        d.until(T, |s| running(s).len() == 2).await,
+        "both tasks running in the pane: {:?}",
+        d.state.views.services.tasks
+    );
+    let all = match d.state.views.services.selected_tasks() {
+        Some(Ok(t)) => t.clone(),
+        other => panic!("tasks: {other:?}"),
+    };
+    for t in &all {
+        assert_eq!(t.here, t.node_id == me, "{t:?} (this engine is node {me})");
+    }
+    let at = |here: bool| {
+        all.iter()
+            .position(|t| t.state == "running" && t.here == here)
+            .unwrap_or_else(|| panic!("a running task with here={here}: {all:?}"))
+    };
+    let pick = |d: &mut Driver, i: usize| {
+        for _ in 0..all.len() {
+            d.key('[');
+        }
+        for _ in 0..i {
+            d.key(']');
+        }
+    };
+
+    // The worker's task: one line says where it runs.
+    let far = &all[at(false)];
+    pick(&mut d, at(false));
+    assert_eq!(
+        d.state.views.services.picked_task().map(|t| t.id.clone()),
+        Some(far.id.clone())
+    );
+    d.key('e');
+    let status = d
+        .state
+        .status
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(
+        status.contains(&format!("runs on node {}", far.node))
+            && status.contains(&far.node_id[..12])
+            && status.contains("dockside is not connected to that engine"),
+        "{status}"
+    );
+    assert_eq!(d.state.view, View::Services, "no shell elsewhere");
+
+    // The manager's own: a shell in its container, in the containers view.
+    let near = all[at(true)].clone();
+    let cid = near.container_id.clone();
+    let c = cid.clone();
+    assert!(
+        d.until(T, |s| s.containers.contains_key(&c)).await,
+        "the task's container is listed here"
+    );
+    pick(&mut d, at(true));
+    d.key('e');
+    assert_eq!(d.state.view, View::Containers, "{:?}", d.state.status);
+    assert_eq!(
+        d.state
+            .exec
+            .active_session()
+            .map(|s| s.container_id.clone()),
+        Some(cid.clone()),
+        "a shell in the task's container"
+    );
+    // It answers from inside: a task's hostname is its container's short id.
+    assert!(
+        d.until(T, |s| s
+            .exec
+            .active_session()
+            .is_some_and(|x| x.screen_text().contains('#')))
+            .await,
+        "the shell's prompt: {:?}",
+        d.state.exec.active_session().map(|s| s.screen_text())
+    );
+    for ch in "hostname".chars() {
+        d.key_code(KeyCode::Char(ch), KeyModifiers::NONE);
+    }
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    let short = cid[..12].to_string();
+    assert!(
+        d.until(T, |s| s.exec.active_session().is_some_and(|x| x
+            .screen_text()
+            .lines()
+            .any(|l| l.trim() == short)))
+            .await,
+        "hostname answered {short}: {:?}",
+        d.state.exec.active_session().map(|s| s.screen_text())
+    );
+}

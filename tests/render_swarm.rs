@@ -89,6 +89,7 @@ fn tasks() -> Vec<Task> {
         } else {
             "registry.local:5000/shop/api:v3".into()
         },
+        here: node == "mgr-1",
     };
     vec![
         t(1, "mgr-1", "running", "", "c0ffee000111222333"),

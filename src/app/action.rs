@@ -186,6 +186,8 @@ actions! {
     Drain => "drain",
     EditLabels => "edit_labels": mutates,
     EditEnv => "edit_env": mutates,
+    NextTask => "next_task",
+    PrevTask => "prev_task",
     Activate => "activate",
     Promote => "promote",
     Demote => "demote",

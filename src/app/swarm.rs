@@ -98,6 +98,8 @@ pub struct Task {
     pub container_id: String,
     /// The image the task runs (`name:tag@sha256:…` when pinned).
     pub image: String,
+    /// Its node is the engine dockside is connected to (its container is reachable).
+    pub here: bool,
 }
 
 impl Task {

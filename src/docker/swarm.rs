@@ -161,7 +161,7 @@ async fn node_names(docker: &Docker) -> HashMap<String, String> {
         .collect()
 }
 
-fn task_of(t: bollard::models::Task, names: &HashMap<String, String>) -> Task {
+fn task_of(t: bollard::models::Task, names: &HashMap<String, String>, me: &str) -> Task {
     let image = t
         .spec
         .as_ref()
@@ -171,6 +171,7 @@ fn task_of(t: bollard::models::Task, names: &HashMap<String, String>) -> Task {
     let status = t.status.unwrap_or_default();
     let node_id = t.node_id.unwrap_or_default();
     Task {
+        here: !me.is_empty() && node_id == me,
         id: t.id.unwrap_or_default(),
         service_id: t.service_id.unwrap_or_default(),
         slot: t.slot.unwrap_or(0),
@@ -195,11 +196,15 @@ pub async fn tasks(docker: &Docker, service_id: &str) -> Result<Vec<Task>, Strin
     let opts = ListTasksOptions {
         filters: Some(filters),
     };
-    let (list, names) = tokio::join!(docker.list_tasks(Some(opts)), node_names(docker));
+    let (list, names, me) = tokio::join!(
+        docker.list_tasks(Some(opts)),
+        node_names(docker),
+        self_node(docker)
+    );
     let mut tasks: Vec<Task> = list
         .map_err(friendly)?
         .into_iter()
-        .map(|t| task_of(t, &names))
+        .map(|t| task_of(t, &names, &me))
         .collect();
     tasks.sort_by(|a, b| {
         a.slot

@@ -181,7 +181,8 @@ pub fn detail(v: &ServicesView, f: &mut Frame, area: Rect, dx: &Dx) {
             l.push(Line::from(Span::styled("No tasks", theme.dim())))
         }
         Some(Ok(tasks)) => {
-            for t in tasks {
+            let picked = v.task_cursor.min(tasks.len().saturating_sub(1));
+            for (i, t) in tasks.iter().enumerate() {
                 let style = match t.state.as_str() {
                     "running" | "complete" => theme.ok(),
                     "failed" | "rejected" | "orphaned" => theme.bad(),
@@ -205,12 +206,18 @@ pub fn detail(v: &ServicesView, f: &mut Frame, area: Rect, dx: &Dx) {
                 if show_image {
                     rest.push_str(&format!("{:<12} ", t.image_short()));
                 }
-                l.push(Line::from(vec![
+                let line = Line::from(vec![
                     Span::raw(format!("{slot:<6} {:<16} {:<9} ", t.node, t.desired)),
                     Span::styled(format!("{:<10}", t.state), style),
                     Span::raw(rest),
                     Span::styled(why, theme.bad()),
-                ]));
+                ]);
+                // The picked task (for a shell), when there is more than one to pick from.
+                l.push(if i == picked && tasks.len() > 1 {
+                    line.style(theme.selected(false))
+                } else {
+                    line
+                });
             }
         }
     }
