@@ -324,20 +324,6 @@ pub fn apply_to_env(env: &mut Vec<String>, edits: &[KvEdit]) {
     }
 }
 
-/// `--label-add K=V --label-rm K` (or `--env-…` with `flag` "env").
-pub fn kv_flags(flag: &str, edits: &[KvEdit]) -> String {
-    edits
-        .iter()
-        .map(|e| match e {
-            KvEdit::Set(k, v) => format!(
-                " --{flag}-add {}",
-                super::cli::shell_word(&format!("{k}={v}"))
-            ),
-            KvEdit::Remove(k) => format!(" --{flag}-rm {}", super::cli::shell_word(k)),
-        })
-        .collect()
-}
-
 /// A change asked of a node.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NodeChange {
@@ -508,13 +494,6 @@ mod tests {
         assert_eq!(
             labels,
             std::collections::HashMap::from([("b".to_string(), "2".to_string())])
-        );
-        assert_eq!(
-            kv_flags(
-                "label",
-                &parse_kv_edits("'a=x y' -b", "label").expect("valid")
-            ),
-            " --label-add 'a=x y' --label-rm b"
         );
     }
 
