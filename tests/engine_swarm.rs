@@ -1057,3 +1057,686 @@ async fn secrets_and_configs_are_created_from_files_and_removed_without_a_value_
         d.state.status
     );
 }
+
+/// The worker's node id.
+fn worker_id() -> String {
+    let ids = sw_ok(&[
+        "node",
+        "ls",
+        "--filter",
+        "role=worker",
+        "--format",
+        "{{.ID}}",
+    ]);
+    match ids.lines().next() {
+        Some(id) => id.to_string(),
+        None => panic!("the swarm has a worker (DOCKSIDE_SWARM_WORKER=1)"),
+    }
+}
+
+/// A node's labels as `docker node inspect` has them (JSON).
+fn cli_node_labels(id: &str) -> std::collections::BTreeMap<String, String> {
+    let json = sw_ok(&["node", "inspect", id, "--format", "{{json .Spec.Labels}}"]);
+    serde_json::from_str::<Option<std::collections::BTreeMap<String, String>>>(&json)
+        .unwrap_or_else(|e| panic!("labels of {id}: {e}: {json}"))
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nodes_label_is_added_changed_and_removed_from_the_prompt() {
+    if !swarm_available() {
+        return;
+    }
+    let _nodes = NODES.lock().await;
+    let worker = worker_id();
+    let _restore = Worker(worker.clone());
+    sw_ok(&["node", "update", "--label-add", "keep=me", &worker]);
+    struct Unkeep(String);
+    impl Drop for Unkeep {
+        fn drop(&mut self) {
+            let _ = sw(&["node", "update", "--label-rm", "keep", &self.0]);
+        }
+    }
+    let _unkeep = Unkeep(worker.clone());
+    let mut d = Driver::start(Some(SOCK));
+    d.key('9');
+    let w = worker.clone();
+    assert!(
+        d.until(T, |s| s
+            .views
+            .nodes
+            .nodes
+            .iter()
+            .flatten()
+            .any(|n| n.id == w))
+            .await,
+        "nodes listed: {:?}",
+        d.state.views.nodes.error
+    );
+    let node = |s: &State| {
+        s.views
+            .nodes
+            .nodes
+            .iter()
+            .flatten()
+            .find(|n| n.id == worker)
+            .cloned()
+    };
+    // Both engines run on this machine under one hostname: the id picks the worker.
+    d.key('/');
+    type_line(&mut d, &worker[..12]);
+    assert_eq!(
+        d.state.views.nodes.selected().map(|n| n.id.clone()),
+        Some(worker.clone())
+    );
+    d.key('L');
+    assert!(
+        matches!(
+            d.state.overlay,
+            dockside::app::overlay::Overlay::Prompt {
+                kind: dockside::app::overlay::PromptKind::NodeLabels { .. },
+                ..
+            }
+        ),
+        "L asks for the labels: {:?}",
+        d.state.overlay
+    );
+    type_line(&mut d, "dockside.test=first 'zone=rack 1'");
+    assert!(
+        d.until(T, |s| node(s)
+            .is_some_and(
+                |n| n.labels.get("dockside.test") == Some(&"first".to_string())
+            ))
+        .await,
+        "the label is on screen: {:?} (status {:?})",
+        node(&d.state),
+        d.state.status
+    );
+    let labels = cli_node_labels(&worker);
+    assert_eq!(
+        labels.get("dockside.test").map(String::as_str),
+        Some("first")
+    );
+    assert_eq!(labels.get("zone").map(String::as_str), Some("rack 1"));
+    assert_eq!(
+        labels.get("keep").map(String::as_str),
+        Some("me"),
+        "the other labels stay"
+    );
+    assert!(
+        support::screen::render(&d.state).contains("dockside.test=first"),
+        "the nodes view shows the labels"
+    );
+
+    // Changed, and one removed, in one go.
+    d.key('L');
+    type_line(&mut d, "dockside.test=second -zone");
+    assert!(
+        d.until(T, |s| node(s).is_some_and(|n| n
+            .labels
+            .get("dockside.test")
+            == Some(&"second".to_string())
+            && !n.labels.contains_key("zone")))
+            .await,
+        "changed and removed on screen: {:?}",
+        node(&d.state)
+    );
+    let labels = cli_node_labels(&worker);
+    assert_eq!(
+        labels,
+        std::collections::BTreeMap::from([
+            ("dockside.test".to_string(), "second".to_string()),
+            ("keep".to_string(), "me".to_string()),
+        ]),
+        "docker node inspect"
+    );
+    d.key('L');
+    type_line(&mut d, "-dockside.test");
+    assert!(
+        d.until(T, |s| node(s)
+            .is_some_and(|n| !n.labels.contains_key("dockside.test")))
+            .await,
+        "removed on screen: {:?}",
+        node(&d.state)
+    );
+    let labels = cli_node_labels(&worker);
+    assert!(!labels.contains_key("dockside.test"), "{labels:?}");
+    assert_eq!(labels.get("keep").map(String::as_str), Some("me"));
+    assert!(
+        d.state.views.commands.entries().iter().any(|e| e.cli
+            == format!(
+                "docker node update --label-rm dockside.test {}",
+                node(&d.state).map(|n| n.hostname).unwrap_or_default()
+            )),
+        "the command log says what it did: {:?}",
+        d.state
+            .views
+            .commands
+            .entries()
+            .iter()
+            .map(|e| e.cli.clone())
+            .collect::<Vec<_>>()
+    );
+
+    // A word that is no edit: one line says so, nothing is sent.
+    d.key('L');
+    type_line(&mut d, "zone");
+    let status = d
+        .state
+        .status
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        status,
+        format!(
+            "label {}: `zone`: KEY=value sets a label, -KEY removes one",
+            node(&d.state).map(|n| n.hostname).unwrap_or_default()
+        )
+    );
+}
+
+/// `docker service inspect --format TEMPLATE` of a service.
+fn cli_service(name: &str, template: &str) -> String {
+    sw_ok(&["service", "inspect", name, "--format", template])
+}
+
+/// The ids of a service's tasks running now (desired and current state).
+fn running_tasks(name: &str) -> Vec<String> {
+    sw_ok(&[
+        "service",
+        "ps",
+        name,
+        "--no-trunc",
+        "--filter",
+        "desired-state=running",
+        "--format",
+        "{{.ID}} {{.CurrentState}}",
+    ])
+    .lines()
+    .filter(|l| l.contains(" Running "))
+    .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+    .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_services_environment_and_labels_are_edited_and_new_tasks_run_with_them() {
+    if !swarm_available() {
+        return;
+    }
+    let name = unique_name("dsenv");
+    let _guard = Services(vec![name.clone()]);
+    sw_ok(&[
+        "service",
+        "create",
+        "--detach",
+        "--name",
+        &name,
+        "--env",
+        "OLD=gone-soon",
+        "--env",
+        "GREETING=hi",
+        "--label",
+        "tier=old",
+        &engine::test_image(),
+        "sh",
+        "-c",
+        "echo \"greeting=$GREETING old=$OLD\"; sleep 1d",
+    ]);
+    let mut d = Driver::start(Some(SOCK));
+    d.key('8');
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| service(s, &n).is_some_and(|x| x.running == 1))
+            .await,
+        "the service runs: {:?}",
+        service(&d.state, &name)
+    );
+    assert!(wait_until(T, || running_tasks(&name).len() == 1));
+    let before = running_tasks(&name);
+    d.key('/');
+    type_line(&mut d, &name);
+    d.key('E');
+    assert!(
+        matches!(
+            d.state.overlay,
+            dockside::app::overlay::Overlay::Prompt {
+                kind: dockside::app::overlay::PromptKind::ServiceKv { env: true, .. },
+                ..
+            }
+        ),
+        "E asks for the environment: {:?}",
+        d.state.overlay
+    );
+    type_line(&mut d, "'GREETING=hello there' -OLD NEW=1");
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| service(s, &n)
+            .is_some_and(|x| x.env == ["GREETING=hello there", "NEW=1"]))
+            .await,
+        "the new environment is on screen: {:?} (status {:?})",
+        service(&d.state, &name),
+        d.state.status
+    );
+    assert_eq!(
+        cli_service(&name, "{{json .Spec.TaskTemplate.ContainerSpec.Env}}"),
+        r#"["GREETING=hello there","NEW=1"]"#,
+        "docker service inspect: in the task template"
+    );
+    // A new task replaces the old one, and runs with it.
+    assert!(
+        wait_until(T, || {
+            let now = running_tasks(&name);
+            now.len() == 1 && now != before
+        }),
+        "a new task runs: {:?} (before {before:?})",
+        running_tasks(&name)
+    );
+    let logs_have = |want: &str| {
+        let out = sw(&["service", "logs", "--raw", &name]);
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .any(|l| l == want)
+    };
+    assert!(
+        wait_until(T, || logs_have("greeting=hello there old=")),
+        "the new task sees the variable and not the removed one: {}",
+        String::from_utf8_lossy(&sw(&["service", "logs", "--raw", &name]).stdout)
+    );
+    assert!(
+        d.state
+            .views
+            .commands
+            .entries()
+            .iter()
+            .any(|e| e.cli
+                == format!(
+                    "docker service update --env-add 'GREETING=hello there' --env-rm OLD --env-add NEW=1 {name}"
+                )),
+        "the command log says what it did"
+    );
+
+    // The service's labels.
+    d.key('L');
+    type_line(&mut d, "tier=api owner=ops");
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| service(s, &n).is_some_and(|x| x
+            .labels
+            .get("tier")
+            .is_some_and(|v| v == "api")))
+            .await,
+        "the label is on screen: {:?}",
+        service(&d.state, &name)
+    );
+    assert_eq!(
+        cli_service(&name, "{{json .Spec.Labels}}"),
+        r#"{"owner":"ops","tier":"api"}"#
+    );
+    d.key('L');
+    type_line(&mut d, "-owner");
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| service(s, &n)
+            .is_some_and(|x| !x.labels.contains_key("owner")))
+            .await,
+        "removed on screen"
+    );
+    assert_eq!(
+        cli_service(&name, "{{json .Spec.Labels}}"),
+        r#"{"tier":"api"}"#
+    );
+    assert_eq!(
+        cli_service(&name, "{{json .Spec.TaskTemplate.ContainerSpec.Env}}"),
+        r#"["GREETING=hello there","NEW=1"]"#,
+        "the environment stays as it was"
+    );
+
+    // What is no edit is refused in one line.
+    d.key('E');
+    type_line(&mut d, "NOVALUE");
+    assert_eq!(
+        d.state
+            .status
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default(),
+        format!("{name}: `NOVALUE`: KEY=value sets a variable, -KEY removes one")
+    );
+}
+
+/// Builds the test image with a label on the main engine and pushes it to `reference` (in a
+/// loopback registry); the local images are removed again. The pushed digest.
+fn build_and_push(reference: &str, label: &str) -> String {
+    use std::io::Write;
+    let local = unique_name("dsswarm-img");
+    let dockerfile = format!(
+        "FROM {}\nLABEL dockside.test={label}\n",
+        engine::test_image()
+    );
+    let mut child = Command::new("docker")
+        .args(["build", "-q", "-t", &local, "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("docker build: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(dockerfile.as_bytes())
+            .unwrap_or_else(|e| panic!("docker build stdin: {e}"));
+    }
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("docker build: {e}"));
+    assert!(
+        out.status.success(),
+        "docker build: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    engine::docker_ok(&["tag", &local, reference]);
+    let pushed = engine::docker(&["push", reference]);
+    let _ = engine::docker(&["rmi", reference, &local]);
+    assert!(
+        pushed.status.success(),
+        "docker push {reference}: {}",
+        String::from_utf8_lossy(&pushed.stderr)
+    );
+    // "live: digest: sha256:… size: 527"
+    let text = String::from_utf8_lossy(&pushed.stdout).to_string();
+    text.split_whitespace()
+        .skip_while(|w| *w != "digest:")
+        .nth(1)
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no digest in the push output: {text}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_services_image_is_updated_to_its_tags_new_digest_task_by_task() {
+    if !swarm_available() {
+        return;
+    }
+    let Some(reg) = support::registry::start("swarm-reg", None) else {
+        assert!(
+            !engine::engine_required(),
+            "docker-registry is not installed (scripts/engine.sh installs it)"
+        );
+        return;
+    };
+    let tag = format!("{}/dockside-swarm/app:live", reg.host());
+    let v1 = build_and_push(&tag, "v1");
+    let name = unique_name("dsimage");
+    let _guard = Services(vec![name.clone()]);
+    // Pinned to v1 by the CLI (it resolves the tag's digest itself).
+    sw_ok(&[
+        "service",
+        "create",
+        "--detach",
+        "--name",
+        &name,
+        "--replicas",
+        "2",
+        "--update-parallelism",
+        "1",
+        &tag,
+        "sleep",
+        "1d",
+    ]);
+    assert_eq!(
+        cli_service(&name, "{{.Spec.TaskTemplate.ContainerSpec.Image}}"),
+        format!("{tag}@{v1}")
+    );
+    let mut d = Driver::start(Some(SOCK));
+    d.key('8');
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| service(s, &n).is_some_and(|x| x.running == 2))
+            .await,
+        "the service runs v1 on both nodes: {:?}",
+        service(&d.state, &name)
+    );
+    assert_eq!(
+        service(&d.state, &name).and_then(|x| x.digest.clone()),
+        Some(v1.clone())
+    );
+
+    // v2 under the same tag: the service still runs v1 until asked.
+    let v2 = build_and_push(&tag, "v2");
+    assert_ne!(v1, v2);
+    d.key('/');
+    type_line(&mut d, &name);
+    d.key('U');
+    match &d.state.overlay {
+        dockside::app::overlay::Overlay::Prompt {
+            kind: dockside::app::overlay::PromptKind::ServiceImage { .. },
+            text,
+        } => assert_eq!(*text, tag, "the tag is offered"),
+        other => panic!("U asks for the image: {other:?}"),
+    }
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    let n = name.clone();
+    let w = v2.clone();
+    assert!(
+        d.until(T, |s| service(s, &n)
+            .is_some_and(|x| x.digest.as_deref() == Some(w.as_str())
+                && x.running == 2
+                && !x.converging()))
+            .await,
+        "the service converges on v2: {:?} (status {:?})",
+        service(&d.state, &name),
+        d.state.status
+    );
+    assert_eq!(
+        cli_service(&name, "{{.Spec.TaskTemplate.ContainerSpec.Image}}"),
+        format!("{tag}@{v2}"),
+        "docker service inspect"
+    );
+    assert_eq!(
+        cli_service(&name, "{{.UpdateStatus.State}}"),
+        "completed",
+        "the rolling update completed"
+    );
+    // Every task running now runs v2, as dockside's tasks pane shows them.
+    let want = format!("{tag}@{v2}");
+    let n = name.clone();
+    let wt = want.clone();
+    assert!(
+        d.until(T, |s| s
+            .views
+            .services
+            .selected_tasks()
+            .and_then(|r| r.as_ref().ok())
+            .is_some_and(|t| {
+                let live: Vec<_> = t
+                    .iter()
+                    .filter(|t| {
+                        t.desired == "running"
+                            && t.service_id
+                                == service(s, &n).map(|x| x.id.clone()).unwrap_or_default()
+                    })
+                    .collect();
+                live.len() == 2 && live.iter().all(|t| t.image == wt && t.state == "running")
+            }))
+        .await,
+        "both tasks on v2 in the tasks pane: {:?}",
+        d.state.views.services.tasks
+    );
+    let cli_images = sw_ok(&[
+        "service",
+        "ps",
+        &name,
+        "--no-trunc",
+        "--filter",
+        "desired-state=running",
+        "--format",
+        "{{.Image}} {{.CurrentState}}",
+    ]);
+    assert_eq!(
+        cli_images
+            .lines()
+            .filter(|l| l.starts_with(&format!("{want} Running")))
+            .count(),
+        2,
+        "docker service ps: {cli_images}"
+    );
+    assert!(
+        d.state
+            .status
+            .as_ref()
+            .is_some_and(|m| m.text.contains(&v2)),
+        "the status line tells the digest: {:?}",
+        d.state.status
+    );
+
+    // A tag the registry does not have: one line says so, the service is left alone.
+    d.key('U');
+    d.key_code(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    type_line(&mut d, &format!("{}/dockside-swarm/app:nope", reg.host()));
+    assert!(
+        d.until(T, |s| s
+            .status
+            .as_ref()
+            .is_some_and(|m| m.text.contains("cannot resolve")))
+            .await,
+        "{:?}",
+        d.state.status
+    );
+    assert_eq!(
+        cli_service(&name, "{{.Spec.TaskTemplate.ContainerSpec.Image}}"),
+        want,
+        "unchanged"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e_opens_a_shell_in_a_task_on_this_engine_and_says_where_another_runs() {
+    if !swarm_available() {
+        return;
+    }
+    // Both nodes active: one task on each.
+    let _nodes = NODES.lock().await;
+    let name = unique_name("dsshell");
+    let _guard = Services(vec![name.clone()]);
+    sw_ok(&[
+        "service",
+        "create",
+        "--detach",
+        "--name",
+        &name,
+        "--mode",
+        "global",
+        &engine::test_image(),
+        "sleep",
+        "1d",
+    ]);
+    let me = sw_ok(&["info", "--format", "{{.Swarm.NodeID}}"]);
+    let mut d = Driver::start(Some(SOCK));
+    d.key('8');
+    let n = name.clone();
+    assert!(
+        d.until(T, |s| service(s, &n).is_some_and(|x| x.running == 2))
+            .await,
+        "a task on each node: {:?}",
+        service(&d.state, &name)
+    );
+    d.key('/');
+    type_line(&mut d, &name);
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    let running = |s: &State| -> Vec<dockside::app::swarm::Task> {
+        match s.views.services.selected_tasks() {
+            Some(Ok(t)) => t.iter().filter(|t| t.state == "running").cloned().collect(),
+            _ => Vec::new(),
+        }
+    };
+    assert!(
+        d.until(T, |s| running(s).len() == 2).await,
+        "both tasks running in the pane: {:?}",
+        d.state.views.services.tasks
+    );
+    let all = match d.state.views.services.selected_tasks() {
+        Some(Ok(t)) => t.clone(),
+        other => panic!("tasks: {other:?}"),
+    };
+    for t in &all {
+        assert_eq!(t.here, t.node_id == me, "{t:?} (this engine is node {me})");
+    }
+    let at = |here: bool| {
+        all.iter()
+            .position(|t| t.state == "running" && t.here == here)
+            .unwrap_or_else(|| panic!("a running task with here={here}: {all:?}"))
+    };
+    let pick = |d: &mut Driver, i: usize| {
+        for _ in 0..all.len() {
+            d.key('[');
+        }
+        for _ in 0..i {
+            d.key(']');
+        }
+    };
+
+    // The worker's task: one line says where it runs.
+    let far = &all[at(false)];
+    pick(&mut d, at(false));
+    assert_eq!(
+        d.state.views.services.picked_task().map(|t| t.id.clone()),
+        Some(far.id.clone())
+    );
+    d.key('e');
+    let status = d
+        .state
+        .status
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(
+        status.contains(&format!("runs on node {}", far.node))
+            && status.contains(&far.node_id[..12])
+            && status.contains("dockside is not connected to that engine"),
+        "{status}"
+    );
+    assert_eq!(d.state.view, View::Services, "no shell elsewhere");
+
+    // The manager's own: a shell in its container, in the containers view.
+    let near = all[at(true)].clone();
+    let cid = near.container_id.clone();
+    let c = cid.clone();
+    assert!(
+        d.until(T, |s| s.containers.contains_key(&c)).await,
+        "the task's container is listed here"
+    );
+    pick(&mut d, at(true));
+    d.key('e');
+    assert_eq!(d.state.view, View::Containers, "{:?}", d.state.status);
+    assert_eq!(
+        d.state
+            .exec
+            .active_session()
+            .map(|s| s.container_id.clone()),
+        Some(cid.clone()),
+        "a shell in the task's container"
+    );
+    // It answers from inside: a task's hostname is its container's short id.
+    assert!(
+        d.until(T, |s| s
+            .exec
+            .active_session()
+            .is_some_and(|x| x.screen_text().contains('#')))
+            .await,
+        "the shell's prompt: {:?}",
+        d.state.exec.active_session().map(|s| s.screen_text())
+    );
+    for ch in "hostname".chars() {
+        d.key_code(KeyCode::Char(ch), KeyModifiers::NONE);
+    }
+    d.key_code(KeyCode::Enter, KeyModifiers::NONE);
+    let short = cid[..12].to_string();
+    assert!(
+        d.until(T, |s| s.exec.active_session().is_some_and(|x| x
+            .screen_text()
+            .lines()
+            .any(|l| l.trim() == short)))
+            .await,
+        "hostname answered {short}: {:?}",
+        d.state.exec.active_session().map(|s| s.screen_text())
+    );
+}

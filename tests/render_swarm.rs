@@ -34,7 +34,12 @@ fn services() -> Vec<Service> {
             update_message: "update rolled back due to failure or early termination of task".into(),
             created: NOW - 86_400,
             updated: NOW - 120,
-            labels: stack("shop"),
+            labels: {
+                let mut l = stack("shop");
+                l.insert("tier".into(), "front".into());
+                l
+            },
+            env: vec!["RUST_LOG=info".into(), "DB_PASSWORD=hunter2".into()],
         },
         Service {
             id: "dddd3333eeee4444ffff".into(),
@@ -79,6 +84,12 @@ fn tasks() -> Vec<Task> {
         error: error.into(),
         since: NOW - 300,
         container_id: container.into(),
+        image: if error.is_empty() {
+            "registry.local:5000/shop/api:v2@sha256:0123456789abcdef0123".into()
+        } else {
+            "registry.local:5000/shop/api:v3".into()
+        },
+        here: node == "mgr-1",
     };
     vec![
         t(1, "mgr-1", "running", "", "c0ffee000111222333"),
@@ -278,5 +289,60 @@ fn secrets_and_configs_tabs() {
             }),
         );
         insta::assert_snapshot!(format!("swarm_configs_{w}x{h}"), render(&s));
+    }
+}
+
+#[test]
+fn a_rolling_update_shows_each_tasks_image() {
+    let (old, new) = (
+        "127.0.0.1:5000/shop/web:live@sha256:aaaa1111bbbb2222cccc3333",
+        "127.0.0.1:5000/shop/web:live@sha256:ffff9999eeee8888dddd7777",
+    );
+    let svc = Service {
+        id: "webwebwebweb0000".into(),
+        name: "web".into(),
+        mode: "replicated".into(),
+        running: 2,
+        desired: 2,
+        image: "127.0.0.1:5000/shop/web:live".into(),
+        digest: Some("sha256:ffff9999eeee8888dddd7777".into()),
+        update_state: "updating".into(),
+        update_message: "update in progress".into(),
+        created: NOW - 3600,
+        updated: NOW - 5,
+        ..Service::default()
+    };
+    let t = |id: &str, slot, node: &str, desired: &str, state: &str, image: &str| Task {
+        id: id.into(),
+        service_id: svc.id.clone(),
+        slot,
+        node_id: format!("id-{node}"),
+        node: node.into(),
+        desired: desired.into(),
+        state: state.into(),
+        since: NOW - 5,
+        container_id: format!("{id}00112233445566"),
+        image: image.into(),
+        ..Task::default()
+    };
+    let tasks = vec![
+        t("n1", 1, "mgr-1", "running", "running", new),
+        t("o1", 1, "mgr-1", "shutdown", "shutdown", old),
+        t("o2", 2, "worker-1", "running", "running", old),
+    ];
+    for (w, h) in SIZES {
+        let mut s = fixtures::state(w, h);
+        press(&mut s, '8');
+        send(&mut s, Msg::Res(ResMsg::Services(Ok(vec![svc.clone()]))));
+        send(
+            &mut s,
+            Msg::Res(ResMsg::Tasks {
+                service: svc.id.clone(),
+                result: Ok(tasks.clone()),
+            }),
+        );
+        let screen = render(&s);
+        assert!(screen.contains("1/2 tasks on the new image"), "{screen}");
+        insta::assert_snapshot!(format!("swarm_rolling_update_{w}x{h}"), screen);
     }
 }

@@ -270,6 +270,19 @@ fn res_cli(r: &ResCmd) -> Option<String> {
             ServiceChange::Scale(n) => format!("docker service scale {}={n}", w(name)),
             ServiceChange::Force => format!("docker service update --force {}", w(name)),
             ServiceChange::Rollback => format!("docker service rollback {}", w(name)),
+            ServiceChange::Env(edits) => format!(
+                "docker service update{} {}",
+                kv_flags("env", edits),
+                w(name)
+            ),
+            ServiceChange::Labels(edits) => format!(
+                "docker service update{} {}",
+                kv_flags("label", edits),
+                w(name)
+            ),
+            ServiceChange::Image(image) => {
+                format!("docker service update --image {} {}", w(image), w(name))
+            }
         },
         ResCmd::RemoveService { name, .. } => format!("docker service rm {}", w(name)),
         ResCmd::RemoveStack(name) => format!("docker stack rm {}", w(name)),
@@ -279,6 +292,9 @@ fn res_cli(r: &ResCmd) -> Option<String> {
             }
             NodeChange::Role("manager") => format!("docker node promote {}", w(name)),
             NodeChange::Role(_) => format!("docker node demote {}", w(name)),
+            NodeChange::Labels(edits) => {
+                format!("docker node update{} {}", kv_flags("label", edits), w(name))
+            }
         },
         ResCmd::RemoveNode { name, force, .. } => {
             format!(
@@ -363,9 +379,34 @@ fn res_cli(r: &ResCmd) -> Option<String> {
     })
 }
 
+/// `--label-add K=V --label-rm K` (or `--env-…` with `flag` "env").
+pub fn kv_flags(flag: &str, edits: &[super::swarm::KvEdit]) -> String {
+    edits
+        .iter()
+        .map(|e| match e {
+            super::swarm::KvEdit::Set(k, v) => {
+                format!(" --{flag}-add {}", shell_word(&format!("{k}={v}")))
+            }
+            super::swarm::KvEdit::Remove(k) => format!(" --{flag}-rm {}", shell_word(k)),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn label_and_env_edits_are_cli_flags() {
+        use crate::app::swarm::parse_kv_edits;
+        assert_eq!(
+            kv_flags(
+                "label",
+                &parse_kv_edits("'a=x y' -b", "label").expect("valid")
+            ),
+            " --label-add 'a=x y' --label-rm b"
+        );
+    }
 
     #[test]
     fn words_are_quoted_for_a_shell_when_needed() {

@@ -83,6 +83,23 @@ pub enum PromptKind {
         id: String,
         name: String,
     },
+    /// Labels of a Swarm node to add, change (`KEY=value`) or remove (`-KEY`).
+    NodeLabels {
+        id: String,
+        name: String,
+    },
+    /// A Swarm service's environment (`env`) or labels to set (`KEY=value`) or remove
+    /// (`-KEY`).
+    ServiceKv {
+        id: String,
+        name: String,
+        env: bool,
+    },
+    /// The image a Swarm service is updated to (its tag's digest now).
+    ServiceImage {
+        id: String,
+        name: String,
+    },
     /// `NAME FILE` of a new secret or config.
     CreateSecret(super::swarm::SecretKind),
     /// `FILE [STACK]` for `docker stack deploy`.
@@ -170,6 +187,17 @@ impl PromptKind {
                 "Engine address: unix:///path.sock, tcp://host:2376 or ssh://user@host".into()
             }
             PromptKind::Scale { name, .. } => format!("Scale {name} to how many replicas?"),
+            PromptKind::NodeLabels { name, .. } => {
+                format!("Labels of node {name}: KEY=value adds or changes, -KEY removes")
+            }
+            PromptKind::ServiceKv { name, env, .. } => format!(
+                "{} of {name}: KEY=value sets, -KEY removes{}",
+                if *env { "Environment" } else { "Labels" },
+                if *env { " (tasks restart)" } else { "" }
+            ),
+            PromptKind::ServiceImage { name, .. } => {
+                format!("Update {name} to the digest this image's tag names now (rolling update)")
+            }
             PromptKind::CreateSecret(kind) => format!(
                 "New {}: NAME FILE (the file's content is the value{})",
                 kind.noun(),

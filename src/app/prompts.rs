@@ -418,6 +418,47 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
                 format!("scale {name}: `{text}` is not a number of replicas"),
             ),
         },
+        PromptKind::NodeLabels { id, name } => match super::swarm::parse_kv_edits(text, "label") {
+            Ok(edits) => out.push(Cmd::Engine(Req::Res(ResCmd::ChangeNode {
+                id,
+                name,
+                change: super::swarm::NodeChange::Labels(edits),
+            }))),
+            Err(e) => err(state, format!("label {name}: {e}")),
+        },
+        PromptKind::ServiceKv { id, name, env } => {
+            let what = if env { "variable" } else { "label" };
+            match super::swarm::parse_kv_edits(text, what) {
+                Ok(edits) => out.push(Cmd::Engine(Req::Res(ResCmd::ChangeService {
+                    id,
+                    name,
+                    change: if env {
+                        super::swarm::ServiceChange::Env(edits)
+                    } else {
+                        super::swarm::ServiceChange::Labels(edits)
+                    },
+                }))),
+                Err(e) => err(state, format!("{name}: {e}")),
+            }
+        }
+        PromptKind::ServiceImage { id, name } => {
+            let image = text.trim();
+            if image.is_empty() || image.contains(char::is_whitespace) {
+                return err(
+                    state,
+                    format!("update {name}: one image reference, please (name[:tag])"),
+                );
+            }
+            state.set_status(
+                StatusKind::Progress,
+                format!("resolving {image} and updating {name}…"),
+            );
+            out.push(Cmd::Engine(Req::Res(ResCmd::ChangeService {
+                id,
+                name,
+                change: super::swarm::ServiceChange::Image(image.to_string()),
+            })));
+        }
         PromptKind::CreateSecret(kind) => match super::swarm::parse_create_secret(text) {
             Ok((name, file)) => out.push(Cmd::Engine(Req::Res(ResCmd::CreateSecret {
                 kind,

@@ -72,6 +72,12 @@ fn apply(
     }
     match goto {
         None => {}
+        Some(Goto::Shell(id)) => {
+            apply(state, None, None, Some(Goto::Container(id.clone())), out);
+            if state.selected.as_deref() == Some(id.as_str()) {
+                super::containers::list_action(state, super::action::Action::ExecShell, out);
+            }
+        }
         Some(Goto::Container(id)) => {
             if !state.containers.contains_key(&id) {
                 state.set_status(StatusKind::Error, "that container no longer exists");

@@ -28,6 +28,8 @@ pub struct Service {
     pub created: i64,
     pub updated: i64,
     pub labels: BTreeMap<String, String>,
+    /// The tasks' environment, `KEY=value` (as the spec has it).
+    pub env: Vec<String>,
 }
 
 impl Service {
@@ -49,6 +51,16 @@ impl Service {
     pub fn converging(&self) -> bool {
         self.running != self.desired
             || matches!(self.update_state.as_str(), "updating" | "rollback_started")
+    }
+
+    /// The service's own labels but the stack's, `KEY=value` joined by spaces.
+    pub fn labels_text(&self) -> String {
+        self.labels
+            .iter()
+            .filter(|(k, _)| *k != STACK_LABEL)
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     pub fn replicas_text(&self) -> String {
@@ -84,9 +96,26 @@ pub struct Task {
     /// Unix seconds of the current state.
     pub since: i64,
     pub container_id: String,
+    /// The image the task runs (`name:tag@sha256:…` when pinned).
+    pub image: String,
+    /// Its node is the engine dockside is connected to (its container is reachable).
+    pub here: bool,
 }
 
 impl Task {
+    /// What tells the task's image from another in a rolling update: the digest's first 12
+    /// hex digits when pinned, else the tag.
+    pub fn image_short(&self) -> &str {
+        match self.image.split_once("@sha256:") {
+            Some((_, d)) => d.get(..12).unwrap_or(d),
+            None => self
+                .image
+                .rsplit_once(':')
+                .filter(|(_, t)| !t.contains('/'))
+                .map_or("latest", |(_, t)| t),
+        }
+    }
+
     pub fn short_id(&self) -> &str {
         self.id.get(..12).unwrap_or(&self.id)
     }
@@ -201,40 +230,147 @@ pub fn parse_create_secret(text: &str) -> Result<(String, String), String> {
     }
 }
 
+/// One edit of a `KEY=value` set (labels, environment): `KEY=value` sets (or changes) it,
+/// `-KEY` removes it, as `--label-add`/`--label-rm` and `--env-add`/`--env-rm` do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KvEdit {
+    Set(String, String),
+    Remove(String),
+}
+
+impl KvEdit {
+    pub fn key(&self) -> &str {
+        match self {
+            KvEdit::Set(k, _) | KvEdit::Remove(k) => k,
+        }
+    }
+}
+
+/// The label or environment prompt's words: `KEY=value` sets, `-KEY` removes (quoted as in a
+/// shell when a value holds spaces). `what` names them in the messages ("label", "variable").
+pub fn parse_kv_edits(text: &str, what: &str) -> Result<Vec<KvEdit>, String> {
+    let words = super::model::split_command(text)?;
+    if words.is_empty() {
+        return Err(format!(
+            "give KEY=value to set a {what}, -KEY to remove one"
+        ));
+    }
+    words
+        .into_iter()
+        .map(|w| {
+            let edit = match w.strip_prefix('-') {
+                Some(key) => {
+                    if key.contains('=') {
+                        return Err(format!("`{w}`: -KEY removes a {what} (no value after it)"));
+                    }
+                    KvEdit::Remove(key.to_string())
+                }
+                None => match w.split_once('=') {
+                    Some((k, v)) => KvEdit::Set(k.to_string(), v.to_string()),
+                    None => {
+                        return Err(format!("`{w}`: KEY=value sets a {what}, -KEY removes one"));
+                    }
+                },
+            };
+            let key = edit.key();
+            if key.is_empty() || key.chars().any(char::is_whitespace) {
+                return Err(format!("`{w}`: no {what} name"));
+            }
+            Ok(edit)
+        })
+        .collect()
+}
+
+/// Labels after the edits (`--label-add`, `--label-rm`).
+pub fn apply_to_labels(labels: &mut std::collections::HashMap<String, String>, edits: &[KvEdit]) {
+    for e in edits {
+        match e {
+            KvEdit::Set(k, v) => {
+                labels.insert(k.clone(), v.clone());
+            }
+            KvEdit::Remove(k) => {
+                labels.remove(k);
+            }
+        }
+    }
+}
+
+/// `KEY=value` entries after the edits (`--env-add`, `--env-rm`): a set variable replaces the
+/// entry of its name where it was (or comes last), a removed one leaves.
+pub fn apply_to_env(env: &mut Vec<String>, edits: &[KvEdit]) {
+    let name = |entry: &str| entry.split_once('=').map_or(entry, |(k, _)| k).to_string();
+    for e in edits {
+        match e {
+            KvEdit::Set(k, v) => {
+                let entry = format!("{k}={v}");
+                match env.iter().position(|x| name(x) == *k) {
+                    Some(i) => {
+                        env[i] = entry;
+                        let mut seen = false;
+                        env.retain(|x| {
+                            if name(x) != *k {
+                                return true;
+                            }
+                            let keep = !seen;
+                            seen = true;
+                            keep
+                        });
+                    }
+                    None => env.push(entry),
+                }
+            }
+            KvEdit::Remove(k) => env.retain(|x| name(x) != *k),
+        }
+    }
+}
+
 /// A change asked of a node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NodeChange {
     Availability(&'static str),
     Role(&'static str),
+    /// Add, change or remove labels (`docker node update --label-add/--label-rm`).
+    Labels(Vec<KvEdit>),
 }
 
 impl NodeChange {
-    pub fn verb(self) -> &'static str {
+    pub fn verb(&self) -> &'static str {
         match self {
             NodeChange::Availability("drain") => "drain",
             NodeChange::Availability("pause") => "pause",
             NodeChange::Availability(_) => "activate",
             NodeChange::Role("manager") => "promote",
             NodeChange::Role(_) => "demote",
+            NodeChange::Labels(_) => "label",
         }
     }
 }
 
 /// A change asked of a service besides its replicas.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ServiceChange {
     Scale(u64),
     /// Restart every task (`docker service update --force`).
     Force,
     Rollback,
+    /// `docker service update --env-add/--env-rm`.
+    Env(Vec<KvEdit>),
+    /// `docker service update --label-add/--label-rm` (the service's own labels).
+    Labels(Vec<KvEdit>),
+    /// `docker service update --image IMAGE`: the tag's digest now, resolved by the engine
+    /// from its registry, pinned as `IMAGE@sha256:…` (a rolling update).
+    Image(String),
 }
 
 impl ServiceChange {
-    pub fn verb(self) -> String {
+    pub fn verb(&self) -> String {
         match self {
             ServiceChange::Scale(n) => format!("scale to {n}"),
             ServiceChange::Force => "force update".into(),
             ServiceChange::Rollback => "rollback".into(),
+            ServiceChange::Env(_) => "update the environment of".into(),
+            ServiceChange::Labels(_) => "update the labels of".into(),
+            ServiceChange::Image(_) => "update the image of".into(),
         }
     }
 }
@@ -314,6 +450,66 @@ mod tests {
                       promote the current node to a manager.";
         assert!(refusal_text("nodes", worker).contains("worker, not a manager"));
         assert_eq!(refusal_text("nodes", "boom"), "Cannot list nodes: boom");
+    }
+
+    #[test]
+    fn the_label_and_env_prompt_sets_and_removes() {
+        assert_eq!(
+            parse_kv_edits("zone=b 'note=two words' -old empty=", "label"),
+            Ok(vec![
+                KvEdit::Set("zone".into(), "b".into()),
+                KvEdit::Set("note".into(), "two words".into()),
+                KvEdit::Remove("old".into()),
+                KvEdit::Set("empty".into(), String::new()),
+            ])
+        );
+        assert_eq!(
+            parse_kv_edits("URL=http://x/?a=b", "variable"),
+            Ok(vec![KvEdit::Set("URL".into(), "http://x/?a=b".into())]),
+            "the value keeps its own ="
+        );
+        assert!(parse_kv_edits("", "label").is_err_and(|e| e.contains("KEY=value")));
+        assert!(
+            parse_kv_edits("zone", "label")
+                .is_err_and(|e| e == "`zone`: KEY=value sets a label, -KEY removes one")
+        );
+        assert!(parse_kv_edits("-zone=b", "label").is_err_and(|e| e.contains("no value")));
+        assert!(parse_kv_edits("=b", "variable").is_err_and(|e| e.contains("no variable name")));
+        assert!(parse_kv_edits("-", "label").is_err_and(|e| e.contains("no label name")));
+    }
+
+    #[test]
+    fn edits_change_labels_and_the_environment_as_the_cli_does() {
+        let edits = parse_kv_edits("B=2 -A C=3 B=22", "variable").expect("valid");
+        let mut env = vec!["A=1".to_string(), "B=1".into(), "D".into(), "B=dup".into()];
+        apply_to_env(&mut env, &edits);
+        assert_eq!(env, ["B=22", "D", "C=3"]);
+        apply_to_env(&mut env, &[KvEdit::Remove("D".into())]);
+        assert_eq!(env, ["B=22", "C=3"]);
+        let mut labels = std::collections::HashMap::from([("a".to_string(), "1".to_string())]);
+        apply_to_labels(
+            &mut labels,
+            &parse_kv_edits("-a b=2 -missing", "label").expect("valid"),
+        );
+        assert_eq!(
+            labels,
+            std::collections::HashMap::from([("b".to_string(), "2".to_string())])
+        );
+    }
+
+    #[test]
+    fn a_tasks_image_is_told_by_its_digest_or_tag() {
+        let t = |image: &str| Task {
+            image: image.into(),
+            ..Task::default()
+        };
+        assert_eq!(
+            t("127.0.0.1:5000/app:live@sha256:0123456789abcdef0123").image_short(),
+            "0123456789ab"
+        );
+        assert_eq!(t("127.0.0.1:5000/app:v3").image_short(), "v3");
+        assert_eq!(t("127.0.0.1:5000/app").image_short(), "latest");
+        assert_eq!(t("busybox").image_short(), "latest");
     }
 
     #[test]

@@ -461,8 +461,9 @@ impl Session {
                 res(ResMsg::ServiceInspect { name, result })
             }),
             ResCmd::ChangeService { id, name, change } => r.reply(move |d| async move {
+                let what = format!("{} {name}", change.verb());
                 let result = swarm::change_service(&d, &id, change).await;
-                done(format!("{} {name}", change.verb()), result)
+                done(what, result)
             }),
             ResCmd::RemoveService { id, name } => r.reply(move |d| async move {
                 let result = empty(swarm::remove_service(&d, &id).await);
@@ -473,8 +474,9 @@ impl Session {
                 done(format!("remove stack {name}"), result)
             }),
             ResCmd::ChangeNode { id, name, change } => r.reply(move |d| async move {
+                let what = format!("{} {name}", change.verb());
                 let result = empty(swarm::change_node(&d, &id, change).await);
-                done(format!("{} {name}", change.verb()), result)
+                done(what, result)
             }),
             ResCmd::RemoveNode { id, name, force } => r.reply(move |d| async move {
                 let result = empty(swarm::remove_node(&d, &id, force).await);

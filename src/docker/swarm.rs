@@ -48,12 +48,12 @@ fn service_of(s: bollard::models::Service) -> Service {
         )
     };
     let status = s.service_status.clone().unwrap_or_default();
-    let image_ref = spec
+    let container = spec
         .task_template
         .as_ref()
-        .and_then(|t| t.container_spec.as_ref())
-        .and_then(|c| c.image.clone())
-        .unwrap_or_default();
+        .and_then(|t| t.container_spec.as_ref());
+    let image_ref = container.and_then(|c| c.image.clone()).unwrap_or_default();
+    let env = container.and_then(|c| c.env.clone()).unwrap_or_default();
     let (image, digest) = match image_ref.split_once('@') {
         Some((i, d)) => (i.to_string(), Some(d.to_string())),
         None => (image_ref, None),
@@ -88,6 +88,7 @@ fn service_of(s: bollard::models::Service) -> Service {
         created: unix(&s.created_at),
         updated: unix(&s.updated_at),
         labels: spec.labels.unwrap_or_default().into_iter().collect(),
+        env,
     }
 }
 
@@ -160,10 +161,17 @@ async fn node_names(docker: &Docker) -> HashMap<String, String> {
         .collect()
 }
 
-fn task_of(t: bollard::models::Task, names: &HashMap<String, String>) -> Task {
+fn task_of(t: bollard::models::Task, names: &HashMap<String, String>, me: &str) -> Task {
+    let image = t
+        .spec
+        .as_ref()
+        .and_then(|s| s.container_spec.as_ref())
+        .and_then(|c| c.image.clone())
+        .unwrap_or_default();
     let status = t.status.unwrap_or_default();
     let node_id = t.node_id.unwrap_or_default();
     Task {
+        here: !me.is_empty() && node_id == me,
         id: t.id.unwrap_or_default(),
         service_id: t.service_id.unwrap_or_default(),
         slot: t.slot.unwrap_or(0),
@@ -178,6 +186,7 @@ fn task_of(t: bollard::models::Task, names: &HashMap<String, String>) -> Task {
             .container_status
             .and_then(|c| c.container_id)
             .unwrap_or_default(),
+        image,
     }
 }
 
@@ -187,11 +196,15 @@ pub async fn tasks(docker: &Docker, service_id: &str) -> Result<Vec<Task>, Strin
     let opts = ListTasksOptions {
         filters: Some(filters),
     };
-    let (list, names) = tokio::join!(docker.list_tasks(Some(opts)), node_names(docker));
+    let (list, names, me) = tokio::join!(
+        docker.list_tasks(Some(opts)),
+        node_names(docker),
+        self_node(docker)
+    );
     let mut tasks: Vec<Task> = list
         .map_err(friendly)?
         .into_iter()
-        .map(|t| task_of(t, &names))
+        .map(|t| task_of(t, &names, &me))
         .collect();
     tasks.sort_by(|a, b| {
         a.slot
@@ -333,12 +346,70 @@ pub async fn change_service(
             t.force_update = Some(t.force_update.unwrap_or(0) + 1);
         }
         ServiceChange::Rollback => opts.rollback = Some("previous".into()),
+        ServiceChange::Env(edits) => {
+            let c = container_spec(&mut spec)?;
+            let env = c.env.get_or_insert_with(Vec::new);
+            crate::app::swarm::apply_to_env(env, &edits);
+        }
+        ServiceChange::Labels(edits) => {
+            crate::app::swarm::apply_to_labels(
+                spec.labels.get_or_insert_with(HashMap::new),
+                &edits,
+            );
+        }
+        ServiceChange::Image(image) => {
+            let pinned = pin_digest(docker, &image).await?;
+            container_spec(&mut spec)?.image = Some(pinned.clone());
+            // Workers pull it with the credentials dockside has for its registry.
+            let auth = super::credentials::registry_credentials(
+                crate::app::images::Reference::parse(&pinned).registry(),
+            );
+            let r = docker
+                .update_service(id, spec, opts, auth)
+                .await
+                .map_err(friendly)?;
+            let mut said = vec![format!("now {pinned}")];
+            said.extend(r.warnings.unwrap_or_default());
+            return Ok(said.join("; "));
+        }
     }
     let r = docker
         .update_service(id, spec, opts, None)
         .await
         .map_err(friendly)?;
     Ok(r.warnings.unwrap_or_default().join("; "))
+}
+
+/// The container spec of a service's tasks (a plugin service has none).
+fn container_spec(
+    spec: &mut bollard::models::ServiceSpec,
+) -> Result<&mut bollard::models::TaskSpecContainerSpec, String> {
+    let t = spec.task_template.get_or_insert_with(Default::default);
+    if t.plugin_spec.is_some() {
+        return Err("a plugin service has no container to change".into());
+    }
+    Ok(t.container_spec.get_or_insert_with(Default::default))
+}
+
+/// `IMAGE@sha256:…`: what the tag names in its registry now, as the engine resolves it
+/// (`GET /distribution/{name}/json`); a digest already there is dropped first.
+pub async fn pin_digest(docker: &Docker, image: &str) -> Result<String, String> {
+    let tag = image.split_once('@').map_or(image, |(t, _)| t).trim();
+    if tag.is_empty() {
+        return Err("no image given".into());
+    }
+    let auth = super::credentials::registry_credentials(
+        crate::app::images::Reference::parse(tag).registry(),
+    );
+    let found = docker
+        .inspect_registry_image(tag, auth)
+        .await
+        .map_err(|e| format!("cannot resolve {tag} in its registry: {}", friendly(e)))?;
+    let digest = found.descriptor.digest.unwrap_or_default();
+    if digest.is_empty() {
+        return Err(format!("the registry told no digest for {tag}"));
+    }
+    Ok(format!("{tag}@{digest}"))
 }
 
 pub async fn remove_service(docker: &Docker, id: &str) -> Result<(), String> {
@@ -448,6 +519,12 @@ pub async fn change_node(docker: &Docker, id: &str, change: NodeChange) -> Resul
             } else {
                 NodeSpecRoleEnum::WORKER
             })
+        }
+        NodeChange::Labels(edits) => {
+            crate::app::swarm::apply_to_labels(
+                spec.labels.get_or_insert_with(HashMap::new),
+                &edits,
+            );
         }
     }
     docker

@@ -13,6 +13,8 @@ use super::View;
 pub enum Goto {
     /// The containers view, this container selected.
     Container(String),
+    /// The containers view, this container selected and a shell opened in it.
+    Shell(String),
     /// Another view, the row of this key (image id or tag, volume name, network id) selected.
     Item(View, String),
     /// The logs pane of the containers view, showing these containers interleaved.

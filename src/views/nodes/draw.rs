@@ -50,12 +50,14 @@ pub fn list(v: &NodesView, f: &mut Frame, area: Rect, dx: &Dx) {
                 Cell::from(n.tasks.to_string()),
                 Cell::from(n.engine.clone()),
                 Cell::from(n.addr.clone()),
+                Cell::from(Span::styled(n.labels_text(), theme.dim())),
                 Cell::from(Span::styled(n.short_id().to_string(), theme.dim())),
             ]
         },
     );
     let header = Row::new(vec![
-        "HOSTNAME", "ROLE", "LEADER", "AVAIL", "STATUS", "TASKS", "ENGINE", "ADDRESS", "ID",
+        "HOSTNAME", "ROLE", "LEADER", "AVAIL", "STATUS", "TASKS", "ENGINE", "ADDRESS", "LABELS",
+        "ID",
     ])
     .style(theme.header_row());
     let widths = [
@@ -65,6 +67,7 @@ pub fn list(v: &NodesView, f: &mut Frame, area: Rect, dx: &Dx) {
         Constraint::Length(6),
         Constraint::Length(7),
         Constraint::Length(5),
+        Constraint::Fill(1),
         Constraint::Fill(1),
         Constraint::Fill(1),
         Constraint::Length(12),
@@ -107,6 +110,7 @@ pub fn detail(v: &NodesView, f: &mut Frame, area: Rect, dx: &Dx) {
                     (Action::Activate, "activates"),
                     (Action::Promote, "promotes"),
                     (Action::Demote, "demotes"),
+                    (Action::EditLabels, "edits labels"),
                     (Action::Remove, "removes"),
                 ],
             ),

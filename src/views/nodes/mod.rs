@@ -8,6 +8,7 @@ mod draw;
 use crate::app::action::{Action, Handled};
 use crate::app::keymap::Context;
 use crate::app::msg::{Kind, ResCmd};
+use crate::app::overlay::PromptKind;
 use crate::app::swarm::{Node, NodeChange};
 
 use super::list::{ListView, natural_cmp};
@@ -134,6 +135,7 @@ impl Shape for NodesView {
                 | Action::Activate
                 | Action::Promote
                 | Action::Demote
+                | Action::EditLabels
                 | Action::Remove
                 | Action::Clear => Handled::Quiet,
                 _ => Handled::No,
@@ -168,6 +170,13 @@ impl Shape for NodesView {
                 format!("Demote {name} to worker? (y/n)"),
                 change(NodeChange::Role("worker")),
                 None,
+            ),
+            Action::EditLabels => cx.prompt(
+                PromptKind::NodeLabels {
+                    id: id.clone(),
+                    name: name.clone(),
+                },
+                String::new(),
             ),
             Action::Remove => cx.ask(
                 format!("Remove node {name} from the swarm? (y/n, f: force while it is up)"),
@@ -265,6 +274,16 @@ mod tests {
                 ..
             })
         ));
+        v.on_action(Action::EditLabels, &mut cx);
+        assert!(
+            matches!(
+                &cx.overlay,
+                Some(Overlay::Prompt { kind: PromptKind::NodeLabels { id, .. }, text })
+                    if id == "m" && text.is_empty()
+            ),
+            "L asks for the labels: {:?}",
+            cx.overlay
+        );
         v.on_action(Action::Activate, &mut cx);
         assert!(matches!(
             cx.out.last(),

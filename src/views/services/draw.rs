@@ -11,7 +11,7 @@ use crate::app::action::Action;
 use crate::app::keymap::Context;
 use crate::app::logbuf::LogStream;
 use crate::app::logs::StreamState;
-use crate::app::swarm::refusal_text;
+use crate::app::swarm::{Task, refusal_text};
 use crate::views::Dx;
 use crate::views::widgets::page_rows;
 
@@ -92,6 +92,9 @@ pub fn detail(v: &ServicesView, f: &mut Frame, area: Rect, dx: &Dx) {
                 (Action::DeployStack, "deploys a stack"),
                 (Action::TabLogs, "shows the logs"),
                 (Action::Scale, "scales"),
+                (Action::UpdateImage, "updates the image"),
+                (Action::EditEnv, "edits the environment"),
+                (Action::EditLabels, "edits labels"),
                 (Action::ForceUpdate, "restarts every task"),
                 (Action::Rollback, "rolls back"),
                 (Action::Remove, "removes"),
@@ -117,21 +120,58 @@ pub fn detail(v: &ServicesView, f: &mut Frame, area: Rect, dx: &Dx) {
     if !s.ports.is_empty() {
         l.push(dx.kv("Ports", s.ports.join(", ")));
     }
+    let tasks = v.selected_tasks();
+    let live: Vec<&Task> = match tasks {
+        Some(Ok(t)) => t.iter().filter(|t| t.desired == "running").collect(),
+        _ => Vec::new(),
+    };
     if !s.update_state.is_empty() {
-        l.push(dx.kv("Update", s.update_text()));
+        let mut text = s.update_text();
+        // How far a rolling update got: the tasks running the spec's image.
+        let moving = matches!(s.update_state.as_str(), "updating" | "rollback_started");
+        if moving && !live.is_empty() {
+            let want = match &s.digest {
+                Some(d) => format!("{}@{d}", s.image),
+                None => s.image.clone(),
+            };
+            let done = live
+                .iter()
+                .filter(|t| t.image == want && t.state == "running")
+                .count();
+            text.push_str(&format!(" · {done}/{} tasks on the new image", live.len()));
+        }
+        l.push(dx.kv("Update", text));
     }
     l.push(dx.kv(
         "Created",
         format!("{} · updated {}", dx.ago(s.created), dx.ago(s.updated)),
     ));
-    l.push(Line::from(Span::styled(
-        format!(
-            "{:<6} {:<16} {:<9} {:<10} {:<14} {:<12} ERROR",
-            "SLOT", "NODE", "DESIRED", "STATE", "SINCE", "CONTAINER"
-        ),
-        theme.header_row(),
-    )));
-    match v.selected_tasks() {
+    // The image column when the tasks run different ones (a rolling update, a failed pull);
+    // in a narrow pane it takes the container's place.
+    let mixed = match tasks {
+        Some(Ok(t)) => {
+            let mut images = t.iter().map(|t| t.image.as_str()).filter(|i| !i.is_empty());
+            images
+                .next()
+                .is_some_and(|first| images.any(|i| i != first))
+        }
+        _ => false,
+    };
+    let narrow = area.width < 100;
+    let (show_container, show_image) = (!(mixed && narrow), mixed);
+    let mut head = format!(
+        "{:<6} {:<16} {:<9} {:<10} {:<14} ",
+        "SLOT", "NODE", "DESIRED", "STATE", "SINCE"
+    );
+    if show_container {
+        head.push_str(&format!("{:<12} ", "CONTAINER"));
+    }
+    if show_image {
+        head.push_str(&format!("{:<12} ", "IMAGE"));
+    }
+    head.push_str("ERROR");
+    l.push(Line::from(Span::styled(head, theme.header_row())));
+    match tasks {
         None => l.push(Line::from(Span::styled("Loading tasks…", theme.dim()))),
         Some(Err(e)) => l.push(Line::from(Span::styled(
             format!("Cannot list tasks: {e}"),
@@ -141,7 +181,8 @@ pub fn detail(v: &ServicesView, f: &mut Frame, area: Rect, dx: &Dx) {
             l.push(Line::from(Span::styled("No tasks", theme.dim())))
         }
         Some(Ok(tasks)) => {
-            for t in tasks {
+            let picked = v.task_cursor.min(tasks.len().saturating_sub(1));
+            for (i, t) in tasks.iter().enumerate() {
                 let style = match t.state.as_str() {
                     "running" | "complete" => theme.ok(),
                     "failed" | "rejected" | "orphaned" => theme.bad(),
@@ -158,18 +199,40 @@ pub fn detail(v: &ServicesView, f: &mut Frame, area: Rect, dx: &Dx) {
                 } else {
                     t.error.clone()
                 };
-                l.push(Line::from(vec![
+                let mut rest = format!(" {:<14} ", dx.ago(t.since));
+                if show_container {
+                    rest.push_str(&format!("{:<12} ", t.short_container()));
+                }
+                if show_image {
+                    rest.push_str(&format!("{:<12} ", t.image_short()));
+                }
+                let line = Line::from(vec![
                     Span::raw(format!("{slot:<6} {:<16} {:<9} ", t.node, t.desired)),
                     Span::styled(format!("{:<10}", t.state), style),
-                    Span::raw(format!(
-                        " {:<14} {:<12} ",
-                        dx.ago(t.since),
-                        t.short_container()
-                    )),
+                    Span::raw(rest),
                     Span::styled(why, theme.bad()),
-                ]));
+                ]);
+                // The picked task (for a shell), when there is more than one to pick from.
+                l.push(if i == picked && tasks.len() > 1 {
+                    line.style(theme.selected(false))
+                } else {
+                    line
+                });
             }
         }
+    }
+    // After the tasks: they matter more in a small pane.
+    if !s.env.is_empty() {
+        let env: Vec<String> = s
+            .env
+            .iter()
+            .map(|e| crate::app::inspect::env_entry(e, false))
+            .collect();
+        l.push(dx.kv("Env", env.join(" ")));
+    }
+    let labels = s.labels_text();
+    if !labels.is_empty() {
+        l.push(dx.kv("Labels", labels));
     }
     dx.details(f, area, l);
 }

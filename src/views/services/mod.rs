@@ -42,6 +42,8 @@ pub struct ServicesView {
     /// The logs of a service, shown instead of its tasks.
     pub logs: Option<ServiceLogs>,
     log_generation: u64,
+    /// The task picked in the tasks pane (`[` `]`), for a shell into its container.
+    pub task_cursor: usize,
 }
 
 impl ServicesView {
@@ -57,6 +59,57 @@ impl ServicesView {
             Some((id, r)) if *id == sel.id => Some(r),
             _ => None,
         }
+    }
+
+    /// The task picked in the tasks pane, when the selected service's tasks are shown.
+    pub fn picked_task(&self) -> Option<&Task> {
+        match self.selected_tasks()? {
+            Ok(t) => t.get(self.task_cursor.min(t.len().saturating_sub(1))),
+            Err(_) => None,
+        }
+    }
+
+    /// A shell into the picked task's container: only when its node is this engine.
+    fn shell_into_task(&mut self, cx: &mut Cx) -> Handled {
+        let Some(t) = self.picked_task() else {
+            cx.status(
+                StatusKind::Info,
+                "no task picked (the tasks are still coming)",
+            );
+            return Handled::Redraw;
+        };
+        let service = self.selected().map(|s| s.name.clone()).unwrap_or_default();
+        // As docker names them: NAME.SLOT, or NAME.NODE of a global service.
+        let task = if t.slot > 0 {
+            format!("{service}.{}", t.slot)
+        } else {
+            format!("{service}.{}", t.node_id.get(..12).unwrap_or(&t.node_id))
+        };
+        let node = if t.node.is_empty() {
+            t.node_id.get(..12).unwrap_or(&t.node_id).to_string()
+        } else {
+            format!("{} ({})", t.node, t.node_id.get(..12).unwrap_or(&t.node_id))
+        };
+        if t.state != "running" || t.container_id.is_empty() {
+            cx.status(
+                StatusKind::Info,
+                format!(
+                    "{task} is {}: no running container to open a shell in",
+                    t.state
+                ),
+            );
+        } else if !t.here {
+            cx.status(
+                StatusKind::Info,
+                format!(
+                    "{task} runs on node {node}: dockside is not connected to that engine \
+                     (ctrl-o connects to another)"
+                ),
+            );
+        } else {
+            cx.goto = Some(super::Goto::Shell(t.container_id.clone()));
+        }
+        Handled::Redraw
     }
 
     fn fetch_tasks(&mut self, cx: &mut Cx) {
@@ -270,6 +323,10 @@ impl Shape for ServicesView {
         }
     }
 
+    fn selection_changed(&mut self) {
+        self.task_cursor = 0;
+    }
+
     fn select(&mut self, key: &str, page: usize) -> bool {
         let Some(all) = &self.services else {
             return false;
@@ -290,6 +347,23 @@ impl Shape for ServicesView {
                 return Handled::Redraw;
             }
             Action::TabLogs => return self.toggle_logs(cx),
+            Action::NextTask | Action::PrevTask => {
+                let n = match self.selected_tasks() {
+                    Some(Ok(t)) => t.len(),
+                    _ => 0,
+                };
+                if n == 0 {
+                    return Handled::Quiet;
+                }
+                let at = self.task_cursor.min(n - 1);
+                self.task_cursor = if action == Action::NextTask {
+                    (at + 1).min(n - 1)
+                } else {
+                    at.saturating_sub(1)
+                };
+                return Handled::Redraw;
+            }
+            Action::ExecShell => return self.shell_into_task(cx),
             Action::Follow | Action::ScrollUp | Action::ScrollDown => {
                 let Some(logs) = self.logs.as_mut() else {
                     return Handled::Quiet;
@@ -326,6 +400,9 @@ impl Shape for ServicesView {
                 | Action::Scale
                 | Action::ForceUpdate
                 | Action::Rollback
+                | Action::UpdateImage
+                | Action::EditEnv
+                | Action::EditLabels
                 | Action::Remove
                 | Action::RemoveStack
                 | Action::Clear => Handled::Quiet,
@@ -359,6 +436,24 @@ impl Shape for ServicesView {
                     now.unwrap_or_default(),
                 )
             }
+            Action::UpdateImage => {
+                let image = self.selected().map(|s| s.image.clone());
+                cx.prompt(
+                    PromptKind::ServiceImage {
+                        id: id.clone(),
+                        name: name.clone(),
+                    },
+                    image.unwrap_or_default(),
+                )
+            }
+            Action::EditEnv | Action::EditLabels => cx.prompt(
+                PromptKind::ServiceKv {
+                    id: id.clone(),
+                    name: name.clone(),
+                    env: action == Action::EditEnv,
+                },
+                String::new(),
+            ),
             Action::ForceUpdate => cx.ask(
                 format!("Force an update of {name}: restart every task? (y/n)"),
                 change(ServiceChange::Force),
@@ -480,6 +575,30 @@ mod tests {
             &cx.overlay,
             Some(Overlay::Prompt { kind: PromptKind::Scale { .. }, text }) if text == "1"
         ));
+        v.on_action(Action::EditEnv, &mut cx);
+        assert!(matches!(
+            &cx.overlay,
+            Some(Overlay::Prompt { kind: PromptKind::ServiceKv { env: true, name, .. }, text })
+                if name == "api" && text.is_empty()
+        ));
+        v.on_action(Action::EditLabels, &mut cx);
+        assert!(matches!(
+            &cx.overlay,
+            Some(Overlay::Prompt {
+                kind: PromptKind::ServiceKv { env: false, .. },
+                ..
+            })
+        ));
+        v.on_action(Action::UpdateImage, &mut cx);
+        assert!(
+            matches!(
+                &cx.overlay,
+                Some(Overlay::Prompt { kind: PromptKind::ServiceImage { .. }, text })
+                    if text == "busybox:latest"
+            ),
+            "U offers the image's tag: {:?}",
+            cx.overlay
+        );
     }
 
     #[test]
@@ -601,6 +720,59 @@ mod tests {
             matches!(last, Some(Cmd::Engine(Req::Res(ResCmd::Tasks(ref id)))) if *id == sel),
             "the selection moved: its tasks are asked for: {last:?}"
         );
+    }
+
+    #[test]
+    fn e_opens_a_shell_in_the_picked_task_only_on_this_engine() {
+        let mut v = ServicesView::default();
+        let mut out = Vec::new();
+        let mut cx = Cx::new("", 10, 0, &mut out);
+        v.on_list(Ok(vec![svc("1", "api", None, 2, 2)]), &mut cx);
+        let task = |slot, node: &str, state: &str, here| Task {
+            id: format!("t{slot}{state}"),
+            service_id: "1".into(),
+            slot,
+            node_id: format!("{node}-id-0123456789"),
+            node: node.into(),
+            desired: state.into(),
+            state: state.into(),
+            container_id: format!("c{slot}{state}"),
+            here,
+            ..Task::default()
+        };
+        v.on_tasks(
+            "1".into(),
+            Ok(vec![
+                task(1, "far", "running", false),
+                task(2, "near", "shutdown", true),
+                task(2, "near", "running", true),
+            ]),
+            &mut cx,
+        );
+        v.on_action(Action::ExecShell, &mut cx);
+        assert_eq!(
+            cx.status.take().map(|(_, t)| t),
+            Some(
+                "api.1 runs on node far (far-id-01234): dockside is not connected to that engine \
+                 (ctrl-o connects to another)"
+                    .into()
+            )
+        );
+        assert!(cx.goto.is_none());
+        v.on_action(Action::NextTask, &mut cx);
+        v.on_action(Action::ExecShell, &mut cx);
+        assert!(
+            cx.status
+                .take()
+                .is_some_and(|(_, t)| t.contains("api.2 is shutdown: no running container"))
+        );
+        v.on_action(Action::NextTask, &mut cx);
+        v.on_action(Action::NextTask, &mut cx);
+        assert_eq!(v.picked_task().map(|t| t.id.as_str()), Some("t2running"));
+        v.on_action(Action::ExecShell, &mut cx);
+        assert_eq!(cx.goto, Some(crate::views::Goto::Shell("c2running".into())));
+        v.on_action(Action::PrevTask, &mut cx);
+        assert_eq!(v.picked_task().map(|t| t.id.as_str()), Some("t2shutdown"));
     }
 
     #[test]
