@@ -305,6 +305,7 @@ pub(crate) fn sync_view(state: &mut State) {
                 total,
                 primary: h.id == state.engine.id,
                 focused: state.fleet.focus == Some(h.id),
+                readonly: h.spec.readonly,
             }
         })
         .collect();
@@ -486,6 +487,7 @@ mod tests {
             addr: format!("unix:///run/{name}.sock"),
             source: "--host".into(),
             tls: None,
+            readonly: false,
         }
     }
 

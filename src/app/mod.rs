@@ -33,6 +33,7 @@ pub mod palette_entries;
 pub mod prompts;
 pub mod recreate;
 pub mod recreate_flow;
+pub mod refusal;
 pub mod registry;
 pub mod resources;
 pub mod router;

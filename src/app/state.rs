@@ -239,6 +239,7 @@ impl State {
                 addr: addr.clone(),
                 source: String::new(),
                 tls: None,
+                readonly: false,
             }]),
             conn: ConnStatus::Connecting { addr },
             containers: HashMap::new(),
