@@ -15,6 +15,7 @@ pub mod fixtures;
 pub mod fleet;
 pub mod freshness;
 pub mod from_engine;
+pub mod groups;
 pub mod images;
 pub mod inspect;
 pub mod inspect_tab;
