@@ -782,3 +782,25 @@ fn the_hosts_view_and_the_header_show_which_engines_are_read_only() {
             .is_some_and(|l| l.contains("READ-ONLY"))
     );
 }
+
+#[test]
+fn an_action_only_on_a_read_only_engine_is_refused_before_it_asks() {
+    let mut s = prod_and_beta(true, 120, 40);
+    s.selected = Some(id(5));
+    s.recompute_rows();
+    let out = send(&mut s, Msg::Key(key('D')));
+    assert!(changes(&s, &out).is_empty());
+    assert!(
+        matches!(s.overlay, dockside::app::overlay::Overlay::None),
+        "no question for what will not be sent"
+    );
+    let said = s.status.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    assert_eq!(
+        said,
+        "prod is read-only (config: [[engines]] readonly): `remove` not sent"
+    );
+    // The same on beta asks.
+    s.selected = Some(format!("b{}", &id(5)[1..]));
+    send(&mut s, Msg::Key(key('D')));
+    assert!(!matches!(s.overlay, dockside::app::overlay::Overlay::None));
+}

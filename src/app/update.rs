@@ -628,6 +628,26 @@ pub(crate) fn dispatch(
         );
         return Handled::Redraw;
     }
+    // Everything it would act on lives on read-only engines: said at once (no question asked
+    // first). What is mixed goes on, and only the writable engines' part leaves (`update`).
+    if action.mutates() && !ctx.is_overlay() && ctx != Context::Palette {
+        use crate::views::View;
+        let hosts: Vec<super::model::EngineId> = match state.view {
+            View::Containers => state.targets().iter().map(|c| c.host).collect(),
+            View::Hosts | View::Registries | View::Events | View::Commands => Vec::new(),
+            _ => vec![state.engine.id],
+        };
+        if let Some(h) = hosts.first()
+            && hosts.iter().all(|h| state.fleet.read_only(*h))
+        {
+            let line = state.fleet.read_only_line(*h);
+            state.set_status(
+                StatusKind::Error,
+                format!("{line}: `{}` not sent", action.name()),
+            );
+            return Handled::Redraw;
+        }
+    }
     let handled = if ctx == Context::Palette {
         palette_action(state, action, out)
     } else if ctx.is_overlay() {
