@@ -794,7 +794,11 @@ fn an_action_only_on_a_read_only_engine_is_refused_before_it_asks() {
         matches!(s.overlay, dockside::app::overlay::Overlay::None),
         "no question for what will not be sent"
     );
-    let said = s.status.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    let said = s
+        .status
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
     assert_eq!(
         said,
         "prod is read-only (config: [[engines]] readonly): `remove` not sent"
