@@ -176,7 +176,7 @@ fn marking_a_group_marks_its_containers_and_its_actions_act_on_them() {
 }
 
 #[test]
-fn container_rows_keep_their_detail_pane_and_a_group_row_closes_the_stream() {
+fn container_rows_keep_their_detail_pane_and_a_group_row_shows_its_projects_log() {
     let mut s = state(120, 40);
     press(&mut s, 'b');
     press(&mut s, 'g');
@@ -187,15 +187,37 @@ fn container_rows_keep_their_detail_pane_and_a_group_row_closes_the_stream() {
             .any(|c| matches!(c, Cmd::Engine(Req::Logs(Some(r))) if r.id == id(13))),
         "{out:?}"
     );
-    out.extend(press(&mut s, 'k'));
-    assert!(
-        matches!(out.last(), Some(Cmd::Engine(Req::Logs(None)))),
-        "{out:?}"
+    // The group row: its containers' lines interleaved, each prefixed with its name.
+    let back = press(&mut s, 'k');
+    let logs: Vec<&Req> = back
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::Engine(r @ Req::Logs(_)) => Some(r),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(logs.len(), 1, "{back:?}");
+    let Req::Logs(Some(r)) = logs[0] else {
+        panic!("{back:?}")
+    };
+    let mut got: Vec<String> = r.group.iter().map(|g| g.id.clone()).collect();
+    got.sort();
+    assert_eq!(got, [id(11), id(12), id(13)]);
+    assert_eq!(
+        s.logs.group.as_ref().map(|g| g.project.as_str()),
+        Some("blog")
     );
-    // The tabs on a group row ask nothing of the engine.
+    out.extend(back);
+    // The tabs on a group row ask nothing of the engine about it, nor a new stream.
+    let mut tabs = Vec::new();
     for c in ['i', 't', 'P', 'F', 'l'] {
-        out.extend(press(&mut s, c));
+        tabs.extend(press(&mut s, c));
     }
+    assert!(
+        !tabs.iter().any(|c| matches!(c, Cmd::Engine(Req::Logs(_)))),
+        "{tabs:?}"
+    );
+    out.extend(tabs);
     no_group_key_sent(&out);
 }
 

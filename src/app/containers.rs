@@ -46,9 +46,32 @@ pub(crate) fn sync_watch(state: &mut State, out: &mut Vec<Cmd>) {
 
 /// Point the logs pane at the selection (closing the old stream).
 pub(crate) fn open_logs_for_selection(state: &mut State, out: &mut Vec<Cmd>) {
-    // A group row has no log of its own: the stream closes.
+    // A group row: its project's containers interleaved, as the projects view shows them.
+    if let Some((host, project)) = state.selected_group().and_then(super::groups::parse) {
+        let project = project.to_string();
+        let sources = crate::views::projects::model::log_sources(
+            state.containers.values().filter(|c| c.host == host),
+            &project,
+            None,
+        );
+        let same =
+            state.logs.group.as_ref().is_some_and(|g| {
+                g.project == project && g.service.is_none() && g.sources == sources
+            });
+        if !same {
+            let group = super::logs::LogGroup {
+                project,
+                service: None,
+                sources,
+            };
+            let req = state.logs.open_group(group, state.now);
+            out.push(Cmd::Engine(Req::Logs(req)));
+            state.dirty = true;
+        }
+        return;
+    }
     let sel = state.selected_id();
-    if state.logs.target == sel && (sel.is_some() || state.selected_group().is_some()) {
+    if state.logs.target == sel && sel.is_some() {
         return;
     }
     let req = state.logs.open(sel, state.now);
@@ -132,7 +155,7 @@ pub(crate) fn after_selection_change(state: &mut State, out: &mut Vec<Cmd>) {
     {
         out.push(Cmd::Engine(Req::Limits(id)));
     }
-    if state.logs.target != state.selected_id() {
+    if state.logs.target != state.selected_id() || state.selected_group().is_some() {
         open_logs_for_selection(state, out);
     }
     if state.tab == DetailTab::Inspect
