@@ -1072,6 +1072,60 @@ mod tests {
         );
     }
 
+    /// The only engine read-only by its `[[engines]]` entry: every binding of every place,
+    /// with yes, force and submit after it, sends nothing that changes it (what changes a
+    /// registry alone still goes), and what was refused names the engine.
+    #[test]
+    fn a_read_only_engine_gets_nothing_that_changes_it_from_any_place() {
+        let mut tried = 0;
+        let mut refused = 0;
+        for name in PLACES {
+            let probe = place(name);
+            for ctx in probe.active_contexts() {
+                for b in probe.keymap.bindings(ctx).to_vec() {
+                    let mut s = place(name);
+                    let id = s.engine.id;
+                    if let Some(h) = s.fleet.host_mut(id) {
+                        h.spec.readonly = true;
+                    }
+                    let mut out = Vec::new();
+                    let mut said = String::new();
+                    let key = |k: Key| Msg::Key(KeyEvent::new(k.code, k.mods));
+                    let mut keys = vec![b.keys[0]];
+                    keys.extend(
+                        ["y", "f", "enter"]
+                            .iter()
+                            .filter_map(|k| Key::parse(k).ok()),
+                    );
+                    for k in keys {
+                        update(&mut s, key(k), &mut out);
+                        if let Some(m) = &s.status {
+                            said.push_str(&m.text);
+                        }
+                    }
+                    tried += 1;
+                    let sent: Vec<&Cmd> = out
+                        .iter()
+                        .filter(|c| match c {
+                            Cmd::Engine(r) | Cmd::At(_, r) => r.mutates() && !r.registry_only(),
+                            Cmd::Effect(e) => matches!(e, Effect::Handoff { .. }),
+                        })
+                        .collect();
+                    assert!(
+                        sent.is_empty(),
+                        "{name}: `{}` sent {sent:?} to a read-only engine",
+                        b.action.name()
+                    );
+                    if said.contains("is read-only (config: [[engines]] readonly)") {
+                        refused += 1;
+                    }
+                }
+            }
+        }
+        assert!(tried > 100, "only {tried} bindings tried");
+        assert!(refused > 20, "only {refused} refusals named the engine");
+    }
+
     #[test]
     fn the_messages_key_shows_the_status_messages_kept_in_full() {
         let mut s = fixtures::state(80, 24);
