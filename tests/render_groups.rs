@@ -262,3 +262,26 @@ fn snapshots_of_the_grouped_list() {
         insta::assert_snapshot!(format!("containers_grouped_filter_{w}x{h}"), render(&s));
     }
 }
+
+#[test]
+fn every_tab_on_a_group_row_says_to_select_a_container_or_shows_the_projects_log() {
+    let mut s = state(120, 40);
+    press(&mut s, 'b');
+    press(&mut s, 'g');
+    // (The files tab takes the focus: it comes last.)
+    for (key, want) in [
+        ('l', "project blog"),
+        ('i', "Select a container."),
+        ('t', "Select a container."),
+        ('P', "Select a container."),
+        ('F', "Select a container."),
+    ] {
+        press(&mut s, key);
+        let screen = render(&s);
+        assert!(screen.contains(want), "`{key}`: {screen}");
+        assert!(
+            !screen.contains("Loading…") || key == 'l',
+            "`{key}`: {screen}"
+        );
+    }
+}
