@@ -112,6 +112,8 @@ pub struct EngineConfig {
     pub tls_ca: Option<std::path::PathBuf>,
     pub tls_cert: Option<std::path::PathBuf>,
     pub tls_key: Option<std::path::PathBuf>,
+    /// Nothing that changes this engine is sent (the others stay writable).
+    pub readonly: bool,
 }
 
 impl EngineConfig {
@@ -332,6 +334,27 @@ mod tests {
     #[test]
     fn shipped_config_is_the_default() {
         assert_eq!(Config::parse(DEFAULT_CONFIG), Ok(Config::default()));
+    }
+
+    #[test]
+    fn an_engine_is_read_only_by_its_entry_and_a_bad_value_names_file_and_line() {
+        let text = "[[engines]]\nname = \"prod\"\nhost = \"tcp://10.0.0.5:2376\"\nreadonly = true\n\n[[engines]]\nname = \"beta\"\nhost = \"ssh://beta\"\n";
+        let c = Config::parse(text).expect("parses");
+        let ro: Vec<_> = c.engines.iter().map(|e| e.readonly).collect();
+        assert_eq!(ro, [true, false], "writable unless said");
+        let dir = std::env::temp_dir().join(format!("dockside-ro-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let file = dir.join("config.toml");
+        std::fs::write(
+            &file,
+            "[[engines]]\nname = \"prod\"\nhost = \"tcp://10.0.0.5:2376\"\nreadonly = \"yes\"\n",
+        )
+        .expect("write");
+        let e = Config::load(Some(&file)).expect_err("a string is not a boolean");
+        assert!(e.contains(&file.display().to_string()), "{e}");
+        assert!(e.contains("line 4") && e.contains("readonly"), "{e}");
+        assert!(e.contains("bool"), "{e}");
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

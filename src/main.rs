@@ -136,7 +136,14 @@ fn engines(cli: &Cli, config: &Config) -> Result<Vec<dockside::app::fleet::HostS
             continue;
         }
         let name = name.unwrap_or_else(|| t.name());
-        specs.push(t.spec(name));
+        let mut spec = t.spec(name);
+        // Read-only in the config stays read-only however the engine was named (`-H` with
+        // its address, `--context` with its name).
+        spec.readonly = config
+            .engines
+            .iter()
+            .any(|e| e.readonly && (e.host == spec.addr || e.name.as_deref() == Some(&spec.name)));
+        specs.push(spec);
     }
     Ok(specs)
 }

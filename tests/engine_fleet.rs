@@ -98,6 +98,7 @@ async fn three_engines_in_one_list() {
         addr: e.sock(),
         source: "test".into(),
         tls: None,
+        readonly: false,
     };
     let mut d = Driver::fleet(vec![main_spec, spec("fleeta", &ea), spec("fleetb", &eb)]);
 
@@ -340,6 +341,7 @@ async fn deploy_to_two_engines_with_an_environment() {
         addr: e.sock(),
         source: "test".into(),
         tls: None,
+        readonly: false,
     };
     let mut d = Driver::fleet(vec![main_spec, spec("fleetc", &ec), spec("fleetd", &ed)]);
     d.state.fleet.environments = vec![dockside::app::engines::Environment {

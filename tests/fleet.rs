@@ -20,6 +20,7 @@ fn spec(name: &str) -> HostSpec {
         addr: format!("ssh://deploy@{name}:22"),
         source: "--host".into(),
         tls: None,
+        readonly: false,
     }
 }
 
@@ -791,4 +792,220 @@ fn an_update_of_the_same_container_on_several_engines_goes_to_each() {
         per,
         vec![(EngineId(0), vec![id(1)]), (EngineId(1), vec![id(101)])]
     );
+}
+
+/// Two engines: prod (the primary, read-only by its `[[engines]]` entry) and beta, each with
+/// the fixture fleet (beta's ids start with `b`).
+fn prod_and_beta(readonly: bool, w: u16, h: u16) -> State {
+    let mut s = fixtures::state(w, h);
+    let mut prod = spec("prod");
+    prod.readonly = readonly;
+    s.fleet = Fleet::new(vec![prod, spec("beta")]);
+    for (i, name) in ["prod", "beta"].iter().enumerate() {
+        let m = from(&s, i as u32, Msg::Conn(connected(name)));
+        send(&mut s, m);
+    }
+    let m = from(&s, 0, Msg::Snapshot(fixtures::fleet()));
+    send(&mut s, m);
+    let beta: Vec<_> = fixtures::fleet()
+        .into_iter()
+        .map(|mut c| {
+            c.id = format!("b{}", &c.id[1..]);
+            c
+        })
+        .collect();
+    let m = from(&s, 1, Msg::Snapshot(beta));
+    send(&mut s, m);
+    s
+}
+
+/// What changes an engine in `out`, by the engine it goes to (a shell handed off to the
+/// terminal counts as a change of its container's engine).
+fn changes(s: &State, out: &[Cmd]) -> Vec<(EngineId, String)> {
+    let mut v = Vec::new();
+    for c in out {
+        match c {
+            Cmd::Engine(r) if r.mutates() => {
+                for (h, r) in fleet::route(s, r.clone()) {
+                    v.push((h, format!("{r:?}")));
+                }
+            }
+            Cmd::At(h, r) if r.mutates() => v.push((*h, format!("{r:?}"))),
+            Cmd::Effect(e @ Effect::Handoff { id, .. }) => {
+                let h = s.containers.get(id).map_or(s.engine.id, |c| c.host);
+                v.push((h, format!("{e:?}")));
+            }
+            _ => {}
+        }
+    }
+    v
+}
+
+/// Select `id`, press `key`, then say yes, force, submit to whatever opened. What was sent,
+/// and every status line shown on the way.
+fn act_on(s: &mut State, id: &str, key: dockside::app::keymap::Key) -> (Vec<Cmd>, String) {
+    s.selected = Some(id.to_string());
+    s.recompute_rows();
+    let ev =
+        |k: dockside::app::keymap::Key| Msg::Key(crossterm::event::KeyEvent::new(k.code, k.mods));
+    let mut said = String::new();
+    let mut out = Vec::new();
+    let mut keys = vec![key];
+    for k in ["y", "f", "enter"] {
+        keys.extend(dockside::app::keymap::Key::parse(k));
+    }
+    for k in keys {
+        out.extend(send(s, ev(k)));
+        if let Some(m) = &s.status {
+            said.push_str(&m.text);
+            said.push('\n');
+        }
+    }
+    (out, said)
+}
+
+#[test]
+fn a_read_only_engine_gets_nothing_that_changes_it_and_the_other_still_does() {
+    use dockside::app::keymap::Context;
+    let probe = prod_and_beta(true, 120, 40);
+    let bindings = probe.keymap.bindings(Context::Containers).to_vec();
+    let (mut refused, mut passed) = (0, 0);
+    for b in &bindings {
+        // Running, paused, exited: each state's actions.
+        for c in fixtures::fleet()
+            .into_iter()
+            .filter(|c| ["web", "batch", "migrate"].contains(&c.name.as_str()))
+        {
+            let beta_id = format!("b{}", &c.id[1..]);
+            for (target, on_prod) in [(c.id.clone(), true), (beta_id, false)] {
+                // The same keys with prod writable: what they send is what is at stake.
+                let mut control = prod_and_beta(false, 120, 40);
+                let (out, _) = act_on(&mut control, &target, b.keys[0]);
+                let wanted = changes(&control, &out);
+                let mut s = prod_and_beta(true, 120, 40);
+                let (out, said) = act_on(&mut s, &target, b.keys[0]);
+                let sent = changes(&s, &out);
+                let name = b.action.name();
+                assert!(
+                    sent.iter().all(|(h, _)| *h != EngineId(0)),
+                    "`{name}` on {} sent to read-only prod: {sent:?}",
+                    c.name
+                );
+                let to_beta = |v: &[(EngineId, String)]| {
+                    v.iter()
+                        .filter(|(h, _)| *h == EngineId(1))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(
+                    to_beta(&sent),
+                    to_beta(&wanted),
+                    "`{name}` on {} (prod: {on_prod}): beta gets what it would get anyway",
+                    c.name
+                );
+                if wanted.iter().any(|(h, _)| *h == EngineId(0)) {
+                    refused += 1;
+                    assert!(
+                        said.contains("prod is read-only (config: [[engines]] readonly)"),
+                        "`{name}` on {}: {said}",
+                        c.name
+                    );
+                    assert!(
+                        !s.is_action_pending(&target),
+                        "`{name}` on {}: the row stays busy",
+                        c.name
+                    );
+                }
+                if !to_beta(&wanted).is_empty() {
+                    passed += 1;
+                }
+            }
+        }
+    }
+    // Stop, start, restart, kill, remove, pause, shells, update… on both engines.
+    assert!(
+        refused >= 10,
+        "only {refused} refusals: the walk reached too little"
+    );
+    assert!(passed >= 10, "only {passed} changes reached beta");
+}
+
+#[test]
+fn a_bulk_action_over_both_engines_reaches_only_the_writable_one() {
+    let mut s = prod_and_beta(true, 120, 40);
+    let (prod_web, beta_web) = (id(1), format!("b{}", &id(1)[1..]));
+    s.marked.insert(prod_web.clone());
+    s.marked.insert(beta_web.clone());
+    let stop = dockside::app::keymap::Key::parse("s").expect("key");
+    let (out, said) = act_on(&mut s, &beta_web, stop);
+    let sent = changes(&s, &out);
+    assert!(!sent.is_empty(), "nothing sent");
+    assert!(sent.iter().all(|(h, _)| *h == EngineId(1)), "{sent:?}");
+    assert!(
+        sent.iter()
+            .all(|(_, r)| r.contains(&beta_web) && !r.contains(&prod_web))
+    );
+    assert!(said.contains("prod is read-only"), "{said}");
+    assert!(!s.is_action_pending(&prod_web));
+}
+
+#[test]
+fn the_hosts_view_and_the_header_show_which_engines_are_read_only() {
+    for (w, h) in SIZES {
+        let mut s = prod_and_beta(true, w, h);
+        send(&mut s, Msg::Key(key('*')));
+        let screen = render(&s);
+        assert!(screen.contains("prod RO"), "{screen}");
+        if w >= 120 {
+            assert!(screen.contains("read-only: prod"), "{screen}");
+        }
+        insta::assert_snapshot!(format!("fleet_hosts_readonly_{w}x{h}"), screen);
+    }
+    // Focused on prod: the header says READ-ONLY; on beta it does not.
+    let mut s = prod_and_beta(true, 120, 40);
+    send(&mut s, Msg::Key(key('*')));
+    send(&mut s, Msg::Key(enter()));
+    assert!(
+        render(&s)
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("READ-ONLY"))
+    );
+    let mut s = prod_and_beta(true, 120, 40);
+    send(&mut s, Msg::Key(key('*')));
+    send(&mut s, Msg::Key(key('j')));
+    send(&mut s, Msg::Key(enter()));
+    assert_eq!(s.fleet.focus, Some(EngineId(1)));
+    assert!(
+        !render(&s)
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("READ-ONLY"))
+    );
+}
+
+#[test]
+fn an_action_only_on_a_read_only_engine_is_refused_before_it_asks() {
+    let mut s = prod_and_beta(true, 120, 40);
+    s.selected = Some(id(5));
+    s.recompute_rows();
+    let out = send(&mut s, Msg::Key(key('D')));
+    assert!(changes(&s, &out).is_empty());
+    assert!(
+        matches!(s.overlay, dockside::app::overlay::Overlay::None),
+        "no question for what will not be sent"
+    );
+    let said = s
+        .status
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        said,
+        "prod is read-only (config: [[engines]] readonly): `remove` not sent"
+    );
+    // The same on beta asks.
+    s.selected = Some(format!("b{}", &id(5)[1..]));
+    send(&mut s, Msg::Key(key('D')));
+    assert!(!matches!(s.overlay, dockside::app::overlay::Overlay::None));
 }

@@ -81,6 +81,7 @@ actions! {
     Mark => "mark",
     MarkProject => "mark_project",
     LogsMarked => "logs_marked",
+    GroupProjects => "group_projects",
     Open => "open",
     Enter => "enter",
     // Containers.

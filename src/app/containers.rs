@@ -46,14 +46,38 @@ pub(crate) fn sync_watch(state: &mut State, out: &mut Vec<Cmd>) {
 
 /// Point the logs pane at the selection (closing the old stream).
 pub(crate) fn open_logs_for_selection(state: &mut State, out: &mut Vec<Cmd>) {
-    let sel = state.selected.clone();
+    // A group row: its project's containers interleaved, as the projects view shows them.
+    if let Some((host, project)) = state.selected_group().and_then(super::groups::parse) {
+        let project = project.to_string();
+        let sources = crate::views::projects::model::log_sources(
+            state.containers.values().filter(|c| c.host == host),
+            &project,
+            None,
+        );
+        let same =
+            state.logs.group.as_ref().is_some_and(|g| {
+                g.project == project && g.service.is_none() && g.sources == sources
+            });
+        if !same {
+            let group = super::logs::LogGroup {
+                project,
+                service: None,
+                sources,
+            };
+            let req = state.logs.open_group(group, state.now);
+            out.push(Cmd::Engine(Req::Logs(req)));
+            state.dirty = true;
+        }
+        return;
+    }
+    let sel = state.selected_id();
     if state.logs.target == sel && sel.is_some() {
         return;
     }
     let req = state.logs.open(sel, state.now);
     out.push(Cmd::Engine(Req::Logs(req)));
     if state.tab == DetailTab::Inspect
-        && let Some(id) = state.selected.clone()
+        && let Some(id) = state.selected_id()
     {
         out.push(Cmd::Engine(Req::Inspect(id)));
     }
@@ -126,16 +150,16 @@ pub(crate) fn after_selection_change(state: &mut State, out: &mut Vec<Cmd>) {
     refresh_top(state, out);
     super::files_tab::refresh(state, out);
     if state.tab == DetailTab::Stats
-        && let Some(id) = state.selected.clone()
+        && let Some(id) = state.selected_id()
         && state.limits.as_ref().map(|(i, _)| i) != Some(&id)
     {
         out.push(Cmd::Engine(Req::Limits(id)));
     }
-    if state.logs.target != state.selected {
+    if state.logs.target != state.selected_id() || state.selected_group().is_some() {
         open_logs_for_selection(state, out);
     }
     if state.tab == DetailTab::Inspect
-        && let Some(id) = state.selected.clone()
+        && let Some(id) = state.selected_id()
         && state.inspect.as_ref().map(|(i, _)| i) != Some(&id)
     {
         state.inspect_scroll = 0;
@@ -202,6 +226,44 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
             state.sort_desc = !state.sort_desc;
             state.recompute_rows();
         }
+        // On a group row: its containers, all marked or all unmarked.
+        Action::Mark if state.selected_group().is_some() => {
+            let members: Vec<String> = state
+                .selected_group()
+                .map(|k| state.group_members(k))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| c.id.clone())
+                .collect();
+            let all_marked = members.iter().all(|id| state.marked.contains(id));
+            for id in members {
+                if all_marked {
+                    state.marked.remove(&id);
+                } else {
+                    state.marked.insert(id);
+                }
+            }
+            move_selection(state, 1);
+        }
+        Action::GroupProjects => {
+            state.group_projects = !state.group_projects;
+            state.recompute_rows();
+            let what = if state.group_projects {
+                "grouped by compose project (enter on a group folds it)"
+            } else {
+                "not grouped"
+            };
+            state.set_status(StatusKind::Info, format!("containers {what}"));
+        }
+        // Enter on a group row folds or unfolds it.
+        Action::Open if state.selected_group().is_some() => {
+            if let Some(k) = state.selected_group().map(str::to_string)
+                && !state.collapsed.remove(&k)
+            {
+                state.collapsed.insert(k);
+            }
+            state.recompute_rows();
+        }
         Action::Mark => {
             if let Some(id) = state.selected.clone() {
                 if !state.marked.remove(&id) {
@@ -252,7 +314,15 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
             return Handled::Redraw;
         }
         Action::MarkProject => {
-            let Some(project) = state.selected_container().and_then(|c| c.project.clone()) else {
+            let group = state
+                .selected_group()
+                .and_then(super::groups::parse)
+                .map(|(_, p)| p.to_string());
+            let Some(project) = state
+                .selected_container()
+                .and_then(|c| c.project.clone())
+                .or(group)
+            else {
                 state.set_status(StatusKind::Error, "not part of a compose project");
                 return Handled::Redraw;
             };
@@ -483,7 +553,7 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
         }
         Action::TabStats => {
             state.tab = DetailTab::Stats;
-            if let Some(id) = state.selected.clone() {
+            if let Some(id) = state.selected_id() {
                 out.push(Cmd::Engine(Req::Limits(id)));
             }
         }
@@ -496,7 +566,7 @@ pub(crate) fn list_action(state: &mut State, action: Action, out: &mut Vec<Cmd>)
             state.tab = DetailTab::Inspect;
             state.inspect = None;
             state.inspect_scroll = 0;
-            if let Some(id) = state.selected.clone() {
+            if let Some(id) = state.selected_id() {
                 out.push(Cmd::Engine(Req::Inspect(id)));
             }
         }

@@ -96,6 +96,7 @@ pub fn action(state: &mut State, action: Action, out: &mut Vec<Cmd>) -> Handled 
                     addr: e.addr,
                     source,
                     tls: None,
+                    readonly: false,
                 };
                 super::fleet::apply_op(state, super::fleet::FleetOp::Add(spec), out);
             }

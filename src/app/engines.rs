@@ -57,6 +57,8 @@ pub struct HostSpec {
     /// Where the address came from (`--host`, `docker context \`x\``, `config`).
     pub source: String,
     pub tls: Option<Tls>,
+    /// Nothing that changes this engine is sent (`readonly = true` in its `[[engines]]`).
+    pub readonly: bool,
 }
 
 /// What `docker info` (and, on request, `docker system df`) says of an engine.
@@ -221,6 +223,20 @@ impl Fleet {
     /// connection, not disconnected by the user.
     pub fn accepts(&self, id: EngineId, epoch: u64) -> bool {
         self.host(id).is_some_and(|h| h.epoch == epoch && !h.off)
+    }
+
+    /// Whether nothing that changes this engine may be sent to it (its `[[engines]]` entry
+    /// says `readonly = true`).
+    pub fn read_only(&self, id: EngineId) -> bool {
+        self.host(id).is_some_and(|h| h.spec.readonly)
+    }
+
+    /// The line that says a request for engine `id` was not sent.
+    pub fn read_only_line(&self, id: EngineId) -> String {
+        format!(
+            "{} is read-only (config: [[engines]] readonly)",
+            self.name(id)
+        )
     }
 
     /// Whether the engine answers now (rows of one that doesn't are greyed).

@@ -33,7 +33,7 @@ pub(crate) fn refresh(state: &mut State, out: &mut Vec<Cmd>) {
     if state.tab != DetailTab::Files || state.view != crate::views::View::Containers {
         return;
     }
-    let sel = state.selected.clone();
+    let sel = state.selected_id();
     if sel.is_none() || state.files.id == sel {
         return;
     }

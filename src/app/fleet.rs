@@ -388,6 +388,7 @@ pub(crate) fn sync_view(state: &mut State) {
                 total,
                 primary: h.id == state.engine.id,
                 focused: state.fleet.focus == Some(h.id),
+                readonly: h.spec.readonly,
             }
         })
         .collect();
@@ -580,6 +581,7 @@ mod tests {
             addr: format!("unix:///run/{name}.sock"),
             source: "--host".into(),
             tls: None,
+            readonly: false,
         }
     }
 

@@ -342,6 +342,17 @@ impl Req {
     }
 }
 
+impl Req {
+    /// What changes a registry, not the engine it is sent through (a read-only engine
+    /// still lets it through).
+    pub fn registry_only(&self) -> bool {
+        matches!(
+            self,
+            Req::Res(ResCmd::DeleteTag { .. } | ResCmd::Retag { .. })
+        )
+    }
+}
+
 impl ResCmd {
     pub fn mutates(&self) -> bool {
         match self {

@@ -341,6 +341,7 @@ pub fn submit(state: &mut State, kind: PromptKind, text: &str, out: &mut Vec<Cmd
                 addr: addr.to_string(),
                 source: "added".into(),
                 tls: None,
+                readonly: false,
             };
             super::fleet::apply_op(state, super::fleet::FleetOp::Add(spec), out);
         }

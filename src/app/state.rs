@@ -160,6 +160,11 @@ pub struct State {
     pub live_stats: bool,
     pub sort: SortKey,
     pub sort_desc: bool,
+    /// The list grouped by compose project: a row per project above its containers
+    /// ([`super::groups`]).
+    pub group_projects: bool,
+    /// Group rows folded: their containers are not listed.
+    pub collapsed: BTreeSet<String>,
     pub filter: Input,
     pub overlay: Overlay,
     pub status: Option<StatusMsg>,
@@ -241,6 +246,7 @@ impl State {
                 addr: addr.clone(),
                 source: String::new(),
                 tls: None,
+                readonly: false,
             }]),
             conn: ConnStatus::Connecting { addr },
             containers: HashMap::new(),
@@ -248,6 +254,8 @@ impl State {
             selected: None,
             offset: 0,
             marked: BTreeSet::new(),
+            group_projects: false,
+            collapsed: BTreeSet::new(),
             show_all: true,
             live_stats: true,
             sort: SortKey::State,
@@ -321,6 +329,23 @@ impl State {
             .and_then(|id| self.containers.get(id))
     }
 
+    /// The selected container's id; None on a group row ([`super::groups`]).
+    pub fn selected_id(&self) -> Option<String> {
+        self.selected_container().map(|c| c.id.clone())
+    }
+
+    /// The group row selected, if one is.
+    pub fn selected_group(&self) -> Option<&str> {
+        self.selected
+            .as_deref()
+            .filter(|k| super::groups::is_group(k))
+    }
+
+    /// Every container of group row `key`, by name.
+    pub fn group_members(&self, key: &str) -> Vec<&Container> {
+        super::groups::members(key, self.containers.values())
+    }
+
     pub fn selected_index(&self) -> Option<usize> {
         let sel = self.selected.as_ref()?;
         self.rows.iter().position(|id| id == sel)
@@ -375,7 +400,7 @@ impl State {
                 })
         };
         // Fuzzy over name, image, state, status, project and service; best matches first.
-        self.rows = crate::views::list::rank(
+        let ranked = crate::views::list::rank(
             self.containers
                 .values()
                 .filter(|c| self.show_all || c.state.is_live())
@@ -420,14 +445,26 @@ impl State {
                     .then_with(|| a.id.cmp(&b.id));
                 if desc { ord.reverse() } else { ord }
             },
-        )
-        .into_iter()
-        .map(|c| c.id.clone())
-        .collect();
+        );
+        self.rows = if self.group_projects {
+            let listed = self
+                .containers
+                .values()
+                .filter(|c| self.show_all || c.state.is_live())
+                .filter(|c| host_ok(c));
+            super::groups::rows(&ranked, listed, &text, &self.collapsed)
+        } else {
+            ranked.into_iter().map(|c| c.id.clone()).collect()
+        };
         if let Some(sel) = &self.selected
             && !self.rows.contains(sel)
         {
-            self.selected = None;
+            // A container of a folded group: its group row.
+            self.selected = self
+                .containers
+                .get(sel)
+                .and_then(super::groups::key_of)
+                .filter(|k| self.rows.contains(k));
         }
         if self.selected.is_none() {
             self.selected = self.rows.first().cloned();
@@ -456,7 +493,11 @@ impl State {
     /// The targets of an action: the marked rows, or the selected one.
     pub fn targets(&self) -> Vec<&Container> {
         if self.marked.is_empty() {
-            self.selected_container().into_iter().collect()
+            // A group row: its containers.
+            match self.selected_group() {
+                Some(k) => self.group_members(k),
+                None => self.selected_container().into_iter().collect(),
+            }
         } else {
             // Marked rows in list order, then marked containers the list hides (`a`, a
             // filter): a marked compose project is acted on whole.

@@ -53,6 +53,8 @@ pub(crate) fn switch_engine(state: &mut State, addr: String, source: String, out
             h.spec.addr = addr.clone();
             h.spec.source = source.clone();
             h.spec.tls = None;
+            // Another engine: the read-only of the config's entry was the old one's.
+            h.spec.readonly = false;
             h.conn = state.conn.clone();
             h.facts = None;
             h.epoch

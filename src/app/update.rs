@@ -47,6 +47,7 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             );
         }
     }
+    refuse_read_only_engines(state, before, out);
     // The command log: what was sent that changes the engine, as the CLI would say it.
     // (The layout is worked out only when there is one: not on every log line or sample.)
     for cmd in &out[before.min(out.len())..] {
@@ -73,6 +74,98 @@ pub fn update(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
             super::recreate_flow::sent(state, r);
         }
     }
+}
+
+/// Engines read-only by their `[[engines]]` entry: what would change one of them (a request
+/// routed there, a shell handed off to the terminal) is taken out of `out[before..]` and
+/// answered as refused, so nothing waits on it; the status line names the engine. What goes
+/// to the other engines (a bulk action over rows of several) still leaves.
+fn refuse_read_only_engines(state: &mut State, before: usize, out: &mut Vec<Cmd>) {
+    if !state.fleet.hosts.iter().any(|h| h.spec.readonly) {
+        return;
+    }
+    let mut refused: Vec<(super::model::EngineId, Option<Req>, String)> = Vec::new();
+    let mut i = before.min(out.len());
+    while i < out.len() {
+        let parts = match &out[i] {
+            Cmd::At(h, req) if req.mutates() && !req.registry_only() => {
+                vec![(*h, req.clone())]
+            }
+            Cmd::Engine(req) if req.mutates() && !req.registry_only() => {
+                super::fleet::route(state, req.clone())
+            }
+            Cmd::Effect(Effect::Handoff { id, name, .. }) => {
+                let h = state.containers.get(id).map_or(state.engine.id, |c| c.host);
+                if state.fleet.read_only(h) {
+                    refused.push((h, None, format!("shell in {name}")));
+                    out.remove(i);
+                } else {
+                    i += 1;
+                }
+                continue;
+            }
+            _ => Vec::new(),
+        };
+        if !parts.iter().any(|(h, _)| state.fleet.read_only(*h)) {
+            i += 1;
+            continue;
+        }
+        let whole = out.remove(i);
+        for (h, req) in parts {
+            if state.fleet.read_only(h) {
+                let what = super::cli::docker_cli(&req).unwrap_or_else(|| {
+                    let d = format!("{req:?}");
+                    d.chars().take(40).collect()
+                });
+                refused.push((h, Some(req), what));
+            } else {
+                // Still routed by its rows: the part of a bulk action for a writable engine.
+                let keep = match &whole {
+                    Cmd::At(..) => Cmd::At(h, req),
+                    _ => Cmd::Engine(req),
+                };
+                out.insert(i, keep);
+                i += 1;
+            }
+        }
+    }
+    if refused.is_empty() {
+        return;
+    }
+    let mut lines: Vec<String> = Vec::new();
+    for (h, req, what) in refused {
+        let why = state.fleet.read_only_line(h);
+        // Answered as the engine would answer a refusal: busy rows and jobs end.
+        if let Some(answer) = req.and_then(|r| super::refusal::answer(r, &why)) {
+            let from = super::msg::EngineRef {
+                id: h,
+                epoch: state.fleet.host(h).map_or(0, |x| x.epoch),
+            };
+            let mut more = Vec::new();
+            apply(
+                state,
+                Msg::Engine {
+                    from,
+                    msg: Box::new(answer),
+                },
+                &mut more,
+            );
+            // What an answer asks for is reading (a refresh), never a change.
+            out.extend(more.into_iter().filter(|c| match c {
+                Cmd::Engine(r) | Cmd::At(_, r) => !r.mutates(),
+                Cmd::Effect(e) => !matches!(e, Effect::Handoff { .. }),
+            }));
+        }
+        let line = format!("{why}: `{what}` not sent");
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    let text = match lines.len() {
+        1 => lines.remove(0),
+        n => format!("{} (and {} more)", lines.remove(0), n - 1),
+    };
+    state.set_status(StatusKind::Error, text);
 }
 
 fn apply(state: &mut State, msg: Msg, out: &mut Vec<Cmd>) {
@@ -549,6 +642,26 @@ pub(crate) fn dispatch(
         );
         return Handled::Redraw;
     }
+    // Everything it would act on lives on read-only engines: said at once (no question asked
+    // first). What is mixed goes on, and only the writable engines' part leaves (`update`).
+    if action.mutates() && !ctx.is_overlay() && ctx != Context::Palette {
+        use crate::views::View;
+        let hosts: Vec<super::model::EngineId> = match state.view {
+            View::Containers => state.targets().iter().map(|c| c.host).collect(),
+            View::Hosts | View::Registries | View::Events | View::Commands => Vec::new(),
+            _ => vec![state.engine.id],
+        };
+        if let Some(h) = hosts.first()
+            && hosts.iter().all(|h| state.fleet.read_only(*h))
+        {
+            let line = state.fleet.read_only_line(*h);
+            state.set_status(
+                StatusKind::Error,
+                format!("{line}: `{}` not sent", action.name()),
+            );
+            return Handled::Redraw;
+        }
+    }
     let handled = if ctx == Context::Palette {
         palette_action(state, action, out)
     } else if ctx.is_overlay() {
@@ -820,6 +933,7 @@ mod tests {
                     addr: format!("ssh://{n}"),
                     source: "--host".into(),
                     tls: None,
+                    readonly: false,
                 };
                 s.fleet = crate::app::fleet::Fleet::new(vec![spec("a"), spec("b")]);
                 crate::app::fleet::sync_view(&mut s);
@@ -970,6 +1084,60 @@ mod tests {
             out.iter()
                 .any(|c| matches!(c, Cmd::Engine(r) if r.mutates()))
         );
+    }
+
+    /// The only engine read-only by its `[[engines]]` entry: every binding of every place,
+    /// with yes, force and submit after it, sends nothing that changes it (what changes a
+    /// registry alone still goes), and what was refused names the engine.
+    #[test]
+    fn a_read_only_engine_gets_nothing_that_changes_it_from_any_place() {
+        let mut tried = 0;
+        let mut refused = 0;
+        for name in PLACES {
+            let probe = place(name);
+            for ctx in probe.active_contexts() {
+                for b in probe.keymap.bindings(ctx).to_vec() {
+                    let mut s = place(name);
+                    let id = s.engine.id;
+                    if let Some(h) = s.fleet.host_mut(id) {
+                        h.spec.readonly = true;
+                    }
+                    let mut out = Vec::new();
+                    let mut said = String::new();
+                    let key = |k: Key| Msg::Key(KeyEvent::new(k.code, k.mods));
+                    let mut keys = vec![b.keys[0]];
+                    keys.extend(
+                        ["y", "f", "enter"]
+                            .iter()
+                            .filter_map(|k| Key::parse(k).ok()),
+                    );
+                    for k in keys {
+                        update(&mut s, key(k), &mut out);
+                        if let Some(m) = &s.status {
+                            said.push_str(&m.text);
+                        }
+                    }
+                    tried += 1;
+                    let sent: Vec<&Cmd> = out
+                        .iter()
+                        .filter(|c| match c {
+                            Cmd::Engine(r) | Cmd::At(_, r) => r.mutates() && !r.registry_only(),
+                            Cmd::Effect(e) => matches!(e, Effect::Handoff { .. }),
+                        })
+                        .collect();
+                    assert!(
+                        sent.is_empty(),
+                        "{name}: `{}` sent {sent:?} to a read-only engine",
+                        b.action.name()
+                    );
+                    if said.contains("is read-only (config: [[engines]] readonly)") {
+                        refused += 1;
+                    }
+                }
+            }
+        }
+        assert!(tried > 100, "only {tried} bindings tried");
+        assert!(refused > 20, "only {refused} refusals named the engine");
     }
 
     #[test]

@@ -42,6 +42,7 @@ impl Target {
                 cert: t.cert.clone(),
                 key: t.key.clone(),
             }),
+            readonly: false,
         }
     }
 

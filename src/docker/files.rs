@@ -418,36 +418,5 @@ pub fn route(r: &mut super::task::Requests<Docker, crate::app::Msg>, req: FilesR
 
 /// The answer to a refused request of the files tab.
 pub fn refused(req: FilesReq, why: String) -> FilesMsg {
-    match req {
-        FilesReq::List { id, path } => FilesMsg::Listed {
-            id,
-            path,
-            result: Err(why),
-        },
-        FilesReq::Read { id, .. } => FilesMsg::Read {
-            id,
-            result: Err(why),
-        },
-        FilesReq::Download { id, .. }
-        | FilesReq::Upload { id, .. }
-        | FilesReq::Export { id, .. } => FilesMsg::Done {
-            id,
-            result: Err(why),
-        },
-        FilesReq::Changes(id) => FilesMsg::Changes {
-            id,
-            result: Err(why),
-        },
-        FilesReq::Fetch { id, path, .. } => FilesMsg::Fetched {
-            id,
-            path,
-            result: Err(why),
-        },
-        FilesReq::PutBack(f) => FilesMsg::Written {
-            id: f.id.clone(),
-            name: f.name.clone(),
-            path: f.path.clone(),
-            result: Err(format!("{}:{} not written: {why}", f.name, f.path)),
-        },
-    }
+    crate::app::files::refused(req, why)
 }

@@ -47,8 +47,19 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut title = vec![
         Span::raw(" "),
         Span::styled("Containers", theme.title()),
-        Span::raw(format!(" {}/{} ", state.rows.len(), total)),
+        Span::raw(format!(
+            " {}/{} ",
+            state
+                .rows
+                .iter()
+                .filter(|id| state.containers.contains_key(*id))
+                .count(),
+            total
+        )),
     ];
+    if state.group_projects {
+        title.push(Span::styled("· by project ", theme.dim()));
+    }
     if area.width >= 100 {
         // The other views, each with the key that shows it.
         let others: Vec<String> = crate::views::View::ALL
@@ -155,14 +166,25 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             .unwrap_or(0)
             .min(usize::from(u16::MAX)) as u16
     };
+    // Grouped: a container of a group is indented under it, the group row names it.
+    let indent = |c: &Container| usize::from(state.group_projects && c.project.is_some()) * 2;
+    let group_w = state
+        .visible_rows()
+        .iter()
+        .filter_map(|k| crate::app::groups::parse(k))
+        .map(|(_, p)| p.width() + 2)
+        .max()
+        .unwrap_or(0) as u16;
     let name_w = (widest(&|c| {
         let n = match &c.project {
             Some(p) => p.width() + 1 + c.service.as_deref().unwrap_or(&c.name).width(),
             None => c.name.width(),
         };
-        n.max(c.name.width())
-    }) + 1)
-        .clamp(12, (inner_w * 30 / 100).max(12));
+        n.max(c.name.width()) + indent(c)
+    })
+    .max(group_w)
+        + 1)
+    .clamp(12, (inner_w * 30 / 100).max(12));
     let image_w = (widest(&|c| c.image.width()) + 1).clamp(10, (inner_w * 22 / 100).max(10));
     // STATUS as wide as its longest text on screen (`Up 2 hours (unhealthy)` whole when
     // there is room), the project column too; PORTS takes the rest.
@@ -220,11 +242,25 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     header.push(Cell::from(sort_label(state, SortKey::Ports, "PORTS")));
 
     let sel = state.selected.as_deref();
+    let columns = widths.len();
     let rows: Vec<Row> = state
         .visible_rows()
         .iter()
-        .filter_map(|id| state.containers.get(id))
+        .filter_map(|id| match state.containers.get(id) {
+            Some(c) => Some(Ok(c)),
+            None => crate::app::groups::is_group(id).then_some(Err(id.as_str())),
+        })
         .map(|c| {
+            let c = match c {
+                Ok(c) => c,
+                Err(key) => {
+                    let mut row = Row::new(group_cells(state, key, theme, show_host, columns));
+                    if Some(key) == sel {
+                        row = row.style(theme.selected(focused));
+                    }
+                    return row;
+                }
+            };
             let (icon, icon_style) = state_icon(c, theme);
             let marked = state.marked.contains(&c.id);
             let mark = if marked { "▌" } else { " " };
@@ -261,6 +297,8 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 _ => (String::new(), String::new()),
             };
             let name = match (&c.project, wide) {
+                // Under its group row: the project is said there.
+                (Some(_), _) if state.group_projects => Line::from(format!("  {}", c.name)),
                 (Some(p), false) => Line::from(vec![
                     Span::styled(format!("{p}/"), theme.dim()),
                     Span::raw(c.service.clone().unwrap_or_else(|| c.name.clone())),
@@ -315,4 +353,57 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .column_spacing(1)
         .block(block);
     f.render_widget(table, area);
+}
+
+/// A group row of the grouped list: folded or not, the project, its state over all its
+/// containers ("running 2/3", coloured as in the projects view), how many it has.
+fn group_cells<'a>(
+    state: &'a State,
+    key: &'a str,
+    theme: &Theme,
+    show_host: bool,
+    columns: usize,
+) -> Vec<Cell<'a>> {
+    use crate::views::projects::PState;
+    let members = state.group_members(key);
+    let (host, name) = crate::app::groups::parse(key).unwrap_or_default();
+    let project = crate::views::projects::model::derive(members.iter().copied())
+        .into_iter()
+        .next();
+    let (text, style) = match &project {
+        Some(p) => (
+            p.state_text(),
+            match p.state() {
+                PState::Running => theme.ok(),
+                PState::Partly | PState::Paused => theme.warn(),
+                PState::Exited => theme.bad(),
+            },
+        ),
+        None => (String::new(), theme.dim()),
+    };
+    let all_marked = !members.is_empty() && members.iter().all(|c| state.marked.contains(&c.id));
+    let folded = state.collapsed.contains(key);
+    let mut cells = vec![Cell::from(Line::from(vec![
+        Span::styled(if all_marked { "▌" } else { " " }, theme.marked()),
+        Span::styled(if folded { "▸" } else { "▾" }, theme.accent()),
+    ]))];
+    if show_host {
+        cells.push(Cell::from(Span::styled(
+            state.fleet.name(host).to_string(),
+            theme.accent(),
+        )));
+    }
+    let n = members.len();
+    cells.extend([
+        Cell::from(Span::styled(name, theme.title())),
+        Cell::from(Span::styled(
+            format!("{n} container{}", if n == 1 { "" } else { "s" }),
+            theme.dim(),
+        )),
+        Cell::from(Span::styled(text, style)),
+    ]);
+    while cells.len() < columns {
+        cells.push(Cell::from(""));
+    }
+    cells
 }

@@ -29,7 +29,8 @@ fn message(f: &mut Frame, area: Rect, text: &str, theme: &Theme) {
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bool) {
     let fv = &state.files;
-    let shown = state.selected.is_some() && fv.id == state.selected;
+    let sel = state.selected_id();
+    let shown = sel.is_some() && fv.id == sel;
     let extra = if !shown {
         Line::from("")
     } else if fv.show_changes {

@@ -14,7 +14,14 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         return;
     }
     let mut spans = vec![Span::styled(" dockside ", theme.title())];
-    if state.readonly {
+    // Read-only: the whole app, or the engine the lists show (the only one, or the focused
+    // one) by its `[[engines]]` entry.
+    let shown = match state.fleet.focus {
+        Some(id) => Some(id),
+        None if !state.fleet.several() => Some(state.engine.id),
+        None => None,
+    };
+    if state.readonly || shown.is_some_and(|id| state.fleet.read_only(id)) {
         spans.push(Span::styled("READ-ONLY ", theme.warn()));
     }
     if state.fleet.several() {
@@ -45,6 +52,18 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             None => format!("primary {primary}"),
         };
         spans.push(Span::styled(shown, theme.dim()));
+        // Showing them all: which of them are read-only.
+        let ro: Vec<&str> = on
+            .iter()
+            .filter(|h| h.spec.readonly)
+            .map(|h| h.spec.name.as_str())
+            .collect();
+        if state.fleet.focus.is_none() && !ro.is_empty() && !state.readonly {
+            spans.push(Span::styled(
+                format!(" (read-only: {})", ro.join(", ")),
+                theme.warn(),
+            ));
+        }
         let (running, total) = state.counts();
         spans.push(Span::styled("  │ ", theme.dim()));
         spans.push(Span::raw(format!("{running} running / {total}")));

@@ -11,8 +11,9 @@ use super::util::detail_block;
 use crate::app::State;
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, focused: bool) {
-    let text = match (&state.inspect, &state.selected) {
-        (Some((id, text)), Some(sel)) if id == sel => text.as_str(),
+    // A group row of the grouped list is no container: nothing to inspect.
+    let text = match (&state.inspect, state.selected_id()) {
+        (Some((id, text)), Some(sel)) if *id == sel => text.as_str(),
         (_, None) => "Select a container.",
         _ => "Loading…",
     };

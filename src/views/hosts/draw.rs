@@ -71,7 +71,9 @@ pub fn list(v: &HostsView, f: &mut Frame, area: Rect, dx: &Dx) {
     let name_w = v
         .hosts
         .iter()
-        .map(|h| unicode_width::UnicodeWidthStr::width(h.name.as_str()) + 2)
+        .map(|h| {
+            unicode_width::UnicodeWidthStr::width(h.name.as_str()) + 2 + 3 * usize::from(h.readonly)
+        })
         .max()
         .unwrap_or(6)
         .clamp(6, 24) as u16;
@@ -97,8 +99,17 @@ pub fn list(v: &HostsView, f: &mut Frame, area: Rect, dx: &Dx) {
             };
             let fact =
                 |g: fn(&crate::app::engines::HostFacts) -> String| facts.map(g).unwrap_or_default();
+            // Read-only engines carry a badge after their name.
+            let name = if h.readonly {
+                Line::from(vec![
+                    Span::raw(format!("{mark}{} ", h.name)),
+                    Span::styled("RO", theme.warn()),
+                ])
+            } else {
+                Line::from(format!("{mark}{}", h.name))
+            };
             let mut cells = vec![
-                Cell::from(format!("{mark}{}", h.name)),
+                Cell::from(name),
                 Cell::from(Span::styled(state_short(h, dx), state_style)),
                 Cell::from(version(h)),
                 Cell::from(format!("{}/{}", h.running, h.total)),
@@ -190,6 +201,12 @@ pub fn detail(v: &HostsView, f: &mut Frame, area: Rect, dx: &Dx) {
             };
             if !role.is_empty() {
                 l.push(dx.kv("Role", role.into()));
+            }
+            if h.readonly {
+                l.push(dx.kv(
+                    "Read-only",
+                    "nothing that changes it is sent (config: [[engines]] readonly)".into(),
+                ));
             }
             l.push(Line::from(""));
             l.push(Line::from(Span::styled(

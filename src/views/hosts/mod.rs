@@ -32,6 +32,8 @@ pub struct HostRow {
     pub primary: bool,
     /// The only engine shown in the lists.
     pub focused: bool,
+    /// Nothing that changes it is sent (`readonly` in its `[[engines]]` entry).
+    pub readonly: bool,
 }
 
 impl HostRow {
