@@ -21,6 +21,8 @@ pub struct Driver {
     /// Counts in `counted` the engine messages it picks (None: none).
     pub counting: Option<fn(&Msg) -> bool>,
     pub counted: usize,
+    /// When the last clock tick was given: one a second at most, as the runtime gives them.
+    last_tick: std::time::Instant,
 }
 
 impl Driver {
@@ -59,6 +61,7 @@ impl Driver {
             edits: Default::default(),
             counting: None,
             counted: 0,
+            last_tick: std::time::Instant::now(),
         }
     }
 
@@ -77,10 +80,12 @@ impl Driver {
             if pred(&self.state) {
                 return true;
             }
-            // A clock tick every second, as the runtime gives one.
+            // A clock tick every second, as the runtime gives one (not one per message).
+            let next_tick = self.last_tick + Duration::from_secs(1);
             let msg = tokio::select! {
                 m = self.rx.recv() => m,
-                () = tokio::time::sleep(Duration::from_secs(1)) => {
+                () = tokio::time::sleep_until(next_tick.into()) => {
+                    self.last_tick = std::time::Instant::now();
                     let mut out = Vec::new();
                     update(&mut self.state, Msg::Tick(now()), &mut out);
                     self.dispatch(out);
@@ -102,7 +107,6 @@ impl Driver {
                 );
             }
             let mut out = Vec::new();
-            update(&mut self.state, Msg::Tick(now()), &mut out);
             update(&mut self.state, msg, &mut out);
             self.dispatch(out);
         }

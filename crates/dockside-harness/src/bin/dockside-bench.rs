@@ -1656,6 +1656,7 @@ impl Ctx {
         let listed = |s: &str| projects_in_title(s).is_some_and(|k| k >= n);
         let mut times = Vec::new();
         let req0 = self.proxy.stats.requests();
+        let since = Instant::now();
         for i in 0..10 {
             let t0 = Instant::now();
             term.send(b"7")?;
@@ -1681,6 +1682,27 @@ impl Ctx {
             thread::sleep(Duration::from_millis(100));
         }
         let reqs = self.proxy.stats.requests() - req0;
+        let mut kinds: std::collections::BTreeMap<String, usize> = Default::default();
+        for (_, line) in self.proxy.stats.requests_since(since) {
+            // "GET /v1.41/containers/x/json HTTP/1.1": the method and the path's shape.
+            let shape: String = line
+                .split('?')
+                .next()
+                .unwrap_or_default()
+                .split('/')
+                .map(|p| {
+                    if p.len() >= 12 && p.chars().all(|c| c.is_ascii_hexdigit()) {
+                        "ID"
+                    } else {
+                        p
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            *kinds.entry(shape).or_default() += 1;
+        }
+        self.report
+            .note(format!("requests during the 10 openings: {kinds:?}"));
         println!(
             "  projects view times: {}",
             times
@@ -1803,13 +1825,21 @@ impl Ctx {
             Some(0.0),
         );
         // What the logs pane's title says it dropped (the ring evicts the oldest).
-        let title = term
-            .screen_lines()
-            .into_iter()
-            .find(|l| l.contains("Logs") || l.contains("logs"))
-            .unwrap_or_default();
-        self.report
-            .note(format!("logs title after the flood: {}", title.trim()));
+        let screen = term.screen();
+        let dropped = screen
+            .find(" older dropped")
+            .map(|i| {
+                let digits: String = screen[..i]
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
+                digits.chars().rev().collect::<String>()
+            })
+            .unwrap_or_else(|| "none".into());
+        self.report.note(format!(
+            "logs pane after the flood: older lines dropped by the ring: {dropped}"
+        ));
         let rss = status_kb(term.pid, "VmRSS").unwrap_or(0) as f64 / 1024.0;
         let hwm = status_kb(term.pid, "VmHWM").unwrap_or(0) as f64 / 1024.0;
         self.report
