@@ -58,7 +58,9 @@ state() { d "$1" info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null || true; 
 up() {
   [ "$(id -u)" = 0 ] || { say "needs root (starts dockerd)"; exit 1; }
   mkdir -p "$DIR"
-  start_engine 1 br-sw1 172.31.11.1/24
+  # A /24 holds 253 tasks: DOCKSIDE_SWARM_BRIDGE1=10.211.0.1/20 for the bench's 100 × 10
+  # (on a new bridge: `ip link del br-sw1` first).
+  start_engine 1 br-sw1 "${DOCKSIDE_SWARM_BRIDGE1:-172.31.11.1/24}"
   load_image 1
   if [ "$(state 1)" != active ]; then
     say "swarm init on engine 1"
