@@ -226,6 +226,17 @@ fn press(s: &mut State, c: char) -> Vec<Cmd> {
     send(s, Msg::Key(key(c)))
 }
 
+/// What `out` asks to change, and the engine each part goes to.
+fn mutations_routed(s: &State, out: &[Cmd]) -> Vec<(EngineId, Req)> {
+    out.iter()
+        .filter_map(|c| match c {
+            Cmd::Engine(r) if r.mutates() => Some(fleet::route(s, r.clone())),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
 fn image_rows(s: &State) -> Vec<(String, Option<EngineId>)> {
     let v = &s.views.images;
     let images = v.images.as_ref().expect("listed");
@@ -327,14 +338,7 @@ fn images_volumes_and_networks_merge_every_engine_and_act_on_the_rows_engine() {
     );
     press(&mut s, 'D');
     let out = press(&mut s, 'y');
-    let routed: Vec<(EngineId, Req)> = out
-        .iter()
-        .filter_map(|c| match c {
-            Cmd::Engine(r) if r.mutates() => Some(fleet::route(&s, r.clone())),
-            _ => None,
-        })
-        .flatten()
-        .collect();
+    let routed = mutations_routed(&s, &out);
     assert_eq!(
         routed,
         vec![(
@@ -384,13 +388,8 @@ fn images_volumes_and_networks_merge_every_engine_and_act_on_the_rows_engine() {
     press(&mut s, 'G');
     press(&mut s, 'D');
     let out = press(&mut s, 'y');
-    let routed: Vec<EngineId> = out
-        .iter()
-        .filter_map(|c| match c {
-            Cmd::Engine(r) if r.mutates() => Some(fleet::route(&s, r.clone())),
-            _ => None,
-        })
-        .flatten()
+    let routed: Vec<EngineId> = mutations_routed(&s, &out)
+        .into_iter()
         .map(|(h, _)| h)
         .collect();
     assert_eq!(routed, [EngineId(1)]);

@@ -146,7 +146,7 @@ pub fn shown_engines(state: &State) -> Vec<EngineId> {
         return vec![f];
     }
     let primary = state.engine.id;
-    let mut v: Vec<EngineId> = std::iter::once(primary)
+    std::iter::once(primary)
         .chain(
             state
                 .fleet
@@ -155,9 +155,7 @@ pub fn shown_engines(state: &State) -> Vec<EngineId> {
                 .filter(|h| !h.off && h.id != primary)
                 .map(|h| h.id),
         )
-        .collect();
-    v.dedup();
-    v
+        .collect()
 }
 
 /// [`shown_engines`] with their names (for the merged lists).
@@ -356,18 +354,33 @@ pub(crate) fn deploy(
 
 /// The hosts view's rows, from the fleet and the containers.
 pub(crate) fn sync_view(state: &mut State) {
-    // The merged lists' `host:NAME` filter knows the names.
-    let names = crate::views::list::HostNames(
-        state
+    // The merged lists' `host:NAME` filter knows the names (built again only when the
+    // engines changed: this runs on every container change).
+    let same = state
+        .views
+        .images
+        .hosts
+        .0
+        .iter()
+        .map(|(id, n)| (*id, n.as_str()))
+        .eq(state
             .fleet
             .hosts
             .iter()
-            .map(|h| (h.id, h.spec.name.clone()))
-            .collect(),
-    );
-    state.views.images.hosts = names.clone();
-    state.views.volumes.hosts = names.clone();
-    state.views.networks.hosts = names;
+            .map(|h| (h.id, h.spec.name.as_str())));
+    if !same {
+        let names = crate::views::list::HostNames(
+            state
+                .fleet
+                .hosts
+                .iter()
+                .map(|h| (h.id, h.spec.name.clone()))
+                .collect(),
+        );
+        state.views.images.hosts = names.clone();
+        state.views.volumes.hosts = names.clone();
+        state.views.networks.hosts = names;
+    }
     let rows = state
         .fleet
         .hosts

@@ -314,34 +314,26 @@ impl RegistriesView {
                 let reference = reg.reference(&repo, &tag);
                 // Onto the engines marked in the hosts view, else the primary.
                 let targets: Vec<(Option<EngineId>, String)> = if cx.marked_hosts.is_empty() {
-                    vec![(None, String::new())]
+                    cx.status(StatusKind::Progress, format!("pulling {reference}…"));
+                    vec![(None, reference.clone())]
                 } else {
+                    let names: Vec<&str> =
+                        cx.marked_hosts.iter().map(|(_, n)| n.as_str()).collect();
+                    cx.status(
+                        StatusKind::Progress,
+                        format!("pulling {reference} onto {}…", names.join(", ")),
+                    );
                     cx.marked_hosts
                         .iter()
-                        .map(|(id, name)| (Some(*id), name.clone()))
+                        .map(|(id, name)| (Some(*id), format!("{reference} onto {name}")))
                         .collect()
                 };
-                let onto: Vec<&str> = targets
-                    .iter()
-                    .filter(|(h, _)| h.is_some())
-                    .map(|(_, n)| n.as_str())
-                    .collect();
-                let onto = if onto.is_empty() {
-                    String::new()
-                } else {
-                    format!(" onto {}", onto.join(", "))
-                };
-                cx.status(StatusKind::Progress, format!("pulling {reference}{onto}…"));
-                for (host, name) in &targets {
+                for (host, what) in targets {
                     self.next_job += 1;
                     let job = FIRST_JOB + self.next_job;
-                    let what = match host {
-                        Some(_) => format!("{reference} onto {name}"),
-                        None => reference.clone(),
-                    };
                     self.pulls.insert(job, what);
                     let reference = reference.clone();
-                    cx.send_on(*host, ResCmd::Pull { job, reference });
+                    cx.send_on(host, ResCmd::Pull { job, reference });
                 }
                 Handled::Redraw
             }

@@ -496,28 +496,38 @@ fn compose_run(project: &str, service: &str, k: usize, cmd: &[&str]) -> Vec<Stri
     a
 }
 
-/// Runs `docker ARGS` for each of `specs`, [`CREATE_PARALLEL`] at a time.
-fn run_many(specs: Vec<Vec<String>>) -> Result<(), String> {
+/// Runs `docker ARGS` for each of `specs` on the engine at `host` (or the main one),
+/// [`CREATE_PARALLEL`] at a time.
+fn run_many(host: Option<&str>, specs: Vec<Vec<String>>) -> Result<(), String> {
     let n = specs.len();
+    let host: Option<Arc<str>> = host.map(Arc::from);
     let specs = Arc::new(specs);
     let next = Arc::new(AtomicUsize::new(0));
+    let done = Arc::new(AtomicUsize::new(0));
     let errors = Arc::new(Mutex::new(Vec::<String>::new()));
     let workers: Vec<_> = (0..CREATE_PARALLEL.min(n.max(1)))
         .map(|_| {
-            let (specs, next, errors) =
-                (Arc::clone(&specs), Arc::clone(&next), Arc::clone(&errors));
+            let (specs, next, done, errors) = (
+                Arc::clone(&specs),
+                Arc::clone(&next),
+                Arc::clone(&done),
+                Arc::clone(&errors),
+            );
+            let host = host.clone();
             thread::spawn(move || {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(args) = specs.get(i) else {
-                        break;
-                    };
+                while let Some(args) = specs.get(next.fetch_add(1, Ordering::SeqCst)) {
                     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                    if let Err(e) = docker(&args) {
+                    if let Err(e) = docker_at(host.as_deref(), &args) {
                         lock(&errors).push(e);
                     }
-                    if (i + 1) % 50 == 0 || i + 1 == n {
-                        eprintln!("  created {}/{n}", i + 1);
+                    let d = done.fetch_add(1, Ordering::SeqCst) + 1;
+                    if d.is_multiple_of(50) || d == n {
+                        eprintln!(
+                            "  created {d}/{n}{}",
+                            host.as_deref()
+                                .map(|h| format!(" on {h}"))
+                                .unwrap_or_default()
+                        );
                     }
                 }
             })
@@ -527,8 +537,12 @@ fn run_many(specs: Vec<Vec<String>>) -> Result<(), String> {
         w.join()
             .map_err(|_| "a container-creating thread panicked")?;
     }
-    match lock(&errors).first() {
-        Some(e) => Err(format!("a docker run failed: {e}")),
+    let errors = lock(&errors);
+    match errors.first() {
+        Some(first) => Err(format!(
+            "{} of {n} containers failed; first: {first}",
+            errors.len()
+        )),
         None => Ok(()),
     }
 }
@@ -551,50 +565,20 @@ fn create_containers(n: usize) -> Result<Instant, String> {
 
 /// [`create_containers`] on the engine at `host` (or the main one).
 fn create_containers_at(host: Option<&str>, n: usize) -> Result<Instant, String> {
-    let host: Option<Arc<str>> = host.map(Arc::from);
-    let next = Arc::new(AtomicUsize::new(0));
-    let done = Arc::new(AtomicUsize::new(0));
-    let errors = Arc::new(Mutex::new(Vec::<String>::new()));
-    let workers: Vec<_> = (0..CREATE_PARALLEL.min(n.max(1)))
-        .map(|_| {
-            let next = Arc::clone(&next);
-            let done = Arc::clone(&done);
-            let errors = Arc::clone(&errors);
-            let host = host.clone();
-            thread::spawn(move || {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    if i >= n {
-                        break;
-                    }
-                    let name = format!("bench-{i:03}");
-                    if let Err(e) = run_container_at(host.as_deref(), &name, &["sleep", "86400"]) {
-                        lock(&errors).push(e);
-                    }
-                    let d = done.fetch_add(1, Ordering::SeqCst) + 1;
-                    if d.is_multiple_of(50) || d == n {
-                        eprintln!(
-                            "  created {d}/{n}{}",
-                            host.as_deref()
-                                .map(|h| format!(" on {h}"))
-                                .unwrap_or_default()
-                        );
-                    }
-                }
-            })
+    let run = run_label();
+    let specs = (0..n)
+        .map(|i| {
+            let name = format!("bench-{i:03}");
+            [
+                "run", "-d", "--label", LABEL, "--label", &run, "--name", &name, IMAGE,
+            ]
+            .into_iter()
+            .chain(["sleep", "86400"])
+            .map(String::from)
+            .collect()
         })
         .collect();
-    for w in workers {
-        w.join()
-            .map_err(|_| "a container-creating thread panicked")?;
-    }
-    let errors = lock(&errors);
-    if let Some(first) = errors.first() {
-        return Err(format!(
-            "{} of {n} containers failed; first: {first}",
-            errors.len()
-        ));
-    }
+    run_many(host, specs)?;
     Ok(Instant::now())
 }
 
@@ -1628,6 +1612,39 @@ impl Ctx {
         result
     }
 
+    /// One key's latency: `?` opens the help overlay (timed from the key), `?` closes it.
+    /// A sample that never shows counts as [`HELP_TIMEOUT`] and is noted under `what` (the
+    /// bool says so; the overlay is then not closed, it never opened).
+    fn help_sample(&mut self, term: &Term, what: &str, i: usize) -> Result<(f64, bool), String> {
+        let t0 = Instant::now();
+        term.send(b"?")?;
+        match term.wait_for(
+            |s| s.contains(HELP_TEXT),
+            HELP_TIMEOUT,
+            Duration::from_millis(1),
+            "the help overlay",
+        ) {
+            Ok(t) => {
+                term.send(b"?")?;
+                if let Err(e) = term.wait_for(
+                    |s| !s.contains(HELP_TEXT),
+                    Duration::from_secs(5),
+                    Duration::from_millis(1),
+                    "the help overlay to close",
+                ) {
+                    self.report
+                        .note(format!("{what}: help overlay {}: {e}", i + 1));
+                }
+                Ok((ms(t - t0), false))
+            }
+            Err(e) => {
+                self.report
+                    .note(format!("{what}: help overlay {}: {e}", i + 1));
+                Ok((ms(HELP_TIMEOUT), true))
+            }
+        }
+    }
+
     /// `--projects N`: see [`Args::projects`].
     fn phase_projects(&mut self, n: usize) -> Result<(), String> {
         println!("--- projects: {n} projects x 4 services ---");
@@ -1643,7 +1660,7 @@ impl Ctx {
             }
         }
         let t = Instant::now();
-        run_many(specs)?;
+        run_many(None, specs)?;
         self.report
             .fig("projects_setup", t.elapsed().as_secs_f64(), "s", None);
         let (mut term, _, first, _) = self.spawn_complete()?;
@@ -1740,7 +1757,7 @@ impl Ctx {
         let specs = (1..=50)
             .map(|k| compose_run("benchflood", "log", k, &["sh", "-c", script]))
             .collect();
-        run_many(specs)?;
+        run_many(None, specs)?;
         let (mut term, _, _, _) = self.spawn_complete()?;
         term.send(b"7")?;
         term.wait_for(
@@ -1776,30 +1793,12 @@ impl Ctx {
         let mut times = Vec::new();
         let mut timeouts = 0usize;
         for i in 0..20 {
-            let t0 = Instant::now();
-            term.send(b"?")?;
-            match term.wait_for(
-                |s| s.contains(HELP_TEXT),
-                HELP_TIMEOUT,
-                Duration::from_millis(1),
-                "the help overlay",
-            ) {
-                Ok(t) => times.push(ms(t - t0)),
-                Err(e) => {
-                    timeouts += 1;
-                    times.push(ms(HELP_TIMEOUT));
-                    self.report
-                        .note(format!("projects flood: help {}: {e}", i + 1));
-                    continue;
-                }
+            let (t, timed_out) = self.help_sample(&term, "projects flood", i)?;
+            times.push(t);
+            if timed_out {
+                timeouts += 1;
+                continue;
             }
-            term.send(b"?")?;
-            let _ = term.wait_for(
-                |s| !s.contains(HELP_TEXT),
-                Duration::from_secs(5),
-                Duration::from_millis(1),
-                "the help overlay to close",
-            );
             thread::sleep(Duration::from_millis(100));
         }
         println!(
@@ -2609,31 +2608,11 @@ impl Ctx {
         let mut times = Vec::new();
         let mut help_timeouts = 0usize;
         for i in 0..20 {
-            let t0 = Instant::now();
-            term.send(b"?")?;
-            match term.wait_for(
-                |s| s.contains(HELP_TEXT),
-                HELP_TIMEOUT,
-                Duration::from_millis(1),
-                "the help overlay",
-            ) {
-                Ok(t) => times.push(ms(t - t0)),
-                Err(e) => {
-                    help_timeouts += 1;
-                    times.push(ms(HELP_TIMEOUT));
-                    self.report
-                        .note(format!("flood: help overlay {}: {e}", i + 1));
-                    continue;
-                }
-            }
-            term.send(b"?")?;
-            if let Err(e) = term.wait_for(
-                |s| !s.contains(HELP_TEXT),
-                Duration::from_secs(5),
-                Duration::from_millis(1),
-                "the help overlay to close",
-            ) {
-                self.report.note(format!("help overlay {}: {e}", i + 1));
+            let (t, timed_out) = self.help_sample(&term, "flood", i)?;
+            times.push(t);
+            if timed_out {
+                help_timeouts += 1;
+                continue;
             }
             thread::sleep(Duration::from_millis(100));
         }
@@ -2892,36 +2871,12 @@ impl Ctx {
         let mut starts = Vec::new();
         let mut help_timeouts = 0usize;
         for i in 0..EXEC_SAMPLES {
-            let t = Instant::now();
-            term.send(b"?")?;
-            match term.wait_for(
-                |s| s.contains(HELP_TEXT),
-                HELP_TIMEOUT,
-                Duration::from_millis(1),
-                "the help overlay",
-            ) {
-                Ok(seen) => {
-                    times.push(ms(seen - t));
-                    starts.push(t);
-                }
-                Err(e) => {
-                    help_timeouts += 1;
-                    times.push(ms(HELP_TIMEOUT));
-                    starts.push(t);
-                    self.report
-                        .note(format!("exec flood: help overlay {}: {e}", i + 1));
-                    continue;
-                }
-            }
-            term.send(b"?")?;
-            if let Err(e) = term.wait_for(
-                |s| !s.contains(HELP_TEXT),
-                Duration::from_secs(5),
-                Duration::from_millis(1),
-                "the help overlay to close",
-            ) {
-                self.report
-                    .note(format!("exec flood: help overlay {}: {e}", i + 1));
+            starts.push(Instant::now());
+            let (t, timed_out) = self.help_sample(term, "exec flood", i)?;
+            times.push(t);
+            if timed_out {
+                help_timeouts += 1;
+                continue;
             }
             thread::sleep(Duration::from_millis(50));
         }
