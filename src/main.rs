@@ -192,13 +192,6 @@ fn main() -> ExitCode {
     if cli.readonly {
         config.ui.readonly = true;
     }
-    let keymap = match load_keymap(cli.keymap.as_ref()) {
-        Ok(k) => k,
-        Err(e) => {
-            eprintln!("dockside: {e}");
-            return ExitCode::from(2);
-        }
-    };
     let hosts = match engines(&cli, &config) {
         Ok(h) => h,
         Err(e) => {
@@ -217,8 +210,21 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Connect first: the first list is on its way while the keymap is read and the terminal
+    // set up (a keymap error still ends here, before the terminal is touched).
+    let connecting = {
+        let _in_rt = rt.enter();
+        runtime::connect(hosts)
+    };
+    let keymap = match load_keymap(cli.keymap.as_ref()) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("dockside: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let result = rt.block_on(runtime::run(runtime::Options {
-        hosts,
+        connecting,
         compose_file: cli.file.map(|f| (f, cli.project_name)),
         keymap,
         config,

@@ -25,12 +25,38 @@ const FRAME: Duration = Duration::from_millis(10);
 const DRAIN: Duration = Duration::from_millis(8);
 
 pub struct Options {
-    /// The engines to show; the first is the primary (never empty).
-    pub hosts: Vec<app::fleet::HostSpec>,
+    /// The engines, already connecting ([`connect`]).
+    pub connecting: Connecting,
     /// A compose file to bring up at start, and its project's name.
     pub compose_file: Option<(String, Option<String>)>,
     pub keymap: app::keymap::Keymap,
     pub config: crate::config::Config,
+}
+
+/// The engines' connections, started first: the first container list is on its way while
+/// the keymap is read and the terminal set up, so the first frame waits for the engine only.
+pub struct Connecting {
+    fleet: app::fleet::Fleet,
+    engines: docker::Engines,
+    tx: mpsc::Sender<Msg>,
+    rx: mpsc::Receiver<Msg>,
+}
+
+/// Start connecting to `hosts` (the first is the primary; never empty). Call it inside the
+/// runtime; what the engines send waits in the channel until [`run`] reads it.
+pub fn connect(hosts: Vec<app::fleet::HostSpec>) -> Connecting {
+    let (tx, rx) = mpsc::channel::<Msg>(1024);
+    let fleet = app::fleet::Fleet::new(hosts);
+    let mut engines = docker::Engines::default();
+    for h in &fleet.hosts {
+        engines.start(h.id, Target::of(&h.spec), h.epoch, &tx);
+    }
+    Connecting {
+        fleet,
+        engines,
+        tx,
+        rx,
+    }
 }
 
 pub fn unix_now() -> i64 {
@@ -59,18 +85,19 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
     let mut terminal = term::setup().map_err(|e| format!("cannot set up the terminal: {e}"))?;
     let _guard = term::Guard;
 
-    let (tx, mut rx) = mpsc::channel::<Msg>(1024);
-    let addr = opts
+    let Connecting {
+        fleet,
+        mut engines,
+        tx,
+        mut rx,
+    } = opts.connecting;
+    let addr = fleet
         .hosts
         .first()
-        .map(|h| format!("{} ({})", h.addr, h.source))
+        .map(|h| format!("{} ({})", h.spec.addr, h.spec.source))
         .unwrap_or_default();
     let mut state = State::new(opts.keymap, addr, unix_now());
-    state.fleet = app::fleet::Fleet::new(opts.hosts);
-    let mut engines = docker::Engines::default();
-    for h in &state.fleet.hosts {
-        engines.start(h.id, Target::of(&h.spec), h.epoch, &tx);
-    }
+    state.fleet = fleet;
     opts.config.apply(&mut state);
     state.utc_offset = chrono::Local::now().offset().local_minus_utc();
     let env = |k: &str| std::env::var(k).ok();
@@ -92,6 +119,8 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut last_draw = Instant::now() - FRAME;
+    // Engine requests of this turn, sent after its frame.
+    let mut held: Vec<(app::model::EngineId, app::msg::Req)> = Vec::new();
     let mut exit = Exit::Quit;
 
     loop {
@@ -124,6 +153,21 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
             () = tokio::time::sleep_until(frame_due), if state.dirty => {}
         }
         for cmd in out.drain(..) {
+            // Requests wait until this turn's frame is drawn (the screen first, then the
+            // engines' work: a first list's stats must not slow its frame), except that an
+            // engine's switch, start or stop and a suspended UI keep their order with them.
+            if matches!(
+                cmd,
+                Cmd::Effect(
+                    Effect::Handoff { .. }
+                        | Effect::EditFile(_)
+                        | Effect::SwitchEngine { .. }
+                        | Effect::StartEngine { .. }
+                        | Effect::StopEngine(_)
+                )
+            ) {
+                send_all(&engines, &mut held);
+            }
             match cmd {
                 Cmd::Effect(Effect::Quit) => state.quit = true,
                 Cmd::Effect(Effect::SaveFile { path, contents }) => {
@@ -180,27 +224,32 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
                     engines.start(id, Target::of(&spec), epoch, &tx);
                 }
                 Cmd::Effect(Effect::StopEngine(id)) => engines.stop(id),
-                Cmd::Engine(req) => {
-                    for (id, req) in app::fleet::route(&state, req) {
-                        engines.send(id, ToEngine::Req(req));
-                    }
-                }
-                Cmd::At(id, req) => engines.send(id, ToEngine::Req(req)),
+                Cmd::Engine(req) => held.extend(app::fleet::route(&state, req)),
+                Cmd::At(id, req) => held.push((id, req)),
             }
         }
         if state.quit {
+            send_all(&engines, &mut held);
             break;
         }
         if state.dirty && Instant::now() >= last_draw + FRAME {
             draw(&mut terminal, &mut state)?;
             last_draw = Instant::now();
         }
+        send_all(&engines, &mut held);
     }
     // The engine task ends its sessions too (a signal does not pass through `state.quit`).
     engines.quit_all();
     drop(terminal);
     term::restore();
     Ok(exit)
+}
+
+/// Send the held requests, in order.
+fn send_all(engines: &docker::Engines, held: &mut Vec<(app::model::EngineId, app::msg::Req)>) {
+    for (id, req) in held.drain(..) {
+        engines.send(id, ToEngine::Req(req));
+    }
 }
 
 fn draw(terminal: &mut term::Term, state: &mut State) -> Result<(), String> {

@@ -1072,3 +1072,88 @@ fn kill_asks_first_and_ui_confirm_decides_what_asks() {
         .expect_err("unknown");
     assert!(e.contains("down_the_rabbit_hole"), "{e}");
 }
+
+/// The containers list's order, as the comparator read the containers themselves before the
+/// sort worked on copies of its fields: every sort key, both directions, must give the same
+/// rows.
+#[test]
+fn every_sort_gives_the_order_of_the_reference_comparator() {
+    use dockside::app::model::{Container, Port};
+    use dockside::views::list::natural_cmp;
+    use std::cmp::Ordering;
+    let mut s = fixtures::state(120, 40);
+    s.show_all = true;
+    // More rows, with what each key compares varied and tied: projects, images, ports,
+    // creation times, names that differ only by their numbers or their case.
+    let base: Vec<Container> = s.containers.values().cloned().collect();
+    for (i, c) in base.iter().enumerate() {
+        for k in 0..4u16 {
+            let mut d = c.clone();
+            d.id = format!("{}{i}{k}", c.id);
+            d.name = format!("{}-{}", if k % 2 == 0 { "Api" } else { "api" }, 10 - k);
+            d.created = c.created - i64::from(k % 2);
+            d.project = (k != 3).then(|| format!("p{}", k % 2));
+            d.service = (k == 1).then(|| "svc".to_string());
+            d.ports = (k > 0)
+                .then(|| Port {
+                    ip: None,
+                    private: 80 + k % 2,
+                    public: (k == 2).then_some(8080),
+                    proto: "tcp".into(),
+                })
+                .into_iter()
+                .collect();
+            s.containers.insert(d.id.clone(), d);
+        }
+    }
+    fn project_key(c: &Container) -> (&str, &str) {
+        (
+            c.project.as_deref().unwrap_or(""),
+            c.service.as_deref().unwrap_or(""),
+        )
+    }
+    fn port_key(c: &Container) -> (bool, u16, u16) {
+        let public = c.ports.iter().filter_map(|p| p.public).min();
+        let private = c.ports.iter().map(|p| p.private).min();
+        (
+            public.is_none() && private.is_none(),
+            public.unwrap_or(u16::MAX),
+            private.unwrap_or(u16::MAX),
+        )
+    }
+    let bucket = |v: f64| if v < 0.0 { -1 } else { v as i64 };
+    for sort in SortKey::ALL {
+        for desc in [false, true] {
+            s.sort = sort;
+            s.sort_desc = desc;
+            s.recompute_rows();
+            let cpu = |c: &Container| s.cpu_of(&c.id).unwrap_or(-1.0);
+            let mem = |c: &Container| s.mem_of(&c.id).unwrap_or(0);
+            let mut want: Vec<&Container> = s.containers.values().collect();
+            want.sort_by(|a, b| {
+                let ord = match sort {
+                    SortKey::State => a
+                        .state
+                        .rank()
+                        .cmp(&b.state.rank())
+                        .then_with(|| project_key(a).cmp(&project_key(b))),
+                    SortKey::Name => Ordering::Equal,
+                    SortKey::Image => a.image.cmp(&b.image),
+                    SortKey::Created => b.created.cmp(&a.created),
+                    SortKey::Cpu => bucket(cpu(b)).cmp(&bucket(cpu(a))),
+                    SortKey::Mem => (mem(b) >> 20).cmp(&(mem(a) >> 20)),
+                    SortKey::Id => a.id.cmp(&b.id),
+                    SortKey::Project => (a.project.is_none(), project_key(a))
+                        .cmp(&(b.project.is_none(), project_key(b))),
+                    SortKey::Ports => port_key(a).cmp(&port_key(b)),
+                };
+                let ord = ord
+                    .then_with(|| natural_cmp(&a.name, &b.name))
+                    .then_with(|| a.id.cmp(&b.id));
+                if desc { ord.reverse() } else { ord }
+            });
+            let want: Vec<String> = want.iter().map(|c| c.id.clone()).collect();
+            assert_eq!(s.rows, want, "sort {sort:?}, descending {desc}");
+        }
+    }
+}

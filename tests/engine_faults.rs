@@ -352,6 +352,37 @@ fn listed_ids(state: &dockside::app::State, prefix: &str) -> std::collections::B
 /// 10 parallel loops create 250 containers and remove 200 of them (`docker rm -f` of running
 /// containers: kill, die, destroy) while dockside follows; afterwards its list equals the
 /// engine's, and stays so.
+/// The first list does not wait for `/version` (it may answer first); the header then gets
+/// the engine's own version and API version, and the session goes on: a container started
+/// afterwards is listed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_header_gets_the_engines_version_and_the_session_goes_on() {
+    use dockside::app::msg::ConnStatus;
+    if !engine::available() {
+        return;
+    }
+    let want_version = engine::docker_ok(&["version", "--format", "{{.Server.Version}}"]);
+    let want_api = engine::docker_ok(&["version", "--format", "{{.Server.APIVersion}}"]);
+    let mut d = Driver::start(None);
+    let versioned = d
+        .until(T, |s| {
+            matches!(&s.conn, ConnStatus::Connected { version, api, .. }
+                if *version == want_version && *api == want_api)
+        })
+        .await;
+    assert!(
+        versioned,
+        "header {:?}, engine {want_version} (API {want_api})",
+        d.state.conn
+    );
+    let c = TestContainer::run("dsversion", &[], &["sleep", "60"]);
+    let id = c.id.clone();
+    assert!(
+        d.until(T, |s| s.containers.contains_key(&id)).await,
+        "a container started after the version was agreed is not listed"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_converges_after_parallel_churn() {
     if !engine::available() {

@@ -244,11 +244,29 @@ pub struct Keymap {
 
 /// The 1-based line of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
+    Lines::new(text).of(offset)
+}
+
+/// Where each line of a text starts: a byte offset's line number by binary search (a
+/// keymap names a line for each of its hundreds of keys; counting newlines from the start
+/// each time made loading the keymap quadratic).
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        Lines(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        )
+    }
+
+    /// The 1-based line of `offset`.
+    fn of(&self, offset: usize) -> usize {
+        self.0.partition_point(|nl| *nl < offset) + 1
+    }
 }
 
 /// A keymap error: `file:line: message` (the line when it is known).
@@ -306,12 +324,13 @@ impl Keymap {
             let line = e.span().map(|s| line_of(text, s.start));
             located(file, line, e.message().trim())
         })?;
+        let lines = Lines::new(text);
         for (group, entries) in raw {
             let Some(ctx) = Context::from_name(group.get_ref()) else {
                 let names: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
                 return Err(located(
                     file,
-                    Some(line_of(text, group.span().start)),
+                    Some(lines.of(group.span().start)),
                     format!(
                         "unknown group [[{}]]: the groups are {}",
                         group.get_ref(),
@@ -322,7 +341,7 @@ impl Keymap {
             // Keys this file binds in this context, with their lines: twice is an error.
             let mut seen: Vec<(Key, usize)> = Vec::new();
             for b in entries {
-                let line = line_of(text, b.action.span().start);
+                let line = lines.of(b.action.span().start);
                 if b.keys.is_empty() {
                     return Err(located(
                         file,
@@ -332,7 +351,7 @@ impl Keymap {
                 }
                 let mut keys = Vec::with_capacity(b.keys.len());
                 for k in &b.keys {
-                    let kline = line_of(text, k.span().start);
+                    let kline = lines.of(k.span().start);
                     let key = Key::parse(k.get_ref()).map_err(|e| located(file, Some(kline), e))?;
                     if let Some((_, first)) = seen.iter().find(|(s, _)| *s == key) {
                         return Err(located(
@@ -493,6 +512,22 @@ mod tests {
 
     fn user(text: &str) -> Result<Keymap, String> {
         Keymap::with_user(text, "my.toml")
+    }
+
+    #[test]
+    fn a_line_number_is_the_count_of_newlines_before_the_offset_plus_one() {
+        for text in ["", "a", "\n", "ab\ncd\n\nef", "\n\nx\n", DEFAULT_KEYMAP] {
+            let lines = Lines::new(text);
+            let step = if text.len() > 100 { 97 } else { 1 };
+            for offset in (0..=text.len() + 1).step_by(step) {
+                let naive = text.as_bytes()[..offset.min(text.len())]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count()
+                    + 1;
+                assert_eq!(lines.of(offset), naive, "offset {offset} of {text:?}");
+            }
+        }
     }
 
     #[test]

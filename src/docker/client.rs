@@ -355,6 +355,43 @@ pub fn pinned_client(addr: &str) -> Option<Docker> {
     Docker::connect_with_unix(&addr, 120, &v).ok()
 }
 
+/// The client [`connect_target`] gives on a unix socket, from the engine's `/version` answer
+/// already in hand: bollard's negotiation (the engine's API version when older than
+/// bollard's), without asking `/version` a second time.
+pub fn agreed_client(addr: &str, v: &bollard::models::SystemVersion) -> Result<Docker, String> {
+    let server = v.api_version.as_deref().and_then(|s| {
+        let (major, minor) = s.split_once('.')?;
+        Some(bollard::ClientVersion {
+            major_version: major.parse().ok()?,
+            minor_version: minor.parse().ok()?,
+        })
+    });
+    let Some(server) = server else {
+        return Err(format!(
+            "{addr}: the engine's /version answer has no API version ({:?})",
+            v.api_version
+        ));
+    };
+    let agreed = if server < *bollard::API_DEFAULT_VERSION {
+        server
+    } else {
+        *bollard::API_DEFAULT_VERSION
+    };
+    let (major, minor) = (agreed.major_version, agreed.minor_version);
+    if (major, minor) < MIN_API {
+        return Err(format!(
+            "the engine's API version {major}.{minor} is too old (dockside needs {}.{} or newer)",
+            MIN_API.0, MIN_API.1
+        ));
+    }
+    let addr = if addr.starts_with('/') {
+        format!("unix://{addr}")
+    } else {
+        addr.to_string()
+    };
+    Docker::connect_with_unix(&addr, 120, &agreed).map_err(|e| cause(&addr, &e, None))
+}
+
 /// The oldest engine API dockside speaks (Docker 1.12, as the docker CLI).
 pub const MIN_API: (usize, usize) = (1, 24);
 
@@ -528,6 +565,26 @@ pub fn engine_error(e: bollard::errors::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_agreed_api_version_is_the_engines_when_older_than_bollards() {
+        let answer = |api: Option<&str>| bollard::models::SystemVersion {
+            api_version: api.map(String::from),
+            ..Default::default()
+        };
+        let sock = "unix:///var/run/docker.sock";
+        let v = |api| agreed_client(sock, &answer(api)).map(|d| d.client_version().to_string());
+        assert_eq!(v(Some("1.41")), Ok("1.41".to_string()));
+        assert_eq!(
+            v(Some("1.99")),
+            Ok(bollard::API_DEFAULT_VERSION.to_string())
+        );
+        let old = v(Some("1.12")).expect_err("1.12 is too old");
+        assert!(old.contains("1.12 is too old"), "{old}");
+        let none = v(None).expect_err("no API version");
+        assert!(none.contains("no API version"), "{none}");
+        assert!(v(Some("one.two")).is_err());
+    }
 
     #[test]
     fn flag_wins() {

@@ -98,21 +98,31 @@ pub struct ContainerList {
     destroyed_order: std::collections::VecDeque<String>,
     /// Failed fetches per container.
     failures: HashMap<String, u32>,
+    /// The name a `rename` event gave, until a fetch shows it, and how often it was asked
+    /// again: the engine logs the event before it releases the old name, so a list asked at
+    /// once may still name the container both ways (old name first).
+    renamed: HashMap<String, (String, u32)>,
 }
 
 impl ContainerList {
-    /// A [`relevant`] event `action` about container `id` at `time` (unix seconds): fetch
-    /// it, or tell it is gone.
+    /// A [`relevant`] event `action` about container `id` at `time` (unix seconds), `name`
+    /// the container's name the event gives: fetch it, or tell it is gone.
     pub fn on_event(
         &mut self,
         docker: &Docker,
         id: String,
         action: &str,
         time: i64,
+        name: Option<&str>,
     ) -> Option<Msg> {
         match action {
             "start" => self.times.entry(id.clone()).or_default().started = Some(time),
             "die" => self.times.entry(id.clone()).or_default().died = Some(time),
+            "rename" => {
+                if let Some(n) = name {
+                    self.renamed.insert(id.clone(), (n.to_string(), 0));
+                }
+            }
             _ => {}
         }
         let implied = implied(action);
@@ -122,6 +132,7 @@ impl ContainerList {
         if action == "destroy" {
             self.times.remove(&id);
             self.expect.remove(&id);
+            self.renamed.remove(&id);
             self.again.remove(&id);
             self.failures.remove(&id);
             self.bury(id.clone());
@@ -181,21 +192,35 @@ impl ContainerList {
                         self.again.insert(id.clone());
                     }
                 }
+                if let Some((name, tries)) = self.renamed.get_mut(&id) {
+                    if c.name == *name {
+                        self.renamed.remove(&id);
+                    } else if *tries >= RECHECKS {
+                        // The event's word stands.
+                        c.name = std::mem::take(name);
+                        self.renamed.remove(&id);
+                    } else {
+                        *tries += 1;
+                        self.again.insert(id.clone());
+                    }
+                }
                 Msg::Upsert(c)
             }
             Ok(None) => {
                 self.again.remove(&id);
                 self.times.remove(&id);
                 self.expect.remove(&id);
+                self.renamed.remove(&id);
                 return Some(Msg::Gone(id));
             }
             Err(_) => return None,
         };
         if self.again.remove(&id) {
-            let delay = match self.expect.get(&id) {
-                Some((_, tries)) if *tries > 0 => RECHECK_DELAY * *tries,
-                _ => Duration::ZERO,
-            };
+            let tries = [
+                self.expect.get(&id).map(|e| e.1),
+                self.renamed.get(&id).map(|r| r.1),
+            ];
+            let delay = RECHECK_DELAY * tries.into_iter().flatten().max().unwrap_or(0);
             self.inflight.insert(id.clone());
             self.fetches.spawn(fetch_one(docker.clone(), id, delay));
         }
@@ -254,16 +279,19 @@ mod tests {
     async fn a_fetch_answered_after_destroy_does_not_bring_the_row_back() {
         let d = nowhere();
         let mut l = ContainerList::default();
-        assert!(l.on_event(&d, "a".into(), "kill", 1).is_none());
-        assert!(l.on_event(&d, "a".into(), "die", 1).is_none());
-        assert!(is_gone(&l.on_event(&d, "a".into(), "destroy", 1), "a"));
+        assert!(l.on_event(&d, "a".into(), "kill", 1, None).is_none());
+        assert!(l.on_event(&d, "a".into(), "die", 1, None).is_none());
+        assert!(is_gone(
+            &l.on_event(&d, "a".into(), "destroy", 1, None),
+            "a"
+        ));
         // The fetch started on `kill` answers now: "Removal In Progress".
         let late = l.fetched(&d, ("a".into(), Ok(Some(c("a", CState::Removing)))));
         assert!(late.is_none(), "{late:?}");
         let late = l.fetched(&d, ("a".into(), Ok(Some(c("a", CState::Exited)))));
         assert!(late.is_none(), "{late:?}");
         // Late events about it start nothing and say nothing.
-        assert!(l.on_event(&d, "a".into(), "die", 2).is_none());
+        assert!(l.on_event(&d, "a".into(), "die", 2, None).is_none());
         assert!(!l.again.contains("a"));
     }
 
@@ -271,15 +299,18 @@ mod tests {
     async fn answers_before_destroy_then_destroy_ends_with_gone() {
         let d = nowhere();
         let mut l = ContainerList::default();
-        l.on_event(&d, "b".into(), "create", 1);
+        l.on_event(&d, "b".into(), "create", 1, None);
         let up = l.fetched(&d, ("b".into(), Ok(Some(c("b", CState::Created)))));
         assert!(
             matches!(up, Some(Msg::Upsert(ref x)) if x.id == "b"),
             "{up:?}"
         );
-        l.on_event(&d, "b".into(), "start", 1);
-        l.on_event(&d, "b".into(), "kill", 2);
-        assert!(is_gone(&l.on_event(&d, "b".into(), "destroy", 2), "b"));
+        l.on_event(&d, "b".into(), "start", 1, None);
+        l.on_event(&d, "b".into(), "kill", 2, None);
+        assert!(is_gone(
+            &l.on_event(&d, "b".into(), "destroy", 2, None),
+            "b"
+        ));
         // Answers of both fetches (the first, and the one asked again) arrive afterwards,
         // in either order.
         for st in [CState::Running, CState::Removing, CState::Dead] {
@@ -291,8 +322,8 @@ mod tests {
     async fn other_containers_are_unaffected_and_failed_fetches_are_asked_again() {
         let d = nowhere();
         let mut l = ContainerList::default();
-        l.on_event(&d, "x".into(), "destroy", 1);
-        l.on_event(&d, "y".into(), "create", 1);
+        l.on_event(&d, "x".into(), "destroy", 1, None);
+        l.on_event(&d, "y".into(), "create", 1, None);
         // A failure is asked again (nothing to tell yet).
         assert!(l.fetched(&d, ("y".into(), Err("busy".into()))).is_none());
         assert!(l.inflight.contains("y"));
@@ -302,5 +333,41 @@ mod tests {
             "{up:?}"
         );
         assert!(is_gone(&l.fetched(&d, ("y".into(), Ok(None))), "y"));
+    }
+
+    #[tokio::test]
+    async fn a_rename_is_asked_again_until_the_list_shows_the_new_name() {
+        let d = nowhere();
+        let mut l = ContainerList::default();
+        let named = |n: &str| {
+            let mut x = c("r", CState::Running);
+            x.name = n.into();
+            x
+        };
+        l.on_event(&d, "r".into(), "rename", 1, Some("new"));
+        // The engine still lists the old name first: shown as it is, and asked again.
+        let up = l.fetched(&d, ("r".into(), Ok(Some(named("old")))));
+        assert!(
+            matches!(up, Some(Msg::Upsert(ref x)) if x.name == "old"),
+            "{up:?}"
+        );
+        assert!(l.inflight.contains("r"), "asked again");
+        let up = l.fetched(&d, ("r".into(), Ok(Some(named("new")))));
+        assert!(
+            matches!(up, Some(Msg::Upsert(ref x)) if x.name == "new"),
+            "{up:?}"
+        );
+        assert!(!l.inflight.contains("r") && l.renamed.is_empty());
+        // A list that never catches up: after the rechecks, the event's name stands.
+        l.on_event(&d, "r".into(), "rename", 2, Some("newer"));
+        let mut last = None;
+        for _ in 0..=RECHECKS {
+            last = l.fetched(&d, ("r".into(), Ok(Some(named("new")))));
+        }
+        assert!(
+            matches!(last, Some(Msg::Upsert(ref x)) if x.name == "newer"),
+            "{last:?}"
+        );
+        assert!(l.renamed.is_empty());
     }
 }

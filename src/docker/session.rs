@@ -38,6 +38,31 @@ pub struct Connected {
     pub docker: Docker,
     pub events: (EventRx, AbortOnDrop),
     pub first_list: Option<Vec<bollard::models::ContainerSummary>>,
+    pub version: EngineVersion,
+}
+
+/// How long the session waits for a pending `/version` answer.
+const VERSION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The `/version` answer asked while connecting, on its way.
+pub type VersionAnswer = std::pin::Pin<
+    Box<
+        dyn std::future::Future<
+                Output = Result<bollard::models::SystemVersion, bollard::errors::Error>,
+            > + Send,
+    >,
+>;
+
+/// What connecting knows of the engine's version.
+pub enum EngineVersion {
+    /// Not asked: the session asks it after the first frame.
+    Unknown,
+    /// Answered, and `docker` speaks the API version it agreed.
+    Known(Box<bollard::models::SystemVersion>),
+    /// Asked, not answered yet: the first list came first, on a client pinned to an API
+    /// version every current engine accepts. The session shows that list at once, then
+    /// waits for this answer to agree the API version before anything else.
+    Pending(VersionAnswer),
 }
 
 /// What a session holds besides the client: every stream and request it started ends with
@@ -57,6 +82,18 @@ struct Session {
     service_logs: Option<AbortOnDrop>,
 }
 
+/// The header's engine line from its `/version` answer.
+fn connected(addr: &str, v: bollard::models::SystemVersion) -> ConnStatus {
+    ConnStatus::Connected {
+        addr: addr.to_string(),
+        version: v.version.unwrap_or_default(),
+        api: v.api_version.unwrap_or_default(),
+        os: v.os.unwrap_or_default(),
+        ncpu: 0,
+        mem_total: 0,
+    }
+}
+
 fn identity(p: Progress) -> Progress {
     p
 }
@@ -71,6 +108,7 @@ pub async fn session(
         docker,
         events: (mut ev_rx, _events_guard),
         first_list,
+        version,
     } = conn;
     let list = match first_list {
         Some(l) => l,
@@ -84,17 +122,53 @@ pub async fn session(
         .into_iter()
         .filter_map(|s| containers::container(s, now))
         .collect();
-    let conn = ConnStatus::Connected {
+    // Without a version answer yet: the header shows "…" where it goes.
+    let unversioned = |api: String| ConnStatus::Connected {
         addr: target.addr.clone(),
         version: String::new(),
-        api: docker.client_version().to_string(),
+        api,
         os: String::new(),
         ncpu: 0,
         mem_total: 0,
     };
+    let (conn, known) = match &version {
+        EngineVersion::Known(v) => (connected(&target.addr, (**v).clone()), true),
+        EngineVersion::Pending(_) => (unversioned(String::new()), true),
+        EngineVersion::Unknown => (unversioned(docker.client_version().to_string()), false),
+    };
     if tx.send(Msg::Conn(conn)).await.is_err() || tx.send(Msg::Snapshot(snapshot)).await.is_err() {
         return SessionEnd::Quit;
     }
+    // The list is on its way to the screen: now the API version every later request speaks.
+    let docker = match version {
+        EngineVersion::Pending(answer) => {
+            // As long as connecting may take: an engine that lists but never says its
+            // version is lost (and retried), not waited on forever.
+            let v = match tokio::time::timeout(VERSION_TIMEOUT, answer).await {
+                Ok(Ok(v)) => v,
+                Ok(Err(e)) => {
+                    return SessionEnd::Lost(super::client::cause(&target.addr, &e, None));
+                }
+                Err(_) => {
+                    let secs = VERSION_TIMEOUT.as_secs();
+                    return SessionEnd::Lost(format!("no answer to /version in {secs} s"));
+                }
+            };
+            let agreed = match super::client::agreed_client(&target.addr, &v) {
+                Ok(d) => d,
+                Err(e) => return SessionEnd::Lost(e),
+            };
+            if tx
+                .send(Msg::Conn(connected(&target.addr, v)))
+                .await
+                .is_err()
+            {
+                return SessionEnd::Quit;
+            }
+            agreed
+        }
+        _ => docker,
+    };
     let mut s = Session {
         requests: Requests::new(docker.clone(), tx.clone()),
         docker,
@@ -108,19 +182,14 @@ pub async fn session(
         service_logs: None,
     };
 
-    // The engine's version for the header, after the first frame.
-    let addr = target.addr.clone();
-    s.requests.reply_if(|docker| async move {
-        let v = docker.version().await.ok()?;
-        Some(Msg::Conn(ConnStatus::Connected {
-            addr,
-            version: v.version.unwrap_or_default(),
-            api: v.api_version.unwrap_or_default(),
-            os: v.os.unwrap_or_default(),
-            ncpu: 0,
-            mem_total: 0,
-        }))
-    });
+    // The engine's version for the header, after the first frame, unless connecting asked.
+    if !known {
+        let addr = target.addr.clone();
+        s.requests.reply_if(|docker| async move {
+            let v = docker.version().await.ok()?;
+            Some(Msg::Conn(connected(&addr, v)))
+        });
+    }
 
     loop {
         tokio::select! {
@@ -172,9 +241,13 @@ impl Session {
         if typ != "container" {
             return true;
         }
-        let Some(id) = ev.actor.and_then(|a| a.id) else {
+        let Some(actor) = ev.actor else {
             return true;
         };
+        let Some(id) = actor.id else {
+            return true;
+        };
+        let name = actor.attributes.as_ref().and_then(|a| a.get("name"));
         if !relevant(&action) {
             return true;
         }
@@ -185,7 +258,10 @@ impl Session {
             self.stats.forget(&id);
         }
         let time = ev.time.unwrap_or_else(containers::unix_now);
-        match self.containers.on_event(&self.docker, id, &action, time) {
+        match self
+            .containers
+            .on_event(&self.docker, id, &action, time, name.map(String::as_str))
+        {
             Some(msg) => self.tx.send(msg).await.is_ok(),
             None => true,
         }

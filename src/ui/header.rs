@@ -83,11 +83,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             addr, version, api, ..
         } => {
             spans.push(Span::styled("● ", theme.ok()));
-            let version = if version.is_empty() {
-                "…"
-            } else {
-                version.as_str()
-            };
+            let (version, api) = (or_ellipsis(version), or_ellipsis(api));
             if area.width >= 120 {
                 spans.push(Span::raw(format!("engine {version} (API {api}) {addr}")));
             } else {
@@ -124,4 +120,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         }
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A header field not known yet shows as "…".
+fn or_ellipsis(s: &str) -> &str {
+    if s.is_empty() { "…" } else { s }
 }

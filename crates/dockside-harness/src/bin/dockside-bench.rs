@@ -151,6 +151,13 @@ struct Args {
     /// With --compare: containers for the second first-frame measurement (0: skip it).
     #[arg(long, default_value_t = 1000)]
     compare_large: usize,
+    /// With --compare: the phases to run, of first (first frame), idle, large (first frame at
+    /// --compare-large), flood (a log flood: key latency and RSS).
+    #[arg(long, default_value = "first,idle,large,flood", value_delimiter = ',')]
+    compare_phases: Vec<String>,
+    /// With --compare: how long each tool shows the log flood (RSS at the end).
+    #[arg(long, default_value_t = 600)]
+    flood_secs: u64,
 }
 
 fn ms(d: Duration) -> f64 {
@@ -565,8 +572,13 @@ fn create_containers(n: usize) -> Result<Instant, String> {
 
 /// [`create_containers`] on the engine at `host` (or the main one).
 fn create_containers_at(host: Option<&str>, n: usize) -> Result<Instant, String> {
+    create_range(host, 0..n)
+}
+
+/// `bench-NNN` for each number of `range` (four digits past 999), in parallel.
+fn create_range(host: Option<&str>, range: std::ops::Range<usize>) -> Result<Instant, String> {
     let run = run_label();
-    let specs = (0..n)
+    let specs = range
         .map(|i| {
             let name = format!("bench-{i:03}");
             [
@@ -1234,7 +1246,12 @@ fn escape_bytes(b: &[u8]) -> String {
 
 /// `GET path` on the main engine's socket (HTTP/1.0: the body ends with the connection).
 fn engine_get(path: &str) -> Result<String, String> {
-    let mut s = UnixStream::connect(ENGINE_SOCK).map_err(|e| format!("{ENGINE_SOCK}: {e}"))?;
+    get_on(Path::new(ENGINE_SOCK), path)
+}
+
+/// `GET path` on the API socket `sock`, the body read to its end (HTTP/1.0).
+fn get_on(sock: &Path, path: &str) -> Result<String, String> {
+    let mut s = UnixStream::connect(sock).map_err(|e| format!("{}: {e}", sock.display()))?;
     s.write_all(format!("GET {path} HTTP/1.0\r\nHost: docker\r\n\r\n").as_bytes())
         .map_err(|e| format!("GET {path}: {e}"))?;
     let mut out = String::new();
@@ -1308,6 +1325,42 @@ fn rows_in_order(screen: &str, order: &[String]) -> Option<Vec<String>> {
 // ---------------------------------------------------------------------------------------------
 // Phases
 // ---------------------------------------------------------------------------------------------
+
+/// An overlay a key opens: `shown` is on screen while it is open, and only then.
+struct Overlay<'a> {
+    key: &'a [u8],
+    shown: &'a str,
+    close: &'a [u8],
+    /// How long a key may take before its sample is a timeout.
+    timeout: Duration,
+}
+
+/// One key's latency: `key` until `shown` is on screen (timed from the key), then `close`
+/// until it is gone (not timed). The time is `None` when the overlay never showed within
+/// `timeout` (it is then not closed); the note says what went wrong, opening or closing.
+/// `Err` only when the terminal cannot be written.
+fn overlay_sample(term: &Term, o: &Overlay) -> Result<(Option<f64>, Option<String>), String> {
+    let t0 = Instant::now();
+    term.send(o.key)?;
+    match term.wait_for(
+        |s| s.contains(o.shown),
+        o.timeout,
+        Duration::from_millis(1),
+        "the overlay",
+    ) {
+        Ok(t) => {
+            term.send(o.close)?;
+            let closed = term.wait_for(
+                |s| !s.contains(o.shown),
+                Duration::from_secs(5),
+                Duration::from_millis(1),
+                "the overlay to close",
+            );
+            Ok((Some(ms(t - t0)), closed.err()))
+        }
+        Err(e) => Ok((None, Some(e))),
+    }
+}
 
 struct Ctx {
     args: Args,
@@ -1616,33 +1669,18 @@ impl Ctx {
     /// A sample that never shows counts as [`HELP_TIMEOUT`] and is noted under `what` (the
     /// bool says so; the overlay is then not closed, it never opened).
     fn help_sample(&mut self, term: &Term, what: &str, i: usize) -> Result<(f64, bool), String> {
-        let t0 = Instant::now();
-        term.send(b"?")?;
-        match term.wait_for(
-            |s| s.contains(HELP_TEXT),
-            HELP_TIMEOUT,
-            Duration::from_millis(1),
-            "the help overlay",
-        ) {
-            Ok(t) => {
-                term.send(b"?")?;
-                if let Err(e) = term.wait_for(
-                    |s| !s.contains(HELP_TEXT),
-                    Duration::from_secs(5),
-                    Duration::from_millis(1),
-                    "the help overlay to close",
-                ) {
-                    self.report
-                        .note(format!("{what}: help overlay {}: {e}", i + 1));
-                }
-                Ok((ms(t - t0), false))
-            }
-            Err(e) => {
-                self.report
-                    .note(format!("{what}: help overlay {}: {e}", i + 1));
-                Ok((ms(HELP_TIMEOUT), true))
-            }
+        let help = Overlay {
+            key: b"?",
+            shown: HELP_TEXT,
+            close: b"?",
+            timeout: HELP_TIMEOUT,
+        };
+        let (t, note) = overlay_sample(term, &help)?;
+        if let Some(e) = &note {
+            self.report
+                .note(format!("{what}: help overlay {}: {e}", i + 1));
         }
+        Ok((t.unwrap_or(ms(HELP_TIMEOUT)), t.is_none()))
     }
 
     /// `--projects N`: see [`Args::projects`].
@@ -1903,29 +1941,10 @@ impl Ctx {
             if screen.contains("done") && screen.contains("Successfully") {
                 break;
             }
-            let t = Instant::now();
-            term.send(b"?")?;
-            match term.wait_for(
-                |s| s.contains(HELP_TEXT),
-                HELP_TIMEOUT,
-                Duration::from_millis(1),
-                "the help overlay",
-            ) {
-                Ok(at) => times.push(ms(at - t)),
-                Err(e) => {
-                    help_timeouts += 1;
-                    times.push(ms(HELP_TIMEOUT));
-                    self.report
-                        .note(format!("build: help overlay {}: {e}", times.len()));
-                }
-            }
-            term.send(b"?")?;
-            let _ = term.wait_for(
-                |s| !s.contains(HELP_TEXT),
-                Duration::from_secs(5),
-                Duration::from_millis(1),
-                "the help overlay to close",
-            );
+            let i = times.len();
+            let (t, timed_out) = self.help_sample(&term, "build", i)?;
+            times.push(t);
+            help_timeouts += usize::from(timed_out);
             thread::sleep(Duration::from_millis(50));
         }
         let finished = term.wait_for(

@@ -11,7 +11,9 @@
 //!   spawn;
 //! - the first frame: from the spawn until the name of one of the engine's containers is on
 //!   screen (the same test for every tool), also for "harness", a program that prints such a
-//!   line at once; at `--containers` and again at `--compare-large` containers.
+//!   line at once; at `--containers` and again at `--compare-large` containers. Next to them,
+//!   in each run, the list call on its own (`GET /containers/json?all=1` through the same
+//!   proxy, the body read to its end): "harness + list call" is the limit a tool can reach.
 //!
 //! The peers are found in `target/peers/bin` or on PATH; `--install-peers` installs them there
 //! first (`cargo install --locked`; the newest dtop, else 0.10.2). Their code is not part of
@@ -34,6 +36,21 @@ const HARNESS: &str = "harness";
 const SETTLE: Duration = Duration::from_secs(5);
 const FIRST_FRAME_TIMEOUT: Duration = Duration::from_secs(30);
 const FIRST_FRAME_RUNS: usize = 5;
+/// How long after its last container was started the engine is left before first frames.
+const FIRST_FRAME_AGE: Duration = Duration::from_secs(30);
+
+/// Sleep until `created` is `age` ago (saying so when it is not already).
+fn wait_until_old(created: Instant, age: Duration) {
+    let Some(wait) = age.checked_sub(created.elapsed()) else {
+        return;
+    };
+    println!(
+        "\n  waiting {:.0} s until every container is {} s old",
+        wait.as_secs_f64(),
+        age.as_secs()
+    );
+    thread::sleep(wait);
+}
 
 fn peers_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/peers")
@@ -222,14 +239,28 @@ fn range(v: &[f64], digits: usize) -> String {
     }
 }
 
-/// First frames of every tool, `FIRST_FRAME_RUNS` each, the tools in turn.
+/// The list call on its own, as a tool makes it at start: `GET /containers/json?all=1`
+/// through the proxy, the whole body read (ms).
+fn list_call(ctx: &Ctx) -> Result<f64, String> {
+    let t = Instant::now();
+    get_on(&ctx.proxy.path, "/containers/json?all=1")?;
+    Ok(ms(t.elapsed()))
+}
+
+/// First frames of every tool, `FIRST_FRAME_RUNS` each, the tools in turn; before each
+/// turn, the list call on its own (into `list_calls`).
 fn first_frames(
     ctx: &mut Ctx,
     tools: &[Tool],
     samples: &mut [Samples],
+    list_calls: &mut Vec<f64>,
     large: bool,
 ) -> Result<(), String> {
     for run in 0..FIRST_FRAME_RUNS {
+        let v = list_call(ctx)?;
+        println!("  run {} list call {v:7.1} ms", run + 1);
+        list_calls.push(v);
+        thread::sleep(Duration::from_millis(300));
         for (i, tool) in tools.iter().enumerate() {
             let (mut term, t0, seen) = first_frame(ctx, tool)?;
             let v = match seen {
@@ -270,26 +301,38 @@ pub(super) fn run(ctx: &mut Ctx, rounds: usize, large: usize) -> Result<(), Stri
             .collect();
         v.join(", ")
     });
+    let phase = |p: &str| ctx.args.compare_phases.iter().any(|x| x == p);
+    let (first, idle_phase, large_phase, flood) = (
+        phase("first"),
+        phase("idle"),
+        phase("large"),
+        phase("flood"),
+    );
     let n = ctx.args.containers;
-    println!("--- setup: creating {n} containers ---");
-    let last_created = create_containers(n)?;
     let mut samples: Vec<Samples> = tools.iter().map(|_| Samples::default()).collect();
+    let (mut list_calls, mut list_calls_large) = (Vec::new(), Vec::new());
+    let last_created = if first || idle_phase || large_phase {
+        println!("--- setup: creating {n} containers ---");
+        create_containers(n)?
+    } else {
+        Instant::now()
+    };
 
-    println!("\n--- compare 1. first frame at {n} containers ---");
-    first_frames(ctx, &tools, &mut samples, false)?;
+    if first {
+        // On an engine done starting them, as a user opens a tool on one: right after
+        // `docker run`×200 the engine and its shims keep both cores busy (load 6–17 here).
+        wait_until_old(last_created, FIRST_FRAME_AGE);
+        println!("\n--- compare 1. first frame at {n} containers ---");
+        first_frames(ctx, &tools, &mut samples, &mut list_calls, false)?;
+    }
 
-    let min_age = Duration::from_secs(61);
-    if last_created.elapsed() < min_age {
-        let wait = min_age - last_created.elapsed();
-        println!(
-            "\n  waiting {:.0} s until every container is 61 s old",
-            wait.as_secs_f64()
-        );
-        thread::sleep(wait);
+    if idle_phase {
+        wait_until_old(last_created, Duration::from_secs(61));
     }
     let idle = Duration::from_secs(ctx.args.idle_secs);
     // The harness has nothing to measure idle.
     let measured = tools.len() - 1;
+    let rounds = if idle_phase { rounds } else { 0 };
     for round in 0..rounds {
         for k in 0..measured {
             let i = (k + round) % measured;
@@ -348,17 +391,28 @@ pub(super) fn run(ctx: &mut Ctx, rounds: usize, large: usize) -> Result<(), Stri
         }
     }
 
-    if large > n {
+    if large_phase && large > n {
         println!("\n--- compare 3. first frame at {large} containers ---");
         let more = large - n;
         let t = Instant::now();
-        create_more(n, more)?;
+        create_range(None, n..n + more)?;
         println!(
             "  created {more} more in {:.0} s",
             t.elapsed().as_secs_f64()
         );
-        first_frames(ctx, &tools, &mut samples, true)?;
+        wait_until_old(Instant::now(), FIRST_FRAME_AGE);
+        first_frames(ctx, &tools, &mut samples, &mut list_calls_large, true)?;
     }
+
+    let floods = if flood {
+        // The flood runs with the bench's idle containers gone: each tool's list is the
+        // flooding container and other users' containers.
+        let removed = cleanup_containers();
+        println!("\n  removed the {removed} idle bench containers");
+        log_floods(ctx, &tools[..measured])?
+    } else {
+        Vec::new()
+    };
 
     // Figures and the table.
     let idx = |name: &str| tools.iter().position(|t| t.name == name);
@@ -409,6 +463,52 @@ pub(super) fn run(ctx: &mut Ctx, rounds: usize, large: usize) -> Result<(), Stri
             range(&s.first_large, 0),
         );
     }
+    // The limit: the harness's first frame plus the list call on its own.
+    let harness = idx(HARNESS).map(|i| &samples[i]);
+    if let (Some(d), Some(h)) = (ds, harness) {
+        println!(
+            "\nthe first frame's limit (harness + list call on its own, medians) and dockside's distance to it:\n"
+        );
+        println!(
+            "| containers | list call ms | harness ms | limit ms | dockside ms | dockside − limit ms |"
+        );
+        println!("|---|---|---|---|---|---|");
+        let mut figs = Vec::new();
+        for (count, calls, first, hfirst, what) in [
+            (n, &list_calls, &d.first, &h.first, "first_frame"),
+            (
+                large,
+                &list_calls_large,
+                &d.first_large,
+                &h.first_large,
+                "first_frame_large",
+            ),
+        ] {
+            if calls.is_empty() || first.is_empty() || hfirst.is_empty() {
+                continue;
+            }
+            let limit = median(hfirst) + median(calls);
+            let over = median(first) - limit;
+            println!(
+                "| {count} | {} | {} | {limit:.0} | {} | {over:+.0} |",
+                range(calls, 0),
+                range(hfirst, 0),
+                range(first, 0)
+            );
+            figs.push((format!("compare_{what}_list_call"), median(calls), None));
+            figs.push((format!("compare_{what}_limit"), limit, None));
+            figs.push((
+                format!("compare_dockside_{what}_over_limit"),
+                over,
+                Some(10.0),
+            ));
+        }
+        // The figures after the table, so that its rows stay together.
+        println!();
+        for (name, v, target) in figs {
+            ctx.report.fig(&name, v, "ms", target);
+        }
+    }
     if let Some(d) = ds {
         println!("\nratios to dockside (median / dockside's median):\n");
         println!(
@@ -437,39 +537,364 @@ pub(super) fn run(ctx: &mut Ctx, rounds: usize, large: usize) -> Result<(), Stri
             );
         }
     }
+    flood_table(ctx, &floods);
     Ok(())
 }
 
-/// `bench-NNN` from `from` on, `more` of them (names of four digits past 999).
-fn create_more(from: usize, more: usize) -> Result<(), String> {
-    let next = Arc::new(AtomicUsize::new(from));
-    let end = from + more;
-    let errors = Arc::new(Mutex::new(Vec::<String>::new()));
-    let workers: Vec<_> = (0..CREATE_PARALLEL)
-        .map(|_| {
-            let (next, errors) = (Arc::clone(&next), Arc::clone(&errors));
-            thread::spawn(move || {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    if i >= end {
-                        break;
-                    }
-                    if let Err(e) = run_container(&format!("bench-{i:03}"), &["sleep", "86400"]) {
-                        lock(&errors).push(e);
-                    }
-                    if (i + 1).is_multiple_of(100) {
-                        eprintln!("  created {}/{end}", i + 1);
-                    }
-                }
-            })
+// ---------------------------------------------------------------------------------------------
+// The log flood: each tool shows the live logs of one container printing up to 2,000 lines a
+// second; a key's latency at the start and at the end, RSS after 30 s and at the end.
+// ---------------------------------------------------------------------------------------------
+
+const FLOOD_NAME: &str = "bench-flood";
+/// What only the flood's output shows: the command line (which lists show) spells it in two
+/// halves, so that it is not on screen before the logs are.
+const FLOOD_TEXT: &str = "floodline";
+/// Up to 2,000 lines a second: 100 lines, then 50 ms of sleep.
+const FLOOD_SCRIPT: &str = "a=flood; b=line; i=0; while :; do j=0; while [ $j -lt 100 ]; do \
+     echo \"$a$b $i.$j 0123456789 abcdefghijklmnopqrstuvwxyz\"; j=$((j+1)); done; \
+     i=$((i+1)); usleep 50000; done";
+const KEY_SAMPLES: usize = 20;
+const KEY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Where a tool puts the flooding container among its rows at start.
+#[derive(Clone, Copy)]
+enum Order {
+    /// dockside: filtered to it by name (`/'bench-flood`).
+    Filter,
+    /// oxker: oldest first, then by name.
+    CreatedAsc,
+    /// ducker: by name.
+    NameAsc,
+    /// dtop: running containers only, newest first.
+    RunningNewestFirst,
+}
+
+/// How a tool shows a container's live logs, and a key whose answer shows there: an overlay
+/// that opens and closes (dockside, oxker, dtop: their help; ducker has none in its log page:
+/// its command prompt).
+struct LogsWay {
+    order: Order,
+    /// Keys that open the selected row's logs (oxker shows them at once: none).
+    open: &'static [u8],
+    toggle: &'static [u8],
+    /// Text on screen while the overlay is open, and only then.
+    shown: &'static str,
+    close: &'static [u8],
+}
+
+fn logs_way(tool: &str) -> Option<LogsWay> {
+    Some(match tool {
+        "dockside" => LogsWay {
+            order: Order::Filter,
+            open: b"l",
+            toggle: b"?",
+            shown: HELP_TEXT,
+            close: b"?",
+        },
+        "oxker" => LogsWay {
+            order: Order::CreatedAsc,
+            open: b"",
+            toggle: b"h",
+            shown: "( h ) exit help",
+            close: b"h",
+        },
+        "ducker" => LogsWay {
+            order: Order::NameAsc,
+            open: b"l",
+            toggle: b":",
+            shown: "🦆",
+            close: b"\x1b",
+        },
+        "dtop" => LogsWay {
+            order: Order::RunningNewestFirst,
+            open: b"l",
+            toggle: b"?",
+            shown: "Help - Press ? or ESC to close",
+            close: b"?",
+        },
+        _ => return None,
+    })
+}
+
+/// The flooding container's row (from 0) in `order`, from the engine's list.
+fn flood_row(order: Order) -> Result<usize, String> {
+    let body = get_on(Path::new(engine_sock()), "/containers/json?all=1")?;
+    let list: Vec<serde_json::Value> =
+        serde_json::from_str(&body).map_err(|e| format!("/containers/json: {e}"))?;
+    let mut rows: Vec<(i64, String, bool)> = list
+        .iter()
+        .map(|c| {
+            let name = c["Names"][0]
+                .as_str()
+                .unwrap_or("")
+                .trim_start_matches('/')
+                .to_string();
+            let running = c["State"].as_str() == Some("running");
+            (c["Created"].as_i64().unwrap_or(0), name, running)
         })
         .collect();
-    for w in workers {
-        w.join()
-            .map_err(|_| "a container-creating thread panicked")?;
+    match order {
+        Order::Filter => return Ok(0),
+        Order::CreatedAsc => rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1))),
+        Order::NameAsc => rows.sort_by(|a, b| a.1.cmp(&b.1)),
+        Order::RunningNewestFirst => {
+            rows.retain(|r| r.2);
+            rows.sort_by_key(|r| std::cmp::Reverse(r.0));
+        }
     }
-    match lock(&errors).first() {
-        Some(e) => Err(format!("creating containers: {e}")),
-        None => Ok(()),
+    rows.iter()
+        .position(|r| r.1 == FLOOD_NAME)
+        .ok_or_else(|| format!("{FLOOD_NAME} is not in the engine's list"))
+}
+
+/// What one tool did during its flood.
+struct Flood {
+    tool: String,
+    /// From the open key until flood lines were on screen.
+    open_ms: Option<f64>,
+    keys_start: Vec<f64>,
+    timeouts_start: usize,
+    rss_30s: Option<f64>,
+    keys_end: Vec<f64>,
+    timeouts_end: usize,
+    rss_end: Option<f64>,
+    peak_rss: Option<f64>,
+    cpu: Option<f64>,
+    bytes: u64,
+    /// Why the flood could not be measured for this tool.
+    failed: Option<String>,
+}
+
+/// `KEY_SAMPLES` key latencies of the tool's overlay, 100 ms apart. A sample that never
+/// shows counts as [`KEY_TIMEOUT`] (the count is returned) and is noted under `what`.
+fn key_samples(ctx: &mut Ctx, term: &Term, way: &LogsWay, what: &str) -> (Vec<f64>, usize) {
+    let overlay = Overlay {
+        key: way.toggle,
+        shown: way.shown,
+        close: way.close,
+        timeout: KEY_TIMEOUT,
+    };
+    let mut times = Vec::new();
+    let mut timeouts = 0;
+    for i in 0..KEY_SAMPLES {
+        let (t, note) = overlay_sample(term, &overlay).unwrap_or_else(|e| (None, Some(e)));
+        if let Some(e) = note {
+            ctx.report.note(format!("{what}: key {}: {e}", i + 1));
+        }
+        times.push(t.unwrap_or(ms(KEY_TIMEOUT)));
+        timeouts += usize::from(t.is_none());
+        thread::sleep(Duration::from_millis(100));
+    }
+    (times, timeouts)
+}
+
+/// Runs the flooding container (log files rotated by the engine: 2 × 20 MB).
+fn start_flood() -> Result<(), String> {
+    let _ = docker(&["rm", "-f", FLOOD_NAME]);
+    let run = run_label();
+    docker(&[
+        "run",
+        "-d",
+        "--label",
+        LABEL,
+        "--label",
+        &run,
+        "--log-opt",
+        "max-size=20m",
+        "--log-opt",
+        "max-file=2",
+        "--name",
+        FLOOD_NAME,
+        IMAGE,
+        "sh",
+        "-c",
+        FLOOD_SCRIPT,
+    ])
+    .map(|_| ())
+}
+
+fn log_floods(ctx: &mut Ctx, tools: &[Tool]) -> Result<Vec<Flood>, String> {
+    let secs = ctx.args.flood_secs;
+    let mut out = Vec::new();
+    for tool in tools {
+        let Some(way) = logs_way(&tool.name) else {
+            continue;
+        };
+        println!(
+            "\n--- compare 4. log flood: {} ({} s, up to 2,000 lines/s) ---",
+            tool.name, secs
+        );
+        start_flood()?;
+        let mut f = Flood {
+            tool: tool.name.clone(),
+            open_ms: None,
+            keys_start: Vec::new(),
+            timeouts_start: 0,
+            rss_30s: None,
+            keys_end: Vec::new(),
+            timeouts_end: 0,
+            rss_end: None,
+            peak_rss: None,
+            cpu: None,
+            bytes: 0,
+            failed: None,
+        };
+        let r = flood_one(ctx, tool, &way, secs, &mut f);
+        if let Err(e) = r {
+            ctx.report.note(format!("log flood of {}: {e}", tool.name));
+            f.failed = Some(e);
+        }
+        let _ = docker(&["rm", "-f", FLOOD_NAME]);
+        out.push(f);
+        thread::sleep(Duration::from_secs(2));
+    }
+    Ok(out)
+}
+
+fn flood_one(
+    ctx: &mut Ctx,
+    tool: &Tool,
+    way: &LogsWay,
+    secs: u64,
+    f: &mut Flood,
+) -> Result<(), String> {
+    let (mut term, _, seen) = first_frame(ctx, tool)?;
+    let result = (|| {
+        seen?;
+        // Let the first list settle, then select the flooding container's row.
+        term.wait_quiet(Duration::from_millis(300), Duration::from_secs(5));
+        match way.order {
+            Order::Filter => {
+                term.send(format!("/'{FLOOD_NAME}\r").as_bytes())?;
+                thread::sleep(Duration::from_millis(300));
+            }
+            order => {
+                for _ in 0..flood_row(order)? {
+                    term.send(b"\x1b[B")?;
+                    thread::sleep(Duration::from_millis(30));
+                }
+            }
+        }
+        // A tool that shows the selected container's logs without a key (oxker; dockside's
+        // logs pane at this size) has no key to time: its logs are on screen with the
+        // selection. The key is still sent (dockside's `l` focuses the pane).
+        let before = term.screen().contains(FLOOD_TEXT);
+        let t0 = Instant::now();
+        term.send(way.open)?;
+        let t = term.wait_for(
+            |s| s.contains(FLOOD_TEXT),
+            Duration::from_secs(30),
+            Duration::from_millis(1),
+            &format!("flood lines in {}", tool.name),
+        )?;
+        f.open_ms = (!before && !way.open.is_empty()).then(|| ms(t - t0));
+        let flood_t0 = Instant::now();
+        let cpu0 = stat_ppid_ticks(term.pid).map(|(_, t)| t);
+        let bytes0 = term.bytes();
+        if term.screen().contains(way.shown) {
+            return Err(format!(
+                "`{}` is on screen before its key: it cannot time the key",
+                way.shown
+            ));
+        }
+        thread::sleep(Duration::from_secs(5));
+        let (k, t) = key_samples(ctx, &term, way, &format!("{} flood start", tool.name));
+        (f.keys_start, f.timeouts_start) = (k, t);
+        thread::sleep(Duration::from_secs(30).saturating_sub(flood_t0.elapsed()));
+        f.rss_30s = status_kb(term.pid, "VmRSS").map(|kb| kb as f64 / 1024.0);
+        println!(
+            "  {}: keys at the start {} ms ({} timeouts), RSS after 30 s {:.1} MiB   ({})",
+            tool.name,
+            range(&f.keys_start, 1),
+            f.timeouts_start,
+            f.rss_30s.unwrap_or(0.0),
+            fmt_load(load_avg())
+        );
+        let window = Duration::from_secs(secs);
+        while flood_t0.elapsed() < window {
+            thread::sleep(Duration::from_secs(1).min(window - flood_t0.elapsed()));
+            if status_kb(term.pid, "VmRSS").is_none() {
+                return Err(format!(
+                    "{} ended after {:.0} s of flood",
+                    tool.name,
+                    flood_t0.elapsed().as_secs_f64()
+                ));
+            }
+        }
+        f.rss_end = status_kb(term.pid, "VmRSS").map(|kb| kb as f64 / 1024.0);
+        f.peak_rss = status_kb(term.pid, "VmHWM").map(|kb| kb as f64 / 1024.0);
+        let cpu1 = stat_ppid_ticks(term.pid).map(|(_, t)| t);
+        if let (Some(a), Some(b)) = (cpu0, cpu1) {
+            f.cpu = Some(b.saturating_sub(a) as f64 / ctx.tck);
+        }
+        f.bytes = term.bytes() - bytes0;
+        let (k, t) = key_samples(ctx, &term, way, &format!("{} flood end", tool.name));
+        (f.keys_end, f.timeouts_end) = (k, t);
+        println!(
+            "  {}: after {secs} s: RSS {:.1} MiB (peak {:.1}), CPU {:.1} s, {} B written, keys {} ms ({} timeouts)   ({})",
+            tool.name,
+            f.rss_end.unwrap_or(0.0),
+            f.peak_rss.unwrap_or(0.0),
+            f.cpu.unwrap_or(0.0),
+            f.bytes,
+            range(&f.keys_end, 1),
+            f.timeouts_end,
+            fmt_load(load_avg())
+        );
+        Ok(())
+    })();
+    end(&mut term);
+    result
+}
+
+fn flood_table(ctx: &mut Ctx, floods: &[Flood]) {
+    if floods.is_empty() {
+        return;
+    }
+    let secs = ctx.args.flood_secs;
+    println!(
+        "\n--- compare: log flood (up to 2,000 lines/s, {secs} s per tool; key: median (min–max) of {KEY_SAMPLES}, a timeout counts as {} ms) ---\n",
+        ms(KEY_TIMEOUT)
+    );
+    println!(
+        "| tool | logs on screen after the key ms | key ms, start | timeouts | RSS after 30 s MiB | key ms, after {secs} s | timeouts | RSS after {secs} s MiB | peak RSS MiB | CPU s | bytes written |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    let opt = |v: Option<f64>, d: usize| v.map_or("–".to_string(), |v| format!("{v:.d$}"));
+    for f in floods {
+        if let Some(e) = &f.failed {
+            println!("| {} | failed: {e} |||||||||", f.tool);
+        }
+        if f.keys_start.is_empty() {
+            continue;
+        }
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            f.tool,
+            opt(f.open_ms, 0),
+            range(&f.keys_start, 1),
+            f.timeouts_start,
+            opt(f.rss_30s, 1),
+            range(&f.keys_end, 1),
+            f.timeouts_end,
+            opt(f.rss_end, 1),
+            opt(f.peak_rss, 1),
+            opt(f.cpu, 1),
+            f.bytes
+        );
+    }
+    // The figures after the table, so that its rows stay together.
+    println!();
+    for f in floods {
+        let keys = [("start", &f.keys_start), ("end", &f.keys_end)];
+        for (when, keys) in keys.into_iter().filter(|(_, k)| !k.is_empty()) {
+            let name = format!("compare_{}_flood_key_{when}", f.tool);
+            ctx.report.fig(&name, median(keys), "ms", None);
+        }
+        if let Some(v) = f.rss_end {
+            let name = format!("compare_{}_flood_rss_end", f.tool);
+            ctx.report.fig(&name, v, "MiB", None);
+        }
     }
 }
