@@ -55,8 +55,20 @@ load_image() {
 
 state() { d "$1" info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null || true; }
 
+# On a failure: what the engines logged last (the reason is often there, not in the CLI's
+# one line).
+tell_logs() {
+  local n
+  for n in 1 2; do
+    [ -f "$DIR/e$n/dockerd.log" ] || continue
+    say "last lines of engine $n's log:"
+    tail -15 "$DIR/e$n/dockerd.log" >&2
+  done
+}
+
 up() {
   [ "$(id -u)" = 0 ] || { say "needs root (starts dockerd)"; exit 1; }
+  trap 'say "up failed at line $LINENO"; tell_logs' ERR
   mkdir -p "$DIR"
   # A /24 holds 253 tasks: DOCKSIDE_SWARM_BRIDGE1=10.211.0.1/20 for the bench's 100 × 10
   # (on a new bridge: `ip link del br-sw1` first).
@@ -64,7 +76,7 @@ up() {
   load_image 1
   if [ "$(state 1)" != active ]; then
     say "swarm init on engine 1"
-    d 1 swarm init --advertise-addr 127.0.0.1 >/dev/null
+    timeout 120 docker -H "$(sock 1)" swarm init --advertise-addr 127.0.0.1 >/dev/null
   fi
   if [ "${DOCKSIDE_SWARM_WORKER:-0}" = 1 ]; then
     start_engine 2 br-sw2 172.31.12.1/24
@@ -73,7 +85,7 @@ up() {
       local token
       token=$(d 1 swarm join-token -q worker)
       say "engine 2 joins as a worker"
-      d 2 swarm join --token "$token" --listen-addr 127.0.0.1:2378 \
+      timeout 120 docker -H "$(sock 2)" swarm join --token "$token" --listen-addr 127.0.0.1:2378 \
         --advertise-addr 127.0.0.1:2378 127.0.0.1:2377 >/dev/null
     fi
   fi

@@ -1,7 +1,7 @@
 //! Terminal setup and restore. The terminal is restored on quit, on panic (hook), and on
 //! SIGTERM/SIGHUP (the runtime quits cleanly on those).
 
-use std::io::{self, Stdout, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::{
@@ -14,7 +14,12 @@ use crossterm::{cursor, execute};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+/// Frames go out through one buffer, flushed once a frame: a 200x50 frame is one `write`,
+/// not fifteen (the standard output's own buffer holds 1 KiB).
+pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Larger than a full 200x50 frame with colours.
+const FRAME_BUFFER: usize = 64 * 1024;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static MOUSE: AtomicBool = AtomicBool::new(false);
@@ -28,7 +33,7 @@ pub fn set_mouse(on: bool) {
 pub fn setup() -> io::Result<Term> {
     install_panic_hook();
     enter()?;
-    let backend = CrosstermBackend::new(io::stdout());
+    let backend = CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER, io::stdout()));
     Terminal::new(backend)
 }
 

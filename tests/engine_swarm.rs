@@ -20,25 +20,39 @@ const SOCK: &str = "unix:///tmp/dockside-swarm/e1.sock";
 /// Held by the tests that change nodes or depend on their state staying put.
 static NODES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-/// `scripts/swarm.sh up` once per process: Ok, or why the swarm is not there.
+/// `scripts/swarm.sh up` once per process: Ok, or why the swarm is not there. A first
+/// failure is followed by `down` and one more `up` (a machine under load can be slow to
+/// bring an engine up); both answers are kept for the message.
 fn swarm_up() -> &'static Result<(), String> {
     static UP: OnceLock<Result<(), String>> = OnceLock::new();
     UP.get_or_init(|| {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/swarm.sh");
-        let out = Command::new(script)
-            .arg("up")
-            .env("DOCKSIDE_SWARM_WORKER", "1")
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| format!("cannot run {script}: {e}"))?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(format!(
-                "swarm.sh up failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            ))
-        }
+        let run = |verb: &str| {
+            let started = std::time::Instant::now();
+            let out = Command::new(script)
+                .arg(verb)
+                .env("DOCKSIDE_SWARM_WORKER", "1")
+                .stdin(Stdio::null())
+                .output()
+                .map_err(|e| format!("cannot run {script}: {e}"))?;
+            if out.status.success() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "swarm.sh {verb} failed after {:.1} s ({}): {}",
+                    started.elapsed().as_secs_f64(),
+                    out.status,
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ))
+            }
+        };
+        let first = match run("up") {
+            Ok(()) => return Ok(()),
+            Err(e) => e,
+        };
+        eprintln!("{first}; taking it down and trying once more");
+        let _ = run("down");
+        run("up").map_err(|second| format!("{first}\nthen: {second}"))
     })
 }
 

@@ -238,50 +238,35 @@ async fn offline(tx: &mpsc::Sender<Msg>, cmd: Option<ToEngine>, why: &str) -> Of
     }
 }
 
-/// Connect. On a unix socket the first list runs while the API version is agreed, on a
-/// client pinned to an API version every current engine accepts; the one `/version` answer
-/// agrees the version and fills the header. When the list answers first (`/version` runs
-/// `runc` and asks containerd: 8–10 ms on an idle engine, more under load), the session
-/// shows it without waiting for the version ([`EngineVersion::Pending`]). If the engine
-/// refuses the pinned list, it is fetched again with the agreed version.
+/// Connect. On a unix socket the first list is asked at once, on a client pinned to an API
+/// version every current engine accepts, and shown without waiting for `/version`
+/// ([`EngineVersion::Pending`]): that one is asked after the list has answered, since it
+/// runs `runc` and asks containerd, work the engine would otherwise do beside the list
+/// (8–10 ms on an idle engine, more on a busy machine). If the engine refuses the pinned
+/// list, its `/version` agrees the API version and the session lists again.
 async fn connect(target: &Target) -> Result<Connected, String> {
     if let Some(fast) = client::pinned_client(&target.addr) {
         let events = events::start_events(&fast);
         let asking = fast.clone();
-        let mut version: VersionAnswer = Box::pin(async move { asking.version().await });
-        let lister = fast.clone();
-        let list = lister.list_containers(Some(containers::list_all()));
-        tokio::pin!(list);
-        let (version, list) = tokio::select! {
-            l = &mut list => match l {
-                Ok(l) => {
-                    return Ok(Connected {
-                        docker: fast,
-                        events,
-                        first_list: Some(l),
-                        version: EngineVersion::Pending(version),
-                    });
-                }
-                Err(e) => (version.await, Err(e)),
-            },
-            v = &mut version => (v, list.await),
-        };
-        let version = version.map_err(|e| client::cause(&target.addr, &e, None))?;
-        let docker = client::agreed_client(&target.addr, &version)?;
-        let version = Box::new(version);
-        return Ok(match list {
-            Ok(list) => Connected {
-                docker,
+        // Not polled, so not asked, until the session awaits it.
+        let version: VersionAnswer = Box::pin(async move { asking.version().await });
+        if let Ok(list) = fast.list_containers(Some(containers::list_all())).await {
+            return Ok(Connected {
+                docker: fast,
                 events,
                 first_list: Some(list),
-                version: EngineVersion::Known(version),
-            },
-            Err(_) => Connected {
-                events: events::start_events(&docker),
-                docker,
-                first_list: None,
-                version: EngineVersion::Known(version),
-            },
+                version: EngineVersion::Pending(version),
+            });
+        }
+        let version = version
+            .await
+            .map_err(|e| client::cause(&target.addr, &e, None))?;
+        let docker = client::agreed_client(&target.addr, &version)?;
+        return Ok(Connected {
+            events: events::start_events(&docker),
+            docker,
+            first_list: None,
+            version: EngineVersion::Known(Box::new(version)),
         });
     }
     let docker = client::connect_target(target).await?;

@@ -59,9 +59,9 @@ pub enum EngineVersion {
     Unknown,
     /// Answered, and `docker` speaks the API version it agreed.
     Known(Box<bollard::models::SystemVersion>),
-    /// Asked, not answered yet: the first list came first, on a client pinned to an API
-    /// version every current engine accepts. The session shows that list at once, then
-    /// waits for this answer to agree the API version before anything else.
+    /// To ask: the first list came on a client pinned to an API version every current
+    /// engine accepts. The session shows that list at once, then asks and waits for this
+    /// answer to agree the API version before anything else.
     Pending(VersionAnswer),
 }
 
