@@ -308,15 +308,32 @@ fn plain(addr: &str) -> Target {
     }
 }
 
+/// `addr` with its scheme: a bare absolute path is a unix socket.
+fn with_scheme(addr: &str) -> String {
+    if addr.starts_with('/') {
+        format!("unix://{addr}")
+    } else {
+        addr.to_string()
+    }
+}
+
+/// Refuses an API version older than dockside speaks.
+fn new_enough(v: &bollard::ClientVersion) -> Result<(), String> {
+    let (major, minor) = (v.major_version, v.minor_version);
+    if (major, minor) < MIN_API {
+        return Err(format!(
+            "the engine's API version {major}.{minor} is too old (dockside needs {}.{} or newer)",
+            MIN_API.0, MIN_API.1
+        ));
+    }
+    Ok(())
+}
+
 /// A client, and for ssh where the reason of a failed connection lands.
 fn client_with_reason(target: &Target) -> Result<(Docker, Option<super::ssh::LastError>), String> {
     let addr = target.addr.as_str();
     validate(addr)?;
-    let addr = if addr.starts_with('/') {
-        format!("unix://{addr}")
-    } else {
-        addr.to_string()
-    };
+    let addr = with_scheme(addr);
     if addr.starts_with("ssh://") {
         let (d, why) = super::ssh::client(&addr, REQUEST_TIMEOUT)?;
         return Ok((d, Some(why)));
@@ -340,11 +357,7 @@ fn client_with_reason(target: &Target) -> Result<(Docker, Option<super::ssh::Las
 /// A client pinned to API 1.41 (Docker 20.10), for the first list while the version is
 /// negotiated. Only for unix sockets; `None` elsewhere.
 pub fn pinned_client(addr: &str) -> Option<Docker> {
-    let addr = if addr.starts_with('/') {
-        format!("unix://{addr}")
-    } else {
-        addr.to_string()
-    };
+    let addr = with_scheme(addr);
     if !addr.starts_with("unix://") {
         return None;
     }
@@ -352,7 +365,7 @@ pub fn pinned_client(addr: &str) -> Option<Docker> {
         major_version: 1,
         minor_version: 41,
     };
-    Docker::connect_with_unix(&addr, 120, &v).ok()
+    Docker::connect_with_unix(&addr, REQUEST_TIMEOUT, &v).ok()
 }
 
 /// The client [`connect_target`] gives on a unix socket, from the engine's `/version` answer
@@ -377,19 +390,9 @@ pub fn agreed_client(addr: &str, v: &bollard::models::SystemVersion) -> Result<D
     } else {
         *bollard::API_DEFAULT_VERSION
     };
-    let (major, minor) = (agreed.major_version, agreed.minor_version);
-    if (major, minor) < MIN_API {
-        return Err(format!(
-            "the engine's API version {major}.{minor} is too old (dockside needs {}.{} or newer)",
-            MIN_API.0, MIN_API.1
-        ));
-    }
-    let addr = if addr.starts_with('/') {
-        format!("unix://{addr}")
-    } else {
-        addr.to_string()
-    };
-    Docker::connect_with_unix(&addr, 120, &agreed).map_err(|e| cause(&addr, &e, None))
+    new_enough(&agreed)?;
+    let addr = with_scheme(addr);
+    Docker::connect_with_unix(&addr, REQUEST_TIMEOUT, &agreed).map_err(|e| cause(&addr, &e, None))
 }
 
 /// The oldest engine API dockside speaks (Docker 1.12, as the docker CLI).
@@ -409,14 +412,7 @@ pub async fn connect_target(target: &Target) -> Result<Docker, String> {
         .negotiate_version()
         .await
         .map_err(|e| cause(addr, &e, ssh_reason.as_ref().and_then(|r| r.get())))?;
-    let v = docker.client_version();
-    let (major, minor) = (v.major_version, v.minor_version);
-    if (major, minor) < MIN_API {
-        return Err(format!(
-            "the engine's API version {major}.{minor} is too old (dockside needs {}.{} or newer)",
-            MIN_API.0, MIN_API.1
-        ));
-    }
+    new_enough(&docker.client_version())?;
     Ok(docker)
 }
 

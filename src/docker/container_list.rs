@@ -91,17 +91,31 @@ pub struct ContainerList {
     inflight: HashSet<String>,
     again: HashSet<String>,
     times: HashMap<String, Times>,
-    /// Last state-changing event per container, and how often its fetch was rechecked.
-    expect: HashMap<String, (&'static [CState], u32)>,
+    /// What the last events said a container's fetch should show.
+    expect: HashMap<String, Expect>,
     /// Destroyed containers, oldest first: nothing brings them back.
     destroyed: HashSet<String>,
     destroyed_order: std::collections::VecDeque<String>,
     /// Failed fetches per container.
     failures: HashMap<String, u32>,
-    /// The name a `rename` event gave, until a fetch shows it, and how often it was asked
-    /// again: the engine logs the event before it releases the old name, so a list asked at
-    /// once may still name the container both ways (old name first).
-    renamed: HashMap<String, (String, u32)>,
+}
+
+/// What events said a container's fetch should show, and how often it was asked again.
+#[derive(Default)]
+struct Expect {
+    /// The states the last state-changing event implies (any, when empty).
+    states: &'static [CState],
+    /// The name a `rename` event gave: the engine logs the event before it releases the old
+    /// name, so a list asked at once may still name the container both ways (old first).
+    name: Option<String>,
+    tries: u32,
+}
+
+impl Expect {
+    fn met(&self, c: &Container) -> bool {
+        (self.states.is_empty() || self.states.contains(&c.state))
+            && self.name.as_ref().is_none_or(|n| c.name == *n)
+    }
 }
 
 impl ContainerList {
@@ -118,21 +132,23 @@ impl ContainerList {
         match action {
             "start" => self.times.entry(id.clone()).or_default().started = Some(time),
             "die" => self.times.entry(id.clone()).or_default().died = Some(time),
-            "rename" => {
-                if let Some(n) = name {
-                    self.renamed.insert(id.clone(), (n.to_string(), 0));
-                }
-            }
             _ => {}
         }
         let implied = implied(action);
-        if !implied.is_empty() {
-            self.expect.insert(id.clone(), (implied, 0));
+        let renamed = name.filter(|_| action == "rename");
+        if !implied.is_empty() || renamed.is_some() {
+            let e = self.expect.entry(id.clone()).or_default();
+            if !implied.is_empty() {
+                e.states = implied;
+            }
+            if let Some(n) = renamed {
+                e.name = Some(n.to_string());
+            }
+            e.tries = 0;
         }
         if action == "destroy" {
             self.times.remove(&id);
             self.expect.remove(&id);
-            self.renamed.remove(&id);
             self.again.remove(&id);
             self.failures.remove(&id);
             self.bury(id.clone());
@@ -184,23 +200,17 @@ impl ContainerList {
         let msg = match res {
             Ok(Some(mut c)) => {
                 apply_times(&mut c, self.times.get(&id));
-                if let Some((states, tries)) = self.expect.get_mut(&id) {
-                    if states.contains(&c.state) || *tries >= RECHECKS {
+                if let Some(e) = self.expect.get_mut(&id) {
+                    if e.met(&c) {
+                        self.expect.remove(&id);
+                    } else if e.tries >= RECHECKS {
+                        // The event's word on the name stands.
+                        if let Some(name) = e.name.take() {
+                            c.name = name;
+                        }
                         self.expect.remove(&id);
                     } else {
-                        *tries += 1;
-                        self.again.insert(id.clone());
-                    }
-                }
-                if let Some((name, tries)) = self.renamed.get_mut(&id) {
-                    if c.name == *name {
-                        self.renamed.remove(&id);
-                    } else if *tries >= RECHECKS {
-                        // The event's word stands.
-                        c.name = std::mem::take(name);
-                        self.renamed.remove(&id);
-                    } else {
-                        *tries += 1;
+                        e.tries += 1;
                         self.again.insert(id.clone());
                     }
                 }
@@ -210,17 +220,12 @@ impl ContainerList {
                 self.again.remove(&id);
                 self.times.remove(&id);
                 self.expect.remove(&id);
-                self.renamed.remove(&id);
                 return Some(Msg::Gone(id));
             }
             Err(_) => return None,
         };
         if self.again.remove(&id) {
-            let tries = [
-                self.expect.get(&id).map(|e| e.1),
-                self.renamed.get(&id).map(|r| r.1),
-            ];
-            let delay = RECHECK_DELAY * tries.into_iter().flatten().max().unwrap_or(0);
+            let delay = RECHECK_DELAY * self.expect.get(&id).map_or(0, |e| e.tries);
             self.inflight.insert(id.clone());
             self.fetches.spawn(fetch_one(docker.clone(), id, delay));
         }
@@ -357,7 +362,7 @@ mod tests {
             matches!(up, Some(Msg::Upsert(ref x)) if x.name == "new"),
             "{up:?}"
         );
-        assert!(!l.inflight.contains("r") && l.renamed.is_empty());
+        assert!(!l.inflight.contains("r") && l.expect.is_empty());
         // A list that never catches up: after the rechecks, the event's name stands.
         l.on_event(&d, "r".into(), "rename", 2, Some("newer"));
         let mut last = None;
@@ -368,6 +373,6 @@ mod tests {
             matches!(last, Some(Msg::Upsert(ref x)) if x.name == "newer"),
             "{last:?}"
         );
-        assert!(l.renamed.is_empty());
+        assert!(l.expect.is_empty());
     }
 }
