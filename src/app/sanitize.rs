@@ -147,12 +147,22 @@ pub fn sanitize_line(raw: &[u8], max_bytes: usize) -> StyledText {
 /// C1 controls are removed, except TAB, LF, VT, FF and CR which each become one space. No tab
 /// expansion, no styles.
 pub fn plain(raw: &str) -> String {
-    if raw.bytes().all(|b| (0x20..0x7f).contains(&b) || b >= 0x80) && !has_c1(raw.as_bytes()) {
+    if is_clean(raw) {
         return raw.to_owned();
     }
     let mut p = Parser::new(Mode::Plain, raw.len());
     p.run(raw);
     p.finish().text
+}
+
+/// [`plain`] of a string already owned: the same string back when it is clean (a list of a
+/// thousand containers has five thousand such texts to copy otherwise).
+pub fn plain_owned(raw: String) -> String {
+    if is_clean(&raw) { raw } else { plain(&raw) }
+}
+
+fn is_clean(raw: &str) -> bool {
+    raw.bytes().all(|b| (0x20..0x7f).contains(&b) || b >= 0x80) && !has_c1(raw.as_bytes())
 }
 
 fn has_c1(b: &[u8]) -> bool {

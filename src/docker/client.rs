@@ -354,18 +354,62 @@ fn client_with_reason(target: &Target) -> Result<(Docker, Option<super::ssh::Las
     Ok((d, None))
 }
 
-/// A client pinned to API 1.41 (Docker 20.10), for the first list while the version is
-/// negotiated. Only for unix sockets; `None` elsewhere.
+/// The API version every current engine accepts (Docker 20.10's): what the first list is
+/// asked in while the engine's own version is not known yet.
+pub const PINNED_API: (usize, usize) = (1, 41);
+
+/// A client pinned to [`PINNED_API`], for the first list while the version is negotiated.
+/// Only for unix sockets; `None` elsewhere.
 pub fn pinned_client(addr: &str) -> Option<Docker> {
     let addr = with_scheme(addr);
     if !addr.starts_with("unix://") {
         return None;
     }
     let v = bollard::ClientVersion {
-        major_version: 1,
-        minor_version: 41,
+        major_version: PINNED_API.0,
+        minor_version: PINNED_API.1,
     };
     Docker::connect_with_unix(&addr, REQUEST_TIMEOUT, &v).ok()
+}
+
+/// `GET path` on a unix socket engine, the body as it came: for an answer read into less
+/// than bollard's models (the first container list). An answer other than 2xx is an error
+/// with the engine's message.
+pub async fn unix_get(addr: &str, path: &str) -> Result<hyper::body::Bytes, String> {
+    use http_body_util::{BodyExt, Empty};
+    let addr = with_scheme(addr);
+    let Some(sock) = addr.strip_prefix("unix://") else {
+        return Err(format!("{addr}: not a unix socket"));
+    };
+    let stream = tokio::net::UnixStream::connect(sock)
+        .await
+        .map_err(|e| format!("{sock}: {e}"))?;
+    let (mut send, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .map_err(|e| format!("{sock}: {e}"))?;
+    // The connection's own task: it ends when `send` is dropped.
+    tokio::spawn(conn);
+    let req = hyper::Request::get(path)
+        .header(hyper::header::HOST, "docker")
+        .body(Empty::<hyper::body::Bytes>::new())
+        .map_err(|e| format!("{path}: {e}"))?;
+    let res = send
+        .send_request(req)
+        .await
+        .map_err(|e| format!("{sock}: {e}"))?;
+    let status = res.status();
+    let body = res
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| format!("{sock}: {e}"))?
+        .to_bytes();
+    if !status.is_success() {
+        let text = String::from_utf8_lossy(&body);
+        return Err(format!("{status}: {}", text.trim()));
+    }
+    Ok(body)
 }
 
 /// The client [`connect_target`] gives on a unix socket, from the engine's `/version` answer

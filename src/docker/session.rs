@@ -37,7 +37,7 @@ pub enum SessionEnd {
 pub struct Connected {
     pub docker: Docker,
     pub events: (EventRx, AbortOnDrop),
-    pub first_list: Option<Vec<bollard::models::ContainerSummary>>,
+    pub first_list: Option<Vec<Container>>,
     pub version: EngineVersion,
 }
 
@@ -110,18 +110,18 @@ pub async fn session(
         first_list,
         version,
     } = conn;
-    let list = match first_list {
+    let snapshot: Vec<Container> = match first_list {
         Some(l) => l,
         None => match docker.list_containers(Some(containers::list_all())).await {
-            Ok(l) => l,
+            Ok(list) => {
+                let now = containers::unix_now();
+                list.into_iter()
+                    .filter_map(|s| containers::container(s, now))
+                    .collect()
+            }
             Err(e) => return SessionEnd::Lost(super::client::friendly(e)),
         },
     };
-    let now = containers::unix_now();
-    let snapshot: Vec<Container> = list
-        .into_iter()
-        .filter_map(|s| containers::container(s, now))
-        .collect();
     // Without a version answer yet: the header shows "…" where it goes.
     let unversioned = |api: String| ConnStatus::Connected {
         addr: target.addr.clone(),

@@ -49,7 +49,14 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
     // Byte positions, always on character boundaries: a sort of a thousand rows compares
     // names ten thousand times, so nothing here allocates.
     let (x, y) = (a.as_bytes(), b.as_bytes());
-    let (mut i, mut j) = (0, 0);
+    // The bytes both begin with compare equal (names in a list share prefixes: `web-`,
+    // `bench-0`): start after them, back at the start of a run of digits or a character
+    // they end inside.
+    let mut k = x.iter().zip(y).take_while(|(c, d)| c == d).count();
+    while k > 0 && (x[k - 1].is_ascii_digit() || !a.is_char_boundary(k)) {
+        k -= 1;
+    }
+    let (mut i, mut j) = (k, k);
     loop {
         match (x.get(i), y.get(j)) {
             (None, None) => return a.cmp(b),
@@ -342,9 +349,53 @@ mod tests {
             }
         }
         let words = [
-            "", "a", "A", "ab", "a1", "a01", "a001b", "a1b", "a10", "a2", "web-2", "web-10",
-            "Web-2", "web-02", "x9y", "x09y", "x9Y", "é1", "É1", "e1", "ß", "ss", "日本2",
-            "日本10", "0", "00", "000a", "1a", "a-1-2", "a-1-10", "Ä", "a\u{301}",
+            "",
+            "a",
+            "A",
+            "ab",
+            "a1",
+            "a01",
+            "a001b",
+            "a1b",
+            "a10",
+            "a2",
+            "web-2",
+            "web-10",
+            "Web-2",
+            "web-02",
+            "x9y",
+            "x09y",
+            "x9Y",
+            "é1",
+            "É1",
+            "e1",
+            "ß",
+            "ss",
+            "日本2",
+            "日本10",
+            "0",
+            "00",
+            "000a",
+            "1a",
+            "a-1-2",
+            "a-1-10",
+            "Ä",
+            "a\u{301}",
+            // Shared prefixes ending inside a digit run or a character.
+            "web-12",
+            "web-123",
+            "bench-0001",
+            "bench-0002",
+            "bench-00010",
+            "bench-001a",
+            "a1b2",
+            "a1b10",
+            "a12b",
+            "éa",
+            "èa",
+            "日x",
+            "日本",
+            "a\u{300}",
         ];
         for a in words {
             for b in words {
