@@ -455,8 +455,11 @@ fn cleanup_leftovers() -> usize {
     ids.len()
 }
 
+/// In tens: `docker rm -f` removes its arguments at once, and Docker 20.10 was seen to
+/// deadlock (every later request waiting on the network's lock) removing fifty running
+/// containers together.
 fn remove_containers(ids: &[String]) {
-    for chunk in ids.chunks(50) {
+    for chunk in ids.chunks(10) {
         let mut args = vec!["rm", "-f"];
         args.extend(chunk.iter().map(String::as_str));
         if let Err(e) = docker(&args) {
