@@ -232,7 +232,7 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
             send_all(&engines, &mut held);
             break;
         }
-        if state.dirty && Instant::now() >= last_draw + FRAME {
+        if state.dirty && (state.urgent || Instant::now() >= last_draw + FRAME) {
             draw(&mut terminal, &mut state)?;
             last_draw = Instant::now();
         }
@@ -259,6 +259,7 @@ fn draw(terminal: &mut term::Term, state: &mut State) -> Result<(), String> {
         .map_err(|e| format!("cannot draw: {e}"))?;
     let _ = crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate);
     state.dirty = false;
+    state.urgent = false;
     state.clock_print = state.clock_fingerprint();
     Ok(())
 }

@@ -41,6 +41,7 @@ pub(crate) fn on_snapshot(
     list: Vec<Container>,
     out: &mut Vec<Cmd>,
 ) {
+    state.urgent = true;
     // A new session: it has no stats watch yet, and a history request of the old one
     // died with it.
     state.watching.clear();

@@ -229,6 +229,10 @@ pub struct State {
     pub keymap: Keymap,
     /// Something visible changed since the last draw.
     pub dirty: bool,
+    /// The next frame is not held back by the frame interval: an engine's list just arrived
+    /// (the first one follows the placeholder frame by less than that interval on a small
+    /// engine). Drawing clears it.
+    pub urgent: bool,
     pub quit: bool,
     /// Fingerprint of time-dependent text last drawn, so a tick redraws only when it changes.
     pub clock_print: u64,
@@ -298,6 +302,7 @@ impl State {
             confirm: crate::config::DEFAULT_CONFIRM.to_vec(),
             keymap,
             dirty: true,
+            urgent: false,
             quit: false,
             clock_print: 0,
             color: ColorLevel::Full,

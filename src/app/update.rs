@@ -891,6 +891,20 @@ mod tests {
         "command palette",
     ];
 
+    #[test]
+    fn an_engine_s_list_is_drawn_without_waiting_for_the_frame_interval_and_nothing_else_is() {
+        let mut s = fixtures::state(120, 40);
+        // The fixture's list arrived: its frame is not held back.
+        assert!(s.urgent);
+        s.urgent = false;
+        let mut out = Vec::new();
+        update(&mut s, Msg::Tick(fixtures::NOW + 1), &mut out);
+        update(&mut s, Msg::Key(KeyEvent::from(KeyCode::Down)), &mut out);
+        assert!(!s.urgent, "a key or a tick waits for the frame interval");
+        update(&mut s, Msg::Snapshot(fixtures::fleet()), &mut out);
+        assert!(s.urgent, "a list after a reconnection is drawn at once too");
+    }
+
     /// A state at one of [`PLACES`], reached as a user would.
     fn place(name: &str) -> State {
         let mut s = fixtures::state(120, 40);

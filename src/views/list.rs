@@ -132,7 +132,7 @@ pub fn rank<K: Copy, T>(
 ) -> Vec<K> {
     let mut fuzzy = Fuzzy::new(query);
     let mut text = String::new();
-    let mut rows: Vec<(K, T, u32)> = items
+    let rows: Vec<(K, T, u32)> = items
         .filter_map(|(k, t)| match fuzzy.as_mut() {
             None => Some((k, t, 0)),
             Some(f) => {
@@ -142,8 +142,14 @@ pub fn rank<K: Copy, T>(
             }
         })
         .collect();
-    rows.sort_by(|(_, a, sa), (_, b, sb)| sb.cmp(sa).then_with(|| cmp(a, b)));
-    rows.into_iter().map(|(k, _, _)| k).collect()
+    // Sorted as positions, not as rows: a row is a hundred bytes, moved many times over by
+    // a sort of a thousand.
+    let mut order: Vec<u32> = (0..rows.len() as u32).collect();
+    order.sort_by(|&i, &j| {
+        let ((_, a, sa), (_, b, sb)) = (&rows[i as usize], &rows[j as usize]);
+        sb.cmp(sa).then_with(|| cmp(a, b))
+    });
+    order.into_iter().map(|i| rows[i as usize].0).collect()
 }
 
 /// The engines' names, for `host:NAME` in the filter of a merged list (set by the root).
