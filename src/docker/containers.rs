@@ -204,11 +204,18 @@ fn parse_halves(body: &[u8], now: i64) -> Option<Vec<Container>> {
     let from = body.len() / 2;
     let cut = from + body[from..].windows(CUT.len()).position(|w| w == CUT)? + 2;
     let (first, second) = std::thread::scope(|s| {
-        let second = s.spawn(|| entries(&body[cut..], now, true));
-        (entries(&body[open + 1..cut], now, false), second.join())
+        let second =
+            std::thread::Builder::new().spawn_scoped(s, || entries(&body[cut..], now, true));
+        let first = entries(&body[open + 1..cut], now, false);
+        // No thread to be had (a process limit): this one reads the second half too.
+        let second = match second {
+            Ok(reading) => reading.join().ok().flatten(),
+            Err(_) => entries(&body[cut..], now, true),
+        };
+        (first, second)
     });
     let mut list = first?;
-    list.extend(second.ok()??);
+    list.extend(second?);
     Some(list)
 }
 
