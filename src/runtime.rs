@@ -232,7 +232,7 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
             send_all(&engines, &mut held);
             break;
         }
-        if state.dirty && (state.urgent || Instant::now() >= last_draw + FRAME) {
+        if draw_now(&state, last_draw, Instant::now()) {
             draw(&mut terminal, &mut state)?;
             last_draw = Instant::now();
         }
@@ -243,6 +243,12 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
     drop(terminal);
     term::restore();
     Ok(exit)
+}
+
+/// Whether to draw now: something visible changed, and the last frame is a frame interval
+/// old, or an engine's list just arrived (not held back after the placeholder frame).
+fn draw_now(state: &State, last_draw: Instant, now: Instant) -> bool {
+    state.dirty && (state.urgent || now >= last_draw + FRAME)
 }
 
 /// Send the held requests, in order.
@@ -322,5 +328,28 @@ fn event_msg(ev: Event) -> Option<Msg> {
             Some(Msg::Mouse(m))
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_waits_for_the_frame_interval_unless_an_engine_s_list_just_arrived() {
+        let mut state = crate::app::fixtures::state(80, 24);
+        let drawn = Instant::now();
+        let soon = drawn + FRAME / 2;
+        // The fixture's list arrived just after a frame: drawn at once.
+        assert!(state.dirty && state.urgent);
+        assert!(draw_now(&state, drawn, soon));
+        // Anything else changed: it waits out the interval.
+        state.urgent = false;
+        assert!(!draw_now(&state, drawn, soon));
+        assert!(draw_now(&state, drawn, drawn + FRAME));
+        // Nothing changed: nothing is drawn, list or not.
+        state.dirty = false;
+        state.urgent = true;
+        assert!(!draw_now(&state, drawn, drawn + FRAME));
     }
 }
