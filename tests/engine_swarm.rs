@@ -1530,11 +1530,15 @@ async fn a_services_image_is_updated_to_its_tags_new_digest_task_by_task() {
     d.key_code(KeyCode::Enter, KeyModifiers::NONE);
     let n = name.clone();
     let w = v2.clone();
+    // The engine takes the new spec first and says "updating" a moment
+    // later: until then the spec is v2, the old tasks run and nothing
+    // converges yet, so the wait is for the update's own end.
     assert!(
-        d.until(T, |s| service(s, &n)
-            .is_some_and(|x| x.digest.as_deref() == Some(w.as_str())
-                && x.running == 2
-                && !x.converging()))
+        d.until(T, |s| service(s, &n).is_some_and(|x| x.digest.as_deref()
+            == Some(w.as_str())
+            && x.running == 2
+            && x.update_state == "completed"
+            && !x.converging()))
             .await,
         "the service converges on v2: {:?} (status {:?})",
         service(&d.state, &name),
