@@ -744,7 +744,7 @@ async fn after_churn_the_list_is_docker_service_ls_fetching_only_what_changed() 
         "listed"
     );
     // The first listing is sent again each second while a service converges: once all
-    // are settled (and a second more), no full listing is expected.
+    // are settled and those listings have stopped, no full listing is expected.
     assert!(
         d.until(T, |s| s
             .views
@@ -756,9 +756,7 @@ async fn after_churn_the_list_is_docker_service_ls_fetching_only_what_changed() 
             .await,
         "the swarm settles"
     );
-    d.until(Duration::from_millis(1500), |_| false).await;
-    d.counting = Some(is_full_list);
-    d.counted = 0;
+    until_quiet(&mut d, is_full_list).await;
     for round in 0..3u32 {
         for (i, name) in names.iter().enumerate() {
             let exists = sw(&["service", "inspect", name]).status.success();
@@ -802,6 +800,25 @@ async fn after_churn_the_list_is_docker_service_ls_fetching_only_what_changed() 
         d.counted, 0,
         "service events fetch the service, never the whole list"
     );
+}
+
+/// Wait until no message `is` accepts has come for 2.5 s, then count them from zero: a
+/// listing sent again each second while the swarm converges (or asked again by a new
+/// session) has then ended, however slow the machine. A fixed wait was sometimes too short.
+async fn until_quiet(d: &mut Driver, is: fn(&dockside::app::Msg) -> bool) {
+    let end = std::time::Instant::now() + T;
+    loop {
+        d.counting = Some(is);
+        d.counted = 0;
+        d.until(Duration::from_millis(2500), |_| false).await;
+        if d.counted == 0 {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < end,
+            "full listings still came after {T:?}"
+        );
+    }
 }
 
 /// A full listing of the nodes reached the app.
@@ -858,9 +875,7 @@ async fn a_node_changed_from_a_shell_is_fetched_alone() {
     );
     // The listing is asked again when the session's first container list comes (every view
     // refreshes on a new session): let that pass before counting.
-    d.until(Duration::from_millis(1500), |_| false).await;
-    d.counting = Some(is_full_node_list);
-    d.counted = 0;
+    until_quiet(&mut d, is_full_node_list).await;
     let node = |s: &State| {
         s.views
             .nodes

@@ -316,11 +316,55 @@ pub async fn one_node(docker: &Docker, id: &str) -> Result<Option<Node>, String>
 }
 
 /// Scale, force an update of, or roll back a service (at the version read just before).
+///
+/// The engine refuses a write at a version it has moved past ("update out of sequence"),
+/// and a rolling update moves it by itself (its "completed" is a write): the change is then
+/// made again on what the service is now, a few times, before saying so.
 pub async fn change_service(
     docker: &Docker,
     id: &str,
     change: ServiceChange,
 ) -> Result<String, String> {
+    let mut tries = 0;
+    loop {
+        match change_at_version(docker, id, change.clone()).await {
+            Ok(said) => return Ok(said),
+            Err(Refused::Stale(_)) if tries < 3 => tries += 1,
+            Err(Refused::Stale(why) | Refused::Said(why)) => return Err(why),
+        }
+    }
+}
+
+/// Why a service change was refused: the version read was overtaken, or anything else.
+#[derive(Debug, PartialEq, Eq)]
+enum Refused {
+    Stale(String),
+    Said(String),
+}
+
+impl From<String> for Refused {
+    fn from(why: String) -> Self {
+        Refused::Said(why)
+    }
+}
+
+fn refused(e: bollard::errors::Error) -> Refused {
+    match &e {
+        bollard::errors::Error::DockerResponseServerError { message, .. }
+            if message.contains("update out of sequence") =>
+        {
+            Refused::Stale(friendly(e))
+        }
+        _ => Refused::Said(friendly(e)),
+    }
+}
+
+/// One try of [`change_service`].
+async fn change_at_version(
+    docker: &Docker,
+    id: &str,
+    change: ServiceChange,
+) -> Result<String, Refused> {
     let svc = docker
         .inspect_service(id, None::<InspectServiceOptions>)
         .await
@@ -335,7 +379,9 @@ pub async fn change_service(
         ServiceChange::Scale(n) => {
             let mode = spec.mode.get_or_insert_with(Default::default);
             if mode.global.is_some() || mode.global_job.is_some() {
-                return Err("a global service runs one task per node: it cannot be scaled".into());
+                return Err(Refused::Said(
+                    "a global service runs one task per node: it cannot be scaled".into(),
+                ));
             }
             mode.replicated = Some(ServiceSpecModeReplicated {
                 replicas: Some(n as i64),
@@ -367,7 +413,7 @@ pub async fn change_service(
             let r = docker
                 .update_service(id, spec, opts, auth)
                 .await
-                .map_err(friendly)?;
+                .map_err(refused)?;
             let mut said = vec![format!("now {pinned}")];
             said.extend(r.warnings.unwrap_or_default());
             return Ok(said.join("; "));
@@ -376,7 +422,7 @@ pub async fn change_service(
     let r = docker
         .update_service(id, spec, opts, None)
         .await
-        .map_err(friendly)?;
+        .map_err(refused)?;
     Ok(r.warnings.unwrap_or_default().join("; "))
 }
 
@@ -672,5 +718,28 @@ mod tests {
         assert_eq!(super::base64_len("aGVsbG8h"), 6);
         assert_eq!(super::base64_len("aGk="), 2);
         assert_eq!(super::base64_len(""), 0);
+    }
+
+    #[test]
+    fn an_overtaken_version_is_told_apart_from_other_refusals() {
+        use super::Refused;
+        let engine = |status_code: u16, message: &str| {
+            super::refused(bollard::errors::Error::DockerResponseServerError {
+                status_code,
+                message: message.into(),
+            })
+        };
+        // What a 20.10 engine answers a write at an old version.
+        assert_eq!(
+            engine(
+                500,
+                "rpc error: code = Unknown desc = update out of sequence"
+            ),
+            Refused::Stale("rpc error: code = Unknown desc = update out of sequence".into())
+        );
+        assert_eq!(
+            engine(404, "service x not found"),
+            Refused::Said("service x not found".into())
+        );
     }
 }
