@@ -1074,8 +1074,8 @@ fn kill_asks_first_and_ui_confirm_decides_what_asks() {
 }
 
 /// The containers list's order, as the comparator read the containers themselves before the
-/// sort worked on copies of its fields: every sort key, both directions, must give the same
-/// rows.
+/// sort compared byte keys built once per row: every sort key, both directions, must give
+/// the same rows.
 #[test]
 fn every_sort_gives_the_order_of_the_reference_comparator() {
     use dockside::app::model::{Container, Port};

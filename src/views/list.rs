@@ -97,6 +97,77 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// Bytes that compare (as bytes) the way [`natural_cmp`] compares names, but for the
+/// final tie on the exact text: a sort of a thousand rows builds a thousand of these once
+/// and compares them with `memcmp`, instead of walking two names ten thousand times. Put
+/// the exact text after it ([`push_text_key`]) for the whole order.
+///
+/// A run of digits is `0` (the byte of the digits, so a run compares with any other
+/// character as its first digit does), the count of its digits without leading zeros in
+/// four bytes, then those digits. Any other character is its lowercase followed by a 1, so
+/// a character whose lowercase is several (`İ`) is compared whole before the next one, as
+/// [`natural_cmp`] does. The end is a 0, below everything.
+pub fn push_natural_key(name: &str, out: &mut Vec<u8>) {
+    let b = name.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_digit() {
+            let end = i + b[i..].iter().take_while(|d| d.is_ascii_digit()).count();
+            let run = &b[i..end];
+            let value = &run[run.iter().take_while(|d| **d == b'0').count()..];
+            out.push(b'0');
+            push_len(value.len(), out);
+            out.extend_from_slice(value);
+            i = end;
+        } else if c.is_ascii() {
+            push_escaped(c.to_ascii_lowercase(), out);
+            out.push(1);
+            i += 1;
+        } else {
+            let Some(ch) = name[i..].chars().next() else {
+                break;
+            };
+            let mut utf8 = [0; 4];
+            for l in ch.to_lowercase() {
+                for &x in l.encode_utf8(&mut utf8).as_bytes() {
+                    push_escaped(x, out);
+                }
+            }
+            out.push(1);
+            i += ch.len_utf8();
+        }
+    }
+    out.push(0);
+}
+
+/// Bytes that compare as `text` does (`str::cmp`), with an end below everything: the next
+/// part of a key is only reached on equal texts.
+pub fn push_text_key(text: &str, out: &mut Vec<u8>) {
+    for &c in text.as_bytes() {
+        push_escaped(c, out);
+    }
+    out.push(0);
+}
+
+/// 0 and 1 mark ends: as bytes of a text they are written 1 1 and 1 2, which keeps their
+/// order below every other byte and makes no 0.
+fn push_escaped(c: u8, out: &mut Vec<u8>) {
+    if c <= 1 {
+        out.extend_from_slice(&[1, c + 1]);
+    } else {
+        out.push(c);
+    }
+}
+
+/// A count in four base-255 digits, none of them 0, so no end mark is needed after it.
+fn push_len(n: usize, out: &mut Vec<u8>) {
+    let n = n.min(255usize.pow(4) - 1);
+    for p in (0..4).rev() {
+        out.push((n / 255usize.pow(p) % 255) as u8 + 1);
+    }
+}
+
 /// A fuzzy query (fzf-like syntax), compiled once and scored against many rows.
 pub struct Fuzzy {
     pattern: Pattern,
@@ -406,6 +477,111 @@ mod tests {
         for a in words {
             for b in words {
                 assert_eq!(natural_cmp(a, b), reference(a, b), "{a:?} vs {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_natural_key_orders_as_natural_order() {
+        let mut words: Vec<String> = [
+            "",
+            "a",
+            "A",
+            "ab",
+            "a1",
+            "a01",
+            "a001b",
+            "a1b",
+            "a10",
+            "a2",
+            "web-2",
+            "web-10",
+            "Web-2",
+            "web-02",
+            "x9y",
+            "x09y",
+            "x9Y",
+            "é1",
+            "É1",
+            "e1",
+            "ß",
+            "ss",
+            "日本2",
+            "日本10",
+            "0",
+            "00",
+            "000a",
+            "1a",
+            "a-1-2",
+            "a-1-10",
+            "Ä",
+            "a\u{301}",
+            "web-12",
+            "web-123",
+            "bench-0001",
+            "bench-0002",
+            "bench-00010",
+            "bench-001a",
+            "a1b2",
+            "a1b10",
+            "a12b",
+            "éa",
+            "èa",
+            "日x",
+            "日本",
+            "a\u{300}",
+            "a/1",
+            "a:1",
+            "a 1",
+            // Lowercase of several characters, a Kelvin sign (lowercase ASCII), ends
+            // against control bytes, a long run.
+            "İ",
+            "İa",
+            "iz",
+            "i",
+            "i\u{307}",
+            "i\u{307}я",
+            "iя",
+            "\u{212a}",
+            "k",
+            "K1",
+            "a\u{0}",
+            "a\u{1}",
+            "a\u{2}",
+            "a\u{0}b",
+            "\u{1}",
+            "\u{0}",
+            "9",
+            "a9",
+            "a900000000000000000000000000000001",
+            "a900000000000000000000000000000002",
+        ]
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+        words.push(format!("a{}", "7".repeat(300)));
+        words.push(format!("a{}", "8".repeat(299)));
+        let key = |w: &str| {
+            let mut k = Vec::new();
+            push_natural_key(w, &mut k);
+            push_text_key(w, &mut k);
+            k
+        };
+        for a in &words {
+            for b in &words {
+                assert_eq!(key(a).cmp(&key(b)), natural_cmp(a, b), "{a:?} vs {b:?}");
+            }
+        }
+        // A text key is the text's own order, ends included.
+        let text = |w: &str| {
+            let mut k = Vec::new();
+            push_text_key(w, &mut k);
+            k.push(9);
+            k
+        };
+        for a in &words {
+            for b in &words {
+                assert_eq!(text(a).cmp(&text(b)), a.cmp(b), "{a:?} vs {b:?}");
             }
         }
     }
