@@ -197,7 +197,9 @@ async fn projects_view_shows_acts_on_and_takes_down_a_compose_project() {
     );
 }
 
-/// Three services writing lines at interleaved times; then `a` scaled to 2.
+/// Three services writing lines at interleaved times; then `a` scaled to 2. Two seconds
+/// between a service's lines: on a loaded machine compose may start the three a second
+/// apart, and their lines must still interleave.
 fn bring_up_loggers() -> Stack {
     let name = unique_name("dsplogs");
     let image = engine::test_image();
@@ -206,7 +208,7 @@ fn bring_up_loggers() -> Stack {
     let file = dir.join("docker-compose.yml");
     let svc = |n: &str, offset: &str| {
         format!(
-            "  {n}:\n    image: {image}\n    command: [\"sh\", \"-c\", \"sleep {offset}; for i in 1 2 3; do echo line $$i; sleep 0.6; done; trap 'exit 0' TERM; while true; do sleep 1; done\"]\n"
+            "  {n}:\n    image: {image}\n    command: [\"sh\", \"-c\", \"sleep {offset}; for i in 1 2 3; do echo line $$i; sleep 2; done; trap 'exit 0' TERM; while true; do sleep 1; done\"]\n"
         )
     };
     let yml = format!(

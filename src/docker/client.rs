@@ -372,10 +372,14 @@ pub fn pinned_client(addr: &str) -> Option<Docker> {
     Docker::connect_with_unix(&addr, REQUEST_TIMEOUT, &v).ok()
 }
 
-/// `GET path` on a unix socket engine, the body as it came: for an answer read into less
-/// than bollard's models (the first container list). An answer other than 2xx is an error
-/// with the engine's message.
-pub async fn unix_get(addr: &str, path: &str) -> Result<hyper::body::Bytes, String> {
+/// `GET path` on a unix socket engine, its body handed to `each` piece by piece as it
+/// comes (for an answer read into less than bollard's models as it arrives: the first
+/// container list). An answer other than 2xx is an error with the engine's message.
+pub async fn unix_get(
+    addr: &str,
+    path: &str,
+    mut each: impl FnMut(&[u8]) -> Result<(), String>,
+) -> Result<(), String> {
     use http_body_util::{BodyExt, Empty};
     let addr = with_scheme(addr);
     let Some(sock) = addr.strip_prefix("unix://") else {
@@ -384,10 +388,12 @@ pub async fn unix_get(addr: &str, path: &str) -> Result<hyper::body::Bytes, Stri
     let stream = tokio::net::UnixStream::connect(sock)
         .await
         .map_err(|e| format!("{sock}: {e}"))?;
-    let (mut send, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-            .await
-            .map_err(|e| format!("{sock}: {e}"))?;
+    // Read 64 KiB at a time into the same memory: each piece is let go once read.
+    let (mut send, conn) = hyper::client::conn::http1::Builder::new()
+        .read_buf_exact_size(Some(64 * 1024))
+        .handshake(hyper_util::rt::TokioIo::new(stream))
+        .await
+        .map_err(|e| format!("{sock}: {e}"))?;
     // The connection's own task: it ends when `send` is dropped.
     tokio::spawn(conn);
     let req = hyper::Request::get(path)
@@ -399,17 +405,23 @@ pub async fn unix_get(addr: &str, path: &str) -> Result<hyper::body::Bytes, Stri
         .await
         .map_err(|e| format!("{sock}: {e}"))?;
     let status = res.status();
-    let body = res
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| format!("{sock}: {e}"))?
-        .to_bytes();
+    let mut body = res.into_body();
     if !status.is_success() {
-        let text = String::from_utf8_lossy(&body);
+        let text = body
+            .collect()
+            .await
+            .map_err(|e| format!("{sock}: {e}"))?
+            .to_bytes();
+        let text = String::from_utf8_lossy(&text);
         return Err(format!("{status}: {}", text.trim()));
     }
-    Ok(body)
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| format!("{sock}: {e}"))?;
+        if let Some(data) = frame.data_ref() {
+            each(data)?;
+        }
+    }
+    Ok(())
 }
 
 /// The client [`connect_target`] gives on a unix socket, from the engine's `/version` answer

@@ -168,77 +168,113 @@ impl From<ContainerSummary> for Summary {
 
 /// The engine's answer to `GET /containers/json`, read into rows without building the
 /// fields the list does not show (at 1,000 containers that is most of an 800 KB answer).
-///
-/// A long answer is read by two threads, a half each: reading is most of the time between
-/// the answer's last byte and the first frame (7 ms at 1,000 containers in a fresh process),
-/// and the engine has finished its part by then.
+/// The first list is read as it comes ([`ListReader`]); this reads an answer in hand.
 pub fn parse_list(body: &[u8], now: i64) -> Result<Vec<Container>, String> {
-    parse_list_split(body, now, SPLIT_LIST_AT)
+    let mut reader = ListReader::new(now);
+    reader.feed(body)?;
+    reader.finish()
 }
 
-/// From this many bytes (about 150 containers) a list is read in two halves.
-const SPLIT_LIST_AT: usize = 128 * 1024;
-
-fn parse_list_split(body: &[u8], now: i64, split_at: usize) -> Result<Vec<Container>, String> {
-    if body.len() >= split_at
-        && let Some(list) = parse_halves(body, now)
-    {
-        return Ok(list);
-    }
-    let list: Vec<Summary> = serde_json::from_slice(body)
-        .map_err(|e| format!("cannot read the engine's container list: {e}"))?;
-    Ok(list.into_iter().filter_map(|s| s.container(now)).collect())
+/// A container list read as it comes: each entry as soon as its last byte is in, so the
+/// reading keeps pace with the engine's writing and little is left when the last byte
+/// comes; and the pieces are let go once read (a thousand containers' 850 KB are never in
+/// memory whole, and memory touched for the first time costs microseconds a page here).
+#[derive(Debug)]
+pub struct ListReader {
+    now: i64,
+    /// What came but is not read: the beginning of an entry whose end has not come.
+    rest: Vec<u8>,
+    next: Expect,
+    list: Vec<Container>,
 }
 
-/// The list read as two halves on two threads, cut where an entry begins past the middle
-/// (`},{"Id":`, as the engine writes it: a quote inside a string is escaped, so the cut is
-/// between two entries or inside a nested object, and then a half does not read). None when
-/// there is no such place or a half does not read: the caller reads it whole, and says why
-/// if that fails too.
-fn parse_halves(body: &[u8], now: i64) -> Option<Vec<Container>> {
-    const CUT: &[u8] = b"},{\"Id\":";
-    let open = body.iter().position(|b| !b.is_ascii_whitespace())?;
-    if body[open] != b'[' {
-        return None;
-    }
-    let from = body.len() / 2;
-    let cut = from + body[from..].windows(CUT.len()).position(|w| w == CUT)? + 2;
-    let (first, second) = std::thread::scope(|s| {
-        let second =
-            std::thread::Builder::new().spawn_scoped(s, || entries(&body[cut..], now, true));
-        let first = entries(&body[open + 1..cut], now, false);
-        // No thread to be had (a process limit): this one reads the second half too.
-        let second = match second {
-            Ok(reading) => reading.join().ok().flatten(),
-            Err(_) => entries(&body[cut..], now, true),
-        };
-        (first, second)
-    });
-    let mut list = first?;
-    list.extend(second?);
-    Some(list)
+/// What comes next in `[ entry , entry ... ]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Open,
+    /// An entry or, in an empty list, the end.
+    First,
+    Entry,
+    /// A `,` or the end.
+    Comma,
+    /// Nothing but white space.
+    Done,
 }
 
-/// The entries of a run of a list's `,`-separated entries: `last` if it ends the list (`]`
-/// and nothing but white space after it), else it ends after a `,`.
-fn entries(mut run: &[u8], now: i64, last: bool) -> Option<Vec<Container>> {
-    fn skip_ws(r: &[u8]) -> &[u8] {
-        &r[r.iter().take_while(|b| b.is_ascii_whitespace()).count()..]
-    }
-    let mut out = Vec::new();
-    loop {
-        run = skip_ws(run);
-        if run.is_empty() {
-            return (!last).then_some(out);
+impl ListReader {
+    pub fn new(now: i64) -> ListReader {
+        ListReader {
+            now,
+            rest: Vec::new(),
+            next: Expect::Open,
+            list: Vec::new(),
         }
-        let mut one = serde_json::Deserializer::from_slice(run).into_iter::<Summary>();
-        let summary = one.next()?.ok()?;
-        run = skip_ws(&run[one.byte_offset()..]);
-        out.extend(summary.container(now));
-        match run.split_first() {
-            Some((b',', rest)) => run = rest,
-            Some((b']', rest)) if last && skip_ws(rest).is_empty() => return Some(out),
-            _ => return None,
+    }
+
+    /// The next piece of the answer: the entries it completes are read at once.
+    pub fn feed(&mut self, piece: &[u8]) -> Result<(), String> {
+        let broken = |what: String| format!("cannot read the engine's container list: {what}");
+        let mut rest = std::mem::take(&mut self.rest);
+        let carried = !rest.is_empty();
+        let text: &[u8] = if !carried {
+            piece
+        } else {
+            rest.extend_from_slice(piece);
+            &rest
+        };
+        let mut at = 0;
+        loop {
+            at += text[at..]
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+            let Some(&c) = text.get(at) else { break };
+            match (self.next, c) {
+                (Expect::Open, b'[') => self.next = Expect::First,
+                (Expect::First | Expect::Comma, b']') => self.next = Expect::Done,
+                (Expect::Comma, b',') => self.next = Expect::Entry,
+                (Expect::First | Expect::Entry, _) => {
+                    let mut one =
+                        serde_json::Deserializer::from_slice(&text[at..]).into_iter::<Summary>();
+                    match one.next() {
+                        Some(Ok(summary)) => {
+                            self.list.extend(summary.container(self.now));
+                            self.next = Expect::Comma;
+                            at += one.byte_offset();
+                            continue;
+                        }
+                        // Its end has not come yet.
+                        Some(Err(e)) if e.is_eof() => break,
+                        Some(Err(e)) => return Err(broken(e.to_string())),
+                        None => break,
+                    }
+                }
+                (_, c) => {
+                    return Err(broken(format!(
+                        "unexpected {:?} at byte {at} of a piece",
+                        char::from(c)
+                    )));
+                }
+            }
+            at += 1;
+        }
+        if carried {
+            rest.drain(..at);
+        } else {
+            rest.extend_from_slice(&piece[at..]);
+        }
+        self.rest = rest;
+        Ok(())
+    }
+
+    /// The list, once the answer has ended.
+    pub fn finish(self) -> Result<Vec<Container>, String> {
+        match self.next {
+            Expect::Done => Ok(self.list),
+            _ => Err(format!(
+                "cannot read the engine's container list: it ended early ({} entries read)",
+                self.list.len()
+            )),
         }
     }
 }
@@ -776,49 +812,74 @@ mod tests {
         list.into_iter().filter_map(|s| s.container(now)).collect()
     }
 
-    #[test]
-    fn a_long_list_read_in_two_halves_is_the_list_read_whole() {
-        let now = 1_700_010_000;
-        let body = long_list(400, false);
-        let whole = read_whole(&body, now);
-        assert_eq!(whole.len(), 400);
-        let halves = parse_halves(body.as_bytes(), now).expect("cut between two entries");
-        assert_eq!(halves, whole);
-        assert_eq!(parse_list(body.as_bytes(), now), Ok(whole));
+    /// `body` fed to a [`ListReader`] in pieces of `size` bytes; the longest it kept.
+    fn read_in_pieces(
+        body: &[u8],
+        size: usize,
+        now: i64,
+    ) -> (Result<Vec<Container>, String>, usize) {
+        let mut reader = ListReader::new(now);
+        let mut kept = 0;
+        for piece in body.chunks(size) {
+            if let Err(e) = reader.feed(piece) {
+                return (Err(e), kept);
+            }
+            kept = kept.max(reader.rest.len());
+        }
+        (reader.finish(), kept)
     }
 
     #[test]
-    fn a_cut_inside_an_entry_or_a_broken_list_is_read_whole_or_refused() {
+    fn a_list_read_in_pieces_of_any_size_is_the_list_read_whole() {
         let now = 1_700_010_000;
-        // A nested `},{"Id":` past the middle: the halves do not read, the whole does.
-        let mut cut_inside = 0;
-        for n in 400..420 {
-            let body = long_list(n, true);
-            let whole = read_whole(&body, now);
+        // Entries with a nested `},{"Id":`, and a pretty-printed list with white space
+        // everywhere white space may be.
+        let long = long_list(60, true);
+        let entry = long.len() / 60 + 1;
+        for (body, n, entry) in [
+            (long.as_str(), 60, entry),
+            (ENGINE_LIST, 2, ENGINE_LIST.len()),
+        ] {
+            let whole = read_whole(body, now);
             assert_eq!(whole.len(), n);
-            match parse_halves(body.as_bytes(), now) {
-                None => cut_inside += 1,
-                Some(halves) => assert_eq!(halves, whole),
-            }
-            assert_eq!(parse_list_split(body.as_bytes(), now, 0), Ok(whole));
-        }
-        assert!(cut_inside > 0, "no list was cut inside an entry");
-        // Cut short, or with something after its end: an error, whichever way it is read.
-        let body = long_list(400, false);
-        for broken in [&body[..body.len() - 300], &format!("{body}]")] {
-            for split_at in [0, usize::MAX] {
-                let e = parse_list_split(broken.as_bytes(), now, split_at).expect_err("broken");
-                assert!(
-                    e.starts_with("cannot read the engine's container list"),
-                    "{e}"
-                );
+            for size in [1, 2, 3, 7, 64, 1000, 4096, 65536, body.len()] {
+                let (read, kept) = read_in_pieces(body.as_bytes(), size, now);
+                assert_eq!(read.as_ref(), Ok(&whole), "pieces of {size}");
+                // What is kept is the beginning of one entry, never the list.
+                assert!(kept < entry, "{kept} kept, pieces of {size}");
             }
         }
-        // Short lists are read whole: an engine's pretty-printed list too.
-        assert_eq!(
-            parse_list_split(ENGINE_LIST.as_bytes(), now, 0).map(|l| l.len()),
-            Ok(2)
-        );
+        for empty in ["[]", " [ ]\n", "[\n]"] {
+            for size in [1, 2, 10] {
+                assert_eq!(read_in_pieces(empty.as_bytes(), size, now).0, Ok(vec![]));
+            }
+        }
+    }
+
+    #[test]
+    fn a_list_cut_short_or_with_more_after_it_is_refused() {
+        let now = 1_700_010_000;
+        let body = long_list(40, false);
+        let cut = &body[..body.len() - 300];
+        let more = format!("{body}]");
+        let bad_entry = body.replacen(r#""State":"running""#, r#""State":running"#, 1);
+        for size in [1, 7, 4096, usize::MAX] {
+            let e = read_in_pieces(cut.as_bytes(), size, now)
+                .0
+                .expect_err("cut short");
+            assert!(e.contains("it ended early (39 entries read)"), "{e}");
+            let e = read_in_pieces(more.as_bytes(), size, now)
+                .0
+                .expect_err("more after");
+            assert!(e.contains("unexpected ']'"), "{e}");
+            let e = read_in_pieces(bad_entry.as_bytes(), size, now)
+                .0
+                .expect_err("bad entry");
+            assert!(
+                e.starts_with("cannot read the engine's container list: expected value"),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -280,11 +280,13 @@ async fn connect(target: &Target) -> Result<Connected, String> {
 }
 
 /// The first list on a unix socket: asked in [`client::PINNED_API`] and read straight into
-/// rows ([`containers::parse_list`]), not through bollard's models: at 1,000 containers
-/// those are 800 KB of settings the list does not show, built and dropped before the first
-/// frame.
+/// rows as it comes ([`containers::ListReader`]), not through bollard's models: at 1,000
+/// containers those are 800 KB of settings the list does not show, built and dropped before
+/// the first frame.
 async fn first_list(addr: &str) -> Result<Vec<crate::app::model::Container>, String> {
     let (major, minor) = client::PINNED_API;
-    let body = client::unix_get(addr, &format!("/v{major}.{minor}/containers/json?all=1")).await?;
-    containers::parse_list(&body, containers::unix_now())
+    let mut reader = containers::ListReader::new(containers::unix_now());
+    let path = format!("/v{major}.{minor}/containers/json?all=1");
+    client::unix_get(addr, &path, |piece| reader.feed(piece)).await?;
+    reader.finish()
 }
