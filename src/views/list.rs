@@ -144,8 +144,14 @@ pub fn push_natural_key(name: &str, out: &mut Vec<u8>) {
 /// Bytes that compare as `text` does (`str::cmp`), with an end below everything: the next
 /// part of a key is only reached on equal texts.
 pub fn push_text_key(text: &str, out: &mut Vec<u8>) {
-    for &c in text.as_bytes() {
-        push_escaped(c, out);
+    let b = text.as_bytes();
+    // Names and ids have no byte to escape: copied whole, not a byte at a time.
+    if b.iter().all(|c| *c > 1) {
+        out.extend_from_slice(b);
+    } else {
+        for &c in b {
+            push_escaped(c, out);
+        }
     }
     out.push(0);
 }
