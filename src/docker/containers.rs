@@ -201,6 +201,21 @@ enum Expect {
     Done,
 }
 
+/// Whether `e` was met at the last byte of `text` (serde_json says where as a line and a
+/// column, counted in bytes).
+fn at_the_end(text: &[u8], e: &serde_json::Error) -> bool {
+    let line_start = match e.line() {
+        0 | 1 => 0,
+        n => text
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(n - 2)
+            .map_or(text.len(), |(i, _)| i + 1),
+    };
+    line_start + e.column() >= text.len()
+}
+
 impl ListReader {
     pub fn new(now: i64) -> ListReader {
         ListReader {
@@ -243,16 +258,23 @@ impl ListReader {
                             at += one.byte_offset();
                             continue;
                         }
-                        // Its end has not come yet.
-                        Some(Err(e)) if e.is_eof() => break,
+                        // Its end has not come yet (a number read past, not kept, that
+                        // the piece cuts after `-` or `1.` is "invalid" rather than cut:
+                        // an error where the bytes end waits for more too).
+                        Some(Err(e)) if e.is_eof() || at_the_end(&text[at..], &e) => break,
                         Some(Err(e)) => return Err(broken(e.to_string())),
                         None => break,
                     }
                 }
                 (_, c) => {
+                    let c = if c.is_ascii() {
+                        format!("{:?}", char::from(c))
+                    } else {
+                        format!("byte 0x{c:02x}")
+                    };
                     return Err(broken(format!(
-                        "unexpected {:?} at byte {at} of a piece",
-                        char::from(c)
+                        "unexpected {c} after {} entries",
+                        self.list.len()
                     )));
                 }
             }
@@ -836,10 +858,12 @@ mod tests {
         // everywhere white space may be.
         let long = long_list(60, true);
         let entry = long.len() / 60 + 1;
-        for (body, n, entry) in [
-            (long.as_str(), 60, entry),
-            (ENGINE_LIST, 2, ENGINE_LIST.len()),
-        ] {
+        // The pretty-printed list's longest entry is its first: what is kept stays below
+        // where the second begins.
+        let second = ENGINE_LIST
+            .find(r#"{"Id":"c0ffee02""#)
+            .expect("a second entry");
+        for (body, n, entry) in [(long.as_str(), 60, entry), (ENGINE_LIST, 2, second)] {
             let whole = read_whole(body, now);
             assert_eq!(whole.len(), n);
             for size in [1, 2, 3, 7, 64, 1000, 4096, 65536, body.len()] {
@@ -848,6 +872,18 @@ mod tests {
                 // What is kept is the beginning of one entry, never the list.
                 assert!(kept < entry, "{kept} kept, pieces of {size}");
             }
+        }
+        // Numbers the list reads past (negative, with a fraction, an exponent), cut anywhere,
+        // on an entry's second line.
+        let numbers = long_list(3, false).replace(
+            r#""Status":"#,
+            "\n\"Zz\":-1.5e+3,\"Zy\":[-0.25,1E-2],\"Status\":",
+        );
+        let whole = read_whole(&numbers, now);
+        assert_eq!(whole.len(), 3);
+        for size in [1, 2, 3, 5] {
+            let (read, _) = read_in_pieces(numbers.as_bytes(), size, now);
+            assert_eq!(read, Ok(whole.clone()), "pieces of {size}");
         }
         for empty in ["[]", " [ ]\n", "[\n]"] {
             for size in [1, 2, 10] {
@@ -871,7 +907,7 @@ mod tests {
             let e = read_in_pieces(more.as_bytes(), size, now)
                 .0
                 .expect_err("more after");
-            assert!(e.contains("unexpected ']'"), "{e}");
+            assert!(e.contains("unexpected ']' after 40 entries"), "{e}");
             let e = read_in_pieces(bad_entry.as_bytes(), size, now)
                 .0
                 .expect_err("bad entry");
