@@ -30,7 +30,7 @@ pub fn unix_now() -> i64 {
         .unwrap_or(0)
 }
 
-/// A list entry with only what dockside shows: what [`parse_list`] reads straight from the
+/// A list entry with only what dockside shows: what [`ListReader`] reads straight from the
 /// engine's answer (every other field is skipped, not built), and what a bollard
 /// [`ContainerSummary`] is cut down to. One conversion, [`Summary::container`], serves both.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -166,19 +166,12 @@ impl From<ContainerSummary> for Summary {
     }
 }
 
-/// The engine's answer to `GET /containers/json`, read into rows without building the
-/// fields the list does not show (at 1,000 containers that is most of an 800 KB answer).
-/// The first list is read as it comes ([`ListReader`]); this reads an answer in hand.
-pub fn parse_list(body: &[u8], now: i64) -> Result<Vec<Container>, String> {
-    let mut reader = ListReader::new(now);
-    reader.feed(body)?;
-    reader.finish()
-}
-
-/// A container list read as it comes: each entry as soon as its last byte is in, so the
-/// reading keeps pace with the engine's writing and little is left when the last byte
-/// comes; and the pieces are let go once read (a thousand containers' 850 KB are never in
-/// memory whole, and memory touched for the first time costs microseconds a page here).
+/// The engine's answer to `GET /containers/json` read into rows as it comes, without
+/// building the fields the list does not show (at 1,000 containers that is most of an
+/// 800 KB answer): each entry as soon as its last byte is in, so the reading keeps pace with
+/// the engine's writing and little is left when the last byte comes; and the pieces are let
+/// go once read (a thousand containers' 850 KB are never in memory whole, and memory touched
+/// for the first time costs microseconds a page here).
 #[derive(Debug)]
 pub struct ListReader {
     now: i64,
@@ -186,6 +179,10 @@ pub struct ListReader {
     rest: Vec<u8>,
     next: Expect,
     list: Vec<Container>,
+}
+
+fn broken(what: String) -> String {
+    format!("cannot read the engine's container list: {what}")
 }
 
 /// What comes next in `[ entry , entry ... ]`.
@@ -228,7 +225,6 @@ impl ListReader {
 
     /// The next piece of the answer: the entries it completes are read at once.
     pub fn feed(&mut self, piece: &[u8]) -> Result<(), String> {
-        let broken = |what: String| format!("cannot read the engine's container list: {what}");
         let mut rest = std::mem::take(&mut self.rest);
         let carried = !rest.is_empty();
         let text: &[u8] = if !carried {
@@ -293,10 +289,10 @@ impl ListReader {
     pub fn finish(self) -> Result<Vec<Container>, String> {
         match self.next {
             Expect::Done => Ok(self.list),
-            _ => Err(format!(
-                "cannot read the engine's container list: it ended early ({} entries read)",
+            _ => Err(broken(format!(
+                "it ended early ({} entries read)",
                 self.list.len()
-            )),
+            ))),
         }
     }
 }
@@ -827,6 +823,13 @@ mod tests {
             })
             .collect();
         format!("[{}]\n", entries.join(","))
+    }
+
+    /// An answer in hand, read as one piece.
+    fn parse_list(body: &[u8], now: i64) -> Result<Vec<Container>, String> {
+        let mut reader = ListReader::new(now);
+        reader.feed(body)?;
+        reader.finish()
     }
 
     fn read_whole(body: &str, now: i64) -> Vec<Container> {

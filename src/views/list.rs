@@ -396,6 +396,58 @@ mod tests {
         assert_eq!(l.selected().map(|i| after[i]), Some("d"));
     }
 
+    /// Names that test a natural order: case, leading zeros, digit runs of every length,
+    /// characters beyond ASCII, prefixes shared up to inside a run or a character.
+    const WORDS: &[&str] = &[
+        "",
+        "a",
+        "A",
+        "ab",
+        "a1",
+        "a01",
+        "a001b",
+        "a1b",
+        "a10",
+        "a2",
+        "web-2",
+        "web-10",
+        "Web-2",
+        "web-02",
+        "x9y",
+        "x09y",
+        "x9Y",
+        "é1",
+        "É1",
+        "e1",
+        "ß",
+        "ss",
+        "日本2",
+        "日本10",
+        "0",
+        "00",
+        "000a",
+        "1a",
+        "a-1-2",
+        "a-1-10",
+        "Ä",
+        "a\u{301}",
+        // Shared prefixes ending inside a digit run or a character.
+        "web-12",
+        "web-123",
+        "bench-0001",
+        "bench-0002",
+        "bench-00010",
+        "bench-001a",
+        "a1b2",
+        "a1b10",
+        "a12b",
+        "éa",
+        "èa",
+        "日x",
+        "日本",
+        "a\u{300}",
+    ];
+
     #[test]
     fn natural_order_is_the_same_as_the_allocating_reference() {
         // The first version, kept as the reference: digit runs copied into Strings.
@@ -431,57 +483,8 @@ mod tests {
                 }
             }
         }
-        let words = [
-            "",
-            "a",
-            "A",
-            "ab",
-            "a1",
-            "a01",
-            "a001b",
-            "a1b",
-            "a10",
-            "a2",
-            "web-2",
-            "web-10",
-            "Web-2",
-            "web-02",
-            "x9y",
-            "x09y",
-            "x9Y",
-            "é1",
-            "É1",
-            "e1",
-            "ß",
-            "ss",
-            "日本2",
-            "日本10",
-            "0",
-            "00",
-            "000a",
-            "1a",
-            "a-1-2",
-            "a-1-10",
-            "Ä",
-            "a\u{301}",
-            // Shared prefixes ending inside a digit run or a character.
-            "web-12",
-            "web-123",
-            "bench-0001",
-            "bench-0002",
-            "bench-00010",
-            "bench-001a",
-            "a1b2",
-            "a1b10",
-            "a12b",
-            "éa",
-            "èa",
-            "日x",
-            "日本",
-            "a\u{300}",
-        ];
-        for a in words {
-            for b in words {
+        for a in WORDS {
+            for b in WORDS {
                 assert_eq!(natural_cmp(a, b), reference(a, b), "{a:?} vs {b:?}");
             }
         }
@@ -489,82 +492,37 @@ mod tests {
 
     #[test]
     fn the_natural_key_orders_as_natural_order() {
-        let mut words: Vec<String> = [
-            "",
-            "a",
-            "A",
-            "ab",
-            "a1",
-            "a01",
-            "a001b",
-            "a1b",
-            "a10",
-            "a2",
-            "web-2",
-            "web-10",
-            "Web-2",
-            "web-02",
-            "x9y",
-            "x09y",
-            "x9Y",
-            "é1",
-            "É1",
-            "e1",
-            "ß",
-            "ss",
-            "日本2",
-            "日本10",
-            "0",
-            "00",
-            "000a",
-            "1a",
-            "a-1-2",
-            "a-1-10",
-            "Ä",
-            "a\u{301}",
-            "web-12",
-            "web-123",
-            "bench-0001",
-            "bench-0002",
-            "bench-00010",
-            "bench-001a",
-            "a1b2",
-            "a1b10",
-            "a12b",
-            "éa",
-            "èa",
-            "日x",
-            "日本",
-            "a\u{300}",
-            "a/1",
-            "a:1",
-            "a 1",
-            // Lowercase of several characters, a Kelvin sign (lowercase ASCII), ends
-            // against control bytes, a long run.
-            "İ",
-            "İa",
-            "iz",
-            "i",
-            "i\u{307}",
-            "i\u{307}я",
-            "iя",
-            "\u{212a}",
-            "k",
-            "K1",
-            "a\u{0}",
-            "a\u{1}",
-            "a\u{2}",
-            "a\u{0}b",
-            "\u{1}",
-            "\u{0}",
-            "9",
-            "a9",
-            "a900000000000000000000000000000001",
-            "a900000000000000000000000000000002",
-        ]
-        .iter()
-        .map(|w| w.to_string())
-        .collect();
+        let mut words: Vec<String> = WORDS
+            .iter()
+            .chain(&[
+                "a/1",
+                "a:1",
+                "a 1",
+                // Lowercase of several characters, a Kelvin sign (lowercase ASCII), ends
+                // against control bytes, a long run.
+                "İ",
+                "İa",
+                "iz",
+                "i",
+                "i\u{307}",
+                "i\u{307}я",
+                "iя",
+                "\u{212a}",
+                "k",
+                "K1",
+                "a\u{0}",
+                "a\u{1}",
+                "a\u{2}",
+                "a\u{0}b",
+                "\u{1}",
+                "\u{0}",
+                "9",
+                "a9",
+                "a900000000000000000000000000000001",
+                "a900000000000000000000000000000002",
+            ])
+            .map(|w| w.to_string())
+            .collect();
         words.push(format!("a{}", "7".repeat(300)));
         words.push(format!("a{}", "8".repeat(299)));
         let key = |w: &str| {
