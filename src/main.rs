@@ -199,6 +199,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The first lists are asked before anything else is done: the engines answer while the
+    // runtime is built, the keymap read and the terminal set up.
+    let asked = runtime::ask(&hosts);
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -210,11 +213,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // Connect first: the first list is on its way while the keymap is read and the terminal
-    // set up (a keymap error still ends here, before the terminal is touched).
+    // Connect first: the engine tasks read the lists asked while the keymap is read and the
+    // terminal set up (a keymap error still ends here, before the terminal is touched).
     let connecting = {
         let _in_rt = rt.enter();
-        runtime::connect(hosts)
+        runtime::connect(hosts, asked)
     };
     let keymap = match load_keymap(cli.keymap.as_ref()) {
         Ok(k) => k,

@@ -42,14 +42,26 @@ pub struct Connecting {
     rx: mpsc::Receiver<Msg>,
 }
 
-/// Start connecting to `hosts` (the first is the primary; never empty). Call it inside the
-/// runtime; what the engines send waits in the channel until [`run`] reads it.
-pub fn connect(hosts: Vec<app::fleet::HostSpec>) -> Connecting {
+/// Ask each of `hosts` on a unix socket for its first list now, before the runtime is
+/// built ([`docker::ask_first_list`]); [`connect`] reads the answers.
+pub fn ask(hosts: &[app::fleet::HostSpec]) -> Vec<Option<docker::Asked>> {
+    hosts
+        .iter()
+        .map(|h| docker::ask_first_list(&h.addr))
+        .collect()
+}
+
+/// Start connecting to `hosts` (the first is the primary; never empty), reading the answers
+/// [`ask`] asked for. Call it inside the runtime; what the engines send waits in the channel
+/// until [`run`] reads it.
+pub fn connect(hosts: Vec<app::fleet::HostSpec>, asked: Vec<Option<docker::Asked>>) -> Connecting {
     let (tx, rx) = mpsc::channel::<Msg>(1024);
     let fleet = app::fleet::Fleet::new(hosts);
     let mut engines = docker::Engines::default();
+    let mut asked = asked.into_iter();
     for h in &fleet.hosts {
-        engines.start(h.id, Target::of(&h.spec), h.epoch, &tx);
+        let first = asked.next().flatten();
+        engines.start_asked(h.id, Target::of(&h.spec), h.epoch, &tx, first);
     }
     Connecting {
         fleet,

@@ -612,3 +612,50 @@ async fn switch_in_the_ui(d: &mut Driver, addr: &str, opens: &str) {
         crossterm::event::KeyModifiers::NONE,
     );
 }
+
+/// The first list as `main` asks it: written on the socket before any runtime exists, its
+/// answer read once one runs. It holds what the engine holds, and a refusal is an error
+/// with the engine's own words.
+#[test]
+fn the_first_list_asked_before_the_runtime_is_the_engines_list() {
+    if !engine::available() {
+        return;
+    }
+    let a = TestContainer::run("asked-a", &["-p", "127.0.0.1::80"], &["sleep", "300"]);
+    let b = TestContainer::create("asked-b", &[], &["true"]);
+    let addr = dockside::docker::client::resolve(None, None).addr;
+    // Asked with no runtime anywhere (this test is not a tokio test).
+    let asked = dockside::docker::ask_first_list(&addr).expect("a unix socket engine is asked");
+    let refused = dockside::docker::client::ask(&addr, "/v1.41/containers/no-such-thing/json")
+        .expect("asked");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let list = rt
+        .block_on(dockside::docker::engine::read_first_list(asked))
+        .expect("the list");
+    let find = |id: &str| list.iter().find(|c| c.id == id);
+    let (Some(ra), Some(rb)) = (find(&a.id), find(&b.id)) else {
+        panic!("the test containers are not in the list of {}", list.len());
+    };
+    assert_eq!(ra.state, CState::Running);
+    assert_eq!(rb.state, CState::Created);
+    assert_eq!(ra.name, a.inspect("{{.Name}}").trim_start_matches('/'));
+    assert_eq!(rb.name, b.inspect("{{.Name}}").trim_start_matches('/'));
+    let port = docker_ok(&["port", &a.id, "80/tcp"]);
+    let shown = dockside::app::model::ports_display(&ra.ports);
+    let host_port = port.trim().rsplit(':').next().unwrap_or("?").to_string();
+    assert!(
+        shown.contains(&format!(":{host_port}->80/tcp")),
+        "ports `{shown}` vs docker port `{port}`"
+    );
+    let e = rt
+        .block_on(dockside::docker::client::read_asked(refused, |_| Ok(())))
+        .expect_err("no such container");
+    assert!(
+        e.starts_with("404") && e.contains("no-such-thing"),
+        "the engine's refusal: {e}"
+    );
+}

@@ -155,12 +155,6 @@ pub fn plain(raw: &str) -> String {
     p.finish().text
 }
 
-/// [`plain`] of a string already owned: the same string back when it is clean (a list of a
-/// thousand containers has five thousand such texts to copy otherwise).
-pub fn plain_owned(raw: String) -> String {
-    if is_clean(&raw) { raw } else { plain(&raw) }
-}
-
 fn is_clean(raw: &str) -> bool {
     raw.bytes().all(|b| (0x20..0x7f).contains(&b) || b >= 0x80) && !has_c1(raw.as_bytes())
 }

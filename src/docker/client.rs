@@ -378,9 +378,8 @@ pub fn pinned_client(addr: &str) -> Option<Docker> {
 pub async fn unix_get(
     addr: &str,
     path: &str,
-    mut each: impl FnMut(&[u8]) -> Result<(), String>,
+    each: impl FnMut(&[u8]) -> Result<(), String>,
 ) -> Result<(), String> {
-    use http_body_util::{BodyExt, Empty};
     let addr = with_scheme(addr);
     let Some(sock) = addr.strip_prefix("unix://") else {
         return Err(format!("{addr}: not a unix socket"));
@@ -388,6 +387,118 @@ pub async fn unix_get(
     let stream = tokio::net::UnixStream::connect(sock)
         .await
         .map_err(|e| format!("{sock}: {e}"))?;
+    get_on(stream, sock, path, each).await
+}
+
+/// A `GET` written on a unix socket engine before the runtime exists (the first list, asked
+/// as the process starts, while the configuration is read, the runtime started and the
+/// terminal set up): [`read_asked`] reads its answer.
+#[derive(Debug)]
+pub struct Asked {
+    stream: std::os::unix::net::UnixStream,
+    sock: String,
+    path: String,
+}
+
+/// Ask `GET path` of a unix socket engine now, blocking (connecting to a unix socket and
+/// writing a short request do not wait on the engine). `None` when it cannot be asked (not a
+/// unix socket, nothing listening): the caller asks the usual way, whose error says why.
+pub fn ask(addr: &str, path: &str) -> Option<Asked> {
+    use std::io::Write;
+    let addr = with_scheme(addr);
+    let sock = addr.strip_prefix("unix://")?;
+    let mut stream = std::os::unix::net::UnixStream::connect(sock).ok()?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: docker\r\n\r\n");
+    stream.write_all(request.as_bytes()).ok()?;
+    stream.set_nonblocking(true).ok()?;
+    Some(Asked {
+        stream,
+        sock: sock.to_string(),
+        path: path.to_string(),
+    })
+}
+
+/// The answer to a request [`ask`]ed before, its body handed to `each` as in [`unix_get`].
+pub async fn read_asked(
+    asked: Asked,
+    each: impl FnMut(&[u8]) -> Result<(), String>,
+) -> Result<(), String> {
+    let Asked { stream, sock, path } = asked;
+    let stream = tokio::net::UnixStream::from_std(stream).map_err(|e| format!("{sock}: {e}"))?;
+    get_on(AlreadyAsked::new(stream), &sock, &path, each).await
+}
+
+/// A connection whose one request is already written: hyper reads the answer as its own, and
+/// what it writes (the same request) is dropped. Nothing is read before hyper has written: a
+/// client connection with an answer waiting before its request would be one in error.
+struct AlreadyAsked<T> {
+    io: T,
+    written: bool,
+    /// A read tried before the write: woken by it.
+    reader: Option<std::task::Waker>,
+}
+
+impl<T> AlreadyAsked<T> {
+    fn new(io: T) -> Self {
+        AlreadyAsked {
+            io,
+            written: false,
+            reader: None,
+        }
+    }
+}
+
+impl<T: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for AlreadyAsked<T> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        if !self.written {
+            self.reader = Some(cx.waker().clone());
+            return std::task::Poll::Pending;
+        }
+        std::pin::Pin::new(&mut self.io).poll_read(cx, buf)
+    }
+}
+
+impl<T: Unpin> tokio::io::AsyncWrite for AlreadyAsked<T> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        self.written = true;
+        if let Some(reader) = self.reader.take() {
+            reader.wake();
+        }
+        std::task::Poll::Ready(Ok(buf.len()))
+    }
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+/// `GET path` on a connection to the engine at `sock`: see [`unix_get`].
+async fn get_on<T>(
+    stream: T,
+    sock: &str,
+    path: &str,
+    mut each: impl FnMut(&[u8]) -> Result<(), String>,
+) -> Result<(), String>
+where
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    use http_body_util::{BodyExt, Empty};
     // Read 64 KiB at a time into the same memory: each piece is let go once read.
     let (mut send, conn) = hyper::client::conn::http1::Builder::new()
         .read_buf_exact_size(Some(64 * 1024))
@@ -617,6 +728,30 @@ pub fn engine_error(e: bollard::errors::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_listening_unix_socket_is_asked_early() {
+        // Elsewhere the engine task connects as usual (and says why it cannot).
+        assert!(ask("tcp://127.0.0.1:2375", "/_ping").is_none());
+        assert!(ask("ssh://user@host", "/_ping").is_none());
+        let dir = std::env::temp_dir().join(format!("dockside-ask-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temp dir");
+        let sock = dir.join("engine.sock");
+        let addr = format!("unix://{}", sock.display());
+        assert!(ask(&addr, "/_ping").is_none(), "nothing listens yet");
+        // A socket that listens is asked: the request is on it, as written.
+        let listener = std::os::unix::net::UnixListener::bind(&sock).expect("bind");
+        let asked = ask(&addr, "/v1.41/containers/json?all=1").expect("asked");
+        let (mut conn, _) = listener.accept().expect("accept");
+        let mut got = vec![0u8; 256];
+        let n = std::io::Read::read(&mut conn, &mut got).expect("read");
+        assert_eq!(
+            String::from_utf8_lossy(&got[..n]),
+            "GET /v1.41/containers/json?all=1 HTTP/1.1\r\nHost: docker\r\n\r\n"
+        );
+        drop(asked);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn the_agreed_api_version_is_the_engines_when_older_than_bollards() {

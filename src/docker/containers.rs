@@ -3,6 +3,7 @@
 //! from a checked form. Every function returns the engine's own message (shortened by
 //! [`friendly_error`]) on failure.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -20,7 +21,7 @@ use super::client::{friendly, friendly_error};
 use crate::app::model::{CState, Compose, Container, Port, parse_status};
 use crate::app::msg::ContainerAction;
 use crate::app::runform::{Restart, RunSpec};
-use crate::app::sanitize::{plain, plain_owned};
+use crate::app::sanitize::plain;
 
 /// Now, in unix seconds.
 pub fn unix_now() -> i64 {
@@ -33,69 +34,148 @@ pub fn unix_now() -> i64 {
 /// A list entry with only what dockside shows: what [`ListReader`] reads straight from the
 /// engine's answer (every other field is skipped, not built), and what a bollard
 /// [`ContainerSummary`] is cut down to. One conversion, [`Summary::container`], serves both.
+/// Its texts are borrowed from the answer where they have no escapes: only what a row keeps
+/// is copied, once.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
-pub struct Summary {
-    id: Option<String>,
-    names: Option<Vec<String>>,
-    image: Option<String>,
-    #[serde(rename = "ImageID")]
-    image_id: Option<String>,
-    command: Option<String>,
+pub struct Summary<'a> {
+    #[serde(borrow)]
+    id: Option<Text<'a>>,
+    /// The first of its names (a container has one; legacy links added more).
+    #[serde(borrow, deserialize_with = "first_name")]
+    names: Option<Text<'a>>,
+    #[serde(borrow)]
+    image: Option<Text<'a>>,
+    #[serde(rename = "ImageID", borrow)]
+    image_id: Option<Text<'a>>,
+    #[serde(borrow)]
+    command: Option<Text<'a>>,
     created: Option<i64>,
-    ports: Option<Vec<SummaryPort>>,
-    #[serde(deserialize_with = "compose_labels")]
-    labels: HashMap<String, String>,
-    state: Option<String>,
-    status: Option<String>,
-    network_settings: Option<SummaryNetworks>,
-    mounts: Option<Vec<SummaryMount>>,
+    #[serde(borrow)]
+    ports: Option<Vec<SummaryPort<'a>>>,
+    #[serde(borrow, deserialize_with = "compose_labels")]
+    labels: Vec<(Text<'a>, Text<'a>)>,
+    #[serde(borrow)]
+    state: Option<Text<'a>>,
+    #[serde(borrow)]
+    status: Option<Text<'a>>,
+    #[serde(borrow)]
+    network_settings: Option<SummaryNetworks<'a>>,
+    #[serde(borrow)]
+    mounts: Option<Vec<SummaryMount<'a>>>,
+}
+
+/// A text of the answer: borrowed from it when it holds no escape, owned otherwise.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Text<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = Text<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V(std::marker::PhantomData))
+    }
+}
+
+impl From<String> for Text<'_> {
+    fn from(s: String) -> Self {
+        Text(Cow::Owned(s))
+    }
+}
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
-struct SummaryPort {
-    #[serde(rename = "IP")]
-    ip: Option<String>,
+struct SummaryPort<'a> {
+    #[serde(rename = "IP", borrow)]
+    ip: Option<Text<'a>>,
     #[serde(rename = "PrivatePort")]
     private: u16,
     #[serde(rename = "PublicPort")]
     public: Option<u16>,
-    #[serde(rename = "Type")]
-    proto: Option<String>,
+    #[serde(rename = "Type", borrow)]
+    proto: Option<Text<'a>>,
 }
 
 /// The names of a container's networks (their settings are not shown in the list).
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
-struct SummaryNetworks {
-    networks: Option<HashMap<String, serde::de::IgnoredAny>>,
+struct SummaryNetworks<'a> {
+    #[serde(borrow, deserialize_with = "keys")]
+    networks: Vec<Text<'a>>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
-struct SummaryMount {
-    #[serde(rename = "Type")]
-    typ: Option<String>,
-    name: Option<String>,
+struct SummaryMount<'a> {
+    #[serde(rename = "Type", borrow)]
+    typ: Option<Text<'a>>,
+    #[serde(borrow)]
+    name: Option<Text<'a>>,
 }
 
-/// The labels the list uses: compose's (`com.docker.compose.*`). The others (an image's
-/// labels are its containers' too: often dozens) are read past, not kept.
-fn compose_labels<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<HashMap<String, String>, D::Error> {
-    struct Compose;
-    impl<'de> serde::de::Visitor<'de> for Compose {
-        type Value = HashMap<String, String>;
+/// The first name of `Names` (the others are read past).
+fn first_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Text<'de>>, D::Error> {
+    struct First;
+    impl<'de> serde::de::Visitor<'de> for First {
+        type Value = Option<Text<'de>>;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a map of labels, or null")
+            f.write_str("a list of names, or null")
         }
         fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok(HashMap::new())
+            Ok(None)
         }
         fn visit_none<E>(self) -> Result<Self::Value, E> {
-            Ok(HashMap::new())
+            Ok(None)
+        }
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_seq(self)
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let first = seq.next_element::<Text<'de>>()?;
+            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+            Ok(first)
+        }
+    }
+    d.deserialize_option(First)
+}
+
+/// The keys of a map (its values are read past), or none for null.
+fn keys<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Text<'de>>, D::Error> {
+    struct Keys;
+    impl<'de> serde::de::Visitor<'de> for Keys {
+        type Value = Vec<Text<'de>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map, or null")
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
         }
         fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
             d.deserialize_map(self)
@@ -104,10 +184,48 @@ fn compose_labels<'de, D: serde::Deserializer<'de>>(
             self,
             mut map: A,
         ) -> Result<Self::Value, A::Error> {
-            let mut kept = HashMap::new();
-            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let mut keys = Vec::new();
+            while let Some(key) = map.next_key::<Text<'de>>()? {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                keys.push(key);
+            }
+            Ok(keys)
+        }
+    }
+    d.deserialize_option(Keys)
+}
+
+/// The labels the list uses: compose's (`com.docker.compose.*`). The others (an image's
+/// labels are its containers' too: often dozens) are read past, not kept.
+fn compose_labels<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<(Text<'de>, Text<'de>)>, D::Error> {
+    struct Compose;
+    impl<'de> serde::de::Visitor<'de> for Compose {
+        type Value = Vec<(Text<'de>, Text<'de>)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of labels, or null")
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut kept = Vec::new();
+            while let Some(key) = map.next_key::<Text<'de>>()? {
                 if key.starts_with(COMPOSE_LABEL) {
-                    kept.insert(key.into_owned(), map.next_value::<String>()?);
+                    let value = map.next_value::<Text<'de>>()?;
+                    // A key given twice: the last one counts, as in a map.
+                    kept.retain(|(k, _): &(Text, Text)| *k != key);
+                    kept.push((key, value));
                 } else {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
@@ -120,23 +238,24 @@ fn compose_labels<'de, D: serde::Deserializer<'de>>(
 
 const COMPOSE_LABEL: &str = "com.docker.compose.";
 
-impl From<ContainerSummary> for Summary {
+impl From<ContainerSummary> for Summary<'static> {
     fn from(s: ContainerSummary) -> Self {
+        let text = |t: Option<String>| t.map(Text::from);
         Summary {
-            id: s.id,
-            names: s.names,
-            image: s.image,
-            image_id: s.image_id,
-            command: s.command,
+            id: text(s.id),
+            names: s.names.and_then(|n| n.into_iter().next()).map(Text::from),
+            image: text(s.image),
+            image_id: text(s.image_id),
+            command: text(s.command),
             created: s.created,
             ports: s.ports.map(|ports| {
                 ports
                     .into_iter()
                     .map(|p| SummaryPort {
-                        ip: p.ip,
+                        ip: text(p.ip),
                         private: p.private_port,
                         public: p.public_port,
-                        proto: p.typ.map(|t| t.to_string()),
+                        proto: p.typ.map(|t| Text::from(t.to_string())),
                     })
                     .collect()
             }),
@@ -145,20 +264,22 @@ impl From<ContainerSummary> for Summary {
                 .unwrap_or_default()
                 .into_iter()
                 .filter(|(k, _)| k.starts_with(COMPOSE_LABEL))
+                .map(|(k, v)| (Text::from(k), Text::from(v)))
                 .collect(),
-            state: s.state.map(|st| st.as_ref().to_string()),
-            status: s.status,
+            state: s.state.map(|st| Text::from(st.as_ref().to_string())),
+            status: text(s.status),
             network_settings: s.network_settings.map(|n| SummaryNetworks {
                 networks: n
                     .networks
-                    .map(|n| n.into_keys().map(|k| (k, serde::de::IgnoredAny)).collect()),
+                    .map(|n| n.into_keys().map(Text::from).collect())
+                    .unwrap_or_default(),
             }),
             mounts: s.mounts.map(|mounts| {
                 mounts
                     .into_iter()
                     .map(|m| SummaryMount {
-                        typ: m.typ,
-                        name: m.name,
+                        typ: text(m.typ),
+                        name: text(m.name),
                     })
                     .collect()
             }),
@@ -302,32 +423,29 @@ pub fn container(s: ContainerSummary, now: i64) -> Option<Container> {
     Summary::from(s).container(now)
 }
 
-impl Summary {
+impl Summary<'_> {
     /// The row. `now` (unix seconds) turns "Up 3 minutes" into an approximate start time.
     pub fn container(self, now: i64) -> Option<Container> {
         let compose = self.compose();
-        let id = self.id?;
-        let name = self
-            .names
-            .and_then(|n| n.into_iter().next())
-            .map(|mut n| {
-                let slashes = n.len() - n.trim_start_matches('/').len();
-                n.drain(..slashes);
-                plain_owned(n)
-            })
-            .unwrap_or_else(|| id.chars().take(12).collect());
+        let project = self.label("com.docker.compose.project").map(plain);
+        let service = self.label("com.docker.compose.service").map(plain);
+        let id = self.id?.0.into_owned();
+        let name = match &self.names {
+            Some(n) => plain(n.trim_start_matches('/')),
+            None => id.chars().take(12).collect(),
+        };
         let state = self
             .state
             .map(|st| CState::parse(&st))
             .unwrap_or(CState::Unknown);
-        let status = plain_owned(self.status.unwrap_or_default());
+        let status = self.status.as_deref().map(plain).unwrap_or_default();
         let info = parse_status(&status);
         let mut ports: Vec<Port> = self
             .ports
             .unwrap_or_default()
             .into_iter()
             .map(|p| Port {
-                ip: p.ip.filter(|ip| !ip.is_empty()),
+                ip: p.ip.filter(|ip| !ip.is_empty()).map(|ip| ip.0.into_owned()),
                 private: p.private,
                 public: p.public,
                 proto: match p.proto.as_deref() {
@@ -346,13 +464,12 @@ impl Summary {
                 &b.ip,
             ))
         });
-        let labels = self.labels;
         Some(Container {
             host: Default::default(),
             compose,
             name,
-            image: plain_owned(self.image.unwrap_or_default()),
-            command: plain_owned(self.command.unwrap_or_default()),
+            image: self.image.as_deref().map(plain).unwrap_or_default(),
+            command: self.command.as_deref().map(plain).unwrap_or_default(),
             state,
             health: info.health,
             status,
@@ -360,23 +477,29 @@ impl Summary {
             since: info.ago_secs.map(|ago| now - ago),
             exit_code: info.exit_code,
             ports,
-            project: labels.get("com.docker.compose.project").map(|p| plain(p)),
-            service: labels.get("com.docker.compose.service").map(|p| plain(p)),
+            project,
+            service,
             id,
         })
+    }
+
+    /// A compose label's value.
+    fn label(&self, key: &str) -> Option<&str> {
+        self.labels
+            .iter()
+            .find(|(k, _)| **k == *key)
+            .map(|(_, v)| &**v)
     }
 
     /// What compose wrote on a container (None without a project label), with its image
     /// id, networks and named volumes.
     fn compose(&self) -> Option<Box<Compose>> {
-        let labels = &self.labels;
-        labels.get("com.docker.compose.project")?;
-        let label = |k: &str| labels.get(k).map(|v| plain(v)).unwrap_or_default();
+        self.label("com.docker.compose.project")?;
+        let label = |k: &str| self.label(k).map(plain).unwrap_or_default();
         let mut networks: Vec<String> = self
             .network_settings
             .as_ref()
-            .and_then(|n| n.networks.as_ref())
-            .map(|n| n.keys().map(|k| plain(k)).collect())
+            .map(|n| n.networks.iter().map(|k| plain(k)).collect())
             .unwrap_or_default();
         networks.sort();
         let mut volumes: Vec<String> = self
@@ -392,7 +515,11 @@ impl Summary {
             oneoff: label("com.docker.compose.oneoff").eq_ignore_ascii_case("true"),
             working_dir: label("com.docker.compose.project.working_dir"),
             config_files: label("com.docker.compose.project.config_files"),
-            image_id: self.image_id.clone().unwrap_or_default(),
+            image_id: self
+                .image_id
+                .as_ref()
+                .map(|i| i.0.clone().into_owned())
+                .unwrap_or_default(),
             networks,
             volumes,
         }))

@@ -29,11 +29,37 @@ pub fn spawn_engine(
     epoch: u64,
     tx: mpsc::Sender<Msg>,
 ) -> mpsc::UnboundedSender<ToEngine> {
+    spawn_asked(id, target, epoch, tx, None)
+}
+
+/// [`spawn_engine`] with the first list already asked ([`ask_first_list`]): its first
+/// connection reads that answer instead of asking.
+fn spawn_asked(
+    id: EngineId,
+    target: Target,
+    epoch: u64,
+    tx: mpsc::Sender<Msg>,
+    asked: Option<client::Asked>,
+) -> mpsc::UnboundedSender<ToEngine> {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     // A weak sender: commands held during a connection attempt are put back in the queue
     // once it succeeds, without keeping the channel open after the app is gone.
-    tokio::spawn(run(id, target, epoch, tx, cmd_rx, cmd_tx.downgrade()));
+    let first = First {
+        id,
+        target,
+        epoch,
+        asked,
+    };
+    tokio::spawn(run(first, tx, cmd_rx, cmd_tx.downgrade()));
     cmd_tx
+}
+
+/// What an engine task starts with.
+struct First {
+    id: EngineId,
+    target: Target,
+    epoch: u64,
+    asked: Option<client::Asked>,
 }
 
 /// The engine tasks of a fleet, by id: what the runtime (and the tests' driver) sends
@@ -46,8 +72,20 @@ pub struct Engines {
 impl Engines {
     /// Start engine `id` (ending a task it already had).
     pub fn start(&mut self, id: EngineId, target: Target, epoch: u64, tx: &mpsc::Sender<Msg>) {
+        self.start_asked(id, target, epoch, tx, None);
+    }
+
+    /// [`Engines::start`] with its first list already asked ([`ask_first_list`]).
+    pub fn start_asked(
+        &mut self,
+        id: EngineId,
+        target: Target,
+        epoch: u64,
+        tx: &mpsc::Sender<Msg>,
+        asked: Option<client::Asked>,
+    ) {
         self.stop(id);
-        let task = spawn_engine(id, target, epoch, tx.clone());
+        let task = spawn_asked(id, target, epoch, tx.clone(), asked);
         self.tasks.insert(id, task);
     }
 
@@ -92,16 +130,18 @@ fn tagged(outer: &mpsc::Sender<Msg>, from: EngineRef) -> mpsc::Sender<Msg> {
 }
 
 async fn run(
-    id: EngineId,
-    target: Target,
-    first_epoch: u64,
+    first: First,
     outer: mpsc::Sender<Msg>,
     mut cmds: mpsc::UnboundedReceiver<ToEngine>,
     requeue: mpsc::WeakUnboundedSender<ToEngine>,
 ) {
-    let mut target = target;
+    let First {
+        id,
+        mut target,
+        mut epoch,
+        mut asked,
+    } = first;
     let mut attempt: u32 = 0;
-    let mut epoch = first_epoch;
     'engine: loop {
         let tx = tagged(&outer, EngineRef { id, epoch });
         let addr = target.addr.clone();
@@ -110,8 +150,12 @@ async fn run(
         // minutes to time out): a switch or quit does not wait for it.
         // Other commands wait for the outcome: served if it connects, refused if not.
         let attempt_target = target.clone();
+        // Only the first attempt reads an answer asked before the task began.
+        let attempt_asked = asked.take();
         let attempt_fut = async move {
-            match tokio::time::timeout(CONNECT_TIMEOUT, connect(&attempt_target)).await {
+            match tokio::time::timeout(CONNECT_TIMEOUT, connect(&attempt_target, attempt_asked))
+                .await
+            {
                 Ok(r) => r,
                 Err(_) => Err(format!(
                     "no answer within {} s (the address accepts connections but the engine does not answer)",
@@ -245,13 +289,17 @@ async fn offline(tx: &mpsc::Sender<Msg>, cmd: Option<ToEngine>, why: &str) -> Of
 /// do beside the list (8–10 ms on an idle engine, more on a busy machine). If the engine
 /// refuses the pinned list, its `/version` agrees the API version and the session lists
 /// again.
-async fn connect(target: &Target) -> Result<Connected, String> {
+async fn connect(target: &Target, asked: Option<client::Asked>) -> Result<Connected, String> {
     if let Some(fast) = client::pinned_client(&target.addr) {
         let events = events::start_events(&fast);
         let asking = fast.clone();
         // Not polled, so not asked, until the session awaits it.
         let version: VersionAnswer = Box::pin(async move { asking.version().await });
-        if let Ok(list) = first_list(&target.addr).await {
+        let list = match asked {
+            Some(asked) => read_first_list(asked).await,
+            None => first_list(&target.addr).await,
+        };
+        if let Ok(list) = list {
             return Ok(Connected {
                 docker: fast,
                 events,
@@ -284,9 +332,30 @@ async fn connect(target: &Target) -> Result<Connected, String> {
 /// containers those are 800 KB of settings the list does not show, built and dropped before
 /// the first frame.
 async fn first_list(addr: &str) -> Result<Vec<crate::app::model::Container>, String> {
-    let (major, minor) = client::PINNED_API;
     let mut reader = containers::ListReader::new(containers::unix_now());
-    let path = format!("/v{major}.{minor}/containers/json?all=1");
-    client::unix_get(addr, &path, |piece| reader.feed(piece)).await?;
+    client::unix_get(addr, &first_list_path(), |piece| reader.feed(piece)).await?;
+    reader.finish()
+}
+
+fn first_list_path() -> String {
+    let (major, minor) = client::PINNED_API;
+    format!("/v{major}.{minor}/containers/json?all=1")
+}
+
+/// Ask a unix socket engine for its first list now, before the runtime exists: the process
+/// goes on starting while the engine answers (what the engine takes to list a thousand
+/// containers, 100 ms and more, is longer than dockside's whole start). The engine task
+/// reads the answer ([`Engines::start_asked`]). `None` when it cannot be asked this way: the
+/// engine task connects as usual, and says why if it cannot.
+pub fn ask_first_list(addr: &str) -> Option<client::Asked> {
+    client::ask(addr, &first_list_path())
+}
+
+/// The answer to [`ask_first_list`], read into rows as it comes.
+pub async fn read_first_list(
+    asked: client::Asked,
+) -> Result<Vec<crate::app::model::Container>, String> {
+    let mut reader = containers::ListReader::new(containers::unix_now());
+    client::read_asked(asked, |piece| reader.feed(piece)).await?;
     reader.finish()
 }

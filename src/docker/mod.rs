@@ -43,7 +43,8 @@ pub mod system;
 pub mod task;
 pub mod volumes;
 
-pub use engine::{Engines, spawn, spawn_engine};
+pub use client::Asked;
+pub use engine::{Engines, ask_first_list, spawn, spawn_engine};
 
 use crate::app::msg::Req;
 use client::Target;

@@ -42,13 +42,15 @@ impl Driver {
 
     /// Several engines at once, the first the primary, as `dockside -H a -H b …` runs them.
     pub fn fleet(hosts: Vec<dockside::app::fleet::HostSpec>) -> Driver {
+        // As `main` does: the first lists asked before the engine tasks start.
+        let asked = dockside::runtime::ask(&hosts);
         let (tx, rx) = mpsc::channel(1024);
         let addr = hosts.first().map(|h| h.addr.clone()).unwrap_or_default();
         let mut state = State::new(Keymap::default_map(), addr, now());
         state.fleet = dockside::app::fleet::Fleet::new(hosts);
         let mut engines = dockside::docker::Engines::default();
-        for h in &state.fleet.hosts {
-            engines.start(h.id, Target::of(&h.spec), h.epoch, &tx);
+        for (h, asked) in state.fleet.hosts.iter().zip(asked) {
+            engines.start_asked(h.id, Target::of(&h.spec), h.epoch, &tx, asked);
         }
         let mut out = Vec::new();
         update(&mut state, Msg::Resize(200, 50), &mut out);
