@@ -548,14 +548,14 @@ fn switching_engine_starts_afresh_on_the_new_one() {
     let mut out = Vec::new();
     update(
         &mut s,
-        tagged(0, Msg::Snapshot(fixtures::fleet())),
+        tagged(0, Msg::snapshot(fixtures::fleet())),
         &mut out,
     );
     assert!(s.rows.is_empty(), "the old engine's list was dropped");
     update(&mut s, tagged(1, connected("tcp://lab:2376")), &mut out);
     update(
         &mut s,
-        tagged(1, Msg::Snapshot(fixtures::fleet())),
+        tagged(1, Msg::snapshot(fixtures::fleet())),
         &mut out,
     );
     assert_eq!(s.rows.len(), fixtures::fleet().len());
@@ -801,7 +801,7 @@ fn a_lost_connection_does_not_leave_work_waiting_forever() {
     );
     let mut out = Vec::new();
     update(&mut s, connected("unix:///var/run/docker.sock"), &mut out);
-    update(&mut s, Msg::Snapshot(fixtures::fleet()), &mut out);
+    update(&mut s, Msg::snapshot(fixtures::fleet()), &mut out);
     update(&mut s, Msg::Tick(NOW + 70), &mut out);
     assert!(out.contains(&Cmd::Engine(Req::Top(sel))), "{out:?}");
     assert!(
@@ -1026,7 +1026,7 @@ fn a_list_that_failed_without_an_engine_is_asked_again_when_one_answers() {
     );
     assert!(s.views.images.error.is_some());
     let mut out = Vec::new();
-    update(&mut s, Msg::Snapshot(fixtures::fleet()), &mut out);
+    update(&mut s, Msg::snapshot(fixtures::fleet()), &mut out);
     assert!(
         out.contains(&Cmd::Engine(Req::Res(ResCmd::Watch(Kind::Images)))),
         "{out:?}"
@@ -1103,7 +1103,7 @@ fn every_sort_gives_the_order_of_the_reference_comparator() {
                 })
                 .into_iter()
                 .collect();
-            s.containers.insert(d.id.clone(), d);
+            s.containers.insert(Box::new(d));
         }
     }
     fn project_key(c: &Container) -> (&str, &str) {

@@ -65,14 +65,14 @@ fn three(w: u16, h: u16) -> State {
         let m = from(&s, i as u32, Msg::Conn(connected(name)));
         send(&mut s, m);
     }
-    let m = from(&s, 0, Msg::Snapshot(fixtures::fleet()));
+    let m = from(&s, 0, Msg::snapshot(fixtures::fleet()));
     send(&mut s, m);
     let web2 = container(101, "web", "nginx:1.27", CState::Running);
     let db2 = container(102, "shop-db-1", "postgres:16", CState::Exited);
-    let m = from(&s, 1, Msg::Snapshot(vec![web2, db2]));
+    let m = from(&s, 1, Msg::snapshot(vec![web2, db2]));
     send(&mut s, m);
     let canary = container(201, "api-canary", "shop/api:beta", CState::Running);
-    let m = from(&s, 2, Msg::Snapshot(vec![canary]));
+    let m = from(&s, 2, Msg::snapshot(vec![canary]));
     send(&mut s, m);
     for (i, (images, swarm)) in [(12, "manager"), (9, "worker"), (3, "")].iter().enumerate() {
         let facts = HostFacts {
@@ -111,7 +111,7 @@ fn an_engine_that_lists_again_replaces_only_its_own_rows() {
     let m = from(
         &s,
         1,
-        Msg::Snapshot(vec![container(103, "cache", "redis", CState::Running)]),
+        Msg::snapshot(vec![container(103, "cache", "redis", CState::Running)]),
     );
     send(&mut s, m);
     assert!(!s.containers.contains_key(&id(101)) && !s.containers.contains_key(&id(102)));
@@ -131,7 +131,7 @@ fn a_message_of_an_older_connection_is_dropped() {
             id: EngineId(2),
             epoch: 7,
         },
-        msg: Box::new(Msg::Snapshot(vec![])),
+        msg: Box::new(Msg::snapshot(vec![])),
     };
     send(&mut s, stale);
     assert!(s.containers.contains_key(&id(201)));
@@ -804,7 +804,7 @@ fn prod_and_beta(readonly: bool, w: u16, h: u16) -> State {
         let m = from(&s, i as u32, Msg::Conn(connected(name)));
         send(&mut s, m);
     }
-    let m = from(&s, 0, Msg::Snapshot(fixtures::fleet()));
+    let m = from(&s, 0, Msg::snapshot(fixtures::fleet()));
     send(&mut s, m);
     let beta: Vec<_> = fixtures::fleet()
         .into_iter()
@@ -813,7 +813,7 @@ fn prod_and_beta(readonly: bool, w: u16, h: u16) -> State {
             c
         })
         .collect();
-    let m = from(&s, 1, Msg::Snapshot(beta));
+    let m = from(&s, 1, Msg::snapshot(beta));
     send(&mut s, m);
     s
 }

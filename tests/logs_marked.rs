@@ -51,7 +51,7 @@ fn marked_containers_logs_are_one_stream_prefixed_by_name() {
     let title = s.logs.group.as_ref().map(|g| g.title()).unwrap_or_default();
     assert_eq!(title, "2 marked containers");
     // A container changing does not regroup a marked set.
-    let mut c = s.containers[&ids[0].to_string()].clone();
+    let mut c = s.containers[ids[0]].clone();
     c.status = "Up 1 second".into();
     let mut out = Vec::new();
     update(&mut s, Msg::Upsert(c), &mut out);

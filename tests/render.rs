@@ -123,7 +123,7 @@ fn status_is_whole_and_every_sort_shows_its_arrow() {
 fn empty_engine() {
     for (w, h) in SIZES {
         let mut s = fixtures::state(w, h);
-        send(&mut s, Msg::Snapshot(Vec::new()));
+        send(&mut s, Msg::snapshot(Vec::new()));
         insta::assert_snapshot!(format!("empty_{w}x{h}"), render(&s));
     }
 }

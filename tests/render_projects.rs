@@ -101,7 +101,7 @@ fn images() -> Vec<Image> {
 
 fn projects_state(w: u16, h: u16) -> State {
     let mut s = fixtures::state(w, h);
-    send(&mut s, Msg::Snapshot(stacks()));
+    send(&mut s, Msg::snapshot(stacks()));
     let out = press(&mut s, '7');
     assert_eq!(s.view, View::Projects);
     assert!(
@@ -479,7 +479,7 @@ fn first_frame_of_fifty_projects() {
     }
     let mut s = fixtures::state(200, 50);
     let t = std::time::Instant::now();
-    send(&mut s, Msg::Snapshot(cs));
+    send(&mut s, Msg::snapshot(cs));
     let listed = t.elapsed();
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
     let (mut keys, mut frames) = (Vec::new(), Vec::new());

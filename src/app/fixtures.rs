@@ -83,7 +83,7 @@ pub fn state(w: u16, h: u16) -> State {
         }),
         &mut out,
     );
-    super::update(&mut s, Msg::Snapshot(fleet()), &mut out);
+    super::update(&mut s, Msg::snapshot(fleet()), &mut out);
     s
 }
 

@@ -3,7 +3,7 @@
 
 use super::containers::{open_logs_for_selection, refresh_top};
 use super::logs::StreamState;
-use super::model::{CState, Container};
+use super::model::{CState, Container, Listed};
 use super::msg::{Cmd, ConnStatus, Req};
 use super::state::{State, StatusKind};
 
@@ -38,7 +38,7 @@ pub(crate) fn on_snapshot(
     state: &mut State,
     host: super::model::EngineId,
     primary: bool,
-    list: Vec<Container>,
+    list: Listed,
     out: &mut Vec<Cmd>,
 ) {
     state.urgent = true;
@@ -57,9 +57,7 @@ pub(crate) fn on_snapshot(
         state.stats.remove(id);
         state.containers.remove(id);
     }
-    state
-        .containers
-        .extend(list.into_iter().map(|c| (c.id.clone(), c)));
+    state.containers.extend(list);
     if !primary {
         super::router::containers_changed(state, out);
         state.recompute_rows();
@@ -102,7 +100,7 @@ pub(crate) fn on_upsert(state: &mut State, c: Container, out: &mut Vec<Cmd>) {
     if c.state != CState::Running {
         state.stats.remove(&id);
     }
-    state.containers.insert(id.clone(), c);
+    state.containers.insert(Box::new(c));
     super::router::containers_changed(state, out);
     let just_ran = state.select_when_listed.as_deref() == Some(id.as_str());
     if just_ran {

@@ -128,6 +128,10 @@ pub fn ports_display(ports: &[Port]) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct EngineId(pub u32);
 
+/// A container list as the app keeps it: each container boxed, so that the list and the
+/// map it goes into ([`super::state::Containers`]) move pointers, not 270-byte rows.
+pub type Listed = Vec<Box<Container>>;
+
 /// One container, as the list shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Container {

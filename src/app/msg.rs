@@ -6,7 +6,7 @@ use crossterm::event::KeyEvent;
 use super::exec::{ExecCmd, ExecEvent};
 use super::images::{Image, ImageDetail, Progress};
 use super::logbuf::LogLine;
-use super::model::{Container, LimitUpdate, Limits};
+use super::model::{Container, LimitUpdate, Limits, Listed};
 use super::resources::{DiskUsage, Network, Volume};
 use super::stats::StatsSample;
 
@@ -49,8 +49,9 @@ pub enum Msg {
     /// A clock tick: wall time in unix seconds.
     Tick(i64),
     Conn(ConnStatus),
-    /// The full container list (initial, or after a reconnect).
-    Snapshot(Vec<Container>),
+    /// The full container list (initial, or after a reconnect), each boxed as the app keeps
+    /// it ([`super::state::Containers`]).
+    Snapshot(Listed),
     /// One container changed (fetched after an engine event).
     Upsert(Container),
     /// A container no longer exists.
@@ -115,6 +116,13 @@ pub enum Msg {
         purpose: super::recreate::FormPurpose,
         result: Result<Box<super::runform::RunForm>, String>,
     },
+}
+
+impl Msg {
+    /// A [`Msg::Snapshot`] of `list`.
+    pub fn snapshot(list: Vec<Container>) -> Msg {
+        Msg::Snapshot(list.into_iter().map(Box::new).collect())
+    }
 }
 
 /// Events from a log stream. `generation` ties them to the request that opened the stream, so

@@ -41,7 +41,7 @@ pub fn check_form(
 
 /// `replaces`: the container the form recreates, whose name is free for it.
 fn check_form_parts(
-    containers: &std::collections::HashMap<String, super::model::Container>,
+    containers: &super::state::Containers,
     images: Option<&[super::images::Image]>,
     form: &RunForm,
     replaces: Option<&str>,
@@ -118,11 +118,11 @@ pub fn form_key(state: &mut State, key: &super::keymap::Key, out: &mut Vec<Cmd>)
             let containers = match &deploy_hosts {
                 Some(hosts) => state
                     .containers
-                    .iter()
-                    .filter(|(_, c)| hosts.contains(&c.host))
-                    .map(|(k, c)| (k.clone(), c.clone()))
+                    .values()
+                    .filter(|c| hosts.contains(&c.host))
+                    .cloned()
                     .collect(),
-                None => std::collections::HashMap::new(),
+                None => Default::default(),
             };
             let containers = if deploy_hosts.is_some() {
                 &containers

@@ -19,6 +19,91 @@ pub const STATS_HISTORY: usize = 300;
 /// Status messages kept for the messages overlay.
 pub const STATUS_LOG: usize = 200;
 
+/// The containers of every engine shown, by id. Each is boxed: the table holds pointers, so
+/// a thousand containers make a 64 KB table rather than one of 600 KB, memory written for
+/// the first time before the first frame (a few microseconds a page).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Containers(HashMap<String, Box<Container>>);
+
+impl Containers {
+    pub fn get(&self, id: &str) -> Option<&Container> {
+        self.0.get(id).map(|c| &**c)
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Container> {
+        self.0.get_mut(id).map(|c| &mut **c)
+    }
+
+    pub fn contains_key(&self, id: &str) -> bool {
+        self.0.contains_key(id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Container> + Clone {
+        self.0.values().map(|c| &**c)
+    }
+
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Container> {
+        self.0.values_mut().map(|c| &mut **c)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> + Clone {
+        self.0.keys()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Container)> + Clone {
+        self.0.iter().map(|(id, c)| (id, &**c))
+    }
+
+    /// Add or replace one, under its id.
+    pub fn insert(&mut self, c: Box<Container>) -> Option<Box<Container>> {
+        self.0.insert(c.id.clone(), c)
+    }
+
+    pub fn remove(&mut self, id: &str) -> Option<Box<Container>> {
+        self.0.remove(id)
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(&Container) -> bool) {
+        self.0.retain(|_, c| keep(c));
+    }
+}
+
+impl Extend<Box<Container>> for Containers {
+    fn extend<I: IntoIterator<Item = Box<Container>>>(&mut self, list: I) {
+        let list = list.into_iter();
+        self.0.reserve(list.size_hint().0);
+        for c in list {
+            self.insert(c);
+        }
+    }
+}
+
+impl FromIterator<Container> for Containers {
+    fn from_iter<I: IntoIterator<Item = Container>>(list: I) -> Self {
+        let mut map = Containers::default();
+        map.extend(list.into_iter().map(Box::new));
+        map
+    }
+}
+
+impl std::ops::Index<&str> for Containers {
+    type Output = Container;
+    fn index(&self, id: &str) -> &Container {
+        match self.get(id) {
+            Some(c) => c,
+            None => panic!("no container {id}"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
     List,
@@ -146,7 +231,7 @@ impl Pending {
 
 pub struct State {
     pub conn: ConnStatus,
-    pub containers: HashMap<String, Container>,
+    pub containers: Containers,
     /// Ids in display order: filtered and sorted. Recomputed when an input of it changes.
     pub rows: Vec<String>,
     pub selected: Option<String>,
@@ -253,7 +338,7 @@ impl State {
                 readonly: false,
             }]),
             conn: ConnStatus::Connecting { addr },
-            containers: HashMap::new(),
+            containers: Containers::default(),
             rows: Vec::new(),
             selected: None,
             offset: 0,
@@ -614,7 +699,7 @@ impl State {
             .iter()
             .filter(|id| {
                 self.containers
-                    .get(*id)
+                    .get(id)
                     .is_some_and(|c| c.state == CState::Running)
             })
             .cloned()

@@ -8,7 +8,7 @@ use super::state::{Focus, State, StatusKind};
 pub(crate) fn switch_engine(state: &mut State, addr: String, source: String, out: &mut Vec<Cmd>) {
     // The other engines of the fleet stay, with their rows.
     let primary = state.engine.id;
-    state.containers.retain(|_, c| c.host != primary);
+    state.containers.retain(|c| c.host != primary);
     state.recompute_rows();
     state.selected = None;
     state.offset = 0;

@@ -901,7 +901,7 @@ mod tests {
         update(&mut s, Msg::Tick(fixtures::NOW + 1), &mut out);
         update(&mut s, Msg::Key(KeyEvent::from(KeyCode::Down)), &mut out);
         assert!(!s.urgent, "a key or a tick waits for the frame interval");
-        update(&mut s, Msg::Snapshot(fixtures::fleet()), &mut out);
+        update(&mut s, Msg::snapshot(fixtures::fleet()), &mut out);
         assert!(s.urgent, "a list after a reconnection is drawn at once too");
     }
 

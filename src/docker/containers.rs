@@ -18,7 +18,7 @@ use bollard::query_parameters::{
 };
 
 use super::client::{friendly, friendly_error};
-use crate::app::model::{CState, Compose, Container, Port, parse_status};
+use crate::app::model::{CState, Compose, Container, Listed, Port, parse_status};
 use crate::app::msg::ContainerAction;
 use crate::app::runform::{Restart, RunSpec};
 use crate::app::sanitize::plain;
@@ -299,7 +299,8 @@ pub struct ListReader {
     /// What came but is not read: the beginning of an entry whose end has not come.
     rest: Vec<u8>,
     next: Expect,
-    list: Vec<Container>,
+    /// Boxed as the app keeps them: the list grows by pointers, not 270-byte rows.
+    list: Listed,
 }
 
 fn broken(what: String) -> String {
@@ -370,7 +371,7 @@ impl ListReader {
                         serde_json::Deserializer::from_slice(&text[at..]).into_iter::<Summary>();
                     match one.next() {
                         Some(Ok(summary)) => {
-                            self.list.extend(summary.container(self.now));
+                            self.list.extend(summary.container(self.now).map(Box::new));
                             self.next = Expect::Comma;
                             at += one.byte_offset();
                             continue;
@@ -407,7 +408,7 @@ impl ListReader {
     }
 
     /// The list, once the answer has ended.
-    pub fn finish(self) -> Result<Vec<Container>, String> {
+    pub fn finish(self) -> Result<Listed, String> {
         match self.next {
             Expect::Done => Ok(self.list),
             _ => Err(broken(format!(
@@ -956,7 +957,11 @@ mod tests {
     fn parse_list(body: &[u8], now: i64) -> Result<Vec<Container>, String> {
         let mut reader = ListReader::new(now);
         reader.feed(body)?;
-        reader.finish()
+        unboxed(reader.finish())
+    }
+
+    fn unboxed(list: Result<Listed, String>) -> Result<Vec<Container>, String> {
+        list.map(|l| l.into_iter().map(|c| *c).collect())
     }
 
     fn read_whole(body: &str, now: i64) -> Vec<Container> {
@@ -978,7 +983,7 @@ mod tests {
             }
             kept = kept.max(reader.rest.len());
         }
-        (reader.finish(), kept)
+        (unboxed(reader.finish()), kept)
     }
 
     #[test]

@@ -331,7 +331,7 @@ async fn connect(target: &Target, asked: Option<client::Asked>) -> Result<Connec
 /// rows as it comes ([`containers::ListReader`]), not through bollard's models: at 1,000
 /// containers those are 800 KB of settings the list does not show, built and dropped before
 /// the first frame.
-async fn first_list(addr: &str) -> Result<Vec<crate::app::model::Container>, String> {
+async fn first_list(addr: &str) -> Result<crate::app::model::Listed, String> {
     let mut reader = containers::ListReader::new(containers::unix_now());
     client::unix_get(addr, &first_list_path(), |piece| reader.feed(piece)).await?;
     reader.finish()
@@ -352,9 +352,7 @@ pub fn ask_first_list(addr: &str) -> Option<client::Asked> {
 }
 
 /// The answer to [`ask_first_list`], read into rows as it comes.
-pub async fn read_first_list(
-    asked: client::Asked,
-) -> Result<Vec<crate::app::model::Container>, String> {
+pub async fn read_first_list(asked: client::Asked) -> Result<crate::app::model::Listed, String> {
     let mut reader = containers::ListReader::new(containers::unix_now());
     client::read_asked(asked, |piece| reader.feed(piece)).await?;
     reader.finish()

@@ -19,7 +19,7 @@ use super::task::{AbortOnDrop, OpTask, Requests};
 use super::{build, containers, events, exec, images, logs, networks, stats, system, volumes};
 use super::{compose_cli, projects};
 use crate::app::images::{Progress, short_id};
-use crate::app::model::Container;
+use crate::app::model::Listed;
 use crate::app::msg::{ConnStatus, Msg, Req};
 use crate::app::msg::{ResCmd, ResMsg};
 use crate::app::resources::human_size;
@@ -37,7 +37,7 @@ pub enum SessionEnd {
 pub struct Connected {
     pub docker: Docker,
     pub events: (EventRx, AbortOnDrop),
-    pub first_list: Option<Vec<Container>>,
+    pub first_list: Option<Listed>,
     pub version: EngineVersion,
 }
 
@@ -110,13 +110,13 @@ pub async fn session(
         first_list,
         version,
     } = conn;
-    let snapshot: Vec<Container> = match first_list {
+    let snapshot: Listed = match first_list {
         Some(l) => l,
         None => match docker.list_containers(Some(containers::list_all())).await {
             Ok(list) => {
                 let now = containers::unix_now();
                 list.into_iter()
-                    .filter_map(|s| containers::container(s, now))
+                    .filter_map(|s| containers::container(s, now).map(Box::new))
                     .collect()
             }
             Err(e) => return SessionEnd::Lost(super::client::friendly(e)),

@@ -52,7 +52,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             state
                 .rows
                 .iter()
-                .filter(|id| state.containers.contains_key(*id))
+                .filter(|id| state.containers.contains_key(id))
                 .count(),
             total
         )),
