@@ -538,10 +538,10 @@ impl State {
                 if sort == SortKey::Id {
                     push_text_key(&c.id, &mut keys);
                 }
-                // Then names as people read them, then the id.
+                // Then names as people read them, then (below, only between equal keys:
+                // the same name on two engines) the id.
                 push_natural_key(&c.name, &mut keys);
                 push_text_key(&c.name, &mut keys);
-                push_text_key(&c.id, &mut keys);
                 (c, start..keys.len())
             })
             .collect();
@@ -564,8 +564,10 @@ impl State {
                     hay.push(' ');
                 }
             },
-            |(_, a), (_, b)| {
-                let ord = keys[a.clone()].cmp(&keys[b.clone()]);
+            |(ca, a), (cb, b)| {
+                let ord = keys[a.clone()]
+                    .cmp(&keys[b.clone()])
+                    .then_with(|| ca.id.cmp(&cb.id));
                 if desc { ord.reverse() } else { ord }
             },
         );
