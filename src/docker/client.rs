@@ -398,6 +398,8 @@ pub struct Asked {
     stream: std::os::unix::net::UnixStream,
     sock: String,
     path: String,
+    /// When it was asked: the events stream starts from there.
+    pub at: std::time::SystemTime,
 }
 
 /// Ask `GET path` of a unix socket engine now, blocking (connecting to a unix socket and
@@ -407,6 +409,7 @@ pub fn ask(addr: &str, path: &str) -> Option<Asked> {
     use std::io::Write;
     let addr = with_scheme(addr);
     let sock = addr.strip_prefix("unix://")?;
+    let at = std::time::SystemTime::now();
     let mut stream = std::os::unix::net::UnixStream::connect(sock).ok()?;
     let request = format!("GET {path} HTTP/1.1\r\nHost: docker\r\n\r\n");
     stream.write_all(request.as_bytes()).ok()?;
@@ -415,6 +418,7 @@ pub fn ask(addr: &str, path: &str) -> Option<Asked> {
         stream,
         sock: sock.to_string(),
         path: path.to_string(),
+        at,
     })
 }
 
@@ -423,7 +427,9 @@ pub async fn read_asked(
     asked: Asked,
     each: impl FnMut(&[u8]) -> Result<(), String>,
 ) -> Result<(), String> {
-    let Asked { stream, sock, path } = asked;
+    let Asked {
+        stream, sock, path, ..
+    } = asked;
     let stream = tokio::net::UnixStream::from_std(stream).map_err(|e| format!("{sock}: {e}"))?;
     get_on(AlreadyAsked::new(stream), &sock, &path, each).await
 }
@@ -737,6 +743,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("dockside-ask-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a temp dir");
         let sock = dir.join("engine.sock");
+        let _ = std::fs::remove_file(&sock);
         let addr = format!("unix://{}", sock.display());
         assert!(ask(&addr, "/_ping").is_none(), "nothing listens yet");
         // A socket that listens is asked: the request is on it, as written.
@@ -751,6 +758,54 @@ mod tests {
         );
         drop(asked);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A request asked of a fake engine that answers `answer` at once and closes; the answer
+    /// is read once it is waiting on the socket, before hyper has written anything.
+    fn asked_of(name: &str, answer: &'static [u8]) -> Result<Vec<u8>, String> {
+        use std::io::{Read, Write};
+        let dir = std::env::temp_dir().join(format!("dockside-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temp dir");
+        let sock = dir.join("e.sock");
+        let _ = std::fs::remove_file(&sock);
+        let listener = std::os::unix::net::UnixListener::bind(&sock).expect("bind");
+        let engine = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().expect("accept");
+            let mut request = [0u8; 512];
+            let _ = conn.read(&mut request).expect("the request");
+            conn.write_all(answer).expect("the answer");
+        });
+        let asked = ask(&format!("unix://{}", sock.display()), "/x").expect("asked");
+        engine.join().expect("the fake engine");
+        // Two workers, as dockside runs: the connection's task may run before the request
+        // is handed to it.
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let mut body = Vec::new();
+        let read = rt.block_on(read_asked(asked, |piece| {
+            body.extend_from_slice(piece);
+            Ok(())
+        }));
+        let _ = std::fs::remove_dir_all(&dir);
+        read.map(|()| body)
+    }
+
+    #[test]
+    fn an_answer_waiting_before_hyper_writes_is_read_as_the_answer() {
+        let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n[1,\r\n2\r\n2]\r\n0\r\n\r\n";
+        assert_eq!(asked_of("chunked", chunked), Ok(b"[1,2]".to_vec()));
+        let refused =
+            b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 16\r\n\r\n{\"message\":\"no\"}";
+        assert_eq!(
+            asked_of("refused", refused),
+            Err(r#"500 Internal Server Error: {"message":"no"}"#.to_string())
+        );
+        let cut = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc";
+        let e = asked_of("cut", cut).expect_err("cut short");
+        assert!(e.contains("e.sock"), "{e}");
     }
 
     #[test]

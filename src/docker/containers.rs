@@ -503,6 +503,8 @@ impl Summary<'_> {
             .map(|n| n.networks.iter().map(|k| plain(k)).collect())
             .unwrap_or_default();
         networks.sort();
+        // A key given twice is one network, as in a map.
+        networks.dedup();
         let mut volumes: Vec<String> = self
             .mounts
             .iter()
@@ -870,9 +872,9 @@ mod tests {
         assert_eq!(hc.network_mode, None);
     }
 
-    /// Two entries as an engine (20.10, API 1.41) answers `GET /containers/json?all=1`: a
-    /// compose container with ports, image labels, two networks and mounts, and a plain
-    /// one with nulls where it has nothing.
+    /// Three entries as an engine (20.10, API 1.41) answers `GET /containers/json?all=1`: a
+    /// compose container with ports, image labels, two networks and mounts, a plain one with
+    /// nulls where it has nothing, and one with no name, escaped texts and a label given twice.
     const ENGINE_LIST: &str = r#"[
       {"Id":"c0ffee01","Names":["/shop-web-1"],"Image":"nginx:1.27","ImageID":"sha256:abc",
        "Command":"nginx -g 'daemon off;'","Created":1700000000,
@@ -897,7 +899,13 @@ mod tests {
       {"Id":"c0ffee02","Names":["/solo"],"Image":"busybox","ImageID":"sha256:def",
        "Command":"sleep 1d","Created":1700000100,"Ports":[],"Labels":null,
        "State":"exited","Status":"Exited (137) 2 hours ago",
-       "HostConfig":{"NetworkMode":"default"},"NetworkSettings":{"Networks":{}},"Mounts":[]}
+       "HostConfig":{"NetworkMode":"default"},"NetworkSettings":{"Networks":{}},"Mounts":[]},
+      {"Id":"c0ffee03","Names":[],"Image":"x\u00e9\"y","ImageID":"sha256:9",
+       "Command":"sh -c \"echo hi\"","Created":1700000200,"Ports":null,
+       "Labels":{"com.docker.compose.project":"first","com.docker.compose.project":"sh\u006fp",
+                 "com.docker.compose.service":"w\teb"},
+       "State":"paused","Status":"Up 5 minutes (Paused)","HostConfig":{},
+       "NetworkSettings":{"Networks":null},"Mounts":null}
     ]"#;
 
     #[test]
@@ -930,6 +938,16 @@ mod tests {
         let solo = &lean[1];
         assert_eq!((solo.state, solo.exit_code), (CState::Exited, Some(137)));
         assert!(solo.compose.is_none() && solo.project.is_none() && solo.ports.is_empty());
+        // No name: the id's beginning; escapes read; the label given last counts.
+        let odd = &lean[2];
+        assert_eq!(odd.name, "c0ffee03");
+        assert_eq!(
+            (odd.image.as_str(), odd.command.as_str()),
+            ("x\u{e9}\"y", "sh -c \"echo hi\"")
+        );
+        assert_eq!(odd.project.as_deref(), Some("shop"));
+        assert_eq!(odd.service.as_deref(), Some("w eb"));
+        assert_eq!(odd.state, CState::Paused);
     }
 
     /// A list as an engine with `n` containers writes it (no white space, a newline at the
@@ -998,7 +1016,7 @@ mod tests {
         let second = ENGINE_LIST
             .find(r#"{"Id":"c0ffee02""#)
             .expect("a second entry");
-        for (body, n, entry) in [(long.as_str(), 60, entry), (ENGINE_LIST, 2, second)] {
+        for (body, n, entry) in [(long.as_str(), 60, entry), (ENGINE_LIST, 3, second)] {
             let whole = read_whole(body, now);
             assert_eq!(whole.len(), n);
             for size in [1, 2, 3, 7, 64, 1000, 4096, 65536, body.len()] {

@@ -291,7 +291,8 @@ async fn offline(tx: &mpsc::Sender<Msg>, cmd: Option<ToEngine>, why: &str) -> Of
 /// again.
 async fn connect(target: &Target, asked: Option<client::Asked>) -> Result<Connected, String> {
     if let Some(fast) = client::pinned_client(&target.addr) {
-        let events = events::start_events(&fast);
+        // From when the list was asked, if it was before this task began.
+        let events = events::start_events_since(&fast, asked.as_ref().map(|a| a.at));
         let asking = fast.clone();
         // Not polled, so not asked, until the session awaits it.
         let version: VersionAnswer = Box::pin(async move { asking.version().await });

@@ -63,12 +63,25 @@ pub async fn event_history(
 
 /// Subscribe to container events in a task; the stream's errors end it.
 pub fn start_events(docker: &Docker) -> (EventRx, AbortOnDrop) {
+    start_events_since(docker, None)
+}
+
+/// [`start_events`], with the events since `since` first (the engine keeps its recent
+/// ones): what changed after a list was asked and before the stream began is not missed.
+pub fn start_events_since(
+    docker: &Docker,
+    since: Option<std::time::SystemTime>,
+) -> (EventRx, AbortOnDrop) {
     let (ev_tx, ev_rx) = mpsc::channel(256);
     let ev_docker = docker.clone();
     let task = tokio::spawn(async move {
         let mut filters = HashMap::new();
         filters.insert("type", EVENT_TYPES.to_vec());
-        let opts = EventsOptionsBuilder::default().filters(&filters).build();
+        let mut opts = EventsOptionsBuilder::default().filters(&filters);
+        if let Some(d) = since.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()) {
+            opts = opts.since(&format!("{}.{:09}", d.as_secs(), d.subsec_nanos()));
+        }
+        let opts = opts.build();
         let mut stream = ev_docker.events(Some(opts));
         while let Some(ev) = stream.next().await {
             let stop = ev.is_err();

@@ -44,6 +44,14 @@ impl Driver {
     pub fn fleet(hosts: Vec<dockside::app::fleet::HostSpec>) -> Driver {
         // As `main` does: the first lists asked before the engine tasks start.
         let asked = dockside::runtime::ask(&hosts);
+        Driver::asked(hosts, asked)
+    }
+
+    /// [`Driver::fleet`] with the first lists already asked ([`dockside::runtime::ask`]).
+    pub fn asked(
+        hosts: Vec<dockside::app::fleet::HostSpec>,
+        asked: Vec<Option<dockside::docker::Asked>>,
+    ) -> Driver {
         let (tx, rx) = mpsc::channel(1024);
         let addr = hosts.first().map(|h| h.addr.clone()).unwrap_or_default();
         let mut state = State::new(Keymap::default_map(), addr, now());
