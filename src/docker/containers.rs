@@ -163,11 +163,20 @@ fn first_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Text<'de>
     d.deserialize_option(First)
 }
 
-/// The keys of a map (its values are read past), or none for null.
-fn keys<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Text<'de>>, D::Error> {
-    struct Keys;
+/// The keys of a map, or none for null: those `keep` keeps, each with its value when
+/// `values` (read past otherwise). A key given twice counts once, with its last value, as in
+/// a map.
+fn map_keys<'de, D: serde::Deserializer<'de>>(
+    d: D,
+    keep: fn(&str) -> bool,
+    values: bool,
+) -> Result<Vec<(Text<'de>, Option<Text<'de>>)>, D::Error> {
+    struct Keys {
+        keep: fn(&str) -> bool,
+        values: bool,
+    }
     impl<'de> serde::de::Visitor<'de> for Keys {
-        type Value = Vec<Text<'de>>;
+        type Value = Vec<(Text<'de>, Option<Text<'de>>)>;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("a map, or null")
         }
@@ -184,15 +193,31 @@ fn keys<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Text<'de>>, D::Err
             self,
             mut map: A,
         ) -> Result<Self::Value, A::Error> {
-            let mut keys = Vec::new();
+            let mut kept: Self::Value = Vec::new();
             while let Some(key) = map.next_key::<Text<'de>>()? {
-                map.next_value::<serde::de::IgnoredAny>()?;
-                keys.push(key);
+                if !(self.keep)(&key) {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    continue;
+                }
+                let value = if self.values {
+                    Some(map.next_value::<Text<'de>>()?)
+                } else {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    None
+                };
+                kept.retain(|(k, _)| *k != key);
+                kept.push((key, value));
             }
-            Ok(keys)
+            Ok(kept)
         }
     }
-    d.deserialize_option(Keys)
+    d.deserialize_option(Keys { keep, values })
+}
+
+/// The names of a container's networks.
+fn keys<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Text<'de>>, D::Error> {
+    let keys = map_keys(d, |_| true, false)?;
+    Ok(keys.into_iter().map(|(k, _)| k).collect())
 }
 
 /// The labels the list uses: compose's (`com.docker.compose.*`). The others (an image's
@@ -200,40 +225,11 @@ fn keys<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Text<'de>>, D::Err
 fn compose_labels<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<Vec<(Text<'de>, Text<'de>)>, D::Error> {
-    struct Compose;
-    impl<'de> serde::de::Visitor<'de> for Compose {
-        type Value = Vec<(Text<'de>, Text<'de>)>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a map of labels, or null")
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok(Vec::new())
-        }
-        fn visit_none<E>(self) -> Result<Self::Value, E> {
-            Ok(Vec::new())
-        }
-        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_map(self)
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<Self::Value, A::Error> {
-            let mut kept = Vec::new();
-            while let Some(key) = map.next_key::<Text<'de>>()? {
-                if key.starts_with(COMPOSE_LABEL) {
-                    let value = map.next_value::<Text<'de>>()?;
-                    // A key given twice: the last one counts, as in a map.
-                    kept.retain(|(k, _): &(Text, Text)| *k != key);
-                    kept.push((key, value));
-                } else {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-            Ok(kept)
-        }
-    }
-    d.deserialize_option(Compose)
+    let labels = map_keys(d, |k| k.starts_with(COMPOSE_LABEL), true)?;
+    Ok(labels
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v?)))
+        .collect())
 }
 
 const COMPOSE_LABEL: &str = "com.docker.compose.";
@@ -503,8 +499,6 @@ impl Summary<'_> {
             .map(|n| n.networks.iter().map(|k| plain(k)).collect())
             .unwrap_or_default();
         networks.sort();
-        // A key given twice is one network, as in a map.
-        networks.dedup();
         let mut volumes: Vec<String> = self
             .mounts
             .iter()
